@@ -15,6 +15,8 @@ export interface BackgroundProtocol {
   /** Popup/options: start a join of the current queue with the stored output settings. */
   'bg:startJoin'(): { jobId: string };
   'bg:cancelJoin'(jobId: string): void;
+  /** Popup/options opened: fail a job whose engine is gone, re-probe tracks left unprobed. */
+  'bg:checkIn'(): void;
   /** Offscreen: a job's progress. */
   'bg:jobProgress'(p: { jobId: string; phase: JobPhase; percent: number; lossless: boolean }): void;
   /** Offscreen: the result is ready at `url` (a blob: URL minted in the offscreen document). */

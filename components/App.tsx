@@ -1,0 +1,67 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { SeamErrorData } from '@/lib/errors';
+import { isRunning } from '@/lib/job';
+import { planSummary } from '@/lib/plan-summary';
+import * as actions from '@/lib/queue-actions';
+import { useJob, useOutputSettings, useTracks } from '@/lib/ui-hooks';
+import { AddFiles } from './AddFiles';
+import { DropZone } from './DropZone';
+import { JoinPanel } from './JoinPanel';
+import { OutputPanel } from './OutputPanel';
+import { TrackList } from './TrackList';
+
+/** The whole of Seam's UI; the popup shows it compact, the options page at full width. */
+export function App({ compact }: { compact: boolean }) {
+  const tracks = useTracks();
+  const job = useJob();
+  const [output, setOutput] = useOutputSettings();
+  const [actionError, setActionError] = useState<SeamErrorData>();
+  const running = isRunning(job);
+
+  useEffect(() => actions.checkIn(), []);
+
+  const addFiles = async (files: File[]) => setActionError(await actions.addLocalFiles(files));
+  const list = tracks ?? [];
+  const canJoin = !running && list.length > 0;
+
+  return (
+    <DropZone onFiles={(f) => void addFiles(f)}>
+      <main class={compact ? 'app compact' : 'app'}>
+        <header class="top">
+          <h1>Seam</h1>
+          <span class="tagline">Joins audio on this computer. Nothing is uploaded.</span>
+          {compact && (
+            <button type="button" class="link" onClick={() => void actions.openInTab()}>
+              Open in a tab
+            </button>
+          )}
+        </header>
+        <div class="toolbar">
+          <AddFiles onFiles={(f) => void addFiles(f)} />
+          <span class="count">
+            {list.length} {list.length === 1 ? 'track' : 'tracks'}
+          </span>
+        </div>
+        {tracks && (
+          <TrackList
+            tracks={list}
+            locked={running}
+            onMoveUp={(id) => void actions.moveUp(id)}
+            onMoveDown={(id) => void actions.moveDown(id)}
+            onRemove={(id) => void actions.remove(id)}
+          />
+        )}
+        <OutputPanel value={output} disabled={running} onChange={setOutput} />
+        <JoinPanel
+          job={job}
+          canJoin={canJoin}
+          summary={running ? '' : planSummary(list, output)}
+          actionError={actionError}
+          onJoin={() => void actions.join().then(setActionError)}
+          onCancel={(id) => void actions.cancel(id)}
+          onShowInFolder={(id) => void actions.showInFolder(id)}
+        />
+      </main>
+    </DropZone>
+  );
+}

@@ -1,0 +1,80 @@
+import { describeError, type SeamErrorData } from '@/lib/errors';
+import { formatBytes } from '@/lib/format-text';
+import type { JobState } from '@/lib/job';
+
+const PHASES = {
+  starting: 'Starting',
+  loading: 'Loading the engine',
+  reading: 'Reading tracks',
+  joining: 'Joining',
+  saving: 'Saving',
+} as const;
+
+export function JoinPanel(props: {
+  job: JobState | null;
+  canJoin: boolean;
+  summary: string;
+  actionError: SeamErrorData | undefined;
+  onJoin: () => void;
+  onCancel: (jobId: string) => void;
+  onShowInFolder: (downloadId: number) => void;
+}) {
+  const { job } = props;
+  const running = job?.status === 'running';
+  return (
+    <div class="join">
+      {props.summary && <p class="plan">{props.summary}</p>}
+      {running ? (
+        <div class="progress-row">
+          <div
+            class="progress"
+            role="progressbar"
+            aria-label="Join progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={job.percent}
+            aria-valuetext={`${PHASES[job.phase]}: ${job.percent}%`}
+          >
+            <div class="bar" style={{ width: `${job.percent}%` }} />
+          </div>
+          <span class="percent">
+            {PHASES[job.phase]} {job.percent}%
+          </span>
+          <button type="button" onClick={() => props.onCancel(job.id)}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <button type="button" class="primary join-button" disabled={!props.canJoin} onClick={props.onJoin}>
+          Join
+        </button>
+      )}
+      {job?.status === 'done' && (
+        <p class="result" role="status">
+          Saved <strong>{job.fileName}</strong> ({formatBytes(job.bytes)}
+          {job.lossless ? ', lossless' : ''}).{' '}
+          {job.downloadId !== undefined && (
+            <button type="button" class="link" onClick={() => props.onShowInFolder(job.downloadId!)}>
+              Show in folder
+            </button>
+          )}
+        </p>
+      )}
+      {job?.status === 'canceled' && (
+        <p class="result" role="status">
+          Join canceled. The queue is as it was.
+        </p>
+      )}
+      {job?.status === 'failed' && (
+        <p class="error" role="alert">
+          Join failed. {describeError(job.error)}
+        </p>
+      )}
+      {props.actionError && (
+        <p class="error" role="alert">
+          {describeError(props.actionError)}
+        </p>
+      )}
+    </div>
+  );
+}

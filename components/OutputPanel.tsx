@@ -1,0 +1,45 @@
+import { BITRATES, FORMATS, formatSpec, type Bitrate, type FormatId } from '@/lib/formats';
+import type { OutputSettings } from '@/lib/settings';
+
+export function OutputPanel(props: {
+  value: OutputSettings;
+  disabled: boolean;
+  onChange: (patch: Partial<OutputSettings>) => void;
+}) {
+  const { value, disabled } = props;
+  const spec = formatSpec(value.format);
+  return (
+    <div class="output">
+      <label>
+        Format
+        <select
+          value={value.format}
+          disabled={disabled}
+          onChange={(e) => props.onChange({ format: e.currentTarget.value as FormatId })}
+        >
+          {FORMATS.map((f) => (
+            <option key={f.id} value={f.id}>
+              {f.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {spec.lossy && (
+        <label>
+          Bitrate
+          <select
+            value={String(value.bitrate)}
+            disabled={disabled}
+            onChange={(e) => props.onChange({ bitrate: Number(e.currentTarget.value) as Bitrate })}
+          >
+            {BITRATES.map((b) => (
+              <option key={b} value={String(b)}>
+                {b} kb/s
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+import { browser, defineBackground } from '#imports';
+import {
+  cancelJoin,
+  onDownloadChanged,
+  onJobDone,
+  onJobFailed,
+  onJobProgress,
+  onOffscreenIdle,
+  refreshBadge,
+  startJoin,
+} from '@/lib/job-controller';
+import { checkIn, requestProbe } from '@/lib/probe-requests';
+import { background } from '@/lib/protocol';
+import { onTracksChanged } from '@/lib/track-store';
+
+export default defineBackground(() => {
+  background.onMessage('bg:tracksAdded', ({ data }) => requestProbe(data));
+  background.onMessage('bg:startJoin', () => startJoin());
+  background.onMessage('bg:cancelJoin', ({ data }) => cancelJoin(data));
+  background.onMessage('bg:checkIn', () => checkIn());
+  background.onMessage('bg:jobProgress', ({ data }) => onJobProgress(data));
+  background.onMessage('bg:jobDone', ({ data }) => onJobDone(data));
+  background.onMessage('bg:jobFailed', ({ data }) => onJobFailed(data.jobId, data.error));
+  background.onMessage('bg:offscreenIdle', () => onOffscreenIdle());
+
+  browser.downloads.onChanged.addListener((delta) => void onDownloadChanged(delta));
+  onTracksChanged(() => void refreshBadge());
+  void refreshBadge();
+});

@@ -1,0 +1,17 @@
+import { Engine } from '@/lib/engine';
+import { OffscreenHost } from '@/lib/offscreen-host';
+import { offscreen } from '@/lib/protocol';
+
+const host = new OffscreenHost(
+  new Engine({
+    coreURL: chrome.runtime.getURL('/ffmpeg/ffmpeg-core.js'),
+    wasmURL: chrome.runtime.getURL('/ffmpeg/ffmpeg-core.wasm'),
+    classWorkerURL: chrome.runtime.getURL('/ffmpeg/worker.js'),
+  }),
+);
+
+offscreen.onMessage('off:ping', () => 'pong');
+offscreen.onMessage('off:probe', ({ data }) => host.probe(data));
+offscreen.onMessage('off:join', ({ data }) => host.join(data));
+offscreen.onMessage('off:cancel', ({ data }) => host.cancel(data));
+offscreen.onMessage('off:release', ({ data }) => host.release(data));

@@ -1,0 +1,179 @@
+import { browser } from '#imports';
+import { showCount, showFailed, showProgress } from './badge';
+import {
+  JoinCanceledError,
+  JoinFailedError,
+  NothingToJoinError,
+  SeamError,
+  toErrorData,
+  type SeamErrorData,
+} from './errors';
+import { formatSpec } from './formats';
+import { isRunning, jobState, type JobPhase, type JobState } from './job';
+import { outputFileName } from './naming';
+import { closeOffscreenSoon, ensureOffscreen } from './offscreen-lifecycle';
+import { offscreen } from './protocol';
+import { outputSettings } from './settings';
+import { listTracks } from './track-store';
+
+/**
+ * The background's side of a join: job state in storage.session, the badge, the offscreen
+ * document's lifecycle, and the download of the result with its clean-up.
+ */
+
+/** The blob: URL of each started download, so it can be released when the download ends. */
+const downloadUrls = new Map<number, string>();
+
+export async function startJoin(): Promise<{ jobId: string }> {
+  const jobId = crypto.randomUUID();
+  const current = await jobState.getValue();
+  if (isRunning(current)) return { jobId: current.id };
+  const output = await outputSettings.getValue();
+  const tracks = await listTracks();
+  const base = { id: jobId, trackIds: tracks.map((t) => t.id), format: output.format, startedAt: Date.now() };
+  const fail = async (err: SeamError) => {
+    await jobState.setValue({ ...base, status: 'failed', error: err.toData(), finishedAt: Date.now() });
+    return { jobId };
+  };
+  if (tracks.length === 0) return fail(new NothingToJoinError());
+  const bad = tracks.find((t) => t.status === 'error');
+  if (bad?.error) {
+    return fail(
+      new JoinFailedError(`${bad.error.message}. Remove it to join the others`, {
+        id: bad.id,
+        name: bad.name,
+      }),
+    );
+  }
+  const fetching = tracks.find((t) => t.status === 'fetching');
+  if (fetching) {
+    return fail(new JoinFailedError('is still downloading; join when it has arrived', fetching));
+  }
+  await jobState.setValue({ ...base, status: 'running', phase: 'starting', percent: 0, lossless: false });
+  void showProgress(0);
+  try {
+    await ensureOffscreen();
+    await offscreen.sendMessage('off:join', { jobId, trackIds: base.trackIds, output });
+  } catch (err) {
+    await onJobFailed(jobId, toErrorData(err, 'engine-failed'));
+  }
+  return { jobId };
+}
+
+export async function onJobProgress(p: {
+  jobId: string;
+  phase: JobPhase;
+  percent: number;
+  lossless: boolean;
+}): Promise<void> {
+  const job = await jobState.getValue();
+  if (!isRunning(job) || job.id !== p.jobId) return;
+  if (job.phase === p.phase && job.percent === p.percent) return;
+  await jobState.setValue({ ...job, phase: p.phase, percent: p.percent, lossless: p.lossless });
+  void showProgress(p.percent);
+}
+
+export async function onJobDone(r: {
+  jobId: string;
+  url: string;
+  bytes: number;
+  lossless: boolean;
+}): Promise<void> {
+  const job = await jobState.getValue();
+  if (!isRunning(job) || job.id !== r.jobId) {
+    // Canceled meanwhile: the result is not wanted.
+    await offscreen.sendMessage('off:release', r.url).catch(() => undefined);
+    return;
+  }
+  const tracks = await listTracks();
+  const first = tracks.find((t) => t.id === job.trackIds[0]) ?? tracks[0];
+  const spec = formatSpec(job.format);
+  const fileName = outputFileName(first?.name ?? 'Seam join', job.trackIds.length, spec.extension);
+  let downloadId: number | undefined;
+  try {
+    downloadId = await browser.downloads.download({ url: r.url, filename: fileName, saveAs: false });
+    downloadUrls.set(downloadId, r.url);
+  } catch (err) {
+    await offscreen.sendMessage('off:release', r.url).catch(() => undefined);
+    await onJobFailed(r.jobId, {
+      code: 'join-failed',
+      message: `the joined file could not be saved (${toErrorData(err).message})`,
+    });
+    return;
+  }
+  const done: JobState = {
+    id: job.id,
+    trackIds: job.trackIds,
+    format: job.format,
+    startedAt: job.startedAt,
+    status: 'done',
+    fileName,
+    bytes: r.bytes,
+    downloadId,
+    finishedAt: Date.now(),
+    lossless: r.lossless,
+  };
+  await jobState.setValue(done);
+  void showCount(tracks.length);
+}
+
+export async function onJobFailed(jobId: string, error: SeamErrorData): Promise<void> {
+  const job = await jobState.getValue();
+  if (!job || job.id !== jobId || job.status !== 'running') return;
+  const { id, trackIds, format, startedAt } = job;
+  const finishedAt = Date.now();
+  if (error.code === 'join-canceled') {
+    await jobState.setValue({ id, trackIds, format, startedAt, status: 'canceled', finishedAt });
+    void showCount((await listTracks()).length);
+  } else {
+    await jobState.setValue({ id, trackIds, format, startedAt, status: 'failed', error, finishedAt });
+    void showFailed();
+  }
+}
+
+export async function cancelJoin(jobId: string): Promise<void> {
+  const job = await jobState.getValue();
+  if (!isRunning(job) || job.id !== jobId) return;
+  await offscreen.sendMessage('off:cancel', jobId).catch(() => undefined);
+  await onJobFailed(jobId, new JoinCanceledError().toData());
+}
+
+/** A download ended: release its blob: URL in the offscreen document. */
+export async function onDownloadChanged(delta: {
+  id: number;
+  state?: { current?: string };
+}): Promise<void> {
+  const state = delta.state?.current;
+  if (state !== 'complete' && state !== 'interrupted') return;
+  const url = downloadUrls.get(delta.id);
+  if (!url) return;
+  downloadUrls.delete(delta.id);
+  await offscreen.sendMessage('off:release', url).catch(() => undefined);
+}
+
+/** The offscreen document has nothing to do. Free it soon; at once after a cancel or failure. */
+export async function onOffscreenIdle(): Promise<void> {
+  const job = await jobState.getValue();
+  closeOffscreenSoon(job && job.status !== 'done' && job.status !== 'running' ? 0 : undefined);
+}
+
+/** A job marked running whose engine is gone (crash, browser restart) would wedge the UI. */
+export async function failOrphanedJob(): Promise<void> {
+  const job = await jobState.getValue();
+  if (!isRunning(job)) return;
+  const contexts = await chrome.runtime.getContexts({
+    contextTypes: ['OFFSCREEN_DOCUMENT' as chrome.runtime.ContextType],
+  });
+  if (contexts.length === 0) {
+    await onJobFailed(job.id, {
+      code: 'engine-failed',
+      message: 'the join stopped unexpectedly (the engine closed); press Join to try again',
+    });
+  }
+}
+
+export async function refreshBadge(): Promise<void> {
+  const job = await jobState.getValue();
+  if (isRunning(job)) return;
+  await showCount((await listTracks()).length);
+}

@@ -1,0 +1,152 @@
+import type { Engine } from './engine';
+import {
+  JoinCanceledError,
+  NothingToJoinError,
+  TrackMissingError,
+  errorFromData,
+  toErrorData,
+} from './errors';
+import { formatSpec } from './formats';
+import type { JobPhase, JoinRequest } from './job';
+import { joinMp3, joinWav } from './lossless';
+import { planJoin, type PlanTrack } from './planner';
+import { background } from './protocol';
+import { getAudio, getTrack, listTracks, updateTrack } from './track-store';
+import { trackRef, type Track } from './tracks';
+
+/**
+ * The engine's host in the offscreen document: probes tracks, runs joins, reports progress and
+ * results to the background as messages of its own (a long job never rides on one reply), and
+ * keeps the result's blob: URL alive until the download is done.
+ */
+export class OffscreenHost {
+  readonly #engine: Engine;
+  /** ffmpeg runs one command at a time; probes and joins queue here. */
+  #chain: Promise<unknown> = Promise.resolve();
+  #pending = 0;
+  #job: { id: string; abort: AbortController } | undefined;
+  readonly #urls = new Set<string>();
+
+  constructor(engine: Engine) {
+    this.#engine = engine;
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    this.#pending++;
+    const run = this.#chain.then(task, task);
+    this.#chain = run.catch(() => undefined);
+    return run.finally(() => {
+      this.#pending--;
+      this.#maybeIdle();
+    });
+  }
+
+  #maybeIdle(): void {
+    if (this.#pending === 0 && !this.#job && this.#urls.size === 0) {
+      void background.sendMessage('bg:offscreenIdle', undefined).catch(() => undefined);
+    }
+  }
+
+  /** Probes each track and stores what it learned (or why it failed) on the track. */
+  probe(trackIds: readonly string[]): void {
+    for (const id of trackIds) void this.#enqueue(() => this.#probeOne(id));
+  }
+
+  async #probeOne(id: string): Promise<Track | undefined> {
+    const track = await getTrack(id);
+    if (!track) return undefined;
+    try {
+      const blob = await getAudio(id);
+      if (!blob) throw new TrackMissingError(trackRef(track));
+      const info = await this.#engine.probe(trackRef(track), blob);
+      await updateTrack(id, { status: 'ready', info, error: undefined });
+      return { ...track, status: 'ready', info };
+    } catch (err) {
+      const error = { ...toErrorData(err, 'unsupported-audio'), trackId: id, trackName: track.name };
+      await updateTrack(id, { status: 'error', error });
+      return { ...track, status: 'error', error };
+    }
+  }
+
+  join(req: JoinRequest): void {
+    const abort = new AbortController();
+    this.#job = { id: req.jobId, abort };
+    void this.#enqueue(async () => {
+      try {
+        const url = await this.#runJoin(req, abort.signal);
+        this.#urls.add(url.url);
+        await background.sendMessage('bg:jobDone', { jobId: req.jobId, ...url });
+      } catch (err) {
+        const error = abort.signal.aborted ? new JoinCanceledError().toData() : toErrorData(err);
+        await background.sendMessage('bg:jobFailed', { jobId: req.jobId, error });
+      } finally {
+        this.#job = undefined;
+      }
+    });
+  }
+
+  cancel(jobId: string): void {
+    if (this.#job?.id !== jobId) return;
+    this.#job.abort.abort();
+    this.#engine.cancel();
+  }
+
+  release(url: string): void {
+    if (this.#urls.delete(url)) URL.revokeObjectURL(url);
+    this.#maybeIdle();
+  }
+
+  async #runJoin(
+    req: JoinRequest,
+    signal: AbortSignal,
+  ): Promise<{ url: string; bytes: number; lossless: boolean }> {
+    const progress = (phase: JobPhase, percent: number, lossless: boolean) =>
+      void background
+        .sendMessage('bg:jobProgress', { jobId: req.jobId, phase, percent, lossless })
+        .catch(() => undefined);
+    progress('loading', 0, false);
+
+    const queued = await listTracks();
+    const tracks = req.trackIds
+      .map((id) => queued.find((t) => t.id === id))
+      .filter((t): t is Track => t !== undefined);
+    if (tracks.length === 0) throw new NothingToJoinError();
+
+    // Tracks still unprobed (added a moment ago) are probed now; a bad one stops the join by name.
+    const ready: PlanTrack[] = [];
+    for (const t of tracks) {
+      const probed = t.status === 'ready' && t.info ? t : await this.#probeOne(t.id);
+      if (signal.aborted) throw new JoinCanceledError();
+      if (!probed) throw new TrackMissingError(trackRef(t));
+      if (probed.status === 'error' && probed.error) throw errorFromData(probed.error);
+      if (!probed.info) throw new TrackMissingError(trackRef(t));
+      ready.push({ id: t.id, name: t.name, info: probed.info });
+    }
+
+    const plan = planJoin(ready, req.output);
+    const blobs = new Map<string, Blob>();
+    for (const t of ready) {
+      const blob = await getAudio(t.id);
+      if (!blob) throw new TrackMissingError(trackRef(t));
+      blobs.set(t.id, blob);
+    }
+    const spec = formatSpec(req.output.format);
+    let result: Blob;
+    if (plan.kind === 'fast') {
+      const inputs = ready.map((t) => ({ id: t.id, name: t.name, blob: blobs.get(t.id)! }));
+      const onProgress = (f: number) => progress('joining', Math.round(f * 100), true);
+      const join = plan.fast === 'mp3' ? joinMp3 : joinWav;
+      result = await join(inputs, { signal, onProgress });
+    } else {
+      progress('reading', 0, plan.lossless);
+      const data = await this.#engine.run(plan, ready, blobs, (f, phase) =>
+        progress(phase, Math.round(f * 100), plan.lossless),
+      );
+      result = new Blob([data as Uint8Array<ArrayBuffer>], { type: spec.mime });
+    }
+    if (signal.aborted) throw new JoinCanceledError();
+    progress('saving', 100, plan.lossless);
+    const typed = result.type ? result : new Blob([result], { type: spec.mime });
+    return { url: URL.createObjectURL(typed), bytes: typed.size, lossless: plan.lossless };
+  }
+}

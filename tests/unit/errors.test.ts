@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import {
+  FetchRefusedError,
+  JoinCanceledError,
+  SeamError,
+  UnsupportedAudioError,
+  describeError,
+  errorFromData,
+  toErrorData,
+} from '@/lib/errors';
+
+describe('errors cross boundaries as data', () => {
+  it('round-trips the named class and the track', () => {
+    const err = new UnsupportedAudioError('not an audio file', { id: 't1', name: 'cat.png' });
+    const back = errorFromData(JSON.parse(JSON.stringify(err.toData())));
+    expect(back).toBeInstanceOf(UnsupportedAudioError);
+    expect(back.name).toBe('UnsupportedAudioError');
+    expect(back.trackName).toBe('cat.png');
+    expect(describeError(back.toData())).toBe('cat.png: not an audio file');
+  });
+
+  it.each([new JoinCanceledError(), new FetchRefusedError('refused')])('%s', (err) => {
+    const back = errorFromData(err.toData());
+    expect(back.constructor).toBe(err.constructor);
+    expect(back).toBeInstanceOf(SeamError);
+  });
+
+  it('turns foreign errors into the fallback code', () => {
+    expect(toErrorData(new TypeError('boom'), 'engine-failed')).toEqual({
+      code: 'engine-failed',
+      message: 'boom',
+    });
+    expect(describeError({ code: 'join-failed', message: 'ffmpeg failed' })).toBe('Ffmpeg failed');
+  });
+});

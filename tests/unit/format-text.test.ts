@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { formatAudio, formatBytes, formatDuration } from '@/lib/format-text';
+
+describe('format-text', () => {
+  it.each([
+    [0, '0:00'],
+    [59.6, '1:00'],
+    [61, '1:01'],
+    [3600, '1:00:00'],
+    [3725, '1:02:05'],
+    [NaN, '–'],
+  ])('formatDuration(%d) = %s', (s, text) => expect(formatDuration(s)).toBe(text));
+
+  it.each([
+    [512, '512 B'],
+    [2048, '2.0 KB'],
+    [1536 * 1024, '1.5 MB'],
+    [50 * 1024 * 1024, '50 MB'],
+    [3 * 1024 ** 3, '3.0 GB'],
+  ])('formatBytes(%d) = %s', (b, text) => expect(formatBytes(b)).toBe(text));
+
+  it('describes audio', () => {
+    expect(formatAudio('mp3', 44100, 2)).toBe('MP3 · 44.1 kHz · stereo');
+    expect(formatAudio('pcm_s16le', 8000, 1)).toBe('WAV 16-bit · 8 kHz · mono');
+    expect(formatAudio('ac3', 48000, 6)).toBe('AC3 · 48 kHz · 6 ch');
+  });
+});
