@@ -1,0 +1,309 @@
+/**
+ * Looks at a file's first bytes, before and beside ffprobe, for two things ffprobe does not say:
+ * what a non-audio file really is (so the message can say "looks like a PNG image" rather than
+ * "invalid data"), and how many bytes the header announces (so a cut-short download is caught:
+ * ffprobe reports a half WAV as a shorter, healthy WAV).
+ *
+ * Pure: give it the head of the file (64 KB is plenty) and the full size.
+ */
+
+export type SniffKind =
+  // Audio (or audio-bearing) containers.
+  | 'mp3-xing'
+  | 'mp3-vbri'
+  | 'mp3'
+  | 'wav'
+  | 'flac'
+  | 'ogg'
+  | 'mp4'
+  | 'matroska'
+  | 'aiff'
+  // Not audio.
+  | 'png'
+  | 'jpeg'
+  | 'gif'
+  | 'webp'
+  | 'pdf'
+  | 'zip'
+  | 'html'
+  | 'xml'
+  | 'playlist'
+  | 'text'
+  | 'unknown';
+
+export interface HeaderCheck {
+  kind: SniffKind;
+  /**
+   * The file size the header announces, in bytes, when it announces one: ID3v2 tags plus the
+   * Xing/Info or VBRI byte count for MP3, the offset of the WAV data chunk plus its size, the end
+   * of the last MP4 box whose header was seen. Larger than the real size means bytes are missing.
+   */
+  declaredBytes?: number;
+  /** Where the bytes that `declaredBytes` counts begin (after leading tags and headers). */
+  payloadOffset?: number;
+  /** The duration the header announces (Xing/VBRI frame count, WAV data size / byte rate). */
+  declaredDurationSec?: number;
+}
+
+/** The head of the file worth reading: ID3v2 tags with cover art can push the first frame far. */
+export const SNIFF_WINDOW = 64 * 1024;
+
+/** What each non-audio kind looks like, for "not an audio file (looks like …)". */
+const NOT_AUDIO: Partial<Record<SniffKind, string>> = {
+  png: 'a PNG image',
+  jpeg: 'a JPEG image',
+  gif: 'a GIF image',
+  webp: 'a WebP image',
+  pdf: 'a PDF document',
+  zip: 'a ZIP archive',
+  html: 'a web page (HTML)',
+  xml: 'an XML document',
+  playlist: 'a playlist, not the audio it lists',
+  text: 'text',
+};
+
+/** "a PNG image", "text", … for kinds that are never audio; undefined for everything else. */
+export function notAudioDescription(kind: SniffKind | undefined): string | undefined {
+  return kind === undefined ? undefined : NOT_AUDIO[kind];
+}
+
+/** Sniffs `bytes` (the start of a file of `size` bytes). Never throws. */
+export function inspectHeader(bytes: Uint8Array, size: number): HeaderCheck {
+  const b = bytes.subarray(0, Math.min(bytes.length, size));
+  if (b.length === 0) return { kind: 'unknown' };
+
+  if (startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { kind: 'png' };
+  if (startsWith(b, [0xff, 0xd8, 0xff])) return { kind: 'jpeg' };
+  if (ascii(b, 0, 4) === 'GIF8') return { kind: 'gif' };
+  if (ascii(b, 0, 5) === '%PDF-') return { kind: 'pdf' };
+  if (startsWith(b, [0x50, 0x4b, 0x03, 0x04]) || startsWith(b, [0x50, 0x4b, 0x05, 0x06]))
+    return { kind: 'zip' };
+  if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return { kind: 'webp' };
+  if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WAVE') return inspectWav(b);
+  // RF64/BW64 (WAV over 4 GB) keep their sizes in a ds64 chunk; not worth reading for a check.
+  if (/^(RF|BW)64$/.test(ascii(b, 0, 4)) && ascii(b, 8, 4) === 'WAVE') return { kind: 'wav' };
+  if (ascii(b, 0, 4) === 'fLaC') return { kind: 'flac' };
+  if (ascii(b, 0, 4) === 'OggS') return { kind: 'ogg' };
+  if (ascii(b, 0, 4) === 'FORM' && /^AIF[FC]$/.test(ascii(b, 8, 4))) return { kind: 'aiff' };
+  if (startsWith(b, [0x1a, 0x45, 0xdf, 0xa3])) return { kind: 'matroska' };
+  if (ascii(b, 4, 4) === 'ftyp') return inspectMp4(b, size);
+
+  const mp3 = inspectMp3(b);
+  if (mp3) return mp3;
+
+  const text = textKind(b);
+  if (text) return { kind: text };
+  return { kind: 'unknown' };
+}
+
+// --- WAV -------------------------------------------------------------------------------------
+
+/**
+ * Walks the RIFF chunks to `data`. Its size field is what a cut-short WAV still claims; ffprobe
+ * instead reports the duration of the bytes that are there, so it cannot tell.
+ */
+function inspectWav(b: Uint8Array): HeaderCheck {
+  let byteRate = 0;
+  let offset = 12; // "RIFF", the RIFF size, "WAVE"
+  while (offset + 8 <= b.length) {
+    const id = ascii(b, offset, 4);
+    const chunkSize = u32le(b, offset + 4);
+    const body = offset + 8;
+    if (id === 'fmt ' && body + 12 <= b.length) byteRate = u32le(b, body + 8);
+    if (id === 'data') {
+      // 0 and 0xFFFFFFFF are what streaming writers (ffmpeg to a pipe, recorders) leave when they
+      // cannot seek back to fill the size in: they announce nothing.
+      if (chunkSize === 0 || chunkSize === 0xffffffff) return { kind: 'wav' };
+      return {
+        kind: 'wav',
+        declaredBytes: body + chunkSize,
+        payloadOffset: body,
+        ...(byteRate > 0 ? { declaredDurationSec: chunkSize / byteRate } : {}),
+      };
+    }
+    // Chunks are padded to an even size (RIFF spec).
+    offset = body + chunkSize + (chunkSize % 2);
+  }
+  return { kind: 'wav' };
+}
+
+// --- MP4 -------------------------------------------------------------------------------------
+
+/**
+ * Walks the top-level boxes whose headers fall inside the head. A box that ends past the end of
+ * the file (usually `mdat`, with `moov` after it) means the file was cut; the real size is then
+ * at least that box's end.
+ */
+function inspectMp4(b: Uint8Array, size: number): HeaderCheck {
+  let offset = 0;
+  while (offset + 8 <= b.length) {
+    let boxSize = u32be(b, offset);
+    if (boxSize === 1) {
+      if (offset + 16 > b.length) break;
+      // 64-bit size; above 2^53 no file is real, so the float is exact enough.
+      boxSize = u32be(b, offset + 8) * 2 ** 32 + u32be(b, offset + 12);
+    }
+    // Size 0 means "to the end of the file"; below 8 the header is nonsense: stop trusting it.
+    if (boxSize < 8) break;
+    const end = offset + boxSize;
+    if (end > size) return { kind: 'mp4', declaredBytes: end, payloadOffset: 0 };
+    offset = end;
+  }
+  return { kind: 'mp4' };
+}
+
+// --- MP3 -------------------------------------------------------------------------------------
+
+/** Hz for MPEG-1; MPEG-2 halves them and MPEG-2.5 quarters them. */
+const SAMPLE_RATES = [44100, 48000, 32000];
+
+interface MpegFrame {
+  offset: number;
+  mpeg1: boolean;
+  layer: 1 | 2 | 3;
+  sampleRate: number;
+  mono: boolean;
+  samplesPerFrame: number;
+}
+
+/** Reads an MPEG audio frame header at `offset`; undefined unless every field is valid. */
+function mpegFrameAt(b: Uint8Array, offset: number): MpegFrame | undefined {
+  if (offset + 4 > b.length) return undefined;
+  const b1 = b[offset + 1]!;
+  const b2 = b[offset + 2]!;
+  if (b[offset] !== 0xff || (b1 & 0xe0) !== 0xe0) return undefined;
+  const version = (b1 >> 3) & 3; // 0: MPEG-2.5, 1: reserved, 2: MPEG-2, 3: MPEG-1
+  const layerBits = (b1 >> 1) & 3; // 1: layer 3, 2: layer 2, 3: layer 1, 0: reserved
+  const bitrateIndex = b2 >> 4;
+  const rateIndex = (b2 >> 2) & 3;
+  // Reserved values, and "free format" (index 0), whose frames cannot be sized from the header.
+  if (version === 1 || layerBits === 0 || bitrateIndex === 0 || bitrateIndex === 15)
+    return undefined;
+  if (rateIndex === 3) return undefined;
+  const mpeg1 = version === 3;
+  const layer = (4 - layerBits) as 1 | 2 | 3;
+  const divisor = mpeg1 ? 1 : version === 2 ? 2 : 4;
+  const samplesPerFrame = layer === 1 ? 384 : layer === 3 && !mpeg1 ? 576 : 1152;
+  return {
+    offset,
+    mpeg1,
+    layer,
+    sampleRate: SAMPLE_RATES[rateIndex]! / divisor,
+    mono: b[offset + 3]! >> 6 === 3,
+    samplesPerFrame,
+  };
+}
+
+/**
+ * Skips ID3v2 tags, finds the first MPEG audio frame and reads a Xing/Info or VBRI header from
+ * it. Those headers count the bytes and frames of the whole stream as the encoder wrote it,
+ * which is what a cut-short file still claims.
+ */
+function inspectMp3(b: Uint8Array): HeaderCheck | undefined {
+  let offset = 0;
+  let tagged = false;
+  // Tags may be chained; each is "ID3", version, flags, then a 28-bit "syncsafe" size.
+  while (ascii(b, offset, 3) === 'ID3' && offset + 10 <= b.length) {
+    const footer = (b[offset + 5]! & 0x10) !== 0 ? 10 : 0;
+    offset += 10 + syncsafe(b, offset + 6) + footer;
+    tagged = true;
+  }
+  // Some taggers leave zero padding after the tag; allow a little before giving up on a frame.
+  const searchEnd = Math.min(b.length, offset + 4096);
+  let frame: MpegFrame | undefined;
+  for (let i = offset; i < searchEnd && !frame; i++) frame = mpegFrameAt(b, i);
+  if (!frame) return tagged ? { kind: 'mp3' } : undefined;
+
+  const payloadOffset = frame.offset;
+  // Side information sits between the 4-byte frame header and the Xing tag (ISO 11172-3).
+  const sideInfo = frame.mpeg1 ? (frame.mono ? 17 : 32) : frame.mono ? 9 : 17;
+  const xing = frame.offset + 4 + sideInfo;
+  const tag = ascii(b, xing, 4);
+  if (frame.layer === 3 && (tag === 'Xing' || tag === 'Info') && xing + 8 <= b.length) {
+    const flags = u32be(b, xing + 4);
+    let p = xing + 8;
+    let frames: number | undefined;
+    let streamBytes: number | undefined;
+    if (flags & 1 && p + 4 <= b.length) frames = u32be(b, p);
+    if (flags & 1) p += 4;
+    if (flags & 2 && p + 4 <= b.length) streamBytes = u32be(b, p);
+    return mp3Result('mp3-xing', payloadOffset, streamBytes, frames, frame);
+  }
+  // VBRI (Fraunhofer) sits at a fixed 32 bytes after the frame header.
+  const vbri = frame.offset + 4 + 32;
+  if (ascii(b, vbri, 4) === 'VBRI' && vbri + 18 <= b.length) {
+    return mp3Result('mp3-vbri', payloadOffset, u32be(b, vbri + 10), u32be(b, vbri + 14), frame);
+  }
+  return { kind: 'mp3' };
+}
+
+function mp3Result(
+  kind: 'mp3-xing' | 'mp3-vbri',
+  payloadOffset: number,
+  streamBytes: number | undefined,
+  frames: number | undefined,
+  frame: MpegFrame,
+): HeaderCheck {
+  return {
+    kind,
+    ...(streamBytes ? { declaredBytes: payloadOffset + streamBytes, payloadOffset } : {}),
+    ...(frames ? { declaredDurationSec: (frames * frame.samplesPerFrame) / frame.sampleRate } : {}),
+  };
+}
+
+// --- Text ------------------------------------------------------------------------------------
+
+/** Enough text to be sure: any binary format has a control byte or invalid UTF-8 by then. */
+const TEXT_SAMPLE = 1024;
+
+/** 'html', 'xml', 'playlist' or 'text' when the head is clean UTF-8 text; undefined otherwise. */
+function textKind(b: Uint8Array): 'html' | 'xml' | 'playlist' | 'text' | undefined {
+  const sample = b.subarray(0, TEXT_SAMPLE);
+  let text: string;
+  try {
+    // stream: true tolerates a character cut at the end of the sample.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
+  } catch {
+    return undefined;
+  }
+  // Tab, line feed, vertical tab, form feed and carriage return are text; other controls are not.
+  if (/[\u0000-\u0008\u000e-\u001f\u007f]/.test(text)) return undefined;
+  const head = text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .slice(0, 256)
+    .toLowerCase();
+  if (/^<!doctype html|^<html|^<head|^<body|^<!--/.test(head)) return 'html';
+  if (head.startsWith('<?xml') || head.startsWith('<svg') || head.startsWith('<rss')) return 'xml';
+  if (head.startsWith('#extm3u') || head.startsWith('[playlist]')) return 'playlist';
+  return 'text';
+}
+
+// --- Bytes -----------------------------------------------------------------------------------
+
+function startsWith(b: Uint8Array, magic: readonly number[]): boolean {
+  return magic.every((v, i) => b[i] === v);
+}
+
+function ascii(b: Uint8Array, offset: number, length: number): string {
+  if (offset < 0 || offset + length > b.length) return '';
+  return String.fromCharCode(...b.subarray(offset, offset + length));
+}
+
+function u32le(b: Uint8Array, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+}
+
+function u32be(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+/** ID3v2 sizes use 7 bits per byte so they never contain a false frame sync. */
+function syncsafe(b: Uint8Array, o: number): number {
+  return (
+    ((b[o]! & 0x7f) << 21) |
+    ((b[o + 1]! & 0x7f) << 14) |
+    ((b[o + 2]! & 0x7f) << 7) |
+    (b[o + 3]! & 0x7f)
+  );
+}
