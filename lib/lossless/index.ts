@@ -1,0 +1,80 @@
+/**
+ * Lossless "fast path" joins: the output is a Blob made of slices of the input Blobs plus a fresh
+ * header, so no audio byte is copied or decoded. Used instead of an ffmpeg stream copy when every
+ * input already has the output's codec and parameters.
+ */
+import { joinMp3 } from './mp3';
+import { joinWav } from './wav';
+
+export interface LosslessInput {
+  id: string;
+  name: string;
+  blob: Blob;
+}
+
+export interface LosslessOptions {
+  signal?: AbortSignal;
+  /** Called with 0..1 as the inputs are scanned. */
+  onProgress?: (fraction: number) => void;
+}
+
+export { joinMp3, scanMp3, parseFrameHeader, lameTagCrc } from './mp3';
+export type { FrameHeader, Mp3Scan, VbrTag } from './mp3';
+export { joinWav, parseWav } from './wav';
+export type { WavFormat, WavInfo } from './wav';
+
+export type LosslessKind = 'mp3' | 'wav';
+
+/** PCM codecs (ffprobe names) whose WAV data can be joined by byte concatenation. */
+const WAV_CODECS: ReadonlySet<string> = new Set([
+  'pcm_u8',
+  'pcm_s16le',
+  'pcm_s24le',
+  'pcm_s32le',
+  'pcm_f32le',
+  'pcm_f64le',
+  'pcm_alaw',
+  'pcm_mulaw',
+]);
+
+interface ProbedInput {
+  codec: string;
+  sampleRate: number;
+  channels: number;
+  container: string;
+}
+
+/** Which fast path applies for this output format and these probed inputs, or undefined. */
+export function losslessKind(format: string, inputs: ProbedInput[]): LosslessKind | undefined {
+  const first = inputs[0];
+  if (!first) return undefined;
+  const sameParams = inputs.every(
+    (i) => i.sampleRate === first.sampleRate && i.channels === first.channels,
+  );
+  if (!sameParams || !(first.sampleRate > 0) || !(first.channels > 0)) return undefined;
+  if (format === 'mp3' && inputs.every((i) => i.codec === 'mp3' && i.container === 'mp3')) {
+    return 'mp3';
+  }
+  if (
+    format === 'wav' &&
+    WAV_CODECS.has(first.codec) &&
+    inputs.every((i) => i.container === 'wav' && i.codec === first.codec)
+  ) {
+    return 'wav';
+  }
+  return undefined;
+}
+
+/** True when `losslessKind` finds a fast path. */
+export function canJoinLosslessly(format: string, inputs: ProbedInput[]): boolean {
+  return losslessKind(format, inputs) !== undefined;
+}
+
+/** Runs the fast path `kind` names. */
+export function joinLosslessly(
+  kind: LosslessKind,
+  inputs: LosslessInput[],
+  opts?: LosslessOptions,
+): Promise<Blob> {
+  return kind === 'mp3' ? joinMp3(inputs, opts) : joinWav(inputs, opts);
+}

@@ -1,0 +1,331 @@
+/**
+ * Lossless WAV join over Blobs: a fresh RIFF header followed by slices of each input's data chunk.
+ * Only chunk headers are read, so the cost does not depend on the length of the audio.
+ */
+import {
+  CorruptAudioError,
+  EmptyFileError,
+  JoinCanceledError,
+  NothingToJoinError,
+  TooLargeError,
+  TruncatedAudioError,
+  UnsupportedAudioError,
+} from '../errors';
+import type { LosslessInput, LosslessOptions } from './index';
+
+const WAVE_FORMAT_PCM = 1;
+const WAVE_FORMAT_IEEE_FLOAT = 3;
+const WAVE_FORMAT_ALAW = 6;
+const WAVE_FORMAT_MULAW = 7;
+const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
+const JOINABLE = new Set([
+  WAVE_FORMAT_PCM,
+  WAVE_FORMAT_IEEE_FLOAT,
+  WAVE_FORMAT_ALAW,
+  WAVE_FORMAT_MULAW,
+]);
+/** Tail shared by every KSDATAFORMAT_SUBTYPE_* GUID built from a WAVE format tag. */
+const GUID_TAIL = [
+  0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71,
+];
+const MAX_U32 = 0xffffffff;
+/** Enough for the headers of nearly every file; anything further is read chunk by chunk. */
+const HEAD = 64 * 1024;
+
+export interface WavFormat {
+  /** The fmt chunk's own tag (0xFFFE for WAVE_FORMAT_EXTENSIBLE). */
+  formatTag: number;
+  /** What the samples are: the tag, or the sub-format's tag for WAVE_FORMAT_EXTENSIBLE. */
+  codecTag: number;
+  channels: number;
+  sampleRate: number;
+  byteRate: number;
+  blockAlign: number;
+  bitsPerSample: number;
+  /** WAVE_FORMAT_EXTENSIBLE only. */
+  validBitsPerSample?: number;
+  channelMask?: number;
+}
+
+export interface WavInfo {
+  container: 'RIFF' | 'RF64';
+  format: WavFormat;
+  /** The fmt chunk's body as found. */
+  fmtChunk: Uint8Array<ArrayBuffer>;
+  /** Offset of the first audio byte. */
+  dataOffset: number;
+  /** Bytes of audio to use: whole sample frames only. */
+  dataSize: number;
+  /** What the data chunk header says (undefined when it means "until the end of the file"). */
+  declaredDataSize?: number;
+  /** The file ends before the declared data does. */
+  truncated: boolean;
+}
+
+type Track = { id: string; name: string };
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new JoinCanceledError();
+}
+
+async function readRange(blob: Blob, start: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
+  const a = Math.max(0, start);
+  const b = Math.min(blob.size, end);
+  if (b <= a) return new Uint8Array(0);
+  return new Uint8Array(await blob.slice(a, b).arrayBuffer());
+}
+
+function ascii(bytes: Uint8Array, at: number, length: number): string {
+  let s = '';
+  for (let i = at; i < at + length && i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
+function view(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** A plausible RIFF chunk id: four printable ASCII characters. */
+function isChunkId(bytes: Uint8Array): boolean {
+  if (bytes.length < 4) return false;
+  for (let i = 0; i < 4; i++) if (bytes[i]! < 0x20 || bytes[i]! > 0x7e) return false;
+  return true;
+}
+
+function parseFmt(body: Uint8Array, track: Track): WavFormat {
+  if (body.length < 16) throw new CorruptAudioError('its WAV fmt chunk is too short', track);
+  const v = view(body);
+  const format: WavFormat = {
+    formatTag: v.getUint16(0, true),
+    codecTag: v.getUint16(0, true),
+    channels: v.getUint16(2, true),
+    sampleRate: v.getUint32(4, true),
+    byteRate: v.getUint32(8, true),
+    blockAlign: v.getUint16(12, true),
+    bitsPerSample: v.getUint16(14, true),
+  };
+  if (format.formatTag === WAVE_FORMAT_EXTENSIBLE) {
+    if (body.length < 40) {
+      throw new CorruptAudioError('its WAVE_FORMAT_EXTENSIBLE fmt chunk is too short', track);
+    }
+    format.validBitsPerSample = v.getUint16(18, true);
+    format.channelMask = v.getUint32(20, true);
+    const guidTail = Array.from(body.subarray(26, 40));
+    format.codecTag = guidTail.every((b, i) => b === GUID_TAIL[i]) ? v.getUint16(24, true) : -1;
+  }
+  if (!JOINABLE.has(format.codecTag)) {
+    const tag =
+      format.codecTag < 0 ? 'an unknown sub-format' : `format tag ${hex(format.codecTag)}`;
+    throw new UnsupportedAudioError(
+      `its WAV audio uses ${tag}; only PCM, float, A-law and µ-law WAV can be joined losslessly`,
+      track,
+    );
+  }
+  if (!format.channels || !format.sampleRate || !format.blockAlign) {
+    throw new CorruptAudioError('its WAV fmt chunk has no channels, rate or block size', track);
+  }
+  return format;
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(4, '0')}`;
+}
+
+function describe(f: WavFormat): string {
+  const kind =
+    f.codecTag === WAVE_FORMAT_IEEE_FLOAT
+      ? 'float'
+      : f.codecTag === WAVE_FORMAT_ALAW
+        ? 'A-law'
+        : f.codecTag === WAVE_FORMAT_MULAW
+          ? 'µ-law'
+          : 'PCM';
+  const bits = f.validBitsPerSample ?? f.bitsPerSample;
+  return `${bits}-bit ${kind}, ${f.sampleRate} Hz, ${f.channels} channel${f.channels === 1 ? '' : 's'}`;
+}
+
+function sameFormat(a: WavFormat, b: WavFormat): boolean {
+  return (
+    a.codecTag === b.codecTag &&
+    a.channels === b.channels &&
+    a.sampleRate === b.sampleRate &&
+    a.bitsPerSample === b.bitsPerSample &&
+    a.blockAlign === b.blockAlign &&
+    (a.validBitsPerSample ?? a.bitsPerSample) === (b.validBitsPerSample ?? b.bitsPerSample)
+  );
+}
+
+/**
+ * Parses a RIFF/WAVE or RF64 file's fmt chunk and finds its data chunk, skipping other chunks.
+ * A data size that runs past the end of the file (a cut-off download) or that says "unknown"
+ * (0xFFFFFFFF, or 0 followed by samples, as streaming writers leave it) means "to the end of the
+ * file"; either way only whole sample frames are used.
+ */
+export async function parseWav(input: LosslessInput): Promise<WavInfo> {
+  const { blob } = input;
+  const track: Track = { id: input.id, name: input.name };
+  if (blob.size === 0) throw new EmptyFileError(track);
+  const head = await readRange(blob, 0, HEAD);
+  const at = async (pos: number, n: number): Promise<Uint8Array<ArrayBuffer>> =>
+    pos + n <= head.length ? head.subarray(pos, pos + n) : readRange(blob, pos, pos + n);
+
+  const riff = ascii(head, 0, 4);
+  if (riff === 'RIFX' || riff === 'FFIR') {
+    throw new UnsupportedAudioError('big-endian WAV (RIFX) is not supported', track);
+  }
+  const container = riff === 'RIFF' ? 'RIFF' : riff === 'RF64' || riff === 'BW64' ? 'RF64' : '';
+  if (!container || ascii(head, 8, 4) !== 'WAVE') {
+    throw new UnsupportedAudioError('no RIFF/WAVE header: this is not a WAV file', track);
+  }
+
+  let ds64DataSize: number | undefined;
+  let format: WavFormat | undefined;
+  let fmtChunk: Uint8Array<ArrayBuffer> | undefined;
+  let data: { offset: number; size: number; declared?: number; truncated: boolean } | undefined;
+  let ranPastEnd = false;
+  let pos = 12;
+  for (let count = 0; pos + 8 <= blob.size && count < 10_000; count++) {
+    const header = await at(pos, 8);
+    const id = ascii(header, 0, 4);
+    const size = view(header).getUint32(4, true);
+    const body = pos + 8;
+    if (id === 'ds64' && size >= 16) {
+      const v = view(await at(body, 16));
+      ds64DataSize = v.getUint32(8, true) + v.getUint32(12, true) * 2 ** 32;
+    } else if (id === 'fmt ') {
+      fmtChunk = (await at(body, Math.min(size, 1024))).slice();
+      format = parseFmt(fmtChunk, track);
+    } else if (id === 'data') {
+      const available = blob.size - body;
+      let declared: number | undefined = size;
+      if (container === 'RF64' && size === MAX_U32) declared = ds64DataSize;
+      else if (size === MAX_U32) declared = undefined;
+      else if (size === 0 && available > 0 && !isChunkId(await at(body, 4))) declared = undefined;
+      data = {
+        offset: body,
+        size: declared === undefined ? available : Math.min(declared, available),
+        ...(declared !== undefined ? { declared } : {}),
+        truncated: declared !== undefined && declared > available,
+      };
+      // The fmt chunk nearly always comes first; if not, keep looking past a sized data chunk.
+      if (format || declared === undefined || data.truncated) break;
+      pos = body + declared + (declared & 1);
+      continue;
+    }
+    const next = body + size + (size & 1);
+    if (next > blob.size) {
+      ranPastEnd = true;
+      break;
+    }
+    pos = next;
+  }
+  if (!format || !fmtChunk) {
+    if (ranPastEnd || data) {
+      throw new TruncatedAudioError('the file ends before its WAV fmt chunk', track);
+    }
+    throw new CorruptAudioError('its WAV file has no fmt chunk', track);
+  }
+  if (!data) {
+    if (ranPastEnd || pos + 8 > blob.size) {
+      throw new TruncatedAudioError('the file ends before its WAV audio data', track);
+    }
+    throw new CorruptAudioError('its WAV file has no data chunk', track);
+  }
+  return {
+    container,
+    format,
+    fmtChunk,
+    dataOffset: data.offset,
+    dataSize: data.size - (data.size % format.blockAlign),
+    ...(data.declared !== undefined ? { declaredDataSize: data.declared } : {}),
+    truncated: data.truncated,
+  };
+}
+
+/** RIFF header for `dataSize` bytes of `first`'s format, up to and including the data header. */
+function buildHeader(first: WavInfo, dataSize: number): Uint8Array<ArrayBuffer> {
+  const f = first.format;
+  let fmt: Uint8Array<ArrayBuffer>;
+  if (f.formatTag === WAVE_FORMAT_EXTENSIBLE) {
+    // Keep channel mask and sub-format exactly as the first input had them.
+    fmt = first.fmtChunk.slice(0, 40);
+    view(fmt).setUint16(16, 22, true);
+  } else {
+    // PCM gets the canonical 16-byte fmt (a 44-byte header); other tags carry cbSize = 0.
+    fmt = new Uint8Array(f.formatTag === WAVE_FORMAT_PCM ? 16 : 18);
+    const v = view(fmt);
+    v.setUint16(0, f.formatTag, true);
+    v.setUint16(2, f.channels, true);
+    v.setUint32(4, f.sampleRate, true);
+    v.setUint32(8, f.sampleRate * f.blockAlign, true);
+    v.setUint16(12, f.blockAlign, true);
+    v.setUint16(14, f.bitsPerSample, true);
+  }
+  // The WAV spec asks for a fact chunk (sample count) for anything that is not integer PCM.
+  const fact = f.codecTag !== WAVE_FORMAT_PCM;
+  const length = 12 + 8 + fmt.length + (fact ? 12 : 0) + 8;
+  const riffSize = length - 8 + dataSize + (dataSize & 1);
+  if (riffSize > MAX_U32) {
+    const gib = (dataSize / 2 ** 30).toFixed(2);
+    throw new TooLargeError(
+      `the joined WAV would hold ${gib} GiB of audio, over the 4 GiB a WAV file can hold; ` +
+        'join fewer tracks or choose a compressed format such as FLAC',
+    );
+  }
+  const out = new Uint8Array(length);
+  const v = view(out);
+  const put = (at: number, s: string) => {
+    for (let i = 0; i < 4; i++) out[at + i] = s.charCodeAt(i);
+  };
+  put(0, 'RIFF');
+  v.setUint32(4, riffSize, true);
+  put(8, 'WAVE');
+  put(12, 'fmt ');
+  v.setUint32(16, fmt.length, true);
+  out.set(fmt, 20);
+  let p = 20 + fmt.length;
+  if (fact) {
+    put(p, 'fact');
+    v.setUint32(p + 4, 4, true);
+    v.setUint32(p + 8, Math.min(MAX_U32, Math.floor(dataSize / f.blockAlign)), true);
+    p += 12;
+  }
+  put(p, 'data');
+  v.setUint32(p + 4, dataSize, true);
+  return out;
+}
+
+/**
+ * Joins WAV inputs without touching the samples. All inputs must share sample format, channel
+ * count and rate; the output's header follows the first input's fmt chunk.
+ */
+export async function joinWav(inputs: LosslessInput[], opts: LosslessOptions = {}): Promise<Blob> {
+  if (inputs.length === 0) throw new NothingToJoinError();
+  const infos: WavInfo[] = [];
+  for (const [i, input] of inputs.entries()) {
+    throwIfAborted(opts.signal);
+    const info = await parseWav(input);
+    throwIfAborted(opts.signal);
+    const first = infos[0];
+    if (first && !sameFormat(first.format, info.format)) {
+      throw new UnsupportedAudioError(
+        `it is ${describe(info.format)}, but the first track is ${describe(first.format)}; ` +
+          'a lossless WAV join needs the same sample format, rate and channels',
+        { id: input.id, name: input.name },
+      );
+    }
+    infos.push(info);
+    opts.onProgress?.((i + 1) / inputs.length);
+  }
+
+  const dataSize = infos.reduce((sum, info) => sum + info.dataSize, 0);
+  const parts: BlobPart[] = [buildHeader(infos[0]!, dataSize)];
+  infos.forEach((info, i) => {
+    if (info.dataSize > 0) {
+      parts.push(inputs[i]!.blob.slice(info.dataOffset, info.dataOffset + info.dataSize));
+    }
+  });
+  // RIFF chunks are word-aligned: an odd-sized data chunk is followed by a pad byte.
+  if (dataSize & 1) parts.push(new Uint8Array(1));
+  return new Blob(parts, { type: 'audio/wav' });
+}
