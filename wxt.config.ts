@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
@@ -18,9 +19,20 @@ const ffmpegAssets = [
 /** SEAM_TEST_HOSTS: a test build may reach the local test server without a user's grant. */
 const testHosts = process.env.SEAM_TEST_HOSTS?.split(',').filter(Boolean) ?? [];
 
+/** `npm start` opens this browser (Debian's Chromium unless CHROME_PATH says otherwise). */
+const chromePath =
+  process.env.CHROME_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+const isRoot = process.getuid?.() === 0;
+
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   outDirTemplate: '{{browser}}-mv{{manifestVersion}}{{modeSuffix}}',
+  webExt: {
+    ...(chromePath ? { binaries: { chrome: chromePath, edge: chromePath } } : {}),
+    // Chromium refuses to start its sandbox as root (containers, CI machines).
+    chromiumArgs: isRoot ? ['--no-sandbox'] : [],
+    startUrls: ['chrome://extensions'],
+  },
   vite: () => ({ plugins: [preact()] }),
   hooks: {
     'build:publicAssets': (_wxt, files) => {
@@ -50,7 +62,11 @@ export default defineConfig({
     },
     action: { default_title: 'Seam' },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'seam@seam.invalid', strict_min_version: '128.0' } } }
+      ? {
+          browser_specific_settings: {
+            gecko: { id: 'seam@seam.invalid', strict_min_version: '128.0' },
+          },
+        }
       : {}),
   }),
 });

@@ -45,7 +45,12 @@ export function JoinPanel(props: {
           </button>
         </div>
       ) : (
-        <button type="button" class="primary join-button" disabled={!props.canJoin} onClick={props.onJoin}>
+        <button
+          type="button"
+          class="primary join-button"
+          disabled={!props.canJoin}
+          onClick={props.onJoin}
+        >
           Join
         </button>
       )}
@@ -54,7 +59,11 @@ export function JoinPanel(props: {
           Saved <strong>{job.fileName}</strong> ({formatBytes(job.bytes)}
           {job.lossless ? ', lossless' : ''}).{' '}
           {job.downloadId !== undefined && (
-            <button type="button" class="link" onClick={() => props.onShowInFolder(job.downloadId!)}>
+            <button
+              type="button"
+              class="link"
+              onClick={() => props.onShowInFolder(job.downloadId!)}
+            >
               Show in folder
             </button>
           )}

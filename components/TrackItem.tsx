@@ -8,7 +8,9 @@ export interface TrackActions {
   onRemove: (id: string) => void;
 }
 
-export function TrackItem(props: { track: Track; first: boolean; last: boolean; locked: boolean } & TrackActions) {
+export function TrackItem(
+  props: { track: Track; first: boolean; last: boolean; locked: boolean } & TrackActions,
+) {
   const { track: t, locked } = props;
   return (
     <li class={`track ${t.status}`} data-track-id={t.id}>

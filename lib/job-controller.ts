@@ -30,9 +30,19 @@ export async function startJoin(): Promise<{ jobId: string }> {
   if (isRunning(current)) return { jobId: current.id };
   const output = await outputSettings.getValue();
   const tracks = await listTracks();
-  const base = { id: jobId, trackIds: tracks.map((t) => t.id), format: output.format, startedAt: Date.now() };
+  const base = {
+    id: jobId,
+    trackIds: tracks.map((t) => t.id),
+    format: output.format,
+    startedAt: Date.now(),
+  };
   const fail = async (err: SeamError) => {
-    await jobState.setValue({ ...base, status: 'failed', error: err.toData(), finishedAt: Date.now() });
+    await jobState.setValue({
+      ...base,
+      status: 'failed',
+      error: err.toData(),
+      finishedAt: Date.now(),
+    });
     return { jobId };
   };
   if (tracks.length === 0) return fail(new NothingToJoinError());
@@ -49,7 +59,13 @@ export async function startJoin(): Promise<{ jobId: string }> {
   if (fetching) {
     return fail(new JoinFailedError('is still downloading; join when it has arrived', fetching));
   }
-  await jobState.setValue({ ...base, status: 'running', phase: 'starting', percent: 0, lossless: false });
+  await jobState.setValue({
+    ...base,
+    status: 'running',
+    phase: 'starting',
+    percent: 0,
+    lossless: false,
+  });
   void showProgress(0);
   try {
     await ensureOffscreen();
@@ -91,7 +107,11 @@ export async function onJobDone(r: {
   const fileName = outputFileName(first?.name ?? 'Seam join', job.trackIds.length, spec.extension);
   let downloadId: number | undefined;
   try {
-    downloadId = await browser.downloads.download({ url: r.url, filename: fileName, saveAs: false });
+    downloadId = await browser.downloads.download({
+      url: r.url,
+      filename: fileName,
+      saveAs: false,
+    });
     downloadUrls.set(downloadId, r.url);
   } catch (err) {
     await offscreen.sendMessage('off:release', r.url).catch(() => undefined);
@@ -126,7 +146,15 @@ export async function onJobFailed(jobId: string, error: SeamErrorData): Promise<
     await jobState.setValue({ id, trackIds, format, startedAt, status: 'canceled', finishedAt });
     void showCount((await listTracks()).length);
   } else {
-    await jobState.setValue({ id, trackIds, format, startedAt, status: 'failed', error, finishedAt });
+    await jobState.setValue({
+      id,
+      trackIds,
+      format,
+      startedAt,
+      status: 'failed',
+      error,
+      finishedAt,
+    });
     void showFailed();
   }
 }

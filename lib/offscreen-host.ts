@@ -62,7 +62,11 @@ export class OffscreenHost {
       await updateTrack(id, { status: 'ready', info, error: undefined });
       return { ...track, status: 'ready', info };
     } catch (err) {
-      const error = { ...toErrorData(err, 'unsupported-audio'), trackId: id, trackName: track.name };
+      const error = {
+        ...toErrorData(err, 'unsupported-audio'),
+        trackId: id,
+        trackName: track.name,
+      };
       await updateTrack(id, { status: 'error', error });
       return { ...track, status: 'error', error };
     }

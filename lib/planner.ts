@@ -56,7 +56,10 @@ export function planJoin(tracks: readonly PlanTrack[], output: OutputSettings): 
   const spec = formatSpec(output.format);
   const totalSec = tracks.reduce((s, t) => s + t.info.durationSec, 0);
   const reasons = mismatchReasons(tracks, spec);
-  const inputs = tracks.map((t, i) => ({ trackId: t.id, path: `/in/${i}.${inputExtension(t.info)}` }));
+  const inputs = tracks.map((t, i) => ({
+    trackId: t.id,
+    path: `/in/${i}.${inputExtension(t.info)}`,
+  }));
   const outputPath = `/out/joined.${spec.extension}`;
 
   if (reasons.length === 0) {

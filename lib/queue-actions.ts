@@ -12,7 +12,10 @@ export async function addLocalFiles(files: readonly File[]): Promise<SeamErrorDa
   if (audio.length === 0) return undefined;
   try {
     const added = await addFiles(audio);
-    await background.sendMessage('bg:tracksAdded', added.map((t) => t.id));
+    await background.sendMessage(
+      'bg:tracksAdded',
+      added.map((t) => t.id),
+    );
     return undefined;
   } catch (err) {
     return toErrorData(err, 'unsupported-audio');

@@ -8,9 +8,21 @@ const inputs = [
 
 describe('ffmpegFailure', () => {
   it.each([
-    [['/in/1.wav: Invalid data found when processing input'], 'the file is not audio ffmpeg can read', 'b'],
-    [['[mp3 @ 0x1] Header missing', 'Error while decoding stream #0:0'], 'the audio data is damaged', undefined],
-    [['Aborted(): memory access out of bounds'], 'there was not enough memory for this join', undefined],
+    [
+      ['/in/1.wav: Invalid data found when processing input'],
+      'the file is not audio ffmpeg can read',
+      'b',
+    ],
+    [
+      ['[mp3 @ 0x1] Header missing', 'Error while decoding stream #0:0'],
+      'the audio data is damaged',
+      undefined,
+    ],
+    [
+      ['Aborted(): memory access out of bounds'],
+      'there was not enough memory for this join',
+      undefined,
+    ],
     [['Unknown encoder libfoo'], 'this build of ffmpeg cannot write that format', undefined],
   ])('%j', (log, reason, trackId) => {
     const f = ffmpegFailure(log, inputs);

@@ -43,8 +43,7 @@ describe('planJoin chooses lossless or re-encode', () => {
     ['one MP3 to MP3', [mp3('a')], 'mp3', 'fast'],
   ])('%s → %s', (_name, tracks, format, expected) => {
     const plan = planJoin(tracks, { format, bitrate: 192 });
-    const kind =
-      plan.kind === 'fast' ? 'fast' : plan.lossless ? 'ffmpeg-copy' : 'encode';
+    const kind = plan.kind === 'fast' ? 'fast' : plan.lossless ? 'ffmpeg-copy' : 'encode';
     expect(kind).toBe(expected);
     expect(plan.lossless).toBe(expected !== 'encode');
     expect(plan.totalSec).toBe(60 * tracks.length);
@@ -96,7 +95,9 @@ describe('re-encode graph', () => {
   });
 
   it('encodes with LAME at the chosen bitrate', () => {
-    expect(plan.args.join(' ')).toContain('-map [out] -c:a libmp3lame -b:a 128k -f mp3 /out/joined.mp3');
+    expect(plan.args.join(' ')).toContain(
+      '-map [out] -c:a libmp3lame -b:a 128k -f mp3 /out/joined.mp3',
+    );
   });
 
   it('keeps the log level that carries progress lines', () => {
@@ -121,7 +122,9 @@ describe('stream copy through the concat demuxer', () => {
   it('lists the inputs in order', () => {
     const plan = planJoin([aac('x'), aac('y')], { format: 'm4a', bitrate: 192 });
     if (plan.kind !== 'ffmpeg') throw new Error('expected an ffmpeg plan');
-    expect(plan.files).toEqual([{ path: '/in/list.txt', text: "file '/in/0.mp4'\nfile '/in/1.mp4'\n" }]);
+    expect(plan.files).toEqual([
+      { path: '/in/list.txt', text: "file '/in/0.mp4'\nfile '/in/1.mp4'\n" },
+    ]);
     expect(plan.args).toContain('copy');
   });
 });
