@@ -1,4 +1,5 @@
 import type { AudioInfo } from './audio-info';
+import type { TrackEdit } from './edits';
 import type { SeamErrorData } from './errors';
 
 export type TrackSource = { kind: 'file' } | { kind: 'url'; url: string; pageUrl?: string };
@@ -26,6 +27,8 @@ export interface Track {
   error?: SeamErrorData;
   /** 0..1 while fetching. */
   progress?: number;
+  /** Trims, the transition after it, its chapter title; absent = none. */
+  edit?: TrackEdit;
 }
 
 export function trackRef(t: Pick<Track, 'id' | 'name'>): { id: string; name: string } {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AudioInfo } from '@/lib/audio-info';
 import { planJoin, targetSampleRate, type PlanTrack } from '@/lib/planner';
 import { formatSpec, type FormatId } from '@/lib/formats';
+import { defaultOutput } from '@/lib/settings';
 
 function track(id: string, info: Partial<AudioInfo>): PlanTrack {
   return {
@@ -42,7 +43,7 @@ describe('planJoin chooses lossless or re-encode', () => {
     ['mono with stereo', [mp3('a'), mp3('b', { channels: 1 })], 'mp3', 'encode'],
     ['one MP3 to MP3', [mp3('a')], 'mp3', 'fast'],
   ])('%s → %s', (_name, tracks, format, expected) => {
-    const plan = planJoin(tracks, { format, bitrate: 192 });
+    const plan = planJoin(tracks, { ...defaultOutput, format, bitrate: 192 });
     const kind = plan.kind === 'fast' ? 'fast' : plan.lossless ? 'ffmpeg-copy' : 'encode';
     expect(kind).toBe(expected);
     expect(plan.lossless).toBe(expected !== 'encode');
@@ -51,6 +52,7 @@ describe('planJoin chooses lossless or re-encode', () => {
 
   it('says why it re-encodes', () => {
     const plan = planJoin([mp3('a'), mp3('b', { sampleRate: 22050, channels: 1 })], {
+      ...defaultOutput,
       format: 'mp3',
       bitrate: 192,
     });
@@ -60,7 +62,7 @@ describe('planJoin chooses lossless or re-encode', () => {
   });
 
   it('says lossless before Join', () => {
-    const plan = planJoin([mp3('a'), mp3('b')], { format: 'mp3', bitrate: 192 });
+    const plan = planJoin([mp3('a'), mp3('b')], { ...defaultOutput, format: 'mp3', bitrate: 192 });
     expect(plan.summary).toBe(
       'Lossless: all tracks are MP3, 44.1 kHz stereo, so they are joined without re-encoding.',
     );
@@ -70,7 +72,7 @@ describe('planJoin chooses lossless or re-encode', () => {
 describe('re-encode graph', () => {
   const plan = planJoin(
     [mp3('a', { sampleRate: 8000, channels: 1 }), wav('b', { sampleRate: 96000 }), aac('c')],
-    { format: 'mp3', bitrate: 128 },
+    { ...defaultOutput, format: 'mp3', bitrate: 128 },
   );
   if (plan.kind !== 'ffmpeg') throw new Error('expected an ffmpeg plan');
   const graph = plan.args[plan.args.indexOf('-filter_complex') + 1]!;
@@ -120,7 +122,7 @@ describe('targetSampleRate', () => {
 
 describe('stream copy through the concat demuxer', () => {
   it('lists the inputs in order', () => {
-    const plan = planJoin([aac('x'), aac('y')], { format: 'm4a', bitrate: 192 });
+    const plan = planJoin([aac('x'), aac('y')], { ...defaultOutput, format: 'm4a', bitrate: 192 });
     if (plan.kind !== 'ffmpeg') throw new Error('expected an ffmpeg plan');
     expect(plan.files).toEqual([
       { path: '/in/list.txt', text: "file '/in/0.mp4'\nfile '/in/1.mp4'\n" },
