@@ -16,8 +16,12 @@ const ffmpegAssets = [
   ['@ffmpeg/ffmpeg/dist/esm/errors.js', 'ffmpeg/errors.js'],
 ] as const;
 
-/** SEAM_TEST_HOSTS: a test build may reach the local test server without a user's grant. */
-const testHosts = process.env.SEAM_TEST_HOSTS?.split(',').filter(Boolean) ?? [];
+/**
+ * The e2e build (`wxt build --mode e2e`, into .output/chrome-mv3-e2e) may reach the tests' local
+ * server without a person's click, standing in for the grant a real click gives. The shipped
+ * build asks for no host access at install.
+ */
+const E2E_HOSTS = ['http://127.0.0.1/*'];
 
 /** `npm start` opens this browser (Debian's Chromium unless CHROME_PATH says otherwise). */
 const chromePath =
@@ -41,7 +45,7 @@ export default defineConfig({
       }
     },
   },
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, mode }) => ({
     name: 'Seam: join audio, on your machine',
     short_name: 'Seam',
     description:
@@ -55,7 +59,7 @@ export default defineConfig({
       'scripting',
       ...(browser === 'firefox' ? [] : ['offscreen']),
     ],
-    ...(testHosts.length ? { host_permissions: testHosts } : {}),
+    ...(mode === 'e2e' ? { host_permissions: E2E_HOSTS } : {}),
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     content_security_policy: {
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",

@@ -8,6 +8,7 @@ import { AddFiles } from './AddFiles';
 import { DropZone } from './DropZone';
 import { JoinPanel } from './JoinPanel';
 import { OutputPanel } from './OutputPanel';
+import { PageAudio } from './PageAudio';
 import { TrackList } from './TrackList';
 
 /** The whole of Seam's UI; the popup shows it compact, the options page at full width. */
@@ -51,6 +52,7 @@ export function App({ compact }: { compact: boolean }) {
             onRemove={(id) => void actions.remove(id)}
           />
         )}
+        <PageAudio compact={compact} tracks={list} />
         <OutputPanel value={output} disabled={running} onChange={setOutput} />
         <JoinPanel
           job={job}

@@ -9,12 +9,14 @@ import {
   refreshBadge,
   startJoin,
 } from '@/lib/job-controller';
-import { checkIn, requestProbe } from '@/lib/probe-requests';
+import { MENU_LINK, onMenuClicked, registerMenus } from '@/lib/context-menu';
+import { checkIn, requestFetch, requestProbe } from '@/lib/probe-requests';
 import { background } from '@/lib/protocol';
 import { onTracksChanged } from '@/lib/track-store';
 
 export default defineBackground(() => {
   background.onMessage('bg:tracksAdded', ({ data }) => requestProbe(data));
+  background.onMessage('bg:fetchTracks', ({ data }) => requestFetch(data));
   background.onMessage('bg:startJoin', () => startJoin());
   background.onMessage('bg:cancelJoin', ({ data }) => cancelJoin(data));
   background.onMessage('bg:checkIn', () => checkIn());
@@ -22,6 +24,12 @@ export default defineBackground(() => {
   background.onMessage('bg:jobDone', ({ data }) => onJobDone(data));
   background.onMessage('bg:jobFailed', ({ data }) => onJobFailed(data.jobId, data.error));
   background.onMessage('bg:offscreenIdle', () => onOffscreenIdle());
+
+  browser.runtime.onInstalled.addListener(() => void registerMenus());
+  browser.runtime.onStartup.addListener(() => void registerMenus());
+  browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClicked(info, tab));
+  // A service worker restarted by an update may have missed both events above.
+  void browser.contextMenus.update(MENU_LINK, {}).catch(() => registerMenus());
 
   browser.downloads.onChanged.addListener((delta) => void onDownloadChanged(delta));
   onTracksChanged(() => void refreshBadge());

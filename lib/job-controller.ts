@@ -203,5 +203,9 @@ export async function failOrphanedJob(): Promise<void> {
 export async function refreshBadge(): Promise<void> {
   const job = await jobState.getValue();
   if (isRunning(job)) return;
-  await showCount((await listTracks()).length);
+  const tracks = await listTracks();
+  await showCount(
+    tracks.length,
+    tracks.some((t) => t.status === 'error'),
+  );
 }

@@ -6,6 +6,7 @@ import {
   errorFromData,
   toErrorData,
 } from './errors';
+import { fetchTrack } from './fetcher';
 import { formatSpec } from './formats';
 import type { JobPhase, JoinRequest } from './job';
 import { joinMp3, joinWav } from './lossless';
@@ -13,6 +14,9 @@ import { planJoin, type PlanTrack } from './planner';
 import { background } from './protocol';
 import { getAudio, getTrack, listTracks, updateTrack } from './track-store';
 import { trackRef, type Track } from './tracks';
+
+/** Parallel page-audio downloads: enough to hide latency, few enough to be polite to a server. */
+const FETCHES_AT_ONCE = 3;
 
 /**
  * The engine's host in the offscreen document: probes tracks, runs joins, reports progress and
@@ -70,6 +74,23 @@ export class OffscreenHost {
       await updateTrack(id, { status: 'error', error });
       return { ...track, status: 'error', error };
     }
+  }
+
+  /** Downloads page audio a few at a time (not through the engine queue), then probes it. */
+  fetch(trackIds: readonly string[], limitBytes: number): void {
+    const queue = [...trackIds];
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        if (await fetchTrack(id, limitBytes)) this.probe([id]);
+      }
+    };
+    this.#pending++;
+    void Promise.all(
+      Array.from({ length: Math.min(FETCHES_AT_ONCE, queue.length) }, worker),
+    ).finally(() => {
+      this.#pending--;
+      this.#maybeIdle();
+    });
   }
 
   join(req: JoinRequest): void {

@@ -1,6 +1,7 @@
 import { failOrphanedJob } from './job-controller';
 import { ensureOffscreen, hasDocument } from './offscreen-lifecycle';
 import { offscreen } from './protocol';
+import { preferences } from './settings';
 import { listTracks } from './track-store';
 
 /** Asks the engine to probe these tracks; results land on the tracks in the store. */
@@ -10,12 +11,22 @@ export async function requestProbe(trackIds: string[]): Promise<void> {
   await offscreen.sendMessage('off:probe', trackIds);
 }
 
+/** Asks the offscreen document to download page-audio tracks (then it probes them). */
+export async function requestFetch(trackIds: string[]): Promise<void> {
+  if (trackIds.length === 0) return;
+  const { fetchLimitMB } = await preferences.getValue();
+  await ensureOffscreen();
+  await offscreen.sendMessage('off:fetch', { trackIds, limitBytes: fetchLimitMB * 1024 * 1024 });
+}
+
 /**
- * A page opened: a job whose engine vanished is marked failed, and tracks left "probing" by an
- * engine that closed are probed again, so nothing stays wedged.
+ * A page opened: a job whose engine vanished is marked failed, and tracks left "probing" or
+ * "fetching" by an engine that closed are taken up again, so nothing stays wedged.
  */
 export async function checkIn(): Promise<void> {
   await failOrphanedJob();
-  const stuck = (await listTracks()).filter((t) => t.status === 'probing').map((t) => t.id);
-  if (stuck.length > 0 && !(await hasDocument())) await requestProbe(stuck);
+  const tracks = await listTracks();
+  if (await hasDocument()) return;
+  await requestProbe(tracks.filter((t) => t.status === 'probing').map((t) => t.id));
+  await requestFetch(tracks.filter((t) => t.status === 'fetching').map((t) => t.id));
 }

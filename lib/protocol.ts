@@ -12,6 +12,8 @@ import type { JobPhase, JoinRequest } from './job';
 export interface BackgroundProtocol {
   /** Popup/options: tracks were added to the store; probe them. */
   'bg:tracksAdded'(trackIds: string[]): void;
+  /** Popup/options: page-audio tracks were added (status "fetching"); download them. */
+  'bg:fetchTracks'(trackIds: string[]): void;
   /** Popup/options: start a join of the current queue with the stored output settings. */
   'bg:startJoin'(): { jobId: string };
   'bg:cancelJoin'(jobId: string): void;
@@ -29,6 +31,8 @@ export interface BackgroundProtocol {
 /** Handled by the offscreen document (the engine's host). Replies come back as their own messages. */
 export interface OffscreenProtocol {
   'off:probe'(trackIds: string[]): void;
+  /** Download page-audio tracks into the store, then probe them. */
+  'off:fetch'(req: { trackIds: string[]; limitBytes: number }): void;
   'off:join'(req: JoinRequest): void;
   'off:cancel'(jobId: string): void;
   /** The download finished (or failed): release the result's memory. */

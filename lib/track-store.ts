@@ -67,6 +67,7 @@ export interface NewTrack {
   /** The audio, or undefined while it is still being fetched. */
   blob?: Blob;
   status: Track['status'];
+  error?: Track['error'];
 }
 
 /** Appends tracks to the end of the queue, in the given order. */
@@ -86,6 +87,7 @@ export async function addTracks(items: NewTrack[]): Promise<Track[]> {
       position: position++,
       source: item.source,
       status: item.status,
+      ...(item.error ? { error: item.error } : {}),
     };
     void tx.objectStore('tracks').put(track);
     if (item.blob) void tx.objectStore('audio').put(item.blob, track.id);

@@ -12,6 +12,7 @@ const host = new OffscreenHost(
 
 offscreen.onMessage('off:ping', () => 'pong');
 offscreen.onMessage('off:probe', ({ data }) => host.probe(data));
+offscreen.onMessage('off:fetch', ({ data }) => host.fetch(data.trackIds, data.limitBytes));
 offscreen.onMessage('off:join', ({ data }) => host.join(data));
 offscreen.onMessage('off:cancel', ({ data }) => host.cancel(data));
 offscreen.onMessage('off:release', ({ data }) => host.release(data));
