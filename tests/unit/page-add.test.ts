@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_PICKS, cleanPicks } from '@/lib/page-add';
+import { mergeResults } from '@/lib/page-sources';
+
+describe('cleanPicks treats page data as untrusted', () => {
+  it('keeps http(s) audio, drops other schemes and junk', () => {
+    expect(
+      cleanPicks([
+        { url: 'https://a.example/x.mp3', name: 'X' },
+        { url: 'javascript:alert(1)', name: 'bad' },
+        { url: 'file:///etc/passwd' },
+        { url: 42 },
+        null,
+        'https://a.example/y.mp3',
+        { url: 'http://b.example/y%20z.mp3' },
+      ]),
+    ).toEqual([
+      { url: 'https://a.example/x.mp3', name: 'X' },
+      { url: 'http://b.example/y%20z.mp3', name: 'y z.mp3' },
+    ]);
+  });
+
+  it('merges duplicates and bounds the count', () => {
+    const many = Array.from({ length: MAX_PICKS + 50 }, (_, i) => ({
+      url: `https://a.example/${i}.mp3`,
+    }));
+    expect(cleanPicks([...many, ...many])).toHaveLength(MAX_PICKS);
+    expect(
+      cleanPicks([{ url: 'https://a.example/a.mp3' }, { url: 'https://a.example/a.mp3' }]),
+    ).toHaveLength(1);
+  });
+
+  it('strips control and bidi characters from names and caps them', () => {
+    const [pick] = cleanPicks([
+      { url: 'https://a.example/a.mp3', name: 'evil\u202Egnp.mp3\n\tx' + 'y'.repeat(300) },
+    ]);
+    expect(pick!.name).not.toMatch(/[\u202E\n\t]/);
+    expect([...pick!.name].length).toBeLessThanOrEqual(120);
+  });
+
+  it('only a fetchable page URL is kept', () => {
+    expect(
+      cleanPicks([{ url: 'https://a.example/a.mp3', pageUrl: 'chrome://settings' }])[0],
+    ).not.toHaveProperty('pageUrl');
+  });
+});
+
+describe('mergeResults validates per-frame scanner output', () => {
+  it('dedupes across frames, first wins, drops malformed items', () => {
+    const a = { url: 'https://a.example/a.mp3', name: 'A', host: 'a.example', kind: 'link' };
+    expect(
+      mergeResults([
+        [a, { url: 'x', name: 'bad kind', host: '', kind: 'script' }, { nope: true }],
+        [
+          { ...a, name: 'A again' },
+          { url: '', name: 'stream', host: '', kind: 'audio-element', disabledReason: 'streamed' },
+        ],
+        'not a list',
+        null,
+      ]),
+    ).toEqual([
+      a,
+      { url: '', name: 'stream', host: '', kind: 'audio-element', disabledReason: 'streamed' },
+    ]);
+  });
+});
