@@ -21,10 +21,33 @@ import { listTracks } from './track-store';
  * document's lifecycle, and the download of the result with its clean-up.
  */
 
+/**
+ * Job state is read, changed and written back; a late progress message must not overwrite a
+ * finished job, so every change runs one after another.
+ */
+let chain: Promise<unknown> = Promise.resolve();
+function serial<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return (...args) => {
+    const run = chain.then(() => fn(...args));
+    chain = run.catch(() => undefined);
+    return run;
+  };
+}
+
+export const startJoin = serial(() => startJoinNow());
+export const onJobProgress = serial((p: Parameters<typeof onJobProgressNow>[0]) =>
+  onJobProgressNow(p),
+);
+export const onJobDone = serial((r: Parameters<typeof onJobDoneNow>[0]) => onJobDoneNow(r));
+export const onJobFailed = serial((jobId: string, error: SeamErrorData) => failJob(jobId, error));
+export const cancelJoin = serial((jobId: string) => cancelJoinNow(jobId));
+
 /** The blob: URL of each started download, so it can be released when the download ends. */
 const downloadUrls = new Map<number, string>();
 
-export async function startJoin(): Promise<{ jobId: string }> {
+async function startJoinNow(): Promise<{ jobId: string }> {
   const jobId = crypto.randomUUID();
   const current = await jobState.getValue();
   if (isRunning(current)) return { jobId: current.id };
@@ -71,12 +94,12 @@ export async function startJoin(): Promise<{ jobId: string }> {
     await ensureOffscreen();
     await offscreen.sendMessage('off:join', { jobId, trackIds: base.trackIds, output });
   } catch (err) {
-    await onJobFailed(jobId, toErrorData(err, 'engine-failed'));
+    await failJob(jobId, toErrorData(err, 'engine-failed'));
   }
   return { jobId };
 }
 
-export async function onJobProgress(p: {
+async function onJobProgressNow(p: {
   jobId: string;
   phase: JobPhase;
   percent: number;
@@ -89,7 +112,7 @@ export async function onJobProgress(p: {
   void showProgress(p.percent);
 }
 
-export async function onJobDone(r: {
+async function onJobDoneNow(r: {
   jobId: string;
   url: string;
   bytes: number;
@@ -115,7 +138,7 @@ export async function onJobDone(r: {
     downloadUrls.set(downloadId, r.url);
   } catch (err) {
     await offscreen.sendMessage('off:release', r.url).catch(() => undefined);
-    await onJobFailed(r.jobId, {
+    await failJob(r.jobId, {
       code: 'join-failed',
       message: `the joined file could not be saved (${toErrorData(err).message})`,
     });
@@ -137,7 +160,7 @@ export async function onJobDone(r: {
   void showCount(tracks.length);
 }
 
-export async function onJobFailed(jobId: string, error: SeamErrorData): Promise<void> {
+async function failJob(jobId: string, error: SeamErrorData): Promise<void> {
   const job = await jobState.getValue();
   if (!job || job.id !== jobId || job.status !== 'running') return;
   const { id, trackIds, format, startedAt } = job;
@@ -159,11 +182,11 @@ export async function onJobFailed(jobId: string, error: SeamErrorData): Promise<
   }
 }
 
-export async function cancelJoin(jobId: string): Promise<void> {
+async function cancelJoinNow(jobId: string): Promise<void> {
   const job = await jobState.getValue();
   if (!isRunning(job) || job.id !== jobId) return;
   await offscreen.sendMessage('off:cancel', jobId).catch(() => undefined);
-  await onJobFailed(jobId, new JoinCanceledError().toData());
+  await failJob(jobId, new JoinCanceledError().toData());
 }
 
 /** A download ended: release its blob: URL in the offscreen document. */

@@ -35,7 +35,7 @@ describe('cleanPicks treats page data as untrusted', () => {
       { url: 'https://a.example/a.mp3', name: 'evil\u202Egnp.mp3\n\tx' + 'y'.repeat(300) },
     ]);
     expect(pick!.name).not.toMatch(/[\u202E\n\t]/);
-    expect([...pick!.name].length).toBeLessThanOrEqual(120);
+    expect([...pick!.name!].length).toBeLessThanOrEqual(120);
   });
 
   it('only a fetchable page URL is kept', () => {
