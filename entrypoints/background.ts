@@ -31,6 +31,10 @@ export default defineBackground(() => {
   // A service worker restarted by an update may have missed both events above.
   void browser.contextMenus.update(MENU_LINK, {}).catch(() => registerMenus());
 
+  // The e2e build lets tests call the menu handler with the data Chrome passes: a native menu
+  // cannot be clicked from automation. The shipped build has no such hook.
+  if (import.meta.env.MODE === 'e2e') Object.assign(globalThis, { seamMenuClick: onMenuClicked });
+
   browser.downloads.onChanged.addListener((delta) => void onDownloadChanged(delta));
   onTracksChanged(() => void refreshBadge());
   void refreshBadge();

@@ -23,7 +23,13 @@ import { vi } from 'vitest';
 const run = promisify(execFile);
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const BUILD_DIR = join(ROOT, '.output/chrome-mv3');
+/**
+ * The e2e build (`wxt build --mode e2e`): the shipped extension plus host access to 127.0.0.1,
+ * standing in for the grant a person's click gives, so tests can serve pages locally.
+ * tests/e2e/manifest.test.ts checks the shipped build asks for no host access.
+ */
+export const BUILD_DIR = join(ROOT, process.env.SEAM_BUILD_DIR ?? '.output/chrome-mv3-e2e');
+export const SHIPPED_BUILD_DIR = join(ROOT, '.output/chrome-mv3');
 export const FIXTURES = join(ROOT, 'tests/fixtures');
 
 /** Absolute path of a fixture file. */
@@ -80,7 +86,7 @@ function chromePath(): string {
 export async function launchSeam(): Promise<Seam> {
   const executablePath = chromePath();
   if (!existsSync(join(BUILD_DIR, 'manifest.json'))) {
-    throw new Error(`No built extension in ${BUILD_DIR}: run npm run build first`);
+    throw new Error(`No built extension in ${BUILD_DIR}: run npm run build:e2e first`);
   }
   const profileDir = await mkdtemp(join(tmpdir(), 'seam-e2e-profile-'));
   const downloadsDir = await mkdtemp(join(tmpdir(), 'seam-e2e-downloads-'));

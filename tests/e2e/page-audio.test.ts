@@ -1,0 +1,222 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  PopupPage,
+  decodedDuration,
+  downloadedFile,
+  ffprobeJson,
+  launchSeam,
+  resetSeam,
+  until,
+  waitForJob,
+  type Seam,
+} from './harness';
+import { startSite } from './site';
+
+let seam: Seam;
+let site: Awaited<ReturnType<typeof startSite>>;
+let tabId: number;
+let page: Page;
+let popup: PopupPage;
+
+beforeAll(async () => {
+  [seam, site] = await Promise.all([launchSeam(), startSite()]);
+  const tab = await seam.context.newPage();
+  await tab.goto(site.url);
+  tabId = await seam.worker.evaluate(
+    async (url) => (await chrome.tabs.query({ url: `${url}*` }))[0]!.id!,
+    site.url,
+  );
+});
+
+afterAll(async () => {
+  await seam?.close();
+  await site?.close();
+});
+
+beforeEach(async () => {
+  page = await seam.openPopup(`?tab=${tabId}`);
+  popup = new PopupPage(page);
+  await resetSeam(seam, page);
+});
+
+const region = () => page.getByRole('region', { name: 'On this page' });
+
+/** Each listed item as "name | host | reason". */
+async function listed(): Promise<string[]> {
+  const items = region().getByRole('listitem');
+  await until(async () => expect(await items.count()).toBeGreaterThan(0));
+  return (await items.allInnerTexts()).map((t) =>
+    t
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .join(' | '),
+  );
+}
+
+const checkbox = (name: string) => region().getByRole('checkbox', { name, exact: true });
+
+async function addFromPage(names: string[]): Promise<void> {
+  for (const name of names) await checkbox(name).check();
+  await region().getByRole('button', { name: 'Add selected' }).click();
+}
+
+describe('On this page', () => {
+  it('lists exactly the audio on the page, frames included, decoys left out', async () => {
+    const host = new URL(site.url).host;
+    expect(await listed()).toEqual([
+      `Lecture feed | ${host}`,
+      `Feed episode | ${host}`,
+      `Lecture A | ${host}`,
+      `Lecture B | ${host}`,
+      `Lecture C (stream link) | ${host}`,
+      `Chapter download | ${host}`,
+      `Player C | ${host}`,
+      `Missing lecture | ${host}`,
+      `Broken lecture | ${host}`,
+      'streamed audio | streamed or protected audio cannot be saved',
+      `Lecture B in a frame | ${host}`,
+      `Frame lecture | ${host}`,
+    ]);
+    await expect(checkbox('streamed audio').isDisabled()).resolves.toBe(true);
+    await expect(checkbox('Lecture A').isEnabled()).resolves.toBe(true);
+  });
+
+  it('adds the picked audio, fetched by the extension, and joins it to the summed length', async () => {
+    await addFromPage([
+      'Lecture A',
+      'Lecture C (stream link)',
+      'Frame lecture',
+      'Chapter download',
+    ]);
+    await popup.waitForReady(4);
+    // Page order, whatever the order of the clicks.
+    expect(await popup.tracks()).toEqual([
+      'Lecture A',
+      'Lecture C (stream link)',
+      'Chapter download',
+      'Frame lecture',
+    ]);
+    // Already-queued items are marked in the page list.
+    await expect(
+      region().getByRole('listitem').filter({ hasText: 'Lecture A' }).first().innerText(),
+    ).resolves.toContain('added');
+
+    await popup.join();
+    const job = await waitForJob(
+      seam.worker,
+      (j) => j?.status === 'done' || j?.status === 'failed',
+    );
+    expect(job?.status).toBe('done');
+    expect(job?.fileName).toBe('Lecture A + 3 more.mp3');
+    const out = await downloadedFile(seam.worker, job!.downloadId!);
+    const probe = await ffprobeJson(out);
+    expect(probe.streams[0]?.codec_name).toBe('mp3');
+    // a, b (stream link), c (through a redirect), mono-22050: 2 s each.
+    expect(await decodedDuration(out)).toBeCloseTo(8, 0);
+  });
+
+  it('a 404 and an HTML page served as MP3 get alerts naming the link; the rest is kept', async () => {
+    await addFromPage(['Missing lecture', 'Broken lecture', 'Lecture B']);
+    await popup.waitForSettled(3);
+    const alerts = await page.getByRole('alert').allInnerTexts();
+    expect(alerts).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Missing lecture: the server answered 404/),
+        'Broken lecture: the link gave a web page (HTML), not audio',
+      ]),
+    );
+    await popup.remove('Missing lecture');
+    await popup.remove('Broken lecture');
+    await popup.waitForReady(1);
+    expect(await popup.tracks()).toEqual(['Lecture B']);
+  });
+
+  it('a filter narrows a long list by name', async () => {
+    await region().getByRole('searchbox', { name: 'Filter' }).fill('frame');
+    expect(await listed()).toEqual([
+      expect.stringMatching(/^Lecture B in a frame/),
+      expect.stringMatching(/^Frame lecture/),
+    ]);
+  });
+});
+
+describe('Right-click menu', () => {
+  it('registers its items on install', async () => {
+    for (const id of ['seam-add-link', 'seam-add-media', 'seam-add-page']) {
+      await expect(
+        seam.worker.evaluate((i) => chrome.contextMenus.update(i, {}), id),
+      ).resolves.toBeUndefined();
+    }
+    await expect(
+      seam.worker.evaluate(() => chrome.contextMenus.update('no-such-item', {})),
+    ).rejects.toThrow();
+  });
+
+  it('"Add to Seam" on a link adds and fetches the track; the badge counts it', async () => {
+    const info = {
+      menuItemId: 'seam-add-link',
+      editable: false,
+      linkUrl: `${site.url}media/b.mp3?session=1`,
+      pageUrl: site.url,
+      frameId: 0,
+    };
+    await seam.worker.evaluate(
+      async ({ info, tabId }) => {
+        const tab = await chrome.tabs.get(tabId);
+        await (
+          globalThis as unknown as { seamMenuClick: (i: unknown, t: unknown) => Promise<void> }
+        ).seamMenuClick(info, tab);
+      },
+      { info, tabId },
+    );
+    await popup.waitForReady(1);
+    expect(await popup.tracks()).toEqual(['b.mp3']);
+    await until(async () =>
+      expect(await seam.worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('1'),
+    );
+  });
+
+  it('"Add to Seam" on a streamed <audio> shows why it cannot be saved', async () => {
+    await seam.worker.evaluate(
+      async ({ tabId }) => {
+        const tab = await chrome.tabs.get(tabId);
+        const info = {
+          menuItemId: 'seam-add-media',
+          editable: false,
+          mediaType: 'audio',
+          srcUrl: 'blob:http://127.0.0.1/x',
+          pageUrl: tab.url,
+          frameId: 0,
+        };
+        await (
+          globalThis as unknown as { seamMenuClick: (i: unknown, t: unknown) => Promise<void> }
+        ).seamMenuClick(info, tab);
+      },
+      { tabId },
+    );
+    await until(async () =>
+      expect(await page.getByRole('alert').allInnerTexts()).toContain(
+        'Streamed audio: streamed or protected audio cannot be saved',
+      ),
+    );
+  });
+
+  it('"Add all audio on this page" adds every saveable item', async () => {
+    await seam.worker.evaluate(
+      async ({ tabId }) => {
+        const tab = await chrome.tabs.get(tabId);
+        const info = { menuItemId: 'seam-add-page', editable: false, pageUrl: tab.url, frameId: 0 };
+        await (
+          globalThis as unknown as { seamMenuClick: (i: unknown, t: unknown) => Promise<void> }
+        ).seamMenuClick(info, tab);
+      },
+      { tabId },
+    );
+    await popup.waitForSettled(11, 90_000);
+    const names = await popup.tracks();
+    expect(names).toHaveLength(11);
+    expect(names).not.toContain('streamed audio');
+  });
+});
