@@ -13,8 +13,8 @@ import { isRunning, jobState, type JobPhase, type JobState } from './job';
 import { outputFileName } from './naming';
 import { closeOffscreenSoon, ensureOffscreen } from './offscreen-lifecycle';
 import { offscreen } from './protocol';
-import { outputSettings } from './settings';
-import { listTracks } from './track-store';
+import { outputSettings, outputTags, preferences } from './settings';
+import { clearTracks, listTracks } from './track-store';
 
 /**
  * The background's side of a join: job state in storage.session, the badge, the offscreen
@@ -92,7 +92,16 @@ async function startJoinNow(): Promise<{ jobId: string }> {
   void showProgress(0);
   try {
     await ensureOffscreen();
-    await offscreen.sendMessage('off:join', { jobId, trackIds: base.trackIds, output });
+    const tags = await outputTags.getValue();
+    const prefs = await preferences.getValue();
+    await offscreen.sendMessage('off:join', {
+      jobId,
+      trackIds: base.trackIds,
+      output,
+      tags,
+      loudnessTarget: prefs.loudnessTarget,
+      defaultTransition: prefs.defaultTransition,
+    });
   } catch (err) {
     await failJob(jobId, toErrorData(err, 'engine-failed'));
   }
@@ -127,13 +136,19 @@ async function onJobDoneNow(r: {
   const tracks = await listTracks();
   const first = tracks.find((t) => t.id === job.trackIds[0]) ?? tracks[0];
   const spec = formatSpec(job.format);
-  const fileName = outputFileName(first?.name ?? 'Seam join', job.trackIds.length, spec.extension);
+  const prefs = await preferences.getValue();
+  const fileName = outputFileName(
+    first?.name ?? 'Seam join',
+    job.trackIds.length,
+    spec.extension,
+    prefs.fileNameTemplate,
+  );
   let downloadId: number | undefined;
   try {
     downloadId = await browser.downloads.download({
       url: r.url,
       filename: fileName,
-      saveAs: false,
+      saveAs: prefs.askWhereToSave,
     });
     downloadUrls.set(downloadId, r.url);
   } catch (err) {
@@ -153,11 +168,14 @@ async function onJobDoneNow(r: {
     fileName,
     bytes: r.bytes,
     downloadId,
+    resultUrl: r.url,
     finishedAt: Date.now(),
     lossless: r.lossless,
   };
   await jobState.setValue(done);
-  void showCount(tracks.length);
+  // The queue stays by default, so a second format or a fix is one click away.
+  if (!prefs.keepQueueAfterJoin) await clearTracks();
+  void showCount(prefs.keepQueueAfterJoin ? tracks.length : 0);
 }
 
 async function failJob(jobId: string, error: SeamErrorData): Promise<void> {
@@ -196,7 +214,11 @@ export async function onDownloadChanged(delta: {
 }): Promise<void> {
   const state = delta.state?.current;
   if (state !== 'complete' && state !== 'interrupted') return;
-  const url = downloadUrls.get(delta.id);
+  const job = await jobState.getValue();
+  // The map is lost when the service worker restarts; the job record still knows the URL.
+  const url =
+    downloadUrls.get(delta.id) ??
+    (job?.status === 'done' && job.downloadId === delta.id ? job.resultUrl : undefined);
   if (!url) return;
   downloadUrls.delete(delta.id);
   await offscreen.sendMessage('off:release', url).catch(() => undefined);

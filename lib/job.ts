@@ -1,7 +1,8 @@
 import { storage } from '#imports';
 import type { SeamErrorData } from './errors';
 import type { FormatId } from './formats';
-import type { OutputSettings } from './settings';
+import type { Transition } from './edits';
+import type { OutputSettings, OutputTags } from './settings';
 
 /** Where a running job is. */
 export type JobPhase = 'starting' | 'loading' | 'reading' | 'joining' | 'saving';
@@ -21,6 +22,8 @@ export type JobState =
       fileName: string;
       bytes: number;
       downloadId?: number;
+      /** The result's blob: URL, released when the download ends (kept here across SW restarts). */
+      resultUrl?: string;
       finishedAt: number;
       lossless: boolean;
     })
@@ -34,6 +37,12 @@ export interface JoinRequest {
   jobId: string;
   trackIds: string[];
   output: OutputSettings;
+  /** The editor's tag fields (an empty field = the first track's tag). */
+  tags: OutputTags;
+  /** preferences.loudnessTarget, LUFS, for output.normalize. */
+  loudnessTarget: number;
+  /** preferences.defaultTransition: the transition after a track never edited. */
+  defaultTransition: Transition;
 }
 
 export function isRunning(job: JobState | null): job is Extract<JobState, { status: 'running' }> {
