@@ -12,6 +12,7 @@ import { trackRef } from './tracks';
 
 /** Enough of the body to tell an HTML error page or an image from audio. */
 const SNIFF_BYTES = 4096;
+const FOLD_BYTES = 4 * 1024 * 1024;
 /** Progress is written to the track at most this often, so the store is not flooded. */
 const PROGRESS_EVERY_MS = 250;
 
@@ -52,7 +53,11 @@ export async function fetchTrack(trackId: string, limitBytes: number): Promise<b
     if (headError) throw headError;
     if (!res.body) throw describeFetchFailure(new Error('no body'), url, undefined, ref);
 
-    const parts: Uint8Array[] = [];
+    // Chunks are folded into a Blob every few MB: the browser keeps large Blobs on disk, so a
+    // long download does not sit in this document's memory as typed arrays.
+    let stored = new Blob([]);
+    let parts: Uint8Array[] = [];
+    let partBytes = 0;
     let received = 0;
     let lastReport = 0;
     let head: Uint8Array = new Uint8Array(0);
@@ -75,6 +80,12 @@ export async function fetchTrack(trackId: string, limitBytes: number): Promise<b
         }
       }
       parts.push(value);
+      partBytes += value.length;
+      if (partBytes >= FOLD_BYTES) {
+        stored = new Blob([stored, ...(parts as BlobPart[])]);
+        parts = [];
+        partBytes = 0;
+      }
       received += value.length;
       if (received > limitBytes) throw tooLarge(received, limitBytes, ref);
       const now = Date.now();
@@ -89,8 +100,7 @@ export async function fetchTrack(trackId: string, limitBytes: number): Promise<b
       if (bad) throw bad;
     }
     const type = res.headers.get('content-type') ?? '';
-    // Blob parts beyond memory are paged to disk by the browser; IndexedDB keeps the Blob.
-    await putAudio(trackId, new Blob(parts as BlobPart[], { type }));
+    await putAudio(trackId, new Blob([stored, ...(parts as BlobPart[])], { type }));
     await updateTrack(trackId, { status: 'probing', progress: undefined, mime: type });
     return true;
   } catch (err) {
