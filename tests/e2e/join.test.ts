@@ -289,6 +289,16 @@ describe('cancel and closing the popup', () => {
     // The badge goes back to the track count, not a frozen percentage.
     await until(async () => expect(await badgeText()).toBe('3'), 5_000);
 
+    // ffmpeg's memory is freed: the engine's offscreen document is closed.
+    await until(async () => {
+      const contexts = await seam.worker.evaluate(() =>
+        chrome.runtime.getContexts({
+          contextTypes: ['OFFSCREEN_DOCUMENT' as chrome.runtime.ContextType],
+        }),
+      );
+      expect(contexts).toHaveLength(0);
+    }, 5_000);
+
     // Nothing was saved, not even late.
     await new Promise((r) => setTimeout(r, 1500));
     expect((await searchDownloads(seam.worker)).length).toBe(downloadsBefore);
