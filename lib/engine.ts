@@ -95,6 +95,7 @@ export class Engine {
     const ff = await this.#instance();
     const dir = `/probe-${crypto.randomUUID()}`;
     const out = `${dir}.json`;
+    const progressFile = `${dir}.progress`;
     let mounted = false;
     const log: string[] = [];
     const onLog = ({ message }: LogEvent) => void log.push(message);
@@ -117,18 +118,22 @@ export class Engine {
       log.length = 0;
       this.#execs++;
       await ff.exec([
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-i',
-        `${dir}/input`,
-        '-map',
-        '0:a:0',
-        '-f',
-        'null',
-        '-',
+        ...['-hide_banner', '-loglevel', 'error', '-i', `${dir}/input`, '-map', '0:a:0'],
+        // The decoded length, exact: what trims, crossfades, chapters and fades are timed against
+        // (a container's duration can be off by the encoder's delay and padding).
+        ...['-progress', progressFile, '-f', 'null', '-'],
       ]);
-      return parseProbe(json, file, log.join('\n'), header);
+      const checked = parseProbe(json, file, log.join('\n'), header);
+      let decodedSec: number | undefined;
+      try {
+        const text = new TextDecoder().decode((await ff.readFile(progressFile)) as Uint8Array);
+        decodedSec = parseProgressTime(text);
+      } catch {
+        // No progress file: keep the container's duration.
+      }
+      return decodedSec !== undefined && decodedSec > 0
+        ? { ...checked, durationSec: decodedSec }
+        : checked;
     } catch (err) {
       if (err instanceof SeamError) throw err;
       this.reset();
@@ -137,6 +142,7 @@ export class Engine {
       ff.off('log', onLog);
       if (this.#ff === ff) {
         await ff.deleteFile(out).catch(() => undefined);
+        await ff.deleteFile(progressFile).catch(() => undefined);
         if (mounted) await ff.unmount(dir).catch(() => undefined);
         await ff.deleteDir(dir).catch(() => undefined);
       }
@@ -200,6 +206,13 @@ export class Engine {
       this.reset();
     }
   }
+}
+
+/** The last `out_time_us` of an ffmpeg `-progress` file, in seconds. */
+export function parseProgressTime(text: string): number | undefined {
+  const all = [...text.matchAll(/^out_time_us=(\d+)$/gm)];
+  const last = all[all.length - 1];
+  return last ? Number(last[1]) / 1e6 : undefined;
 }
 
 function findTrack(tracks: readonly TrackRef[], id: string): TrackRef | undefined {

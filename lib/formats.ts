@@ -18,6 +18,14 @@ export interface FormatSpec {
   lossy: boolean;
   /** Sample rates the encoder accepts; the planner picks the nearest at or above the source. */
   sampleRates?: readonly number[];
+  /** Whether Seam writes chapters into this format (ID3 CHAP for MP3, MP4 chapters for M4A/M4B). */
+  chapters: boolean;
+  /** Whether the format carries cover art as Seam writes it (an attached picture). */
+  cover: boolean;
+  /** Whether title/artist/album/year are written (WAV's LIST tags are left out: few players read them). */
+  tags: boolean;
+  /** ffmpeg encoder (`-c:a`). */
+  encoder: string;
 }
 
 export const FORMATS: readonly FormatSpec[] = [
@@ -29,6 +37,10 @@ export const FORMATS: readonly FormatSpec[] = [
     muxer: 'mp3',
     copyCodecs: ['mp3'],
     lossy: true,
+    chapters: true,
+    cover: true,
+    tags: true,
+    encoder: 'libmp3lame',
     sampleRates: [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000],
   },
   {
@@ -39,6 +51,10 @@ export const FORMATS: readonly FormatSpec[] = [
     muxer: 'ipod',
     copyCodecs: ['aac', 'alac'],
     lossy: true,
+    chapters: true,
+    cover: true,
+    tags: true,
+    encoder: 'aac',
     sampleRates: [
       8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000,
     ],
@@ -51,6 +67,10 @@ export const FORMATS: readonly FormatSpec[] = [
     muxer: 'ipod',
     copyCodecs: ['aac', 'alac'],
     lossy: true,
+    chapters: true,
+    cover: true,
+    tags: true,
+    encoder: 'aac',
     sampleRates: [
       8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000,
     ],
@@ -63,6 +83,10 @@ export const FORMATS: readonly FormatSpec[] = [
     muxer: 'ipod',
     copyCodecs: ['aac'],
     lossy: true,
+    chapters: false,
+    cover: true,
+    tags: true,
+    encoder: 'aac',
     sampleRates: [
       8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000,
     ],
@@ -73,8 +97,13 @@ export const FORMATS: readonly FormatSpec[] = [
     extension: 'ogg',
     mime: 'audio/ogg',
     muxer: 'ogg',
-    copyCodecs: ['vorbis'],
+    // Each Vorbis file carries its own codebooks, which a stream copy cannot merge.
+    copyCodecs: [],
     lossy: true,
+    chapters: false,
+    cover: false,
+    tags: true,
+    encoder: 'libvorbis',
   },
   {
     id: 'opus',
@@ -84,6 +113,10 @@ export const FORMATS: readonly FormatSpec[] = [
     muxer: 'opus',
     copyCodecs: ['opus'],
     lossy: true,
+    chapters: false,
+    cover: false,
+    tags: true,
+    encoder: 'libopus',
     sampleRates: [48000],
   },
   {
@@ -94,6 +127,10 @@ export const FORMATS: readonly FormatSpec[] = [
     muxer: 'flac',
     copyCodecs: ['flac'],
     lossy: false,
+    chapters: false,
+    cover: true,
+    tags: true,
+    encoder: 'flac',
   },
   {
     id: 'wav',
@@ -103,6 +140,10 @@ export const FORMATS: readonly FormatSpec[] = [
     muxer: 'wav',
     copyCodecs: ['pcm_s16le', 'pcm_s24le', 'pcm_f32le', 'pcm_u8'],
     lossy: false,
+    chapters: false,
+    cover: false,
+    tags: false,
+    encoder: 'pcm_s16le',
   },
 ];
 
@@ -115,3 +156,33 @@ export function formatSpec(id: FormatId): FormatSpec {
 /** CBR bitrates offered for lossy formats, in kb/s (MP3's own ladder from 96 up). */
 export const BITRATES = [96, 128, 160, 192, 224, 256, 320] as const;
 export type Bitrate = (typeof BITRATES)[number];
+
+/** LAME's VBR scale (`-q:a`): 0 is best (about 245 kb/s), 9 smallest (about 65 kb/s). */
+export const VBR_QUALITIES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
+
+/** Ringtones longer than this may be refused by iPhone. */
+export const RINGTONE_MAX_SEC = 40;
+
+/**
+ * libvorbis refuses most `-b:a` targets outside a narrow range per rate and channel count (it
+ * fails to set up at 320k mono, 96k at 8 kHz, ...), so Seam asks for a quality level instead:
+ * the level whose nominal 44.1 kHz stereo bitrate matches the chosen one.
+ */
+export function vorbisQuality(kbps: number): number {
+  const ladder: [number, number][] = [
+    [96, 2],
+    [128, 4],
+    [160, 5],
+    [192, 6],
+    [224, 7],
+    [256, 8],
+    [320, 9],
+  ];
+  for (const [rate, q] of ladder) if (kbps <= rate) return q;
+  return 9;
+}
+
+/** libopus takes at most 256 kb/s per channel. */
+export function opusBitrate(kbps: number, channels: number): number {
+  return Math.min(kbps, 256 * Math.max(1, channels));
+}

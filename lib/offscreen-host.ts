@@ -10,6 +10,7 @@ import { fetchTrack } from './fetcher';
 import { formatSpec } from './formats';
 import type { JobPhase, JoinRequest } from './job';
 import { joinMp3, joinWav } from './lossless';
+import { retagMp3 } from './metadata';
 import { planJoin, type PlanTrack } from './planner';
 import { background } from './protocol';
 import { getAudio, getTrack, listTracks, updateTrack } from './track-store';
@@ -145,10 +146,14 @@ export class OffscreenHost {
       if (!probed) throw new TrackMissingError(trackRef(t));
       if (probed.status === 'error' && probed.error) throw errorFromData(probed.error);
       if (!probed.info) throw new TrackMissingError(trackRef(t));
-      ready.push({ id: t.id, name: t.name, info: probed.info });
+      ready.push({ id: t.id, name: t.name, info: probed.info, edit: probed.edit });
     }
 
-    const plan = planJoin(ready, req.output);
+    const plan = planJoin(ready, req.output, {
+      tags: req.tags,
+      loudnessTarget: req.loudnessTarget,
+      defaultTransition: req.defaultTransition,
+    });
     const blobs = new Map<string, Blob>();
     for (const t of ready) {
       const blob = await getAudio(t.id);
@@ -162,6 +167,15 @@ export class OffscreenHost {
       const onProgress = (f: number) => progress('joining', Math.round(f * 100), true);
       const join = plan.fast === 'mp3' ? joinMp3 : joinWav;
       result = await join(inputs, { signal, onProgress });
+      if (plan.id3) {
+        // Tags, chapters (ID3 CHAP) and cover without touching the audio: a new leading tag.
+        const cover = plan.id3.cover;
+        result = await retagMp3(
+          result,
+          plan.id3,
+          typeof cover === 'object' ? blobs.get(cover.trackId) : undefined,
+        );
+      }
     } else {
       progress('reading', 0, plan.lossless);
       const data = await this.#engine.run(plan, ready, blobs, (f, phase) =>

@@ -1,0 +1,329 @@
+/**
+ * What edits do to the joined file, in the built extension with ffmpeg.wasm and real audio:
+ * trims change the length by exactly the trimmed amount, a crossfade shortens it by its length, a
+ * gap lengthens it (with silence), fades and normalization keep it; chapters land where the plan
+ * says (M4B, MP3 re-encoded and MP3 lossless); tags and cover art survive (MP3, M4A).
+ *
+ * Engine-focused: edits are written straight into the track store (IndexedDB "seam", store
+ * "tracks", then 'changed' on BroadcastChannel "seam-tracks") and settings into
+ * chrome.storage.local ("output", "tags"), as the editor stores them; the editor's own controls are
+ * tested in editor.test.ts.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import {
+  PopupPage,
+  channelSlice,
+  decodePcm,
+  decodedDuration,
+  downloadedFile,
+  fixture,
+  getJob,
+  launchSeam,
+  packetHashes,
+  resetSeam,
+  rms,
+  waitForJob,
+  type Job,
+  type Seam,
+} from './harness';
+
+const run = promisify(execFile);
+
+const TONES = [
+  'tone-440-2s-44100-stereo.mp3',
+  'tone-660-2s-44100-stereo.mp3',
+  'tone-880-2s-44100-stereo.mp3',
+];
+const TAGGED = 'with-tags-and-cover.mp3';
+
+interface Edit {
+  startSec?: number;
+  endSec?: number;
+  transitionAfter?:
+    | { kind: 'none' }
+    | { kind: 'gap'; seconds: number }
+    | { kind: 'crossfade'; seconds: number; curve: 'linear' | 'equal-power' | 'logarithmic' };
+  chapterTitle?: string;
+}
+
+let seam: Seam;
+let page: Page;
+let ui: PopupPage;
+
+beforeAll(async () => {
+  seam = await launchSeam();
+  page = await seam.openPopup();
+  ui = new PopupPage(page);
+});
+
+afterAll(async () => {
+  await seam?.close();
+});
+
+beforeEach(async () => {
+  if (page.isClosed()) page = await seam.openPopup();
+  await resetSeam(seam, page);
+  await seam.worker.evaluate(() => chrome.storage.local.clear());
+  await page.reload();
+  ui = new PopupPage(page);
+});
+
+async function addTracks(names: string[]): Promise<void> {
+  await ui.addFiles(names.map(fixture));
+  await ui.waitForReady(names.length);
+}
+
+/** Writes each named track's edit into the store (as the editor does) and tells open pages. */
+async function setEdits(edits: Record<string, Edit>): Promise<void> {
+  await page.evaluate(async (edits) => {
+    const db = await new Promise<IDBDatabase>((ok, fail) => {
+      const req = indexedDB.open('seam');
+      req.onsuccess = () => ok(req.result);
+      req.onerror = () => fail(req.error);
+    });
+    const tx = db.transaction('tracks', 'readwrite');
+    const store = tx.objectStore('tracks');
+    const all = await new Promise<{ name: string }[]>((ok, fail) => {
+      const req = store.getAll();
+      req.onsuccess = () => ok(req.result as { name: string }[]);
+      req.onerror = () => fail(req.error);
+    });
+    for (const t of all) {
+      const e = edits[t.name];
+      if (e) store.put({ ...t, edit: { startSec: 0, transitionAfter: { kind: 'none' }, ...e } });
+    }
+    await new Promise<void>((ok, fail) => {
+      tx.oncomplete = () => ok();
+      tx.onerror = () => fail(tx.error);
+    });
+    db.close();
+    const ch = new BroadcastChannel('seam-tracks');
+    ch.postMessage('changed');
+    ch.close();
+  }, edits);
+}
+
+/** lib/settings.ts's defaultOutput (the options page always stores the whole object). */
+const DEFAULT_OUTPUT = {
+  format: 'mp3',
+  bitrate: 192,
+  mp3Mode: 'cbr',
+  vbrQuality: 2,
+  sampleRate: 'source',
+  channels: 'source',
+  normalize: false,
+  fadeInSec: 0,
+  fadeOutSec: 0,
+  chapters: true,
+  cover: 'first',
+};
+
+/** Stores output settings (over the defaults) and tags, as the options page would. */
+async function setSettings(
+  output: Record<string, unknown>,
+  tags?: Record<string, string>,
+): Promise<void> {
+  await seam.worker.evaluate(
+    async ({ output, tags }) => {
+      await chrome.storage.local.set({ output });
+      if (tags) {
+        await chrome.storage.local.set({
+          tags: { title: '', artist: '', album: '', year: '', ...tags },
+        });
+      }
+    },
+    { output: { ...DEFAULT_OUTPUT, ...output }, tags },
+  );
+}
+
+async function join(): Promise<{ job: Job; file: string }> {
+  const previous = await getJob(seam.worker);
+  await ui.join();
+  const job = await waitForJob(
+    () => seam.worker,
+    (j) => j !== null && j.id !== previous?.id && j.status !== 'running',
+    60_000,
+  );
+  if (job?.status !== 'done') throw new Error(`join did not succeed: ${JSON.stringify(job)}`);
+  return { job, file: await downloadedFile(seam.worker, job.downloadId!) };
+}
+
+interface Probe {
+  format: { tags?: Record<string, string> };
+  streams: { codec_type: string; codec_name: string; disposition?: { attached_pic?: number } }[];
+  chapters: { start_time: string; end_time: string; tags?: { title?: string } }[];
+}
+
+async function probe(path: string): Promise<Probe> {
+  const { stdout } = await run('ffprobe', [
+    ...['-v', 'error', '-of', 'json', '-show_format', '-show_streams', '-show_chapters', path],
+  ]);
+  return JSON.parse(stdout) as Probe;
+}
+
+/** Decoded length of one input, seconds (what the engine measures on add). */
+const inputSec = (name: string) => decodedDuration(fixture(name));
+
+describe('lengths', () => {
+  test('trims, a crossfade and a gap change the length by exactly their amounts (WAV)', async () => {
+    await addTracks(TONES);
+    await setSettings({ format: 'wav' });
+    const base = (await Promise.all(TONES.map(inputSec))).reduce((a, b) => a + b, 0);
+    const lengthNow = async () => decodedDuration((await join()).file);
+
+    // Trims: 0.37 s off the start of track 2, its end at 1.5 s (0.5 s off).
+    await setEdits({ [TONES[1]!]: { startSec: 0.37, endSec: 1.5 } });
+    await expect.poll(() => ui.plan.innerText()).toMatch(/track 2 is trimmed/);
+    expect(await lengthNow()).toBeCloseTo(base - 0.87, 2);
+
+    // A 1 s crossfade after track 1 (and no trims).
+    await setEdits({
+      [TONES[0]!]: { transitionAfter: { kind: 'crossfade', seconds: 1, curve: 'equal-power' } },
+      [TONES[1]!]: {},
+    });
+    await expect.poll(() => ui.plan.innerText()).toMatch(/a crossfade after track 1/);
+    expect(await lengthNow()).toBeCloseTo(base - 1, 2);
+
+    // A 1.25 s gap after track 2, silent.
+    await setEdits({
+      [TONES[0]!]: {},
+      [TONES[1]!]: { transitionAfter: { kind: 'gap', seconds: 1.25 } },
+    });
+    await expect.poll(() => ui.plan.innerText()).toMatch(/a gap after track 2/);
+    const { file } = await join();
+    const pcm = await decodePcm(file, { channels: 1 });
+    expect(pcm.samples.length / pcm.rate).toBeCloseTo(base + 1.25, 2);
+    const second = 2 + (await inputSec(TONES[1]!));
+    expect(rms(channelSlice(pcm, 0, second + 0.1, 1.05))).toBeLessThan(0.001);
+    expect(rms(channelSlice(pcm, 0, second - 0.5, 0.4))).toBeGreaterThan(0.05);
+  });
+
+  test('a trimmed MP3 re-encode is shorter by the trim, within codec padding', async () => {
+    await addTracks(TONES.slice(0, 2));
+    const base = (await inputSec(TONES[0]!)) + (await inputSec(TONES[1]!));
+    await setEdits({ [TONES[0]!]: { startSec: 0.25, endSec: 1.5 } });
+    const { job, file } = await join();
+    expect(job.lossless).toBe(false);
+    expect(Math.abs((await decodedDuration(file)) - (base - 0.75))).toBeLessThanOrEqual(
+      0.05 + 0.03,
+    );
+  });
+
+  test('fades and loudness normalization keep the length; the fade-in starts silent', async () => {
+    await addTracks(TONES);
+    await setSettings({ format: 'wav', fadeInSec: 1, fadeOutSec: 1, normalize: true });
+    await expect
+      .poll(() => ui.plan.innerText())
+      .toMatch(/fade in; fade out; loudness normalization/);
+    const { file } = await join();
+    const pcm = await decodePcm(file, { channels: 1 });
+    expect(pcm.samples.length / pcm.rate).toBeCloseTo(6, 2);
+    const start = rms(channelSlice(pcm, 0, 0, 0.05));
+    const middle = rms(channelSlice(pcm, 0, 2.5, 0.5));
+    const end = rms(channelSlice(pcm, 0, 5.95, 0.05));
+    expect(start).toBeLessThan(middle / 10);
+    expect(end).toBeLessThan(middle / 10);
+  });
+});
+
+describe('chapters', () => {
+  const edits: Record<string, Edit> = {
+    [TONES[0]!]: {
+      transitionAfter: { kind: 'crossfade', seconds: 0.5, curve: 'linear' },
+      chapterTitle: 'Opening',
+    },
+    [TONES[1]!]: { transitionAfter: { kind: 'gap', seconds: 0.5 } },
+  };
+
+  test.each([
+    ['M4B', 'm4b'],
+    ['MP3', 'mp3'],
+  ])(
+    '%s: one per track, starting where each track starts (after crossfade and gap)',
+    async (_l, format) => {
+      await addTracks(TONES);
+      await setSettings({ format }, { title: 'Three Tones', artist: 'Seam' });
+      await setEdits(edits);
+      await expect.poll(() => ui.plan.innerText()).toMatch(/^Re-encoding/);
+      const { file } = await join();
+      const p = await probe(file);
+      const [a, b] = await Promise.all([inputSec(TONES[0]!), inputSec(TONES[1]!)]);
+      // Chapter 2 starts where the crossfade starts; chapter 3 after the gap.
+      const starts = [0, a - 0.5, a - 0.5 + b + 0.5];
+      expect(p.chapters.map((c) => Number(c.start_time))).toHaveLength(3);
+      p.chapters.forEach((c, i) => expect(Number(c.start_time)).toBeCloseTo(starts[i]!, 2));
+      expect(p.chapters.map((c) => c.tags?.title)).toEqual([
+        'Opening',
+        'tone-660-2s-44100-stereo',
+        'tone-880-2s-44100-stereo',
+      ]);
+      expect(p.format.tags).toMatchObject({ title: 'Three Tones', artist: 'Seam' });
+    },
+  );
+
+  test('MP3 lossless: chapters and tags without touching a frame', async () => {
+    await addTracks(TONES);
+    await setSettings({ format: 'mp3' }, { title: 'Lossless Tones' });
+    await expect.poll(() => ui.plan.innerText()).toMatch(/^Lossless/);
+    const { job, file } = await join();
+    expect(job.lossless).toBe(true);
+    const p = await probe(file);
+    expect(p.chapters.map((c) => [Number(c.start_time), c.tags?.title])).toEqual([
+      [0, 'tone-440-2s-44100-stereo'],
+      [2, 'tone-660-2s-44100-stereo'],
+      [4, 'tone-880-2s-44100-stereo'],
+    ]);
+    expect(p.format.tags?.title).toBe('Lossless Tones');
+    const expected = (await Promise.all(TONES.map((n) => packetHashes(fixture(n))))).flat();
+    expect(await packetHashes(file)).toEqual(expected);
+  });
+});
+
+describe('tags and cover', () => {
+  test.each([
+    ['MP3 (lossless)', 'mp3'],
+    ['M4A (re-encoded)', 'm4a'],
+  ])('%s keeps the first track’s tags and cover', async (_l, format) => {
+    await addTracks([TAGGED, TONES[0]!]);
+    await setSettings({ format }, { year: '2031' });
+    const { job, file } = await join();
+    expect(job.lossless).toBe(format === 'mp3');
+    const p = await probe(file);
+    expect(p.format.tags).toMatchObject({
+      title: 'Seam Test Tone',
+      artist: 'Seam Fixtures',
+      album: 'Odd Files',
+      date: '2031',
+    });
+    // No "Lavf" encoder tag of ours.
+    expect(p.format.tags?.encoder ?? '').not.toMatch(/^Lavf\d/);
+    const pic = p.streams.filter((s) => s.disposition?.attached_pic === 1);
+    expect(pic.map((s) => s.codec_name)).toEqual(['png']);
+  });
+
+  test('cover "none" leaves it out; another track’s cover is used when chosen', async () => {
+    await addTracks([TONES[0]!, TAGGED]);
+    await setSettings({ format: 'mp3', cover: 'none' });
+    let p = await probe((await join()).file);
+    expect(p.streams.some((s) => s.disposition?.attached_pic === 1)).toBe(false);
+
+    const taggedId = await page.evaluate(async (name) => {
+      const db = await new Promise<IDBDatabase>((ok) => {
+        const req = indexedDB.open('seam');
+        req.onsuccess = () => ok(req.result);
+      });
+      const all = await new Promise<{ id: string; name: string }[]>((ok) => {
+        const req = db.transaction('tracks').objectStore('tracks').getAll();
+        req.onsuccess = () => ok(req.result as { id: string; name: string }[]);
+      });
+      db.close();
+      return all.find((t) => t.name === name)!.id;
+    }, TAGGED);
+    await setSettings({ format: 'm4a', cover: { trackId: taggedId } });
+    p = await probe((await join()).file);
+    expect(p.streams.filter((s) => s.disposition?.attached_pic === 1)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,271 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { joinMp3 } from '@/lib/lossless';
+import {
+  buildId3v2,
+  chapterMillis,
+  escapeFfmetadata,
+  ffmetadata,
+  id3v2TagSize,
+  parseId3v2,
+  readLeadingId3,
+  resolveTags,
+  retagMp3,
+  userTagChanges,
+} from '@/lib/metadata';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures');
+const hasFfmpeg =
+  spawnSync('ffprobe', ['-version']).status === 0 && spawnSync('ffmpeg', ['-version']).status === 0;
+const tmp = mkdtempSync(join(tmpdir(), 'seam-metadata-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('FFMETADATA1', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a=b', 'a\\=b'],
+    ['semi;colon', 'semi\\;colon'],
+    ['#hash', '\\#hash'],
+    ['back\\slash', 'back\\\\slash'],
+    ['two\nlines', 'two\\\nlines'],
+    ['crlf\r\nline', 'crlf\\\nline'],
+    ['all =;#\\\n', 'all \\=\\;\\#\\\\\\\n'],
+  ])('escapes %j', (raw, escaped) => {
+    expect(escapeFfmetadata(raw)).toBe(escaped);
+  });
+
+  it('writes tags and millisecond chapters', () => {
+    const text = ffmetadata({ title: 'A = B', artist: 'Me' }, [
+      { title: 'One', startSec: 0, endSec: 1.2345 },
+      { title: 'Two; too', startSec: 1.2345, endSec: 3 },
+    ]);
+    expect(text).toBe(
+      [
+        ';FFMETADATA1',
+        'title=A \\= B',
+        'artist=Me',
+        '',
+        '[CHAPTER]',
+        'TIMEBASE=1/1000',
+        'START=0',
+        'END=1235',
+        'title=One',
+        '',
+        '[CHAPTER]',
+        'TIMEBASE=1/1000',
+        'START=1235',
+        'END=3000',
+        'title=Two\\; too',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps chapters contiguous after rounding', () => {
+    const ms = chapterMillis([
+      { title: 'a', startSec: 0, endSec: 1.0004 },
+      { title: 'b', startSec: 1.0006, endSec: 2 },
+    ]);
+    expect(ms).toEqual([
+      { title: 'a', start: 0, end: 1001 },
+      { title: 'b', start: 1001, end: 2000 },
+    ]);
+  });
+
+  it.runIf(hasFfmpeg)('ffmpeg reads back what it escapes', () => {
+    const title = 'We = one; #1 \\ two\nlines';
+    const meta = join(tmp, 'meta.txt');
+    writeFileSync(meta, ffmetadata({ title }, [{ title: 'x=y', startSec: 0, endSec: 1 }]));
+    const out = join(tmp, 'meta.m4a');
+    execFileSync('ffmpeg', [
+      ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=d=1', '-f', 'ffmetadata', '-i', meta],
+      ...['-map', '0:a', '-map_metadata', '1', '-map_chapters', '1', '-c:a', 'aac', out],
+    ]);
+    const probe = JSON.parse(
+      execFileSync('ffprobe', [
+        ...['-v', 'error', '-of', 'json', '-show_format', '-show_chapters', out],
+      ]).toString(),
+    ) as { format: { tags: Record<string, string> }; chapters: { tags: { title: string } }[] };
+    expect(probe.format.tags.title).toBe(title);
+    expect(probe.chapters[0]!.tags.title).toBe('x=y');
+  });
+});
+
+describe('resolveTags', () => {
+  const first = {
+    title: 'Chapter 1',
+    artist: 'Author',
+    album: 'Book',
+    date: '2019',
+    genre: 'Audiobook',
+    track: '1/40',
+    encoder: 'Lavf',
+  };
+
+  it('takes the first track’s tag for an empty field', () => {
+    expect(resolveTags(first, { title: '', artist: '', album: '', year: '' })).toEqual({
+      title: 'Chapter 1',
+      artist: 'Author',
+      album: 'Book',
+      date: '2019',
+      genre: 'Audiobook',
+    });
+  });
+
+  it('uses the editor’s fields, trimmed', () => {
+    expect(resolveTags(first, { title: ' Whole book ', year: '2024' })).toMatchObject({
+      title: 'Whole book',
+      artist: 'Author',
+      date: '2024',
+    });
+  });
+
+  it('adds nothing when there is nothing', () => {
+    expect(resolveTags({}, {})).toEqual({});
+  });
+
+  it('lists only the fields that change the first track’s', () => {
+    expect(
+      userTagChanges(first, { title: 'Chapter 1', artist: 'Other', album: '', year: '2019' }),
+    ).toEqual({
+      artist: 'Other',
+    });
+  });
+});
+
+describe('ID3v2', () => {
+  const fixture = readFileSync(join(FIXTURES, 'with-tags-and-cover.mp3'));
+  const size = id3v2TagSize(fixture);
+
+  it('reads the fixture’s tag', () => {
+    expect(size).toBeGreaterThan(10);
+    const tag = parseId3v2(fixture.subarray(0, size))!;
+    expect(tag.major).toBe(3);
+    expect(tag.frames.map((f) => f.id)).toEqual(expect.arrayContaining(['TIT2', 'TPE1', 'APIC']));
+  });
+
+  it('round-trips: edited text, chapters, the rest kept', () => {
+    const old = parseId3v2(fixture.subarray(0, size))!;
+    const bytes = buildId3v2(old, {
+      set: { title: 'Joined ünïcødé' },
+      chapters: [
+        { title: 'One', startSec: 0, endSec: 1 },
+        { title: 'Two', startSec: 1, endSec: 2.5 },
+      ],
+      cover: 'keep',
+    });
+    expect(id3v2TagSize(bytes)).toBe(bytes.length);
+    const back = parseId3v2(bytes)!;
+    expect(back.major).toBe(3);
+    const ids = back.frames.map((f) => f.id);
+    expect(ids.filter((i) => i === 'TIT2')).toHaveLength(1);
+    expect(ids).toEqual(expect.arrayContaining(['TPE1', 'TALB', 'APIC', 'CTOC', 'CHAP']));
+    expect(ids.filter((i) => i === 'CHAP')).toHaveLength(2);
+    const apicOld = old.frames.find((f) => f.id === 'APIC')!.body;
+    expect(Buffer.from(back.frames.find((f) => f.id === 'APIC')!.body)).toEqual(
+      Buffer.from(apicOld),
+    );
+  });
+
+  it('drops the cover when asked and writes v2.4 UTF-8 when there was no tag', () => {
+    const bytes = buildId3v2(undefined, { set: { title: 'Ω' }, chapters: [], cover: 'none' });
+    const back = parseId3v2(bytes)!;
+    expect(back.major).toBe(4);
+    expect(back.frames).toEqual([{ id: 'TIT2', flags: 0, body: new Uint8Array([3, 0xce, 0xa9]) }]);
+  });
+
+  it('undoes v2.3 unsynchronisation', () => {
+    // A v2.3 tag with the unsync flag: TIT2 body 00 FF 00 E0 → 00 FF E0.
+    const body = [0x54, 0x49, 0x54, 0x32, 0, 0, 0, 3, 0, 0, 0, 0xff, 0x00, 0xe0];
+    const tag = new Uint8Array([0x49, 0x44, 0x33, 3, 0, 0x80, 0, 0, 0, body.length, ...body]);
+    expect(parseId3v2(tag)!.frames[0]!.body).toEqual(new Uint8Array([0, 0xff, 0xe0]));
+  });
+
+  it('refuses v2.2 and junk', () => {
+    expect(parseId3v2(new Uint8Array([0x49, 0x44, 0x33, 2, 0, 0, 0, 0, 0, 0]))).toBeUndefined();
+    expect(id3v2TagSize(new Uint8Array(10))).toBe(0);
+  });
+
+  const tones = ['tone-440-2s-44100-stereo.mp3', 'tone-660-2s-44100-stereo.mp3'];
+  const input = (name: string) => ({
+    id: name,
+    name,
+    blob: new Blob([readFileSync(join(FIXTURES, name))]),
+  });
+
+  it('retagMp3 replaces only the leading tag; the audio bytes are the same', async () => {
+    const joined = await joinMp3(tones.map(input));
+    const edited = await retagMp3(joined, {
+      set: { title: 'T' },
+      chapters: [{ title: 'a', startSec: 0, endSec: 2 }],
+      cover: 'none',
+    });
+    const { size: oldSize } = await readLeadingId3(joined);
+    const { tag, size: newSize } = await readLeadingId3(edited);
+    expect(tag!.frames.map((f) => f.id)).toEqual(['TIT2', 'CTOC', 'CHAP']);
+    const a = new Uint8Array(await joined.slice(oldSize).arrayBuffer());
+    const b = new Uint8Array(await edited.slice(newSize).arrayBuffer());
+    expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
+  });
+
+  it.runIf(hasFfmpeg)(
+    'ffprobe reads the chapters, tags and the cover taken from another track',
+    async () => {
+      const joined = await joinMp3([...tones, 'with-tags-and-cover.mp3'].map(input));
+      const edited = await retagMp3(
+        joined,
+        {
+          set: { title: 'Joined', artist: 'Seam Tests', year: '2025' },
+          chapters: [
+            { title: 'Four forty', startSec: 0, endSec: 2 },
+            { title: 'Six sixty', startSec: 2, endSec: 4 },
+            { title: 'Tagged', startSec: 4, endSec: 5.04 },
+          ],
+          cover: { trackId: 'with-tags-and-cover.mp3' },
+        },
+        input('with-tags-and-cover.mp3').blob,
+      );
+      const out = join(tmp, 'retagged.mp3');
+      writeFileSync(out, new Uint8Array(await edited.arrayBuffer()));
+      const probe = JSON.parse(
+        execFileSync('ffprobe', [
+          ...['-v', 'error', '-of', 'json', '-show_format', '-show_streams', '-show_chapters', out],
+        ]).toString(),
+      ) as {
+        format: { tags: Record<string, string> };
+        streams: {
+          codec_type: string;
+          codec_name: string;
+          disposition: { attached_pic: number };
+        }[];
+        chapters: { start_time: string; end_time: string; tags: { title: string } }[];
+      };
+      expect(probe.format.tags).toMatchObject({
+        title: 'Joined',
+        artist: 'Seam Tests',
+        date: '2025',
+      });
+      expect(
+        probe.chapters.map((c) => [Number(c.start_time), Number(c.end_time), c.tags.title]),
+      ).toEqual([
+        [0, 2, 'Four forty'],
+        [2, 4, 'Six sixty'],
+        [4, 5.04, 'Tagged'],
+      ]);
+      const pic = probe.streams.find((s) => s.codec_type === 'video');
+      expect(pic).toMatchObject({ codec_name: 'png', disposition: { attached_pic: 1 } });
+      // The audio still decodes from start to end.
+      const pcm = execFileSync(
+        'ffmpeg',
+        ['-v', 'error', '-i', out, '-f', 's16le', '-ac', '1', '-'],
+        {
+          maxBuffer: 64 << 20,
+        },
+      );
+      expect(pcm.length / 2 / 44100).toBeGreaterThan(4.9);
+    },
+  );
+});
