@@ -130,9 +130,9 @@ export function editReasons(
   if (output.fadeOutSec > 0) reasons.push('fade out');
   if (output.normalize) reasons.push('loudness normalization');
   const first = tracks[0]!.info;
-  if (output.sampleRate !== 'source' && output.sampleRate !== first.sampleRate)
+  if (output.sampleRate !== 'source' && target.rate !== first.sampleRate)
     reasons.push(`sample rate ${khz(target.rate)}`);
-  if (output.channels !== 'source' && output.channels !== first.channels)
+  if (output.channels !== 'source' && target.channels !== first.channels)
     reasons.push(`${channelWord(output.channels)} output`);
   return reasons;
 }

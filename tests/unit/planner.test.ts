@@ -382,7 +382,17 @@ describe('sample rate and channels', () => {
       'opus',
       48000,
       'stereo',
-      'mp3 audio cannot go into Opus',
+      'sample rate 48 kHz',
+    ],
+    [
+      'forced 44.1 kHz into Opus from 48 kHz Opus stays lossless (Opus is 48 kHz)',
+      { sampleRate: 44100 },
+      [48000, 48000],
+      [2, 2],
+      'opus',
+      48000,
+      'stereo',
+      null,
     ],
     [
       'source: the highest rate',
@@ -395,7 +405,9 @@ describe('sample rate and channels', () => {
       'sample rates differ',
     ],
   ])('%s', (_n, o, rates, chans, format, rate, layout, reason) => {
-    const tracks = rates.map((r, i) => mp3(`t${i}`, { sampleRate: r, channels: chans[i]! }));
+    const tracks = rates.map((r, i) =>
+      track(`t${i}`, { ...NATIVE[format], sampleRate: r, channels: chans[i]! }),
+    );
     const plan = planJoin(tracks, out({ format, ...o }));
     if (reason === null) {
       expect(plan.lossless).toBe(true);
