@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import {
   describeError,
   EmptyFileError,
@@ -13,12 +13,12 @@ import {
   UnsupportedAudioError,
 } from '../../lib/errors';
 import { joinMp3, lameTagCrc, scanMp3, type LosslessInput } from '../../lib/lossless';
+import { requireNativeFfmpeg } from '../native-ffmpeg';
 
 type Bytes = Uint8Array<ArrayBuffer>;
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/lossless/', import.meta.url));
-const hasFfmpeg =
-  spawnSync('ffprobe', ['-version']).status === 0 && spawnSync('ffmpeg', ['-version']).status === 0;
+beforeAll(requireNativeFfmpeg);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seam-lossless-mp3-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -115,7 +115,7 @@ describe('joinMp3', () => {
     expect(joined.id3v2End).toBe(scans[0]!.id3v2End);
   });
 
-  it.runIf(hasFfmpeg).each(cases)(
+  it.each(cases)(
     '%s: ffmpeg sees the inputs’ packets in order and the summed duration',
     async (_, names, kind) => {
       const inputs = names.map((n) => input(n));
@@ -153,7 +153,7 @@ describe('joinMp3', () => {
     expect(text).not.toContain('TAGId3v1');
   });
 
-  it.runIf(hasFfmpeg)('the first input’s title and cover survive for ffprobe', async () => {
+  it('the first input’s title and cover survive for ffprobe', async () => {
     const out = await writeTemp(
       await joinMp3([input('with-id3v2-and-cover.mp3'), input('with-id3v1.mp3')]),
     );

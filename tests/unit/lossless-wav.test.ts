@@ -1,9 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import {
   JoinCanceledError,
   SeamError,
@@ -17,12 +17,12 @@ import {
   parseWav,
   type LosslessInput,
 } from '../../lib/lossless';
+import { requireNativeFfmpeg } from '../native-ffmpeg';
 
 type Bytes = Uint8Array<ArrayBuffer>;
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/lossless/', import.meta.url));
-const hasFfmpeg =
-  spawnSync('ffprobe', ['-version']).status === 0 && spawnSync('ffmpeg', ['-version']).status === 0;
+beforeAll(requireNativeFfmpeg);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seam-lossless-wav-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -132,7 +132,7 @@ describe('joinWav', () => {
     expect(info.format).toEqual(first.format);
   });
 
-  it.runIf(hasFfmpeg).each(cases)(
+  it.each(cases)(
     '%s: ffmpeg decodes the summed duration and identical samples',
     async (_, names) => {
       const inputs = names.map((n) => input(n));

@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { joinMp3 } from '@/lib/lossless';
 import {
   buildId3v2,
@@ -16,10 +16,10 @@ import {
   retagMp3,
   userTagChanges,
 } from '@/lib/metadata';
+import { requireNativeFfmpeg } from '../native-ffmpeg';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
-const hasFfmpeg =
-  spawnSync('ffprobe', ['-version']).status === 0 && spawnSync('ffmpeg', ['-version']).status === 0;
+beforeAll(requireNativeFfmpeg);
 const tmp = mkdtempSync(join(tmpdir(), 'seam-metadata-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -75,7 +75,7 @@ describe('FFMETADATA1', () => {
     ]);
   });
 
-  it.runIf(hasFfmpeg)('ffmpeg reads back what it escapes', () => {
+  it('ffmpeg reads back what it escapes', () => {
     const title = 'We = one; #1 \\ two\nlines';
     const meta = join(tmp, 'meta.txt');
     writeFileSync(meta, ffmetadata({ title }, [{ title: 'x=y', startSec: 0, endSec: 1 }]));
@@ -211,61 +211,54 @@ describe('ID3v2', () => {
     expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
   });
 
-  it.runIf(hasFfmpeg)(
-    'ffprobe reads the chapters, tags and the cover taken from another track',
-    async () => {
-      const joined = await joinMp3([...tones, 'with-tags-and-cover.mp3'].map(input));
-      const edited = await retagMp3(
-        joined,
-        {
-          set: { title: 'Joined', artist: 'Seam Tests', year: '2025' },
-          chapters: [
-            { title: 'Four forty', startSec: 0, endSec: 2 },
-            { title: 'Six sixty', startSec: 2, endSec: 4 },
-            { title: 'Tagged', startSec: 4, endSec: 5.04 },
-          ],
-          cover: { trackId: 'with-tags-and-cover.mp3' },
-        },
-        input('with-tags-and-cover.mp3').blob,
-      );
-      const out = join(tmp, 'retagged.mp3');
-      writeFileSync(out, new Uint8Array(await edited.arrayBuffer()));
-      const probe = JSON.parse(
-        execFileSync('ffprobe', [
-          ...['-v', 'error', '-of', 'json', '-show_format', '-show_streams', '-show_chapters', out],
-        ]).toString(),
-      ) as {
-        format: { tags: Record<string, string> };
-        streams: {
-          codec_type: string;
-          codec_name: string;
-          disposition: { attached_pic: number };
-        }[];
-        chapters: { start_time: string; end_time: string; tags: { title: string } }[];
-      };
-      expect(probe.format.tags).toMatchObject({
-        title: 'Joined',
-        artist: 'Seam Tests',
-        date: '2025',
-      });
-      expect(
-        probe.chapters.map((c) => [Number(c.start_time), Number(c.end_time), c.tags.title]),
-      ).toEqual([
-        [0, 2, 'Four forty'],
-        [2, 4, 'Six sixty'],
-        [4, 5.04, 'Tagged'],
-      ]);
-      const pic = probe.streams.find((s) => s.codec_type === 'video');
-      expect(pic).toMatchObject({ codec_name: 'png', disposition: { attached_pic: 1 } });
-      // The audio still decodes from start to end.
-      const pcm = execFileSync(
-        'ffmpeg',
-        ['-v', 'error', '-i', out, '-f', 's16le', '-ac', '1', '-'],
-        {
-          maxBuffer: 64 << 20,
-        },
-      );
-      expect(pcm.length / 2 / 44100).toBeGreaterThan(4.9);
-    },
-  );
+  it('ffprobe reads the chapters, tags and the cover taken from another track', async () => {
+    const joined = await joinMp3([...tones, 'with-tags-and-cover.mp3'].map(input));
+    const edited = await retagMp3(
+      joined,
+      {
+        set: { title: 'Joined', artist: 'Seam Tests', year: '2025' },
+        chapters: [
+          { title: 'Four forty', startSec: 0, endSec: 2 },
+          { title: 'Six sixty', startSec: 2, endSec: 4 },
+          { title: 'Tagged', startSec: 4, endSec: 5.04 },
+        ],
+        cover: { trackId: 'with-tags-and-cover.mp3' },
+      },
+      input('with-tags-and-cover.mp3').blob,
+    );
+    const out = join(tmp, 'retagged.mp3');
+    writeFileSync(out, new Uint8Array(await edited.arrayBuffer()));
+    const probe = JSON.parse(
+      execFileSync('ffprobe', [
+        ...['-v', 'error', '-of', 'json', '-show_format', '-show_streams', '-show_chapters', out],
+      ]).toString(),
+    ) as {
+      format: { tags: Record<string, string> };
+      streams: {
+        codec_type: string;
+        codec_name: string;
+        disposition: { attached_pic: number };
+      }[];
+      chapters: { start_time: string; end_time: string; tags: { title: string } }[];
+    };
+    expect(probe.format.tags).toMatchObject({
+      title: 'Joined',
+      artist: 'Seam Tests',
+      date: '2025',
+    });
+    expect(
+      probe.chapters.map((c) => [Number(c.start_time), Number(c.end_time), c.tags.title]),
+    ).toEqual([
+      [0, 2, 'Four forty'],
+      [2, 4, 'Six sixty'],
+      [4, 5.04, 'Tagged'],
+    ]);
+    const pic = probe.streams.find((s) => s.codec_type === 'video');
+    expect(pic).toMatchObject({ codec_name: 'png', disposition: { attached_pic: 1 } });
+    // The audio still decodes from start to end.
+    const pcm = execFileSync('ffmpeg', ['-v', 'error', '-i', out, '-f', 's16le', '-ac', '1', '-'], {
+      maxBuffer: 64 << 20,
+    });
+    expect(pcm.length / 2 / 44100).toBeGreaterThan(4.9);
+  });
 });

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import type { AudioInfo } from '@/lib/audio-info';
 import type { TrackEdit } from '@/lib/edits';
 import type { FormatId } from '@/lib/formats';
@@ -17,10 +17,10 @@ import { retagMp3 } from '@/lib/metadata';
 import { planJoin, type JoinPlan, type PlanTrack } from '@/lib/planner';
 import { parseProbe, probeArgs } from '@/lib/probe';
 import { defaultOutput, type OutputSettings } from '@/lib/settings';
+import { requireNativeFfmpeg } from '../native-ffmpeg';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
-const hasFfmpeg =
-  spawnSync('ffprobe', ['-version']).status === 0 && spawnSync('ffmpeg', ['-version']).status === 0;
+beforeAll(requireNativeFfmpeg);
 const tmp = mkdtempSync(join(tmpdir(), 'seam-planner-native-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -149,7 +149,7 @@ const TONES = [
 ];
 const out = (o: Partial<OutputSettings>): OutputSettings => ({ ...defaultOutput, ...o });
 
-describe.runIf(hasFfmpeg)('plans run in ffmpeg and produce what they promise', () => {
+describe('plans run in ffmpeg and produce what they promise', () => {
   const FORMATS: FormatId[] = ['mp3', 'm4a', 'm4b', 'm4r', 'ogg', 'opus', 'flac', 'wav'];
   const EDITS: [string, (Partial<TrackEdit> | undefined)[]][] = [
     ['as recorded', [undefined, undefined]],
@@ -188,7 +188,7 @@ describe.runIf(hasFfmpeg)('plans run in ffmpeg and produce what they promise', (
   }
 });
 
-describe.runIf(hasFfmpeg)('edits change the length exactly', () => {
+describe('edits change the length exactly', () => {
   const lengthOf = async (format: FormatId, edits: (Partial<TrackEdit> | undefined)[]) => {
     const tracks = TONES.map((n, i) => probe(n, edits[i]));
     const plan = planJoin(tracks, out({ format }));
@@ -270,7 +270,7 @@ describe.runIf(hasFfmpeg)('edits change the length exactly', () => {
   });
 });
 
-describe.runIf(hasFfmpeg)('tags, cover and chapters', () => {
+describe('tags, cover and chapters', () => {
   const names = [TONES[0]!, 'with-tags-and-cover.mp3', TONES[1]!];
 
   it.each<[FormatId, boolean]>([
