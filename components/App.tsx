@@ -3,7 +3,14 @@ import type { SeamErrorData } from '@/lib/errors';
 import { isRunning } from '@/lib/job';
 import { planSummary } from '@/lib/plan-summary';
 import * as actions from '@/lib/queue-actions';
-import { useJob, useOutputSettings, useTracks } from '@/lib/ui-hooks';
+import {
+  useJob,
+  useLazyModule,
+  useOutputSettings,
+  useOutputTags,
+  usePreferences,
+  useTracks,
+} from '@/lib/ui-hooks';
 import { AddFiles } from './AddFiles';
 import { DropZone } from './DropZone';
 import { JoinPanel } from './JoinPanel';
@@ -11,13 +18,19 @@ import { OutputPanel } from './OutputPanel';
 import { PageAudio } from './PageAudio';
 import { TrackList } from './TrackList';
 
+/** The options page's editor, a chunk of its own: the popup never loads it. */
+const loadEditor = () => import('./Editor').then((m) => m.Editor);
+
 /** The whole of Seam's UI; the popup shows it compact, the options page at full width. */
 export function App({ compact }: { compact: boolean }) {
   const tracks = useTracks();
   const job = useJob();
   const [output, setOutput] = useOutputSettings();
+  const [prefs] = usePreferences();
+  const [tags] = useOutputTags();
   const [actionError, setActionError] = useState<SeamErrorData>();
   const running = isRunning(job);
+  const editor = useLazyModule(compact ? undefined : loadEditor);
 
   useEffect(() => actions.checkIn(), []);
 
@@ -43,7 +56,8 @@ export function App({ compact }: { compact: boolean }) {
             {list.length} {list.length === 1 ? 'track' : 'tracks'}
           </span>
         </div>
-        {tracks && (
+        {tracks && editor && <editor.EditorTrackList tracks={list} locked={running} />}
+        {tracks && !editor && (
           <TrackList
             tracks={list}
             locked={running}
@@ -53,16 +67,34 @@ export function App({ compact }: { compact: boolean }) {
           />
         )}
         <PageAudio compact={compact} tracks={list} />
-        <OutputPanel value={output} disabled={running} onChange={setOutput} />
+        {editor ? (
+          <editor.OutputSection
+            tracks={list}
+            value={output}
+            disabled={running}
+            onChange={setOutput}
+          />
+        ) : (
+          <OutputPanel value={output} disabled={running} onChange={setOutput} />
+        )}
         <JoinPanel
           job={job}
           canJoin={canJoin}
-          summary={running ? '' : planSummary(list, output)}
+          summary={
+            running
+              ? ''
+              : planSummary(list, output, {
+                  tags,
+                  loudnessTarget: prefs.loudnessTarget,
+                  defaultTransition: prefs.defaultTransition,
+                })
+          }
           actionError={actionError}
           onJoin={() => void actions.join().then(setActionError)}
           onCancel={(id) => void actions.cancel(id)}
           onShowInFolder={(id) => void actions.showInFolder(id)}
         />
+        {editor && <editor.SettingsSection tracks={list} output={output} />}
       </main>
     </DropZone>
   );

@@ -8,6 +8,8 @@ export function OutputPanel(props: {
 }) {
   const { value, disabled } = props;
   const spec = formatSpec(value.format);
+  // MP3 in VBR mode has no bitrate to choose; the options page sets its quality.
+  const vbr = value.format === 'mp3' && value.mp3Mode === 'vbr';
   return (
     <div class="output">
       <label>
@@ -24,7 +26,8 @@ export function OutputPanel(props: {
           ))}
         </select>
       </label>
-      {spec.lossy && (
+      {vbr && <span class="hint">VBR quality {value.vbrQuality}</span>}
+      {spec.lossy && !vbr && (
         <label>
           Bitrate
           <select

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { describeError } from '@/lib/errors';
 import { formatAudio, formatBytes, formatDuration } from '@/lib/format-text';
 import type { Track } from '@/lib/tracks';
@@ -9,11 +10,22 @@ export interface TrackActions {
 }
 
 export function TrackItem(
-  props: { track: Track; first: boolean; last: boolean; locked: boolean } & TrackActions,
+  props: {
+    track: Track;
+    first: boolean;
+    last: boolean;
+    locked: boolean;
+    /** The options page's Reorder handle, drawn before the name. */
+    handle?: ComponentChildren;
+    /** The options page's editor, drawn under the row. */
+    children?: ComponentChildren;
+    class?: string;
+  } & TrackActions,
 ) {
   const { track: t, locked } = props;
-  return (
-    <li class={`track ${t.status}`} data-track-id={t.id}>
+  const row = (
+    <>
+      {props.handle}
       <div class="track-main">
         <span class="track-name" title={t.name}>
           {t.name}
@@ -54,6 +66,21 @@ export function TrackItem(
           ✕
         </button>
       </div>
+    </>
+  );
+  return (
+    <li
+      class={`track ${t.status}${props.children ? ' editable' : ''} ${props.class ?? ''}`}
+      data-track-id={t.id}
+    >
+      {props.children ? (
+        <>
+          <div class="track-row">{row}</div>
+          {props.children}
+        </>
+      ) : (
+        row
+      )}
     </li>
   );
 }

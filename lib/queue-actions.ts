@@ -1,7 +1,9 @@
 import { browser } from '#imports';
 import { toErrorData, type SeamErrorData } from './errors';
 import { background } from './protocol';
-import { addFiles, moveTrack, removeTrack } from './track-store';
+import { effectiveEdit, patchEdit } from './editor-edit';
+import type { TrackEdit, Transition } from './edits';
+import { addFiles, getTrack, moveTrack, removeTrack, setOrder, updateTrack } from './track-store';
 
 /**
  * What the popup and options page do, in one place: store first (so nothing is lost if the
@@ -25,6 +27,30 @@ export async function addLocalFiles(files: readonly File[]): Promise<SeamErrorDa
 export const moveUp = (id: string) => moveTrack(id, -1);
 export const moveDown = (id: string) => moveTrack(id, +1);
 export const remove = (id: string) => removeTrack(id);
+/** Puts the queue in this order (drag and drop, keyboard reorder). */
+export const reorder = (ids: readonly string[]) => setOrder(ids);
+/** Edits of this page, one after another, so quick changes never overwrite each other. */
+let edits: Promise<unknown> = Promise.resolve();
+
+/**
+ * Changes part of a track's edit (trims, transition, chapter title), merged into what is stored
+ * at that moment (a function patch sees that stored edit). An unedited track's first edit writes
+ * down the default transition it had.
+ */
+export function editTrack(
+  id: string,
+  patch: Partial<TrackEdit> | ((current: TrackEdit) => Partial<TrackEdit>),
+  defaultTransition: Transition,
+): Promise<void> {
+  const run = edits.then(async () => {
+    const track = await getTrack(id);
+    if (!track) return;
+    const p = typeof patch === 'function' ? patch(effectiveEdit(track, defaultTransition)) : patch;
+    await updateTrack(id, { edit: patchEdit(track, p, defaultTransition) });
+  });
+  edits = run.catch(() => undefined);
+  return run;
+}
 
 export async function join(): Promise<SeamErrorData | undefined> {
   try {

@@ -1,6 +1,16 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { jobState, type JobState } from './job';
-import { outputSettings, defaultOutput, type OutputSettings } from './settings';
+import {
+  defaultPreferences,
+  defaultTags,
+  outputSettings,
+  defaultOutput,
+  outputTags,
+  preferences,
+  type OutputSettings,
+  type OutputTags,
+  type Preferences,
+} from './settings';
 import { listTracks, onTracksChanged } from './track-store';
 import type { Track } from './tracks';
 
@@ -33,16 +43,68 @@ export function useJob(): JobState | null {
   return job;
 }
 
-export function useOutputSettings(): [OutputSettings, (patch: Partial<OutputSettings>) => void] {
-  const [value, setValue] = useState<OutputSettings>(defaultOutput);
+/** The parts of a @wxt-dev/storage item (with a fallback) the hooks use. */
+interface StoredItem<T> {
+  getValue(): Promise<T>;
+  setValue(value: T): Promise<void>;
+  watch(cb: (value: T) => void): () => void;
+}
+
+/**
+ * A settings object from storage, current across pages, and a function that merges a patch
+ * into it and stores it. Shows `fallback` until the stored value is read.
+ */
+export function useStoredObject<T extends object>(
+  item: StoredItem<T>,
+  fallback: T,
+): [T, (patch: Partial<T>) => void] {
+  const [value, setValue] = useState<T>(fallback);
+  // Patches made before the next render build on each other, not on a stale value.
+  const latest = useRef(value);
   useEffect(() => {
-    void outputSettings.getValue().then(setValue);
-    return outputSettings.watch((v) => setValue(v));
-  }, []);
-  const update = (patch: Partial<OutputSettings>) => {
-    const next = { ...value, ...patch };
+    const set = (v: T) => {
+      latest.current = v;
+      setValue(v);
+    };
+    void item.getValue().then(set);
+    return item.watch(set);
+  }, [item]);
+  const update = (patch: Partial<T>) => {
+    const next = { ...latest.current, ...patch };
+    latest.current = next;
     setValue(next);
-    void outputSettings.setValue(next);
+    void item.setValue(next);
   };
   return [value, update];
+}
+
+export function useOutputSettings(): [OutputSettings, (patch: Partial<OutputSettings>) => void] {
+  return useStoredObject(outputSettings, defaultOutput);
+}
+
+export function usePreferences(): [Preferences, (patch: Partial<Preferences>) => void] {
+  return useStoredObject(preferences, defaultPreferences);
+}
+
+export function useOutputTags(): [OutputTags, (patch: Partial<OutputTags>) => void] {
+  return useStoredObject(outputTags, defaultTags);
+}
+
+/**
+ * A module loaded on demand (the options page's editor), or undefined until it is, or when
+ * `load` is undefined (the popup, which never loads it).
+ */
+export function useLazyModule<T>(load: (() => Promise<T>) | undefined): T | undefined {
+  const [mod, setMod] = useState<T>();
+  useEffect(() => {
+    if (!load) return;
+    let alive = true;
+    void load().then((m) => {
+      if (alive) setMod(() => m);
+    });
+    return () => {
+      alive = false;
+    };
+  }, [load]);
+  return mod;
 }

@@ -1,0 +1,98 @@
+import { usePlayer } from '@/lib/editor-hooks';
+import { previewJunction, stopPlayback, type PreviewSide } from '@/lib/editor-player';
+import {
+  changeKind,
+  clampTransitionSeconds,
+  MAX_GAP_SEC,
+  type Junction,
+} from '@/lib/editor-timeline';
+import { MAX_CROSSFADE_SEC, type CrossfadeCurve, type Transition } from '@/lib/edits';
+import { NumberField, SelectField } from './fields';
+
+const KINDS: { value: Transition['kind']; label: string }[] = [
+  { value: 'none', label: 'None' },
+  { value: 'gap', label: 'Gap' },
+  { value: 'crossfade', label: 'Crossfade' },
+];
+
+const CURVES: { value: CrossfadeCurve; label: string }[] = [
+  { value: 'linear', label: 'Linear' },
+  { value: 'equal-power', label: 'Equal power' },
+  { value: 'logarithmic', label: 'Logarithmic' },
+];
+
+/** The transition between a track and the next, with Preview (options page only). */
+export function JunctionEditor(props: {
+  junction: Junction;
+  /** The track before and after, as trimmed; undefined while either is not ready. */
+  sides: [PreviewSide, PreviewSide] | undefined;
+  /** The next track's name, for the group's accessible name. */
+  nextName: string;
+  usesDefault: boolean;
+  defaultTransition: Transition;
+  locked: boolean;
+  /** Changes the stored transition (a function of it, so quick changes build on each other). */
+  onChange: (update: (current: Transition) => Transition) => void;
+}) {
+  const { junction: j, locked } = props;
+  const t = j.requested;
+  const player = usePlayer();
+  const previewing = player.kind === 'junction' && props.sides?.[0].id === player.trackId;
+
+  return (
+    <div class={`junction ${t.kind}`} role="group" aria-label={`Transition into ${props.nextName}`}>
+      <span class="junction-mark" aria-hidden="true" />
+      <SelectField
+        label="Transition"
+        value={t.kind}
+        options={KINDS}
+        disabled={locked}
+        onChange={(kind) => props.onChange((cur) => changeKind(cur, kind, props.defaultTransition))}
+      />
+      {t.kind !== 'none' && (
+        <NumberField
+          label="Seconds"
+          class="seconds"
+          value={t.seconds}
+          step={0.1}
+          suffix="s"
+          min={t.kind === 'crossfade' ? 0.1 : 0}
+          max={t.kind === 'crossfade' ? MAX_CROSSFADE_SEC : MAX_GAP_SEC}
+          disabled={locked}
+          onCommit={(v) =>
+            props.onChange((cur) =>
+              cur.kind === 'none'
+                ? cur
+                : { ...cur, seconds: clampTransitionSeconds(cur.kind, v ?? 0) },
+            )
+          }
+        />
+      )}
+      {t.kind === 'crossfade' && (
+        <SelectField
+          label="Curve"
+          value={t.curve}
+          options={CURVES}
+          disabled={locked}
+          onChange={(curve) =>
+            props.onChange((cur) => (cur.kind === 'crossfade' ? { ...cur, curve } : cur))
+          }
+        />
+      )}
+      <button
+        type="button"
+        disabled={!props.sides}
+        onClick={() =>
+          previewing || !props.sides
+            ? stopPlayback()
+            : void previewJunction(props.sides[0], props.sides[1], j.applied)
+        }
+      >
+        <span aria-hidden="true">{previewing ? '■' : '▶'}</span>{' '}
+        {previewing ? 'Stop preview' : 'Preview'}
+      </button>
+      {props.usesDefault && t.kind !== 'none' && <span class="hint">Default from Settings</span>}
+      {j.note && <span class="junction-note">{j.note}</span>}
+    </div>
+  );
+}

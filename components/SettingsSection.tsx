@@ -1,0 +1,143 @@
+import { fileNamePreview, wholeSetting } from '@/lib/editor-output';
+import { changeKind, clampTransitionSeconds, MAX_GAP_SEC } from '@/lib/editor-timeline';
+import { MAX_CROSSFADE_SEC, type CrossfadeCurve, type Transition } from '@/lib/edits';
+import { defaultPreferences, type OutputSettings } from '@/lib/settings';
+import type { Track } from '@/lib/tracks';
+import { usePreferences } from '@/lib/ui-hooks';
+import { CheckboxField, NumberField, SelectField, TextField } from './fields';
+
+/** EBU R128 targets worth offering: -23 (broadcast) to -9 (loud music), in LUFS. */
+const LUFS_MIN = -30;
+const LUFS_MAX = -5;
+/** Page audio larger than this is refused before it is downloaded, in MB. */
+const FETCH_LIMIT_MAX_MB = 4096;
+
+/** The options page's settings: defaults for the next joins. Stored as they change. */
+export function SettingsSection(props: { tracks: Track[]; output: OutputSettings }) {
+  const [prefs, setPrefs] = usePreferences();
+  const t = prefs.defaultTransition;
+  const setTransition = (next: Transition) => setPrefs({ defaultTransition: next });
+
+  return (
+    <section class="panel settings" aria-labelledby="settings-heading">
+      <h2 id="settings-heading">Settings</h2>
+      <p class="hint">
+        Format and quality chosen under Output are kept and used for every join until you change
+        them.
+      </p>
+      <div class="fields">
+        <SelectField
+          label="Default transition"
+          value={t.kind}
+          options={[
+            { value: 'none', label: 'None' },
+            { value: 'gap', label: 'Gap' },
+            { value: 'crossfade', label: 'Crossfade' },
+          ]}
+          hint="for junctions you have not set"
+          onChange={(kind) => setTransition(changeKind(t, kind, t))}
+        />
+        {t.kind !== 'none' && (
+          <NumberField
+            label="Default transition seconds"
+            visibleLabel="Seconds"
+            class="short"
+            value={t.seconds}
+            step={0.1}
+            suffix="s"
+            min={t.kind === 'crossfade' ? 0.1 : 0}
+            max={t.kind === 'crossfade' ? MAX_CROSSFADE_SEC : MAX_GAP_SEC}
+            onCommit={(v) =>
+              setTransition({ ...t, seconds: clampTransitionSeconds(t.kind, v ?? 0) } as Transition)
+            }
+          />
+        )}
+        {t.kind === 'crossfade' && (
+          <SelectField<CrossfadeCurve>
+            label="Default curve"
+            value={t.curve}
+            options={[
+              { value: 'linear', label: 'Linear' },
+              { value: 'equal-power', label: 'Equal power' },
+              { value: 'logarithmic', label: 'Logarithmic' },
+            ]}
+            onChange={(curve) => setTransition({ ...t, curve })}
+          />
+        )}
+      </div>
+      <div class="fields">
+        <TextField
+          label="File name"
+          class="wide"
+          value={prefs.fileNameTemplate}
+          placeholder={defaultPreferences.fileNameTemplate}
+          maxLength={200}
+          hint={
+            <>
+              Placeholders: <code>{'{first}'}</code> first track, <code>{'{count}'}</code> other
+              tracks, <code>{'{total}'}</code> all tracks, <code>{'{date}'}</code> today. Next file:{' '}
+              <strong class="file-preview">
+                {fileNamePreview(prefs.fileNameTemplate, props.tracks, props.output.format)}
+              </strong>
+            </>
+          }
+          onCommit={(v) =>
+            setPrefs({ fileNameTemplate: v.trim() || defaultPreferences.fileNameTemplate })
+          }
+        />
+      </div>
+      <div class="fields">
+        <CheckboxField
+          label="Ask where to save"
+          legend="Saving"
+          checked={prefs.askWhereToSave}
+          hint="Otherwise the file goes to your downloads folder."
+          onChange={(askWhereToSave) => setPrefs({ askWhereToSave })}
+        />
+        <SelectField
+          label="After a join"
+          value={prefs.keepQueueAfterJoin ? 'keep' : 'clear'}
+          options={[
+            { value: 'keep', label: 'Keep the queue' },
+            { value: 'clear', label: 'Clear the queue' },
+          ]}
+          onChange={(v) => setPrefs({ keepQueueAfterJoin: v === 'keep' })}
+        />
+      </div>
+      <div class="fields">
+        <NumberField
+          label="Size limit for page audio (MB)"
+          class="short"
+          value={prefs.fetchLimitMB}
+          step={1}
+          min={1}
+          max={FETCH_LIMIT_MAX_MB}
+          onCommit={(v) =>
+            setPrefs({
+              fetchLimitMB: wholeSetting(v, 1, FETCH_LIMIT_MAX_MB, defaultPreferences.fetchLimitMB),
+            })
+          }
+        />
+        <NumberField
+          label="Loudness target (LUFS)"
+          class="short"
+          value={prefs.loudnessTarget}
+          step={1}
+          min={LUFS_MIN}
+          max={LUFS_MAX}
+          hint="-16 suits spoken word, -14 music streaming, -23 broadcast."
+          onCommit={(v) =>
+            setPrefs({
+              loudnessTarget: wholeSetting(
+                v,
+                LUFS_MIN,
+                LUFS_MAX,
+                defaultPreferences.loudnessTarget,
+              ),
+            })
+          }
+        />
+      </div>
+    </section>
+  );
+}

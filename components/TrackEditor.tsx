@@ -1,0 +1,114 @@
+import { useEffect, useState } from 'preact/hooks';
+import { usePlayer } from '@/lib/editor-hooks';
+import { defaultChapterTitle } from '@/lib/editor-output';
+import { playTrack, stopPlayback } from '@/lib/editor-player';
+import { formatTrimTime, moveHandle, trimEnd, trimmedLength, type Trim } from '@/lib/editor-trim';
+import type { TrackEdit } from '@/lib/edits';
+import type { Track } from '@/lib/tracks';
+import { NumberField, TextField } from './fields';
+import { Waveform } from './Waveform';
+
+/** A ready track's waveform, trims, Play and chapter title (options page only). */
+export function TrackEditor(props: {
+  track: Track;
+  edit: TrackEdit;
+  locked: boolean;
+  onEdit: (patch: Partial<TrackEdit>) => void;
+}) {
+  const { track: t, edit, locked } = props;
+  const info = t.info!;
+  const dur = info.durationSec;
+  const [draft, setDraft] = useState<Trim | null>(null);
+  // A committed trim shows at once, before storage echoes it back, so quick key presses
+  // each build on the last one.
+  const [pending, setPending] = useState<Trim | null>(null);
+  const stored: Trim = { startSec: edit.startSec, endSec: edit.endSec };
+  useEffect(() => {
+    if (pending && pending.startSec === stored.startSec && pending.endSec === stored.endSec) {
+      setPending(null);
+    }
+  }, [edit.startSec, edit.endSec]);
+  const trim: Trim = draft ?? pending ?? stored;
+  const player = usePlayer();
+  const playing = player.kind === 'track' && player.trackId === t.id;
+
+  const commitTrim = (next: Trim) => {
+    setPending(next);
+    props.onEdit({ startSec: next.startSec, endSec: next.endSec });
+  };
+  const setField = (handle: 'start' | 'end', sec: number | undefined) => {
+    if (handle === 'end' && sec === undefined) return commitTrim({ startSec: trim.startSec });
+    commitTrim(moveHandle(trim, handle, sec ?? 0, dur));
+  };
+  const kept = trimmedLength(trim, dur);
+
+  return (
+    <div class="track-editor">
+      <Waveform
+        name={t.name}
+        source={{
+          id: t.id,
+          size: t.size,
+          codec: info.codec,
+          durationSec: dur,
+          sampleRate: info.sampleRate,
+          channels: info.channels,
+        }}
+        durationSec={dur}
+        trim={trim}
+        playheadSec={playing ? player.positionSec : undefined}
+        disabled={locked}
+        onDraft={setDraft}
+        onCommit={commitTrim}
+      />
+      <div class="trim-row">
+        <button
+          type="button"
+          class="play"
+          onClick={() =>
+            playing ? stopPlayback() : void playTrack(t.id, trim.startSec, trimEnd(trim, dur))
+          }
+        >
+          <span aria-hidden="true">{playing ? '■' : '▶'}</span> {playing ? 'Stop' : 'Play'}
+        </button>
+        <NumberField
+          label="Start"
+          class="time"
+          value={trim.startSec}
+          step={0.01}
+          suffix="s"
+          min={0}
+          max={Number(dur.toFixed(2))}
+          disabled={locked}
+          onCommit={(v) => setField('start', v)}
+        />
+        <NumberField
+          label="End"
+          class="time"
+          value={trim.endSec}
+          step={0.01}
+          suffix="s"
+          min={0}
+          max={Number(dur.toFixed(2))}
+          placeholder={dur.toFixed(2)}
+          disabled={locked}
+          onCommit={(v) => setField('end', v)}
+        />
+        <span class="kept">
+          {kept < dur - 0.005
+            ? `Keeps ${formatTrimTime(kept)} of ${formatTrimTime(dur)}`
+            : `Whole track, ${formatTrimTime(dur)}`}
+        </span>
+        <TextField
+          label="Chapter title"
+          class="chapter"
+          value={edit.chapterTitle ?? ''}
+          placeholder={defaultChapterTitle(t.name)}
+          maxLength={200}
+          disabled={locked}
+          onCommit={(v) => props.onEdit({ chapterTitle: v.trim() || undefined })}
+        />
+      </div>
+    </div>
+  );
+}

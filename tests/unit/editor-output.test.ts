@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import type { AudioInfo } from '@/lib/audio-info';
+import {
+  chaptersNote,
+  coverChoices,
+  coverFromValue,
+  coverToValue,
+  coverNote,
+  fadeSeconds,
+  fileNamePreview,
+  m4rWarning,
+  parseChoice,
+  qualityFields,
+  SAMPLE_RATES,
+  tagPlaceholders,
+  wholeSetting,
+} from '@/lib/editor-output';
+
+const info = (over: Partial<AudioInfo> = {}): AudioInfo => ({
+  container: 'mp3',
+  codec: 'mp3',
+  sampleRate: 44100,
+  channels: 2,
+  channelLayout: 'stereo',
+  durationSec: 60,
+  bitRate: 128000,
+  audioStreamIndex: 0,
+  hasVideo: false,
+  hasCover: false,
+  tags: {},
+  ...over,
+});
+
+describe('fileNamePreview', () => {
+  const date = new Date(2026, 3, 9);
+  const tracks = [{ name: 'Intro.mp3' }, { name: 'b.mp3' }, { name: 'c.mp3' }];
+
+  it.each([
+    ['{first} + {count} more', 'mp3', 'Intro + 2 more.mp3'],
+    ['{first} ({total} tracks)', 'm4b', 'Intro (3 tracks).m4b'],
+    ['Episode {date}', 'wav', 'Episode 2026-04-09.wav'],
+    ['{first}', 'opus', 'Intro.opus'],
+    ['', 'mp3', 'Intro + 2 more.mp3'],
+    ['a/b:c', 'flac', 'a_b_c.flac'],
+  ])('%j as %s', (template, format, expected) => {
+    expect(fileNamePreview(template, tracks, format as 'mp3', date)).toBe(expected);
+  });
+
+  it('drops the "+ N more" part for one track', () => {
+    expect(fileNamePreview('{first} + {count} more', [{ name: 'Solo.wav' }], 'mp3', date)).toBe(
+      'Solo.mp3',
+    );
+  });
+
+  it('shows an example with an empty queue', () => {
+    expect(fileNamePreview('{first} + {count} more', [], 'mp3', date)).toBe(
+      'First track + 2 more.mp3',
+    );
+  });
+});
+
+describe('qualityFields', () => {
+  it.each([
+    ['mp3', 'cbr', { mode: true, bitrate: true, vbrQuality: false }],
+    ['mp3', 'vbr', { mode: true, bitrate: false, vbrQuality: true }],
+    ['m4a', 'vbr', { mode: false, bitrate: true, vbrQuality: false }],
+    ['opus', 'cbr', { mode: false, bitrate: true, vbrQuality: false }],
+    ['flac', 'cbr', { mode: false, bitrate: false, vbrQuality: false }],
+    ['wav', 'vbr', { mode: false, bitrate: false, vbrQuality: false }],
+  ] as const)('%s %s', (format, mp3Mode, expected) => {
+    expect(qualityFields({ format, mp3Mode })).toEqual(expected);
+  });
+});
+
+describe('choices', () => {
+  it('reads select values back', () => {
+    expect(parseChoice(SAMPLE_RATES, '48000')).toBe(48000);
+    expect(parseChoice(SAMPLE_RATES, 'source')).toBe('source');
+    expect(parseChoice(SAMPLE_RATES, '12')).toBeUndefined();
+  });
+
+  it('offers the first cover, each track that has one, and none', () => {
+    const tracks = [
+      { id: 'a', name: 'a.mp3', info: info() },
+      { id: 'b', name: 'Side B.mp3', info: info({ hasCover: true }) },
+      { id: 'c', name: 'c.wav' },
+    ];
+    expect(coverChoices(tracks)).toEqual([
+      { value: 'first', label: "First track's cover" },
+      { value: 'track:b', label: 'Cover of Side B' },
+      { value: 'none', label: 'None' },
+    ]);
+  });
+
+  it.each([['first'], ['none'], [{ trackId: 'x-1' }]] as const)('cover %j round-trips', (cover) => {
+    expect(coverFromValue(coverToValue(cover))).toEqual(cover);
+  });
+});
+
+describe('notes', () => {
+  it('warns about long ringtones only', () => {
+    expect(m4rWarning('m4r', 41)).toMatch(/limited to 40 s; this one would be 41 s/);
+    expect(m4rWarning('m4r', 40)).toBeUndefined();
+    expect(m4rWarning('m4r', undefined)).toBeUndefined();
+    expect(m4rWarning('mp3', 400)).toBeUndefined();
+  });
+
+  it('says which formats hold chapters and covers', () => {
+    expect(chaptersNote('m4b')).toMatch(/M4B, M4A and MP3 hold chapters\.$/);
+    expect(chaptersNote('ogg')).toMatch(/OGG does not/);
+    expect(coverNote('mp3')).toBeUndefined();
+    expect(coverNote('wav')).toBe('WAV files get no cover.');
+  });
+});
+
+describe('tagPlaceholders', () => {
+  it("shows the first track's tags, the year from its date", () => {
+    const first = {
+      info: info({ tags: { title: 'One', artist: 'Band', album: 'LP', date: '2019-04-01' } }),
+    };
+    expect(tagPlaceholders(first)).toEqual({
+      title: 'One',
+      artist: 'Band',
+      album: 'LP',
+      year: '2019',
+    });
+  });
+
+  it('is empty without a probed first track', () => {
+    expect(tagPlaceholders(undefined)).toEqual({ title: '', artist: '', album: '', year: '' });
+    expect(tagPlaceholders({ info: info({ tags: { album_artist: 'X' } }) }).artist).toBe('X');
+  });
+});
+
+describe('numbers typed into settings', () => {
+  it.each([
+    [undefined, 1024],
+    [NaN, 1024],
+    [0, 1],
+    [12.6, 13],
+    [99999, 4096],
+  ])('size limit %s → %s', (v, expected) => {
+    expect(wholeSetting(v, 1, 4096, 1024)).toBe(expected);
+  });
+
+  it('keeps fades to 0.1 s within range', () => {
+    expect(fadeSeconds(2.345, 60)).toBe(2.3);
+    expect(fadeSeconds(-1, 60)).toBe(0);
+    expect(fadeSeconds(100, 60)).toBe(60);
+    expect(fadeSeconds(undefined, 60)).toBe(0);
+  });
+});
