@@ -89,7 +89,7 @@ export function SettingsSection(props: { tracks: Track[]; output: OutputSettings
       <div class="fields">
         <CheckboxField
           label="Ask where to save"
-          legend="Saving"
+          labelFirst
           checked={prefs.askWhereToSave}
           hint="Otherwise the file goes to your downloads folder."
           onChange={(askWhereToSave) => setPrefs({ askWhereToSave })}

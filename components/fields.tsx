@@ -178,27 +178,34 @@ export function SelectField<T extends string>(
 }
 
 export function CheckboxField(
-  props: Omit<FieldProps, 'placeholder'> & {
+  props: Omit<FieldProps, 'placeholder' | 'visibleLabel' | 'suffix'> & {
     checked: boolean;
-    /** A heading drawn where other fields have their label (the settings' left column). */
-    legend?: string;
+    /** Label first, box after it, as in the settings form (default: box, then its label). */
+    labelFirst?: boolean;
     onChange: (checked: boolean) => void;
   },
 ) {
+  const id = useId();
+  const box = (
+    <input
+      id={id}
+      type="checkbox"
+      checked={props.checked}
+      disabled={props.disabled}
+      onChange={(e) => props.onChange(e.currentTarget.checked)}
+    />
+  );
+  if (props.labelFirst) {
+    return (
+      <Field {...props} id={id} class={`checkbox-row ${props.class ?? ''}`}>
+        {box}
+      </Field>
+    );
+  }
   return (
     <span class={`field checkbox ${props.class ?? ''}`}>
-      {props.legend && (
-        <span class="legend" aria-hidden="true">
-          {props.legend}
-        </span>
-      )}
       <label>
-        <input
-          type="checkbox"
-          checked={props.checked}
-          disabled={props.disabled}
-          onChange={(e) => props.onChange(e.currentTarget.checked)}
-        />
+        {box}
         {props.label}
       </label>
       {props.hint && <span class="hint">{props.hint}</span>}
