@@ -12,6 +12,7 @@ import {
   parseChoice,
   qualityFields,
   tagPlaceholders,
+  tagsNote,
 } from '@/lib/editor-output';
 import { formatTrimTime } from '@/lib/editor-trim';
 import { timeline } from '@/lib/editor-timeline';
@@ -171,7 +172,9 @@ export function OutputSection(props: {
           onCommit={(year) => setTags({ year })}
         />
       </div>
-      <p class="hint">Empty fields keep the first track's tags, shown in grey.</p>
+      <p class="hint">
+        {tagsNote(o.format) ?? "Empty fields keep the first track's tags, shown in grey."}
+      </p>
       <div class="fields">
         <SelectField
           label="Cover"

@@ -4,7 +4,7 @@
  * next file will be called.
  */
 import { stripExtension, outputFileName } from './naming';
-import { formatSpec, RINGTONE_MAX_SEC, type FormatId } from './formats';
+import { FORMATS, formatSpec, RINGTONE_MAX_SEC, type FormatId } from './formats';
 import type { OutputSettings } from './settings';
 import type { Track } from './tracks';
 
@@ -57,22 +57,29 @@ export function m4rWarning(format: FormatId, totalSec: number | undefined): stri
   return `Ringtones are limited to ${RINGTONE_MAX_SEC} s; this one would be ${Math.round(totalSec)} s. Trim the tracks, or the phone may refuse it.`;
 }
 
-/** Formats whose files hold chapters (ID3 CHAP frames in MP3, chapter atoms in MP4). */
-export const CHAPTER_FORMATS: readonly FormatId[] = ['m4b', 'm4a', 'mp3'];
-/** Formats whose files Seam writes a cover into. */
-export const COVER_FORMATS: readonly FormatId[] = ['mp3', 'm4a', 'm4b', 'm4r', 'flac'];
+/** "MP3, M4A and M4B": the labels of the formats with `has`, in the Format list's order. */
+function formatsWith(has: (f: (typeof FORMATS)[number]) => boolean): string {
+  const labels = FORMATS.filter(has).map((f) => f.label);
+  return labels.length > 1
+    ? `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`
+    : (labels[0] ?? '');
+}
 
 export function chaptersNote(format: FormatId): string {
-  const base = 'One chapter per track, named by its Chapter title. M4B, M4A and MP3 hold chapters';
-  return CHAPTER_FORMATS.includes(format)
-    ? `${base}.`
-    : `${base}; ${formatSpec(format).label} does not, so none are written.`;
+  const base = `One chapter per track, named by its Chapter title. ${formatsWith((f) => f.chapters)} hold chapters`;
+  const spec = formatSpec(format);
+  return spec.chapters ? `${base}.` : `${base}; ${spec.label} does not, so none are written.`;
 }
 
 export function coverNote(format: FormatId): string | undefined {
-  return COVER_FORMATS.includes(format)
-    ? undefined
-    : `${formatSpec(format).label} files get no cover.`;
+  const spec = formatSpec(format);
+  return spec.cover ? undefined : `${spec.label} files get no cover.`;
+}
+
+/** Said under the tag fields when the format keeps no tags at all. */
+export function tagsNote(format: FormatId): string | undefined {
+  const spec = formatSpec(format);
+  return spec.tags ? undefined : `${spec.label} files are written without tags.`;
 }
 
 /** The Cover select's options: the first track's, each track's that has one, or none. */

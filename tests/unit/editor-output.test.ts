@@ -13,6 +13,7 @@ import {
   qualityFields,
   SAMPLE_RATES,
   tagPlaceholders,
+  tagsNote,
   wholeSetting,
 } from '@/lib/editor-output';
 
@@ -106,10 +107,13 @@ describe('notes', () => {
   });
 
   it('says which formats hold chapters and covers', () => {
-    expect(chaptersNote('m4b')).toMatch(/M4B, M4A and MP3 hold chapters\.$/);
+    expect(chaptersNote('m4b')).toMatch(/MP3, M4A and M4B hold chapters\.$/);
     expect(chaptersNote('ogg')).toMatch(/OGG does not/);
     expect(coverNote('mp3')).toBeUndefined();
     expect(coverNote('wav')).toBe('WAV files get no cover.');
+    expect(coverNote('ogg')).toBe('OGG files get no cover.');
+    expect(tagsNote('wav')).toBe('WAV files are written without tags.');
+    expect(tagsNote('flac')).toBeUndefined();
   });
 });
 
