@@ -10,7 +10,7 @@ import {
   startJoin,
 } from '@/lib/job-controller';
 import { MENU_LINK, onMenuClicked, registerMenus } from '@/lib/context-menu';
-import { checkIn, requestFetch, requestProbe } from '@/lib/probe-requests';
+import { checkIn, requestFetch, requestProbe, retryForOrigins } from '@/lib/probe-requests';
 import { background } from '@/lib/protocol';
 import { onTracksChanged } from '@/lib/track-store';
 
@@ -25,6 +25,7 @@ export default defineBackground(() => {
   background.onMessage('bg:jobFailed', ({ data }) => onJobFailed(data.jobId, data.error));
   background.onMessage('bg:offscreenIdle', () => onOffscreenIdle());
 
+  browser.permissions.onAdded.addListener((p) => void retryForOrigins(p.origins ?? []));
   browser.runtime.onInstalled.addListener(() => void registerMenus());
   browser.runtime.onStartup.addListener(() => void registerMenus());
   browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClicked(info, tab));

@@ -35,9 +35,11 @@ export function usePageAudio(compact: boolean): PageAudioState {
 }
 
 /**
- * "Add selected": asks host access for the audio's sites (only those; a site already granted
- * is not asked again), then queues the tracks and has the background download them. The request
- * must be the first thing the click does: after an await the user gesture is gone.
+ * "Add selected": asks host access for the audio's sites (a site already granted is not asked
+ * again), queues the tracks and has the background download them. The request must be the first
+ * thing the click does (after an await the user gesture is gone), and the tracks are queued at
+ * once without waiting for the answer: Chrome's prompt can close the popup. When access is
+ * granted later, the background retries the downloads that were refused.
  */
 export function addSelected(
   items: readonly PageAudioItem[],
@@ -46,18 +48,16 @@ export function addSelected(
   const origins = [...new Set(items.map((i) => originPattern(i.url)))];
   const asked = browser.permissions.request({ origins }).catch(() => false);
   return (async () => {
-    if (!(await asked)) {
-      const hosts = [...new Set(items.map((i) => new URL(i.url).host))].join(', ');
-      return {
-        code: 'fetch-refused',
-        message: `Seam needs your permission to download from ${hosts}; nothing was added`,
-      };
-    }
     const added = await queuePageAudio(items.map((i) => ({ url: i.url, name: i.name, pageUrl })));
     await background.sendMessage(
       'bg:fetchTracks',
       added.map((t) => t.id),
     );
-    return undefined;
+    if (await asked) return undefined;
+    const hosts = [...new Set(items.map((i) => new URL(i.url).host))].join(', ');
+    return {
+      code: 'fetch-refused',
+      message: `Seam was not allowed to download from ${hosts}. Allow it (Add selected again) or remove those tracks`,
+    };
   })();
 }

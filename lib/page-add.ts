@@ -1,4 +1,4 @@
-import { isFetchable, nameFromUrl } from './page-audio';
+import { isFetchable, nameFromUrl, originPattern } from './page-audio';
 import { addTracks } from './track-store';
 import type { Track } from './tracks';
 
@@ -57,5 +57,18 @@ export async function queuePageAudio(input: unknown): Promise<Track[]> {
       source: { kind: 'url' as const, url: p.url, ...(p.pageUrl ? { pageUrl: p.pageUrl } : {}) },
       status: 'fetching' as const,
     })),
+  );
+}
+
+/**
+ * Whether newly granted host patterns cover a URL: its own origin pattern, or a broader one
+ * ("https://*\/*", "*://*\/*", "<all_urls>").
+ */
+export function coveredBy(url: string, origins: readonly string[]): boolean {
+  if (!isFetchable(url)) return false;
+  const own = originPattern(url);
+  const scheme = new URL(url).protocol;
+  return origins.some(
+    (o) => o === own || o === '<all_urls>' || o === '*://*/*' || o === `${scheme}//*/*`,
   );
 }

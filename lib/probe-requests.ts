@@ -1,8 +1,9 @@
 import { failOrphanedJob } from './job-controller';
 import { ensureOffscreen, hasDocument } from './offscreen-lifecycle';
 import { offscreen } from './protocol';
+import { coveredBy } from './page-add';
 import { preferences } from './settings';
-import { listTracks } from './track-store';
+import { listTracks, updateTrack } from './track-store';
 
 /** Asks the engine to probe these tracks; results land on the tracks in the store. */
 export async function requestProbe(trackIds: string[]): Promise<void> {
@@ -29,4 +30,19 @@ export async function checkIn(): Promise<void> {
   if (await hasDocument()) return;
   await requestProbe(tracks.filter((t) => t.status === 'probing').map((t) => t.id));
   await requestFetch(tracks.filter((t) => t.status === 'fetching').map((t) => t.id));
+}
+
+/**
+ * Site access was just granted (the person answered Chrome's prompt, perhaps after the popup
+ * closed): downloads that were refused, or are still waiting, for those sites go again.
+ */
+export async function retryForOrigins(origins: readonly string[]): Promise<void> {
+  const retry = (await listTracks()).filter(
+    (t) =>
+      t.source.kind === 'url' &&
+      coveredBy(t.source.url, origins) &&
+      (t.status === 'fetching' || (t.status === 'error' && t.error?.code === 'fetch-refused')),
+  );
+  for (const t of retry) await updateTrack(t.id, { status: 'fetching', error: undefined });
+  await requestFetch(retry.map((t) => t.id));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PICKS, cleanPicks } from '@/lib/page-add';
+import { MAX_PICKS, cleanPicks, coveredBy } from '@/lib/page-add';
 import { mergeResults } from '@/lib/page-sources';
 
 describe('cleanPicks treats page data as untrusted', () => {
@@ -62,5 +62,19 @@ describe('mergeResults validates per-frame scanner output', () => {
       a,
       { url: '', name: 'stream', host: '', kind: 'audio-element', disabledReason: 'streamed' },
     ]);
+  });
+});
+
+describe('coveredBy: which downloads a new grant unblocks', () => {
+  it.each([
+    ['https://a.example/x.mp3', ['https://a.example/*'], true],
+    ['https://a.example:8443/x.mp3', ['https://a.example/*'], true],
+    ['https://b.example/x.mp3', ['https://a.example/*'], false],
+    ['http://a.example/x.mp3', ['https://a.example/*'], false],
+    ['http://a.example/x.mp3', ['http://*/*'], true],
+    ['https://a.example/x.mp3', ['<all_urls>'], true],
+    ['blob:https://a.example/1', ['<all_urls>'], false],
+  ])('%s with %j → %s', (url, origins, expected) => {
+    expect(coveredBy(url, origins)).toBe(expected);
   });
 });
