@@ -6,11 +6,11 @@
 import {
   CorruptAudioError,
   EmptyFileError,
-  JoinCanceledError,
   NothingToJoinError,
   TruncatedAudioError,
   UnsupportedAudioError,
 } from '../errors';
+import { ascii, readRange, throwIfAborted } from './bytes';
 import type { LosslessInput, LosslessOptions } from './index';
 
 /** Read size while walking frames: big enough to amortise Blob reads, small enough for memory. */
@@ -172,25 +172,6 @@ function sideInfoSize(h: FrameHeader): number {
   const mono = h.channelMode === 3;
   if (h.version === 1) return mono ? 17 : 32;
   return mono ? 9 : 17;
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new JoinCanceledError();
-}
-
-async function readRange(blob: Blob, start: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
-  const a = Math.max(0, start);
-  const b = Math.min(blob.size, end);
-  if (b <= a) return new Uint8Array(0);
-  return new Uint8Array(await blob.slice(a, b).arrayBuffer());
-}
-
-function ascii(bytes: Uint8Array, at: number, length: number): string {
-  let s = '';
-  for (let i = at; i < at + length && i < bytes.length; i++) {
-    if (i >= 0) s += String.fromCharCode(bytes[i]!);
-  }
-  return s;
 }
 
 function syncsafe(bytes: Uint8Array, at: number): number {

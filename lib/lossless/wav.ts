@@ -5,12 +5,12 @@
 import {
   CorruptAudioError,
   EmptyFileError,
-  JoinCanceledError,
   NothingToJoinError,
   TooLargeError,
   TruncatedAudioError,
   UnsupportedAudioError,
 } from '../errors';
+import { ascii, readRange, throwIfAborted } from './bytes';
 import type { LosslessInput, LosslessOptions } from './index';
 
 const WAVE_FORMAT_PCM = 1;
@@ -63,23 +63,6 @@ export interface WavInfo {
 }
 
 type Track = { id: string; name: string };
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new JoinCanceledError();
-}
-
-async function readRange(blob: Blob, start: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
-  const a = Math.max(0, start);
-  const b = Math.min(blob.size, end);
-  if (b <= a) return new Uint8Array(0);
-  return new Uint8Array(await blob.slice(a, b).arrayBuffer());
-}
-
-function ascii(bytes: Uint8Array, at: number, length: number): string {
-  let s = '';
-  for (let i = at; i < at + length && i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
-  return s;
-}
 
 function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
