@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { SeamErrorData } from '@/lib/errors';
-import { isRunning } from '@/lib/job';
+import { failureStillRelevant, isRunning } from '@/lib/job';
 import { planSummary } from '@/lib/plan-summary';
 import * as actions from '@/lib/queue-actions';
 import {
@@ -79,6 +79,10 @@ export function App({ compact }: { compact: boolean }) {
         )}
         <JoinPanel
           job={job}
+          showFailure={failureStillRelevant(
+            job,
+            list.map((t) => t.id),
+          )}
           canJoin={canJoin}
           summary={
             running

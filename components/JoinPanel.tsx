@@ -12,6 +12,8 @@ const PHASES = {
 
 export function JoinPanel(props: {
   job: JobState | null;
+  /** False once the failure is settled (its track was removed). */
+  showFailure: boolean;
   canJoin: boolean;
   summary: string;
   actionError: SeamErrorData | undefined;
@@ -74,7 +76,7 @@ export function JoinPanel(props: {
           Join canceled. The queue is as it was.
         </p>
       )}
-      {job?.status === 'failed' && (
+      {job?.status === 'failed' && props.showFailure && (
         <p class="error" role="alert">
           Join failed. {describeError(job.error)}
         </p>

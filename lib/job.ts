@@ -48,3 +48,12 @@ export interface JoinRequest {
 export function isRunning(job: JobState | null): job is Extract<JobState, { status: 'running' }> {
   return job?.status === 'running';
 }
+
+/**
+ * Whether a failed join's alert still says something true: a failure about a track the person
+ * has since removed is settled (the next Join will not meet it).
+ */
+export function failureStillRelevant(job: JobState | null, queuedIds: readonly string[]): boolean {
+  if (job?.status !== 'failed') return false;
+  return job.error.trackId === undefined || queuedIds.includes(job.error.trackId);
+}
