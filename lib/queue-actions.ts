@@ -1,4 +1,5 @@
 import { browser } from '#imports';
+import { targetTabId } from './page-actions';
 import { toErrorData, type SeamErrorData } from './errors';
 import { background } from './protocol';
 import { effectiveEdit, patchEdit } from './editor-edit';
@@ -73,6 +74,17 @@ export async function showInFolder(downloadId: number): Promise<void> {
   await browser.downloads.show(downloadId);
 }
 
+/**
+ * The full-page view, next to the tab the popup was opened on and still listing that tab's
+ * audio (`?tab=ID`): the activeTab grant belongs to the tab, not to the popup.
+ */
 export async function openInTab(): Promise<void> {
-  await browser.runtime.openOptionsPage();
+  const tabId = await targetTabId(true);
+  const tab =
+    tabId === undefined ? undefined : await browser.tabs.get(tabId).catch(() => undefined);
+  const isPage = tab?.id !== undefined && /^https?:/.test(tab.url ?? '');
+  await browser.tabs.create({
+    url: browser.runtime.getURL(`/options.html${isPage ? `?tab=${tab.id}` : ''}`),
+    ...(tab?.index !== undefined ? { index: tab.index + 1 } : {}),
+  });
 }

@@ -220,3 +220,16 @@ describe('Right-click menu', () => {
     expect(names).not.toContain('streamed audio');
   });
 });
+
+describe('Open in a tab', () => {
+  it('the full-page view keeps listing the audio of the tab the popup was for', async () => {
+    const opened = seam.context.waitForEvent('page');
+    await page.getByRole('button', { name: 'Open in a tab' }).click();
+    const options = await opened;
+    await options.waitForLoadState();
+    expect(options.url()).toMatch(new RegExp(`/options\\.html\\?tab=${tabId}$`));
+    const list = options.getByRole('region', { name: 'On this page' }).getByRole('listitem');
+    await until(async () => expect(await list.count()).toBe(12));
+    await options.close();
+  });
+});
