@@ -11,7 +11,7 @@ import {
   waitForJob,
   type Seam,
 } from './harness';
-import { startSite } from './site';
+import { ARCHIVE_SIZE, startSite } from './site';
 
 let seam: Seam;
 let site: Awaited<ReturnType<typeof startSite>>;
@@ -231,5 +231,31 @@ describe('Open in a tab', () => {
     const list = options.getByRole('region', { name: 'On this page' }).getByRole('listitem');
     await until(async () => expect(await list.count()).toBe(12));
     await options.close();
+  });
+});
+
+describe('a page of 300 clips', () => {
+  it('lists every clip, and the filter finds one by name', async () => {
+    const archive = await seam.context.newPage();
+    await archive.goto(`${site.url}archive.html`);
+    const archiveTab = await seam.worker.evaluate(
+      async (url) => (await chrome.tabs.query({ url }))[0]!.id!,
+      `${site.url}archive.html`,
+    );
+    const view = await seam.openPopup(`?tab=${archiveTab}`);
+    const section = view.getByRole('region', { name: 'On this page' });
+    await until(async () => expect(await section.getByRole('listitem').count()).toBe(ARCHIVE_SIZE));
+    await section.getByRole('searchbox', { name: 'Filter' }).fill('clip 123');
+    await until(async () =>
+      expect(await section.getByRole('listitem').allInnerTexts()).toEqual([
+        expect.stringMatching(/^Clip 123\b/),
+      ]),
+    );
+    await section.getByRole('checkbox', { name: 'Select all' }).check();
+    expect(await section.getByRole('checkbox', { name: 'Clip 123', exact: true }).isChecked()).toBe(
+      true,
+    );
+    await view.close();
+    await archive.close();
   });
 });

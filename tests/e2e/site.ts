@@ -46,6 +46,14 @@ export const PAGE = `<!doctype html>
 const FRAME = `<!doctype html><html><body><a href="/media/b.mp3">Lecture B in a frame</a>
 <a href="/frame-only.mp3">Frame lecture</a></body></html>`;
 
+/** A sound archive: 300 clips, each with a page link beside it (decoys). */
+export const ARCHIVE_SIZE = 300;
+const ARCHIVE = `<!doctype html><html><body><ul>${Array.from(
+  { length: ARCHIVE_SIZE },
+  (_, i) =>
+    `<li><a href="/clips/clip-${i}.mp3">Clip ${i}</a> <a href="/clips/${i}.html">details</a></li>`,
+).join('')}</ul></body></html>`;
+
 export async function startSite(): Promise<{
   url: string;
   server: Server;
@@ -59,6 +67,7 @@ export async function startSite(): Promise<{
     };
     if (path === '/' || path === '/index.html') return send(200, 'text/html', PAGE);
     if (path === '/frame.html') return send(200, 'text/html', FRAME);
+    if (path === '/archive.html') return send(200, 'text/html', ARCHIVE);
     if (path === '/stream/7') return send(200, 'audio/mpeg', readFileSync(MP3['b.mp3']));
     if (path === '/frame-only.mp3') {
       res.writeHead(302, { location: '/media/c.mp3' });
