@@ -39,38 +39,60 @@ export default defineConfig({
   },
   vite: () => ({ plugins: [preact()] }),
   hooks: {
+    // Firefox runs the engine in the background page (it has no offscreen API); a persistent
+    // page is never suspended, so a long join cannot be cut off.
+    'build:manifestGenerated': (wxt, manifest) => {
+      if (
+        wxt.config.browser === 'firefox' &&
+        manifest.manifest_version === 2 &&
+        manifest.background
+      ) {
+        Object.assign(manifest.background, { persistent: true });
+      }
+    },
     'build:publicAssets': (_wxt, files) => {
       for (const [src, dest] of ffmpegAssets) {
         files.push({ absoluteSrc: resolve('node_modules', src), relativeDest: dest });
       }
     },
   },
-  manifest: ({ browser, mode }) => ({
-    name: 'Seam: join audio, on your machine',
-    short_name: 'Seam',
-    description:
-      'Join audio files without uploading them: local files and page audio, joined by ffmpeg inside your browser.',
-    permissions: [
-      'storage',
-      'unlimitedStorage',
-      'downloads',
-      'contextMenus',
-      'activeTab',
-      'scripting',
-      ...(browser === 'firefox' ? [] : ['offscreen']),
-    ],
-    ...(mode === 'e2e' ? { host_permissions: E2E_HOSTS } : {}),
-    optional_host_permissions: ['http://*/*', 'https://*/*'],
-    content_security_policy: {
-      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
-    },
-    action: { default_title: 'Seam' },
-    ...(browser === 'firefox'
-      ? {
-          browser_specific_settings: {
-            gecko: { id: 'seam@seam.invalid', strict_min_version: '128.0' },
-          },
-        }
-      : {}),
-  }),
+  manifest: ({ browser, manifestVersion, mode }) => {
+    const mv2 = manifestVersion === 2;
+    const sites = ['http://*/*', 'https://*/*'];
+    const csp = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';";
+    return {
+      name: 'Seam: join audio, on your machine',
+      short_name: 'Seam',
+      description:
+        'Join audio files without uploading them: local files and page audio, joined by ffmpeg inside your browser.',
+      permissions: [
+        'storage',
+        'unlimitedStorage',
+        'downloads',
+        'contextMenus',
+        'activeTab',
+        'scripting',
+        ...(browser === 'firefox' ? [] : ['offscreen']),
+        // MV2 has no host_permissions: host patterns sit among the permissions.
+        ...(mv2 && mode === 'e2e' ? E2E_HOSTS : []),
+      ],
+      ...(!mv2 && mode === 'e2e' ? { host_permissions: E2E_HOSTS } : {}),
+      // MV2 has no optional_host_permissions either.
+      ...(mv2 ? { optional_permissions: sites } : { optional_host_permissions: sites }),
+      content_security_policy: mv2 ? csp : { extension_pages: csp },
+      action: { default_title: 'Seam' },
+      ...(browser === 'firefox'
+        ? {
+            browser_specific_settings: {
+              gecko: {
+                id: 'seam@seam.invalid',
+                strict_min_version: '128.0',
+                // Seam collects nothing (AMO asks new add-ons to say so).
+                data_collection_permissions: { required: ['none'] },
+              },
+            },
+          }
+        : {}),
+    };
+  },
 });

@@ -1,6 +1,7 @@
 import { browser, defineBackground } from '#imports';
 import {
   cancelJoin,
+  localHostEvents,
   onDownloadChanged,
   onJobDone,
   onJobFailed,
@@ -9,12 +10,17 @@ import {
   refreshBadge,
   startJoin,
 } from '@/lib/job-controller';
+import { useEngineLink } from '@/lib/engine-link';
+import { localLink } from '@/lib/engine-link-local';
+import { offscreenLink } from '@/lib/engine-link-offscreen';
 import { MENU_LINK, onMenuClicked, registerMenus } from '@/lib/context-menu';
 import { checkIn, requestFetch, requestProbe, retryForOrigins } from '@/lib/probe-requests';
 import { background } from '@/lib/protocol';
 import { onTracksChanged } from '@/lib/track-store';
 
 export default defineBackground(() => {
+  // Firefox has no offscreen API: there the engine runs in this (persistent) background page.
+  useEngineLink(import.meta.env.FIREFOX ? localLink(localHostEvents) : offscreenLink);
   background.onMessage('bg:tracksAdded', ({ data }) => requestProbe(data));
   background.onMessage('bg:fetchTracks', ({ data }) => requestFetch(data));
   background.onMessage('bg:startJoin', () => startJoin());

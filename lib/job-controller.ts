@@ -11,14 +11,14 @@ import {
 import { formatSpec } from './formats';
 import { isRunning, jobState, type JobPhase, type JobState } from './job';
 import { outputFileName } from './naming';
-import { closeOffscreenSoon, ensureOffscreen } from './offscreen-lifecycle';
-import { offscreen } from './protocol';
+import { engineLink } from './engine-link';
+import type { HostEvents } from './offscreen-host';
 import { outputSettings, outputTags, preferences } from './settings';
 import { clearTracks, listTracks } from './track-store';
 
 /**
- * The background's side of a join: job state in storage.session, the badge, the offscreen
- * document's lifecycle, and the download of the result with its clean-up.
+ * The background's side of a join: job state in storage.session, the badge, the engine's
+ * lifecycle (through its link), and the download of the result with its clean-up.
  */
 
 /**
@@ -91,10 +91,9 @@ async function startJoinNow(): Promise<{ jobId: string }> {
   });
   void showProgress(0);
   try {
-    await ensureOffscreen();
     const tags = await outputTags.getValue();
     const prefs = await preferences.getValue();
-    await offscreen.sendMessage('off:join', {
+    await engineLink().join({
       jobId,
       trackIds: base.trackIds,
       output,
@@ -130,7 +129,7 @@ async function onJobDoneNow(r: {
   const job = await jobState.getValue();
   if (!isRunning(job) || job.id !== r.jobId) {
     // Canceled meanwhile: the result is not wanted.
-    await offscreen.sendMessage('off:release', r.url).catch(() => undefined);
+    await engineLink().release(r.url);
     return;
   }
   const tracks = await listTracks();
@@ -152,7 +151,7 @@ async function onJobDoneNow(r: {
     });
     downloadUrls.set(downloadId, r.url);
   } catch (err) {
-    await offscreen.sendMessage('off:release', r.url).catch(() => undefined);
+    await engineLink().release(r.url);
     await failJob(r.jobId, {
       code: 'join-failed',
       message: `the joined file could not be saved (${toErrorData(err).message})`,
@@ -203,11 +202,11 @@ async function failJob(jobId: string, error: SeamErrorData): Promise<void> {
 async function cancelJoinNow(jobId: string): Promise<void> {
   const job = await jobState.getValue();
   if (!isRunning(job) || job.id !== jobId) return;
-  await offscreen.sendMessage('off:cancel', jobId).catch(() => undefined);
+  await engineLink().cancel(jobId);
   await failJob(jobId, new JoinCanceledError().toData());
 }
 
-/** A download ended: release its blob: URL in the offscreen document. */
+/** A download ended: release its blob: URL in the engine's host. */
 export async function onDownloadChanged(delta: {
   id: number;
   state?: { current?: string };
@@ -221,23 +220,20 @@ export async function onDownloadChanged(delta: {
     (job?.status === 'done' && job.downloadId === delta.id ? job.resultUrl : undefined);
   if (!url) return;
   downloadUrls.delete(delta.id);
-  await offscreen.sendMessage('off:release', url).catch(() => undefined);
+  await engineLink().release(url);
 }
 
-/** The offscreen document has nothing to do. Free it soon; at once after a cancel or failure. */
+/** The engine has nothing to do. Free it soon; at once after a cancel or failure. */
 export async function onOffscreenIdle(): Promise<void> {
   const job = await jobState.getValue();
-  closeOffscreenSoon(job && job.status !== 'done' && job.status !== 'running' ? 0 : undefined);
+  engineLink().idle(!!job && job.status !== 'done' && job.status !== 'running');
 }
 
 /** A job marked running whose engine is gone (crash, browser restart) would wedge the UI. */
 export async function failOrphanedJob(): Promise<void> {
   const job = await jobState.getValue();
   if (!isRunning(job)) return;
-  const contexts = await chrome.runtime.getContexts({
-    contextTypes: ['OFFSCREEN_DOCUMENT' as chrome.runtime.ContextType],
-  });
-  if (contexts.length === 0) {
+  if (await engineLink().orphaned()) {
     await onJobFailed(job.id, {
       code: 'engine-failed',
       message: 'the join stopped unexpectedly (the engine closed); press Join to try again',
@@ -254,3 +250,11 @@ export async function refreshBadge(): Promise<void> {
     tracks.some((t) => t.status === 'error'),
   );
 }
+
+/** The engine host's events, for a host in this same context (Firefox's background page). */
+export const localHostEvents: HostEvents = {
+  progress: (p) => void onJobProgress(p),
+  done: (r) => onJobDone(r),
+  failed: (r) => onJobFailed(r.jobId, r.error),
+  idle: () => void onOffscreenIdle(),
+};

@@ -1,5 +1,6 @@
 import type { Engine } from './engine';
 import {
+  type SeamErrorData,
   JoinCanceledError,
   NothingToJoinError,
   TrackMissingError,
@@ -12,7 +13,6 @@ import type { JobPhase, JoinRequest } from './job';
 import { joinMp3, joinWav } from './lossless';
 import { retagMp3 } from './metadata';
 import { planJoin, type PlanTrack } from './planner';
-import { background } from './protocol';
 import { getAudio, getTrack, listTracks, updateTrack } from './track-store';
 import { trackRef, type Track } from './tracks';
 
@@ -20,20 +20,40 @@ import { trackRef, type Track } from './tracks';
 const FETCHES_AT_ONCE = 3;
 
 /**
- * The engine's host in the offscreen document: probes tracks, runs joins, reports progress and
- * results to the background as messages of its own (a long job never rides on one reply), and
- * keeps the result's blob: URL alive until the download is done.
+ * What the host reports about a job, and when it has nothing to do. In Chrome these become
+ * bg:* messages from the offscreen document; in Firefox the host lives in the background page
+ * and calls the job controller directly (a context does not hear its own runtime messages).
+ */
+export interface HostEvents {
+  progress(p: { jobId: string; phase: JobPhase; percent: number; lossless: boolean }): void;
+  done(r: { jobId: string; url: string; bytes: number; lossless: boolean }): Promise<void>;
+  failed(r: { jobId: string; error: SeamErrorData }): Promise<void>;
+  /** Nothing is running and no result URL is alive. */
+  idle(): void;
+}
+
+/**
+ * The engine's host (the offscreen document in Chrome, the background page in Firefox): probes
+ * tracks, runs joins, reports progress and results as events of their own (a long job never
+ * rides on one reply), and keeps the result's blob: URL alive until the download is done.
  */
 export class OffscreenHost {
   readonly #engine: Engine;
+  readonly #events: HostEvents;
   /** ffmpeg runs one command at a time; probes and joins queue here. */
   #chain: Promise<unknown> = Promise.resolve();
   #pending = 0;
   #job: { id: string; abort: AbortController } | undefined;
   readonly #urls = new Set<string>();
 
-  constructor(engine: Engine) {
+  constructor(engine: Engine, events: HostEvents) {
     this.#engine = engine;
+    this.#events = events;
+  }
+
+  /** Something is queued, running or holding a result. */
+  get busy(): boolean {
+    return this.#pending > 0 || this.#job !== undefined || this.#urls.size > 0;
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -47,9 +67,7 @@ export class OffscreenHost {
   }
 
   #maybeIdle(): void {
-    if (this.#pending === 0 && !this.#job && this.#urls.size === 0) {
-      void background.sendMessage('bg:offscreenIdle', undefined).catch(() => undefined);
-    }
+    if (!this.busy) this.#events.idle();
   }
 
   /** Probes each track and stores what it learned (or why it failed) on the track. */
@@ -101,10 +119,10 @@ export class OffscreenHost {
       try {
         const url = await this.#runJoin(req, abort.signal);
         this.#urls.add(url.url);
-        await background.sendMessage('bg:jobDone', { jobId: req.jobId, ...url });
+        await this.#events.done({ jobId: req.jobId, ...url });
       } catch (err) {
         const error = abort.signal.aborted ? new JoinCanceledError().toData() : toErrorData(err);
-        await background.sendMessage('bg:jobFailed', { jobId: req.jobId, error });
+        await this.#events.failed({ jobId: req.jobId, error });
       } finally {
         this.#job = undefined;
       }
@@ -127,9 +145,7 @@ export class OffscreenHost {
     signal: AbortSignal,
   ): Promise<{ url: string; bytes: number; lossless: boolean }> {
     const progress = (phase: JobPhase, percent: number, lossless: boolean) =>
-      void background
-        .sendMessage('bg:jobProgress', { jobId: req.jobId, phase, percent, lossless })
-        .catch(() => undefined);
+      this.#events.progress({ jobId: req.jobId, phase, percent, lossless });
     progress('loading', 0, false);
 
     const queued = await listTracks();

@@ -1,6 +1,5 @@
 import { failOrphanedJob } from './job-controller';
-import { ensureOffscreen, hasDocument } from './offscreen-lifecycle';
-import { offscreen } from './protocol';
+import { engineLink } from './engine-link';
 import { coveredBy } from './page-add';
 import { preferences } from './settings';
 import { listTracks, updateTrack } from './track-store';
@@ -8,16 +7,14 @@ import { listTracks, updateTrack } from './track-store';
 /** Asks the engine to probe these tracks; results land on the tracks in the store. */
 export async function requestProbe(trackIds: string[]): Promise<void> {
   if (trackIds.length === 0) return;
-  await ensureOffscreen();
-  await offscreen.sendMessage('off:probe', trackIds);
+  await engineLink().probe(trackIds);
 }
 
-/** Asks the offscreen document to download page-audio tracks (then it probes them). */
+/** Asks the engine's host to download page-audio tracks (then it probes them). */
 export async function requestFetch(trackIds: string[]): Promise<void> {
   if (trackIds.length === 0) return;
   const { fetchLimitMB } = await preferences.getValue();
-  await ensureOffscreen();
-  await offscreen.sendMessage('off:fetch', { trackIds, limitBytes: fetchLimitMB * 1024 * 1024 });
+  await engineLink().fetch({ trackIds, limitBytes: fetchLimitMB * 1024 * 1024 });
 }
 
 /**
@@ -27,7 +24,7 @@ export async function requestFetch(trackIds: string[]): Promise<void> {
 export async function checkIn(): Promise<void> {
   await failOrphanedJob();
   const tracks = await listTracks();
-  if (await hasDocument()) return;
+  if (await engineLink().active()) return;
   await requestProbe(tracks.filter((t) => t.status === 'probing').map((t) => t.id));
   await requestFetch(tracks.filter((t) => t.status === 'fetching').map((t) => t.id));
 }

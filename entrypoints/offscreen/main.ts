@@ -1,4 +1,5 @@
 import { Engine } from '@/lib/engine';
+import { messageEvents } from '@/lib/engine-link-offscreen';
 import { OffscreenHost } from '@/lib/offscreen-host';
 import { offscreen } from '@/lib/protocol';
 
@@ -8,6 +9,7 @@ const host = new OffscreenHost(
     wasmURL: chrome.runtime.getURL('/ffmpeg/ffmpeg-core.wasm'),
     classWorkerURL: chrome.runtime.getURL('/ffmpeg/worker.js'),
   }),
+  messageEvents,
 );
 
 offscreen.onMessage('off:ping', () => 'pong');
