@@ -183,6 +183,9 @@ describe('Seam in Firefox', () => {
     expect(m.content_security_policy).toContain("'wasm-unsafe-eval'");
     expect(m.browser_specific_settings.gecko.id).toBe(ADDON_ID);
     expect(existsSync(join(BUILD_DIR, 'offscreen.html'))).toBe(false);
+    // Chrome-only APIs stay out of the Firefox background page.
+    const bg = await readFile(join(BUILD_DIR, 'background.js'), 'utf8');
+    expect(bg).not.toMatch(/getContexts|createDocument/);
   });
 
   it('joins three MP3s losslessly into one 6 s MP3 in the downloads folder', async () => {
@@ -200,6 +203,15 @@ describe('Seam in Firefox', () => {
       const probe = await ffprobeJson(path);
       expect(probe.format.format_name).toBe('mp3');
       expect(Number(probe.format.duration)).toBeCloseTo(6, 0);
+      // The badge (MV2's browserAction) shows the queue again once the job is done.
+      await until(async () => {
+        const text = await page.evaluate(() => {
+          const ext = (globalThis as unknown as WebExtGlobal).browser;
+          const action = ext.browserAction as unknown as { getBadgeText(d: object): string };
+          return action.getBadgeText({});
+        });
+        expect(text).toBe('3');
+      }, 5_000);
       await resetSeam(page);
     } finally {
       await page.close();
