@@ -137,8 +137,11 @@ describe('trims', () => {
     await end.press('Shift+ArrowLeft');
     await expect.poll(() => field(item, 'spinbutton', 'End').inputValue()).toBe('1.4');
     await expect.poll(() => end.getAttribute('aria-valuenow')).toBe('1.4');
-    const [t] = await storedTracks();
-    expect(t?.edit).toMatchObject({ startSec: 1.3, endSec: 1.4 });
+    // The UI answers at once; the store follows a moment later.
+    await until(async () => {
+      const [t] = await storedTracks();
+      expect(t?.edit).toMatchObject({ startSec: 1.3, endSec: 1.4 });
+    });
 
     // An empty End is the end of the track.
     await field(item, 'spinbutton', 'End').fill('');
