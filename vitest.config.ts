@@ -3,8 +3,9 @@ import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
 export default defineConfig({
   test: {
-    // The JSON report lets CI print one closing "N passed, N failed" line.
-    reporters: ['default', ['json', { outputFile: '.output/test-results.json' }]],
+    // JSON reports (paths given by npm test) let CI print one closing "N passed, N failed" line.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.output/test-results.json' },
     projects: [
       {
         plugins: [WxtVitest()],
