@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, ffprobeJson, fixture, until } from '../e2e/harness';
+import { ROOT, clearQueueInPage, ffprobeJson, fixture, until } from '../e2e/harness';
 
 const BUILD_DIR = join(ROOT, process.env.SEAM_FIREFOX_BUILD_DIR ?? '.output/firefox-mv2');
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -149,25 +149,8 @@ async function joinedFile(page: Page): Promise<{ job: Job; path: string }> {
 
 /** Empties the queue (IndexedDB "seam") and forgets the last job, as tests/e2e/harness does. */
 async function resetSeam(page: Page): Promise<void> {
+  await page.evaluate(clearQueueInPage);
   await page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((ok, fail) => {
-      const req = indexedDB.open('seam');
-      req.onsuccess = () => ok(req.result);
-      req.onerror = () => fail(req.error);
-    });
-    const names = ['tracks', 'audio'].filter((n) => db.objectStoreNames.contains(n));
-    if (names.length > 0) {
-      const tx = db.transaction(names, 'readwrite');
-      for (const n of names) tx.objectStore(n).clear();
-      await new Promise<void>((ok, fail) => {
-        tx.oncomplete = () => ok();
-        tx.onerror = () => fail(tx.error);
-      });
-    }
-    db.close();
-    const ch = new BroadcastChannel('seam-tracks');
-    ch.postMessage('changed');
-    ch.close();
     await (globalThis as unknown as WebExtGlobal).browser.storage.session.remove('job');
   });
 }

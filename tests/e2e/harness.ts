@@ -214,29 +214,35 @@ export async function downloadedFile(
   }
 }
 
+/**
+ * Runs inside an extension page (Playwright's or Puppeteer's `page.evaluate`, so it must stand
+ * alone): empties the queue in IndexedDB "seam" and tells open pages to redraw.
+ */
+export async function clearQueueInPage(): Promise<void> {
+  const db = await new Promise<IDBDatabase>((ok, fail) => {
+    const req = indexedDB.open('seam');
+    req.onsuccess = () => ok(req.result);
+    req.onerror = () => fail(req.error);
+  });
+  const names = ['tracks', 'audio'].filter((n) => db.objectStoreNames.contains(n));
+  if (names.length > 0) {
+    const tx = db.transaction(names, 'readwrite');
+    for (const n of names) tx.objectStore(n).clear();
+    await new Promise<void>((ok, fail) => {
+      tx.oncomplete = () => ok();
+      tx.onerror = () => fail(tx.error);
+    });
+  }
+  db.close();
+  const ch = new BroadcastChannel('seam-tracks');
+  ch.postMessage('changed');
+  ch.close();
+}
+
 /** Empties the queue (IndexedDB "seam"), tells open pages, and forgets the last job. */
 export async function resetSeam(seam: Seam, page: Page): Promise<void> {
   await waitForJob(seam.worker, (j) => j?.status !== 'running', 60_000);
-  await page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((ok, fail) => {
-      const req = indexedDB.open('seam');
-      req.onsuccess = () => ok(req.result);
-      req.onerror = () => fail(req.error);
-    });
-    const names = ['tracks', 'audio'].filter((n) => db.objectStoreNames.contains(n));
-    if (names.length > 0) {
-      const tx = db.transaction(names, 'readwrite');
-      for (const n of names) tx.objectStore(n).clear();
-      await new Promise<void>((ok, fail) => {
-        tx.oncomplete = () => ok();
-        tx.onerror = () => fail(tx.error);
-      });
-    }
-    db.close();
-    const ch = new BroadcastChannel('seam-tracks');
-    ch.postMessage('changed');
-    ch.close();
-  });
+  await page.evaluate(clearQueueInPage);
   await seam.worker.evaluate(() => chrome.storage.session.remove('job'));
   await page.reload();
 }
