@@ -4,6 +4,7 @@
  * here the engine runs in the background page: these joins prove ffmpeg.wasm loads and runs
  * there, and that the result reaches the downloads folder.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -214,6 +215,54 @@ describe('Seam in Firefox', () => {
       expect(audio.codec_name).toBe('mp3');
       expect(audio.channels).toBe(2);
       expect(Number(probe.format.duration)).toBeCloseTo(mono + 2, 0);
+      await resetSeam(page);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('Cancel stops a long join at once and keeps the queue', async () => {
+    // Ten minutes at 48 kHz beside a 44.1 kHz tone: a re-encode of many seconds in wasm.
+    const long = join(downloadsDir, 'long-10min-48000.mp3');
+    execFileSync('ffmpeg', [
+      ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=330:duration=600'],
+      ...['-ar', '48000', '-ac', '2', '-b:a', '96k', long],
+    ]);
+    const page = await openPage('popup.html');
+    try {
+      const input = await page.waitForSelector('input[type=file]');
+      await input!.uploadFile(long, fixture('tone-440-2s-44100-stereo.mp3'));
+      await until(async () => {
+        const texts = await itemTexts(page);
+        if (texts.length !== 2 || !texts.every((t) => /\d+:\d\d · /.test(t))) {
+          throw new Error(`waiting for 2 ready tracks: ${JSON.stringify(texts)}`);
+        }
+      }, 60_000);
+      await clickJoin(page);
+      const jobNow = () =>
+        page.evaluate(
+          async () =>
+            (await (globalThis as unknown as WebExtGlobal).browser.storage.session.get('job'))
+              .job as (Job & { percent?: number; phase?: string }) | undefined,
+        );
+      await until(async () => {
+        const j = await jobNow();
+        if (j?.status !== 'running' || j.phase !== 'joining' || !j.percent) {
+          throw new Error(`not joining yet: ${JSON.stringify(j)}`);
+        }
+      }, 60_000);
+      const clicked = Date.now();
+      await page.evaluate(() =>
+        [...document.querySelectorAll('button')]
+          .find((b) => b.textContent?.trim() === 'Cancel')!
+          .click(),
+      );
+      await until(async () => expect((await jobNow())?.status).toBe('canceled'), 3_000);
+      expect(Date.now() - clicked).toBeLessThan(3_000);
+      expect((await itemTexts(page)).map((t) => t.split('\n')[0])).toEqual([
+        'long-10min-48000.mp3',
+        'tone-440-2s-44100-stereo.mp3',
+      ]);
       await resetSeam(page);
     } finally {
       await page.close();
