@@ -6,7 +6,7 @@
  */
 import { MAX_CROSSFADE_SEC, type Transition } from './edits';
 import { effectiveEdit } from './editor-edit';
-import { formatSeconds } from './editor-text';
+import { formatSeconds } from './format-text';
 import { clampTransitions, outputLength, trimSpan } from './planner-timeline';
 import type { Track } from './tracks';
 

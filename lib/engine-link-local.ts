@@ -1,6 +1,6 @@
 import { Engine } from './engine';
 import type { EngineLink } from './engine-link';
-import { OffscreenHost, type HostEvents } from './offscreen-host';
+import { EngineHost, type HostEvents } from './engine-host';
 
 /** Keep an idle engine around briefly, so adding a few files in a row loads ffmpeg once. */
 const IDLE_RESET_MS = 20_000;
@@ -16,7 +16,7 @@ export function localLink(events: HostEvents): EngineLink {
     wasmURL: chrome.runtime.getURL('/ffmpeg/ffmpeg-core.wasm'),
     classWorkerURL: chrome.runtime.getURL('/ffmpeg/worker.js'),
   });
-  const host = new OffscreenHost(engine, events);
+  const host = new EngineHost(engine, events);
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   const wake = () => {
     if (idleTimer) clearTimeout(idleTimer);

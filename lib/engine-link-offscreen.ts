@@ -1,5 +1,5 @@
 import type { EngineLink } from './engine-link';
-import type { HostEvents } from './offscreen-host';
+import type { HostEvents } from './engine-host';
 import { closeOffscreenSoon, ensureOffscreen, hasDocument } from './offscreen-lifecycle';
 import { background, offscreen } from './protocol';
 

@@ -9,7 +9,7 @@ import {
 } from './errors';
 import { ffmpegFailure } from './ffmpeg-log';
 import type { JoinPlan } from './planner';
-import { parseFfmpegTime, parseProbe, probeArgs } from './probe';
+import { parseFfmpegTime, parseProbe, parseProgressTime, probeArgs } from './probe';
 import { inspectHeader } from './sniff';
 
 type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
@@ -206,13 +206,6 @@ export class Engine {
       this.reset();
     }
   }
-}
-
-/** The last `out_time_us` of an ffmpeg `-progress` file, in seconds. */
-export function parseProgressTime(text: string): number | undefined {
-  const all = [...text.matchAll(/^out_time_us=(\d+)$/gm)];
-  const last = all[all.length - 1];
-  return last ? Number(last[1]) / 1e6 : undefined;
 }
 
 function findTrack(tracks: readonly TrackRef[], id: string): TrackRef | undefined {

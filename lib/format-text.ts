@@ -22,10 +22,20 @@ export function formatBytes(bytes: number): string {
   return `${v >= 10 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
 
+/** "1.9 s", "0.25 s", "12 s": seconds to at most two decimals. */
+export function formatSeconds(sec: number): string {
+  return `${Number(Math.max(0, sec).toFixed(2))} s`;
+}
+
+/** "44.1 kHz", "22.05 kHz", "8 kHz". */
+export function khz(rate: number): string {
+  return `${Number((rate / 1000).toFixed(2))} kHz`;
+}
+
 /** "MP3 · 44.1 kHz · stereo" from a probe. */
 export function formatAudio(codec: string, sampleRate: number, channels: number): string {
   const name = CODEC_NAMES[codec] ?? codec.toUpperCase();
-  const rate = `${Number((sampleRate / 1000).toFixed(2))} kHz`;
+  const rate = khz(sampleRate);
   const ch = channels === 1 ? 'mono' : channels === 2 ? 'stereo' : `${channels} ch`;
   return `${name} · ${rate} · ${ch}`;
 }

@@ -28,6 +28,17 @@ export interface FormatSpec {
   encoder: string;
 }
 
+/** What M4A, M4B and M4R share: AAC in an MP4 ("ipod") container, and AAC's sample rates. */
+const MP4_AAC = {
+  mime: 'audio/mp4',
+  muxer: 'ipod',
+  lossy: true,
+  cover: true,
+  tags: true,
+  encoder: 'aac',
+  sampleRates: [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000],
+} as const;
+
 export const FORMATS: readonly FormatSpec[] = [
   {
     id: 'mp3',
@@ -47,49 +58,25 @@ export const FORMATS: readonly FormatSpec[] = [
     id: 'm4a',
     label: 'M4A',
     extension: 'm4a',
-    mime: 'audio/mp4',
-    muxer: 'ipod',
+    ...MP4_AAC,
     copyCodecs: ['aac', 'alac'],
-    lossy: true,
     chapters: true,
-    cover: true,
-    tags: true,
-    encoder: 'aac',
-    sampleRates: [
-      8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000,
-    ],
   },
   {
     id: 'm4b',
     label: 'M4B',
     extension: 'm4b',
-    mime: 'audio/mp4',
-    muxer: 'ipod',
+    ...MP4_AAC,
     copyCodecs: ['aac', 'alac'],
-    lossy: true,
     chapters: true,
-    cover: true,
-    tags: true,
-    encoder: 'aac',
-    sampleRates: [
-      8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000,
-    ],
   },
   {
     id: 'm4r',
     label: 'M4R',
     extension: 'm4r',
-    mime: 'audio/mp4',
-    muxer: 'ipod',
+    ...MP4_AAC,
     copyCodecs: ['aac'],
-    lossy: true,
     chapters: false,
-    cover: true,
-    tags: true,
-    encoder: 'aac',
-    sampleRates: [
-      8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000,
-    ],
   },
   {
     id: 'ogg',

@@ -12,7 +12,7 @@ import { formatSpec } from './formats';
 import { isRunning, jobState, type JobPhase, type JobState } from './job';
 import { outputFileName } from './naming';
 import { engineLink } from './engine-link';
-import type { HostEvents } from './offscreen-host';
+import type { HostEvents } from './engine-host';
 import { outputSettings, outputTags, preferences } from './settings';
 import { clearTracks, listTracks } from './track-store';
 

@@ -20,6 +20,7 @@
  *   begins; the last ends with the output.
  */
 import { MAX_CROSSFADE_SEC, NO_TRANSITION, type TrackEdit, type Transition } from './edits';
+import { formatSeconds } from './format-text';
 
 /** Room left in a track beyond its crossfades, seconds. */
 export const CROSSFADE_MARGIN_SEC = 0.05;
@@ -137,9 +138,9 @@ export function clampTransitions(
           ? `crossfades are at most ${MAX_CROSSFADE_SEC} s`
           : before <= after
             ? headTaken > 0
-              ? `track ${j + 1} (${seconds(lengths[j]!)} long) also fades in from track ${j}`
-              : `track ${j + 1} is only ${seconds(lengths[j]!)} long`
-            : `track ${j + 2} is only ${seconds(lengths[j + 1]!)} long`;
+              ? `track ${j + 1} (${formatSeconds(lengths[j]!)} long) also fades in from track ${j}`
+              : `track ${j + 1} is only ${formatSeconds(lengths[j]!)} long`
+            : `track ${j + 2} is only ${formatSeconds(lengths[j + 1]!)} long`;
       clamped.push({ junction: j, requested: t.seconds, applied, reason });
     }
     if (applied > 0) {
@@ -209,8 +210,4 @@ export function outputLength(
   transitions: readonly Transition[],
 ): number {
   return trackOffsets(tracks, transitions).totalSec;
-}
-
-function seconds(sec: number): string {
-  return `${Number(sec.toFixed(2))} s`;
 }

@@ -22,6 +22,7 @@ import {
   type TrimSpan,
 } from './planner-timeline';
 import { defaultOutput, defaultTags, type OutputSettings, type OutputTags } from './settings';
+import { khz } from './format-text';
 
 export { clampTransitions, chapterTimes, trimSpan } from './planner-timeline';
 export type { ChapterTime, Clamp } from './planner-timeline';
@@ -455,10 +456,6 @@ function trackList(ns: readonly number[]): string {
 function clock(sec: number): string {
   const s = Math.round(sec);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-export function khz(rate: number): string {
-  return `${Number((rate / 1000).toFixed(2))} kHz`;
 }
 
 export function channelWord(n: number): string {

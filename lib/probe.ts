@@ -12,6 +12,7 @@ import {
   UnsupportedAudioError,
 } from './errors';
 import { notAudioDescription, type HeaderCheck } from './sniff';
+import { formatDuration } from './format-text';
 
 /**
  * Arguments for ffmpeg.wasm's `ffprobe` (and native ffprobe, which has `-o` since ffmpeg 5.0):
@@ -149,6 +150,13 @@ export function parseProbe(
   };
 }
 
+/** The last `out_time_us` of an ffmpeg `-progress` file, in seconds. */
+export function parseProgressTime(text: string): number | undefined {
+  const all = [...text.matchAll(/^out_time_us=(\d+)$/gm)];
+  const last = all[all.length - 1];
+  return last ? Number(last[1]) / 1e6 : undefined;
+}
+
 /**
  * Seconds from an ffmpeg log line such as `size=  512kB time=00:01:02.34 bitrate=...`, or
  * undefined when it has no time (`time=N/A` before the first packet). With several (progress
@@ -259,12 +267,7 @@ function cutMessage(heldFraction: number, declaredSec: number | undefined): stri
 
 /** "1.0 s" under a minute, then "2:05" or "1:02:05". */
 function formatSeconds(sec: number): string {
-  if (sec < 60) return `${sec.toFixed(1)} s`;
-  const total = Math.round(sec);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+  return sec < 60 ? `${sec.toFixed(1)} s` : formatDuration(sec);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { storage } from '#imports';
 import { NO_TRANSITION, type Transition } from './edits';
-import { BITRATES, type Bitrate, type FormatId } from './formats';
+import type { Bitrate, FormatId } from './formats';
 
 /**
  * Every setting, defined once: typed storage items with defaults and versions. The types derive
@@ -66,7 +66,3 @@ export const outputTags = storage.defineItem<OutputTags>('local:tags', {
   fallback: defaultTags,
   version: 1,
 });
-
-export function isBitrate(n: number): n is Bitrate {
-  return (BITRATES as readonly number[]).includes(n);
-}

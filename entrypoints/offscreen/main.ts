@@ -1,9 +1,9 @@
 import { Engine } from '@/lib/engine';
 import { messageEvents } from '@/lib/engine-link-offscreen';
-import { OffscreenHost } from '@/lib/offscreen-host';
+import { EngineHost } from '@/lib/engine-host';
 import { offscreen } from '@/lib/protocol';
 
-const host = new OffscreenHost(
+const host = new EngineHost(
   new Engine({
     coreURL: chrome.runtime.getURL('/ffmpeg/ffmpeg-core.js'),
     wasmURL: chrome.runtime.getURL('/ffmpeg/ffmpeg-core.wasm'),

@@ -10,7 +10,7 @@ import {
 import { fetchTrack } from './fetcher';
 import { formatSpec } from './formats';
 import type { JobPhase, JoinRequest } from './job';
-import { joinMp3, joinWav } from './lossless';
+import { joinLosslessly } from './lossless';
 import { retagMp3 } from './metadata';
 import { planJoin, type PlanTrack } from './planner';
 import { getAudio, getTrack, listTracks, updateTrack } from './track-store';
@@ -37,7 +37,7 @@ export interface HostEvents {
  * tracks, runs joins, reports progress and results as events of their own (a long job never
  * rides on one reply), and keeps the result's blob: URL alive until the download is done.
  */
-export class OffscreenHost {
+export class EngineHost {
   readonly #engine: Engine;
   readonly #events: HostEvents;
   /** ffmpeg runs one command at a time; probes and joins queue here. */
@@ -181,8 +181,7 @@ export class OffscreenHost {
     if (plan.kind === 'fast') {
       const inputs = ready.map((t) => ({ id: t.id, name: t.name, blob: blobs.get(t.id)! }));
       const onProgress = (f: number) => progress('joining', Math.round(f * 100), true);
-      const join = plan.fast === 'mp3' ? joinMp3 : joinWav;
-      result = await join(inputs, { signal, onProgress });
+      result = await joinLosslessly(plan.fast, inputs, { signal, onProgress });
       if (plan.id3) {
         // Tags, chapters (ID3 CHAP) and cover without touching the audio: a new leading tag.
         const cover = plan.id3.cover;
