@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { usePlayer } from '@/lib/editor-hooks';
 import { defaultChapterTitle } from '@/lib/editor-output';
 import { playTrack, stopPlayback } from '@/lib/editor-player';
@@ -29,10 +29,15 @@ export function TrackEditor(props: {
     }
   }, [edit.startSec, edit.endSec]);
   const trim: Trim = draft ?? pending ?? stored;
+  // The last trim committed, even before a redraw: a step builds on it.
+  const latest = useRef(trim);
+  latest.current = pending ?? stored;
   const player = usePlayer();
   const playing = player.kind === 'track' && player.trackId === t.id;
 
-  const commitTrim = (next: Trim) => {
+  const commitTrim = (change: Trim | ((latest: Trim) => Trim)) => {
+    const next = typeof change === 'function' ? change(latest.current) : change;
+    latest.current = next;
     setPending(next);
     props.onEdit({ startSec: next.startSec, endSec: next.endSec });
   };

@@ -27,7 +27,8 @@ export function Waveform(props: {
   playheadSec?: number;
   disabled: boolean;
   onDraft: (trim: Trim | null) => void;
-  onCommit: (trim: Trim) => void;
+  /** A new trim, or (for key steps) a step applied to the latest committed trim. */
+  onCommit: (trim: Trim | ((latest: Trim) => Trim)) => void;
 }) {
   const { durationSec: dur, trim, disabled } = props;
   const box = useRef<HTMLDivElement>(null);
@@ -133,10 +134,11 @@ export function Waveform(props: {
       onPointerCancel: onPointerUp,
       onKeyDown: (e: KeyboardEvent) => {
         if (disabled) return;
-        const next = applyTrimKey(trim, handle, e.key, e.shiftKey, dur);
-        if (!next) return;
+        if (!applyTrimKey(trim, handle, e.key, e.shiftKey, dur)) return;
         e.preventDefault();
-        props.onCommit(next);
+        // Applied to the latest trim, not this render's: quick presses may outrun redraws.
+        const { key, shiftKey } = e;
+        props.onCommit((latest) => applyTrimKey(latest, handle, key, shiftKey, dur) ?? latest);
       },
     };
   };
