@@ -272,6 +272,8 @@ describe('cancel and closing the popup', () => {
     }, 60_000);
     const running = await getJob(seam.worker);
     expect(running?.status).toBe('running');
+    // The toolbar badge shows the progress while joining.
+    expect(await badgeText()).toMatch(/^\d{1,2}%$/);
 
     const clickedAt = Date.now();
     await ui.cancelButton.click();

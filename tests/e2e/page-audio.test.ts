@@ -127,10 +127,45 @@ describe('On this page', () => {
         'Broken lecture: the link gave a web page (HTML), not audio',
       ]),
     );
+    // The badge turns red while a track needs attention.
+    expect(await seam.worker.evaluate(() => chrome.action.getBadgeBackgroundColor({}))).toEqual([
+      185, 28, 28, 255,
+    ]);
     await popup.remove('Missing lecture');
     await popup.remove('Broken lecture');
     await popup.waitForReady(1);
     expect(await popup.tracks()).toEqual(['Lecture B']);
+  });
+
+  it('a file over the size limit in Settings is refused by name', async () => {
+    await seam.worker.evaluate(async () => {
+      const { preferences } = await chrome.storage.local.get('preferences');
+      await chrome.storage.local.set({ preferences: { ...(preferences ?? {}), fetchLimitMB: 1 } });
+    });
+    try {
+      await seam.worker.evaluate(
+        async ({ url, tabId }) => {
+          const tab = await chrome.tabs.get(tabId);
+          const info = {
+            menuItemId: 'seam-add-link',
+            editable: false,
+            linkUrl: url,
+            pageUrl: tab.url,
+            frameId: 0,
+          };
+          await (
+            globalThis as unknown as { seamMenuClick: (i: unknown, t: unknown) => Promise<void> }
+          ).seamMenuClick(info, tab);
+        },
+        { url: `${site.url}big.mp3`, tabId },
+      );
+      await popup.waitForSettled(1);
+      expect(await page.getByRole('alert').allInnerTexts()).toEqual([
+        expect.stringMatching(/^big\.mp3: it is \d\.\d MB, over the 1\.0 MB limit set in Settings$/),
+      ]);
+    } finally {
+      await seam.worker.evaluate(() => chrome.storage.local.remove('preferences'));
+    }
   });
 
   it('a filter narrows a long list by name', async () => {

@@ -73,6 +73,11 @@ export async function startSite(): Promise<{
       res.writeHead(302, { location: '/media/c.mp3' });
       return res.end();
     }
+    if (path === '/big.mp3') {
+      // 2 MB of MP3 frames: over a 1 MB size limit.
+      const one = readFileSync(MP3['a.mp3']);
+      return send(200, 'audio/mpeg', Buffer.concat(Array(Math.ceil(2e6 / one.length)).fill(one)));
+    }
     if (path === '/fake.mp3') {
       // An error page served as audio, as misconfigured servers do.
       return send(
