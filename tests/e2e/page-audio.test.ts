@@ -161,7 +161,9 @@ describe('On this page', () => {
       );
       await popup.waitForSettled(1);
       expect(await page.getByRole('alert').allInnerTexts()).toEqual([
-        expect.stringMatching(/^big\.mp3: it is \d\.\d MB, over the 1\.0 MB limit set in Settings$/),
+        expect.stringMatching(
+          /^big\.mp3: it is \d\.\d MB, over the 1\.0 MB limit set in Settings$/,
+        ),
       ]);
     } finally {
       await seam.worker.evaluate(() => chrome.storage.local.remove('preferences'));
