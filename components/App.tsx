@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { SeamErrorData } from '@/lib/errors';
-import { failureStillRelevant, isRunning } from '@/lib/job';
-import { planSummary } from '@/lib/plan-summary';
-import * as actions from '@/lib/queue-actions';
+import type { SeamErrorData } from '@/lib/core/errors';
+import { failureStillRelevant, isRunning } from '@/lib/store/job';
+import { planSummary } from '@/lib/plan/summary';
+import * as actions from '@/lib/queue/actions';
 import {
   useJob,
   useLazyModule,
@@ -10,7 +10,7 @@ import {
   useOutputTags,
   usePreferences,
   useTracks,
-} from '@/lib/ui-hooks';
+} from '@/components/hooks/store';
 import { AddFiles } from './AddFiles';
 import { DropZone } from './DropZone';
 import { JoinPanel } from './JoinPanel';

@@ -1,20 +1,20 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { effectiveEdit } from '@/lib/editor-edit';
-import { timeline } from '@/lib/editor-timeline';
+import { effectiveEdit } from '@/lib/editor/edit';
+import { timeline } from '@/lib/editor/timeline';
 import {
   dropIndex,
   insertionSlot,
   moveIndex,
   reorderKey,
   reorderMessage,
-} from '@/lib/editor-reorder';
-import { trimEnd } from '@/lib/editor-trim';
-import type { PreviewSide } from '@/lib/editor-player';
-import type { TrackEdit } from '@/lib/edits';
-import * as actions from '@/lib/queue-actions';
-import type { Track } from '@/lib/tracks';
-import { usePreferences } from '@/lib/ui-hooks';
-import { forgetPeaksExcept } from '@/lib/waveform-source';
+} from '@/lib/editor/reorder';
+import { trimEnd } from '@/lib/editor/trim';
+import type { PreviewSide } from '@/lib/editor/player';
+import type { TrackEdit } from '@/lib/core/track';
+import * as actions from '@/lib/queue/actions';
+import type { Track } from '@/lib/core/track';
+import { usePreferences } from '@/components/hooks/store';
+import { forgetPeaksExcept } from '@/lib/editor/waveform';
 import { JunctionEditor } from './JunctionEditor';
 import { TrackEditor } from './TrackEditor';
 import { TrackItem } from './TrackItem';

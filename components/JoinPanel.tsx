@@ -1,6 +1,6 @@
-import { describeError, type SeamErrorData } from '@/lib/errors';
-import { formatBytes } from '@/lib/format-text';
-import type { JobState } from '@/lib/job';
+import { describeError, type SeamErrorData } from '@/lib/core/errors';
+import { formatBytes } from '@/lib/core/text';
+import type { JobState } from '@/lib/store/job';
 
 const PHASES = {
   starting: 'Starting',

@@ -1,12 +1,12 @@
-import { usePlayer } from '@/lib/editor-hooks';
-import { previewJunction, stopPlayback, type PreviewSide } from '@/lib/editor-player';
+import { usePlayer } from '@/components/hooks/player';
+import { previewJunction, stopPlayback, type PreviewSide } from '@/lib/editor/player';
 import {
   changeKind,
   clampTransitionSeconds,
   MAX_GAP_SEC,
   type Junction,
-} from '@/lib/editor-timeline';
-import { MAX_CROSSFADE_SEC, type CrossfadeCurve, type Transition } from '@/lib/edits';
+} from '@/lib/editor/timeline';
+import { MAX_CROSSFADE_SEC, type CrossfadeCurve, type Transition } from '@/lib/core/track';
 import { NumberField, SelectField } from './fields';
 
 const KINDS: { value: Transition['kind']; label: string }[] = [

@@ -1,5 +1,5 @@
-import { BITRATES, FORMATS, formatSpec, type Bitrate, type FormatId } from '@/lib/formats';
-import type { OutputSettings } from '@/lib/settings';
+import { BITRATES, FORMATS, formatSpec, type Bitrate, type FormatId } from '@/lib/core/formats';
+import type { OutputSettings } from '@/lib/store/settings';
 
 export function OutputPanel(props: {
   value: OutputSettings;

@@ -13,13 +13,13 @@ import {
   qualityFields,
   tagPlaceholders,
   tagsNote,
-} from '@/lib/editor-output';
-import { formatTrimTime } from '@/lib/editor-trim';
-import { timeline } from '@/lib/editor-timeline';
-import { BITRATES, FORMATS, type Bitrate, type FormatId } from '@/lib/formats';
-import type { OutputSettings } from '@/lib/settings';
-import type { Track } from '@/lib/tracks';
-import { useOutputTags, usePreferences } from '@/lib/ui-hooks';
+} from '@/lib/editor/output';
+import { formatTrimTime } from '@/lib/editor/trim';
+import { timeline } from '@/lib/editor/timeline';
+import { BITRATES, FORMATS, type Bitrate, type FormatId } from '@/lib/core/formats';
+import type { OutputSettings } from '@/lib/store/settings';
+import type { Track } from '@/lib/core/track';
+import { useOutputTags, usePreferences } from '@/components/hooks/store';
 import { CheckboxField, NumberField, SelectField, TextField } from './fields';
 
 /** Longest fade in or out offered, in seconds. */

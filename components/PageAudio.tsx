@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'preact/hooks';
-import { describeError, type SeamErrorData } from '@/lib/errors';
-import { filterItems, type PageAudioItem } from '@/lib/page-audio';
-import { addSelected, usePageAudio } from '@/lib/page-actions';
-import type { Track } from '@/lib/tracks';
+import { describeError, type SeamErrorData } from '@/lib/core/errors';
+import { filterItems, type PageAudioItem } from '@/lib/page-audio/urls';
+import { addSelected, usePageAudio } from '@/lib/page-audio/actions';
+import type { Track } from '@/lib/core/track';
 
 /** Long lists get a filter box; short ones don't need it. */
 const FILTER_FROM = 8;

@@ -1,9 +1,9 @@
-import { fileNamePreview, wholeSetting } from '@/lib/editor-output';
-import { changeKind, clampTransitionSeconds, MAX_GAP_SEC } from '@/lib/editor-timeline';
-import { MAX_CROSSFADE_SEC, type CrossfadeCurve, type Transition } from '@/lib/edits';
-import { defaultPreferences, type OutputSettings } from '@/lib/settings';
-import type { Track } from '@/lib/tracks';
-import { usePreferences } from '@/lib/ui-hooks';
+import { fileNamePreview, wholeSetting } from '@/lib/editor/output';
+import { changeKind, clampTransitionSeconds, MAX_GAP_SEC } from '@/lib/editor/timeline';
+import { MAX_CROSSFADE_SEC, type CrossfadeCurve, type Transition } from '@/lib/core/track';
+import { defaultPreferences, type OutputSettings } from '@/lib/store/settings';
+import type { Track } from '@/lib/core/track';
+import { usePreferences } from '@/components/hooks/store';
 import { CheckboxField, NumberField, SelectField, TextField } from './fields';
 
 /** EBU R128 targets worth offering: -23 (broadcast) to -9 (loud music), in LUFS. */

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { usePlayer } from '@/lib/editor-hooks';
-import { defaultChapterTitle } from '@/lib/editor-output';
-import { playTrack, stopPlayback } from '@/lib/editor-player';
-import { formatTrimTime, moveHandle, trimEnd, trimmedLength, type Trim } from '@/lib/editor-trim';
-import type { TrackEdit } from '@/lib/edits';
-import type { Track } from '@/lib/tracks';
+import { usePlayer } from '@/components/hooks/player';
+import { defaultChapterTitle } from '@/lib/editor/output';
+import { playTrack, stopPlayback } from '@/lib/editor/player';
+import { formatTrimTime, moveHandle, trimEnd, trimmedLength, type Trim } from '@/lib/editor/trim';
+import type { TrackEdit } from '@/lib/core/track';
+import type { Track } from '@/lib/core/track';
 import { NumberField, TextField } from './fields';
 import { Waveform } from './Waveform';
 

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import { describeError } from '@/lib/errors';
-import { formatAudio, formatBytes, formatDuration } from '@/lib/format-text';
-import type { Track } from '@/lib/tracks';
+import { describeError } from '@/lib/core/errors';
+import { formatAudio, formatBytes, formatDuration } from '@/lib/core/text';
+import type { Track } from '@/lib/core/track';
 
 export interface TrackActions {
   onMoveUp: (id: string) => void;

@@ -1,4 +1,4 @@
-import type { Track } from '@/lib/tracks';
+import type { Track } from '@/lib/core/track';
 import { TrackItem, type TrackActions } from './TrackItem';
 
 export function TrackList(props: { tracks: Track[]; locked: boolean } & TrackActions) {

@@ -9,10 +9,10 @@ import {
   xToSeconds,
   type Trim,
   type TrimHandle,
-} from '@/lib/editor-trim';
-import { useSeen } from '@/lib/editor-hooks';
-import { peakLevel, resamplePeaks, type Peaks } from '@/lib/peaks';
-import { loadPeaks, type PeaksRequest } from '@/lib/waveform-source';
+} from '@/lib/editor/trim';
+import { useSeen } from '@/components/hooks/player';
+import { peakLevel, resamplePeaks, type Peaks } from '@/lib/editor/peaks';
+import { loadPeaks, type PeaksRequest } from '@/lib/editor/waveform';
 
 /**
  * A track's waveform with its two trim handles. Dragging a handle (or pressing anywhere on the

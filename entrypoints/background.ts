@@ -9,14 +9,14 @@ import {
   onOffscreenIdle,
   refreshBadge,
   startJoin,
-} from '@/lib/job-controller';
-import { useEngineLink } from '@/lib/engine-link';
-import { localLink } from '@/lib/engine-link-local';
-import { offscreenLink } from '@/lib/engine-link-offscreen';
-import { MENU_LINK, onMenuClicked, registerMenus } from '@/lib/context-menu';
-import { checkIn, requestFetch, requestProbe, retryForOrigins } from '@/lib/probe-requests';
+} from '@/lib/job/controller';
+import { useEngineLink } from '@/lib/job/link';
+import { localLink } from '@/lib/job/link-local';
+import { offscreenLink } from '@/lib/job/link-offscreen';
+import { MENU_LINK, onMenuClicked, registerMenus } from '@/lib/page-audio/context-menu';
+import { checkIn, requestFetch, requestProbe, retryForOrigins } from '@/lib/job/requests';
 import { background } from '@/lib/protocol';
-import { onTracksChanged } from '@/lib/track-store';
+import { onTracksChanged } from '@/lib/store/tracks';
 
 export default defineBackground(() => {
   // Firefox has no offscreen API: there the engine runs in this (persistent) background page.

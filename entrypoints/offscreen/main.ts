@@ -1,6 +1,6 @@
-import { Engine } from '@/lib/engine';
-import { messageEvents } from '@/lib/engine-link-offscreen';
-import { EngineHost } from '@/lib/engine-host';
+import { Engine } from '@/lib/engine/ffmpeg';
+import { messageEvents } from '@/lib/job/link-offscreen';
+import { EngineHost } from '@/lib/engine/host';
 import { offscreen } from '@/lib/protocol';
 
 const host = new EngineHost(

@@ -9,8 +9,8 @@ import {
   NothingToJoinError,
   TruncatedAudioError,
   UnsupportedAudioError,
-} from '../errors';
-import { ascii, readRange, throwIfAborted } from './bytes';
+} from '@/lib/core/errors';
+import { ascii, readRange, throwIfAborted } from '@/lib/core/bytes';
 import type { LosslessInput, LosslessOptions } from './index';
 
 /** Read size while walking frames: big enough to amortise Blob reads, small enough for memory. */

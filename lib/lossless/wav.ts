@@ -9,8 +9,8 @@ import {
   TooLargeError,
   TruncatedAudioError,
   UnsupportedAudioError,
-} from '../errors';
-import { ascii, readRange, throwIfAborted } from './bytes';
+} from '@/lib/core/errors';
+import { ascii, readRange, throwIfAborted } from '@/lib/core/bytes';
 import type { LosslessInput, LosslessOptions } from './index';
 
 const WAVE_FORMAT_PCM = 1;

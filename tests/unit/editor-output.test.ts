@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AudioInfo } from '@/lib/audio-info';
+import type { AudioInfo } from '@/lib/core/track';
 import {
   chaptersNote,
   coverChoices,
@@ -15,7 +15,7 @@ import {
   tagPlaceholders,
   tagsNote,
   wholeSetting,
-} from '@/lib/editor-output';
+} from '@/lib/editor/output';
 
 const info = (over: Partial<AudioInfo> = {}): AudioInfo => ({
   container: 'mp3',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fadeCurve, fadeInGain, previewPlan, PREVIEW_LEAD_SEC } from '@/lib/editor-preview';
+import { fadeCurve, fadeInGain, previewPlan, PREVIEW_LEAD_SEC } from '@/lib/editor/preview';
 
 const a = { startSec: 0, endSec: 30 };
 const b = { startSec: 2, endSec: 40 };

@@ -5,7 +5,7 @@ import {
   moveIndex,
   reorderKey,
   reorderMessage,
-} from '@/lib/editor-reorder';
+} from '@/lib/editor/reorder';
 
 const abcd = ['a', 'b', 'c', 'd'];
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AudioInfo } from '@/lib/audio-info';
-import { effectiveEdit, patchEdit } from '@/lib/editor-edit';
-import { changeKind, clampTransitionSeconds, timeline } from '@/lib/editor-timeline';
-import type { Transition } from '@/lib/edits';
+import type { AudioInfo } from '@/lib/core/track';
+import { effectiveEdit, patchEdit } from '@/lib/editor/edit';
+import { changeKind, clampTransitionSeconds, timeline } from '@/lib/editor/timeline';
+import type { Transition } from '@/lib/core/track';
 
 const none: Transition = { kind: 'none' };
 const fade2: Transition = { kind: 'crossfade', seconds: 2, curve: 'linear' };

@@ -10,7 +10,7 @@ import {
   trimmedLength,
   xToSeconds,
   type Trim,
-} from '@/lib/editor-trim';
+} from '@/lib/editor/trim';
 
 const whole: Trim = { startSec: 0 };
 

@@ -7,7 +7,7 @@ import {
   describeError,
   errorFromData,
   toErrorData,
-} from '@/lib/errors';
+} from '@/lib/core/errors';
 
 describe('errors cross boundaries as data', () => {
   it('round-trips the named class and the track', () => {

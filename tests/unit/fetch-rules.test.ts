@@ -4,8 +4,12 @@ import {
   FetchRefusedError,
   TooLargeError,
   UnsupportedAudioError,
-} from '@/lib/errors';
-import { checkFirstBytes, checkResponseHead, describeFetchFailure } from '@/lib/fetch-rules';
+} from '@/lib/core/errors';
+import {
+  checkFirstBytes,
+  checkResponseHead,
+  describeFetchFailure,
+} from '@/lib/page-audio/fetch-rules';
 
 const track = { id: 't', name: 'Episode 1' };
 const MB = 1024 * 1024;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ffmpegFailure } from '@/lib/ffmpeg-log';
+import { ffmpegFailure } from '@/lib/media/ffmpeg-log';
 
 const inputs = [
   { trackId: 'a', path: '/in/0.mp3' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAudio, formatBytes, formatDuration } from '@/lib/format-text';
+import { formatAudio, formatBytes, formatDuration } from '@/lib/core/text';
 
 describe('format-text', () => {
   it.each([

@@ -11,7 +11,7 @@ import {
   NothingToJoinError,
   SeamError,
   UnsupportedAudioError,
-} from '../../lib/errors';
+} from '@/lib/core/errors';
 import { joinMp3, lameTagCrc, scanMp3, type LosslessInput } from '../../lib/lossless';
 import { requireNativeFfmpeg } from '../native-ffmpeg';
 

@@ -9,7 +9,7 @@ import {
   SeamError,
   TooLargeError,
   UnsupportedAudioError,
-} from '../../lib/errors';
+} from '@/lib/core/errors';
 import {
   canJoinLosslessly,
   joinWav,

@@ -15,7 +15,7 @@ import {
   resolveTags,
   retagMp3,
   userTagChanges,
-} from '@/lib/metadata';
+} from '@/lib/media/id3';
 import { requireNativeFfmpeg } from '../native-ffmpeg';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');

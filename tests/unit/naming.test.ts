@@ -6,7 +6,7 @@ import {
   outputFileName,
   sanitizeFileName,
   stripExtension,
-} from '../../lib/naming';
+} from '@/lib/core/naming';
 
 /** What Chrome's downloads.download and Windows refuse in a name, checked on every output. */
 function expectSafe(name: string): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PICKS, cleanPicks, coveredBy } from '@/lib/page-add';
-import { mergeResults } from '@/lib/page-sources';
+import { MAX_PICKS, cleanPicks, coveredBy } from '@/lib/page-audio/picks';
+import { mergeResults } from '@/lib/page-audio/tab';
 
 describe('cleanPicks treats page data as untrusted', () => {
   it('keeps http(s) audio, drops other schemes and junk', () => {

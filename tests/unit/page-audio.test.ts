@@ -6,7 +6,7 @@ import {
   nameFromUrl,
   originPattern,
   type PageAudioItem,
-} from '../../lib/page-audio';
+} from '@/lib/page-audio/urls';
 
 describe('looksLikeAudioUrl', () => {
   it.each<[string, boolean]>([

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Window } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AUDIO_EXTENSIONS, looksLikeAudioUrl } from '../../lib/page-audio';
+import { AUDIO_EXTENSIONS, looksLikeAudioUrl } from '@/lib/page-audio/urls';
 import {
   EMBEDDED_REASON,
   STREAMED_REASON,
   scanPage,
   type PageAudioItem,
-} from '../../lib/page-scan';
+} from '@/lib/page-audio/scan';
 
 const FIXTURES = new URL('./fixtures-html/', import.meta.url);
 const open: Window[] = [];

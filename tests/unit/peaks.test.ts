@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computePeaks, peakLevel, resamplePeaks } from '@/lib/peaks';
+import { computePeaks, peakLevel, resamplePeaks } from '@/lib/editor/peaks';
 
 const f32 = (xs: number[]) => Float32Array.from(xs);
 

@@ -9,14 +9,14 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, beforeAll } from 'vitest';
-import type { AudioInfo } from '@/lib/audio-info';
-import type { TrackEdit } from '@/lib/edits';
-import type { FormatId } from '@/lib/formats';
+import type { AudioInfo } from '@/lib/core/track';
+import type { TrackEdit } from '@/lib/core/track';
+import type { FormatId } from '@/lib/core/formats';
 import { joinMp3, joinWav } from '@/lib/lossless';
-import { retagMp3 } from '@/lib/metadata';
-import { planJoin, type JoinPlan, type PlanTrack } from '@/lib/planner';
-import { parseProbe, probeArgs } from '@/lib/probe';
-import { defaultOutput, type OutputSettings } from '@/lib/settings';
+import { retagMp3 } from '@/lib/media/id3';
+import { planJoin, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
+import { parseProbe, probeArgs } from '@/lib/media/probe';
+import { defaultOutput, type OutputSettings } from '@/lib/store/settings';
 import { requireNativeFfmpeg } from '../native-ffmpeg';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');

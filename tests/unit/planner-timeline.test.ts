@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TrackEdit, Transition } from '@/lib/edits';
+import type { TrackEdit, Transition } from '@/lib/core/track';
 import {
   CROSSFADE_MARGIN_SEC,
   baseName,
@@ -8,7 +8,7 @@ import {
   outputLength,
   trimSpan,
   type EditedTrack,
-} from '@/lib/planner-timeline';
+} from '@/lib/plan/timeline';
 
 const none: Transition = { kind: 'none' };
 const gap = (seconds: number): Transition => ({ kind: 'gap', seconds });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { AudioInfo } from '@/lib/audio-info';
-import type { TrackEdit, Transition } from '@/lib/edits';
-import { JoinFailedError } from '@/lib/errors';
-import { FORMATS, formatSpec, type FormatId } from '@/lib/formats';
-import { planJoin, targetSampleRate, type JoinPlan, type PlanTrack } from '@/lib/planner';
-import { defaultOutput, type OutputSettings } from '@/lib/settings';
+import type { AudioInfo } from '@/lib/core/track';
+import type { TrackEdit, Transition } from '@/lib/core/track';
+import { JoinFailedError } from '@/lib/core/errors';
+import { FORMATS, formatSpec, type FormatId } from '@/lib/core/formats';
+import { planJoin, targetSampleRate, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
+import { defaultOutput, type OutputSettings } from '@/lib/store/settings';
 
 function track(id: string, info: Partial<AudioInfo>): PlanTrack {
   return {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AudioInfo } from '../../lib/audio-info';
+import type { AudioInfo } from '@/lib/core/track';
 import {
   CorruptAudioError,
   EmptyFileError,
@@ -9,9 +9,9 @@ import {
   SeamError,
   TruncatedAudioError,
   UnsupportedAudioError,
-} from '../../lib/errors';
-import { parseFfmpegTime, parseProbe, probeArgs } from '../../lib/probe';
-import { inspectHeader, SNIFF_WINDOW, type HeaderCheck } from '../../lib/sniff';
+} from '@/lib/core/errors';
+import { parseFfmpegTime, parseProbe, probeArgs } from '@/lib/media/probe';
+import { inspectHeader, SNIFF_WINDOW, type HeaderCheck } from '@/lib/media/sniff';
 
 /**
  * The samples are native ffprobe 5.1 output for tests/fixtures, captured by

@@ -1,6 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { defaultOutput, defaultPreferences, outputSettings, preferences } from '@/lib/settings';
+import {
+  defaultOutput,
+  defaultPreferences,
+  outputSettings,
+  preferences,
+} from '@/lib/store/settings';
 
 describe('settings storage', () => {
   beforeEach(() => {

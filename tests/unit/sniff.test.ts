@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inspectHeader, notAudioDescription, SNIFF_WINDOW, type SniffKind } from '../../lib/sniff';
+import {
+  inspectHeader,
+  notAudioDescription,
+  SNIFF_WINDOW,
+  type SniffKind,
+} from '@/lib/media/sniff';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 

@@ -8,7 +8,7 @@ const read = (p: string) => readFileSync(join(root, p), 'utf8');
 
 /** Message names declared in a protocol interface, e.g. 'bg:startJoin'. */
 function declared(prefix: string): string[] {
-  return [...read('lib/protocol.ts').matchAll(new RegExp(`'(${prefix}:\\w+)'\\(`, 'g'))].map(
+  return [...read('lib/protocol/index.ts').matchAll(new RegExp(`'(${prefix}:\\w+)'\\(`, 'g'))].map(
     (m) => m[1]!,
   );
 }

@@ -9,7 +9,7 @@ import {
   onTracksChanged,
   removeTrack,
   updateTrack,
-} from '@/lib/track-store';
+} from '@/lib/store/tracks';
 
 const file = (name: string, body = name) => new File([body], name, { type: 'audio/mpeg' });
 const names = async () => (await listTracks()).map((t) => t.name);

@@ -1,0 +1,159 @@
+/**
+ * The output section's choices and the notes beside them: which fields a format uses, what the
+ * selects offer, what the tags are prefilled with, where chapters and covers go, and what the
+ * next file will be called.
+ */
+import { stripExtension, outputFileName } from '@/lib/core/naming';
+import { FORMATS, formatSpec, RINGTONE_MAX_SEC, type FormatId } from '@/lib/core/formats';
+import type { OutputSettings } from '@/lib/store/settings';
+import type { Track } from '@/lib/core/track';
+
+/** Which of the quality fields apply to the chosen format and mode. */
+export function qualityFields(output: Pick<OutputSettings, 'format' | 'mp3Mode'>): {
+  mode: boolean;
+  bitrate: boolean;
+  vbrQuality: boolean;
+} {
+  const spec = formatSpec(output.format);
+  const mp3 = output.format === 'mp3';
+  const vbr = mp3 && output.mp3Mode === 'vbr';
+  return { mode: mp3, bitrate: spec.lossy && !vbr, vbrQuality: vbr };
+}
+
+/**
+ * LAME's VBR scale (-q:a / -V), with the average bitrate of each step from LAME's own table,
+ * so the number means something.
+ */
+export const VBR_CHOICES: readonly { value: number; label: string }[] = [
+  245, 225, 190, 175, 165, 130, 115, 100, 85, 65,
+].map((kbps, q) => ({
+  value: q,
+  label: `${q}${q === 0 ? ' (best)' : q === 9 ? ' (smallest)' : ''}, about ${kbps} kb/s`,
+}));
+
+export const SAMPLE_RATES: readonly { value: OutputSettings['sampleRate']; label: string }[] = [
+  { value: 'source', label: 'As source' },
+  { value: 44100, label: '44.1 kHz' },
+  { value: 48000, label: '48 kHz' },
+];
+
+export const CHANNEL_CHOICES: readonly { value: OutputSettings['channels']; label: string }[] = [
+  { value: 'source', label: 'As source' },
+  { value: 1, label: 'Mono' },
+  { value: 2, label: 'Stereo' },
+];
+
+/** Reads a select's string value back into a setting's value. */
+export function parseChoice<T extends string | number>(
+  choices: readonly { value: T }[],
+  text: string,
+): T | undefined {
+  return choices.find((c) => String(c.value) === text)?.value;
+}
+
+/** The ringtone length warning, when an M4R would be longer than a phone takes. */
+export function m4rWarning(format: FormatId, totalSec: number | undefined): string | undefined {
+  if (format !== 'm4r' || totalSec === undefined || totalSec <= RINGTONE_MAX_SEC) return undefined;
+  return `Ringtones are limited to ${RINGTONE_MAX_SEC} s; this one would be ${Math.round(totalSec)} s. Trim the tracks, or the phone may refuse it.`;
+}
+
+/** "MP3, M4A and M4B": the labels of the formats with `has`, in the Format list's order. */
+function formatsWith(has: (f: (typeof FORMATS)[number]) => boolean): string {
+  const labels = FORMATS.filter(has).map((f) => f.label);
+  return labels.length > 1
+    ? `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`
+    : (labels[0] ?? '');
+}
+
+export function chaptersNote(format: FormatId): string {
+  const base = `One chapter per track, named by its Chapter title. ${formatsWith((f) => f.chapters)} hold chapters`;
+  const spec = formatSpec(format);
+  return spec.chapters ? `${base}.` : `${base}; ${spec.label} does not, so none are written.`;
+}
+
+export function coverNote(format: FormatId): string | undefined {
+  const spec = formatSpec(format);
+  return spec.cover ? undefined : `${spec.label} files get no cover.`;
+}
+
+/** Said under the tag fields when the format keeps no tags at all. */
+export function tagsNote(format: FormatId): string | undefined {
+  const spec = formatSpec(format);
+  return spec.tags ? undefined : `${spec.label} files are written without tags.`;
+}
+
+/** The Cover select's options: the first track's, each track's that has one, or none. */
+export function coverChoices(
+  tracks: readonly Pick<Track, 'id' | 'name' | 'info'>[],
+): { value: string; label: string }[] {
+  return [
+    { value: 'first', label: "First track's cover" },
+    ...tracks
+      .filter((t) => t.info?.hasCover)
+      .map((t) => ({ value: `track:${t.id}`, label: `Cover of ${stripExtension(t.name)}` })),
+    { value: 'none', label: 'None' },
+  ];
+}
+
+export function coverToValue(cover: OutputSettings['cover']): string {
+  return typeof cover === 'string' ? cover : `track:${cover.trackId}`;
+}
+
+export function coverFromValue(value: string): OutputSettings['cover'] {
+  if (value === 'first' || value === 'none') return value;
+  return { trackId: value.replace(/^track:/, '') };
+}
+
+/**
+ * What the tag fields show when left empty: the first track's own tags (which the join keeps).
+ * The year comes from a "date" tag ("2019-04-01") or a "year" one.
+ */
+export function tagPlaceholders(first: Pick<Track, 'info'> | undefined): {
+  title: string;
+  artist: string;
+  album: string;
+  year: string;
+} {
+  const tags = first?.info?.tags ?? {};
+  const date = tags['date'] ?? tags['year'] ?? tags['tyer'] ?? '';
+  return {
+    title: tags['title'] ?? '',
+    artist: tags['artist'] ?? tags['album_artist'] ?? '',
+    album: tags['album'] ?? '',
+    year: /\d{4}/.exec(date)?.[0] ?? '',
+  };
+}
+
+/** The chapter title a track gets when none is typed: its file name without the extension. */
+export function defaultChapterTitle(name: string): string {
+  return stripExtension(name);
+}
+
+/** The name the next join's file will have, for the settings' preview. */
+export function fileNamePreview(
+  template: string,
+  tracks: readonly Pick<Track, 'name'>[],
+  format: FormatId,
+  date = new Date(),
+): string {
+  const first = tracks[0]?.name ?? 'First track.mp3';
+  const count = tracks.length > 0 ? tracks.length : 3;
+  return outputFileName(first, count, formatSpec(format).extension, template || undefined, date);
+}
+
+/** A whole-number setting typed into a field: rounded, clamped, `fallback` when empty. */
+export function wholeSetting(
+  value: number | undefined,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.round(Math.min(max, Math.max(min, value)));
+}
+
+/** Seconds of a whole-result fade: 0 to `max`, to 0.1 s. */
+export function fadeSeconds(value: number | undefined, max: number): number {
+  if (value === undefined || !Number.isFinite(value)) return 0;
+  return Math.round(Math.min(max, Math.max(0, value)) * 10) / 10;
+}

@@ -1,0 +1,187 @@
+/**
+ * Listening in the editor: "Play" plays a track's kept part, "Preview" plays a junction as the
+ * join will sound. One thing plays at a time; starting another stops it. The audio comes from
+ * the track store as blob: URLs, played by media elements; the preview routes them through
+ * Web Audio gain nodes so crossfade curves are applied on the audio clock.
+ */
+import { previewPlan, fadeCurve } from './preview';
+import type { Transition } from '@/lib/core/track';
+import { getAudio } from '@/lib/store/tracks';
+
+export type PlayerState =
+  | { kind: 'idle' }
+  | { kind: 'track'; trackId: string; positionSec: number }
+  | { kind: 'junction'; trackId: string };
+
+const IDLE: PlayerState = { kind: 'idle' };
+let state: PlayerState = IDLE;
+let stopCurrent: (() => void) | undefined;
+/** Bumped by every start and stop, so a start still loading its audio knows it was superseded. */
+let generation = 0;
+const listeners = new Set<(s: PlayerState) => void>();
+
+export function playerState(): PlayerState {
+  return state;
+}
+
+/** Calls `cb` on every change of what plays (and, while a track plays, of its position). */
+export function onPlayer(cb: (s: PlayerState) => void): () => void {
+  listeners.add(cb);
+  return () => listeners.delete(cb);
+}
+
+function emit(next: PlayerState): void {
+  state = next;
+  for (const cb of listeners) cb(next);
+}
+
+export function stopPlayback(): void {
+  generation++;
+  const stop = stopCurrent;
+  stopCurrent = undefined;
+  stop?.();
+  if (state.kind !== 'idle') emit(IDLE);
+}
+
+/** Plays `trackId` from `fromSec` to `toSec` (source seconds), then stops. */
+export async function playTrack(trackId: string, fromSec: number, toSec: number): Promise<void> {
+  stopPlayback();
+  const gen = generation;
+  emit({ kind: 'track', trackId, positionSec: fromSec });
+  const blob = await getAudio(trackId);
+  if (!blob) {
+    if (gen === generation) stopPlayback();
+    return;
+  }
+  const audio = await mediaAt(blob, fromSec);
+  let raf = 0;
+  const stop = () => {
+    cancelAnimationFrame(raf);
+    audio.el.pause();
+    audio.release();
+  };
+  if (gen !== generation) return stop();
+  stopCurrent = stop;
+  const tick = () => {
+    if (stopCurrent !== stop) return;
+    const t = audio.el.currentTime;
+    if (t >= toSec || audio.el.ended) return stopPlayback();
+    emit({ kind: 'track', trackId, positionSec: t });
+    raf = requestAnimationFrame(tick);
+  };
+  try {
+    await audio.el.play();
+  } catch {
+    if (stopCurrent === stop) stopPlayback();
+    return;
+  }
+  raf = requestAnimationFrame(tick);
+}
+
+export interface PreviewSide {
+  id: string;
+  startSec: number;
+  endSec: number;
+}
+
+/**
+ * Plays the few seconds around the junction after track `a`: its tail, then `b`'s head, apart
+ * by a gap or overlapping with the crossfade's curves. `transition` is the applied one.
+ */
+export async function previewJunction(
+  a: PreviewSide,
+  b: PreviewSide,
+  transition: Transition,
+): Promise<void> {
+  stopPlayback();
+  const gen = generation;
+  emit({ kind: 'junction', trackId: a.id });
+  const ctx = new AudioContext();
+  const plan = previewPlan(a, b, transition);
+  const [blobA, blobB] = await Promise.all([getAudio(a.id), getAudio(b.id)]);
+  if (!blobA || !blobB) {
+    void ctx.close();
+    if (gen === generation) stopPlayback();
+    return;
+  }
+  const [mA, mB] = await Promise.all([
+    mediaAt(blobA, plan.a.fromSec),
+    mediaAt(blobB, plan.b.fromSec),
+  ]);
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  const stop = () => {
+    timers.forEach(clearTimeout);
+    for (const m of [mA, mB]) {
+      m.el.pause();
+      m.release();
+    }
+    void ctx.close();
+  };
+  if (gen !== generation) return stop();
+  stopCurrent = stop;
+
+  const gainA = ctx.createGain();
+  const gainB = ctx.createGain();
+  ctx.createMediaElementSource(mA.el).connect(gainA).connect(ctx.destination);
+  ctx.createMediaElementSource(mB.el).connect(gainB).connect(ctx.destination);
+  await ctx.resume().catch(() => undefined);
+  if (stopCurrent !== stop) return;
+  // A short lead so the first play() has started before the gains begin to move.
+  const t0 = ctx.currentTime + 0.05;
+  gainA.gain.setValueAtTime(1, t0);
+  gainB.gain.setValueAtTime(plan.fadeSec > 0 ? 0 : 1, t0);
+  if (plan.fadeSec > 0) {
+    const at = t0 + plan.b.atSec;
+    gainA.gain.setValueCurveAtTime(fadeCurve(plan.curve, 'out'), at, plan.fadeSec);
+    gainB.gain.setValueCurveAtTime(fadeCurve(plan.curve, 'in'), at, plan.fadeSec);
+  }
+  const later = (sec: number, fn: () => void) =>
+    timers.push(setTimeout(fn, Math.max(0, (t0 - ctx.currentTime + sec) * 1000)));
+  later(0, () => void mA.el.play().catch(() => undefined));
+  later(plan.b.atSec, () => void mB.el.play().catch(() => undefined));
+  later(plan.a.toSec - plan.a.fromSec, () => mA.el.pause());
+  later(plan.totalSec + 0.1, () => {
+    if (stopCurrent === stop) stopPlayback();
+  });
+}
+
+/** A media element on `blob`, seeked to `sec` and ready to play. */
+async function mediaAt(
+  blob: Blob,
+  sec: number,
+): Promise<{ el: HTMLAudioElement; release(): void }> {
+  const url = URL.createObjectURL(blob);
+  const el = new Audio();
+  el.preload = 'auto';
+  el.src = url;
+  const release = () => {
+    el.removeAttribute('src');
+    el.load();
+    URL.revokeObjectURL(url);
+  };
+  try {
+    await once(el, 'loadedmetadata');
+    if (sec > 0) {
+      el.currentTime = sec;
+      await once(el, 'seeked');
+    }
+  } catch {
+    // Played from wherever it could seek to; an unplayable file just stays silent.
+  }
+  return { el, release };
+}
+
+function once(el: HTMLMediaElement, event: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ok = () => {
+      el.removeEventListener('error', fail);
+      resolve();
+    };
+    const fail = () => {
+      el.removeEventListener(event, ok);
+      reject(el.error ?? new Error('media error'));
+    };
+    el.addEventListener(event, ok, { once: true });
+    el.addEventListener('error', fail, { once: true });
+  });
+}

@@ -1,0 +1,153 @@
+/**
+ * Peaks for a track's waveform, in the options page only (the popup never imports this): the
+ * track's Blob from IndexedDB, decoded by the page's own audio decoder (`decodeAudioData`),
+ * reduced to PEAK_BUCKETS min/max pairs. Kept in memory and in a small IndexedDB database of
+ * its own, so a reopened editor draws at once. One decode runs at a time.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { computePeaks, PEAK_BUCKETS, type Peaks } from './peaks';
+import { getAudio } from '@/lib/store/tracks';
+
+interface PeaksDB extends DBSchema {
+  peaks: { key: string; value: Peaks & { size: number } };
+}
+
+/** Why a waveform could not be drawn, said under the empty waveform. */
+export class WaveformUnavailableError extends Error {
+  override name = 'WaveformUnavailableError';
+}
+
+/**
+ * `decodeAudioData` holds the whole track as 32-bit floats at its own rate before resampling:
+ * 48 minutes of 44.1 kHz stereo is 500 MB. Longer tracks are decoded in pieces (MP3, whose
+ * frames resynchronise anywhere) or not drawn.
+ */
+const MAX_DECODED_BYTES = 512 * 1024 * 1024;
+/** Byte size of each piece of a long MP3 (about 8 minutes at 128 kb/s). */
+const MP3_PIECE_BYTES = 8 * 1024 * 1024;
+/** Peaks need no more than this: 8 kHz keeps everything under 4 kHz, where speech and beats are. */
+const DECODE_RATE = 8000;
+
+const memory = new Map<string, Promise<Peaks>>();
+let queue: Promise<unknown> = Promise.resolve();
+let dbPromise: Promise<IDBPDatabase<PeaksDB>> | undefined;
+
+function db(): Promise<IDBPDatabase<PeaksDB>> {
+  dbPromise ??= openDB<PeaksDB>('seam-peaks', 1, {
+    upgrade(d) {
+      d.createObjectStore('peaks');
+    },
+  });
+  return dbPromise;
+}
+
+export interface PeaksRequest {
+  id: string;
+  /** The Blob's size: a track whose audio changed (fetched again) gets new peaks. */
+  size: number;
+  codec: string;
+  durationSec: number;
+  sampleRate: number;
+  channels: number;
+}
+
+/** The track's peaks, from memory, the peaks database, or a fresh decode (queued). */
+export function loadPeaks(req: PeaksRequest): Promise<Peaks> {
+  const key = `${req.id}:${req.size}`;
+  let p = memory.get(key);
+  if (!p) {
+    p = fromCache(req).then((cached) => cached ?? enqueue(() => decodeAndStore(req)));
+    memory.set(key, p);
+    p.catch(() => memory.delete(key));
+  }
+  return p;
+}
+
+/** Drops stored peaks of tracks no longer queued. */
+export async function forgetPeaksExcept(ids: readonly string[]): Promise<void> {
+  const keep = new Set(ids);
+  for (const key of memory.keys()) {
+    if (!keep.has(key.slice(0, key.lastIndexOf(':')))) memory.delete(key);
+  }
+  try {
+    const d = await db();
+    const stored = await d.getAllKeys('peaks');
+    const stale = stored.filter((k) => !keep.has(k));
+    if (stale.length === 0) return;
+    const tx = d.transaction('peaks', 'readwrite');
+    await Promise.all(stale.map((k) => tx.store.delete(k)));
+    await tx.done;
+  } catch {
+    // A cache that cannot be tidied costs a little disk, nothing more.
+  }
+}
+
+async function fromCache(req: PeaksRequest): Promise<Peaks | undefined> {
+  try {
+    const hit = await (await db()).get('peaks', req.id);
+    if (hit && hit.size === req.size) return hit;
+  } catch {
+    // No cache: decode.
+  }
+  return undefined;
+}
+
+function enqueue<T>(job: () => Promise<T>): Promise<T> {
+  const run = queue.then(job, job);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function decodeAndStore(req: PeaksRequest): Promise<Peaks> {
+  const blob = await getAudio(req.id);
+  if (!blob) throw new WaveformUnavailableError('The audio is not stored yet.');
+  const decodedBytes = req.durationSec * req.sampleRate * Math.max(1, req.channels) * 4;
+  let peaks: Peaks;
+  if (decodedBytes <= MAX_DECODED_BYTES) {
+    peaks = await decodePeaks(blob, PEAK_BUCKETS);
+  } else if (req.codec === 'mp3') {
+    peaks = await decodeMp3InPieces(blob, req.durationSec);
+  } else {
+    throw new WaveformUnavailableError('This track is too long to draw here.');
+  }
+  // The probe's duration is the one trims are measured against.
+  if (req.durationSec > 0) peaks = { ...peaks, durationSec: req.durationSec };
+  try {
+    await (await db()).put('peaks', { ...peaks, size: req.size }, req.id);
+  } catch {
+    // Not cached: drawn again from scratch next time.
+  }
+  return peaks;
+}
+
+async function decodePeaks(blob: Blob, buckets: number): Promise<Peaks> {
+  const data = await blob.arrayBuffer();
+  // decodeAudioData resamples to the context's rate; an offline context needs no user gesture.
+  const ctx = new OfflineAudioContext(1, 1, DECODE_RATE);
+  let audio: AudioBuffer;
+  try {
+    audio = await ctx.decodeAudioData(data);
+  } catch {
+    throw new WaveformUnavailableError('This browser cannot decode this file for a waveform.');
+  }
+  const channels = Array.from({ length: audio.numberOfChannels }, (_, i) =>
+    audio.getChannelData(i),
+  );
+  return computePeaks(channels, audio.sampleRate, buckets);
+}
+
+/** Long MP3s: pieces decoded one by one, each given its share of the buckets by bytes. */
+async function decodeMp3InPieces(blob: Blob, durationSec: number): Promise<Peaks> {
+  const pieces = Math.ceil(blob.size / MP3_PIECE_BYTES);
+  const min = new Float32Array(PEAK_BUCKETS);
+  const max = new Float32Array(PEAK_BUCKETS);
+  for (let p = 0; p < pieces; p++) {
+    const from = Math.floor((p * PEAK_BUCKETS) / pieces);
+    const to = Math.floor(((p + 1) * PEAK_BUCKETS) / pieces);
+    const part = blob.slice(p * MP3_PIECE_BYTES, (p + 1) * MP3_PIECE_BYTES);
+    const peaks = await decodePeaks(part, Math.max(1, to - from));
+    min.set(peaks.min.subarray(0, to - from), from);
+    max.set(peaks.max.subarray(0, to - from), from);
+  }
+  return { durationSec, min, max };
+}

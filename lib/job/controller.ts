@@ -1,0 +1,260 @@
+import { browser } from '#imports';
+import { showCount, showFailed, showProgress } from './badge';
+import {
+  JoinCanceledError,
+  JoinFailedError,
+  NothingToJoinError,
+  SeamError,
+  toErrorData,
+  type SeamErrorData,
+} from '@/lib/core/errors';
+import { formatSpec } from '@/lib/core/formats';
+import { isRunning, jobState, type JobPhase, type JobState } from '@/lib/store/job';
+import { outputFileName } from '@/lib/core/naming';
+import { engineLink } from './link';
+import type { HostEvents } from '@/lib/engine/host';
+import { outputSettings, outputTags, preferences } from '@/lib/store/settings';
+import { clearTracks, listTracks } from '@/lib/store/tracks';
+
+/**
+ * The background's side of a join: job state in storage.session, the badge, the engine's
+ * lifecycle (through its link), and the download of the result with its clean-up.
+ */
+
+/**
+ * Job state is read, changed and written back; a late progress message must not overwrite a
+ * finished job, so every change runs one after another.
+ */
+let chain: Promise<unknown> = Promise.resolve();
+function serial<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return (...args) => {
+    const run = chain.then(() => fn(...args));
+    chain = run.catch(() => undefined);
+    return run;
+  };
+}
+
+export const startJoin = serial(() => startJoinNow());
+export const onJobProgress = serial((p: Parameters<typeof onJobProgressNow>[0]) =>
+  onJobProgressNow(p),
+);
+export const onJobDone = serial((r: Parameters<typeof onJobDoneNow>[0]) => onJobDoneNow(r));
+export const onJobFailed = serial((jobId: string, error: SeamErrorData) => failJob(jobId, error));
+export const cancelJoin = serial((jobId: string) => cancelJoinNow(jobId));
+
+/** The blob: URL of each started download, so it can be released when the download ends. */
+const downloadUrls = new Map<number, string>();
+
+async function startJoinNow(): Promise<{ jobId: string }> {
+  const jobId = crypto.randomUUID();
+  const current = await jobState.getValue();
+  if (isRunning(current)) return { jobId: current.id };
+  const output = await outputSettings.getValue();
+  const tracks = await listTracks();
+  const base = {
+    id: jobId,
+    trackIds: tracks.map((t) => t.id),
+    format: output.format,
+    startedAt: Date.now(),
+  };
+  const fail = async (err: SeamError) => {
+    await jobState.setValue({
+      ...base,
+      status: 'failed',
+      error: err.toData(),
+      finishedAt: Date.now(),
+    });
+    return { jobId };
+  };
+  if (tracks.length === 0) return fail(new NothingToJoinError());
+  const bad = tracks.find((t) => t.status === 'error');
+  if (bad?.error) {
+    return fail(
+      new JoinFailedError(`${bad.error.message}. Remove it to join the others`, {
+        id: bad.id,
+        name: bad.name,
+      }),
+    );
+  }
+  const fetching = tracks.find((t) => t.status === 'fetching');
+  if (fetching) {
+    return fail(new JoinFailedError('is still downloading; join when it has arrived', fetching));
+  }
+  await jobState.setValue({
+    ...base,
+    status: 'running',
+    phase: 'starting',
+    percent: 0,
+    lossless: false,
+  });
+  void showProgress(0);
+  try {
+    const tags = await outputTags.getValue();
+    const prefs = await preferences.getValue();
+    await engineLink().join({
+      jobId,
+      trackIds: base.trackIds,
+      output,
+      tags,
+      loudnessTarget: prefs.loudnessTarget,
+      defaultTransition: prefs.defaultTransition,
+    });
+  } catch (err) {
+    await failJob(jobId, toErrorData(err, 'engine-failed'));
+  }
+  return { jobId };
+}
+
+async function onJobProgressNow(p: {
+  jobId: string;
+  phase: JobPhase;
+  percent: number;
+  lossless: boolean;
+}): Promise<void> {
+  const job = await jobState.getValue();
+  if (!isRunning(job) || job.id !== p.jobId) return;
+  if (job.phase === p.phase && job.percent === p.percent) return;
+  await jobState.setValue({ ...job, phase: p.phase, percent: p.percent, lossless: p.lossless });
+  void showProgress(p.percent);
+}
+
+async function onJobDoneNow(r: {
+  jobId: string;
+  url: string;
+  bytes: number;
+  lossless: boolean;
+}): Promise<void> {
+  const job = await jobState.getValue();
+  if (!isRunning(job) || job.id !== r.jobId) {
+    // Canceled meanwhile: the result is not wanted.
+    await engineLink().release(r.url);
+    return;
+  }
+  const tracks = await listTracks();
+  const first = tracks.find((t) => t.id === job.trackIds[0]) ?? tracks[0];
+  const spec = formatSpec(job.format);
+  const prefs = await preferences.getValue();
+  const fileName = outputFileName(
+    first?.name ?? 'Seam join',
+    job.trackIds.length,
+    spec.extension,
+    prefs.fileNameTemplate,
+  );
+  let downloadId: number | undefined;
+  try {
+    downloadId = await browser.downloads.download({
+      url: r.url,
+      filename: fileName,
+      saveAs: prefs.askWhereToSave,
+    });
+    downloadUrls.set(downloadId, r.url);
+  } catch (err) {
+    await engineLink().release(r.url);
+    await failJob(r.jobId, {
+      code: 'join-failed',
+      message: `the joined file could not be saved (${toErrorData(err).message})`,
+    });
+    return;
+  }
+  const done: JobState = {
+    id: job.id,
+    trackIds: job.trackIds,
+    format: job.format,
+    startedAt: job.startedAt,
+    status: 'done',
+    fileName,
+    bytes: r.bytes,
+    downloadId,
+    resultUrl: r.url,
+    finishedAt: Date.now(),
+    lossless: r.lossless,
+  };
+  await jobState.setValue(done);
+  // The queue stays by default, so a second format or a fix is one click away.
+  if (!prefs.keepQueueAfterJoin) await clearTracks();
+  void showCount(prefs.keepQueueAfterJoin ? tracks.length : 0);
+}
+
+async function failJob(jobId: string, error: SeamErrorData): Promise<void> {
+  const job = await jobState.getValue();
+  if (!job || job.id !== jobId || job.status !== 'running') return;
+  const { id, trackIds, format, startedAt } = job;
+  const finishedAt = Date.now();
+  if (error.code === 'join-canceled') {
+    await jobState.setValue({ id, trackIds, format, startedAt, status: 'canceled', finishedAt });
+    void showCount((await listTracks()).length);
+  } else {
+    await jobState.setValue({
+      id,
+      trackIds,
+      format,
+      startedAt,
+      status: 'failed',
+      error,
+      finishedAt,
+    });
+    void showFailed();
+  }
+}
+
+async function cancelJoinNow(jobId: string): Promise<void> {
+  const job = await jobState.getValue();
+  if (!isRunning(job) || job.id !== jobId) return;
+  await engineLink().cancel(jobId);
+  await failJob(jobId, new JoinCanceledError().toData());
+}
+
+/** A download ended: release its blob: URL in the engine's host. */
+export async function onDownloadChanged(delta: {
+  id: number;
+  state?: { current?: string };
+}): Promise<void> {
+  const state = delta.state?.current;
+  if (state !== 'complete' && state !== 'interrupted') return;
+  const job = await jobState.getValue();
+  // The map is lost when the service worker restarts; the job record still knows the URL.
+  const url =
+    downloadUrls.get(delta.id) ??
+    (job?.status === 'done' && job.downloadId === delta.id ? job.resultUrl : undefined);
+  if (!url) return;
+  downloadUrls.delete(delta.id);
+  await engineLink().release(url);
+}
+
+/** The engine has nothing to do. Free it soon; at once after a cancel or failure. */
+export async function onOffscreenIdle(): Promise<void> {
+  const job = await jobState.getValue();
+  engineLink().idle(!!job && job.status !== 'done' && job.status !== 'running');
+}
+
+/** A job marked running whose engine is gone (crash, browser restart) would wedge the UI. */
+export async function failOrphanedJob(): Promise<void> {
+  const job = await jobState.getValue();
+  if (!isRunning(job)) return;
+  if (await engineLink().orphaned()) {
+    await onJobFailed(job.id, {
+      code: 'engine-failed',
+      message: 'the join stopped unexpectedly (the engine closed); press Join to try again',
+    });
+  }
+}
+
+export async function refreshBadge(): Promise<void> {
+  const job = await jobState.getValue();
+  if (isRunning(job)) return;
+  const tracks = await listTracks();
+  await showCount(
+    tracks.length,
+    tracks.some((t) => t.status === 'error'),
+  );
+}
+
+/** The engine host's events, for a host in this same context (Firefox's background page). */
+export const localHostEvents: HostEvents = {
+  progress: (p) => void onJobProgress(p),
+  done: (r) => onJobDone(r),
+  failed: (r) => onJobFailed(r.jobId, r.error),
+  idle: () => void onOffscreenIdle(),
+};

@@ -1,0 +1,346 @@
+/**
+ * Turns ffprobe's JSON (plus its log and a look at the file's header) into an AudioInfo, or into
+ * the named error that says in a few words why the file cannot be joined. Pure: the engine runs
+ * ffprobe and hands over its output.
+ */
+import type { AudioInfo } from '@/lib/core/track';
+import {
+  CorruptAudioError,
+  EmptyFileError,
+  NoAudioStreamError,
+  TruncatedAudioError,
+  UnsupportedAudioError,
+} from '@/lib/core/errors';
+import { notAudioDescription, type HeaderCheck } from './sniff';
+import { formatDuration } from '@/lib/core/text';
+
+/**
+ * Arguments for ffmpeg.wasm's `ffprobe` (and native ffprobe, which has `-o` since ffmpeg 5.0):
+ * JSON of the container and every stream, written to `outputPath` because ffmpeg.wasm has no
+ * stdout to read. `-v error` keeps the log to real errors, which `parseProbe` reads.
+ */
+export function probeArgs(inputPath: string, outputPath: string): string[] {
+  return [
+    ...['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams'],
+    inputPath,
+    ...['-o', outputPath],
+  ];
+}
+
+/** The parts of ffprobe's JSON that Seam reads. Numbers arrive as strings. */
+interface ProbeJson {
+  format?: {
+    format_name?: string;
+    duration?: string;
+    size?: string;
+    bit_rate?: string;
+    tags?: Record<string, string>;
+  };
+  streams?: ProbeStream[];
+}
+
+interface ProbeStream {
+  index?: number;
+  codec_type?: string;
+  codec_name?: string;
+  sample_rate?: string;
+  channels?: number;
+  channel_layout?: string;
+  duration?: string;
+  bit_rate?: string;
+  disposition?: { attached_pic?: number };
+  tags?: Record<string, string>;
+}
+
+type FileRef = { id: string; name: string; size: number };
+
+/**
+ * A cut-short file is one whose header announces more than 1% more bytes than it has; below
+ * that, rounding in encoders and trailing-tag quirks are not worth refusing a file over.
+ */
+const HEADER_TOLERANCE = 0.01;
+/**
+ * Without a header check, an MP3's byte count is compared with bit rate x duration. ffmpeg's own
+ * mp3 demuxer allows 1/16 before it warns "filesize and duration do not match"; so do we.
+ */
+const MP3_SIZE_TOLERANCE = 1 / 16;
+
+/**
+ * Reads ffprobe's JSON for one file. `stderr` is ffprobe's log (any level; only errors and the
+ * few warnings that mean damage count). `headerCheck` is `inspectHeader` of the file's first
+ * bytes: it names non-audio files and catches cut-short WAV and MP3 files, which ffprobe alone
+ * reports as healthy (a half WAV probes as a shorter WAV).
+ *
+ * @throws EmptyFileError, UnsupportedAudioError, NoAudioStreamError, TruncatedAudioError,
+ *   CorruptAudioError
+ */
+export function parseProbe(
+  json: string,
+  file: FileRef,
+  stderr = '',
+  headerCheck?: HeaderCheck,
+): AudioInfo {
+  const track = { id: file.id, name: file.name };
+  if (file.size === 0) throw new EmptyFileError(track);
+
+  // Magic bytes are surer than ffprobe about what a file is not: a text file can even be a valid
+  // ffconcat or HLS "media" file to ffprobe.
+  const sniffed = notAudioDescription(headerCheck?.kind);
+  if (sniffed) throw new UnsupportedAudioError(`not an audio file (looks like ${sniffed})`, track);
+
+  const probe = parseJson(json);
+  if (!probe) {
+    // An MP4/M4A whose index (moov) was to come after the audio, as ffmpeg and most recorders
+    // write it, cannot be opened at all once cut.
+    if (/moov atom not found/i.test(stderr))
+      throw new TruncatedAudioError('the file is cut short: its index (moov) is missing', track);
+    const cut = headerTruncation(headerCheck, file.size);
+    if (cut) throw new TruncatedAudioError(cut, track);
+    throw new UnsupportedAudioError('not an audio file Seam can read', track);
+  }
+
+  const format = probe.format ?? {};
+  const container = format.format_name ?? '';
+  const streams = probe.streams ?? [];
+  const lookalike = nonAudioFormat(container);
+  if (lookalike)
+    throw new UnsupportedAudioError(`not an audio file (looks like ${lookalike})`, track);
+
+  const audio = streams.find((s) => s.codec_type === 'audio');
+  if (!audio) throw new NoAudioStreamError(track);
+  if (!audio.codec_name || audio.codec_name === 'none')
+    throw new UnsupportedAudioError('its audio codec is not one Seam can read', track);
+
+  const sampleRate = int(audio.sample_rate);
+  const channels = int(audio.channels);
+  if (!(sampleRate > 0) || !(channels > 0))
+    throw new CorruptAudioError(
+      'the audio format cannot be read (no sample rate or channels)',
+      track,
+    );
+
+  // The audio stream's own length first: a recording's video may run longer than its sound.
+  const durationSec = positive(num(audio.duration)) ?? positive(num(format.duration));
+  if (durationSec === undefined)
+    throw new CorruptAudioError('the length of the audio cannot be read', track);
+
+  const cut =
+    headerTruncation(headerCheck, file.size) ??
+    mp3SizeTruncation(container, audio, format, durationSec) ??
+    (/filesize and duration do not match/i.test(stderr)
+      ? 'the file is cut short: it holds less than its header announces'
+      : undefined);
+  if (cut) throw new TruncatedAudioError(cut, track);
+
+  const damage = decodeError(stderr);
+  if (damage) throw new CorruptAudioError(`the audio is damaged (${damage})`, track);
+
+  return {
+    container,
+    codec: audio.codec_name,
+    sampleRate,
+    channels,
+    channelLayout: audio.channel_layout ?? '',
+    durationSec,
+    bitRate: positive(num(audio.bit_rate)) ?? positive(num(format.bit_rate)) ?? 0,
+    audioStreamIndex: audio.index ?? 0,
+    hasVideo: streams.some((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1),
+    hasCover: streams.some((s) => s.codec_type === 'video' && s.disposition?.attached_pic === 1),
+    tags: collectTags(format.tags, audio.tags),
+  };
+}
+
+/** The last `out_time_us` of an ffmpeg `-progress` file, in seconds. */
+export function parseProgressTime(text: string): number | undefined {
+  const all = [...text.matchAll(/^out_time_us=(\d+)$/gm)];
+  const last = all[all.length - 1];
+  return last ? Number(last[1]) / 1e6 : undefined;
+}
+
+/**
+ * Seconds from an ffmpeg log line such as `size=  512kB time=00:01:02.34 bitrate=...`, or
+ * undefined when it has no time (`time=N/A` before the first packet). With several (progress
+ * lines joined by carriage returns) the last wins. Negative times (ffmpeg prints them for
+ * priming samples) count as 0.
+ */
+export function parseFfmpegTime(line: string): number | undefined {
+  const re = /time=\s*(-?)(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/g;
+  let last: RegExpExecArray | undefined;
+  for (let m = re.exec(line); m; m = re.exec(line)) last = m;
+  if (!last) return undefined;
+  const [, sign, h, m, s] = last;
+  if (sign === '-') return 0;
+  return Number(h) * 3600 + Number(m) * 60 + Number(s);
+}
+
+// --- Helpers ---------------------------------------------------------------------------------
+
+function parseJson(json: string): ProbeJson | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const probe = value as ProbeJson;
+  // ffprobe writes "{}" when it could not open the input at all.
+  if (!probe.format && !probe.streams?.length) return undefined;
+  return probe;
+}
+
+/** ffprobe's image demuxers, by format_name, and what to call them. */
+const IMAGE_FORMATS: Record<string, string> = {
+  png_pipe: 'a PNG image',
+  apng: 'a PNG image',
+  jpeg_pipe: 'a JPEG image',
+  jpegls_pipe: 'a JPEG image',
+  jpegxl_pipe: 'a JPEG XL image',
+  gif: 'a GIF image',
+  webp_pipe: 'a WebP image',
+  bmp_pipe: 'a BMP image',
+  tiff_pipe: 'a TIFF image',
+  svg_pipe: 'an SVG image',
+  ico: 'an icon image',
+  image2: 'an image',
+};
+/** Demuxers that read text: subtitles, ANSI art, playlists. */
+const TEXT_FORMATS: Record<string, string> = {
+  tty: 'text',
+  srt: 'subtitles',
+  ass: 'subtitles',
+  webvtt: 'subtitles',
+  subviewer: 'subtitles',
+  microdvd: 'subtitles',
+  lrc: 'song lyrics',
+  concat: 'a playlist, not the audio it lists',
+  hls: 'a playlist, not the audio it lists',
+};
+
+/** "a PNG image" and the like when ffprobe read the file with a non-audio demuxer. */
+function nonAudioFormat(formatName: string): string | undefined {
+  const name = formatName.split(',')[0] ?? '';
+  if (name in IMAGE_FORMATS) return IMAGE_FORMATS[name];
+  if (name in TEXT_FORMATS) return TEXT_FORMATS[name];
+  // Every image demuxer ffmpeg has is named "<codec>_pipe".
+  if (name.endsWith('_pipe')) return 'an image';
+  return undefined;
+}
+
+/** The truncation message from a header that announces more bytes than the file has. */
+function headerTruncation(check: HeaderCheck | undefined, size: number): string | undefined {
+  const declared = check?.declaredBytes;
+  if (declared === undefined || declared <= size * (1 + HEADER_TOLERANCE)) return undefined;
+  const offset = check?.payloadOffset ?? 0;
+  const heldFraction = Math.max(0, size - offset) / Math.max(1, declared - offset);
+  return cutMessage(heldFraction, check?.declaredDurationSec);
+}
+
+/**
+ * An MP3 whose Xing/Info header announces a length gets that length from ffprobe, and a bit
+ * rate from the header's byte count: fewer bytes than bit rate x duration means a cut file.
+ * Files without such a header get a duration estimated from their size, so they always agree.
+ */
+function mp3SizeTruncation(
+  container: string,
+  audio: ProbeStream,
+  format: NonNullable<ProbeJson['format']>,
+  durationSec: number,
+): string | undefined {
+  if (container !== 'mp3') return undefined;
+  const bitRate = positive(num(audio.bit_rate));
+  const size = positive(num(format.size));
+  if (bitRate === undefined || size === undefined) return undefined;
+  const expected = (bitRate * durationSec) / 8;
+  if (size >= expected * (1 - MP3_SIZE_TOLERANCE)) return undefined;
+  return cutMessage(size / expected, durationSec);
+}
+
+function cutMessage(heldFraction: number, declaredSec: number | undefined): string {
+  if (declaredSec === undefined || !(declaredSec > 0)) {
+    const percent = Math.round(heldFraction * 100);
+    return `the file is cut short: it holds ${percent}% of the data its header announces`;
+  }
+  const held = formatSeconds(declaredSec * heldFraction);
+  return `the file is cut short: it holds ${held} of the ${formatSeconds(declaredSec)} its header announces`;
+}
+
+/** "1.0 s" under a minute, then "2:05" or "1:02:05". */
+function formatSeconds(sec: number): string {
+  return sec < 60 ? `${sec.toFixed(1)} s` : formatDuration(sec);
+}
+
+/**
+ * Log lines that mean the audio itself is damaged, from ffprobe or from a decoding run
+ * (`ffmpeg -i x -f null -`). Warnings about estimates, guesses and junk skipped are not damage.
+ */
+const DAMAGE_PATTERNS: readonly RegExp[] = [
+  /error while decoding/i,
+  /header missing/i,
+  /invalid data found when processing input/i,
+  /corrupt (input )?packet|packet corrupt/i,
+  /\binvalid (frame|block|sync|bitstream|huffman|band)/i,
+  /crc mismatch|checksum mismatch/i,
+  /error (decoding|reading frame)|decoding error|decode error/i,
+  /big_values too big|reserved bit set|overread/i,
+  /channel element \S+ is not allocated/i,
+  /could not find codec parameters/i,
+];
+
+/** The first damage line, without its "[mp3float @ 0x…]" prefix, in lower case and short. */
+function decodeError(stderr: string): string | undefined {
+  const line = stderr.split(/\r?\n|\r/).find((l) => DAMAGE_PATTERNS.some((re) => re.test(l)));
+  if (line === undefined) return undefined;
+  const reason = line
+    .replace(/^\s*\[[^\]]*@\s*0x[0-9a-f]+\]\s*/i, '')
+    .trim()
+    .replace(/\.$/, '')
+    // "(stream = 0, dts = NOPTS)" and the like say nothing to a person.
+    .replace(/\s*\([^()]*\)$/, '');
+  const short = reason.length > 80 ? `${reason.slice(0, 79)}…` : reason;
+  return short.charAt(0).toLowerCase() + short.slice(1);
+}
+
+/**
+ * Tags that describe how the file was made rather than what it is, and would be wrong on a
+ * joined file (ffmpeg writes its own encoder; iTunes gapless and loudness data is per file).
+ */
+const TECHNICAL_TAGS = new Set([
+  'encoder',
+  'handler_name',
+  'vendor_id',
+  'major_brand',
+  'minor_version',
+  'compatible_brands',
+  'creation_time',
+  'itunsmpb',
+  'itunnorm',
+]);
+
+/** Container tags over stream tags (Ogg keeps Vorbis comments on the stream), keys lower-cased. */
+function collectTags(
+  formatTags: Record<string, string> | undefined,
+  streamTags: Record<string, string> | undefined,
+): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const source of [streamTags, formatTags]) {
+    for (const [key, value] of Object.entries(source ?? {})) {
+      const k = key.toLowerCase();
+      if (TECHNICAL_TAGS.has(k) || (k === 'language' && value === 'und')) continue;
+      if (typeof value === 'string' && value.trim() !== '') tags[k] = value;
+    }
+  }
+  return tags;
+}
+
+function num(v: string | number | undefined): number {
+  return typeof v === 'number' ? v : v === undefined ? NaN : Number.parseFloat(v);
+}
+
+function int(v: string | number | undefined): number {
+  return Math.trunc(num(v));
+}
+
+function positive(n: number): number | undefined {
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}

@@ -1,0 +1,98 @@
+import { browser, type Browser } from '#imports';
+import { showFailed } from '@/lib/job/badge';
+import { AUDIO_EXTENSIONS, STREAMED_REASON, looksLikeAudioUrl, originPattern } from './urls';
+import { queuePageAudio } from './picks';
+import { scanTab } from './tab';
+import { requestFetch } from '@/lib/job/requests';
+import { addTracks } from '@/lib/store/tracks';
+
+export const MENU_LINK = 'seam-add-link';
+export const MENU_MEDIA = 'seam-add-media';
+export const MENU_PAGE = 'seam-add-page';
+
+/** Links whose path ends in an audio extension (the handler checks again, more strictly). */
+const LINK_PATTERNS = AUDIO_EXTENSIONS.flatMap((ext) => [`*://*/*.${ext}`, `*://*/*.${ext}?*`]);
+
+/** (Re)creates Seam's menu items; called on install and on browser start-up. */
+export async function registerMenus(): Promise<void> {
+  await browser.contextMenus.removeAll();
+  browser.contextMenus.create({
+    id: MENU_LINK,
+    title: 'Add to Seam',
+    contexts: ['link'],
+    targetUrlPatterns: LINK_PATTERNS,
+  });
+  browser.contextMenus.create({
+    id: MENU_MEDIA,
+    title: 'Add to Seam',
+    contexts: ['audio', 'video'],
+  });
+  browser.contextMenus.create({
+    id: MENU_PAGE,
+    title: 'Add all audio on this page to Seam',
+    contexts: ['page'],
+  });
+}
+
+/**
+ * A menu click. The click is a user gesture, so host access for the audio's site is asked for
+ * first, synchronously (the gesture is lost after an await). A refusal still tries the download:
+ * the server may allow it anyway, and otherwise the track shows why it failed.
+ */
+export function onMenuClicked(
+  info: Browser.contextMenus.OnClickData,
+  tab: Browser.tabs.Tab | undefined,
+): Promise<void> {
+  const pageUrl = info.pageUrl ?? tab?.url;
+  if (info.menuItemId === MENU_PAGE) {
+    return tab?.id !== undefined ? addWholePage(tab.id) : Promise.resolve();
+  }
+  const url = info.menuItemId === MENU_LINK ? info.linkUrl : info.srcUrl;
+  if (!url) return Promise.resolve();
+  const asked = askHostAccess(url);
+  return (async () => {
+    await asked;
+    await addOne(url, pageUrl, info.menuItemId === MENU_MEDIA);
+  })();
+}
+
+function askHostAccess(url: string): Promise<boolean> {
+  try {
+    return browser.permissions.request({ origins: [originPattern(url)] }).catch(() => false);
+  } catch {
+    return Promise.resolve(false);
+  }
+}
+
+async function addOne(url: string, pageUrl: string | undefined, fromMedia: boolean): Promise<void> {
+  if (url.startsWith('blob:') || url.startsWith('data:') || url.startsWith('mediastream:')) {
+    const name = 'Streamed audio';
+    await addTracks([
+      {
+        name,
+        mime: '',
+        source: { kind: 'url', url: url.slice(0, 200), ...(pageUrl ? { pageUrl } : {}) },
+        status: 'error',
+        error: { code: 'fetch-refused', message: STREAMED_REASON, trackName: name },
+      },
+    ]);
+    await showFailed();
+    return;
+  }
+  if (!fromMedia && !looksLikeAudioUrl(url)) return;
+  const added = await queuePageAudio([{ url, pageUrl }]);
+  await requestFetch(added.map((t) => t.id));
+}
+
+async function addWholePage(tabId: number): Promise<void> {
+  const scan = await scanTab(tabId);
+  if (!scan.ok) {
+    await showFailed();
+    return;
+  }
+  const picks = scan.items
+    .filter((i) => !i.disabledReason && i.url)
+    .map((i) => ({ url: i.url, name: i.name, pageUrl: scan.pageUrl }));
+  const added = await queuePageAudio(picks);
+  await requestFetch(added.map((t) => t.id));
+}

@@ -1,0 +1,174 @@
+/**
+ * The re-encode half of the planner: one ffmpeg filter graph from the inputs to `[out]`, and the
+ * encoder arguments of each format. Pure string building; planner.ts decides when to use it.
+ *
+ * Per track:  [i:a:0] asetpts (its first sample is t=0) → atrim (the kept part, exact to the
+ *             sample) → pan (a mono voice in both speakers at full level) → aresample + aformat
+ *             (the output's rate and layout; a stereo → mono downmix keeps the level) → apad (the
+ *             gap after it, if any) → [ai]
+ * Junctions:  a crossfade chains the two sides through acrossfade; runs without one are joined
+ *             by a single concat.
+ * Whole:      loudnorm (then back to the output rate: it runs at 192 kHz) → afade in → afade out
+ *             → [out]. Fades come after normalization so it cannot undo them.
+ */
+import type { CrossfadeCurve, Transition } from '@/lib/core/track';
+import { formatSpec, opusBitrate, vorbisQuality } from '@/lib/core/formats';
+import type { TrimSpan } from './timeline';
+import type { OutputSettings } from '@/lib/store/settings';
+
+export interface GraphTrack {
+  /** The source's channel count. */
+  channels: number;
+  span: TrimSpan;
+}
+
+export interface GraphOutput {
+  rate: number;
+  channels: 1 | 2;
+  /** The output's length (for the fade-out's start). */
+  totalSec: number;
+  fadeInSec: number;
+  fadeOutSec: number;
+  /** LUFS; undefined = no normalization. */
+  loudnessTarget?: number | undefined;
+}
+
+/**
+ * ffmpeg's acrossfade curve for each of Seam's. Both sides use the same curve (ffmpeg mirrors it
+ * for the fading-out side): `tri` is a straight line; `qsin` (a quarter sine) fades in as
+ * sin(πt/2) and out as cos(πt/2), whose squares sum to 1 — constant power; `log` is ffmpeg's
+ * logarithmic curve.
+ */
+export const CURVES: Record<CrossfadeCurve, string> = {
+  linear: 'tri',
+  'equal-power': 'qsin',
+  logarithmic: 'log',
+};
+
+/** The loudnorm settings besides the target: a true peak of -1.5 dBTP, loudness range 11 LU. */
+export const LOUDNORM_TP = -1.5;
+export const LOUDNORM_LRA = 11;
+
+export function filterGraph(
+  tracks: readonly GraphTrack[],
+  transitions: readonly Transition[],
+  out: GraphOutput,
+): string {
+  const layout = out.channels === 2 ? 'stereo' : 'mono';
+  const statements = tracks.map((t, i) => {
+    const parts = ['asetpts=PTS-STARTPTS'];
+    if (t.span.trimmed) {
+      const bounds = [
+        ...(t.span.startCut ? [`start=${num(t.span.startSec)}`] : []),
+        ...(t.span.endCut ? [`end=${num(t.span.endSec)}`] : []),
+      ];
+      parts.push(`atrim=${bounds.join(':')}`, 'asetpts=PTS-STARTPTS');
+    }
+    // A mono voice belongs in both speakers at full level, not -3 dB as the default upmix.
+    if (out.channels === 2 && t.channels === 1) parts.push('pan=stereo|c0=c0|c1=c0');
+    parts.push(
+      `aresample=${out.rate}`,
+      `aformat=sample_rates=${out.rate}:channel_layouts=${layout}`,
+    );
+    const after = transitions[i];
+    if (i < tracks.length - 1 && after?.kind === 'gap')
+      parts.push(`apad=pad_dur=${num(after.seconds)}`);
+    return `[${i}:a:0]${parts.join(',')}[a${i}]`;
+  });
+
+  const segments: string[] = [];
+  let current = 'a0';
+  for (let j = 0; j + 1 < tracks.length; j++) {
+    const t = transitions[j];
+    const next = `a${j + 1}`;
+    if (t?.kind === 'crossfade') {
+      const curve = CURVES[t.curve];
+      const label = `x${j + 1}`;
+      statements.push(
+        `[${current}][${next}]acrossfade=d=${num(t.seconds)}:c1=${curve}:c2=${curve}[${label}]`,
+      );
+      current = label;
+    } else {
+      segments.push(current);
+      current = next;
+    }
+  }
+  segments.push(current);
+
+  const post: string[] = [];
+  if (out.loudnessTarget !== undefined) {
+    const target = Math.min(-5, Math.max(-70, out.loudnessTarget));
+    post.push(
+      `loudnorm=I=${num(target)}:TP=${LOUDNORM_TP}:LRA=${LOUDNORM_LRA}`,
+      `aresample=${out.rate}`,
+      `aformat=sample_rates=${out.rate}:channel_layouts=${layout}`,
+    );
+  }
+  const fadeIn = Math.min(Math.max(0, out.fadeInSec), out.totalSec);
+  const fadeOut = Math.min(Math.max(0, out.fadeOutSec), out.totalSec);
+  if (fadeIn > 0) post.push(`afade=t=in:st=0:d=${num(fadeIn)}`);
+  if (fadeOut > 0) post.push(`afade=t=out:st=${num(out.totalSec - fadeOut)}:d=${num(fadeOut)}`);
+
+  if (segments.length > 1) {
+    const label = post.length > 0 ? 'cat' : 'out';
+    statements.push(
+      `${segments.map((s) => `[${s}]`).join('')}concat=n=${segments.length}:v=0:a=1[${label}]`,
+    );
+    if (post.length > 0) statements.push(`[cat]${post.join(',')}[out]`);
+  } else {
+    statements.push(`[${segments[0]!}]${post.length > 0 ? post.join(',') : 'anull'}[out]`);
+  }
+  return statements.join(';');
+}
+
+/** The encoder's arguments and how the summary names them ("MP3 192 kb/s"). */
+export function encoderArgs(
+  output: Pick<OutputSettings, 'format' | 'bitrate' | 'mp3Mode' | 'vbrQuality'>,
+  channels: 1 | 2,
+): { args: string[]; label: string } {
+  const spec = formatSpec(output.format);
+  const kbps = output.bitrate;
+  const c = ['-c:a', spec.encoder];
+  switch (output.format) {
+    case 'mp3':
+      if (output.mp3Mode === 'vbr') {
+        const q = Math.min(9, Math.max(0, Math.round(output.vbrQuality)));
+        return { args: [...c, '-q:a', String(q)], label: `MP3 VBR quality ${q}` };
+      }
+      return { args: [...c, '-b:a', `${kbps}k`], label: `MP3 ${kbps} kb/s` };
+    case 'm4a':
+    case 'm4b':
+    case 'm4r':
+      return { args: [...c, '-b:a', `${kbps}k`], label: `${spec.label} (AAC) ${kbps} kb/s` };
+    case 'ogg': {
+      const q = vorbisQuality(kbps);
+      return {
+        args: [...c, '-q:a', String(q)],
+        label: `OGG Vorbis quality ${q} (about ${kbps} kb/s)`,
+      };
+    }
+    case 'opus': {
+      const b = opusBitrate(kbps, channels);
+      // libopus in @ffmpeg/core 0.12.10 overflows its stack ("memory access out of bounds",
+      // ffmpeg.wasm issues #591 and #867; the fix, a larger stack, is unreleased) at 48 kHz with
+      // complexity 5 or more (its default is 10). Complexity 4 runs; at Seam's bitrates (96 kb/s
+      // and up, CELT mode) it costs little quality.
+      return {
+        args: [...c, '-b:a', `${b}k`, '-compression_level', String(OPUS_COMPLEXITY)],
+        label: `Opus ${b} kb/s`,
+      };
+    }
+    case 'flac':
+      return { args: c, label: 'FLAC' };
+    case 'wav':
+      return { args: c, label: 'WAV (16-bit PCM)' };
+  }
+}
+
+/** libopus complexity (0-10) that the ffmpeg.wasm build survives; see encoderArgs. */
+export const OPUS_COMPLEXITY = 4;
+
+/** Seconds for a filter argument: at most 6 decimals, no exponent. */
+export function num(sec: number): string {
+  return String(Number(sec.toFixed(6)));
+}

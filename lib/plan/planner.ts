@@ -1,0 +1,468 @@
+import type { AudioInfo } from '@/lib/core/track';
+import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
+import { JoinFailedError } from '@/lib/core/errors';
+import { formatSpec, RINGTONE_MAX_SEC, type FormatSpec } from '@/lib/core/formats';
+import { losslessKind, type LosslessKind } from '@/lib/lossless';
+import {
+  ffmetadata,
+  resolveTags,
+  userTagChanges,
+  type Id3Edit,
+  type ResolvedTags,
+} from '@/lib/media/id3';
+import { encoderArgs, filterGraph, type GraphTrack } from './graph';
+import {
+  chapterTimes,
+  clampTransitions,
+  MIN_KEPT_SEC,
+  outputLength,
+  trimSpan,
+  type ChapterTime,
+  type Clamp,
+  type TrimSpan,
+} from './timeline';
+import {
+  defaultOutput,
+  defaultTags,
+  type OutputSettings,
+  type OutputTags,
+} from '@/lib/store/settings';
+import { khz } from '@/lib/core/text';
+
+export { clampTransitions, chapterTimes, trimSpan } from './timeline';
+export type { ChapterTime, Clamp } from './timeline';
+export { encoderArgs } from './graph';
+
+/** A track as the planner sees it: probed, in queue order, with its edit (absent = none). */
+export interface PlanTrack {
+  id: string;
+  name: string;
+  info: AudioInfo;
+  edit?: TrackEdit | undefined;
+}
+
+/** What the join needs beyond the output settings (from the editor's tags and preferences). */
+export interface PlanOptions {
+  /** The editor's tag fields; an empty field takes the first track's tag. */
+  tags?: Partial<OutputTags>;
+  /** EBU R128 integrated loudness target (LUFS) when output.normalize. */
+  loudnessTarget?: number;
+  /** The transition after a track the editor never touched (preferences.defaultTransition). */
+  defaultTransition?: Transition;
+}
+
+/** A file the engine writes into ffmpeg's file system before running. */
+export interface PlanInput {
+  trackId: string;
+  path: string;
+}
+
+interface PlanCommon {
+  /** True when no audio is decoded and re-encoded. */
+  lossless: boolean;
+  /** The output's expected length, seconds: progress is ffmpeg's time against it. */
+  totalSec: number;
+  /** One line for the UI: lossless or why not, then notes and warnings. */
+  summary: string;
+  /** Why the join re-encodes (empty when lossless), e.g. "track 2 is trimmed". */
+  reencodeReasons: string[];
+  /** Things the person should know before Join, e.g. the M4R length warning. */
+  warnings: string[];
+  /** Crossfades shortened to fit. */
+  clamped: Clamp[];
+  /** The transitions as applied, one per junction. */
+  transitions: Transition[];
+  /** The chapters written (empty when none are). */
+  chapters: ChapterTime[];
+  /** The tags written (empty when the format holds none). */
+  tags: ResolvedTags;
+  /** Index of the track whose cover is written, or undefined for none. */
+  coverTrack: number | undefined;
+}
+
+export type JoinPlan =
+  /** Zero-copy join in JS: slices of the input Blobs plus a fresh header. */
+  | (PlanCommon & {
+      kind: 'fast';
+      lossless: true;
+      fast: LosslessKind;
+      /** MP3 only: rewrite the leading ID3v2 tag (tags, chapters, cover); absent = keep it. */
+      id3?: Id3Edit;
+    })
+  /** ffmpeg.wasm run: stream copy (lossless) or decode, resample, remix, concatenate, encode. */
+  | (PlanCommon & {
+      kind: 'ffmpeg';
+      inputs: PlanInput[];
+      /** Extra text files to write (the concat demuxer's list, the FFMETADATA1 file). */
+      files: { path: string; text: string }[];
+      args: string[];
+      outputPath: string;
+    });
+
+/** The first (in queue order) parameters that differ, in words; empty when all match. */
+export function mismatchReasons(tracks: readonly PlanTrack[], spec: FormatSpec): string[] {
+  const reasons: string[] = [];
+  const codecs = unique(tracks.map((t) => t.info.codec));
+  if (codecs.length > 1) reasons.push(`the tracks use different codecs (${codecs.join(', ')})`);
+  else if (codecs[0] === 'vorbis' && spec.id === 'ogg')
+    reasons.push('Vorbis files cannot be joined unchanged (each has its own codebooks)');
+  else if (codecs[0] !== undefined && !spec.copyCodecs.includes(codecs[0]))
+    reasons.push(`${codecs[0]} audio cannot go into ${spec.label} unchanged`);
+  const rates = unique(tracks.map((t) => t.info.sampleRate));
+  if (rates.length > 1) reasons.push(`sample rates differ (${rates.map(khz).join(', ')})`);
+  const channels = unique(tracks.map((t) => t.info.channels));
+  if (channels.length > 1)
+    reasons.push(`channel counts differ (${channels.map(channelWord).join(', ')})`);
+  return reasons;
+}
+
+/** The edits and settings that change the audio, in words ("track 2 is trimmed", "fade in"). */
+export function editReasons(
+  tracks: readonly PlanTrack[],
+  spans: readonly TrimSpan[],
+  transitions: readonly Transition[],
+  output: OutputSettings,
+  target: { rate: number; channels: 1 | 2 },
+): string[] {
+  const reasons: string[] = [];
+  const trimmed = spans.flatMap((s, i) => (s.trimmed ? [i + 1] : []));
+  if (trimmed.length > 0)
+    reasons.push(`${trackList(trimmed)} ${trimmed.length === 1 ? 'is' : 'are'} trimmed`);
+  for (const kind of ['crossfade', 'gap'] as const) {
+    const at = transitions.flatMap((t, i) => (t.kind === kind ? [i + 1] : []));
+    if (at.length > 0) reasons.push(`a ${kind} after ${trackList(at)}`);
+  }
+  if (output.fadeInSec > 0) reasons.push('fade in');
+  if (output.fadeOutSec > 0) reasons.push('fade out');
+  if (output.normalize) reasons.push('loudness normalization');
+  const first = tracks[0]!.info;
+  if (output.sampleRate !== 'source' && target.rate !== first.sampleRate)
+    reasons.push(`sample rate ${khz(target.rate)}`);
+  if (output.channels !== 'source' && target.channels !== first.channels)
+    reasons.push(`${channelWord(output.channels)} output`);
+  return reasons;
+}
+
+/**
+ * Chooses how to join. Lossless (the zero-copy fast path for MP3 and WAV, else an ffmpeg stream
+ * copy) when every track has the same codec, sample rate and channel count, the output format
+ * holds that codec, and no edit or setting changes the audio; otherwise a re-encode through one
+ * filter graph (trims, transitions, remix, resample, normalization, fades) and the format's
+ * encoder. Tags, cover and chapters are written either way where the format holds them.
+ * Throws JoinFailedError (naming the track) when a trim leaves nothing of a track.
+ */
+export function planJoin(
+  tracks: readonly PlanTrack[],
+  stored: OutputSettings,
+  opts: PlanOptions = {},
+): JoinPlan {
+  if (tracks.length === 0) throw new Error('planJoin needs at least one track');
+  // Settings stored by an older version may lack newer fields.
+  const output: OutputSettings = { ...defaultOutput, ...stored };
+  const spec = formatSpec(output.format);
+  const first = tracks[0]!;
+  const spans = tracks.map(trimSpan);
+  spans.forEach((s, i) => {
+    if (s.lengthSec < MIN_KEPT_SEC) {
+      throw new JoinFailedError(
+        `is trimmed to nothing (Start ${s.startSec} s is not before End ${s.endSec} s)`,
+        tracks[i],
+      );
+    }
+  });
+  const { transitions, clamped } = clampTransitions(
+    tracks,
+    opts.defaultTransition ?? NO_TRANSITION,
+  );
+  const totalSec = outputLength(tracks, transitions);
+  const target = {
+    rate: targetSampleRate(tracks, spec, output.sampleRate),
+    channels: targetChannels(tracks, output.channels),
+  };
+  const mismatch = mismatchReasons(tracks, spec);
+  const edits = editReasons(tracks, spans, transitions, output, target);
+  const lossless = mismatch.length === 0 && edits.length === 0;
+
+  // Tags, cover, chapters.
+  const userTags = { ...defaultTags, ...opts.tags };
+  const tags = spec.tags ? resolveTags(first.info.tags, userTags) : {};
+  const chapters =
+    spec.chapters && output.chapters && tracks.length > 1 ? chapterTimes(tracks, transitions) : [];
+  const coverTrack = spec.cover ? chooseCover(tracks, output.cover) : undefined;
+  const notes = metadataNotes(tracks, output, spec, userTags);
+  const warnings: string[] = [];
+  if (output.format === 'm4r' && totalSec > RINGTONE_MAX_SEC) {
+    warnings.push(
+      `Ringtones over ${RINGTONE_MAX_SEC} s may not be accepted by iPhone; this one is ${clock(totalSec)}.`,
+    );
+  }
+  for (const c of clamped) {
+    notes.push(
+      `The crossfade after track ${c.junction + 1} is shortened to ${c.applied} s: ${c.reason}.`,
+    );
+  }
+  const common = {
+    totalSec,
+    clamped,
+    transitions,
+    chapters,
+    tags,
+    coverTrack,
+    warnings,
+  };
+  const finish = (head: string) => [head, ...notes, ...warnings].join(' ');
+
+  const inputs = tracks.map((t, i) => ({
+    trackId: t.id,
+    path: `/in/${i}.${inputExtension(t.info)}`,
+  }));
+  const outputPath = `/out/joined.${spec.extension}`;
+
+  // FLAC frames carry their own sample numbers, which a stream copy leaves wrong after the
+  // first file; decoding and encoding FLAC again loses nothing, so that is the lossless path.
+  const flacAgain = lossless && output.format === 'flac';
+  if (lossless && !flacAgain) {
+    const summary = finish(losslessSummary(tracks));
+    const fast = losslessKind(
+      output.format,
+      tracks.map((t) => t.info),
+    );
+    if (fast) {
+      const id3 = fast === 'mp3' ? id3Edit(tracks, userTags, chapters, coverTrack) : undefined;
+      return {
+        kind: 'fast',
+        lossless: true,
+        fast,
+        ...(id3 ? { id3 } : {}),
+        ...common,
+        reencodeReasons: [],
+        summary,
+      };
+    }
+    const list = inputs.map((i) => `file '${i.path}'`).join('\n') + '\n';
+    const files = [{ path: '/in/list.txt', text: list }];
+    // Input 0 is the concat demuxer; then the metadata file; then the cover's track, if any.
+    const meta = metadataArgs(spec, tags, chapters, 1, files);
+    const cover =
+      coverTrack !== undefined ? { index: meta.next, path: inputs[coverTrack]!.path } : undefined;
+    return {
+      kind: 'ffmpeg',
+      lossless: true,
+      inputs,
+      files,
+      args: [
+        ...LOG_ARGS,
+        ...['-f', 'concat', '-safe', '0', '-i', '/in/list.txt'],
+        ...meta.inputArgs,
+        ...(cover ? ['-i', cover.path] : []),
+        ...['-map', '0:a'],
+        ...(cover ? coverArgs(cover.index) : []),
+        ...['-c', 'copy'],
+        ...meta.outputArgs,
+        ...BITEXACT,
+        ...['-f', spec.muxer, outputPath],
+      ],
+      outputPath,
+      ...common,
+      reencodeReasons: [],
+      summary,
+    };
+  }
+
+  const graphTracks: GraphTrack[] = tracks.map((t, i) => ({
+    channels: t.info.channels,
+    span: spans[i]!,
+  }));
+  const graph = filterGraph(graphTracks, transitions, {
+    rate: target.rate,
+    channels: target.channels,
+    totalSec,
+    fadeInSec: output.fadeInSec,
+    fadeOutSec: output.fadeOutSec,
+    loudnessTarget: output.normalize ? (opts.loudnessTarget ?? -16) : undefined,
+  });
+  const files: { path: string; text: string }[] = [];
+  const meta = metadataArgs(spec, tags, chapters, tracks.length, files);
+  const enc = encoderArgs(output, target.channels);
+  const reasons = [...mismatch, ...edits];
+  return {
+    kind: 'ffmpeg',
+    lossless: flacAgain,
+    inputs,
+    files,
+    args: [
+      ...LOG_ARGS,
+      ...inputs.flatMap((i) => ['-i', i.path]),
+      ...meta.inputArgs,
+      ...['-filter_complex', graph, '-map', '[out]'],
+      ...(coverTrack !== undefined ? coverArgs(coverTrack) : []),
+      ...enc.args,
+      ...meta.outputArgs,
+      ...BITEXACT,
+      ...['-f', spec.muxer, outputPath],
+    ],
+    outputPath,
+    ...common,
+    reencodeReasons: reasons,
+    summary: finish(
+      flacAgain
+        ? `${losslessSummary(tracks).replace(/, so they are joined without re-encoding\.$/, '')}; they are decoded and encoded again as FLAC, which loses nothing.`
+        : `Re-encoding to ${enc.label}, ${khz(target.rate)} ${channelWord(target.channels)}: ${reasons.join('; ')}.`,
+    ),
+  };
+}
+
+/** ffmpeg.wasm keeps the previous command's log level; `info` keeps the `time=` progress lines. */
+const LOG_ARGS = ['-hide_banner', '-loglevel', 'info', '-stats'];
+/** No "Lavf"/"Lavc" version tags (ID3 TSSE, MP4 ©too, WAV ISFT) in the output. */
+const BITEXACT = ['-fflags', '+bitexact', '-flags:a', '+bitexact'];
+
+/** Maps input `index`'s picture as the output's cover, copied as it is. */
+function coverArgs(index: number): string[] {
+  return ['-map', `${index}:v:0?`, '-c:v', 'copy', '-disposition:v:0', 'attached_pic'];
+}
+
+/**
+ * Tags and chapters through an FFMETADATA1 input at `index` (its file added to `files`); for a
+ * format that holds no tags, none at all. Chapters are always mapped explicitly, so an input's
+ * own chapters (an M4B joined into another) never leak into the output.
+ */
+function metadataArgs(
+  spec: FormatSpec,
+  tags: ResolvedTags,
+  chapters: readonly ChapterTime[],
+  index: number,
+  files: { path: string; text: string }[],
+): { inputArgs: string[]; outputArgs: string[]; next: number } {
+  if (!spec.tags) {
+    return {
+      inputArgs: [],
+      outputArgs: ['-map_metadata', '-1', '-map_chapters', '-1'],
+      next: index,
+    };
+  }
+  files.push({ path: '/in/metadata.txt', text: ffmetadata(tags, chapters) });
+  return {
+    inputArgs: ['-f', 'ffmetadata', '-i', '/in/metadata.txt'],
+    outputArgs: [
+      ...['-map_metadata', String(index)],
+      // Stream tags of the first input (Vorbis comments live there in Ogg) are not the output's.
+      ...['-map_metadata:s:a', '-1'],
+      ...['-map_chapters', chapters.length > 0 ? String(index) : '-1'],
+    ],
+    next: index + 1,
+  };
+}
+
+/** The lossless MP3 path's tag rewrite, or undefined when the first input's tag can stay. */
+function id3Edit(
+  tracks: readonly PlanTrack[],
+  userTags: OutputTags,
+  chapters: ChapterTime[],
+  coverTrack: number | undefined,
+): Id3Edit | undefined {
+  const first = tracks[0]!.info;
+  const set = userTagChanges(first.tags, userTags);
+  const cover: Id3Edit['cover'] =
+    coverTrack === 0
+      ? 'keep'
+      : coverTrack === undefined
+        ? first.hasCover
+          ? 'none'
+          : 'keep'
+        : { trackId: tracks[coverTrack]!.id };
+  if (Object.keys(set).length === 0 && chapters.length === 0 && cover === 'keep') return undefined;
+  return { set, chapters, cover };
+}
+
+/** Index of the track whose picture becomes the cover, or undefined for none. */
+export function chooseCover(
+  tracks: readonly PlanTrack[],
+  choice: OutputSettings['cover'],
+): number | undefined {
+  const usable = (t: PlanTrack | undefined) => t !== undefined && t.info.hasCover;
+  if (choice === 'none') return undefined;
+  if (choice === 'first') return usable(tracks[0]) ? 0 : undefined;
+  const i = tracks.findIndex((t) => t.id === choice.trackId);
+  return i >= 0 && usable(tracks[i]) ? i : undefined;
+}
+
+/**
+ * What the format leaves out, said once. (Chapters are not mentioned: the editor says by its
+ * Chapters box which formats hold them.)
+ */
+function metadataNotes(
+  tracks: readonly PlanTrack[],
+  output: OutputSettings,
+  spec: FormatSpec,
+  userTags: OutputTags,
+): string[] {
+  const notes: string[] = [];
+  const wantsCover =
+    output.cover !== 'none' &&
+    (output.cover === 'first'
+      ? tracks[0]!.info.hasCover
+      : tracks.some(
+          (t) => t.id === (output.cover as { trackId: string }).trackId && t.info.hasCover,
+        ));
+  if (wantsCover && !spec.cover) notes.push(`${spec.label} files get no cover art here.`);
+  if (!spec.tags && Object.values(userTags).some((v) => v.trim() !== ''))
+    notes.push(`${spec.label} files get no tags.`);
+  return notes;
+}
+
+/**
+ * The output sample rate: a forced 44.1/48 kHz, or the highest source rate (nothing is thrown
+ * away); either moved to one the encoder accepts (the nearest at or above, else its highest).
+ */
+export function targetSampleRate(
+  tracks: readonly PlanTrack[],
+  spec: FormatSpec,
+  wanted: OutputSettings['sampleRate'] = 'source',
+): number {
+  const rate = wanted === 'source' ? Math.max(...tracks.map((t) => t.info.sampleRate)) : wanted;
+  const allowed = spec.sampleRates;
+  if (!allowed) return rate;
+  return allowed.find((r) => r >= rate) ?? allowed[allowed.length - 1] ?? rate;
+}
+
+/** Mono or stereo: forced, or stereo as soon as one track has two or more channels. */
+export function targetChannels(
+  tracks: readonly PlanTrack[],
+  wanted: OutputSettings['channels'] = 'source',
+): 1 | 2 {
+  if (wanted !== 'source') return wanted;
+  return tracks.some((t) => t.info.channels >= 2) ? 2 : 1;
+}
+
+function losslessSummary(tracks: readonly PlanTrack[]): string {
+  const first = tracks[0]!.info;
+  return `Lossless: all tracks are ${first.codec.toUpperCase()}, ${khz(first.sampleRate)} ${channelWord(first.channels)}, so they are joined without re-encoding.`;
+}
+
+/** The extension ffmpeg's demuxer probing likes best for this input. */
+function inputExtension(info: AudioInfo): string {
+  const c = info.container;
+  if (c.includes('mp4') || c.includes('mov')) return 'mp4';
+  if (c === 'matroska,webm') return 'webm';
+  return c.split(',')[0] ?? 'bin';
+}
+
+function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/** "track 2", "tracks 2 and 3", "tracks 1, 2 and 4" (1-based numbers). */
+function trackList(ns: readonly number[]): string {
+  if (ns.length === 1) return `track ${ns[0]}`;
+  return `tracks ${ns.slice(0, -1).join(', ')} and ${ns[ns.length - 1]}`;
+}
+
+function clock(sec: number): string {
+  const s = Math.round(sec);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export function channelWord(n: number): string {
+  return n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} channels`;
+}
