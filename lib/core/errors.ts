@@ -2,6 +2,8 @@
  * Named errors. They cross context boundaries as plain data (`SeamErrorData`) and are rebuilt
  * into the right class on the other side, so the UI can say the right sentence for each.
  */
+import type { TrackRef } from './track';
+
 export type SeamErrorCode =
   | 'unsupported-audio'
   | 'empty-file'
@@ -48,7 +50,6 @@ export class SeamError extends Error {
   }
 }
 
-type TrackRef = { id: string; name: string };
 
 /** Not audio Seam can read: an image, a text file, an unknown container. */
 export class UnsupportedAudioError extends SeamError {

@@ -84,6 +84,12 @@ export interface Track {
   edit?: TrackEdit;
 }
 
-export function trackRef(t: Pick<Track, 'id' | 'name'>): { id: string; name: string } {
+/** How errors, progress and the engine name a track: its id and the name the person sees. */
+export interface TrackRef {
+  id: string;
+  name: string;
+}
+
+export function trackRef(t: TrackRef): TrackRef {
   return { id: t.id, name: t.name };
 }

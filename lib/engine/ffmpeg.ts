@@ -11,9 +11,9 @@ import { ffmpegFailure } from '@/lib/media/ffmpeg-log';
 import type { JoinPlan } from '@/lib/plan/planner';
 import { parseFfmpegTime, parseProbe, parseProgressTime, probeArgs } from '@/lib/media/probe';
 import { inspectHeader } from '@/lib/media/sniff';
+import type { TrackRef } from '@/lib/core/track';
 
 type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
-type TrackRef = { id: string; name: string };
 
 /** Where the packaged ffmpeg pieces are (runtime.getURL in the extension). */
 export interface EngineUrls {

@@ -12,6 +12,7 @@ import {
 } from '@/lib/core/errors';
 import { ascii, readRange, throwIfAborted } from '@/lib/core/bytes';
 import type { LosslessInput, LosslessOptions } from './index';
+import type { TrackRef } from '@/lib/core/track';
 
 /** Read size while walking frames: big enough to amortise Blob reads, small enough for memory. */
 const CHUNK = 2 * 1024 * 1024;
@@ -71,7 +72,6 @@ export interface Mp3Scan {
   frameSizes: Uint16Array;
 }
 
-type Track = { id: string; name: string };
 
 const BITRATES_V1: Record<number, readonly number[]> = {
   1: [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
@@ -416,7 +416,7 @@ interface ScanOptions extends LosslessOptions {
  */
 export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Promise<Mp3Scan> {
   const { blob } = input;
-  const track: Track = { id: input.id, name: input.name };
+  const track: TrackRef = { id: input.id, name: input.name };
   throwIfAborted(opts.signal);
   if (blob.size === 0) throw new EmptyFileError(track);
 

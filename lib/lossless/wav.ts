@@ -12,6 +12,7 @@ import {
 } from '@/lib/core/errors';
 import { ascii, readRange, throwIfAborted } from '@/lib/core/bytes';
 import type { LosslessInput, LosslessOptions } from './index';
+import type { TrackRef } from '@/lib/core/track';
 
 const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;
@@ -62,7 +63,6 @@ export interface WavInfo {
   truncated: boolean;
 }
 
-type Track = { id: string; name: string };
 
 function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -75,7 +75,7 @@ function isChunkId(bytes: Uint8Array): boolean {
   return true;
 }
 
-function parseFmt(body: Uint8Array, track: Track): WavFormat {
+function parseFmt(body: Uint8Array, track: TrackRef): WavFormat {
   if (body.length < 16) throw new CorruptAudioError('its WAV fmt chunk is too short', track);
   const v = view(body);
   const format: WavFormat = {
@@ -146,7 +146,7 @@ function sameFormat(a: WavFormat, b: WavFormat): boolean {
  */
 export async function parseWav(input: LosslessInput): Promise<WavInfo> {
   const { blob } = input;
-  const track: Track = { id: input.id, name: input.name };
+  const track: TrackRef = { id: input.id, name: input.name };
   if (blob.size === 0) throw new EmptyFileError(track);
   const head = await readRange(blob, 0, HEAD);
   const at = async (pos: number, n: number): Promise<Uint8Array<ArrayBuffer>> =>

@@ -7,6 +7,7 @@ import {
 } from '@/lib/core/errors';
 import { formatBytes } from '@/lib/core/text';
 import { inspectHeader, notAudioDescription } from '@/lib/media/sniff';
+import type { TrackRef } from '@/lib/core/track';
 
 /**
  * What counts as a good download of page audio, as pure rules: the fetcher in the offscreen
@@ -14,7 +15,6 @@ import { inspectHeader, notAudioDescription } from '@/lib/media/sniff';
  * timeout, a refused connection or a file over the size limit each end as a named error.
  */
 
-type TrackRef = { id: string; name: string };
 
 /** No answer (headers) within this long is a timeout. */
 export const CONNECT_TIMEOUT_MS = 30_000;
