@@ -14,7 +14,7 @@ import {
   tagPlaceholders,
   tagsNote,
 } from '@/lib/editor/output';
-import { formatTrimTime } from '@/lib/editor/trim';
+import { formatPreciseTime } from '@/lib/core/text';
 import { timeline } from '@/lib/editor/timeline';
 import { BITRATES, FORMATS, type Bitrate, type FormatId } from '@/lib/core/formats';
 import type { OutputSettings } from '@/lib/store/settings';
@@ -48,7 +48,7 @@ export function OutputSection(props: {
       <h2 id="output-heading">
         Output
         {total !== undefined && tracks.length > 0 && (
-          <span class="heading-note">{formatTrimTime(total)} in all</span>
+          <span class="heading-note">{formatPreciseTime(total)} in all</span>
         )}
       </h2>
       <div class="fields">

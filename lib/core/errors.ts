@@ -50,7 +50,6 @@ export class SeamError extends Error {
   }
 }
 
-
 /** Not audio Seam can read: an image, a text file, an unknown container. */
 export class UnsupportedAudioError extends SeamError {
   constructor(message: string, track?: TrackRef) {

@@ -124,11 +124,6 @@ export function tagPlaceholders(first: Pick<Track, 'info'> | undefined): {
   };
 }
 
-/** The chapter title a track gets when none is typed: its file name without the extension. */
-export function defaultChapterTitle(name: string): string {
-  return stripExtension(name);
-}
-
 /** The name the next join's file will have, for the settings' preview. */
 export function fileNamePreview(
   template: string,

@@ -72,7 +72,6 @@ export interface Mp3Scan {
   frameSizes: Uint16Array;
 }
 
-
 const BITRATES_V1: Record<number, readonly number[]> = {
   1: [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
   2: [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],

@@ -63,7 +63,6 @@ export interface WavInfo {
   truncated: boolean;
 }
 
-
 function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

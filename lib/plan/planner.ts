@@ -27,7 +27,7 @@ import {
   type OutputSettings,
   type OutputTags,
 } from '@/lib/store/settings';
-import { khz } from '@/lib/core/text';
+import { channelWord, formatDuration, khz, trackList } from '@/lib/core/text';
 
 export { clampTransitions, chapterTimes, trimSpan } from './timeline';
 export type { ChapterTime, Clamp } from './timeline';
@@ -193,7 +193,7 @@ export function planJoin(
   const warnings: string[] = [];
   if (output.format === 'm4r' && totalSec > RINGTONE_MAX_SEC) {
     warnings.push(
-      `Ringtones over ${RINGTONE_MAX_SEC} s may not be accepted by iPhone; this one is ${clock(totalSec)}.`,
+      `Ringtones over ${RINGTONE_MAX_SEC} s may not be accepted by iPhone; this one is ${formatDuration(totalSec)}.`,
     );
   }
   for (const c of clamped) {
@@ -450,19 +450,4 @@ function inputExtension(info: AudioInfo): string {
 
 function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
-}
-
-/** "track 2", "tracks 2 and 3", "tracks 1, 2 and 4" (1-based numbers). */
-function trackList(ns: readonly number[]): string {
-  if (ns.length === 1) return `track ${ns[0]}`;
-  return `tracks ${ns.slice(0, -1).join(', ')} and ${ns[ns.length - 1]}`;
-}
-
-function clock(sec: number): string {
-  const s = Math.round(sec);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-export function channelWord(n: number): string {
-  return n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} channels`;
 }
