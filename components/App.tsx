@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { SeamErrorData } from '@/lib/core/errors';
-import { failureStillRelevant, isRunning } from '@/lib/store/job';
+import { failureStillRelevant, isRunning } from '@/lib/core/job';
 import { planSummary } from '@/lib/plan/summary';
+import { joinOptions } from '@/lib/core/settings';
 import * as actions from '@/lib/queue/actions';
 import {
   useJob,
@@ -84,15 +85,7 @@ export function App({ compact }: { compact: boolean }) {
             list.map((t) => t.id),
           )}
           canJoin={canJoin}
-          summary={
-            running
-              ? ''
-              : planSummary(list, output, {
-                  tags,
-                  loudnessTarget: prefs.loudnessTarget,
-                  defaultTransition: prefs.defaultTransition,
-                })
-          }
+          summary={running ? '' : planSummary(list, output, joinOptions(prefs, tags))}
           actionError={actionError}
           onJoin={() => void actions.join().then(setActionError)}
           onCancel={(id) => void actions.cancel(id)}

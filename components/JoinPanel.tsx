@@ -1,6 +1,6 @@
 import { describeError, type SeamErrorData } from '@/lib/core/errors';
 import { formatBytes } from '@/lib/core/text';
-import type { JobState } from '@/lib/store/job';
+import type { JobState } from '@/lib/core/job';
 
 const PHASES = {
   starting: 'Starting',

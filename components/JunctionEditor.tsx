@@ -1,12 +1,8 @@
 import { usePlayer } from '@/components/hooks/player';
 import { previewJunction, stopPlayback, type PreviewSide } from '@/lib/editor/player';
-import {
-  changeKind,
-  clampTransitionSeconds,
-  MAX_GAP_SEC,
-  type Junction,
-} from '@/lib/editor/timeline';
-import { MAX_CROSSFADE_SEC, type CrossfadeCurve, type Transition } from '@/lib/core/track';
+import { changeKind, clampTransitionSeconds, type Junction } from '@/lib/editor/timeline';
+import type { CrossfadeCurve, Transition } from '@/lib/core/track';
+import { MAX_CROSSFADE_SEC, MAX_GAP_SEC, MIN_CROSSFADE_SEC } from '@/lib/core/limits';
 import { NumberField, SelectField } from './fields';
 
 const KINDS: { value: Transition['kind']; label: string }[] = [
@@ -56,7 +52,7 @@ export function JunctionEditor(props: {
           value={t.seconds}
           step={0.1}
           suffix="s"
-          min={t.kind === 'crossfade' ? 0.1 : 0}
+          min={t.kind === 'crossfade' ? MIN_CROSSFADE_SEC : 0}
           max={t.kind === 'crossfade' ? MAX_CROSSFADE_SEC : MAX_GAP_SEC}
           disabled={locked}
           onCommit={(v) =>

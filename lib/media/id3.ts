@@ -8,7 +8,7 @@
  *   chapter frames and the chosen cover, and every other frame of the first input's tag kept.
  */
 import type { ChapterTime } from '@/lib/plan/timeline';
-import type { OutputTags } from '@/lib/store/settings';
+import type { OutputTags } from '@/lib/core/settings';
 
 // ---------------------------------------------------------------------------------------------
 // Tags

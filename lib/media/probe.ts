@@ -12,7 +12,7 @@ import {
   UnsupportedAudioError,
 } from '@/lib/core/errors';
 import { notAudioDescription, type HeaderCheck } from './sniff';
-import { formatDuration, formatLength } from '@/lib/core/text';
+import { formatLength } from '@/lib/core/text';
 
 /**
  * Arguments for ffmpeg.wasm's `ffprobe` (and native ffprobe, which has `-o` since ffmpeg 5.0):

@@ -24,9 +24,10 @@ import {
 import {
   defaultOutput,
   defaultTags,
+  type JoinOptions,
   type OutputSettings,
   type OutputTags,
-} from '@/lib/store/settings';
+} from '@/lib/core/settings';
 import { channelWord, formatDuration, khz, trackList } from '@/lib/core/text';
 
 export { clampTransitions, chapterTimes, trimSpan } from './timeline';
@@ -41,15 +42,8 @@ export interface PlanTrack {
   edit?: TrackEdit | undefined;
 }
 
-/** What the join needs beyond the output settings (from the editor's tags and preferences). */
-export interface PlanOptions {
-  /** The editor's tag fields; an empty field takes the first track's tag. */
-  tags?: Partial<OutputTags>;
-  /** EBU R128 integrated loudness target (LUFS) when output.normalize. */
-  loudnessTarget?: number;
-  /** The transition after a track the editor never touched (preferences.defaultTransition). */
-  defaultTransition?: Transition;
-}
+/** The join options (lib/core/settings.ts), each optional here: tests and previews omit some. */
+export type PlanOptions = Partial<Omit<JoinOptions, 'tags'>> & { tags?: Partial<OutputTags> };
 
 /** A file the engine writes into ffmpeg's file system before running. */
 export interface PlanInput {

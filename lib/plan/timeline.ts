@@ -19,12 +19,8 @@
  *   audio begins (the silence belongs to the chapter before). Each chapter ends where the next
  *   begins; the last ends with the output.
  */
-import {
-  MAX_CROSSFADE_SEC,
-  NO_TRANSITION,
-  type TrackEdit,
-  type Transition,
-} from '@/lib/core/track';
+import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
+import { MAX_CROSSFADE_SEC } from '@/lib/core/limits';
 import { formatSeconds } from '@/lib/core/text';
 import { trackTitle } from '@/lib/core/naming';
 

@@ -16,7 +16,7 @@ import { joinMp3, joinWav } from '@/lib/lossless';
 import { retagMp3 } from '@/lib/media/id3';
 import { planJoin, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
 import { parseProbe, probeArgs } from '@/lib/media/probe';
-import { defaultOutput, type OutputSettings } from '@/lib/store/settings';
+import { defaultOutput, type OutputSettings } from '@/lib/core/settings';
 import { requireNativeFfmpeg } from '../native-ffmpeg';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
