@@ -3,6 +3,7 @@ import { previewJunction, stopPlayback, type PreviewSide } from '@/lib/editor/pl
 import { changeKind, clampTransitionSeconds, type Junction } from '@/lib/editor/timeline';
 import type { CrossfadeCurve, Transition } from '@/lib/core/track';
 import { MAX_CROSSFADE_SEC, MAX_GAP_SEC, MIN_CROSSFADE_SEC } from '@/lib/core/limits';
+import { run } from '@/lib/queue/alerts';
 import { NumberField, SelectField } from './fields';
 
 const KINDS: { value: Transition['kind']; label: string }[] = [
@@ -78,11 +79,11 @@ export function JunctionEditor(props: {
       <button
         type="button"
         disabled={!props.sides}
-        onClick={() =>
-          previewing || !props.sides
-            ? stopPlayback()
-            : void previewJunction(props.sides[0], props.sides[1], j.applied)
-        }
+        onClick={() => {
+          const sides = props.sides;
+          if (previewing || !sides) stopPlayback();
+          else void run('preview', () => previewJunction(sides[0], sides[1], j.applied));
+        }}
       >
         <span aria-hidden="true">{previewing ? '■' : '▶'}</span>{' '}
         {previewing ? 'Stop preview' : 'Preview'}

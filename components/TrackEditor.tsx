@@ -6,6 +6,7 @@ import { formatPreciseTime } from '@/lib/core/text';
 import { moveHandle, trimEnd, trimmedLength, type Trim } from '@/lib/editor/trim';
 import type { TrackEdit } from '@/lib/core/track';
 import type { Track } from '@/lib/core/track';
+import { run } from '@/lib/queue/alerts';
 import { NumberField, TextField } from './fields';
 import { Waveform } from './Waveform';
 
@@ -72,7 +73,9 @@ export function TrackEditor(props: {
           type="button"
           class="play"
           onClick={() =>
-            playing ? stopPlayback() : void playTrack(t.id, trim.startSec, trimEnd(trim, dur))
+            playing
+              ? stopPlayback()
+              : void run('play', () => playTrack(t.id, trim.startSec, trimEnd(trim, dur)))
           }
         >
           <span aria-hidden="true">{playing ? '■' : '▶'}</span> {playing ? 'Stop' : 'Play'}
