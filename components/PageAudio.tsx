@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import { filterItems, type PageAudioItem } from '@/lib/page-audio/urls';
+import { canAdd, filterItems, type PageAudioItem } from '@/lib/page-audio/urls';
 import { addSelected } from '@/lib/page-audio/actions';
 import { run } from '@/lib/queue/alerts';
 import { usePageAudio } from '@/components/hooks/page-audio';
@@ -20,7 +20,7 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
 
   const items = state.status === 'done' && state.ok ? state.items : [];
   const shown = filterItems(items, query);
-  const selectable = shown.filter((i) => !i.disabledReason && i.url);
+  const selectable = shown.filter(canAdd);
   const allPicked = selectable.length > 0 && selectable.every((i) => picked.has(i.url));
   const toggle = (url: string, on: boolean) => {
     const next = new Set(picked);
@@ -103,7 +103,7 @@ function PageItem(props: {
   onToggle: (url: string, on: boolean) => void;
 }) {
   const { item } = props;
-  const disabled = Boolean(item.disabledReason) || !item.url;
+  const disabled = !canAdd(item);
   return (
     <li class={disabled ? 'disabled' : ''}>
       <label title={item.url}>

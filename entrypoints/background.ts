@@ -13,7 +13,8 @@ import {
 import { useEngineLink } from '@/lib/job/link';
 import { localLink } from '@/lib/job/link-local';
 import { offscreenLink } from '@/lib/job/link-offscreen';
-import { checkIn, requestFetch, requestProbe, retryForOrigins } from '@/lib/job/requests';
+import { checkIn, requestProbe } from '@/lib/job/check-in';
+import { requestFetch, retryForOrigins } from '@/lib/page-audio/downloads';
 import { MENU_LINK, onMenuClicked, registerMenus } from '@/lib/page-audio/context-menu';
 import { background } from '@/lib/protocol';
 import { onTracksChanged } from '@/lib/store/tracks';

@@ -144,9 +144,6 @@ export function formatSpec(id: FormatId): FormatSpec {
 export const BITRATES = [96, 128, 160, 192, 224, 256, 320] as const;
 export type Bitrate = (typeof BITRATES)[number];
 
-/** LAME's VBR scale (`-q:a`): 0 is best (about 245 kb/s), 9 smallest (about 65 kb/s). */
-export const VBR_QUALITIES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
-
 /** Ringtones longer than this may be refused by iPhone. */
 export const RINGTONE_MAX_SEC = 40;
 

@@ -51,10 +51,6 @@ export class Engine {
     this.#urls = urls;
   }
 
-  get loaded(): boolean {
-    return this.#ff !== undefined;
-  }
-
   async #instance(): Promise<FFmpeg> {
     if (this.#ff && this.#execs < MAX_EXECS_PER_INSTANCE) return this.#ff;
     if (this.#ff) this.reset();

@@ -1,9 +1,15 @@
 import { browser, type Browser } from '#imports';
 import { showFailed } from '@/lib/job/badge';
-import { AUDIO_EXTENSIONS, STREAMED_REASON, looksLikeAudioUrl, originPattern } from './urls';
+import {
+  AUDIO_EXTENSIONS,
+  STREAMED_REASON,
+  canAdd,
+  looksLikeAudioUrl,
+  originPattern,
+} from './urls';
 import { queuePageAudio } from './picks';
 import { scanTab } from './tab';
-import { requestFetch } from '@/lib/job/requests';
+import { requestFetch } from './downloads';
 import { addTracks } from '@/lib/store/tracks';
 
 export const MENU_LINK = 'seam-add-link';
@@ -91,7 +97,7 @@ async function addWholePage(tabId: number): Promise<void> {
     return;
   }
   const picks = scan.items
-    .filter((i) => !i.disabledReason && i.url)
+    .filter(canAdd)
     .map((i) => ({ url: i.url, name: i.name, pageUrl: scan.pageUrl }));
   const added = await queuePageAudio(picks);
   await requestFetch(added.map((t) => t.id));

@@ -1,4 +1,4 @@
-import { isFetchable, nameFromUrl, originPattern } from './urls';
+import { isFetchable, nameFromUrl } from './urls';
 import { addTracks } from '@/lib/store/tracks';
 import type { Track } from '@/lib/core/track';
 
@@ -57,18 +57,5 @@ export async function queuePageAudio(input: unknown): Promise<Track[]> {
       source: { kind: 'url' as const, url: p.url, ...(p.pageUrl ? { pageUrl: p.pageUrl } : {}) },
       status: 'fetching' as const,
     })),
-  );
-}
-
-/**
- * Whether newly granted host patterns cover a URL: its own origin pattern, or a broader one
- * ("https://*\/*", "*://*\/*", "<all_urls>").
- */
-export function coveredBy(url: string, origins: readonly string[]): boolean {
-  if (!isFetchable(url)) return false;
-  const own = originPattern(url);
-  const scheme = new URL(url).protocol;
-  return origins.some(
-    (o) => o === own || o === '<all_urls>' || o === '*://*/*' || o === `${scheme}//*/*`,
   );
 }

@@ -98,6 +98,15 @@ export function isFetchable(url: string): boolean {
 }
 
 /**
+ * Whether a listed page item can be added: it has a URL Seam can download and the scanner gave
+ * no reason against it (streamed, embedded). The one rule for the list's checkboxes, "Add all
+ * audio on this page" and the picks a page sends.
+ */
+export function canAdd(item: { url: string; disabledReason?: string | undefined }): boolean {
+  return !item.disabledReason && isFetchable(item.url);
+}
+
+/**
  * The `permissions.request({ origins })` pattern for a URL's origin, e.g.
  * 'https://example.com/*'. The port is left out: Firefox match patterns reject ports, and a
  * pattern without one matches every port in both browsers. Throws for non-http(s) URLs, which
@@ -107,4 +116,17 @@ export function originPattern(url: string): string {
   if (!isFetchable(url)) throw new TypeError(`no host permission can cover ${url}`);
   const u = new URL(url);
   return `${u.protocol}//${u.hostname}/*`;
+}
+
+/**
+ * Whether newly granted host patterns cover a URL: its own origin pattern, or a broader one
+ * ("https://*\/*", "*://*\/*", "<all_urls>").
+ */
+export function coveredBy(url: string, origins: readonly string[]): boolean {
+  if (!isFetchable(url)) return false;
+  const own = originPattern(url);
+  const scheme = new URL(url).protocol;
+  return origins.some(
+    (o) => o === own || o === '<all_urls>' || o === '*://*/*' || o === `${scheme}//*/*`,
+  );
 }

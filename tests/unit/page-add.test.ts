@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PICKS, cleanPicks, coveredBy } from '@/lib/page-audio/picks';
+import { MAX_PICKS, cleanPicks } from '@/lib/page-audio/picks';
+import { coveredBy } from '@/lib/page-audio/urls';
 import { mergeResults } from '@/lib/page-audio/tab';
 
 describe('cleanPicks treats page data as untrusted', () => {
