@@ -13,6 +13,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts', 'tests/unit/**/*.test.tsx'],
           environment: 'node',
+          // Some unit tests check planned commands with native ffmpeg: seconds of work that a busy
+          // 2-core machine can stretch. A timeout is for hangs, not a speed test.
+          testTimeout: 60_000,
         },
       },
       {

@@ -183,10 +183,10 @@ export function OutputSection(props: {
         />
         <CheckboxField
           label="Chapters"
-          checked={o.chapters}
+          checked={o.chapters !== 'none'}
           disabled={disabled}
           hint={chaptersNote(o.format)}
-          onChange={(chapters) => props.onChange({ chapters })}
+          onChange={(on) => props.onChange({ chapters: on ? 'auto' : 'none' })}
         />
       </div>
     </section>

@@ -27,6 +27,15 @@ export interface AudioInfo {
   hasCover: boolean;
   /** Container and stream tags, keys lower-cased (title, artist, album, date, ...). */
   tags: Record<string, string>;
+  /** The file's own chapters (MP4 chapter track or chpl, ID3 CHAP, a cue sheet), in its time. */
+  chapters?: SourceChapter[];
+}
+
+/** A chapter a file already has, in seconds of that file. */
+export interface SourceChapter {
+  title: string;
+  startSec: number;
+  endSec: number;
 }
 
 /* Per-track edits made in the editor. Defaults mean "as recorded, no transition". */

@@ -7,7 +7,7 @@
  *   leading tag (the first input's, verbatim) is replaced by one with the edited tags, CHAP/CTOC
  *   chapter frames and the chosen cover, and every other frame of the first input's tag kept.
  */
-import type { ChapterTime } from '@/lib/plan/timeline';
+import type { ChapterTime } from '@/lib/plan/chapters';
 import type { OutputTags } from '@/lib/core/settings';
 
 // ---------------------------------------------------------------------------------------------

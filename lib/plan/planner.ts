@@ -12,15 +12,14 @@ import {
 } from '@/lib/media/id3';
 import { encoderArgs, filterGraph, type GraphTrack } from './graph';
 import {
-  chapterTimes,
   clampTransitions,
   MIN_KEPT_SEC,
   outputLength,
   trimSpan,
-  type ChapterTime,
   type Clamp,
   type TrimSpan,
 } from './timeline';
+import { chapterTimes, resolveChapterMode, type ChapterTime } from './chapters';
 import {
   defaultOutput,
   defaultTags,
@@ -30,8 +29,10 @@ import {
 } from '@/lib/core/settings';
 import { channelWord, formatDuration, khz, trackList } from '@/lib/core/text';
 
-export { clampTransitions, chapterTimes, trimSpan } from './timeline';
-export type { ChapterTime, Clamp } from './timeline';
+export { clampTransitions, trimSpan } from './timeline';
+export { chapterTimes } from './chapters';
+export type { Clamp } from './timeline';
+export type { ChapterTime } from './chapters';
 export { encoderArgs } from './graph';
 
 /** A track as the planner sees it: probed, in queue order, with its edit (absent = none). */
@@ -180,8 +181,15 @@ export function planJoin(
   // Tags, cover, chapters.
   const userTags = { ...defaultTags, ...opts.tags };
   const tags = spec.tags ? resolveTags(first.info.tags, userTags) : {};
+  // One track gets chapters only from chapters of its own; one per track needs two tracks.
+  const chapterMode = resolveChapterMode(output.chapters, tracks);
   const chapters =
-    spec.chapters && output.chapters && tracks.length > 1 ? chapterTimes(tracks, transitions) : [];
+    spec.chapters && chapterMode !== 'none' && (tracks.length > 1 || chapterMode === 'keep')
+      ? chapterTimes(tracks, transitions, {
+          mode: chapterMode,
+          titleFrom: opts.chapterTitles ?? 'file',
+        })
+      : [];
   const coverTrack = spec.cover ? chooseCover(tracks, output.cover) : undefined;
   const notes = metadataNotes(tracks, output, spec, userTags);
   const warnings: string[] = [];

@@ -527,7 +527,7 @@ describe('tags, cover and chapters in the plan', () => {
 
   it('maps no chapters when they are off or the format has none', () => {
     expect(
-      argsOf(planJoin([tagged('a'), tagged('b', { channels: 1 })], out({ chapters: false }))),
+      argsOf(planJoin([tagged('a'), tagged('b', { channels: 1 })], out({ chapters: 'none' }))),
     ).toContain('-map_chapters -1');
     expect(
       argsOf(planJoin([tagged('a'), tagged('b', { channels: 1 })], out({ format: 'ogg' }))),
@@ -583,7 +583,7 @@ describe('tags, cover and chapters in the plan', () => {
 
   it('the lossless MP3 path rewrites its ID3 tag only when something changes', () => {
     const tracks = [tagged('a', { hasCover: true }), tagged('b')];
-    const keep = planJoin(tracks, out({ chapters: false }), { tags: { title: 'Title a' } });
+    const keep = planJoin(tracks, out({ chapters: 'none' }), { tags: { title: 'Title a' } });
     expect(keep.kind === 'fast' && keep.id3).toBe(undefined);
 
     const chapters = planJoin(tracks, out({}));
@@ -597,7 +597,7 @@ describe('tags, cover and chapters in the plan', () => {
       cover: 'keep',
     });
 
-    const edited = planJoin(tracks, out({ chapters: false, cover: 'none' }), {
+    const edited = planJoin(tracks, out({ chapters: 'none', cover: 'none' }), {
       tags: { artist: 'New', year: '1999' },
     });
     expect(edited.kind === 'fast' && edited.id3).toEqual({
@@ -608,7 +608,7 @@ describe('tags, cover and chapters in the plan', () => {
 
     const other = planJoin(
       [tagged('a'), tagged('b', { hasCover: true })],
-      out({ chapters: false, cover: { trackId: 'b' } }),
+      out({ chapters: 'none', cover: { trackId: 'b' } }),
     );
     expect(other.kind === 'fast' && other.id3?.cover).toEqual({ trackId: 'b' });
   });
