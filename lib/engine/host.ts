@@ -10,8 +10,7 @@ import {
 import { fetchTrack } from './fetcher';
 import { formatSpec } from '@/lib/core/formats';
 import type { JobPhase, JoinRequest } from '@/lib/store/job';
-import { joinLosslessly } from '@/lib/lossless';
-import { retagMp3 } from '@/lib/media/id3';
+import { joinLosslessly, retagMp3 } from '@/lib/lossless';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
 import { trackRef, type Track } from '@/lib/core/track';

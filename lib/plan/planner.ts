@@ -3,13 +3,8 @@ import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track
 import { JoinFailedError } from '@/lib/core/errors';
 import { formatSpec, RINGTONE_MAX_SEC, type FormatSpec } from '@/lib/core/formats';
 import { losslessKind, type LosslessKind } from '@/lib/lossless';
-import {
-  ffmetadata,
-  resolveTags,
-  userTagChanges,
-  type Id3Edit,
-  type ResolvedTags,
-} from '@/lib/media/id3';
+import type { Id3Edit } from '@/lib/media/id3';
+import { chapterMillis, ffmetadata, resolveTags, userTagChanges, type ResolvedTags } from './tags';
 import { encoderArgs, filterGraph, type GraphTrack } from './graph';
 import {
   chapterTimes,
@@ -372,7 +367,7 @@ function id3Edit(
           : 'keep'
         : { trackId: tracks[coverTrack]!.id };
   if (Object.keys(set).length === 0 && chapters.length === 0 && cover === 'keep') return undefined;
-  return { set, chapters, cover };
+  return { set, chapters: chapterMillis(chapters), cover };
 }
 
 /** Index of the track whose picture becomes the cover, or undefined for none. */

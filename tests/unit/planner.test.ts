@@ -591,8 +591,8 @@ describe('tags, cover and chapters in the plan', () => {
     expect(chapters.id3).toEqual({
       set: {},
       chapters: [
-        { title: 'a', startSec: 0, endSec: 60 },
-        { title: 'b', startSec: 60, endSec: 120 },
+        { title: 'a', start: 0, end: 60_000 },
+        { title: 'b', start: 60_000, end: 120_000 },
       ],
       cover: 'keep',
     });
