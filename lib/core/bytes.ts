@@ -20,7 +20,7 @@ export async function readRange(blob: Blob, start: number, end: number): Promise
   return new Uint8Array(await blob.slice(a, b).arrayBuffer());
 }
 
-/** `length` bytes from `at` as Latin-1 text (chunk ids, tag magic); out-of-range bytes are skipped. */
+/** `length` bytes at `at` as Latin-1 text (chunk ids, magic); bytes past the end are left out. */
 export function ascii(bytes: Uint8Array, at: number, length: number): string {
   let s = '';
   for (let i = Math.max(0, at); i < at + length && i < bytes.length; i++) {

@@ -68,3 +68,4 @@ export function joinLosslessly(
 ): Promise<Blob> {
   return kind === 'mp3' ? joinMp3(inputs, opts) : joinWav(inputs, opts);
 }
+export { checkFastPath, type FastPathCheck, type FastPathExpected } from './check';

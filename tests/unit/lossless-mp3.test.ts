@@ -235,11 +235,25 @@ describe('joinMp3', () => {
     expect(scan.frameCount).toBe(78);
   });
 
-  it('leaves out a last frame cut short by a truncated download', async () => {
+  it('keeps a last frame cut short by a truncated download, filled out with zeros', async () => {
+    // ffmpeg decodes such a frame to a whole frame of samples; the join keeps the length.
     const audio = bytes('cbr-64k-44100-stereo.mp3');
-    const scan = await scanMp3(input('cut.mp3', [audio.subarray(0, audio.length - 100)]));
-    expect(scan.frameCount).toBe(77);
-    expect(scan.ranges.at(-1)![1]).toBeLessThanOrEqual(audio.length - 100);
+    const cut = input('cut.mp3', [audio.subarray(0, audio.length - 100)]);
+    const scan = await scanMp3(cut);
+    expect(scan.frameCount).toBe(78);
+    expect(scan.cutFrame).toEqual({
+      start: expect.any(Number),
+      end: audio.length - 100,
+      missing: 100,
+    });
+    expect(scan.ranges.at(-1)![1]).toBe(scan.cutFrame!.start);
+    const out = await joinMp3([cut, input('cbr-64k-44100-stereo.mp3')]);
+    const joined = await scanMp3({ id: 'o', name: 'o.mp3', blob: out });
+    expect(joined.frameCount).toBe(2 * 78);
+    expect(joined.cutFrame).toBeUndefined();
+    const second = await scanMp3(input('cbr-64k-44100-stereo.mp3'));
+    const tail = new Uint8Array(await out.slice(0, out.size - second.byteCount).arrayBuffer());
+    expect([...tail.subarray(-100)]).toEqual(new Array<number>(100).fill(0));
   });
 });
 

@@ -67,6 +67,8 @@ export async function joinMp3(inputs: LosslessInput[], opts: LosslessOptions = {
   scans.forEach((scan, i) => {
     const blob = inputs[i]!.blob;
     for (const [start, stop] of scan.ranges) parts.push(blob.slice(start, stop));
+    const cut = scan.cutFrame;
+    if (cut) parts.push(blob.slice(cut.start, cut.end), new Uint8Array(cut.missing));
   });
   opts.onProgress?.(1);
   return new Blob(parts, { type: 'audio/mpeg' });

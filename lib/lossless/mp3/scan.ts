@@ -32,12 +32,18 @@ export interface Mp3Scan {
   vbrTag?: VbrTag;
   /** Audio frames, not counting a Xing/Info/VBRI frame. */
   frameCount: number;
-  /** Bytes of audio frames: the sum of `ranges`. */
+  /** Bytes of audio frames: the sum of `ranges`, and of `cutFrame` filled out. */
   byteCount: number;
   /** The bitrate (kb/s) every audio frame shares, or 0 when it varies. */
   uniformBitrate: number;
   /** Byte ranges [start, end) holding only whole audio frames, in order. */
   ranges: Array<[number, number]>;
+  /**
+   * A last frame cut off by the end of the file (a stopped download): its bytes [start, end)
+   * and how many are missing. Decoders still turn it into a frame of samples, so the join
+   * keeps it, filled out with zero bytes, to keep every input's length.
+   */
+  cutFrame?: { start: number; end: number; missing: number };
   /** Length of each audio frame, in order. */
   frameSizes: Uint16Array;
 }
@@ -93,6 +99,7 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
   let rangeStart = p;
   let bitrate = -1;
   let byteCount = 0;
+  let cutFrame: Mp3Scan['cutFrame'];
   const changed = (h: FrameHeader): never => {
     const sec = (sizes.length * like.samplesPerFrame - (vbrTag?.delay ?? 0)) / like.sampleRate;
     throw new NotUniformError(`${streamChange(like, h)} at ${clockAt(sec)}`, track);
@@ -101,11 +108,11 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
     if (!r.has(p, 4)) await r.ensure(p, 4);
     const h = frameHeaderAt(r.view(p, 4), 0);
     if (h && sameStream(like, h)) {
-      // A frame cut off by the end of the file would only decode to a glitch: leave it out.
-      if (p + h.frameLength > end) break;
+      if (p + h.frameLength > end) cutFrame = { start: p, end, missing: p + h.frameLength - end };
       sizes.push(h.frameLength);
       byteCount += h.frameLength;
       bitrate = bitrate === -1 || bitrate === h.bitrate ? h.bitrate : 0;
+      if (cutFrame) break;
       p += h.frameLength;
       continue;
     }
@@ -144,6 +151,7 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
     byteCount,
     uniformBitrate: bitrate,
     ranges,
+    ...(cutFrame ? { cutFrame } : {}),
     frameSizes: sizes.values(),
   };
 }
