@@ -15,7 +15,6 @@ import type { TrackRef } from '@/lib/core/track';
  * timeout, a refused connection or a file over the size limit each end as a named error.
  */
 
-
 /** No answer (headers) within this long is a timeout. */
 export const CONNECT_TIMEOUT_MS = 30_000;
 /** No new bytes for this long during the body is a stall, reported as a timeout too. */
