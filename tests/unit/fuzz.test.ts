@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { concat, type Bytes } from '@/lib/core/bytes';
 import { SeamError } from '@/lib/core/errors';
 import {
   checkFastPath,
@@ -22,8 +23,6 @@ import {
 import { id3v2TagSize, leadingId3Size, parseId3v2, readLeadingId3 } from '@/lib/media/id3';
 import { inspectHeader, SNIFF_WINDOW } from '@/lib/media/sniff';
 import { trailingTagsStart } from '@/lib/media/trailing-tags';
-
-type Bytes = Uint8Array<ArrayBuffer>;
 
 /** Fixed, so every run tries the same files; FUZZ_SEED explores others (a finding prints it). */
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5ea3);
@@ -126,12 +125,12 @@ function mutate(seed: Bytes, other: Bytes, r: () => number): Mutant {
     } else if (kind === 2) {
       const len = pick(Math.min(4096, out.length) + 1);
       const from = pick(Math.max(1, out.length - len));
-      out = concat(out.subarray(0, at), out.slice(from, from + len), out.subarray(at));
+      out = concat([out.subarray(0, at), out.slice(from, from + len), out.subarray(at)]);
       steps.push(`duplicate ${len} from ${from} at ${at}`);
     } else if (kind === 3) {
       const len = 1 + pick(64);
       const junk = Uint8Array.from({ length: len }, () => (r() < 0.3 ? 0xff : pick(256)));
-      out = concat(out.subarray(0, at), junk, out.subarray(at));
+      out = concat([out.subarray(0, at), junk, out.subarray(at)]);
       steps.push(`insert ${len} random at ${at}`);
     } else if (kind === 4 || kind === 5) {
       const fields = sizeFields(out);
@@ -143,26 +142,16 @@ function mutate(seed: Bytes, other: Bytes, r: () => number): Mutant {
       steps.push(`size ${v.toString(16)} at ${f}${le ? ' LE' : ' BE'}`);
     } else if (kind === 6) {
       const len = pick(Math.min(2048, out.length - at) + 1);
-      out = concat(out.subarray(0, at), out.subarray(at + len));
+      out = concat([out.subarray(0, at), out.subarray(at + len)]);
       steps.push(`delete ${len} at ${at}`);
     } else {
       const from = pick(other.length);
       const len = pick(Math.min(2048, other.length - from) + 1);
-      out = concat(out.subarray(0, at), other.slice(from, from + len), out.subarray(at));
+      out = concat([out.subarray(0, at), other.slice(from, from + len), out.subarray(at)]);
       steps.push(`splice ${len} of another file at ${at}`);
     }
   }
   return { bytes: out, how: steps.join(', ') };
-}
-
-function concat(...parts: Uint8Array[]): Bytes {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Runs `fn` within the time limit; anything but a SeamError is a finding. */

@@ -17,6 +17,7 @@ import {
   parseWav,
   type LosslessInput,
 } from '../../lib/lossless';
+import { concat } from '@/lib/core/bytes';
 import { requireNativeFfmpeg } from '../native-ffmpeg';
 
 type Bytes = Uint8Array<ArrayBuffer>;
@@ -74,16 +75,6 @@ function ffprobeAudio(file: string): { codec: string; duration: number; sampleRa
 async function dataOf(i: LosslessInput): Promise<Bytes> {
   const info = await parseWav(i);
   return blobBytes(i.blob.slice(info.dataOffset, info.dataOffset + info.dataSize));
-}
-
-function concat(parts: Uint8Array[]): Bytes {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 const cases: Array<[string, string[], number]> = [
