@@ -14,6 +14,7 @@ export { lameTagCrc } from './mp3/xing';
 export { retagMp3 } from './mp3/retag';
 export { joinWav, parseWav } from './wav';
 export type { WavFormat, WavInfo } from './wav';
+export { checkFastPath, type FastPathCheck, type FastPathExpected } from './check';
 
 /** PCM codecs (ffprobe names) whose WAV data can be joined by byte concatenation. */
 const WAV_CODECS: ReadonlySet<string> = new Set([
@@ -68,4 +69,3 @@ export function joinLosslessly(
 ): Promise<Blob> {
   return kind === 'mp3' ? joinMp3(inputs, opts) : joinWav(inputs, opts);
 }
-export { checkFastPath, type FastPathCheck, type FastPathExpected } from './check';
