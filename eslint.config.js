@@ -1,5 +1,50 @@
 import tseslint from 'typescript-eslint';
 
+/**
+ * Besides the recommended rules, the architecture's boundaries (lib/README.md), so that a
+ * crossing fails `npm run check`:
+ * - pure folders (lib/core, lib/media, lib/plan, lib/lossless) import no browser API, no UI
+ *   framework, no storage, no engine, and only each other;
+ * - components/ import no browser API and declare no domain limits (they come from lib/core);
+ * - lib/ imports nothing from components/ or entrypoints/.
+ */
+const PURE = ['lib/core/**', 'lib/media/**', 'lib/plan/**', 'lib/lossless/**'];
+
+const noUpward = {
+  group: ['**/components/*', '@/components/*', '**/entrypoints/*', '@/entrypoints/*'],
+  message: 'lib/ must not depend on components/ or entrypoints/.',
+};
+const browserApis = {
+  group: ['wxt/*', 'webextension-polyfill', '@webext-core/*', '@wxt-dev/*'],
+  message: 'No browser API here: this folder is pure (see lib/README.md).',
+};
+// "#" starts a comment in the patterns' gitignore syntax: '#imports' is named as a path.
+const wxtImports = { name: '#imports', message: browserApis.message };
+const uiFramework = {
+  group: ['preact', 'preact/*'],
+  message: 'No UI framework in lib/: components draw, lib decides.',
+};
+const impureLib = {
+  group: [
+    '@/lib/store/*',
+    '@/lib/job/*',
+    '@/lib/engine/*',
+    '@/lib/queue/*',
+    '@/lib/editor/*',
+    '@/lib/page-audio/*',
+    '@/lib/protocol',
+    '@/lib/protocol/index',
+    'idb',
+    '@ffmpeg/*',
+  ],
+  message: 'A pure folder imports only pure folders (core, media, plan, lossless).',
+};
+const browserGlobals = [
+  { name: 'browser', message: 'No browser API here (see lib/README.md).' },
+  { name: 'chrome', message: 'No browser API here (see lib/README.md).' },
+  { name: 'indexedDB', message: 'No storage here (see lib/README.md).' },
+];
+
 export default tseslint.config(
   { ignores: ['.output/**', '.wxt/**', 'node_modules/**', 'tests/fixtures/**'] },
   ...tseslint.configs.recommended,
@@ -7,21 +52,47 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/components/*', '@/components/*'],
-              message: 'lib/ must not depend on components/.',
-            },
-          ],
-        },
-      ],
     },
   },
   {
-    files: ['components/**', 'entrypoints/**'],
-    rules: { 'no-restricted-imports': 'off' },
+    files: ['lib/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noUpward, uiFramework] }] },
+  },
+  {
+    files: PURE,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [wxtImports], patterns: [noUpward, uiFramework, browserApis, impureLib] },
+      ],
+      'no-restricted-globals': ['error', ...browserGlobals],
+    },
+  },
+  {
+    files: ['components/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '#imports', importNames: ['browser'], message: 'Components draw.' }],
+          patterns: [
+            {
+              group: ['wxt/browser', 'webextension-polyfill', '@webext-core/*'],
+              message: 'Components draw.',
+            },
+            { group: ['idb', '@ffmpeg/*'], message: 'Components draw.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', ...browserGlobals],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'VariableDeclarator[id.name=/^[A-Z0-9_]*(MIN|MAX|LIMIT|LUFS|_SEC|_MB|_BYTES)[A-Z0-9_]*$/][init.type="Literal"]',
+          message: 'Domain limits live in lib/core/limits.ts, not in components.',
+        },
+      ],
+    },
   },
 );

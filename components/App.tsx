@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { SeamErrorData } from '@/lib/core/errors';
-import { failureStillRelevant, isRunning } from '@/lib/store/job';
+import { useEffect } from 'preact/hooks';
+import { failureStillRelevant, isRunning } from '@/lib/core/job';
 import { planSummary } from '@/lib/plan/summary';
+import { joinOptions } from '@/lib/core/settings';
 import * as actions from '@/lib/queue/actions';
+import { run } from '@/lib/queue/alerts';
+import { useAlerts } from '@/components/hooks/alerts';
 import {
   useJob,
   useLazyModule,
@@ -28,30 +30,34 @@ export function App({ compact }: { compact: boolean }) {
   const [output, setOutput] = useOutputSettings();
   const [prefs] = usePreferences();
   const [tags] = useOutputTags();
-  const [actionError, setActionError] = useState<SeamErrorData>();
+  const alerts = useAlerts();
   const running = isRunning(job);
   const editor = useLazyModule(compact ? undefined : loadEditor);
 
-  useEffect(() => actions.checkIn(), []);
+  useEffect(() => void run('check-in', actions.checkIn), []);
 
-  const addFiles = async (files: File[]) => setActionError(await actions.addLocalFiles(files));
+  const addFiles = (files: File[]) => void run('add', () => actions.addLocalFiles(files));
   const list = tracks ?? [];
   const canJoin = !running && list.length > 0;
 
   return (
-    <DropZone onFiles={(f) => void addFiles(f)}>
+    <DropZone onFiles={addFiles}>
       <main class={compact ? 'app compact' : 'app'}>
         <header class="top">
           <h1>Seam</h1>
           <span class="tagline">Joins audio on this computer. Nothing is uploaded.</span>
           {compact && (
-            <button type="button" class="link" onClick={() => void actions.openInTab()}>
+            <button
+              type="button"
+              class="link"
+              onClick={() => void run('open-in-tab', actions.openInTab)}
+            >
               Open in a tab
             </button>
           )}
         </header>
         <div class="toolbar">
-          <AddFiles onFiles={(f) => void addFiles(f)} />
+          <AddFiles onFiles={addFiles} />
           <span class="count">
             {list.length} {list.length === 1 ? 'track' : 'tracks'}
           </span>
@@ -61,9 +67,9 @@ export function App({ compact }: { compact: boolean }) {
           <TrackList
             tracks={list}
             locked={running}
-            onMoveUp={(id) => void actions.moveUp(id)}
-            onMoveDown={(id) => void actions.moveDown(id)}
-            onRemove={(id) => void actions.remove(id)}
+            onMoveUp={(id) => void run('move', () => actions.moveUp(id))}
+            onMoveDown={(id) => void run('move', () => actions.moveDown(id))}
+            onRemove={(id) => void run('remove', () => actions.remove(id))}
           />
         )}
         <PageAudio compact={compact} tracks={list} />
@@ -84,19 +90,11 @@ export function App({ compact }: { compact: boolean }) {
             list.map((t) => t.id),
           )}
           canJoin={canJoin}
-          summary={
-            running
-              ? ''
-              : planSummary(list, output, {
-                  tags,
-                  loudnessTarget: prefs.loudnessTarget,
-                  defaultTransition: prefs.defaultTransition,
-                })
-          }
-          actionError={actionError}
-          onJoin={() => void actions.join().then(setActionError)}
-          onCancel={(id) => void actions.cancel(id)}
-          onShowInFolder={(id) => void actions.showInFolder(id)}
+          summary={running ? '' : planSummary(list, output, joinOptions(prefs, tags))}
+          alerts={alerts}
+          onJoin={() => void run('join', actions.join)}
+          onCancel={(id) => void run('cancel', () => actions.cancel(id))}
+          onShowInFolder={(id) => void run('show-in-folder', () => actions.showInFolder(id))}
         />
         {editor && <editor.SettingsSection tracks={list} output={output} />}
       </main>

@@ -12,6 +12,7 @@ import { trimEnd } from '@/lib/editor/trim';
 import type { PreviewSide } from '@/lib/editor/player';
 import type { TrackEdit } from '@/lib/core/track';
 import * as actions from '@/lib/queue/actions';
+import { run } from '@/lib/queue/alerts';
 import type { Track } from '@/lib/core/track';
 import { usePreferences } from '@/components/hooks/store';
 import { forgetPeaksExcept } from '@/lib/editor/waveform';
@@ -46,7 +47,7 @@ export function EditorTrackList(props: { tracks: Track[]; locked: boolean }) {
   const ids = tracks.map((t) => t.id);
 
   useEffect(() => {
-    void forgetPeaksExcept(ids);
+    void run('waveforms', () => forgetPeaksExcept(ids));
   }, [ids.join()]);
 
   // A moved item's DOM node is re-inserted, which takes focus from its handle: give it back.
@@ -78,16 +79,17 @@ export function EditorTrackList(props: { tracks: Track[]; locked: boolean }) {
   const defaultTransition = prefs.defaultTransition;
 
   const edit = (t: Track, patch: Partial<TrackEdit> | ((cur: TrackEdit) => Partial<TrackEdit>)) =>
-    void actions.editTrack(t.id, patch, defaultTransition);
+    void run('edit', () => actions.editTrack(t.id, patch, defaultTransition));
 
-  const moveTo = async (id: string, to: number, kind: 'move' | 'drop' | 'cancel') => {
-    const from = ids.indexOf(id);
-    const order = moveIndex(ids, from, to);
-    keepFocus(id);
-    if (from !== to) await actions.reorder(order);
-    const name = tracks.find((t) => t.id === id)?.name ?? '';
-    setMessage(reorderMessage(kind, name, to, ids.length));
-  };
+  const moveTo = (id: string, to: number, kind: 'move' | 'drop' | 'cancel') =>
+    run('move', async () => {
+      const from = ids.indexOf(id);
+      const order = moveIndex(ids, from, to);
+      keepFocus(id);
+      if (from !== to) await actions.reorder(order);
+      const name = tracks.find((t) => t.id === id)?.name ?? '';
+      setMessage(reorderMessage(kind, name, to, ids.length));
+    });
 
   const onHandleKey = (e: KeyboardEvent, t: Track, index: number) => {
     if (locked) return;
@@ -170,9 +172,9 @@ export function EditorTrackList(props: { tracks: Track[]; locked: boolean }) {
               last={i === tracks.length - 1}
               locked={locked}
               class={cls}
-              onMoveUp={(id) => void actions.moveUp(id)}
-              onMoveDown={(id) => void actions.moveDown(id)}
-              onRemove={(id) => void actions.remove(id)}
+              onMoveUp={(id) => void run('move', () => actions.moveUp(id))}
+              onMoveDown={(id) => void run('move', () => actions.moveDown(id))}
+              onRemove={(id) => void run('remove', () => actions.remove(id))}
               handle={
                 <button
                   type="button"

@@ -1,6 +1,7 @@
-import { describeError, type SeamErrorData } from '@/lib/core/errors';
+import { describeError } from '@/lib/core/errors';
+import type { Alert } from '@/lib/queue/alerts';
 import { formatBytes } from '@/lib/core/text';
-import type { JobState } from '@/lib/store/job';
+import type { JobState } from '@/lib/core/job';
 
 const PHASES = {
   starting: 'Starting',
@@ -16,7 +17,8 @@ export function JoinPanel(props: {
   showFailure: boolean;
   canJoin: boolean;
   summary: string;
-  actionError: SeamErrorData | undefined;
+  /** Failed actions on this page (add, move, join, ...), each shown until it is fixed. */
+  alerts: readonly Alert[];
   onJoin: () => void;
   onCancel: (jobId: string) => void;
   onShowInFolder: (downloadId: number) => void;
@@ -77,15 +79,15 @@ export function JoinPanel(props: {
         </p>
       )}
       {job?.status === 'failed' && props.showFailure && (
-        <p class="error" role="alert">
+        <p class="alert" role="alert">
           Join failed. {describeError(job.error)}
         </p>
       )}
-      {props.actionError && (
-        <p class="error" role="alert">
-          {describeError(props.actionError)}
+      {props.alerts.map((a) => (
+        <p key={a.action} class="alert" role="alert">
+          {describeError(a.error)}
         </p>
-      )}
+      ))}
     </div>
   );
 }

@@ -1,12 +1,9 @@
 import { usePlayer } from '@/components/hooks/player';
 import { previewJunction, stopPlayback, type PreviewSide } from '@/lib/editor/player';
-import {
-  changeKind,
-  clampTransitionSeconds,
-  MAX_GAP_SEC,
-  type Junction,
-} from '@/lib/editor/timeline';
-import { MAX_CROSSFADE_SEC, type CrossfadeCurve, type Transition } from '@/lib/core/track';
+import { changeKind, clampTransitionSeconds, type Junction } from '@/lib/editor/timeline';
+import type { CrossfadeCurve, Transition } from '@/lib/core/track';
+import { MAX_CROSSFADE_SEC, MAX_GAP_SEC, MIN_CROSSFADE_SEC } from '@/lib/core/limits';
+import { run } from '@/lib/queue/alerts';
 import { NumberField, SelectField } from './fields';
 
 const KINDS: { value: Transition['kind']; label: string }[] = [
@@ -56,7 +53,7 @@ export function JunctionEditor(props: {
           value={t.seconds}
           step={0.1}
           suffix="s"
-          min={t.kind === 'crossfade' ? 0.1 : 0}
+          min={t.kind === 'crossfade' ? MIN_CROSSFADE_SEC : 0}
           max={t.kind === 'crossfade' ? MAX_CROSSFADE_SEC : MAX_GAP_SEC}
           disabled={locked}
           onCommit={(v) =>
@@ -82,11 +79,11 @@ export function JunctionEditor(props: {
       <button
         type="button"
         disabled={!props.sides}
-        onClick={() =>
-          previewing || !props.sides
-            ? stopPlayback()
-            : void previewJunction(props.sides[0], props.sides[1], j.applied)
-        }
+        onClick={() => {
+          const sides = props.sides;
+          if (previewing || !sides) stopPlayback();
+          else void run('preview', () => previewJunction(sides[0], sides[1], j.applied));
+        }}
       >
         <span aria-hidden="true">{previewing ? '■' : '▶'}</span>{' '}
         {previewing ? 'Stop preview' : 'Preview'}

@@ -1,5 +1,5 @@
 import { BITRATES, FORMATS, formatSpec, type Bitrate, type FormatId } from '@/lib/core/formats';
-import type { OutputSettings } from '@/lib/store/settings';
+import type { OutputSettings } from '@/lib/core/settings';
 
 export function OutputPanel(props: {
   value: OutputSettings;

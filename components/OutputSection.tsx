@@ -7,23 +7,20 @@ import {
   coverFromValue,
   coverNote,
   coverToValue,
-  fadeSeconds,
   m4rWarning,
   parseChoice,
   qualityFields,
   tagPlaceholders,
   tagsNote,
 } from '@/lib/editor/output';
-import { formatTrimTime } from '@/lib/editor/trim';
+import { formatPreciseTime } from '@/lib/core/text';
 import { timeline } from '@/lib/editor/timeline';
 import { BITRATES, FORMATS, type Bitrate, type FormatId } from '@/lib/core/formats';
-import type { OutputSettings } from '@/lib/store/settings';
+import type { OutputSettings } from '@/lib/core/settings';
+import { clampTenths, MAX_FADE_SEC } from '@/lib/core/limits';
 import type { Track } from '@/lib/core/track';
 import { useOutputTags, usePreferences } from '@/components/hooks/store';
 import { CheckboxField, NumberField, SelectField, TextField } from './fields';
-
-/** Longest fade in or out offered, in seconds. */
-const MAX_FADE_SEC = 60;
 
 /** The options page's output choices: format and quality, whole-result fades, tags. */
 export function OutputSection(props: {
@@ -41,14 +38,14 @@ export function OutputSection(props: {
   const placeholders = tagPlaceholders(tracks[0]);
   const covers = coverChoices(tracks);
   const cover = coverToValue(o.cover);
-  const fade = (sec: number | undefined) => fadeSeconds(sec, MAX_FADE_SEC);
+  const fade = (sec: number | undefined) => clampTenths(sec, MAX_FADE_SEC);
 
   return (
     <section class="panel output-section" aria-labelledby="output-heading">
       <h2 id="output-heading">
         Output
         {total !== undefined && tracks.length > 0 && (
-          <span class="heading-note">{formatTrimTime(total)} in all</span>
+          <span class="heading-note">{formatPreciseTime(total)} in all</span>
         )}
       </h2>
       <div class="fields">

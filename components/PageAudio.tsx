@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'preact/hooks';
-import { describeError, type SeamErrorData } from '@/lib/core/errors';
 import { filterItems, type PageAudioItem } from '@/lib/page-audio/urls';
-import { addSelected, usePageAudio } from '@/lib/page-audio/actions';
+import { addSelected } from '@/lib/page-audio/actions';
+import { run } from '@/lib/queue/alerts';
+import { usePageAudio } from '@/components/hooks/page-audio';
 import type { Track } from '@/lib/core/track';
 
 /** Long lists get a filter box; short ones don't need it. */
@@ -11,7 +12,6 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
   const state = usePageAudio(compact);
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const [query, setQuery] = useState('');
-  const [error, setError] = useState<SeamErrorData>();
   const queued = useMemo(
     () => new Set(tracks.flatMap((t) => (t.source.kind === 'url' ? [t.source.url] : []))),
     [tracks],
@@ -31,9 +31,9 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
   const onAdd = () => {
     const chosen = items.filter((i) => picked.has(i.url));
     if (chosen.length === 0 || state.status !== 'done' || !state.ok) return;
-    void addSelected(chosen, state.pageUrl).then((err) => {
-      setError(err);
-      if (!err) setPicked(new Set());
+    void run('add-selected', async () => {
+      await addSelected(chosen, state.pageUrl);
+      setPicked(new Set());
     });
   };
 
@@ -91,11 +91,6 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
             Add selected
           </button>
         </>
-      )}
-      {error && (
-        <p class="error" role="alert">
-          {describeError(error)}
-        </p>
       )}
     </section>
   );

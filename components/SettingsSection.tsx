@@ -1,16 +1,21 @@
-import { fileNamePreview, wholeSetting } from '@/lib/editor/output';
-import { changeKind, clampTransitionSeconds, MAX_GAP_SEC } from '@/lib/editor/timeline';
-import { MAX_CROSSFADE_SEC, type CrossfadeCurve, type Transition } from '@/lib/core/track';
-import { defaultPreferences, type OutputSettings } from '@/lib/store/settings';
+import { fileNamePreview } from '@/lib/editor/output';
+import { changeKind, clampTransitionSeconds } from '@/lib/editor/timeline';
+import type { CrossfadeCurve, Transition } from '@/lib/core/track';
+import {
+  clampWhole,
+  FETCH_LIMIT_MAX_MB,
+  FETCH_LIMIT_MIN_MB,
+  LOUDNESS_MAX_LUFS,
+  LOUDNESS_MIN_LUFS,
+  MAX_CROSSFADE_SEC,
+  MAX_GAP_SEC,
+  MAX_TEMPLATE_CHARS,
+  MIN_CROSSFADE_SEC,
+} from '@/lib/core/limits';
+import { defaultPreferences, type OutputSettings } from '@/lib/core/settings';
 import type { Track } from '@/lib/core/track';
 import { usePreferences } from '@/components/hooks/store';
 import { CheckboxField, NumberField, SelectField, TextField } from './fields';
-
-/** EBU R128 targets worth offering: -23 (broadcast) to -9 (loud music), in LUFS. */
-const LUFS_MIN = -30;
-const LUFS_MAX = -5;
-/** Page audio larger than this is refused before it is downloaded, in MB. */
-const FETCH_LIMIT_MAX_MB = 4096;
 
 /** The options page's settings: defaults for the next joins. Stored as they change. */
 export function SettingsSection(props: { tracks: Track[]; output: OutputSettings }) {
@@ -45,7 +50,7 @@ export function SettingsSection(props: { tracks: Track[]; output: OutputSettings
             value={t.seconds}
             step={0.1}
             suffix="s"
-            min={t.kind === 'crossfade' ? 0.1 : 0}
+            min={t.kind === 'crossfade' ? MIN_CROSSFADE_SEC : 0}
             max={t.kind === 'crossfade' ? MAX_CROSSFADE_SEC : MAX_GAP_SEC}
             onCommit={(v) =>
               setTransition({ ...t, seconds: clampTransitionSeconds(t.kind, v ?? 0) } as Transition)
@@ -71,7 +76,7 @@ export function SettingsSection(props: { tracks: Track[]; output: OutputSettings
           class="wide"
           value={prefs.fileNameTemplate}
           placeholder={defaultPreferences.fileNameTemplate}
-          maxLength={200}
+          maxLength={MAX_TEMPLATE_CHARS}
           hint={
             <>
               Placeholders: <code>{'{first}'}</code> first track, <code>{'{count}'}</code> other
@@ -110,11 +115,16 @@ export function SettingsSection(props: { tracks: Track[]; output: OutputSettings
           class="short"
           value={prefs.fetchLimitMB}
           step={1}
-          min={1}
+          min={FETCH_LIMIT_MIN_MB}
           max={FETCH_LIMIT_MAX_MB}
           onCommit={(v) =>
             setPrefs({
-              fetchLimitMB: wholeSetting(v, 1, FETCH_LIMIT_MAX_MB, defaultPreferences.fetchLimitMB),
+              fetchLimitMB: clampWhole(
+                v,
+                FETCH_LIMIT_MIN_MB,
+                FETCH_LIMIT_MAX_MB,
+                defaultPreferences.fetchLimitMB,
+              ),
             })
           }
         />
@@ -123,15 +133,15 @@ export function SettingsSection(props: { tracks: Track[]; output: OutputSettings
           class="short"
           value={prefs.loudnessTarget}
           step={1}
-          min={LUFS_MIN}
-          max={LUFS_MAX}
+          min={LOUDNESS_MIN_LUFS}
+          max={LOUDNESS_MAX_LUFS}
           hint="-16 suits spoken word, -14 music streaming, -23 broadcast."
           onCommit={(v) =>
             setPrefs({
-              loudnessTarget: wholeSetting(
+              loudnessTarget: clampWhole(
                 v,
-                LUFS_MIN,
-                LUFS_MAX,
+                LOUDNESS_MIN_LUFS,
+                LOUDNESS_MAX_LUFS,
                 defaultPreferences.loudnessTarget,
               ),
             })

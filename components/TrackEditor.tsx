@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { usePlayer } from '@/components/hooks/player';
-import { defaultChapterTitle } from '@/lib/editor/output';
+import { trackTitle } from '@/lib/core/naming';
 import { playTrack, stopPlayback } from '@/lib/editor/player';
-import { formatTrimTime, moveHandle, trimEnd, trimmedLength, type Trim } from '@/lib/editor/trim';
+import { formatPreciseTime } from '@/lib/core/text';
+import { moveHandle, trimEnd, trimmedLength, type Trim } from '@/lib/editor/trim';
 import type { TrackEdit } from '@/lib/core/track';
 import type { Track } from '@/lib/core/track';
+import { run } from '@/lib/queue/alerts';
 import { NumberField, TextField } from './fields';
 import { Waveform } from './Waveform';
 
@@ -71,7 +73,9 @@ export function TrackEditor(props: {
           type="button"
           class="play"
           onClick={() =>
-            playing ? stopPlayback() : void playTrack(t.id, trim.startSec, trimEnd(trim, dur))
+            playing
+              ? stopPlayback()
+              : void run('play', () => playTrack(t.id, trim.startSec, trimEnd(trim, dur)))
           }
         >
           <span aria-hidden="true">{playing ? '■' : '▶'}</span> {playing ? 'Stop' : 'Play'}
@@ -101,14 +105,14 @@ export function TrackEditor(props: {
         />
         <span class="kept">
           {kept < dur - 0.005
-            ? `Keeps ${formatTrimTime(kept)} of ${formatTrimTime(dur)}`
-            : `Whole track, ${formatTrimTime(dur)}`}
+            ? `Keeps ${formatPreciseTime(kept)} of ${formatPreciseTime(dur)}`
+            : `Whole track, ${formatPreciseTime(dur)}`}
         </span>
         <TextField
           label="Chapter title"
           class="chapter"
           value={edit.chapterTitle ?? ''}
-          placeholder={defaultChapterTitle(t.name)}
+          placeholder={trackTitle(t.name)}
           maxLength={200}
           disabled={locked}
           onCommit={(v) => props.onEdit({ chapterTitle: v.trim() || undefined })}

@@ -70,7 +70,7 @@ export function TrackItem(
   );
   return (
     <li
-      class={`track ${t.status}${props.children ? ' editable' : ''} ${props.class ?? ''}`}
+      class={`track ${t.status === 'error' ? 'failed' : t.status}${props.children ? ' editable' : ''} ${props.class ?? ''}`}
       data-track-id={t.id}
     >
       {props.children ? (

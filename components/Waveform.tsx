@@ -1,7 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import {
   applyTrimKey,
-  formatTrimTime,
   moveHandle,
   nearestHandle,
   secondsToFraction,
@@ -10,6 +9,7 @@ import {
   type Trim,
   type TrimHandle,
 } from '@/lib/editor/trim';
+import { formatPreciseTime } from '@/lib/core/text';
 import { useSeen } from '@/components/hooks/player';
 import { peakLevel, resamplePeaks, type Peaks } from '@/lib/editor/peaks';
 import { loadPeaks, type PeaksRequest } from '@/lib/editor/waveform';
@@ -123,7 +123,7 @@ export function Waveform(props: {
       'aria-valuemin': 0,
       'aria-valuemax': Number(dur.toFixed(2)),
       'aria-valuenow': Number(value.toFixed(2)),
-      'aria-valuetext': formatTrimTime(value),
+      'aria-valuetext': formatPreciseTime(value),
       'aria-disabled': disabled || undefined,
       onPointerDown: (e: PointerEvent) => {
         e.stopPropagation();

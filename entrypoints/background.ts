@@ -1,35 +1,35 @@
 import { browser, defineBackground } from '#imports';
 import {
   cancelJoin,
-  localHostEvents,
+  localJobEvents,
   onDownloadChanged,
+  onEngineIdle,
   onJobDone,
   onJobFailed,
   onJobProgress,
-  onOffscreenIdle,
   refreshBadge,
   startJoin,
 } from '@/lib/job/controller';
 import { useEngineLink } from '@/lib/job/link';
 import { localLink } from '@/lib/job/link-local';
 import { offscreenLink } from '@/lib/job/link-offscreen';
-import { MENU_LINK, onMenuClicked, registerMenus } from '@/lib/page-audio/context-menu';
 import { checkIn, requestFetch, requestProbe, retryForOrigins } from '@/lib/job/requests';
+import { MENU_LINK, onMenuClicked, registerMenus } from '@/lib/page-audio/context-menu';
 import { background } from '@/lib/protocol';
 import { onTracksChanged } from '@/lib/store/tracks';
 
 export default defineBackground(() => {
   // Firefox has no offscreen API: there the engine runs in this (persistent) background page.
-  useEngineLink(import.meta.env.FIREFOX ? localLink(localHostEvents) : offscreenLink);
+  useEngineLink(import.meta.env.FIREFOX ? localLink(localJobEvents) : offscreenLink);
   background.onMessage('bg:tracksAdded', ({ data }) => requestProbe(data));
   background.onMessage('bg:fetchTracks', ({ data }) => requestFetch(data));
   background.onMessage('bg:startJoin', () => startJoin());
   background.onMessage('bg:cancelJoin', ({ data }) => cancelJoin(data));
   background.onMessage('bg:checkIn', () => checkIn());
-  background.onMessage('bg:jobProgress', ({ data }) => onJobProgress(data));
-  background.onMessage('bg:jobDone', ({ data }) => onJobDone(data));
-  background.onMessage('bg:jobFailed', ({ data }) => onJobFailed(data.jobId, data.error));
-  background.onMessage('bg:offscreenIdle', () => onOffscreenIdle());
+  background.onMessage('bg:progress', ({ data }) => onJobProgress(data));
+  background.onMessage('bg:done', ({ data }) => onJobDone(data));
+  background.onMessage('bg:failed', ({ data }) => onJobFailed(data.jobId, data.error));
+  background.onMessage('bg:idle', () => onEngineIdle());
 
   browser.permissions.onAdded.addListener((p) => void retryForOrigins(p.origins ?? []));
   browser.runtime.onInstalled.addListener(() => void registerMenus());

@@ -1,16 +1,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { jobState, type JobState } from '@/lib/store/job';
+import type { JobState } from '@/lib/core/job';
+import { jobState } from '@/lib/store/job';
 import {
   defaultPreferences,
   defaultTags,
-  outputSettings,
   defaultOutput,
-  outputTags,
-  preferences,
   type OutputSettings,
   type OutputTags,
   type Preferences,
-} from '@/lib/store/settings';
+} from '@/lib/core/settings';
+import { outputSettings, outputTags, preferences } from '@/lib/store/settings';
 import { listTracks, onTracksChanged } from '@/lib/store/tracks';
 import type { Track } from '@/lib/core/track';
 

@@ -65,6 +65,15 @@ export function stripExtension(name: string): string {
 }
 
 /**
+ * The title a track goes by when the person has typed none (its chapter title, the editor's
+ * placeholder): its name without the file extension, by the rule of `stripExtension`, so
+ * "Mr. Smith interview" and "Take 1.5" keep their ends.
+ */
+export function trackTitle(name: string): string {
+  return stripExtension(name.trim());
+}
+
+/**
  * The joined file's name: "First track + 4 more.mp3" for five tracks, "First track.mp3" for
  * one. `count` is the number of tracks. Template placeholders: {first} (the first track's name
  * without extension), {count} (the other tracks), {total} (all of them), {date} (YYYY-MM-DD,

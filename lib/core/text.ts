@@ -1,4 +1,7 @@
-/** Short human text for the track list. */
+/**
+ * Every piece of text Seam builds from numbers, in one place: durations, sizes, rates, channel
+ * counts, codec names, track lists. Pure.
+ */
 
 export function formatDuration(sec: number): string {
   if (!Number.isFinite(sec) || sec < 0) return '–';
@@ -34,10 +37,9 @@ export function khz(rate: number): string {
 
 /** "MP3 · 44.1 kHz · stereo" from a probe. */
 export function formatAudio(codec: string, sampleRate: number, channels: number): string {
-  const name = CODEC_NAMES[codec] ?? codec.toUpperCase();
+  const name = codecLabel(codec);
   const rate = khz(sampleRate);
-  const ch = channels === 1 ? 'mono' : channels === 2 ? 'stereo' : `${channels} ch`;
-  return `${name} · ${rate} · ${ch}`;
+  return `${name} · ${rate} · ${channelWord(channels)}`;
 }
 
 const CODEC_NAMES: Record<string, string> = {
@@ -53,3 +55,35 @@ const CODEC_NAMES: Record<string, string> = {
   pcm_f32le: 'WAV float',
   pcm_u8: 'WAV 8-bit',
 };
+
+/** A codec as the track list names it: "MP3", "WAV 16-bit", "Vorbis"; unknown ones upper-cased. */
+export function codecLabel(codec: string): string {
+  return CODEC_NAMES[codec] ?? codec.toUpperCase();
+}
+
+/** "mono", "stereo", "6 channels". */
+export function channelWord(n: number): string {
+  return n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} channels`;
+}
+
+/** A length in words: "1.5 s" under a minute, then "2:05" or "1:02:05". */
+export function formatLength(sec: number): string {
+  return sec < 60 ? `${Math.max(0, sec).toFixed(1)} s` : formatDuration(sec);
+}
+
+/** "1:02.25": a position to the hundredth (trims, the editor's lengths). */
+export function formatPreciseTime(sec: number): string {
+  const total = Math.max(0, Math.round(sec * 100));
+  const cs = total % 100;
+  const s = Math.floor(total / 100) % 60;
+  const m = Math.floor(total / 6000) % 60;
+  const h = Math.floor(total / 360000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${h > 0 ? `${h}:${pad(m)}` : String(m)}:${pad(s)}.${pad(cs)}`;
+}
+
+/** "track 2", "tracks 2 and 3", "tracks 1, 2 and 4" (1-based numbers). */
+export function trackList(ns: readonly number[]): string {
+  if (ns.length === 1) return `track ${ns[0]}`;
+  return `tracks ${ns.slice(0, -1).join(', ')} and ${ns[ns.length - 1]}`;
+}

@@ -58,9 +58,6 @@ export interface TrackEdit {
 export const NO_TRANSITION: Transition = { kind: 'none' };
 export const DEFAULT_EDIT: TrackEdit = { startSec: 0, transitionAfter: NO_TRANSITION };
 
-/** Longest crossfade offered, in seconds; the UI steps by 0.1 s. */
-export const MAX_CROSSFADE_SEC = 10;
-
 export type TrackSource = { kind: 'file' } | { kind: 'url'; url: string; pageUrl?: string };
 
 /**

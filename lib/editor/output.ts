@@ -5,7 +5,7 @@
  */
 import { stripExtension, outputFileName } from '@/lib/core/naming';
 import { FORMATS, formatSpec, RINGTONE_MAX_SEC, type FormatId } from '@/lib/core/formats';
-import type { OutputSettings } from '@/lib/store/settings';
+import type { OutputSettings } from '@/lib/core/settings';
 import type { Track } from '@/lib/core/track';
 
 /** Which of the quality fields apply to the chosen format and mode. */
@@ -124,11 +124,6 @@ export function tagPlaceholders(first: Pick<Track, 'info'> | undefined): {
   };
 }
 
-/** The chapter title a track gets when none is typed: its file name without the extension. */
-export function defaultChapterTitle(name: string): string {
-  return stripExtension(name);
-}
-
 /** The name the next join's file will have, for the settings' preview. */
 export function fileNamePreview(
   template: string,
@@ -139,21 +134,4 @@ export function fileNamePreview(
   const first = tracks[0]?.name ?? 'First track.mp3';
   const count = tracks.length > 0 ? tracks.length : 3;
   return outputFileName(first, count, formatSpec(format).extension, template || undefined, date);
-}
-
-/** A whole-number setting typed into a field: rounded, clamped, `fallback` when empty. */
-export function wholeSetting(
-  value: number | undefined,
-  min: number,
-  max: number,
-  fallback: number,
-): number {
-  if (value === undefined || !Number.isFinite(value)) return fallback;
-  return Math.round(Math.min(max, Math.max(min, value)));
-}
-
-/** Seconds of a whole-result fade: 0 to `max`, to 0.1 s. */
-export function fadeSeconds(value: number | undefined, max: number): number {
-  if (value === undefined || !Number.isFinite(value)) return 0;
-  return Math.round(Math.min(max, Math.max(0, value)) * 10) / 10;
 }

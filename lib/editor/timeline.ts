@@ -4,14 +4,12 @@
  * than a neighbour allows is shortened by the planner's own rule, and the editor says so), and
  * the result's length.
  */
-import { MAX_CROSSFADE_SEC, type Transition } from '@/lib/core/track';
+import type { Transition } from '@/lib/core/track';
+import { MAX_CROSSFADE_SEC, MAX_GAP_SEC, MIN_CROSSFADE_SEC } from '@/lib/core/limits';
 import { effectiveEdit } from './edit';
 import { formatSeconds } from '@/lib/core/text';
 import { clampTransitions, outputLength, trimSpan } from '@/lib/plan/timeline';
 import type { Track } from '@/lib/core/track';
-
-/** Longest gap offered, in seconds. */
-export const MAX_GAP_SEC = 60;
 
 /** A transition of kind `kind`, keeping the seconds and curve it had where they make sense. */
 export function changeKind(
@@ -44,7 +42,7 @@ export function changeKind(
 /** A transition's seconds brought into the range the editor offers, to 0.1 s. */
 export function clampTransitionSeconds(kind: 'gap' | 'crossfade', seconds: number): number {
   const max = kind === 'crossfade' ? MAX_CROSSFADE_SEC : MAX_GAP_SEC;
-  const min = kind === 'crossfade' ? 0.1 : 0;
+  const min = kind === 'crossfade' ? MIN_CROSSFADE_SEC : 0;
   if (!Number.isFinite(seconds)) return min;
   return Number(Math.min(max, Math.max(min, seconds)).toFixed(kind === 'crossfade' ? 1 : 2));
 }

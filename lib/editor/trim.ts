@@ -125,17 +125,6 @@ export function secondsToFraction(sec: number, durationSec: number): number {
   return clamp(sec / durationSec, 0, 1);
 }
 
-/** "1:02.25" style text for a trim position (hundredths shown). */
-export function formatTrimTime(sec: number): string {
-  const total = Math.max(0, Math.round(sec * 100));
-  const cs = total % 100;
-  const s = Math.floor(total / 100) % 60;
-  const m = Math.floor(total / 6000) % 60;
-  const h = Math.floor(total / 360000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${h > 0 ? `${h}:${pad(m)}` : String(m)}:${pad(s)}.${pad(cs)}`;
-}
-
 function withEnd(startSec: number, endSec: number | undefined, durationSec: number): Trim {
   if (endSec === undefined || endSec >= durationSec - TRIM_STEP_SEC / 2) return { startSec };
   return { startSec, endSec };

@@ -1,6 +1,5 @@
 import type { Engine } from './ffmpeg';
 import {
-  type SeamErrorData,
   JoinCanceledError,
   NothingToJoinError,
   TrackMissingError,
@@ -9,7 +8,8 @@ import {
 } from '@/lib/core/errors';
 import { fetchTrack } from './fetcher';
 import { formatSpec } from '@/lib/core/formats';
-import type { JobPhase, JoinRequest } from '@/lib/store/job';
+import type { JobPhase } from '@/lib/core/job';
+import type { EngineCommands, FetchRequest, JobEvents, JoinRequest } from '@/lib/protocol/contract';
 import { joinLosslessly, retagMp3 } from '@/lib/lossless';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
@@ -19,33 +19,22 @@ import { trackRef, type Track } from '@/lib/core/track';
 const FETCHES_AT_ONCE = 3;
 
 /**
- * What the host reports about a job, and when it has nothing to do. In Chrome these become
- * bg:* messages from the offscreen document; in Firefox the host lives in the background page
- * and calls the job controller directly (a context does not hear its own runtime messages).
- */
-export interface HostEvents {
-  progress(p: { jobId: string; phase: JobPhase; percent: number; lossless: boolean }): void;
-  done(r: { jobId: string; url: string; bytes: number; lossless: boolean }): Promise<void>;
-  failed(r: { jobId: string; error: SeamErrorData }): Promise<void>;
-  /** Nothing is running and no result URL is alive. */
-  idle(): void;
-}
-
-/**
  * The engine's host (the offscreen document in Chrome, the background page in Firefox): probes
  * tracks, runs joins, reports progress and results as events of their own (a long job never
  * rides on one reply), and keeps the result's blob: URL alive until the download is done.
+ * Its events (JobEvents) become bg:* messages from the offscreen document in Chrome; in Firefox
+ * the host lives in the background page and calls the job controller directly.
  */
-export class EngineHost {
+export class EngineHost implements EngineCommands {
   readonly #engine: Engine;
-  readonly #events: HostEvents;
+  readonly #events: JobEvents;
   /** ffmpeg runs one command at a time; probes and joins queue here. */
   #chain: Promise<unknown> = Promise.resolve();
   #pending = 0;
   #job: { id: string; abort: AbortController } | undefined;
   readonly #urls = new Set<string>();
 
-  constructor(engine: Engine, events: HostEvents) {
+  constructor(engine: Engine, events: JobEvents) {
     this.#engine = engine;
     this.#events = events;
   }
@@ -70,7 +59,7 @@ export class EngineHost {
   }
 
   /** Probes each track and stores what it learned (or why it failed) on the track. */
-  probe(trackIds: readonly string[]): void {
+  probe(trackIds: string[]): void {
     for (const id of trackIds) void this.#enqueue(() => this.#probeOne(id));
   }
 
@@ -95,7 +84,7 @@ export class EngineHost {
   }
 
   /** Downloads page audio a few at a time (not through the engine queue), then probes it. */
-  fetch(trackIds: readonly string[], limitBytes: number): void {
+  fetch({ trackIds, limitBytes }: FetchRequest): void {
     const queue = [...trackIds];
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
@@ -164,11 +153,7 @@ export class EngineHost {
       ready.push({ id: t.id, name: t.name, info: probed.info, edit: probed.edit });
     }
 
-    const plan = planJoin(ready, req.output, {
-      tags: req.tags,
-      loudnessTarget: req.loudnessTarget,
-      defaultTransition: req.defaultTransition,
-    });
+    const plan = planJoin(ready, req.output, req.options);
     const blobs = new Map<string, Blob>();
     for (const t of ready) {
       const blob = await getAudio(t.id);

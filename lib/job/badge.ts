@@ -21,3 +21,11 @@ export async function showFailed(): Promise<void> {
   await action().setBadgeBackgroundColor({ color: COLORS.failed });
   await action().setBadgeText({ text: '!' });
 }
+
+/** The badge when no join runs: the queue's length, red when a track has a problem. */
+export async function showQueue(tracks: readonly { status: string }[]): Promise<void> {
+  await showCount(
+    tracks.length,
+    tracks.some((t) => t.status === 'error'),
+  );
+}

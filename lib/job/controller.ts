@@ -1,5 +1,3 @@
-import { browser } from '#imports';
-import { showCount, showFailed, showProgress } from './badge';
 import {
   JoinCanceledError,
   JoinFailedError,
@@ -9,16 +7,21 @@ import {
   type SeamErrorData,
 } from '@/lib/core/errors';
 import { formatSpec } from '@/lib/core/formats';
-import { isRunning, jobState, type JobPhase, type JobState } from '@/lib/store/job';
+import { isRunning, type JobState } from '@/lib/core/job';
 import { outputFileName } from '@/lib/core/naming';
-import { engineLink } from './link';
-import type { HostEvents } from '@/lib/engine/host';
+import { joinOptions } from '@/lib/core/settings';
+import type { JobEvents, JobProgress, JobResult } from '@/lib/protocol/contract';
+import { jobState } from '@/lib/store/job';
 import { outputSettings, outputTags, preferences } from '@/lib/store/settings';
 import { clearTracks, listTracks } from '@/lib/store/tracks';
+import { showFailed, showProgress, showQueue } from './badge';
+import { onDownloadChanged as releaseOnEnd, saveResult } from './download';
+import { engineLink } from './link';
 
 /**
- * The background's side of a join: job state in storage.session, the badge, the engine's
- * lifecycle (through its link), and the download of the result with its clean-up.
+ * The background's side of a join: the job's state machine in storage.session (running → done,
+ * failed or canceled), the badge, and handing the result to the downloads. Service worker
+ * (Chrome), background page (Firefox).
  */
 
 /**
@@ -37,15 +40,10 @@ function serial<A extends unknown[], R>(
 }
 
 export const startJoin = serial(() => startJoinNow());
-export const onJobProgress = serial((p: Parameters<typeof onJobProgressNow>[0]) =>
-  onJobProgressNow(p),
-);
-export const onJobDone = serial((r: Parameters<typeof onJobDoneNow>[0]) => onJobDoneNow(r));
+export const onJobProgress = serial((p: JobProgress) => onJobProgressNow(p));
+export const onJobDone = serial((r: JobResult) => onJobDoneNow(r));
 export const onJobFailed = serial((jobId: string, error: SeamErrorData) => failJob(jobId, error));
 export const cancelJoin = serial((jobId: string) => cancelJoinNow(jobId));
-
-/** The blob: URL of each started download, so it can be released when the download ends. */
-const downloadUrls = new Map<number, string>();
 
 async function startJoinNow(): Promise<{ jobId: string }> {
   const jobId = crypto.randomUUID();
@@ -91,28 +89,15 @@ async function startJoinNow(): Promise<{ jobId: string }> {
   });
   void showProgress(0);
   try {
-    const tags = await outputTags.getValue();
-    const prefs = await preferences.getValue();
-    await engineLink().join({
-      jobId,
-      trackIds: base.trackIds,
-      output,
-      tags,
-      loudnessTarget: prefs.loudnessTarget,
-      defaultTransition: prefs.defaultTransition,
-    });
+    const options = joinOptions(await preferences.getValue(), await outputTags.getValue());
+    await engineLink().join({ jobId, trackIds: base.trackIds, output, options });
   } catch (err) {
     await failJob(jobId, toErrorData(err, 'engine-failed'));
   }
   return { jobId };
 }
 
-async function onJobProgressNow(p: {
-  jobId: string;
-  phase: JobPhase;
-  percent: number;
-  lossless: boolean;
-}): Promise<void> {
+async function onJobProgressNow(p: JobProgress): Promise<void> {
   const job = await jobState.getValue();
   if (!isRunning(job) || job.id !== p.jobId) return;
   if (job.phase === p.phase && job.percent === p.percent) return;
@@ -120,12 +105,7 @@ async function onJobProgressNow(p: {
   void showProgress(p.percent);
 }
 
-async function onJobDoneNow(r: {
-  jobId: string;
-  url: string;
-  bytes: number;
-  lossless: boolean;
-}): Promise<void> {
+async function onJobDoneNow(r: JobResult): Promise<void> {
   const job = await jobState.getValue();
   if (!isRunning(job) || job.id !== r.jobId) {
     // Canceled meanwhile: the result is not wanted.
@@ -134,28 +114,18 @@ async function onJobDoneNow(r: {
   }
   const tracks = await listTracks();
   const first = tracks.find((t) => t.id === job.trackIds[0]) ?? tracks[0];
-  const spec = formatSpec(job.format);
   const prefs = await preferences.getValue();
   const fileName = outputFileName(
     first?.name ?? 'Seam join',
     job.trackIds.length,
-    spec.extension,
+    formatSpec(job.format).extension,
     prefs.fileNameTemplate,
   );
-  let downloadId: number | undefined;
+  let downloadId: number;
   try {
-    downloadId = await browser.downloads.download({
-      url: r.url,
-      filename: fileName,
-      saveAs: prefs.askWhereToSave,
-    });
-    downloadUrls.set(downloadId, r.url);
+    downloadId = await saveResult(r.url, fileName, prefs.askWhereToSave);
   } catch (err) {
-    await engineLink().release(r.url);
-    await failJob(r.jobId, {
-      code: 'join-failed',
-      message: `the joined file could not be saved (${toErrorData(err).message})`,
-    });
+    await failJob(r.jobId, toErrorData(err));
     return;
   }
   const done: JobState = {
@@ -174,7 +144,7 @@ async function onJobDoneNow(r: {
   await jobState.setValue(done);
   // The queue stays by default, so a second format or a fix is one click away.
   if (!prefs.keepQueueAfterJoin) await clearTracks();
-  void showCount(prefs.keepQueueAfterJoin ? tracks.length : 0);
+  void showQueue(prefs.keepQueueAfterJoin ? tracks : []);
 }
 
 async function failJob(jobId: string, error: SeamErrorData): Promise<void> {
@@ -184,7 +154,7 @@ async function failJob(jobId: string, error: SeamErrorData): Promise<void> {
   const finishedAt = Date.now();
   if (error.code === 'join-canceled') {
     await jobState.setValue({ id, trackIds, format, startedAt, status: 'canceled', finishedAt });
-    void showCount((await listTracks()).length);
+    void showQueue(await listTracks());
   } else {
     await jobState.setValue({
       id,
@@ -207,24 +177,19 @@ async function cancelJoinNow(jobId: string): Promise<void> {
 }
 
 /** A download ended: release its blob: URL in the engine's host. */
-export async function onDownloadChanged(delta: {
+export function onDownloadChanged(delta: {
   id: number;
   state?: { current?: string };
 }): Promise<void> {
-  const state = delta.state?.current;
-  if (state !== 'complete' && state !== 'interrupted') return;
-  const job = await jobState.getValue();
-  // The map is lost when the service worker restarts; the job record still knows the URL.
-  const url =
-    downloadUrls.get(delta.id) ??
-    (job?.status === 'done' && job.downloadId === delta.id ? job.resultUrl : undefined);
-  if (!url) return;
-  downloadUrls.delete(delta.id);
-  await engineLink().release(url);
+  return releaseOnEnd(delta, async (downloadId) => {
+    // The service worker may have restarted since: the job record still knows the URL.
+    const job = await jobState.getValue();
+    return job?.status === 'done' && job.downloadId === downloadId ? job.resultUrl : undefined;
+  });
 }
 
 /** The engine has nothing to do. Free it soon; at once after a cancel or failure. */
-export async function onOffscreenIdle(): Promise<void> {
+export async function onEngineIdle(): Promise<void> {
   const job = await jobState.getValue();
   engineLink().idle(!!job && job.status !== 'done' && job.status !== 'running');
 }
@@ -244,17 +209,13 @@ export async function failOrphanedJob(): Promise<void> {
 export async function refreshBadge(): Promise<void> {
   const job = await jobState.getValue();
   if (isRunning(job)) return;
-  const tracks = await listTracks();
-  await showCount(
-    tracks.length,
-    tracks.some((t) => t.status === 'error'),
-  );
+  await showQueue(await listTracks());
 }
 
-/** The engine host's events, for a host in this same context (Firefox's background page). */
-export const localHostEvents: HostEvents = {
+/** The job events, for an engine host in this same context (Firefox's background page). */
+export const localJobEvents: JobEvents = {
   progress: (p) => void onJobProgress(p),
   done: (r) => onJobDone(r),
   failed: (r) => onJobFailed(r.jobId, r.error),
-  idle: () => void onOffscreenIdle(),
+  idle: () => void onEngineIdle(),
 };

@@ -1,7 +1,6 @@
-import type { EngineLink } from './link';
-import type { HostEvents } from '@/lib/engine/host';
-import { closeOffscreenSoon, ensureOffscreen, hasDocument } from './offscreen';
 import { background, offscreen } from '@/lib/protocol';
+import type { EngineLink, JobEvents } from '@/lib/protocol/contract';
+import { closeOffscreenSoon, ensureOffscreen, hasDocument } from './offscreen';
 
 /** Chrome, background side: the engine is in the offscreen document, reached by messages. */
 export const offscreenLink: EngineLink = {
@@ -17,6 +16,7 @@ export const offscreenLink: EngineLink = {
     await ensureOffscreen();
     await offscreen.sendMessage('off:join', req);
   },
+  // Cancel and release never start a document: with none, there is nothing to stop or free.
   async cancel(jobId) {
     await offscreen.sendMessage('off:cancel', jobId).catch(() => undefined);
   },
@@ -25,18 +25,15 @@ export const offscreenLink: EngineLink = {
   },
   active: () => hasDocument(),
   async orphaned() {
-    const contexts = await chrome.runtime.getContexts({
-      contextTypes: ['OFFSCREEN_DOCUMENT' as chrome.runtime.ContextType],
-    });
-    return contexts.length === 0;
+    return !(await hasDocument());
   },
   idle: (now) => closeOffscreenSoon(now ? 0 : undefined),
 };
 
 /** Chrome, offscreen side: the host's events go to the background as bg:* messages. */
-export const messageEvents: HostEvents = {
-  progress: (p) => void background.sendMessage('bg:jobProgress', p).catch(() => undefined),
-  done: (r) => background.sendMessage('bg:jobDone', r),
-  failed: (r) => background.sendMessage('bg:jobFailed', r),
-  idle: () => void background.sendMessage('bg:offscreenIdle', undefined).catch(() => undefined),
+export const messageEvents: JobEvents = {
+  progress: (p) => void background.sendMessage('bg:progress', p).catch(() => undefined),
+  done: (r) => background.sendMessage('bg:done', r),
+  failed: (r) => background.sendMessage('bg:failed', r),
+  idle: () => void background.sendMessage('bg:idle', undefined).catch(() => undefined),
 };

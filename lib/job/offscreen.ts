@@ -1,9 +1,7 @@
 import { browser } from '#imports';
-import { offscreen } from '@/lib/protocol';
+import { ENGINE_IDLE_MS, offscreen } from '@/lib/protocol';
 
 const OFFSCREEN_PATH = '/offscreen.html';
-/** Keep an idle engine around briefly, so adding a few files in a row loads ffmpeg once. */
-const IDLE_CLOSE_MS = 20_000;
 
 let creating: Promise<void> | undefined;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -56,7 +54,7 @@ export function cancelIdleClose(): void {
 }
 
 /** Closes the document after a grace period (or at once), freeing ffmpeg's memory. */
-export function closeOffscreenSoon(delayMs = IDLE_CLOSE_MS): void {
+export function closeOffscreenSoon(delayMs = ENGINE_IDLE_MS): void {
   cancelIdleClose();
   idleTimer = setTimeout(() => {
     idleTimer = undefined;

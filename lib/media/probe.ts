@@ -12,7 +12,7 @@ import {
   UnsupportedAudioError,
 } from '@/lib/core/errors';
 import { notAudioDescription, type HeaderCheck } from './sniff';
-import { formatDuration } from '@/lib/core/text';
+import { formatLength } from '@/lib/core/text';
 
 /**
  * Arguments for ffmpeg.wasm's `ffprobe` (and native ffprobe, which has `-o` since ffmpeg 5.0):
@@ -261,13 +261,8 @@ function cutMessage(heldFraction: number, declaredSec: number | undefined): stri
     const percent = Math.round(heldFraction * 100);
     return `the file is cut short: it holds ${percent}% of the data its header announces`;
   }
-  const held = formatSeconds(declaredSec * heldFraction);
-  return `the file is cut short: it holds ${held} of the ${formatSeconds(declaredSec)} its header announces`;
-}
-
-/** "1.0 s" under a minute, then "2:05" or "1:02:05". */
-function formatSeconds(sec: number): string {
-  return sec < 60 ? `${sec.toFixed(1)} s` : formatDuration(sec);
+  const held = formatLength(declaredSec * heldFraction);
+  return `the file is cut short: it holds ${held} of the ${formatLength(declaredSec)} its header announces`;
 }
 
 /**

@@ -1,10 +1,14 @@
 import { browser } from '#imports';
-import { useEffect, useState } from 'preact/hooks';
-import type { SeamErrorData } from '@/lib/core/errors';
+import { FetchRefusedError } from '@/lib/core/errors';
 import { originPattern, type PageAudioItem } from './urls';
 import { queuePageAudio } from './picks';
 import { scanTab, type PageScan } from './tab';
 import { background } from '@/lib/protocol';
+
+/**
+ * Page audio from an extension page (popup, options): which tab it is about, its scan, and
+ * "Add selected".
+ */
 
 /**
  * The tab whose audio the page lists: `?tab=ID` (automation, and the options page opened from
@@ -21,17 +25,11 @@ export async function targetTabId(compact: boolean): Promise<number | undefined>
 export type PageAudioState =
   { status: 'none' } | { status: 'scanning' } | (PageScan & { status: 'done'; tabId: number });
 
-/** Scans the target tab once when the page opens. */
-export function usePageAudio(compact: boolean): PageAudioState {
-  const [state, setState] = useState<PageAudioState>({ status: 'scanning' });
-  useEffect(() => {
-    void (async () => {
-      const tabId = await targetTabId(compact);
-      if (tabId === undefined) return setState({ status: 'none' });
-      setState({ status: 'done', tabId, ...(await scanTab(tabId)) });
-    })();
-  }, [compact]);
-  return state;
+/** Scans the tab the page is about (see targetTabId); `none` when it is about no tab. */
+export async function scanTarget(compact: boolean): Promise<PageAudioState> {
+  const tabId = await targetTabId(compact);
+  if (tabId === undefined) return { status: 'none' };
+  return { status: 'done', tabId, ...(await scanTab(tabId)) };
 }
 
 /**
@@ -41,10 +39,7 @@ export function usePageAudio(compact: boolean): PageAudioState {
  * once without waiting for the answer: Chrome's prompt can close the popup. When access is
  * granted later, the background retries the downloads that were refused.
  */
-export function addSelected(
-  items: readonly PageAudioItem[],
-  pageUrl: string,
-): Promise<SeamErrorData | undefined> {
+export function addSelected(items: readonly PageAudioItem[], pageUrl: string): Promise<void> {
   const origins = [...new Set(items.map((i) => originPattern(i.url)))];
   const asked = browser.permissions.request({ origins }).catch(() => false);
   return (async () => {
@@ -53,11 +48,10 @@ export function addSelected(
       'bg:fetchTracks',
       added.map((t) => t.id),
     );
-    if (await asked) return undefined;
+    if (await asked) return;
     const hosts = [...new Set(items.map((i) => new URL(i.url).host))].join(', ');
-    return {
-      code: 'fetch-refused',
-      message: `Seam was not allowed to download from ${hosts}. Allow it (Add selected again) or remove those tracks`,
-    };
+    throw new FetchRefusedError(
+      `Seam was not allowed to download from ${hosts}. Allow it (Add selected again) or remove those tracks.`,
+    );
   })();
 }

@@ -14,7 +14,8 @@
 import type { CrossfadeCurve, Transition } from '@/lib/core/track';
 import { formatSpec, opusBitrate, vorbisQuality } from '@/lib/core/formats';
 import type { TrimSpan } from './timeline';
-import type { OutputSettings } from '@/lib/store/settings';
+import type { OutputSettings } from '@/lib/core/settings';
+import { clampNumber, LOUDNESS_MAX_LUFS, LOUDNESS_MIN_LUFS } from '@/lib/core/limits';
 
 export interface GraphTrack {
   /** The source's channel count. */
@@ -97,7 +98,7 @@ export function filterGraph(
 
   const post: string[] = [];
   if (out.loudnessTarget !== undefined) {
-    const target = Math.min(-5, Math.max(-70, out.loudnessTarget));
+    const target = clampNumber(out.loudnessTarget, LOUDNESS_MIN_LUFS, LOUDNESS_MAX_LUFS, -16);
     post.push(
       `loudnorm=I=${num(target)}:TP=${LOUDNORM_TP}:LRA=${LOUDNORM_LRA}`,
       `aresample=${out.rate}`,

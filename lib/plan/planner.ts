@@ -19,10 +19,11 @@ import {
 import {
   defaultOutput,
   defaultTags,
+  type JoinOptions,
   type OutputSettings,
   type OutputTags,
-} from '@/lib/store/settings';
-import { khz } from '@/lib/core/text';
+} from '@/lib/core/settings';
+import { channelWord, formatDuration, khz, trackList } from '@/lib/core/text';
 
 export { clampTransitions, chapterTimes, trimSpan } from './timeline';
 export type { ChapterTime, Clamp } from './timeline';
@@ -36,15 +37,8 @@ export interface PlanTrack {
   edit?: TrackEdit | undefined;
 }
 
-/** What the join needs beyond the output settings (from the editor's tags and preferences). */
-export interface PlanOptions {
-  /** The editor's tag fields; an empty field takes the first track's tag. */
-  tags?: Partial<OutputTags>;
-  /** EBU R128 integrated loudness target (LUFS) when output.normalize. */
-  loudnessTarget?: number;
-  /** The transition after a track the editor never touched (preferences.defaultTransition). */
-  defaultTransition?: Transition;
-}
+/** The join options (lib/core/settings.ts), each optional here: tests and previews omit some. */
+export type PlanOptions = Partial<Omit<JoinOptions, 'tags'>> & { tags?: Partial<OutputTags> };
 
 /** A file the engine writes into ffmpeg's file system before running. */
 export interface PlanInput {
@@ -202,7 +196,7 @@ export function planJoin(
   const warnings: string[] = [];
   if (output.format === 'm4r' && totalSec > RINGTONE_MAX_SEC) {
     warnings.push(
-      `Ringtones over ${RINGTONE_MAX_SEC} s may not be accepted by iPhone; this one is ${clock(totalSec)}.`,
+      `Ringtones over ${RINGTONE_MAX_SEC} s may not be accepted by iPhone; this one is ${formatDuration(totalSec)}.`,
     );
   }
   for (const c of clamped) {
@@ -459,19 +453,4 @@ function inputExtension(info: AudioInfo): string {
 
 function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
-}
-
-/** "track 2", "tracks 2 and 3", "tracks 1, 2 and 4" (1-based numbers). */
-function trackList(ns: readonly number[]): string {
-  if (ns.length === 1) return `track ${ns[0]}`;
-  return `tracks ${ns.slice(0, -1).join(', ')} and ${ns[ns.length - 1]}`;
-}
-
-function clock(sec: number): string {
-  const s = Math.round(sec);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-export function channelWord(n: number): string {
-  return n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} channels`;
 }

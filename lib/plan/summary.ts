@@ -1,5 +1,5 @@
 import { planJoin, type PlanOptions } from './planner';
-import type { OutputSettings } from '@/lib/store/settings';
+import type { OutputSettings } from '@/lib/core/settings';
 import type { Track } from '@/lib/core/track';
 
 /** What Join will do, said before it is pressed: lossless or why not, or what is still pending. */

@@ -8,7 +8,7 @@
  * Pure.
  */
 import type { ChapterTime } from './timeline';
-import type { OutputTags } from '@/lib/store/settings';
+import type { OutputTags } from '@/lib/core/settings';
 
 /** The tags Seam writes: the editor's four fields plus the few others worth keeping. */
 export interface ResolvedTags {

@@ -19,13 +19,10 @@
  *   audio begins (the silence belongs to the chapter before). Each chapter ends where the next
  *   begins; the last ends with the output.
  */
-import {
-  MAX_CROSSFADE_SEC,
-  NO_TRANSITION,
-  type TrackEdit,
-  type Transition,
-} from '@/lib/core/track';
+import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
+import { MAX_CROSSFADE_SEC } from '@/lib/core/limits';
 import { formatSeconds } from '@/lib/core/text';
+import { trackTitle } from '@/lib/core/naming';
 
 /** Room left in a track beyond its crossfades, seconds. */
 export const CROSSFADE_MARGIN_SEC = 0.05;
@@ -165,16 +162,10 @@ export interface ChapterTime {
   endSec: number;
 }
 
-/** A file name without its extension: "01 - Intro.mp3" → "01 - Intro". */
-export function baseName(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(0, dot) : name;
-}
-
 /** A track's chapter title: its edit's, or the file name without extension. */
 export function chapterTitle(track: EditedTrack): string {
   const own = track.edit?.chapterTitle?.trim();
-  return own ? own : baseName(track.name);
+  return own ? own : trackTitle(track.name);
 }
 
 /** Where each track starts in the output, and the output's length. */

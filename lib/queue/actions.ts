@@ -1,6 +1,5 @@
 import { browser } from '#imports';
 import { targetTabId } from '@/lib/page-audio/actions';
-import { toErrorData, type SeamErrorData } from '@/lib/core/errors';
 import { background } from '@/lib/protocol';
 import { effectiveEdit, patchEdit } from '@/lib/editor/edit';
 import type { TrackEdit, Transition } from '@/lib/core/track';
@@ -15,21 +14,16 @@ import {
 
 /**
  * What the popup and options page do, in one place: store first (so nothing is lost if the
- * popup closes), then tell the background. Failures come back as data for an alert.
+ * popup closes), then tell the background. Extension pages. Each action throws a named error
+ * on failure; pages call them through `run` (./alerts.ts), which shows it.
  */
-export async function addLocalFiles(files: readonly File[]): Promise<SeamErrorData | undefined> {
-  const audio = files.filter((f) => f.size >= 0);
-  if (audio.length === 0) return undefined;
-  try {
-    const added = await addFiles(audio);
-    await background.sendMessage(
-      'bg:tracksAdded',
-      added.map((t) => t.id),
-    );
-    return undefined;
-  } catch (err) {
-    return toErrorData(err, 'unsupported-audio');
-  }
+export async function addLocalFiles(files: readonly File[]): Promise<void> {
+  if (files.length === 0) return;
+  const added = await addFiles(files);
+  await background.sendMessage(
+    'bg:tracksAdded',
+    added.map((t) => t.id),
+  );
 }
 
 export const moveUp = (id: string) => moveTrack(id, -1);
@@ -60,21 +54,16 @@ export function editTrack(
   return run;
 }
 
-export async function join(): Promise<SeamErrorData | undefined> {
-  try {
-    await background.sendMessage('bg:startJoin', undefined);
-    return undefined;
-  } catch (err) {
-    return toErrorData(err, 'engine-failed');
-  }
+export async function join(): Promise<void> {
+  await background.sendMessage('bg:startJoin', undefined);
 }
 
 export async function cancel(jobId: string): Promise<void> {
   await background.sendMessage('bg:cancelJoin', jobId);
 }
 
-export function checkIn(): void {
-  void background.sendMessage('bg:checkIn', undefined).catch(() => undefined);
+export async function checkIn(): Promise<void> {
+  await background.sendMessage('bg:checkIn', undefined);
 }
 
 export async function showInFolder(downloadId: number): Promise<void> {

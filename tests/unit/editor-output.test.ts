@@ -6,7 +6,6 @@ import {
   coverFromValue,
   coverToValue,
   coverNote,
-  fadeSeconds,
   fileNamePreview,
   m4rWarning,
   parseChoice,
@@ -14,7 +13,6 @@ import {
   SAMPLE_RATES,
   tagPlaceholders,
   tagsNote,
-  wholeSetting,
 } from '@/lib/editor/output';
 
 const info = (over: Partial<AudioInfo> = {}): AudioInfo => ({
@@ -133,24 +131,5 @@ describe('tagPlaceholders', () => {
   it('is empty without a probed first track', () => {
     expect(tagPlaceholders(undefined)).toEqual({ title: '', artist: '', album: '', year: '' });
     expect(tagPlaceholders({ info: info({ tags: { album_artist: 'X' } }) }).artist).toBe('X');
-  });
-});
-
-describe('numbers typed into settings', () => {
-  it.each([
-    [undefined, 1024],
-    [NaN, 1024],
-    [0, 1],
-    [12.6, 13],
-    [99999, 4096],
-  ])('size limit %s → %s', (v, expected) => {
-    expect(wholeSetting(v, 1, 4096, 1024)).toBe(expected);
-  });
-
-  it('keeps fades to 0.1 s within range', () => {
-    expect(fadeSeconds(2.345, 60)).toBe(2.3);
-    expect(fadeSeconds(-1, 60)).toBe(0);
-    expect(fadeSeconds(100, 60)).toBe(60);
-    expect(fadeSeconds(undefined, 60)).toBe(0);
   });
 });

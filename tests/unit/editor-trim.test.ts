@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyTrimKey,
-  formatTrimTime,
   keyDelta,
   moveHandle,
   nearestHandle,
@@ -11,6 +10,7 @@ import {
   xToSeconds,
   type Trim,
 } from '@/lib/editor/trim';
+import { formatPreciseTime } from '@/lib/core/text';
 
 const whole: Trim = { startSec: 0 };
 
@@ -130,7 +130,7 @@ describe('lengths and text', () => {
     [1.5, '0:01.50'],
     [62.255, '1:02.26'],
     [3725.1, '1:02:05.10'],
-  ])('formatTrimTime(%s)', (sec, text) => {
-    expect(formatTrimTime(sec)).toBe(text);
+  ])('formatPreciseTime(%s)', (sec, text) => {
+    expect(formatPreciseTime(sec)).toBe(text);
   });
 });

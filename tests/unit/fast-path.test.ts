@@ -14,7 +14,7 @@ import type { AudioInfo } from '@/lib/core/track';
 import { checkFastPath, joinMp3, type FastPathExpected, type LosslessInput } from '@/lib/lossless';
 import { parseProbe, probeArgs } from '@/lib/media/probe';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
-import { defaultOutput } from '@/lib/store/settings';
+import { defaultOutput } from '@/lib/core/settings';
 import { requireNativeFfmpeg } from '../native-ffmpeg';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');

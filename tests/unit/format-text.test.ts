@@ -22,6 +22,6 @@ describe('format-text', () => {
   it('describes audio', () => {
     expect(formatAudio('mp3', 44100, 2)).toBe('MP3 · 44.1 kHz · stereo');
     expect(formatAudio('pcm_s16le', 8000, 1)).toBe('WAV 16-bit · 8 kHz · mono');
-    expect(formatAudio('ac3', 48000, 6)).toBe('AC3 · 48 kHz · 6 ch');
+    expect(formatAudio('ac3', 48000, 6)).toBe('AC3 · 48 kHz · 6 channels');
   });
 });

@@ -15,7 +15,7 @@ import type { FormatId } from '@/lib/core/formats';
 import { joinMp3, joinWav, retagMp3 } from '@/lib/lossless';
 import { planJoin, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
 import { parseProbe, probeArgs } from '@/lib/media/probe';
-import { defaultOutput, type OutputSettings } from '@/lib/store/settings';
+import { defaultOutput, type OutputSettings } from '@/lib/core/settings';
 import { requireNativeFfmpeg } from '../native-ffmpeg';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');

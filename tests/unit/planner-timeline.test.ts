@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { TrackEdit, Transition } from '@/lib/core/track';
 import {
   CROSSFADE_MARGIN_SEC,
-  baseName,
   chapterTimes,
   clampTransitions,
   outputLength,
   trimSpan,
   type EditedTrack,
 } from '@/lib/plan/timeline';
+import { trackTitle } from '@/lib/core/naming';
 
 const none: Transition = { kind: 'none' };
 const gap = (seconds: number): Transition => ({ kind: 'gap', seconds });
@@ -208,6 +208,19 @@ describe('chapterTimes', () => {
       'no-extension',
       '.hidden',
     ]);
-    expect(baseName('a.b.c.flac')).toBe('a.b.c');
+  });
+
+  // One rule for the title a track goes by: the editor's placeholder and the chapter written.
+  it.each([
+    ['Mr. Smith interview', 'Mr. Smith interview'],
+    ['Take 1.5', 'Take 1.5'],
+    ['Mr. Smith interview.mp3', 'Mr. Smith interview'],
+    ['Take 1.5.flac', 'Take 1.5'],
+    ['a.b.c.flac', 'a.b.c'],
+  ])('a track named %j gets the chapter %j, as the editor shows it', (name, title) => {
+    const tracks = [t(1, {}, name), t(1, {}, 'next.mp3')];
+    const [chapter] = chapterTimes(tracks, clampTransitions(tracks).transitions);
+    expect(chapter!.title).toBe(title);
+    expect(trackTitle(name)).toBe(title);
   });
 });

@@ -4,7 +4,7 @@ import type { TrackEdit, Transition } from '@/lib/core/track';
 import { JoinFailedError } from '@/lib/core/errors';
 import { FORMATS, formatSpec, type FormatId } from '@/lib/core/formats';
 import { planJoin, targetSampleRate, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
-import { defaultOutput, type OutputSettings } from '@/lib/store/settings';
+import { defaultOutput, type OutputSettings } from '@/lib/core/settings';
 
 function track(id: string, info: Partial<AudioInfo>): PlanTrack {
   return {
@@ -438,7 +438,7 @@ describe('whole-result effects', () => {
       /\[cat\]loudnorm=I=-14:TP=-1\.5:LRA=11,aresample=44100,aformat=sample_rates=44100:channel_layouts=stereo\[out\]$/,
     );
     expect(graphOf(planJoin(tracks, out({ normalize: true }), { loudnessTarget: -99 }))).toContain(
-      'loudnorm=I=-70:',
+      'loudnorm=I=-30:', // the Settings field's own lower bound (lib/core/limits.ts),
     );
   });
 

@@ -1,11 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { outputSettings, preferences } from '@/lib/store/settings';
 import {
+  cleanOutput,
+  cleanPreferences,
   defaultOutput,
   defaultPreferences,
-  outputSettings,
-  preferences,
-} from '@/lib/store/settings';
+} from '@/lib/core/settings';
+import { clampTenths, clampWhole, LOUDNESS_MIN_LUFS } from '@/lib/core/limits';
 
 describe('settings storage', () => {
   beforeEach(() => {
@@ -41,5 +43,65 @@ describe('settings storage', () => {
   it('keeps preferences across a reload of the item', async () => {
     await preferences.setValue({ ...defaultPreferences, fileNameTemplate: '{date} {first}' });
     expect((await preferences.getValue()).fileNameTemplate).toBe('{date} {first}');
+  });
+});
+
+describe('numbers typed into settings', () => {
+  it.each([
+    [undefined, 1024],
+    [NaN, 1024],
+    [0, 1],
+    [12.6, 13],
+    [99999, 4096],
+  ])('size limit %s → %s', (v, expected) => {
+    expect(clampWhole(v, 1, 4096, 1024)).toBe(expected);
+  });
+
+  it('keeps fades to 0.1 s within range', () => {
+    expect(clampTenths(2.345, 60)).toBe(2.3);
+    expect(clampTenths(-1, 60)).toBe(0);
+    expect(clampTenths(100, 60)).toBe(60);
+    expect(clampTenths(undefined, 60)).toBe(0);
+  });
+});
+
+describe('stored settings are merged with the defaults and clamped on read', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('a stored object missing fetchLimitMB gets the default limit, not none', async () => {
+    await fakeBrowser.storage.local.set({
+      preferences: { askWhereToSave: true },
+      preferences$: { v: 1 },
+    });
+    const prefs = await preferences.getValue();
+    expect(prefs.fetchLimitMB).toBe(defaultPreferences.fetchLimitMB);
+    expect(prefs.askWhereToSave).toBe(true);
+    expect(prefs.fileNameTemplate).toBe(defaultPreferences.fileNameTemplate);
+  });
+
+  it('values out of range or of the wrong type are brought back', () => {
+    const prefs = cleanPreferences({
+      loudnessTarget: -70,
+      fetchLimitMB: 1e9,
+      keepQueueAfterJoin: 'yes',
+      defaultTransition: { kind: 'crossfade', seconds: 99, curve: 'weird' },
+    });
+    expect(prefs.loudnessTarget).toBe(LOUDNESS_MIN_LUFS);
+    expect(prefs.fetchLimitMB).toBe(4096);
+    expect(prefs.keepQueueAfterJoin).toBe(true);
+    expect(prefs.defaultTransition).toEqual({
+      kind: 'crossfade',
+      seconds: 10,
+      curve: 'equal-power',
+    });
+    const out = cleanOutput({ format: 'exe', bitrate: 193, fadeInSec: -3, cover: { trackId: 7 } });
+    expect(out).toEqual(defaultOutput);
+  });
+
+  it('what the planner gets is what the Settings field allows: one loudness range', () => {
+    expect(cleanPreferences({ loudnessTarget: -40 }).loudnessTarget).toBe(-30);
+    expect(cleanPreferences({ loudnessTarget: 0 }).loudnessTarget).toBe(-5);
   });
 });

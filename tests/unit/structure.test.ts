@@ -1,16 +1,22 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ENGINE_COMMANDS, JOB_EVENTS } from '@/lib/protocol/contract';
 
 /** Structural checks: the wiring the type system cannot see. */
 const root = join(import.meta.dirname, '../..');
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
 
-/** Message names declared in a protocol interface, e.g. 'bg:startJoin'. */
+/**
+ * Message names of a receiving context: those its protocol declares by name (e.g.
+ * 'bg:startJoin') and those derived from the engine/job contract (e.g. 'bg:done').
+ */
 function declared(prefix: string): string[] {
-  return [...read('lib/protocol/index.ts').matchAll(new RegExp(`'(${prefix}:\\w+)'\\(`, 'g'))].map(
-    (m) => m[1]!,
-  );
+  const named = [
+    ...read('lib/protocol/index.ts').matchAll(new RegExp(`'(${prefix}:\\w+)'\\(`, 'g')),
+  ];
+  const derived = prefix === 'bg' ? JOB_EVENTS : ENGINE_COMMANDS;
+  return [...named.map((m) => m[1]!), ...derived.map((n) => `${prefix}:${n}`)];
 }
 
 describe('every message has exactly one handler in its receiving context', () => {
@@ -43,8 +49,8 @@ describe('architecture', () => {
   });
 
   it('no remote code: the engine loads its core from the extension, never a CDN', () => {
-    const main = read('entrypoints/offscreen/main.ts');
-    expect(main).toMatch(/coreURL: chrome\.runtime\.getURL/);
+    const setup = read('lib/engine/setup.ts');
+    expect(setup).toMatch(/coreURL: url\('\/ffmpeg\/ffmpeg-core\.js'\)/);
     for (const dir of ['lib', 'entrypoints', 'components']) {
       for (const f of readdirSync(join(root, dir), { recursive: true }) as string[]) {
         if (!/\.(ts|tsx|html)$/.test(f)) continue;

@@ -1,0 +1,43 @@
+import type { SeamErrorData } from './errors';
+import type { FormatId } from './formats';
+
+/** A join's state as the person sees it. Pure; the stored item is lib/store/job.ts. */
+
+/** Where a running job is. */
+export type JobPhase = 'starting' | 'loading' | 'reading' | 'joining' | 'saving';
+
+interface JobBase {
+  id: string;
+  trackIds: string[];
+  format: FormatId;
+  startedAt: number;
+}
+
+/** The current (or last) join. It lives in storage.session so a reopened popup re-attaches. */
+export type JobState =
+  | (JobBase & { status: 'running'; phase: JobPhase; percent: number; lossless: boolean })
+  | (JobBase & {
+      status: 'done';
+      fileName: string;
+      bytes: number;
+      downloadId?: number;
+      /** The result's blob: URL, released when the download ends (kept here across SW restarts). */
+      resultUrl?: string;
+      finishedAt: number;
+      lossless: boolean;
+    })
+  | (JobBase & { status: 'failed'; error: SeamErrorData; finishedAt: number })
+  | (JobBase & { status: 'canceled'; finishedAt: number });
+
+export function isRunning(job: JobState | null): job is Extract<JobState, { status: 'running' }> {
+  return job?.status === 'running';
+}
+
+/**
+ * Whether a failed join's alert still says something true: a failure about a track the person
+ * has since removed is settled (the next Join will not meet it).
+ */
+export function failureStillRelevant(job: JobState | null, queuedIds: readonly string[]): boolean {
+  if (job?.status !== 'failed') return false;
+  return job.error.trackId === undefined || queuedIds.includes(job.error.trackId);
+}

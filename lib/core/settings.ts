@@ -1,0 +1,172 @@
+import { BITRATES, FORMATS, type Bitrate, type FormatId } from './formats';
+import {
+  clampNumber,
+  clampTenths,
+  clampWhole,
+  FETCH_LIMIT_MAX_MB,
+  FETCH_LIMIT_MIN_MB,
+  LOUDNESS_MAX_LUFS,
+  LOUDNESS_MIN_LUFS,
+  MAX_CROSSFADE_SEC,
+  MAX_FADE_SEC,
+  MAX_GAP_SEC,
+  MAX_TEMPLATE_CHARS,
+  MIN_CROSSFADE_SEC,
+  VBR_QUALITY_BEST,
+  VBR_QUALITY_SMALLEST,
+} from './limits';
+import { NO_TRANSITION, type Transition } from './track';
+
+/**
+ * Every setting's shape and default, defined once (the types derive from the defaults), and the
+ * cleaners that make whatever storage holds (an older version's object, a hand-edited value)
+ * into valid settings: merged with the defaults, clamped to lib/core/limits.ts. Pure; the
+ * storage items are in lib/store/settings.ts.
+ */
+
+/** The output choices: what the next join writes. */
+export const defaultOutput = {
+  format: 'mp3' as FormatId,
+  /** kb/s for lossy formats in CBR mode. */
+  bitrate: 192 as Bitrate,
+  /** MP3 only: constant bitrate, or LAME's VBR quality scale. */
+  mp3Mode: 'cbr' as 'cbr' | 'vbr',
+  /** LAME -q:a, 0 (best) to 9 (smallest). 2 is about 190 kb/s. */
+  vbrQuality: 2,
+  sampleRate: 'source' as 'source' | 44100 | 48000,
+  channels: 'source' as 'source' | 1 | 2,
+  /** EBU R128 loudness normalization of the whole result. */
+  normalize: false,
+  fadeInSec: 0,
+  fadeOutSec: 0,
+  /** Write one chapter per track where the format holds chapters (M4B, M4A, MP3). */
+  chapters: true,
+  /** Cover art: the first track's, another track's (by id), or none. */
+  cover: 'first' as 'first' | 'none' | { trackId: string },
+};
+export type OutputSettings = typeof defaultOutput;
+
+/** Preferences from the options page's settings section. */
+export const defaultPreferences = {
+  defaultTransition: NO_TRANSITION as Transition,
+  /** Placeholders: {first} {count} {total} {date}. */
+  fileNameTemplate: '{first} + {count} more',
+  askWhereToSave: false,
+  /** Largest page audio Seam downloads, in MB. */
+  fetchLimitMB: 1024,
+  /** Keep the queue after a join (so a second format is one click away), or clear it. */
+  keepQueueAfterJoin: true,
+  /** EBU R128 integrated loudness target when normalizing, LUFS. -16 suits spoken word online. */
+  loudnessTarget: -16,
+};
+export type Preferences = typeof defaultPreferences;
+
+/** Tags for the joined file, prefilled from the first track's. Empty = take the first track's. */
+export const defaultTags = { title: '', artist: '', album: '', year: '' };
+export type OutputTags = typeof defaultTags;
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** One of `choices`, or `fallback`. */
+function oneOf<T>(value: unknown, choices: readonly T[], fallback: T): T {
+  return choices.includes(value as T) ? (value as T) : fallback;
+}
+
+/** A transition as stored, made valid: unknown kinds become none, seconds clamped. */
+export function cleanTransition(raw: unknown, fallback: Transition = NO_TRANSITION): Transition {
+  if (!isObject(raw)) return fallback;
+  if (raw.kind === 'none') return NO_TRANSITION;
+  if (raw.kind === 'gap') {
+    return { kind: 'gap', seconds: clampNumber(raw.seconds, 0, MAX_GAP_SEC, 0) };
+  }
+  if (raw.kind === 'crossfade') {
+    return {
+      kind: 'crossfade',
+      seconds: clampNumber(raw.seconds, MIN_CROSSFADE_SEC, MAX_CROSSFADE_SEC, 1),
+      curve: oneOf(raw.curve, ['linear', 'equal-power', 'logarithmic'] as const, 'equal-power'),
+    };
+  }
+  return fallback;
+}
+
+/** Output settings as stored, merged with the defaults and made valid. */
+export function cleanOutput(raw: unknown): OutputSettings {
+  const r = isObject(raw) ? raw : {};
+  const d = defaultOutput;
+  const cover = r.cover;
+  return {
+    format: oneOf(
+      r.format,
+      FORMATS.map((f) => f.id),
+      d.format,
+    ),
+    bitrate: oneOf<Bitrate>(r.bitrate, BITRATES, d.bitrate),
+    mp3Mode: oneOf(r.mp3Mode, ['cbr', 'vbr'] as const, d.mp3Mode),
+    vbrQuality: clampWhole(r.vbrQuality, VBR_QUALITY_BEST, VBR_QUALITY_SMALLEST, d.vbrQuality),
+    sampleRate: oneOf(r.sampleRate, ['source', 44100, 48000] as const, d.sampleRate),
+    channels: oneOf(r.channels, ['source', 1, 2] as const, d.channels),
+    normalize: typeof r.normalize === 'boolean' ? r.normalize : d.normalize,
+    fadeInSec: clampTenths(r.fadeInSec, MAX_FADE_SEC),
+    fadeOutSec: clampTenths(r.fadeOutSec, MAX_FADE_SEC),
+    chapters: typeof r.chapters === 'boolean' ? r.chapters : d.chapters,
+    cover:
+      cover === 'first' || cover === 'none'
+        ? cover
+        : isObject(cover) && typeof cover.trackId === 'string'
+          ? { trackId: cover.trackId }
+          : d.cover,
+  };
+}
+
+/** Preferences as stored, merged with the defaults and made valid (a missing limit is the default). */
+export function cleanPreferences(raw: unknown): Preferences {
+  const r = isObject(raw) ? raw : {};
+  const d = defaultPreferences;
+  const template = typeof r.fileNameTemplate === 'string' ? r.fileNameTemplate.trim() : '';
+  return {
+    defaultTransition: cleanTransition(r.defaultTransition, d.defaultTransition),
+    fileNameTemplate: template ? template.slice(0, MAX_TEMPLATE_CHARS) : d.fileNameTemplate,
+    askWhereToSave: typeof r.askWhereToSave === 'boolean' ? r.askWhereToSave : d.askWhereToSave,
+    fetchLimitMB: clampWhole(
+      r.fetchLimitMB,
+      FETCH_LIMIT_MIN_MB,
+      FETCH_LIMIT_MAX_MB,
+      d.fetchLimitMB,
+    ),
+    keepQueueAfterJoin:
+      typeof r.keepQueueAfterJoin === 'boolean' ? r.keepQueueAfterJoin : d.keepQueueAfterJoin,
+    loudnessTarget: clampWhole(
+      r.loudnessTarget,
+      LOUDNESS_MIN_LUFS,
+      LOUDNESS_MAX_LUFS,
+      d.loudnessTarget,
+    ),
+  };
+}
+
+/** Tag fields as stored: strings only, each at most 500 characters. */
+export function cleanTags(raw: unknown): OutputTags {
+  const r = isObject(raw) ? raw : {};
+  const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 500) : '');
+  return { title: text(r.title), artist: text(r.artist), album: text(r.album), year: text(r.year) };
+}
+
+/** What a join needs beyond the output settings: the editor's tags and two preferences. */
+export interface JoinOptions {
+  /** The editor's tag fields; an empty field takes the first track's tag. */
+  tags: OutputTags;
+  /** EBU R128 integrated loudness target (LUFS) when output.normalize. */
+  loudnessTarget: number;
+  /** The transition after a track the editor never touched. */
+  defaultTransition: Transition;
+}
+
+/** The join options from the stored preferences and tags: assembled here and nowhere else. */
+export function joinOptions(prefs: Preferences, tags: OutputTags): JoinOptions {
+  return {
+    tags,
+    loudnessTarget: prefs.loudnessTarget,
+    defaultTransition: prefs.defaultTransition,
+  };
+}
