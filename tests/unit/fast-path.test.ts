@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NotUniformError, SeamError } from '@/lib/core/errors';
 import type { AudioInfo } from '@/lib/core/track';
 import { checkFastPath, joinMp3, type FastPathExpected, type LosslessInput } from '@/lib/lossless';
@@ -19,6 +19,8 @@ import { requireNativeFfmpeg } from '../native-ffmpeg';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
 beforeAll(requireNativeFfmpeg);
+// Each test runs native ffmpeg a few times: on two busy cores that can pass the 5 s default.
+vi.setConfig({ testTimeout: 30_000 });
 const tmp = mkdtempSync(join(tmpdir(), 'seam-fast-path-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

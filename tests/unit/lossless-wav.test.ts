@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, beforeAll } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll, vi } from 'vitest';
 import {
   JoinCanceledError,
   SeamError,
@@ -24,6 +24,8 @@ type Bytes = Uint8Array<ArrayBuffer>;
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/lossless/', import.meta.url));
 beforeAll(requireNativeFfmpeg);
+// Each test runs native ffmpeg a few times: on two busy cores that can pass the 5 s default.
+vi.setConfig({ testTimeout: 30_000 });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seam-lossless-wav-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

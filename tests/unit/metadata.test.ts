@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, beforeAll } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll, vi } from 'vitest';
 import { joinMp3, retagMp3 } from '@/lib/lossless';
 import { buildId3v2, id3v2TagSize, parseId3v2, readLeadingId3 } from '@/lib/media/id3';
 import {
@@ -16,6 +16,8 @@ import { requireNativeFfmpeg } from '../native-ffmpeg';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
 beforeAll(requireNativeFfmpeg);
+// Each test runs native ffmpeg a few times: on two busy cores that can pass the 5 s default.
+vi.setConfig({ testTimeout: 30_000 });
 const tmp = mkdtempSync(join(tmpdir(), 'seam-metadata-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
