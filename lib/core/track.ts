@@ -29,6 +29,12 @@ export interface AudioInfo {
   tags: Record<string, string>;
   /** The file's own chapters (MP4 chapter track or chpl, ID3 CHAP, a cue sheet), in its time. */
   chapters?: SourceChapter[];
+  /**
+   * Whether the zero-copy join may take this file unchanged (MP3 and WAV: `checkFastPath` in
+   * lib/lossless): its frames or data chunk hold what it decodes to, in one stream. Absent =
+   * not checked. `reason` follows the track's number: "changes sample rate … at 0:10".
+   */
+  fastPath?: { ok: true } | { ok: false; reason: string };
 }
 
 /** A chapter a file already has, in seconds of that file. */

@@ -3,13 +3,8 @@ import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track
 import { JoinFailedError } from '@/lib/core/errors';
 import { formatSpec, RINGTONE_MAX_SEC, type FormatSpec } from '@/lib/core/formats';
 import { losslessKind, type LosslessKind } from '@/lib/lossless';
-import {
-  ffmetadata,
-  resolveTags,
-  userTagChanges,
-  type Id3Edit,
-  type ResolvedTags,
-} from '@/lib/media/id3';
+import type { Id3Edit } from '@/lib/media/id3';
+import { chapterMillis, ffmetadata, resolveTags, userTagChanges, type ResolvedTags } from './tags';
 import { encoderArgs, filterGraph, type GraphTrack } from './graph';
 import {
   clampTransitions,
@@ -111,6 +106,17 @@ export function mismatchReasons(tracks: readonly PlanTrack[], spec: FormatSpec):
   return reasons;
 }
 
+/**
+ * Tracks whose probe found them unfit for an unchanged join (`AudioInfo.fastPath`), in words:
+ * "track 2 changes sample rate from 44.1 kHz to 48 kHz at 0:10".
+ */
+export function fastPathReasons(tracks: readonly PlanTrack[]): string[] {
+  return tracks.flatMap((t, i) => {
+    const check = t.info.fastPath;
+    return check && !check.ok ? [`track ${i + 1} ${check.reason}`] : [];
+  });
+}
+
 /** The edits and settings that change the audio, in words ("track 2 is trimmed", "fade in"). */
 export function editReasons(
   tracks: readonly PlanTrack[],
@@ -141,9 +147,10 @@ export function editReasons(
 /**
  * Chooses how to join. Lossless (the zero-copy fast path for MP3 and WAV, else an ffmpeg stream
  * copy) when every track has the same codec, sample rate and channel count, the output format
- * holds that codec, and no edit or setting changes the audio; otherwise a re-encode through one
- * filter graph (trims, transitions, remix, resample, normalization, fades) and the format's
- * encoder. Tags, cover and chapters are written either way where the format holds them.
+ * holds that codec, no track's probe found it unfit for that (`AudioInfo.fastPath`, e.g. a
+ * stream that changes midway), and no edit or setting changes the audio; otherwise a re-encode
+ * through one filter graph (trims, transitions, remix, resample, normalization, fades) and the
+ * format's encoder. Tags, cover and chapters are written either way where the format holds them.
  * Throws JoinFailedError (naming the track) when a trim leaves nothing of a track.
  */
 export function planJoin(
@@ -175,8 +182,10 @@ export function planJoin(
     channels: targetChannels(tracks, output.channels),
   };
   const mismatch = mismatchReasons(tracks, spec);
+  // Only worth saying when the tracks would otherwise go in unchanged.
+  const unfit = mismatch.length === 0 ? fastPathReasons(tracks) : [];
   const edits = editReasons(tracks, spans, transitions, output, target);
-  const lossless = mismatch.length === 0 && edits.length === 0;
+  const lossless = mismatch.length === 0 && unfit.length === 0 && edits.length === 0;
 
   // Tags, cover, chapters.
   const userTags = { ...defaultTags, ...opts.tags };
@@ -286,7 +295,7 @@ export function planJoin(
   const files: { path: string; text: string }[] = [];
   const meta = metadataArgs(spec, tags, chapters, tracks.length, files);
   const enc = encoderArgs(output, target.channels);
-  const reasons = [...mismatch, ...edits];
+  const reasons = [...mismatch, ...unfit, ...edits];
   return {
     kind: 'ffmpeg',
     lossless: flacAgain,
@@ -374,7 +383,7 @@ function id3Edit(
           : 'keep'
         : { trackId: tracks[coverTrack]!.id };
   if (Object.keys(set).length === 0 && chapters.length === 0 && cover === 'keep') return undefined;
-  return { set, chapters, cover };
+  return { set, chapters: chapterMillis(chapters), cover };
 }
 
 /** Index of the track whose picture becomes the cover, or undefined for none. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, beforeAll } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll, vi } from 'vitest';
 import {
   JoinCanceledError,
   SeamError,
@@ -17,12 +17,15 @@ import {
   parseWav,
   type LosslessInput,
 } from '../../lib/lossless';
+import { concat } from '@/lib/core/bytes';
 import { requireNativeFfmpeg } from '../native-ffmpeg';
 
 type Bytes = Uint8Array<ArrayBuffer>;
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/lossless/', import.meta.url));
 beforeAll(requireNativeFfmpeg);
+// Each test runs native ffmpeg a few times: on two busy cores that can pass the 5 s default.
+vi.setConfig({ testTimeout: 30_000 });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seam-lossless-wav-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -74,16 +77,6 @@ function ffprobeAudio(file: string): { codec: string; duration: number; sampleRa
 async function dataOf(i: LosslessInput): Promise<Bytes> {
   const info = await parseWav(i);
   return blobBytes(i.blob.slice(info.dataOffset, info.dataOffset + info.dataSize));
-}
-
-function concat(parts: Uint8Array[]): Bytes {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 const cases: Array<[string, string[], number]> = [
