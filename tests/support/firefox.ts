@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { Extension, evaluateIn } from './extension';
-import { READY_ITEM } from './pages';
+import { assertReady } from './pages';
 import { FIREFOX_BUILD_DIR } from './paths';
 import { clearQueue } from './queue';
 import { until } from './wait';
@@ -131,12 +131,7 @@ export class FirefoxPopup {
 
   /** Waits until the list has `count` items and every one is probed and ready. */
   async waitForReady(count: number, timeout = 30_000): Promise<void> {
-    await until(async () => {
-      const texts = await this.itemTexts();
-      if (texts.length !== count || !texts.every((t) => READY_ITEM.test(t))) {
-        throw new Error(`waiting for ${count} ready tracks, have ${JSON.stringify(texts)}`);
-      }
-    }, timeout);
+    await until(async () => assertReady(await this.itemTexts(), count), timeout);
   }
 
   async addFilesAndWait(paths: string[], timeout = 30_000): Promise<void> {

@@ -7,8 +7,15 @@ import { basename } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { until } from './wait';
 
-/** A ready track's item shows "m:ss · CODEC · rate · layout · size". */
-export const READY_ITEM = /\d+:\d\d · /;
+/**
+ * Throws unless the Tracks list's item texts are `count` ready tracks: a ready track's item
+ * shows "m:ss · CODEC · rate · layout · size".
+ */
+export function assertReady(texts: string[], count: number): void {
+  if (texts.length !== count || !texts.every((t) => /\d+:\d\d · /.test(t))) {
+    throw new Error(`waiting for ${count} ready tracks, have ${JSON.stringify(texts)}`);
+  }
+}
 
 /** A form control by role and exact accessible name, inside `scope`. */
 export const field = (
@@ -122,12 +129,7 @@ export class PopupPage {
 
   /** Waits until the list has `count` items and every one is probed and ready. */
   async waitForReady(count: number, timeout = 60_000): Promise<void> {
-    await until(async () => {
-      const texts = await this.itemTexts();
-      if (texts.length !== count || !texts.every((t) => READY_ITEM.test(t))) {
-        throw new Error(`waiting for ${count} ready tracks, have ${JSON.stringify(texts)}`);
-      }
-    }, timeout);
+    await until(async () => assertReady(await this.itemTexts(), count), timeout);
   }
 
   /** Waits until the list has `count` items and none is still being checked or fetched. */
