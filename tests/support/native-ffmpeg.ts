@@ -124,17 +124,19 @@ export interface Pcm {
 
 /**
  * The audio decoded to signed 16-bit PCM, interleaved. Without `rate` the first audio stream's
- * own sample rate is kept.
+ * own sample rate is kept, without `channels` its own channel count (ffprobe tells them).
  */
 export async function decodePcm(
   path: string,
   opts: { channels?: number; rate?: number } = {},
 ): Promise<Pcm> {
-  const probe = await ffprobe(path);
-  const audio = probe.streams.find((s) => s.codec_type === 'audio');
-  if (!audio) throw new Error(`${basename(path)} has no audio stream`);
-  const rate = opts.rate ?? Number(audio.sample_rate);
-  const channels = opts.channels ?? audio.channels ?? 1;
+  let { rate, channels } = opts;
+  if (rate === undefined || channels === undefined) {
+    const audio = (await ffprobe(path)).streams.find((s) => s.codec_type === 'audio');
+    if (!audio) throw new Error(`${basename(path)} has no audio stream`);
+    rate ??= Number(audio.sample_rate);
+    channels ??= audio.channels ?? 1;
+  }
   const { stdout } = await run(
     'ffmpeg',
     [
@@ -148,15 +150,21 @@ export async function decodePcm(
   return { samples: samples.slice(), rate, channels };
 }
 
-/** Samples per channel a full decode yields, at the stream's own rate. */
-export async function sampleCount(path: string): Promise<{ samples: number; rate: number }> {
-  const { samples, rate } = await decodePcm(path, { channels: 1 });
+/**
+ * Samples per channel a full decode yields, at the stream's own rate (sample-exact), or
+ * resampled to `rate` (one process fewer: no ffprobe).
+ */
+export async function sampleCount(
+  path: string,
+  opts: { rate?: number } = {},
+): Promise<{ samples: number; rate: number }> {
+  const { samples, rate } = await decodePcm(path, { channels: 1, rate: opts.rate });
   return { samples: samples.length, rate };
 }
 
-/** Seconds of audio a full decode yields (sample-exact, at the stream's own rate). */
-export async function decodedDuration(path: string): Promise<number> {
-  const { samples, rate } = await sampleCount(path);
+/** Seconds of audio a full decode yields (see sampleCount). */
+export async function decodedDuration(path: string, opts: { rate?: number } = {}): Promise<number> {
+  const { samples, rate } = await sampleCount(path, opts);
   return samples / rate;
 }
 

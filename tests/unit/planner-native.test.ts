@@ -137,7 +137,7 @@ describe('plans run in ffmpeg and produce what they promise', () => {
           const audio = p.streams.find((s) => s.codec_type === 'audio')!;
           expect(audio.codec_name).toBe(CODEC[format]);
           if (format === 'opus') expect(audio.sample_rate).toBe('48000');
-          const len = await decodedDuration(file);
+          const len = await decodedDuration(file, { rate: 48000 });
           expect(Math.abs(len - plan.totalSec)).toBeLessThanOrEqual(
             SLACK[format] + (plan.lossless ? 0.1 : 0.02),
           );
@@ -151,7 +151,7 @@ describe('edits change the length exactly', () => {
   const lengthOf = async (format: FormatId, edits: (Partial<TrackEdit> | undefined)[]) => {
     const tracks = TONES.map((n, i) => probe(n, edits[i]));
     const plan = planJoin(tracks, out({ format }));
-    return { plan, len: await decodedDuration(await run(plan, tracks)) };
+    return { plan, len: await decodedDuration(await run(plan, tracks), { rate: 48000 }) };
   };
 
   it.each<[string, (Partial<TrackEdit> | undefined)[], number]>([
@@ -187,7 +187,7 @@ describe('edits change the length exactly', () => {
     ];
     const plan = planJoin(tracks, out({ format: 'wav' }));
     const file = await run(plan, tracks);
-    const pcm = await decodePcm(file, { channels: 1 });
+    const pcm = await decodePcm(file, { channels: 1, rate: 44100 });
     const before = rms(channelSlice(pcm, 0, 0.2, 0.4));
     const middle = rms(channelSlice(pcm, 0, 1.45, 0.1));
     expect(middle / before).toBeGreaterThan(0.8);
@@ -204,7 +204,7 @@ describe('edits change the length exactly', () => {
       },
     );
     expect(plan.summary).toMatch(/fade in; fade out; loudness normalization/);
-    const len = await decodedDuration(await run(plan, tracks));
+    const len = await decodedDuration(await run(plan, tracks), { rate: 48000 });
     expect(len).toBeCloseTo(6, 2);
   });
 
