@@ -224,6 +224,8 @@ describe('persistence', () => {
         fetchLimitMB: 50,
         keepQueueAfterJoin: false,
         loudnessTarget: -14,
+        // Not touched here: its default (the preference came with chapters from tags, 3818321).
+        chapterTitles: 'tag',
       });
       expect(stored['output']).toMatchObject({ mp3Mode: 'vbr', vbrQuality: 4, normalize: true });
       expect(stored['tags']).toMatchObject({ artist: 'Someone' });
