@@ -1,11 +1,11 @@
 /**
  * Extension-side helpers for audio found on web pages: the context-menu link check, names,
- * the popup's filter box and host permissions. The in-page scanner is `page-scan.ts`; it cannot
+ * the popup's filter box and host permissions. The in-page scanner is `scan.ts`; it cannot
  * import from here, so it carries its own copy of the extension list, and the unit tests check
  * that both agree.
  */
 
-export type { PageAudioItem, PageAudioKind, ScanOptions } from './scan';
+export type { ScanHit, ScanOptions, PageScanResult, FeedLink } from './scan';
 export { EMBEDDED_REASON, STREAMED_REASON } from './scan';
 
 /**

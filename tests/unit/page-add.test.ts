@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PICKS, cleanPicks } from '@/lib/page-audio/picks';
 import { coveredBy } from '@/lib/page-audio/urls';
-import { mergeResults } from '@/lib/page-audio/tab';
 
 describe('cleanPicks treats page data as untrusted', () => {
   it('keeps http(s) audio, drops other schemes and junk', () => {
@@ -43,26 +42,6 @@ describe('cleanPicks treats page data as untrusted', () => {
     expect(
       cleanPicks([{ url: 'https://a.example/a.mp3', pageUrl: 'chrome://settings' }])[0],
     ).not.toHaveProperty('pageUrl');
-  });
-});
-
-describe('mergeResults validates per-frame scanner output', () => {
-  it('dedupes across frames, first wins, drops malformed items', () => {
-    const a = { url: 'https://a.example/a.mp3', name: 'A', host: 'a.example', kind: 'link' };
-    expect(
-      mergeResults([
-        [a, { url: 'x', name: 'bad kind', host: '', kind: 'script' }, { nope: true }],
-        [
-          { ...a, name: 'A again' },
-          { url: '', name: 'stream', host: '', kind: 'audio-element', disabledReason: 'streamed' },
-        ],
-        'not a list',
-        null,
-      ]),
-    ).toEqual([
-      a,
-      { url: '', name: 'stream', host: '', kind: 'audio-element', disabledReason: 'streamed' },
-    ]);
   });
 });
 
