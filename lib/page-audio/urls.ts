@@ -124,9 +124,18 @@ export function originPattern(url: string): string {
  */
 export function coveredBy(url: string, origins: readonly string[]): boolean {
   if (!isFetchable(url)) return false;
-  const own = originPattern(url);
-  const scheme = new URL(url).protocol;
-  return origins.some(
-    (o) => o === own || o === '<all_urls>' || o === '*://*/*' || o === `${scheme}//*/*`,
-  );
+  const u = new URL(url);
+  const host = u.hostname.toLowerCase();
+  return origins.some((o) => {
+    if (o === '<all_urls>') return true;
+    const m = /^(\*|https?):\/\/([^/]+)\/(.*)$/.exec(o);
+    if (!m) return false;
+    const [, scheme, pattern] = m;
+    if (scheme !== '*' && `${scheme}:` !== u.protocol) return false;
+    // Patterns have no port (see originPattern); a pattern with one is matched without it.
+    const p = pattern!.toLowerCase().replace(/:\d+$/, '');
+    if (p === '*') return true;
+    if (p.startsWith('*.')) return host === p.slice(2) || host.endsWith(p.slice(1));
+    return host === p;
+  });
 }
