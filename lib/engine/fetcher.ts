@@ -1,4 +1,4 @@
-import { DiskFullError, SeamError, TooLargeError, TrackMissingError } from '@/lib/core/errors';
+import { DiskFullError, SeamError, TrackMissingError } from '@/lib/core/errors';
 import {
   CONNECT_TIMEOUT_MS,
   MIN_BYTES_PER_SEC,
