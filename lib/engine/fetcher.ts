@@ -125,7 +125,7 @@ export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<b
         head = concat(head, value.subarray(0, SNIFF_BYTES - head.length));
         if (head.length >= SNIFF_BYTES) {
           sniffed = true;
-          const bad = checkFirstBytes(head, ref);
+          const bad = checkFirstBytes(head, ref, finalUrl);
           if (bad) throw bad;
         }
       }
@@ -154,7 +154,7 @@ export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<b
       }
     }
     if (!sniffed) {
-      const bad = checkFirstBytes(head, ref);
+      const bad = checkFirstBytes(head, ref, finalUrl);
       if (bad) throw bad;
     }
     const type = res.headers.get('content-type') ?? '';

@@ -1,12 +1,6 @@
 import { browser, type Browser } from '#imports';
 import { showFailed } from '@/lib/job/badge';
-import {
-  AUDIO_EXTENSIONS,
-  STREAMED_REASON,
-  canAdd,
-  looksLikeAudioUrl,
-  originPattern,
-} from './urls';
+import { AUDIO_EXTENSIONS, canAdd, looksLikeAudioUrl, originPattern } from './urls';
 import { needsConfirmation, queuePageAudio } from './picks';
 import { scanTab } from './tab';
 import { requestFetch } from './downloads';
@@ -80,7 +74,11 @@ async function addOne(url: string, pageUrl: string | undefined, fromMedia: boole
         mime: '',
         source: { kind: 'url', url: url.slice(0, 200), ...(pageUrl ? { pageUrl } : {}) },
         status: 'error',
-        error: { code: 'fetch-refused', message: STREAMED_REASON, trackName: name },
+        error: {
+          code: 'fetch-refused',
+          message: 'Streamed or protected audio cannot be saved.',
+          trackName: name,
+        },
       },
     ]);
     await showFailed();

@@ -82,14 +82,19 @@ export function tooLarge(bytes: number, limitBytes: number, track: TrackRef): To
 }
 
 /** Checks the first bytes of the body: a server may send HTML or JSON as audio/mpeg. */
-export function checkFirstBytes(bytes: Uint8Array, track: TrackRef): SeamError | undefined {
+export function checkFirstBytes(
+  bytes: Uint8Array,
+  track: TrackRef,
+  url?: string,
+): SeamError | undefined {
   const kind = inspectHeader(bytes, bytes.length).kind;
+  const link = url ? `The link (${hostOf(url)})` : 'The link';
   if (kind === 'html')
-    return new UnsupportedAudioError('The link gave a web page (HTML), not audio.', track);
+    return new UnsupportedAudioError(`${link} gave a web page (HTML), not audio.`, track);
   if (kind === 'playlist')
-    return new UnsupportedAudioError('The link gave a playlist, not audio.', track);
+    return new UnsupportedAudioError(`${link} gave a playlist, not audio.`, track);
   const what = notAudioDescription(kind);
-  return what ? new UnsupportedAudioError(`The link gave ${what}, not audio.`, track) : undefined;
+  return what ? new UnsupportedAudioError(`${link} gave ${what}, not audio.`, track) : undefined;
 }
 
 export type FetchStop = 'timeout' | 'stall' | 'slow';

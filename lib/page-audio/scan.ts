@@ -287,7 +287,12 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     const cls = `${el.getAttribute('class') ?? ''} ${el.id}`;
     if (/(^|[\s_-])(title|caption|heading|headline)([\s_-]|$)/i.test(cls)) return true;
     if (/screen-reader-text|sr-only|visually-hidden/i.test(cls)) return true;
-    if (/^(a|b|strong)$/.test(tag)) return true;
+    // A link beside the player names it, unless it is itself a link to audio (another row).
+    if (tag === 'a') {
+      const u = resolve(el.getAttribute('href'), el.ownerDocument.baseURI || el.ownerDocument.URL);
+      return !(u && hasAudioExt(u));
+    }
+    if (tag === 'b' || tag === 'strong') return true;
     // A line holding only one link or emphasis, as MediaWiki writes a player's caption.
     const kids = Array.from(el.children);
     if (kids.length === 1 && /^(a|b|strong|em|i)$/.test(kids[0]!.localName)) {

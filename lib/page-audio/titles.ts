@@ -13,7 +13,7 @@
 const GENERIC_WORDS = new Set([
   'download', 'downloads', 'dl', 'play', 'playing', 'pause', 'listen', 'listening', 'stream',
   'streaming', 'audio', 'audios', 'sound', 'sounds', 'file', 'files', 'here', 'now', 'this',
-  'the', 'a', 'an', 'to', 'in', 'on', 'at', 'as', 'of', 'for', 'and', 'or', 'pc', 'mac',
+  'the', 'an', 'to', 'in', 'on', 'at', 'as', 'of', 'for', 'and', 'or', 'pc', 'mac',
   'mobile', 'mp3', 'm4a', 'm4b', 'aac', 'ogg', 'oga', 'opus', 'flac', 'wav', 'mpeg', 'mp4',
   'vorbis', 'episode', 'podcast', 'version', 'quality', 'high', 'low', 'hq', 'lq', 'full',
   'original', 'save', 'link', 'click', 'open', 'player', 'media', 'kbps', 'mb', 'kb', 'gb',

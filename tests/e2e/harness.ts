@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -83,7 +83,14 @@ function chromePath(): string {
   return path;
 }
 
-export async function launchSeam(): Promise<Seam> {
+export interface LaunchOptions {
+  /** More Chromium flags (e.g. `--host-resolver-rules=...` for a test serving many hosts). */
+  args?: string[];
+  /** More host permissions in this launch's copy of the manifest, standing in for grants. */
+  hosts?: string[];
+}
+
+export async function launchSeam(opts: LaunchOptions = {}): Promise<Seam> {
   const executablePath = chromePath();
   if (!existsSync(join(BUILD_DIR, 'manifest.json'))) {
     throw new Error(`No built extension in ${BUILD_DIR}: run npm run build:e2e first`);
@@ -100,6 +107,12 @@ export async function launchSeam(): Promise<Seam> {
   let context: BrowserContext | undefined;
   try {
     await cp(BUILD_DIR, extensionDir, { recursive: true });
+    if (opts.hosts?.length) {
+      const path = join(extensionDir, 'manifest.json');
+      const manifest = JSON.parse(await readFile(path, 'utf8')) as { host_permissions?: string[] };
+      manifest.host_permissions = [...(manifest.host_permissions ?? []), ...opts.hosts];
+      await writeFile(path, JSON.stringify(manifest));
+    }
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath,
       headless: true,
@@ -115,6 +128,7 @@ export async function launchSeam(): Promise<Seam> {
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        ...(opts.args ?? []),
       ],
     });
     const ctx = context;
