@@ -811,9 +811,34 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       (body.children.length === 1 && body.firstElementChild?.localName === 'pre')
     ) {
       const text = (body.textContent ?? '').trimStart();
-      if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<(rss|feed|rdf:RDF)\b/i.test(text)) return text;
+      if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<(rss|feed|rdf:RDF)\b/i.test(text)) {
+        return asUtf8(text, d.characterSet);
+      }
     }
     return undefined;
+  }
+
+  /**
+   * A feed served without a charset is shown as text decoded as windows-1252, while XML means
+   * UTF-8 unless it says otherwise: "GaragendÃ¤chern" is "Garagendächern". Undo that.
+   */
+  function asUtf8(text: string, charset: string): string {
+    const declared = /^<\?xml[^>]*encoding=["']([\w-]+)["']/i.exec(text)?.[1]?.toLowerCase();
+    if (/^utf-?8$/i.test(charset) || (declared && !/^utf-?8$/.test(declared))) return text;
+    const cp1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const high = cp1252.indexOf(text[i]!);
+      if (high >= 0) bytes[i] = 0x80 + high;
+      else if (c < 256) bytes[i] = c;
+      else return text;
+    }
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return text;
+    }
   }
 
   if (opts.feedText !== undefined) {

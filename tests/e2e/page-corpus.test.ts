@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { untrack } from '../../lib/page-audio/tracking';
-import { PopupPage, fixture, launchSeam, until, type Seam } from './harness';
+import { PopupPage, ffmpeg, launchSeam, until, type Seam } from './harness';
 import {
   CORPUS,
   GOALS,
@@ -32,7 +32,8 @@ import {
   type PageResult,
 } from '../page-corpus/measures';
 
-const MP3 = readFileSync(fixture('tone-440-2s-44100-stereo.mp3'));
+/** The audio every audio URL answers with: 6 s, longer than an interface sound. */
+let MP3 = Buffer.alloc(0);
 const AUDIO_PATH = /\.(mp3|m4a|mp4|ogg|oga|opus|wav|aac|flac)$/i;
 
 let seam: Seam;
@@ -95,6 +96,9 @@ async function startServers(): Promise<Server[]> {
 
 beforeAll(async () => {
   servers = await startServers();
+  const tone = join(certDir, 'tone-6s.mp3');
+  await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=6', '-b:a', '64k', tone]);
+  MP3 = readFileSync(tone);
   const [httpPort, httpsPort] = servers.map((s) => (s.address() as AddressInfo).port);
   seam = await launchSeam({
     args: [
