@@ -14,6 +14,9 @@ export type SeamErrorCode =
   | 'fetch-refused'
   | 'fetch-failed'
   | 'too-large'
+  | 'disk-full'
+  | 'private-network'
+  | 'not-all-added'
   | 'join-canceled'
   | 'join-failed'
   | 'not-uniform'
@@ -106,6 +109,33 @@ export class TooLargeError extends SeamError {
     this.name = 'TooLargeError';
   }
 }
+/** No room left to store page audio (the disk or the browser's storage quota is full). */
+export class DiskFullError extends SeamError {
+  constructor(message: string, track?: TrackRef) {
+    super('disk-full', message, track);
+    this.name = 'DiskFullError';
+  }
+}
+/**
+ * A download that would reach a private-network or loopback address from a public page (or a
+ * redirect that goes there): refused, and not tried again when a site is granted.
+ */
+export class PrivateNetworkError extends SeamError {
+  constructor(message: string, track?: TrackRef) {
+    super('private-network', message, track);
+    this.name = 'PrivateNetworkError';
+  }
+}
+/**
+ * Some of the page audio the person chose was not added: it is already in the queue (never added
+ * twice), or it was past the cap of one add. The message says which and how many.
+ */
+export class NotAllAddedError extends SeamError {
+  constructor(message: string) {
+    super('not-all-added', message);
+    this.name = 'NotAllAddedError';
+  }
+}
 export class JoinCanceledError extends SeamError {
   constructor() {
     super('join-canceled', 'the join was canceled');
@@ -152,6 +182,9 @@ const classes: Record<SeamErrorCode, (d: SeamErrorData, t?: TrackRef) => SeamErr
   'fetch-refused': (d, t) => new FetchRefusedError(d.message, t),
   'fetch-failed': (d, t) => new FetchFailedError(d.message, t),
   'too-large': (d, t) => new TooLargeError(d.message, t),
+  'disk-full': (d, t) => new DiskFullError(d.message, t),
+  'private-network': (d, t) => new PrivateNetworkError(d.message, t),
+  'not-all-added': (d) => new NotAllAddedError(d.message),
   'join-canceled': () => new JoinCanceledError(),
   'join-failed': (d, t) => new JoinFailedError(d.message, t),
   'not-uniform': (d, t) => new NotUniformError(d.message, t),

@@ -6,7 +6,7 @@ import {
   errorFromData,
   toErrorData,
 } from '@/lib/core/errors';
-import { fetchTrack } from './fetcher';
+import { abortFetches, fetchTrack } from './fetcher';
 import { formatSpec } from '@/lib/core/formats';
 import type { JobPhase } from '@/lib/core/job';
 import type { EngineCommands, FetchRequest, JobEvents, JoinRequest } from '@/lib/protocol/contract';
@@ -84,11 +84,11 @@ export class EngineHost implements EngineCommands {
   }
 
   /** Downloads page audio a few at a time (not through the engine queue), then probes it. */
-  fetch({ trackIds, limitBytes }: FetchRequest): void {
+  fetch({ trackIds, limitBytes, granted }: FetchRequest): void {
     const queue = [...trackIds];
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        if (await fetchTrack(id, limitBytes)) this.probe([id]);
+        if (await fetchTrack(id, { limitBytes, granted })) this.probe([id]);
       }
     };
     this.#pending++;
@@ -98,6 +98,11 @@ export class EngineHost implements EngineCommands {
       this.#pending--;
       this.#maybeIdle();
     });
+  }
+
+  /** Removed tracks: their downloads stop and their connections close. */
+  abortFetch(trackIds: string[]): void {
+    abortFetches(trackIds);
   }
 
   join(req: JoinRequest): void {

@@ -23,6 +23,8 @@ export interface PageToBackground {
   'bg:tracksAdded'(trackIds: string[]): void;
   /** Page-audio tracks were added (status "fetching"); download them. */
   'bg:fetchTracks'(trackIds: string[]): void;
+  /** Tracks were removed from the queue: stop their downloads. */
+  'bg:tracksRemoved'(trackIds: string[]): void;
   /** Start a join of the current queue with the stored output settings. */
   'bg:startJoin'(): { jobId: string };
   'bg:cancelJoin'(jobId: string): void;

@@ -5,7 +5,9 @@ import { effectiveEdit, patchEdit } from '@/lib/editor/edit';
 import type { TrackEdit, Transition } from '@/lib/core/track';
 import {
   addFiles,
+  clearTracks,
   getTrack,
+  listTracks,
   moveTrack,
   removeTrack,
   setOrder,
@@ -28,7 +30,18 @@ export async function addLocalFiles(files: readonly File[]): Promise<void> {
 
 export const moveUp = (id: string) => moveTrack(id, -1);
 export const moveDown = (id: string) => moveTrack(id, +1);
-export const remove = (id: string) => removeTrack(id);
+/** Removes a track; a download still running for it stops (its connection closes). */
+export async function remove(id: string): Promise<void> {
+  await removeTrack(id);
+  await background.sendMessage('bg:tracksRemoved', [id]);
+}
+
+/** Empties the queue; downloads still running stop. */
+export async function clearQueue(): Promise<void> {
+  const ids = (await listTracks()).map((t) => t.id);
+  await clearTracks();
+  await background.sendMessage('bg:tracksRemoved', ids);
+}
 /** Puts the queue in this order (drag and drop, keyboard reorder). */
 export const reorder = (ids: readonly string[]) => setOrder(ids);
 /** Edits of this page, one after another, so quick changes never overwrite each other. */

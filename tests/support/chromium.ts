@@ -4,7 +4,7 @@
  * beforeAll, `close()` in afterAll); `resetSeam()` empties the queue between tests.
  */
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
@@ -49,7 +49,16 @@ export function chromePath(): string {
  * Launches headless Chromium on a fresh profile with a private copy of the build loaded (so a
  * rebuild during the run cannot pull files from under it) and finds the extension's id.
  */
-export async function launchSeam(opts: { buildDir?: string; name?: string } = {}): Promise<Seam> {
+export interface LaunchOptions {
+  buildDir?: string;
+  name?: string;
+  /** More Chromium flags (e.g. `--host-resolver-rules=...` for a test serving many hosts). */
+  args?: string[];
+  /** More host permissions in this launch's copy of the manifest, standing in for grants. */
+  hosts?: string[];
+}
+
+export async function launchSeam(opts: LaunchOptions = {}): Promise<Seam> {
   const buildDir = opts.buildDir ?? E2E_BUILD_DIR;
   const name = opts.name ?? 'seam-e2e';
   const executablePath = chromePath();
@@ -69,6 +78,12 @@ export async function launchSeam(opts: { buildDir?: string; name?: string } = {}
   let context: BrowserContext | undefined;
   try {
     await cp(buildDir, extensionDir, { recursive: true });
+    if (opts.hosts?.length) {
+      const path = join(extensionDir, 'manifest.json');
+      const manifest = JSON.parse(await readFile(path, 'utf8')) as { host_permissions?: string[] };
+      manifest.host_permissions = [...(manifest.host_permissions ?? []), ...opts.hosts];
+      await writeFile(path, JSON.stringify(manifest));
+    }
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath,
       headless: true,
@@ -84,6 +99,7 @@ export async function launchSeam(opts: { buildDir?: string; name?: string } = {}
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        ...(opts.args ?? []),
       ],
     });
     const ctx = context;
