@@ -150,14 +150,17 @@ describe('page-audio faults', () => {
   it('removing a track mid-download closes its connection', async () => {
     const closedBefore = slowClosed;
     await addLink(`${base}slow.mp3`);
-    await until(() => expect(slowOpen.size).toBe(1), 20_000);
+    await until(() => expect(slowOpen.size).toBeGreaterThanOrEqual(1), 20_000);
     await until(
       async () => expect((await popup.itemTexts()).join()).toMatch(/Downloading|MB/),
       20_000,
     );
     await popup.remove('slow.mp3');
-    await until(() => expect(slowClosed).toBe(closedBefore + 1), 10_000);
-    expect(slowOpen.size).toBe(0);
+    // Every connection the download opened is closed (a retry may have opened a second one).
+    await until(() => {
+      expect(slowClosed).toBeGreaterThan(closedBefore);
+      expect(slowOpen.size).toBe(0);
+    }, 10_000);
   });
 
   it('a slow-drip server is stopped with a message naming its host', async () => {
