@@ -78,11 +78,22 @@ export function JoinPanel(props: {
           Join canceled. The queue is as it was.
         </p>
       )}
-      {job?.status === 'failed' && props.showFailure && (
-        <p class="alert" role="alert">
-          Join failed. {describeError(job.error)}
-        </p>
-      )}
+      {job?.status === 'failed' &&
+        props.showFailure &&
+        (job.error.code === 'job-interrupted' ? (
+          // Cut off from outside (a crash, the browser closing): the message says why, and the
+          // queue is intact, so the same join is one click away.
+          <p class="alert" role="alert">
+            {describeError(job.error)}{' '}
+            <button type="button" class="link" onClick={props.onJoin}>
+              Retry
+            </button>
+          </p>
+        ) : (
+          <p class="alert" role="alert">
+            Join failed. {describeError(job.error)}
+          </p>
+        ))}
       {props.alerts.map((a) => (
         <p key={a.action} class="alert" role="alert">
           {describeError(a.error)}

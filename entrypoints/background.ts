@@ -7,6 +7,7 @@ import {
   onJobDone,
   onJobFailed,
   onJobProgress,
+  recoverJob,
   refreshBadge,
   startJoin,
 } from '@/lib/job/controller';
@@ -22,6 +23,7 @@ import { onTracksChanged } from '@/lib/store/tracks';
 export default defineBackground(() => {
   // Firefox has no offscreen API: there the engine runs in this (persistent) background page.
   useEngineLink(import.meta.env.FIREFOX ? localLink(localJobEvents) : offscreenLink);
+  // Each handler runs only for its senders (lib/protocol/index.ts): pages, or the engine.
   background.onMessage('bg:tracksAdded', ({ data }) => requestProbe(data));
   background.onMessage('bg:fetchTracks', ({ data }) => requestFetch(data));
   background.onMessage('bg:tracksRemoved', ({ data }) => stopFetches(data));
@@ -46,5 +48,6 @@ export default defineBackground(() => {
 
   browser.downloads.onChanged.addListener((delta) => void onDownloadChanged(delta));
   onTracksChanged(() => void refreshBadge());
-  void refreshBadge();
+  // A join cut off while this background was not running (a crash, a relaunch) is told now.
+  void recoverJob().then(() => refreshBadge());
 });

@@ -2,7 +2,8 @@ import { startEngineHost } from '@/lib/engine/setup';
 import { messageEvents } from '@/lib/job/link-offscreen';
 import { offscreen } from '@/lib/protocol';
 
-// The engine's host in Chrome. Each engine command arrives as its off:* message.
+// The engine's host in Chrome. Each engine command arrives as its off:* message, from the
+// service worker only (lib/protocol/index.ts): a page's content script hears these too.
 const { host } = startEngineHost(messageEvents);
 
 offscreen.onMessage('off:ping', () => 'pong');

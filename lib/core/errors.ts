@@ -21,7 +21,10 @@ export type SeamErrorCode =
   | 'join-failed'
   | 'not-uniform'
   | 'engine-failed'
-  | 'nothing-to-join';
+  | 'nothing-to-join'
+  | 'probe-timeout'
+  | 'not-enough-memory'
+  | 'job-interrupted';
 
 export interface SeamErrorData {
   code: SeamErrorCode;
@@ -171,6 +174,44 @@ export class NothingToJoinError extends SeamError {
     this.name = 'NothingToJoinError';
   }
 }
+/** Reading a track (probe and decode check) took longer than Seam waits: it is given up. */
+export class ProbeTimeoutError extends SeamError {
+  constructor(message: string, track?: TrackRef) {
+    super('probe-timeout', message, track);
+    this.name = 'ProbeTimeoutError';
+  }
+
+  static after(track: TrackRef, seconds: number): ProbeTimeoutError {
+    return new ProbeTimeoutError(
+      `Reading ${track.name} took longer than ${seconds} s, so Seam stopped: the file may be damaged. Remove it, or add it again to try once more.`,
+      track,
+    );
+  }
+}
+/** A join that cannot fit in memory, refused before it starts or stopped when ffmpeg ran out. */
+export class NotEnoughMemoryError extends SeamError {
+  constructor(message: string, track?: TrackRef) {
+    super('not-enough-memory', message, track);
+    this.name = 'NotEnoughMemoryError';
+  }
+}
+/**
+ * A join that stopped without finishing or failing on its own: the engine's process ended
+ * (a crash, out of memory) or the browser closed.
+ */
+export class JobInterruptedError extends SeamError {
+  constructor(message: string) {
+    super('job-interrupted', message);
+    this.name = 'JobInterruptedError';
+  }
+
+  /** `reason` completes "The join stopped because …". */
+  static because(reason: string): JobInterruptedError {
+    return new JobInterruptedError(
+      `The join stopped because ${reason}. The queue is as it was: press Retry to join again.`,
+    );
+  }
+}
 
 const classes: Record<SeamErrorCode, (d: SeamErrorData, t?: TrackRef) => SeamError> = {
   'unsupported-audio': (d, t) => new UnsupportedAudioError(d.message, t),
@@ -190,6 +231,9 @@ const classes: Record<SeamErrorCode, (d: SeamErrorData, t?: TrackRef) => SeamErr
   'not-uniform': (d, t) => new NotUniformError(d.message, t),
   'engine-failed': (d) => new EngineFailedError(d.message),
   'nothing-to-join': (d) => new NothingToJoinError(d.message),
+  'probe-timeout': (d, t) => new ProbeTimeoutError(d.message, t),
+  'not-enough-memory': (d, t) => new NotEnoughMemoryError(d.message, t),
+  'job-interrupted': (d) => new JobInterruptedError(d.message),
 };
 
 /** Rebuilds the named class from its data form. */
@@ -207,9 +251,15 @@ export function toErrorData(err: unknown, fallback: SeamErrorCode = 'join-failed
   return { code: fallback, message };
 }
 
-/** The sentence the UI shows: names the track, then the reason. */
+/**
+ * The sentence the UI shows: names the track, then the reason. A message that is already a
+ * whole sentence naming its track (the newer errors are written so) is shown as it is.
+ */
 export function describeError(data: SeamErrorData): string {
-  return data.trackName ? `${data.trackName}: ${data.message}` : capitalize(data.message);
+  if (data.trackName && !data.message.includes(data.trackName)) {
+    return `${data.trackName}: ${data.message}`;
+  }
+  return capitalize(data.message);
 }
 
 function capitalize(s: string): string {

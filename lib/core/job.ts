@@ -13,6 +13,9 @@ interface JobBase {
   startedAt: number;
 }
 
+/** What is remembered of a running join across a browser restart (lib/store/job.ts). */
+export type JobInFlight = JobBase;
+
 /** The current (or last) join. It lives in storage.session so a reopened popup re-attaches. */
 export type JobState =
   | (JobBase & { status: 'running'; phase: JobPhase; percent: number; lossless: boolean })
@@ -25,6 +28,8 @@ export type JobState =
       resultUrl?: string;
       finishedAt: number;
       lossless: boolean;
+      /** The largest ffmpeg.wasm's heap grew during the join, bytes (absent: no ffmpeg run). */
+      heapPeakBytes?: number;
     })
   | (JobBase & { status: 'failed'; error: SeamErrorData; finishedAt: number })
   | (JobBase & { status: 'canceled'; finishedAt: number });

@@ -1,4 +1,4 @@
-import type { Engine } from './ffmpeg';
+import { WorkerStoppedError, type Engine } from './ffmpeg';
 import {
   JoinCanceledError,
   NothingToJoinError,
@@ -14,9 +14,15 @@ import { joinLosslessly, retagMp3 } from '@/lib/lossless';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
 import { trackRef, type Track } from '@/lib/core/track';
+import { checkMemory, deviceMemory } from './preflight';
 
 /** Parallel page-audio downloads: enough to hide latency, few enough to be polite to a server. */
 const FETCHES_AT_ONCE = 3;
+/**
+ * A probe whose worker was stopped under it (not by its own timeout) is run again this many
+ * times; after that the track stays "checking…" and the next page to open takes it up again.
+ */
+const PROBE_RETRIES = 2;
 
 /**
  * The engine's host (the offscreen document in Chrome, the background page in Firefox): probes
@@ -24,6 +30,10 @@ const FETCHES_AT_ONCE = 3;
  * rides on one reply), and keeps the result's blob: URL alive until the download is done.
  * Its events (JobEvents) become bg:* messages from the offscreen document in Chrome; in Firefox
  * the host lives in the background page and calls the job controller directly.
+ *
+ * Cancel is scoped to its job: a join waits for the probes of its unprobed tracks as any page
+ * would (they stay the queue's work, and finish whatever happens to the join), and only the
+ * join's own ffmpeg run is stopped.
  */
 export class EngineHost implements EngineCommands {
   readonly #engine: Engine;
@@ -31,7 +41,10 @@ export class EngineHost implements EngineCommands {
   /** ffmpeg runs one command at a time; probes and joins queue here. */
   #chain: Promise<unknown> = Promise.resolve();
   #pending = 0;
-  #job: { id: string; abort: AbortController } | undefined;
+  /** Probes queued or running, by track id: asking again joins the one under way. */
+  readonly #probes = new Map<string, Promise<Track | undefined>>();
+  /** Joins accepted and not yet finished, by job id. */
+  readonly #jobs = new Map<string, AbortController>();
   readonly #urls = new Set<string>();
 
   constructor(engine: Engine, events: JobEvents) {
@@ -41,7 +54,7 @@ export class EngineHost implements EngineCommands {
 
   /** Something is queued, running or holding a result. */
   get busy(): boolean {
-    return this.#pending > 0 || this.#job !== undefined || this.#urls.size > 0;
+    return this.#pending > 0 || this.#jobs.size > 0 || this.#urls.size > 0;
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -60,26 +73,41 @@ export class EngineHost implements EngineCommands {
 
   /** Probes each track and stores what it learned (or why it failed) on the track. */
   probe(trackIds: string[]): void {
-    for (const id of trackIds) void this.#enqueue(() => this.#probeOne(id));
+    for (const id of trackIds) void this.#probeOnce(id);
+  }
+
+  #probeOnce(id: string): Promise<Track | undefined> {
+    const under = this.#probes.get(id);
+    if (under) return under;
+    const run = this.#enqueue(() => this.#probeOne(id)).finally(() => this.#probes.delete(id));
+    this.#probes.set(id, run);
+    return run;
   }
 
   async #probeOne(id: string): Promise<Track | undefined> {
     const track = await getTrack(id);
     if (!track) return undefined;
-    try {
-      const blob = await getAudio(id);
-      if (!blob) throw new TrackMissingError(trackRef(track));
-      const info = await this.#engine.probe(trackRef(track), blob);
-      await updateTrack(id, { status: 'ready', info, error: undefined });
-      return { ...track, status: 'ready', info };
-    } catch (err) {
-      const error = {
-        ...toErrorData(err, 'unsupported-audio'),
-        trackId: id,
-        trackName: track.name,
-      };
-      await updateTrack(id, { status: 'error', error });
-      return { ...track, status: 'error', error };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const blob = await getAudio(id);
+        if (!blob) throw new TrackMissingError(trackRef(track));
+        const info = await this.#engine.probe(trackRef(track), blob);
+        await updateTrack(id, { status: 'ready', info, error: undefined });
+        return { ...track, status: 'ready', info };
+      } catch (err) {
+        // Stopped from outside (not its own fault, nor its timeout): the file was never judged.
+        if (err instanceof WorkerStoppedError) {
+          if (attempt < PROBE_RETRIES) continue;
+          return { ...track, status: 'probing' };
+        }
+        const error = {
+          ...toErrorData(err, 'unsupported-audio'),
+          trackId: id,
+          trackName: track.name,
+        };
+        await updateTrack(id, { status: 'error', error });
+        return { ...track, status: 'error', error };
+      }
     }
   }
 
@@ -106,26 +134,29 @@ export class EngineHost implements EngineCommands {
   }
 
   join(req: JoinRequest): void {
+    if (this.#jobs.has(req.jobId)) return;
     const abort = new AbortController();
-    this.#job = { id: req.jobId, abort };
-    void this.#enqueue(async () => {
+    this.#jobs.set(req.jobId, abort);
+    void (async () => {
       try {
-        const url = await this.#runJoin(req, abort.signal);
-        this.#urls.add(url.url);
-        await this.#events.done({ jobId: req.jobId, ...url });
+        const tracks = await this.#ready(req, abort.signal);
+        const result = await this.#enqueue(() => this.#runJoin(req, tracks, abort.signal));
+        this.#urls.add(result.url);
+        await this.#events.done({ jobId: req.jobId, ...result });
       } catch (err) {
         const error = abort.signal.aborted ? new JoinCanceledError().toData() : toErrorData(err);
         await this.#events.failed({ jobId: req.jobId, error });
       } finally {
-        this.#job = undefined;
+        // Only this job's own slot: a newer join may already be waiting behind it.
+        this.#jobs.delete(req.jobId);
+        this.#maybeIdle();
       }
-    });
+    })();
   }
 
+  /** Stops this job's work only: its wait for probes, or its own ffmpeg run. */
   cancel(jobId: string): void {
-    if (this.#job?.id !== jobId) return;
-    this.#job.abort.abort();
-    this.#engine.cancel();
+    this.#jobs.get(jobId)?.abort();
   }
 
   release(url: string): void {
@@ -133,30 +164,37 @@ export class EngineHost implements EngineCommands {
     this.#maybeIdle();
   }
 
-  async #runJoin(
-    req: JoinRequest,
-    signal: AbortSignal,
-  ): Promise<{ url: string; bytes: number; lossless: boolean }> {
-    const progress = (phase: JobPhase, percent: number, lossless: boolean) =>
-      this.#events.progress({ jobId: req.jobId, phase, percent, lossless });
-    progress('loading', 0, false);
-
+  /**
+   * The job's tracks, probed. Tracks still unprobed (added a moment ago) are waited for through
+   * the probe queue; a bad one stops the join by name. Cancel ends the wait, not the probes.
+   */
+  async #ready(req: JoinRequest, signal: AbortSignal): Promise<PlanTrack[]> {
     const queued = await listTracks();
     const tracks = req.trackIds
       .map((id) => queued.find((t) => t.id === id))
       .filter((t): t is Track => t !== undefined);
     if (tracks.length === 0) throw new NothingToJoinError();
+    const probed = await untilAborted(
+      Promise.all(tracks.map((t) => (t.status === 'ready' && t.info ? t : this.#probeOnce(t.id)))),
+      signal,
+    );
+    return tracks.map((t, i) => {
+      const p = probed[i];
+      if (p?.status === 'error' && p.error) throw errorFromData(p.error);
+      if (!p?.info) throw new TrackMissingError(trackRef(t));
+      return { id: t.id, name: t.name, info: p.info, edit: p.edit };
+    });
+  }
 
-    // Tracks still unprobed (added a moment ago) are probed now; a bad one stops the join by name.
-    const ready: PlanTrack[] = [];
-    for (const t of tracks) {
-      const probed = t.status === 'ready' && t.info ? t : await this.#probeOne(t.id);
-      if (signal.aborted) throw new JoinCanceledError();
-      if (!probed) throw new TrackMissingError(trackRef(t));
-      if (probed.status === 'error' && probed.error) throw errorFromData(probed.error);
-      if (!probed.info) throw new TrackMissingError(trackRef(t));
-      ready.push({ id: t.id, name: t.name, info: probed.info, edit: probed.edit });
-    }
+  async #runJoin(
+    req: JoinRequest,
+    ready: PlanTrack[],
+    signal: AbortSignal,
+  ): Promise<{ url: string; bytes: number; lossless: boolean; heapPeakBytes?: number }> {
+    if (signal.aborted) throw new JoinCanceledError();
+    const progress = (phase: JobPhase, percent: number, lossless: boolean) =>
+      this.#events.progress({ jobId: req.jobId, phase, percent, lossless });
+    progress('loading', 0, false);
 
     const plan = planJoin(ready, req.output, req.options);
     const blobs = new Map<string, Blob>();
@@ -167,6 +205,7 @@ export class EngineHost implements EngineCommands {
     }
     const spec = formatSpec(req.output.format);
     let result: Blob;
+    let heapPeakBytes: number | undefined;
     if (plan.kind === 'fast') {
       const inputs = ready.map((t) => ({ id: t.id, name: t.name, blob: blobs.get(t.id)! }));
       const onProgress = (f: number) => progress('joining', Math.round(f * 100), true);
@@ -181,15 +220,38 @@ export class EngineHost implements EngineCommands {
         );
       }
     } else {
+      // Refused by name before starting what cannot fit (./preflight.ts).
+      checkMemory(plan, ready, deviceMemory());
       progress('reading', 0, plan.lossless);
-      const data = await this.#engine.run(plan, ready, blobs, (f, phase) =>
-        progress(phase, Math.round(f * 100), plan.lossless),
+      const run = await this.#engine.run(
+        plan,
+        ready,
+        blobs,
+        (f, phase) => progress(phase, Math.round(f * 100), plan.lossless),
+        spec.mime,
+        signal,
       );
-      result = new Blob([data as Uint8Array<ArrayBuffer>], { type: spec.mime });
+      result = run.blob;
+      heapPeakBytes = run.heapPeakBytes;
     }
     if (signal.aborted) throw new JoinCanceledError();
     progress('saving', 100, plan.lossless);
     const typed = result.type ? result : new Blob([result], { type: spec.mime });
-    return { url: URL.createObjectURL(typed), bytes: typed.size, lossless: plan.lossless };
+    return {
+      url: URL.createObjectURL(typed),
+      bytes: typed.size,
+      lossless: plan.lossless,
+      ...(heapPeakBytes !== undefined ? { heapPeakBytes } : {}),
+    };
   }
+}
+
+/** `promise`, or JoinCanceledError as soon as `signal` fires (the promise itself runs on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new JoinCanceledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new JoinCanceledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

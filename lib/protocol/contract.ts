@@ -42,6 +42,8 @@ export interface JobResult {
   url: string;
   bytes: number;
   lossless: boolean;
+  /** The largest the wasm heap grew during an ffmpeg join (absent for the fast path). */
+  heapPeakBytes?: number;
 }
 
 export interface JobFailure {

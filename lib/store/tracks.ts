@@ -143,6 +143,18 @@ export async function removeTrack(id: string): Promise<void> {
   announce();
 }
 
+/** Removes these tracks and their audio (the others stay as they are). */
+export async function removeTracks(ids: readonly string[]): Promise<void> {
+  const d = await db();
+  const tx = d.transaction(['tracks', 'audio'], 'readwrite');
+  for (const id of ids) {
+    void tx.objectStore('tracks').delete(id);
+    void tx.objectStore('audio').delete(id);
+  }
+  await tx.done;
+  announce();
+}
+
 export async function clearTracks(): Promise<void> {
   const d = await db();
   const tx = d.transaction(['tracks', 'audio'], 'readwrite');
