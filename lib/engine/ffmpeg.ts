@@ -5,13 +5,13 @@ import {
   JoinCanceledError,
   JoinFailedError,
   SeamError,
-  UnsupportedAudioError,
 } from '@/lib/core/errors';
 import { ffmpegFailure } from '@/lib/media/ffmpeg-log';
-import type { JoinPlan } from '@/lib/plan/planner';
-import { parseFfmpegTime, parseProbe, parseProgressTime, probeArgs } from '@/lib/media/probe';
-import { inspectHeader } from '@/lib/media/sniff';
+import { checkOutputLength, type JoinPlan } from '@/lib/plan/planner';
+import { parseFfmpegTime } from '@/lib/media/probe';
 import type { TrackRef } from '@/lib/core/track';
+import { probeTrack } from './probe';
+import type { EngineTask, TaskFile, TaskRunner } from './task';
 
 type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
 
@@ -27,20 +27,12 @@ export interface EngineUrls {
  * instance; start a fresh one after this many.
  */
 const MAX_EXECS_PER_INSTANCE = 40;
-/** The first bytes read for sniffing: enough for an ID3v2 tag's start and a WAV header. */
-const SNIFF_BYTES = 64 * 1024;
-/**
- * Tracks up to this long are decoded once on add, so damage in the middle (which ffprobe's header
- * read cannot see) is reported before Join. About 1 s of work per 10 min of MP3 here; longer
- * tracks (audiobook chapters of hours) skip it rather than keep the engine busy for minutes.
- */
-const DECODE_CHECK_MAX_SEC = 20 * 60;
 
 /**
  * The ffmpeg.wasm wrapper: loads once, probes, runs a plan with progress, cancels by killing the
  * worker (which frees its memory) and reloads lazily after a failure, a cancel or a join.
  */
-export class Engine {
+export class Engine implements TaskRunner {
   #ff: FFmpeg | undefined;
   #loading: Promise<FFmpeg> | undefined;
   #execs = 0;
@@ -84,65 +76,9 @@ export class Engine {
     this.reset();
   }
 
-  /** Reads a track's format without copying its audio: the Blob is mounted, not written. */
-  async probe(track: TrackRef, blob: Blob): Promise<AudioInfo> {
-    const head = new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
-    const header = inspectHeader(head, blob.size);
-    const ff = await this.#instance();
-    const dir = `/probe-${crypto.randomUUID()}`;
-    const out = `${dir}.json`;
-    const progressFile = `${dir}.progress`;
-    let mounted = false;
-    const log: string[] = [];
-    const onLog = ({ message }: LogEvent) => void log.push(message);
-    ff.on('log', onLog);
-    try {
-      await ff.createDir(dir);
-      await ff.mount('WORKERFS' as FFFSType, { blobs: [{ name: 'input', data: blob }] }, dir);
-      mounted = true;
-      this.#execs++;
-      await ff.ffprobe(probeArgs(`${dir}/input`, out));
-      let json = '';
-      try {
-        json = new TextDecoder().decode((await ff.readFile(out)) as Uint8Array);
-      } catch {
-        // No output file: ffprobe refused the input; parseProbe explains it from the header.
-      }
-      const file = { ...track, size: blob.size };
-      const info = parseProbe(json, file, log.join('\n'), header);
-      if (info.durationSec > DECODE_CHECK_MAX_SEC) return info;
-      log.length = 0;
-      this.#execs++;
-      await ff.exec([
-        ...['-hide_banner', '-loglevel', 'error', '-i', `${dir}/input`, '-map', '0:a:0'],
-        // The decoded length, exact: what trims, crossfades, chapters and fades are timed against
-        // (a container's duration can be off by the encoder's delay and padding).
-        ...['-progress', progressFile, '-f', 'null', '-'],
-      ]);
-      const checked = parseProbe(json, file, log.join('\n'), header);
-      let decodedSec: number | undefined;
-      try {
-        const text = new TextDecoder().decode((await ff.readFile(progressFile)) as Uint8Array);
-        decodedSec = parseProgressTime(text);
-      } catch {
-        // No progress file: keep the container's duration.
-      }
-      return decodedSec !== undefined && decodedSec > 0
-        ? { ...checked, durationSec: decodedSec }
-        : checked;
-    } catch (err) {
-      if (err instanceof SeamError) throw err;
-      this.reset();
-      throw new UnsupportedAudioError(`could not be read (${String(err)})`, track);
-    } finally {
-      ff.off('log', onLog);
-      if (this.#ff === ff) {
-        await ff.deleteFile(out).catch(() => undefined);
-        await ff.deleteFile(progressFile).catch(() => undefined);
-        if (mounted) await ff.unmount(dir).catch(() => undefined);
-        await ff.deleteDir(dir).catch(() => undefined);
-      }
-    }
+  /** Reads a track's format and checks its audio (lib/engine/probe.ts). */
+  probe(track: TrackRef, blob: Blob): Promise<AudioInfo> {
+    return probeTrack(this, track, blob);
   }
 
   /**
@@ -158,10 +94,12 @@ export class Engine {
     this.#canceled = false;
     const ff = await this.#instance();
     const log: string[] = [];
+    let lastTime: number | undefined;
     const onLog = ({ message }: LogEvent) => {
       log.push(message);
       if (log.length > 400) log.splice(0, 200);
       const t = parseFfmpegTime(message);
+      if (t !== undefined) lastTime = t;
       if (t !== undefined && plan.totalSec > 0)
         onProgress(Math.min(1, t / plan.totalSec), 'joining');
     };
@@ -185,6 +123,9 @@ export class Engine {
         const track = failure.trackId ? findTrack(tracks, failure.trackId) : undefined;
         throw new JoinFailedError(failure.reason, track);
       }
+      // Never "Saved" for a file that holds less audio than planned: ffmpeg's last time= is
+      // the output's length.
+      checkOutputLength(plan, lastTime);
       const data = await ff.readFile(plan.outputPath);
       if (typeof data === 'string' || data.byteLength === 0)
         throw new JoinFailedError('ffmpeg produced no output');
@@ -202,6 +143,72 @@ export class Engine {
       this.reset();
     }
   }
+
+  // --- Tasks (lib/engine/task.ts): probes, checks, short encodes ---------------------------
+
+  /**
+   * Runs `work` with `files` mounted read-only (WORKERFS: the Blobs are read in place, not
+   * copied) under a fresh directory, removing it and every scratch output afterwards. A crash
+   * of ffmpeg.wasm resets the instance and becomes an EngineFailedError in words.
+   */
+  async task<T>(files: readonly TaskFile[], work: (t: EngineTask) => Promise<T>): Promise<T> {
+    const ff = await this.#instance();
+    const dir = `/task-${crypto.randomUUID()}`;
+    const scratch: string[] = [];
+    let mounted = false;
+    let log: string[] = [];
+    const onLog = ({ message }: LogEvent) => void log.push(message);
+    const task: EngineTask = {
+      path: (name) => `${dir}/${name}`,
+      scratch: (name) => {
+        const path = `${dir}-${name}`;
+        scratch.push(path);
+        return path;
+      },
+      run: async (tool, args) => {
+        log = [];
+        this.#execs++;
+        const code = tool === 'ffmpeg' ? await ff.exec(args) : await ff.ffprobe(args);
+        return { code, log };
+      },
+      readText: async (path) => {
+        const data = await ff.readFile(path, 'utf8').catch(() => undefined);
+        return typeof data === 'string' ? data : undefined;
+      },
+      readBytes: async (path) => {
+        const data = await ff.readFile(path).catch(() => undefined);
+        return data instanceof Uint8Array ? data : undefined;
+      },
+    };
+    ff.on('log', onLog);
+    try {
+      await ff.createDir(dir);
+      await ff.mount(
+        'WORKERFS' as FFFSType,
+        { blobs: files.map((f) => ({ name: f.name, data: f.blob })) },
+        dir,
+      );
+      mounted = true;
+      return await work(task);
+    } catch (err) {
+      if (err instanceof SeamError) throw err;
+      this.reset();
+      throw new EngineFailedError(`ffmpeg stopped while reading the file (${engineReason(err)}).`);
+    } finally {
+      ff.off('log', onLog);
+      if (this.#ff === ff) {
+        for (const path of scratch) await ff.deleteFile(path).catch(() => undefined);
+        if (mounted) await ff.unmount(dir).catch(() => undefined);
+        await ff.deleteDir(dir).catch(() => undefined);
+      }
+    }
+  }
+}
+
+/** ffmpeg.wasm's errors arrive as strings, some of them "[object Object]": say something. */
+function engineReason(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text && text !== '[object Object]' ? text : 'no reason given';
 }
 
 function findTrack(tracks: readonly TrackRef[], id: string): TrackRef | undefined {

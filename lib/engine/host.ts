@@ -14,6 +14,8 @@ import { joinLosslessly, retagMp3 } from '@/lib/lossless';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
 import { trackRef, type Track } from '@/lib/core/track';
+import { checkTrack } from './probe';
+import type { TaskRunner } from './task';
 
 /** Parallel page-audio downloads: enough to hide latency, few enough to be polite to a server. */
 const FETCHES_AT_ONCE = 3;
@@ -33,10 +35,19 @@ export class EngineHost implements EngineCommands {
   #pending = 0;
   #job: { id: string; abort: AbortController } | undefined;
   readonly #urls = new Set<string>();
+  /**
+   * A second engine for decode checks of long tracks (lib/engine/probe.ts), so they run beside
+   * probes and joins; undefined on one core, where they queue on the engine like the rest.
+   */
+  readonly #checker: (TaskRunner & { reset(): void }) | undefined;
+  #checkChain: Promise<unknown> = Promise.resolve();
+  /** Decode checks scheduled or running, by track id. */
+  readonly #checks = new Map<string, Promise<void>>();
 
-  constructor(engine: Engine, events: JobEvents) {
+  constructor(engine: Engine, events: JobEvents, checker?: TaskRunner & { reset(): void }) {
     this.#engine = engine;
     this.#events = events;
+    this.#checker = checker;
   }
 
   /** Something is queued, running or holding a result. */
@@ -71,6 +82,8 @@ export class EngineHost implements EngineCommands {
       if (!blob) throw new TrackMissingError(trackRef(track));
       const info = await this.#engine.probe(trackRef(track), blob);
       await updateTrack(id, { status: 'ready', info, error: undefined });
+      // A long track is listed now and checked to its end in the background.
+      if (!info.decoded) void this.#scheduleCheck(id);
       return { ...track, status: 'ready', info };
     } catch (err) {
       const error = {
@@ -81,6 +94,63 @@ export class EngineHost implements EngineCommands {
       await updateTrack(id, { status: 'error', error });
       return { ...track, status: 'error', error };
     }
+  }
+
+  /**
+   * Queues the decode check of a listed track: on the second engine when there is one, else on
+   * the engine's own queue (behind what is already there, so a join pressed later finds it done).
+   */
+  #scheduleCheck(id: string): Promise<void> {
+    const known = this.#checks.get(id);
+    if (known) return known;
+    const checker = this.#checker;
+    let run: Promise<void>;
+    if (checker) {
+      this.#pending++;
+      run = this.#checkChain.then(() => this.#checkOne(id, checker));
+      this.#checkChain = run.catch(() => undefined);
+      run = run.finally(() => {
+        this.#pending--;
+        this.#maybeIdle();
+      });
+    } else {
+      run = this.#enqueue(() => this.#checkOne(id, this.#engine));
+    }
+    const settled = run.catch(() => undefined).finally(() => this.#checks.delete(id));
+    this.#checks.set(id, settled);
+    return settled;
+  }
+
+  /**
+   * Decodes a listed track to its end: stores its exact length, or why it cannot be joined (cut
+   * short, damaged). Does nothing for a track already checked, removed or failed.
+   */
+  async #checkOne(id: string, runner: TaskRunner, signal?: AbortSignal): Promise<void> {
+    const track = await getTrack(id);
+    if (!track || track.status !== 'ready' || !track.info || track.info.decoded) return;
+    const blob = await getAudio(id);
+    if (!blob) return;
+    try {
+      const info = await checkTrack(runner, trackRef(track), blob, track.info);
+      await updateTrack(id, { info });
+    } catch (err) {
+      // A join canceled during its check says nothing about the track.
+      if (signal?.aborted) throw new JoinCanceledError();
+      const error = { ...toErrorData(err, 'corrupt-audio'), trackId: id, trackName: track.name };
+      await updateTrack(id, { status: 'error', error });
+    } finally {
+      // The second engine's memory goes back after each check; it loads again in a second.
+      if (runner === this.#checker) this.#checker.reset();
+    }
+  }
+
+  /** The track checked to its end: waits for its background check, or runs it here and now. */
+  async #checked(t: Track, signal: AbortSignal): Promise<Track> {
+    if (t.info?.decoded) return t;
+    const pending = this.#checker ? this.#checks.get(t.id) : undefined;
+    if (pending) await pending;
+    await this.#checkOne(t.id, this.#engine, signal);
+    return (await getTrack(t.id)) ?? t;
   }
 
   /** Downloads page audio a few at a time (not through the engine queue), then probes it. */
@@ -145,9 +215,13 @@ export class EngineHost implements EngineCommands {
     // Tracks still unprobed (added a moment ago) are probed now; a bad one stops the join by name.
     const ready: PlanTrack[] = [];
     for (const t of tracks) {
-      const probed = t.status === 'ready' && t.info ? t : await this.#probeOne(t.id);
+      let probed = t.status === 'ready' && t.info ? t : await this.#probeOne(t.id);
       if (signal.aborted) throw new JoinCanceledError();
       if (!probed) throw new TrackMissingError(trackRef(t));
+      // Every track is decoded to its end before a join uses it (long ones after they were
+      // listed): a cut-short file is named here instead of joined.
+      if (probed.status === 'ready') probed = await this.#checked(probed, signal);
+      if (signal.aborted) throw new JoinCanceledError();
       if (probed.status === 'error' && probed.error) throw errorFromData(probed.error);
       if (!probed.info) throw new TrackMissingError(trackRef(t));
       ready.push({ id: t.id, name: t.name, info: probed.info, edit: probed.edit });

@@ -29,6 +29,7 @@ export { chapterTimes } from './chapters';
 export type { Clamp } from './timeline';
 export type { ChapterTime } from './chapters';
 export { encoderArgs } from './graph';
+export { checkOutputLength } from './output-check';
 
 /** A track as the planner sees it: probed, in queue order, with its edit (absent = none). */
 export interface PlanTrack {
