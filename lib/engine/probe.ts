@@ -19,13 +19,13 @@ import {
 } from '@/lib/lossless';
 import {
   decodeArgs,
-  headSeconds,
   judgeDecode,
   lastTimestampArgs,
-  needsHeadRun,
+  nextRun,
   progressSamples,
   progressSeconds,
   type DecodeRun,
+  type DecodeRuns,
 } from '@/lib/media/decode-check';
 import { parseProbe, probeArgs } from '@/lib/media/probe';
 import { inspectHeader, SNIFF_WINDOW } from '@/lib/media/sniff';
@@ -34,7 +34,14 @@ import type { EngineTask, TaskRunner } from './task';
 /** Tracks announcing up to this long are decode-checked before they are listed. */
 export const INLINE_CHECK_MAX_SEC = 20 * 60;
 
-const INPUT = 'input';
+/**
+ * The mounted file's name: "input" plus the file's own extension, which ffmpeg's format probing
+ * weighs (a FLAC or ADTS file that starts with junk is found by its extension, as natively).
+ */
+function inputName(track: TrackRef): string {
+  const ext = /\.([a-z0-9]{1,5})$/i.exec(track.name)?.[1];
+  return ext ? `input.${ext.toLowerCase()}` : 'input';
+}
 
 /** Reads a track: ffprobe, the header, the length when unstated, the decode check if short. */
 export async function probeTrack(
@@ -44,9 +51,10 @@ export async function probeTrack(
 ): Promise<AudioInfo> {
   const header = inspectHeader(await readRange(blob, 0, SNIFF_WINDOW), blob.size);
   const raw = header.kind === 'rifx' ? await rifx(track, blob) : undefined;
-  const info = await runner.task([{ name: INPUT, blob }], async (t) => {
+  const input = inputName(track);
+  const info = await runner.task([{ name: input, blob }], async (t) => {
     const out = t.scratch('probe.json');
-    const { log } = await t.run('ffprobe', probeArgs(t.path(INPUT), out));
+    const { log } = await t.run('ffprobe', probeArgs(t.path(input), out));
     const json = (await t.readText(out)) ?? '';
     let probed = parseProbe(json, { ...track, size: blob.size }, log.join('\n'), header);
     if (raw) probed = { ...probed, ...raw };
@@ -55,12 +63,12 @@ export async function probeTrack(
       // No stated length: the last timestamp, read without decoding, says how long it is
       // about; the decode check makes it exact.
       const progress = t.scratch('length.progress');
-      await t.run('ffmpeg', lastTimestampArgs(t.path(INPUT), progress, probed.inputArgs));
+      await t.run('ffmpeg', lastTimestampArgs(t.path(input), progress, probed.inputArgs));
       length = progressSeconds(await t.readText(progress)) ?? 0;
       probed = { ...probed, durationSec: length };
     }
     if (length > INLINE_CHECK_MAX_SEC) return { ...probed, decoded: false };
-    return decodeInTask(t, track, probed);
+    return decodeInTask(t, input, track, probed);
   });
   return withFastPath(info, track, blob);
 }
@@ -72,16 +80,23 @@ export async function checkTrack(
   blob: Blob,
   info: AudioInfo,
 ): Promise<AudioInfo> {
-  const checked = await runner.task([{ name: INPUT, blob }], (t) => decodeInTask(t, track, info));
+  const input = inputName(track);
+  const checked = await runner.task([{ name: input, blob }], (t) =>
+    decodeInTask(t, input, track, info),
+  );
   return withFastPath(checked, track, blob);
 }
 
-async function decodeInTask(t: EngineTask, track: TrackRef, info: AudioInfo): Promise<AudioInfo> {
-  const full = await decodeRun(t, info, 'full');
-  const head = needsHeadRun(full, info.sampleRate)
-    ? await decodeRun(t, info, 'head', headSeconds(full.samples / info.sampleRate))
-    : undefined;
-  const verdict = judgeDecode(track, info, full, head);
+async function decodeInTask(
+  t: EngineTask,
+  input: string,
+  track: TrackRef,
+  info: AudioInfo,
+): Promise<AudioInfo> {
+  const runs: DecodeRuns = { full: await decodeRun(t, input, info, 'full') };
+  for (let next = nextRun(runs, info.sampleRate); next; next = nextRun(runs, info.sampleRate))
+    runs[next.name] = await decodeRun(t, input, info, next.name, next.seconds);
+  const verdict = judgeDecode(track, info, runs);
   const notes = [...new Set([...(info.notes ?? []), ...verdict.notes])];
   return {
     ...info,
@@ -94,6 +109,7 @@ async function decodeInTask(t: EngineTask, track: TrackRef, info: AudioInfo): Pr
 
 async function decodeRun(
   t: EngineTask,
+  input: string,
   info: AudioInfo,
   name: string,
   limitSec?: number,
@@ -101,12 +117,13 @@ async function decodeRun(
   const progress = t.scratch(`${name}.progress`);
   const { log } = await t.run(
     'ffmpeg',
-    decodeArgs(t.path(INPUT), progress, {
+    decodeArgs(t.path(input), progress, {
+      sampleRate: info.sampleRate,
       ...(limitSec !== undefined ? { limitSec } : {}),
       ...(info.inputArgs ? { inputArgs: info.inputArgs } : {}),
     }),
   );
-  return { samples: progressSamples(await t.readText(progress), info.sampleRate) ?? 0, log };
+  return { samples: progressSamples(await t.readText(progress)) ?? 0, log };
 }
 
 /** MP3 in an MP3 file and PCM in a WAV file may take the zero-copy join: can this one? */

@@ -9,7 +9,9 @@
  *   short. They are ignored, with a note.
  * - One complaint only at the very end (the last 10 % of the audio, at most 0.5 s: an ID3v1
  *   tag after FLAC, an Ogg end-of-stream quirk, an APE tag after WavPack) is a note, not
- *   damage: a second decode of all but that tail runs clean.
+ *   damage: a second decode of all but that tail runs clean. Complaints all within the first
+ *   moment (junk before the first frame, skipped) are a note too: a third decode of only that
+ *   moment shows them all.
  * - A file that decodes to much less than its container announces (more than 2 s and more
  *   than 10 % missing) is cut short; one that decodes to nothing cannot be joined at all.
  */
@@ -24,6 +26,8 @@ const CUT_FRACTION = 0.1;
 const TAIL_FRACTION = 0.1;
 const TAIL_MIN_SEC = 0.02;
 const TAIL_MAX_SEC = 0.5;
+/** "The very start": this share again, at most 0.1 s. */
+const START_MAX_SEC = 0.1;
 /**
  * One bad frame makes up to this many lines (FLAC: "invalid sync code", "invalid frame header",
  * "decode_frame() failed", "Error while decoding stream…"). More at the end is not a quirk: a
@@ -33,22 +37,23 @@ const TAIL_MAX_SEC = 0.5;
 const END_NOISE_MAX_LINES = 4;
 
 /**
- * ffmpeg arguments that decode the first audio stream of `input` to nothing and write its exact
- * sample count to `progressPath`: `asetpts=N/SR/TB` makes each frame's time its sample count, so
- * the last `out_time_us` is samples / rate (a container's own timestamps start anywhere: WMA's
- * at 64 ms). `limitSec` decodes only that much (the check of all but the tail).
+ * ffmpeg arguments that decode the first audio stream of `input` and count its samples exactly:
+ * the audio goes to /dev/null as 8-bit mono at the probed rate, one byte a sample, so the last
+ * `total_size` in `progressPath` is the sample count. (Timestamps will not do: a container's
+ * start anywhere, WMA's at 64 ms; counting from the filter's own restarts when a stream changes
+ * its channel count midway.) `limitSec` decodes only that much (the check of all but the tail).
  */
 export function decodeArgs(
   input: string,
   progressPath: string,
-  opts: { limitSec?: number; inputArgs?: readonly string[] } = {},
+  opts: { sampleRate: number; limitSec?: number; inputArgs?: readonly string[] },
 ): string[] {
   return [
     ...['-hide_banner', '-loglevel', 'error'],
     ...(opts.inputArgs ?? []),
     ...(opts.limitSec !== undefined ? ['-t', seconds(opts.limitSec)] : []),
-    ...['-i', input, '-map', '0:a:0', '-af', 'asetpts=N/SR/TB'],
-    ...['-progress', progressPath, '-f', 'null', '-'],
+    ...['-i', input, '-map', '0:a:0', '-ac', '1', '-ar', String(opts.sampleRate)],
+    ...['-c:a', 'pcm_u8', '-progress', progressPath, '-f', 'u8', '-y', '/dev/null'],
   ];
 }
 
@@ -76,10 +81,12 @@ export function progressSeconds(text: string | undefined): number | undefined {
   return last ? Number(last[1]) / 1e6 : undefined;
 }
 
-/** Sample frames from a `-progress` file of a `decodeArgs` run at this sample rate. */
-export function progressSamples(text: string | undefined, sampleRate: number): number | undefined {
-  const sec = progressSeconds(text);
-  return sec === undefined ? undefined : Math.round(sec * sampleRate);
+/** Samples counted by a `decodeArgs` run: the last `total_size` of its `-progress` file. */
+export function progressSamples(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const all = [...text.matchAll(/^total_size=(\d+)$/gm)];
+  const last = all[all.length - 1];
+  return last ? Number(last[1]) : undefined;
 }
 
 /** How long to decode for the second run, that leaves the tail out; undefined when too short. */
@@ -126,6 +133,11 @@ const PARTIAL_SAMPLE =
   /Invalid PCM packet, data has size \d+ but at least a size of \d+ was expected/i;
 const BACKSTEP = /invalid new backstep/i;
 const CUT = /partial file|File ended prematurely|stream ends prematurely/i;
+/**
+ * Lines that say nothing about the audio: ffmpeg.wasm prints "Aborted()" as ffmpeg exits, and
+ * the null muxer complains about timestamps a stream with changing parameters gives it.
+ */
+const NOISE = /^Aborted\(\)$|non monotonically increasing dts|Non-monotonous DTS/i;
 /** Lines that only restate the one before ("Error while decoding stream…", "Last message…"). */
 const FOLLOW_UP = /^(Last message repeated \d+ times?|Error while decoding stream #\d+:\d+)/i;
 
@@ -135,7 +147,7 @@ export function classifyLog(lines: readonly string[]): LogLines {
   let previous: keyof LogLines | undefined;
   for (const raw of lines) {
     const line = stripPrefix(raw);
-    if (line === '') continue;
+    if (line === '' || NOISE.test(line)) continue;
     if (previous && FOLLOW_UP.test(line)) {
       // The repeat or restatement counts where its first line did, unless that was a note.
       if (previous === 'damage' || previous === 'cut') out[previous].push(line);
@@ -156,28 +168,51 @@ export function classifyLog(lines: readonly string[]): LogLines {
   return out;
 }
 
-/** True when the full run found something that only a decode without the tail can place. */
-export function needsHeadRun(full: DecodeRun, sampleRate: number): boolean {
-  const sorted = classifyLog(full.log);
-  return (
-    (sorted.damage.length > 0 || sorted.cut.length > 0) &&
-    headSeconds(full.samples / sampleRate) !== undefined
-  );
+/** The decodes the check runs: all of it; then, to place complaints, all but the tail; then the start. */
+export interface DecodeRuns {
+  full: DecodeRun;
+  /** Everything but the last tenth (`headSeconds`), when the full run complained. */
+  head?: DecodeRun | undefined;
+  /** The first moment only (`startSeconds`), when the head run complained too. */
+  start?: DecodeRun | undefined;
+}
+
+/** The decode to run next to place the complaints, and how many seconds of it; or none. */
+export function nextRun(
+  runs: DecodeRuns,
+  sampleRate: number,
+): { name: 'head' | 'start'; seconds: number } | undefined {
+  const sec = runs.full.samples / sampleRate;
+  if (!runs.head) {
+    const head = headSeconds(sec);
+    return badLines(runs.full).length > 0 && head !== undefined
+      ? { name: 'head', seconds: head }
+      : undefined;
+  }
+  if (!runs.start && badLines(runs.head).length > 0)
+    return { name: 'start', seconds: startSeconds(sec) };
+  return undefined;
+}
+
+/** The start window: the first tenth, at most 0.1 s. */
+export function startSeconds(decodedSec: number): number {
+  return Number(Math.min(START_MAX_SEC, decodedSec * TAIL_FRACTION).toFixed(6));
 }
 
 /**
- * Judges a full decode (and, when `needsHeadRun` said so, a decode of all but the tail):
- * the exact length and any notes, or the named error that says why the file cannot be joined.
+ * Judges the decode runs (`nextRun` says which to add): the exact length and any notes, or the
+ * named error that says why the file cannot be joined.
  *
  * @throws TruncatedAudioError when much less decodes than the container announces (or none of
- *   it), CorruptAudioError when nothing decodes or the audio is damaged before its very end.
+ *   it), CorruptAudioError when nothing decodes or the audio is damaged between its very start
+ *   and its very end.
  */
 export function judgeDecode(
   track: TrackRef,
   info: { sampleRate: number; statedSec?: number | undefined },
-  full: DecodeRun,
-  head?: DecodeRun,
+  runs: DecodeRuns,
 ): DecodeVerdict {
+  const { full } = runs;
   const durationSec = full.samples / info.sampleRate;
   const stated = info.statedSec;
   const sorted = classifyLog(full.log);
@@ -208,22 +243,34 @@ export function judgeDecode(
     notes.push(
       'starts with a frame that needs audio from before the file began (a moment of silence)',
     );
-  else sorted.damage.push(...sorted.backstep);
 
-  const bad = [...sorted.damage, ...sorted.cut];
-  if (bad.length > 0) {
-    const before = head ? classifyLog(head.log) : undefined;
-    const earlier = before ? [...before.damage, ...before.cut] : bad;
-    if (before && earlier.length === 0 && lineCount(bad) <= END_NOISE_MAX_LINES) {
-      notes.push('ends with a moment that does not decode cleanly; the rest is whole');
-    } else {
-      throw new CorruptAudioError(
-        `The audio is damaged: part of it cannot be decoded${damageWords(earlier.length > 0 ? earlier : bad, ' ')}.`,
-        track,
-      );
-    }
+  const bad = badLines(full);
+  if (bad.length === 0) return { samples: full.samples, durationSec, notes };
+  const damaged = (lines: readonly string[]) =>
+    new CorruptAudioError(
+      `The audio is damaged: part of it cannot be decoded${damageWords(lines, ' ')}.`,
+      track,
+    );
+  if (!runs.head) throw damaged(bad);
+  const beforeTail = badLines(runs.head);
+  const inTail = lineCount(bad) - lineCount(beforeTail);
+  if (inTail > END_NOISE_MAX_LINES) throw damaged(bad);
+  if (beforeTail.length > 0) {
+    // Junk before the first frame (a FLAC stream that starts with unparsable data) is skipped:
+    // fine when every complaint before the tail is already there in the first moment.
+    const atStart = runs.start ? lineCount(badLines(runs.start)) : 0;
+    if (atStart < lineCount(beforeTail)) throw damaged(beforeTail);
+    notes.push('starts with data that is not audio, which is skipped');
   }
+  if (inTail > 0) notes.push('ends with a moment that does not decode cleanly; the rest is whole');
   return { samples: full.samples, durationSec, notes };
+}
+
+/** The lines of a run that may mean damage: errors that are not tags, notes or noise. */
+function badLines(run: DecodeRun): string[] {
+  const sorted = classifyLog(run.log);
+  const backstep = sorted.backstep.length > 1 ? sorted.backstep : [];
+  return [...sorted.damage, ...sorted.cut, ...backstep];
 }
 
 /** Lines, counting "Last message repeated N times" as N. */

@@ -14,9 +14,10 @@ import {
   decodeArgs,
   headSeconds,
   judgeDecode,
-  needsHeadRun,
+  nextRun,
   progressSamples,
   type DecodeRun,
+  type DecodeRuns,
 } from '@/lib/media/decode-check';
 import { requireNativeFfmpeg } from '../native-ffmpeg';
 
@@ -35,26 +36,29 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function decode(file: string, rate: number, limitSec?: number): DecodeRun {
   const progress = join(tmp, 'progress.txt');
-  const args = decodeArgs(join(CORPUS, file), progress, limitSec ? { limitSec } : {});
+  const args = decodeArgs(join(CORPUS, file), progress, {
+    sampleRate: rate,
+    ...(limitSec ? { limitSec } : {}),
+  });
   // One decoder thread, as in ffmpeg.wasm: the error lines are then the same on every run.
   const run = spawnSync('ffmpeg', ['-nostdin', '-threads', '1', ...args], { encoding: 'utf8' });
-  const samples = progressSamples(readFileSync(progress, 'utf8'), rate) ?? 0;
+  const samples = progressSamples(readFileSync(progress, 'utf8')) ?? 0;
   return { samples, log: run.stderr.split('\n').filter((l) => l.trim() !== '') };
 }
 
 /** What the engine does: a full decode, a second of all but the tail if needed, the verdict. */
 function check(file: string) {
   const v = verdicts[file]!;
-  const full = decode(file, v.sampleRate);
-  const head = needsHeadRun(full, v.sampleRate)
-    ? decode(file, v.sampleRate, headSeconds(full.samples / v.sampleRate))
-    : undefined;
+  const runs: DecodeRuns = { full: decode(file, v.sampleRate) };
+  for (let next = nextRun(runs, v.sampleRate); next; next = nextRun(runs, v.sampleRate))
+    runs[next.name] = decode(file, v.sampleRate, next.seconds);
+  const full = runs.full;
   const track = { id: file, name: file.split('/').pop()! };
   const info = {
     sampleRate: v.sampleRate,
     ...(v.durationSec ? { statedSec: v.durationSec } : {}),
   };
-  return { v, full, verdict: () => judgeDecode(track, info, full, head) };
+  return { v, full, verdict: () => judgeDecode(track, info, runs) };
 }
 
 function refusal(run: () => unknown): SeamError {
@@ -68,10 +72,16 @@ function refusal(run: () => unknown): SeamError {
 }
 
 describe('decodeArgs', () => {
-  it('counts samples from timestamps it sets itself (asetpts), not the container’s', () => {
-    expect(decodeArgs('/in/a', '/p.txt', { limitSec: 1.5, inputArgs: ['-f', 's16be'] })).toEqual([
+  it('counts samples as bytes of 8-bit mono at the probed rate, not from timestamps', () => {
+    const args = decodeArgs('/in/a', '/p.txt', {
+      sampleRate: 8000,
+      limitSec: 1.5,
+      inputArgs: ['-f', 's16be'],
+    });
+    expect(args).toEqual([
       ...['-hide_banner', '-loglevel', 'error', '-f', 's16be', '-t', '1.5', '-i', '/in/a'],
-      ...['-map', '0:a:0', '-af', 'asetpts=N/SR/TB', '-progress', '/p.txt', '-f', 'null', '-'],
+      ...['-map', '0:a:0', '-ac', '1', '-ar', '8000', '-c:a', 'pcm_u8'],
+      ...['-progress', '/p.txt', '-f', 'u8', '-y', '/dev/null'],
     ]);
   });
 
@@ -79,6 +89,8 @@ describe('decodeArgs', () => {
     // WMA's timestamps start at 64 ms: counted from them, the length came out doubled.
     'tinytag/silence.wma',
     'music-metadata/matroska/no-duration.webm',
+    // Channels change midway: ffmpeg's filters restart there, and so would a count by timestamp.
+    'flac-test-files/uncommon/02_-_increasing_number_of_channels.flac',
   ])('gives the exact sample count of %s', (file) => {
     const { v, full } = check(file);
     expect(full.samples).toBe(v.decodedSamples);
@@ -99,6 +111,10 @@ describe('judgeDecode on the corpus', () => {
   it.each([
     ['music-metadata/id3-multi-01.mp3', 'has a damaged tag, which is ignored'],
     ['taglib/empty.aiff', 'ends with an incomplete sample, which is left out'],
+    [
+      'flac-test-files/uncommon/11_-_file_starting_with_unparsable_data.flac',
+      'starts with data that is not audio, which is skipped',
+    ],
     [
       'taglib/invalid-frames3.mp3',
       'starts with a frame that needs audio from before the file began (a moment of silence)',
@@ -142,7 +158,11 @@ describe('judgeDecode on the corpus', () => {
 
   it('refuses a file that decodes to nothing and states no length', () => {
     const err = refusal(() =>
-      judgeDecode({ id: 'a', name: 'a.ogg' }, { sampleRate: 8000 }, { samples: 0, log: [] }),
+      judgeDecode(
+        { id: 'a', name: 'a.ogg' },
+        { sampleRate: 8000 },
+        { full: { samples: 0, log: [] } },
+      ),
     );
     expect(err).toBeInstanceOf(CorruptAudioError);
     expect(err.message).toBe('No audio in it can be decoded.');
