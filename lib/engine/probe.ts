@@ -131,7 +131,7 @@ async function withFastPath(info: AudioInfo, track: TrackRef, blob: Blob): Promi
   const kind: LosslessKind | undefined =
     info.container === 'mp3' && info.codec === 'mp3'
       ? 'mp3'
-      : info.container === 'wav' && info.codec.startsWith('pcm_')
+      : info.container === 'wav' && info.codec.startsWith('pcm_') && !info.inputArgs
         ? 'wav'
         : undefined;
   if (!kind) return info;
