@@ -20,6 +20,7 @@ export type SeamErrorCode =
   | 'join-canceled'
   | 'join-failed'
   | 'not-uniform'
+  | 'output-short'
   | 'engine-failed'
   | 'nothing-to-join'
   | 'probe-timeout'
@@ -66,13 +67,13 @@ export class UnsupportedAudioError extends SeamError {
 }
 export class EmptyFileError extends SeamError {
   constructor(track?: TrackRef) {
-    super('empty-file', 'the file is empty (0 bytes)', track);
+    super('empty-file', 'The file is empty (0 bytes).', track);
     this.name = 'EmptyFileError';
   }
 }
 export class NoAudioStreamError extends SeamError {
   constructor(track?: TrackRef) {
-    super('no-audio-stream', 'the file has no audio stream', track);
+    super('no-audio-stream', 'The file has no audio stream.', track);
     this.name = 'NoAudioStreamError';
   }
 }
@@ -90,7 +91,7 @@ export class TruncatedAudioError extends SeamError {
 }
 export class TrackMissingError extends SeamError {
   constructor(track?: TrackRef) {
-    super('track-missing', 'the audio of this track is no longer stored; add it again', track);
+    super('track-missing', 'The audio of this track is no longer stored; add it again.', track);
     this.name = 'TrackMissingError';
   }
 }
@@ -141,7 +142,7 @@ export class NotAllAddedError extends SeamError {
 }
 export class JoinCanceledError extends SeamError {
   constructor() {
-    super('join-canceled', 'the join was canceled');
+    super('join-canceled', 'The join was canceled.');
     this.name = 'JoinCanceledError';
   }
 }
@@ -162,6 +163,16 @@ export class NotUniformError extends SeamError {
     this.name = 'NotUniformError';
   }
 }
+/**
+ * The joined file holds less audio than the plan (a track that decoded to nothing, a stream
+ * copy that lost its audio): it is not saved. `message` says how much was planned and written.
+ */
+export class OutputTooShortError extends SeamError {
+  constructor(message: string) {
+    super('output-short', message);
+    this.name = 'OutputTooShortError';
+  }
+}
 export class EngineFailedError extends SeamError {
   constructor(message: string) {
     super('engine-failed', message);
@@ -169,7 +180,7 @@ export class EngineFailedError extends SeamError {
   }
 }
 export class NothingToJoinError extends SeamError {
-  constructor(message = 'add at least one track to join') {
+  constructor(message = 'Add at least one track to join.') {
     super('nothing-to-join', message);
     this.name = 'NothingToJoinError';
   }
@@ -229,6 +240,7 @@ const classes: Record<SeamErrorCode, (d: SeamErrorData, t?: TrackRef) => SeamErr
   'join-canceled': () => new JoinCanceledError(),
   'join-failed': (d, t) => new JoinFailedError(d.message, t),
   'not-uniform': (d, t) => new NotUniformError(d.message, t),
+  'output-short': (d) => new OutputTooShortError(d.message),
   'engine-failed': (d) => new EngineFailedError(d.message),
   'nothing-to-join': (d) => new NothingToJoinError(d.message),
   'probe-timeout': (d, t) => new ProbeTimeoutError(d.message, t),
@@ -252,16 +264,21 @@ export function toErrorData(err: unknown, fallback: SeamErrorCode = 'join-failed
 }
 
 /**
- * The sentence the UI shows: names the track, then the reason. A message that is already a
- * whole sentence naming its track (the newer errors are written so) is shown as it is.
+ * The sentence the UI shows: the track's name, then the reason as a whole sentence (capitalized,
+ * ending with a full stop). A message that already names its track (the newer errors are written
+ * so) is shown as it is.
  */
 export function describeError(data: SeamErrorData): string {
-  if (data.trackName && !data.message.includes(data.trackName)) {
-    return `${data.trackName}: ${data.message}`;
-  }
-  return capitalize(data.message);
+  const reason = sentence(data.message);
+  return data.trackName && !data.message.includes(data.trackName)
+    ? `${data.trackName}: ${reason}`
+    : reason;
 }
 
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
+/** "the file is empty" → "The file is empty."; a sentence stays as it is. */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (t === '') return t;
+  const head = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?…]$/.test(head) ? head : `${head}.`;
 }

@@ -125,7 +125,17 @@ export const FORMATS: readonly FormatSpec[] = [
     extension: 'wav',
     mime: 'audio/wav',
     muxer: 'wav',
-    copyCodecs: ['pcm_s16le', 'pcm_s24le', 'pcm_f32le', 'pcm_u8'],
+    // Every PCM a WAV holds as it is (the zero-copy join takes them all, lib/lossless).
+    copyCodecs: [
+      'pcm_u8',
+      'pcm_s16le',
+      'pcm_s24le',
+      'pcm_s32le',
+      'pcm_f32le',
+      'pcm_f64le',
+      'pcm_alaw',
+      'pcm_mulaw',
+    ],
     lossy: false,
     chapters: false,
     cover: false,

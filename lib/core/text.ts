@@ -54,6 +54,19 @@ const CODEC_NAMES: Record<string, string> = {
   pcm_s32le: 'WAV 32-bit',
   pcm_f32le: 'WAV float',
   pcm_u8: 'WAV 8-bit',
+  pcm_f64le: 'WAV 64-bit float',
+  pcm_s8: 'PCM 8-bit',
+  pcm_s16be: 'PCM 16-bit big-endian',
+  pcm_s24be: 'PCM 24-bit big-endian',
+  pcm_s32be: 'PCM 32-bit big-endian',
+  pcm_f32be: 'PCM float big-endian',
+  pcm_alaw: 'A-law',
+  pcm_mulaw: 'µ-law',
+  wavpack: 'WavPack',
+  ape: "Monkey's Audio",
+  wmav2: 'WMA',
+  wmapro: 'WMA Pro',
+  wmalossless: 'WMA Lossless',
 };
 
 /** A codec as the track list names it: "MP3", "WAV 16-bit", "Vorbis"; unknown ones upper-cased. */

@@ -22,13 +22,22 @@ import {
   type OutputSettings,
   type OutputTags,
 } from '@/lib/core/settings';
-import { channelWord, formatDuration, khz, trackList } from '@/lib/core/text';
+import { channelWord, codecLabel, formatDuration, khz, trackList } from '@/lib/core/text';
+import {
+  allLossless,
+  flacDepthNote,
+  targetChannels,
+  wavTarget,
+  type ChannelTarget,
+} from './layout';
 
 export { clampTransitions, trimSpan } from './timeline';
 export { chapterTimes } from './chapters';
 export type { Clamp } from './timeline';
 export type { ChapterTime } from './chapters';
 export { encoderArgs } from './graph';
+export { targetChannels } from './layout';
+export { checkOutputLength } from './output-check';
 
 /** A track as the planner sees it: probed, in queue order, with its edit (absent = none). */
 export interface PlanTrack {
@@ -123,7 +132,7 @@ export function editReasons(
   spans: readonly TrimSpan[],
   transitions: readonly Transition[],
   output: OutputSettings,
-  target: { rate: number; channels: 1 | 2 },
+  target: { rate: number; channels: ChannelTarget },
 ): string[] {
   const reasons: string[] = [];
   const trimmed = spans.flatMap((s, i) => (s.trimmed ? [i + 1] : []));
@@ -139,7 +148,7 @@ export function editReasons(
   const first = tracks[0]!.info;
   if (output.sampleRate !== 'source' && target.rate !== first.sampleRate)
     reasons.push(`sample rate ${khz(target.rate)}`);
-  if (output.channels !== 'source' && target.channels !== first.channels)
+  if (output.channels !== 'source' && target.channels.count !== first.channels)
     reasons.push(`${channelWord(output.channels)} output`);
   return reasons;
 }
@@ -165,7 +174,8 @@ export function planJoin(
   const first = tracks[0]!;
   const spans = tracks.map(trimSpan);
   spans.forEach((s, i) => {
-    if (s.lengthSec < MIN_KEPT_SEC) {
+    // Only a trim can leave nothing: a file of a few samples, untrimmed, is joined as it is.
+    if (s.trimmed && s.lengthSec < MIN_KEPT_SEC) {
       throw new JoinFailedError(
         `is trimmed to nothing (Start ${s.startSec} s is not before End ${s.endSec} s)`,
         tracks[i],
@@ -179,13 +189,31 @@ export function planJoin(
   const totalSec = outputLength(tracks, transitions);
   const target = {
     rate: targetSampleRate(tracks, spec, output.sampleRate),
-    channels: targetChannels(tracks, output.channels),
+    channels: targetChannels(
+      tracks.map((t) => t.info),
+      output.format,
+      output.channels,
+    ),
   };
   const mismatch = mismatchReasons(tracks, spec);
   // Only worth saying when the tracks would otherwise go in unchanged.
   const unfit = mismatch.length === 0 ? fastPathReasons(tracks) : [];
   const edits = editReasons(tracks, spans, transitions, output, target);
   const lossless = mismatch.length === 0 && unfit.length === 0 && edits.length === 0;
+  // What the output format cannot hold (channels, bits), said once.
+  const depthNote = output.format === 'flac' ? flacDepthNote(tracks.map((t) => t.info)) : undefined;
+  const formatNotes = [target.channels.note, depthNote].filter((n): n is string => !!n);
+  // Exact samples (PCM, FLAC, ALAC…) decoded and written again as WAV or FLAC that holds them
+  // all, with nothing else changed, lose nothing: the plan says lossless.
+  const rewrite =
+    !lossless &&
+    (output.format === 'wav' || output.format === 'flac') &&
+    edits.length === 0 &&
+    formatNotes.length === 0 &&
+    fastPathReasons(tracks).length === 0 &&
+    allLossless(tracks.map((t) => t.info)) &&
+    new Set(tracks.map((t) => t.info.sampleRate)).size === 1 &&
+    new Set(tracks.map((t) => t.info.channels)).size === 1;
 
   // Tags, cover, chapters.
   const userTags = { ...defaultTags, ...opts.tags };
@@ -200,7 +228,11 @@ export function planJoin(
         })
       : [];
   const coverTrack = spec.cover ? chooseCover(tracks, output.cover) : undefined;
-  const notes = metadataNotes(tracks, output, spec, userTags);
+  const notes = [
+    ...formatNotes,
+    ...metadataNotes(tracks, output, spec, userTags),
+    ...trackNotes(tracks),
+  ];
   const warnings: string[] = [];
   if (output.format === 'm4r' && totalSec > RINGTONE_MAX_SEC) {
     warnings.push(
@@ -255,7 +287,9 @@ export function planJoin(
     // Input 0 is the concat demuxer; then the metadata file; then the cover's track, if any.
     const meta = metadataArgs(spec, tags, chapters, 1, files);
     const cover =
-      coverTrack !== undefined ? { index: meta.next, path: inputs[coverTrack]!.path } : undefined;
+      coverTrack !== undefined
+        ? { index: meta.next, path: inputs[coverTrack]!.path, info: tracks[coverTrack]!.info }
+        : undefined;
     return {
       kind: 'ffmpeg',
       lossless: true,
@@ -267,7 +301,7 @@ export function planJoin(
         ...meta.inputArgs,
         ...(cover ? ['-i', cover.path] : []),
         ...['-map', '0:a'],
-        ...(cover ? coverArgs(cover.index) : []),
+        ...(cover ? coverArgs(cover.index, cover.info) : []),
         ...['-c', 'copy'],
         ...meta.outputArgs,
         ...BITEXACT,
@@ -294,19 +328,23 @@ export function planJoin(
   });
   const files: { path: string; text: string }[] = [];
   const meta = metadataArgs(spec, tags, chapters, tracks.length, files);
-  const enc = encoderArgs(output, target.channels);
+  const enc = encoderArgs(
+    output,
+    target.channels.count,
+    output.format === 'wav' ? wavTarget(tracks.map((t) => t.info)) : undefined,
+  );
   const reasons = [...mismatch, ...unfit, ...edits];
   return {
     kind: 'ffmpeg',
-    lossless: flacAgain,
+    lossless: flacAgain || rewrite,
     inputs,
     files,
     args: [
       ...LOG_ARGS,
-      ...inputs.flatMap((i) => ['-i', i.path]),
+      ...inputs.flatMap((i, n) => [...(tracks[n]!.info.inputArgs ?? []), '-i', i.path]),
       ...meta.inputArgs,
       ...['-filter_complex', graph, '-map', '[out]'],
-      ...(coverTrack !== undefined ? coverArgs(coverTrack) : []),
+      ...(coverTrack !== undefined ? coverArgs(coverTrack, tracks[coverTrack]!.info) : []),
       ...enc.args,
       ...meta.outputArgs,
       ...BITEXACT,
@@ -318,7 +356,9 @@ export function planJoin(
     summary: finish(
       flacAgain
         ? `${losslessSummary(tracks).replace(/, so they are joined without re-encoding\.$/, '')}; they are decoded and encoded again as FLAC, which loses nothing.`
-        : `Re-encoding to ${enc.label}, ${khz(target.rate)} ${channelWord(target.channels)}: ${reasons.join('; ')}.`,
+        : rewrite
+          ? `Lossless: the tracks hold exact samples (${[...new Set(tracks.map((t) => codecLabel(t.info.codec)))].join(', ')}, ${khz(first.info.sampleRate)} ${channelWord(first.info.channels)}); they are decoded and written again as ${enc.label}, which loses nothing.`
+          : `Re-encoding to ${enc.label}, ${khz(target.rate)} ${channelWord(target.channels.count)}: ${reasons.join('; ')}.`,
     ),
   };
 }
@@ -328,9 +368,21 @@ const LOG_ARGS = ['-hide_banner', '-loglevel', 'info', '-stats'];
 /** No "Lavf"/"Lavc" version tags (ID3 TSSE, MP4 ©too, WAV ISFT) in the output. */
 const BITEXACT = ['-fflags', '+bitexact', '-flags:a', '+bitexact'];
 
-/** Maps input `index`'s picture as the output's cover, copied as it is. */
-function coverArgs(index: number): string[] {
-  return ['-map', `${index}:v:0?`, '-c:v', 'copy', '-disposition:v:0', 'attached_pic'];
+/**
+ * Maps input `index`'s attached picture as the output's cover, copied as it is: by its stream
+ * index (`disposition.attached_pic`), never a video track (a VP8 film copied into an MP3 as its
+ * "cover" fails at the trailer). A probe from before that index was kept takes the first video
+ * stream only when the file has no video of its own.
+ */
+function coverArgs(index: number, info: AudioInfo): string[] {
+  const stream =
+    info.coverStreamIndex !== undefined
+      ? String(info.coverStreamIndex)
+      : info.hasVideo
+        ? undefined
+        : 'v:0?';
+  if (stream === undefined) return [];
+  return ['-map', `${index}:${stream}`, '-c:v', 'copy', '-disposition:v:0', 'attached_pic'];
 }
 
 /**
@@ -437,14 +489,28 @@ export function targetSampleRate(
   return allowed.find((r) => r >= rate) ?? allowed[allowed.length - 1] ?? rate;
 }
 
-/** Mono or stereo: forced, or stereo as soon as one track has two or more channels. */
-export function targetChannels(
-  tracks: readonly PlanTrack[],
-  wanted: OutputSettings['channels'] = 'source',
-): 1 | 2 {
-  if (wanted !== 'source') return wanted;
-  return tracks.some((t) => t.info.channels >= 2) ? 2 : 1;
+/**
+ * Each track's own notes from its probe (a damaged tag ignored, an end that does not decode
+ * cleanly), and a word on tracks too short to matter, as sentences: "Track 3 is only 9 samples
+ * long (1.1 ms)."
+ */
+function trackNotes(tracks: readonly PlanTrack[]): string[] {
+  return tracks.flatMap((t, i) => {
+    const out = (t.info.notes ?? []).map((n) => `Track ${i + 1} ${n}.`);
+    const sec = t.info.durationSec;
+    if (sec > 0 && sec < TINY_SEC) {
+      const samples = t.info.samples ?? Math.round(sec * t.info.sampleRate);
+      const ms = Number((sec * 1000).toFixed(sec < 0.01 ? 2 : 1));
+      out.push(
+        `Track ${i + 1} is only ${samples} sample${samples === 1 ? '' : 's'} long (${ms} ms), too short to hear.`,
+      );
+    }
+    return out;
+  });
 }
+
+/** Shorter than this a track is too short to hear as more than a click: said in the plan. */
+const TINY_SEC = 0.05;
 
 function losslessSummary(tracks: readonly PlanTrack[]): string {
   const first = tracks[0]!.info;

@@ -21,7 +21,14 @@ export function planSummary(
       output,
       opts,
     );
-    return plan.summary;
+    // Long tracks are listed first and decoded to their end in the background.
+    const checking = tracks.flatMap((t, i) => (t.info?.decoded === false ? [i + 1] : []));
+    if (checking.length === 0) return plan.summary;
+    const which =
+      checking.length === 1
+        ? `Track ${checking[0]} is`
+        : `Tracks ${checking.slice(0, -1).join(', ')} and ${checking[checking.length - 1]} are`;
+    return `${plan.summary} ${which} still being checked to the end; Join waits for that.`;
   } catch (err) {
     // A trim that leaves nothing: say which track, as Join would.
     const e = err as { trackName?: string; message?: string };

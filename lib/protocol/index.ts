@@ -47,6 +47,7 @@ export type OffscreenProtocol = Prefixed<'off', EngineCommands> & { 'off:ping'()
 export const background = guardMessaging(defineExtensionMessaging<BackgroundProtocol>(), {
   'bg:tracksAdded': 'pages',
   'bg:fetchTracks': 'pages',
+  'bg:tracksRemoved': 'pages',
   'bg:startJoin': 'pages',
   'bg:cancelJoin': 'pages',
   'bg:checkIn': 'pages',
@@ -59,6 +60,7 @@ export const offscreen = guardMessaging(defineExtensionMessaging<OffscreenProtoc
   'off:ping': 'background',
   'off:probe': 'background',
   'off:fetch': 'background',
+  'off:abortFetch': 'background',
   'off:join': 'background',
   'off:cancel': 'background',
   'off:release': 'background',
