@@ -8,12 +8,12 @@
  *   chapter frames and the chosen cover, and every other frame of the first input's tag kept.
  */
 import type { ChapterTime } from '@/lib/plan/timeline';
-import type { OutputTags } from '@/lib/core/settings';
+import { COVER_IMAGE_ID, type OutputTags } from '@/lib/core/settings';
 
 // ---------------------------------------------------------------------------------------------
 // Tags
 
-/** The tags Seam writes: the editor's four fields plus the few others worth keeping. */
+/** The tags Seam writes: the editor's fields plus the few others worth keeping. */
 export interface ResolvedTags {
   title?: string;
   artist?: string;
@@ -22,17 +22,22 @@ export interface ResolvedTags {
   date?: string;
   album_artist?: string;
   genre?: string;
+  /** Track number, "3" or "3/12" (ID3 TRCK, MP4 trkn). */
+  track?: string;
+  /** ID3 COMM, MP4 ©cmt, Vorbis COMMENT. */
+  comment?: string;
   composer?: string;
   copyright?: string;
 }
 
 /** First track tags carried over as they are (not track numbers, comments or encoder notes). */
-const KEPT_KEYS = ['album_artist', 'genre', 'composer', 'copyright'] as const;
+const KEPT_KEYS = ['composer', 'copyright'] as const;
 
 /**
- * The output's tags: each of title/artist/album/year from the editor, or, when that field is
- * empty, from the first track (ffprobe's lower-cased keys); plus album artist, genre, composer
- * and copyright of the first track. No encoder or "made with" tag is added.
+ * The output's tags: each of title/artist/album/year/album artist/genre from the editor, or,
+ * when that field is empty, from the first track (ffprobe's lower-cased keys); track number and
+ * comment from the editor only (the first track's own belong to it, not to the joined file);
+ * plus composer and copyright of the first track. No encoder or "made with" tag is added.
  */
 export function resolveTags(
   first: Readonly<Record<string, string>>,
@@ -55,9 +60,23 @@ export function resolveTags(
   set('artist', pick(user.artist, 'artist'));
   set('album', pick(user.album, 'album'));
   set('date', pick(user.year, 'date', 'year'));
+  set('album_artist', pick(user.albumArtist, 'album_artist'));
+  set('genre', pick(user.genre, 'genre'));
+  set('track', pick(user.track));
+  set('comment', pick(user.comment));
   for (const k of KEPT_KEYS) set(k, pick(undefined, k));
   return out;
 }
+
+/** The editor's tag fields, the ffprobe key each one falls back to, and its ID3 frame. */
+const TEXT_FIELDS = [
+  ['title', 'title', 'TIT2'],
+  ['artist', 'artist', 'TPE1'],
+  ['album', 'album', 'TALB'],
+  ['albumArtist', 'album_artist', 'TPE2'],
+  ['genre', 'genre', 'TCON'],
+  ['track', 'track', 'TRCK'],
+] as const;
 
 /** The editor's fields that differ from the first track's (what a tag rewrite must change). */
 export function userTagChanges(
@@ -65,13 +84,14 @@ export function userTagChanges(
   user: Partial<OutputTags> = {},
 ): Partial<OutputTags> {
   const changes: Partial<OutputTags> = {};
-  const firstOf = { title: first.title, artist: first.artist, album: first.album };
-  for (const k of ['title', 'artist', 'album'] as const) {
+  for (const [k, key] of TEXT_FIELDS) {
     const v = user[k]?.trim();
-    if (v && v !== firstOf[k]?.trim()) changes[k] = v;
+    if (v && v !== first[key]?.trim()) changes[k] = v;
   }
   const y = user.year?.trim();
   if (y && y !== (first.date ?? first.year)?.trim()) changes.year = y;
+  const c = user.comment?.trim();
+  if (c && c !== first.comment?.trim()) changes.comment = c;
   return changes;
 }
 
@@ -143,7 +163,10 @@ export interface Id3Edit {
   set: Partial<OutputTags>;
   /** CHAP/CTOC frames to write; empty = none (and any old ones are dropped). */
   chapters: ChapterTime[];
-  /** Keep the first input's picture(s), drop them, or take another input's. */
+  /**
+   * Keep the first input's picture(s), drop them, or take another input's (`trackId`; the
+   * person's own image file when it is COVER_IMAGE_ID).
+   */
   cover: 'keep' | 'none' | { trackId: string };
 }
 
@@ -208,14 +231,15 @@ export function buildId3v2(
   old: Id3Tag | undefined,
   edit: Id3Edit,
   coverTag?: Id3Tag | undefined,
+  /** The person's own cover image (JPEG or PNG bytes), written as the front cover. */
+  image?: Uint8Array,
 ): Uint8Array {
   const major: 3 | 4 = old?.major ?? 4;
   const fileAlterDiscard = major === 4 ? 0x2000 : 0x4000;
   const setIds = new Set<string>();
-  if (edit.set.title) setIds.add('TIT2');
-  if (edit.set.artist) setIds.add('TPE1');
-  if (edit.set.album) setIds.add('TALB');
+  for (const [k, , id] of TEXT_FIELDS) if (edit.set[k]) setIds.add(id);
   if (edit.set.year) for (const id of ['TYER', 'TDRC', 'TDAT', 'TIME']) setIds.add(id);
+  if (edit.set.comment) setIds.add('COMM');
   const frames: Id3Frame[] = [];
   for (const f of old?.frames ?? []) {
     if (ALWAYS_DROPPED.has(f.id) || setIds.has(f.id)) continue;
@@ -232,11 +256,14 @@ export function buildId3v2(
       frames.push({ ...f, flags: coverTag.major === major ? f.flags : 0 });
     }
   }
+  if (typeof edit.cover === 'object' && image) frames.push(apicFrame(image));
   const text = (id: string, value: string) => frames.push(textFrame(id, value, major));
-  if (edit.set.title) text('TIT2', edit.set.title);
-  if (edit.set.artist) text('TPE1', edit.set.artist);
-  if (edit.set.album) text('TALB', edit.set.album);
+  for (const [k, , id] of TEXT_FIELDS) {
+    const v = edit.set[k];
+    if (v) text(id, v);
+  }
   if (edit.set.year) text(major === 4 ? 'TDRC' : 'TYER', edit.set.year);
+  if (edit.set.comment) frames.push(commentFrame(edit.set.comment, major));
   const chapters = chapterMillis(edit.chapters);
   if (chapters.length > 0) {
     const ids = chapters.map((_, i) => `ch${i}`);
@@ -294,9 +321,13 @@ export async function readLeadingId3(
  */
 export async function retagMp3(joined: Blob, edit: Id3Edit, coverFrom?: Blob): Promise<Blob> {
   const { tag, size } = await readLeadingId3(joined);
+  const fromImage = typeof edit.cover === 'object' && edit.cover.trackId === COVER_IMAGE_ID;
   const coverTag =
-    typeof edit.cover === 'object' && coverFrom ? (await readLeadingId3(coverFrom)).tag : undefined;
-  const fresh = buildId3v2(tag, edit, coverTag);
+    typeof edit.cover === 'object' && coverFrom && !fromImage
+      ? (await readLeadingId3(coverFrom)).tag
+      : undefined;
+  const image = fromImage && coverFrom ? new Uint8Array(await coverFrom.arrayBuffer()) : undefined;
+  const fresh = buildId3v2(tag, edit, coverTag, image);
   return new Blob([fresh as Uint8Array<ArrayBuffer>, joined.slice(size)], {
     type: joined.type || 'audio/mpeg',
   });
@@ -319,6 +350,30 @@ function textFrame(id: string, value: string, major: 3 | 4): Id3Frame {
     body = u;
   }
   return { id, flags: 0, body };
+}
+
+/** An APIC frame holding `image` as the front cover (type 3), its MIME type from its bytes. */
+function apicFrame(image: Uint8Array): Id3Frame {
+  const mime = image[0] === 0x89 && image[1] === 0x50 ? 'image/png' : 'image/jpeg';
+  return {
+    id: 'APIC',
+    flags: 0,
+    body: concat([new Uint8Array([0]), latin1z(mime), new Uint8Array([3, 0]), image]),
+  };
+}
+
+/** A COMM frame (language "eng", no description) holding `text`. */
+function commentFrame(text: string, major: 3 | 4): Id3Frame {
+  // The text frame's encoding byte and encoded value, with an empty description before it.
+  const t = textFrame('COMM', text, major).body;
+  const enc = t[0]!;
+  const emptyDescription =
+    enc === 1 ? new Uint8Array([0xff, 0xfe, 0, 0]) : new Uint8Array(enc === 0 || enc === 3 ? 1 : 2);
+  return {
+    id: 'COMM',
+    flags: 0,
+    body: concat([new Uint8Array([enc]), latin1('eng'), emptyDescription, t.subarray(1)]),
+  };
 }
 
 function serializeFrame(f: Id3Frame, major: 3 | 4): Uint8Array {

@@ -22,13 +22,14 @@ import {
   type TrimSpan,
 } from './timeline';
 import {
+  COVER_IMAGE_ID,
   defaultOutput,
   defaultTags,
   type JoinOptions,
   type OutputSettings,
   type OutputTags,
 } from '@/lib/core/settings';
-import { channelWord, formatDuration, khz, trackList } from '@/lib/core/text';
+import { channelWord, codecLabel, formatDuration, khz, trackList } from '@/lib/core/text';
 
 export { clampTransitions, chapterTimes, trimSpan } from './timeline';
 export type { ChapterTime, Clamp } from './timeline';
@@ -58,6 +59,8 @@ interface PlanCommon {
   totalSec: number;
   /** One line for the UI: lossless or why not, then notes and warnings. */
   summary: string;
+  /** The same as short lines: lossless or why not first, then each note and warning. */
+  lines: string[];
   /** Why the join re-encodes (empty when lossless), e.g. "track 2 is trimmed". */
   reencodeReasons: string[];
   /** Things the person should know before Join, e.g. the M4R length warning. */
@@ -70,8 +73,10 @@ interface PlanCommon {
   chapters: ChapterTime[];
   /** The tags written (empty when the format holds none). */
   tags: ResolvedTags;
-  /** Index of the track whose cover is written, or undefined for none. */
+  /** Index of the track whose cover is written, or undefined for none (or for an image). */
   coverTrack: number | undefined;
+  /** True when the cover is the person's own image file (input COVER_IMAGE_ID). */
+  coverImage: boolean;
 }
 
 export type JoinPlan =
@@ -97,11 +102,12 @@ export type JoinPlan =
 export function mismatchReasons(tracks: readonly PlanTrack[], spec: FormatSpec): string[] {
   const reasons: string[] = [];
   const codecs = unique(tracks.map((t) => t.info.codec));
-  if (codecs.length > 1) reasons.push(`the tracks use different codecs (${codecs.join(', ')})`);
+  if (codecs.length > 1)
+    reasons.push(`the tracks use different codecs (${codecs.map(codecLabel).join(', ')})`);
   else if (codecs[0] === 'vorbis' && spec.id === 'ogg')
     reasons.push('Vorbis files cannot be joined unchanged (each has its own codebooks)');
   else if (codecs[0] !== undefined && !spec.copyCodecs.includes(codecs[0]))
-    reasons.push(`${codecs[0]} audio cannot go into ${spec.label} unchanged`);
+    reasons.push(`${codecLabel(codecs[0])} audio cannot go into ${spec.label} unchanged`);
   const rates = unique(tracks.map((t) => t.info.sampleRate));
   if (rates.length > 1) reasons.push(`sample rates differ (${rates.map(khz).join(', ')})`);
   const channels = unique(tracks.map((t) => t.info.channels));
@@ -183,6 +189,7 @@ export function planJoin(
   const chapters =
     spec.chapters && output.chapters && tracks.length > 1 ? chapterTimes(tracks, transitions) : [];
   const coverTrack = spec.cover ? chooseCover(tracks, output.cover) : undefined;
+  const coverImage = spec.cover && output.cover === 'image';
   const notes = metadataNotes(tracks, output, spec, userTags);
   const warnings: string[] = [];
   if (output.format === 'm4r' && totalSec > RINGTONE_MAX_SEC) {
@@ -202,14 +209,20 @@ export function planJoin(
     chapters,
     tags,
     coverTrack,
+    coverImage,
     warnings,
   };
-  const finish = (head: string) => [head, ...notes, ...warnings].join(' ');
+  const finish = (head: string) => ({
+    summary: [head, ...notes, ...warnings].join(' '),
+    lines: [head, ...notes, ...warnings],
+  });
 
   const inputs = tracks.map((t, i) => ({
     trackId: t.id,
     path: `/in/${i}.${inputExtension(t.info)}`,
   }));
+  // The person's image goes in after the tracks; ffmpeg tells JPEG from PNG by its bytes.
+  const imageInput = { trackId: COVER_IMAGE_ID, path: '/in/cover.img' };
   const outputPath = `/out/joined.${spec.extension}`;
 
   // FLAC frames carry their own sample numbers, which a stream copy leaves wrong after the
@@ -222,7 +235,8 @@ export function planJoin(
       tracks.map((t) => t.info),
     );
     if (fast) {
-      const id3 = fast === 'mp3' ? id3Edit(tracks, userTags, chapters, coverTrack) : undefined;
+      const id3 =
+        fast === 'mp3' ? id3Edit(tracks, userTags, chapters, coverTrack, coverImage) : undefined;
       return {
         kind: 'fast',
         lossless: true,
@@ -230,7 +244,7 @@ export function planJoin(
         ...(id3 ? { id3 } : {}),
         ...common,
         reencodeReasons: [],
-        summary,
+        ...summary,
       };
     }
     const list = inputs.map((i) => `file '${i.path}'`).join('\n') + '\n';
@@ -238,11 +252,15 @@ export function planJoin(
     // Input 0 is the concat demuxer; then the metadata file; then the cover's track, if any.
     const meta = metadataArgs(spec, tags, chapters, 1, files);
     const cover =
-      coverTrack !== undefined ? { index: meta.next, path: inputs[coverTrack]!.path } : undefined;
+      coverTrack !== undefined
+        ? { index: meta.next, path: inputs[coverTrack]!.path }
+        : coverImage
+          ? { index: meta.next, path: imageInput.path }
+          : undefined;
     return {
       kind: 'ffmpeg',
       lossless: true,
-      inputs,
+      inputs: coverImage ? [...inputs, imageInput] : inputs,
       files,
       args: [
         ...LOG_ARGS,
@@ -259,7 +277,7 @@ export function planJoin(
       outputPath,
       ...common,
       reencodeReasons: [],
-      summary,
+      ...summary,
     };
   }
 
@@ -282,14 +300,16 @@ export function planJoin(
   return {
     kind: 'ffmpeg',
     lossless: flacAgain,
-    inputs,
+    inputs: coverImage ? [...inputs, imageInput] : inputs,
     files,
     args: [
       ...LOG_ARGS,
       ...inputs.flatMap((i) => ['-i', i.path]),
       ...meta.inputArgs,
+      ...(coverImage ? ['-i', imageInput.path] : []),
       ...['-filter_complex', graph, '-map', '[out]'],
       ...(coverTrack !== undefined ? coverArgs(coverTrack) : []),
+      ...(coverImage ? coverArgs(meta.next) : []),
       ...enc.args,
       ...meta.outputArgs,
       ...BITEXACT,
@@ -298,7 +318,7 @@ export function planJoin(
     outputPath,
     ...common,
     reencodeReasons: reasons,
-    summary: finish(
+    ...finish(
       flacAgain
         ? `${losslessSummary(tracks).replace(/, so they are joined without re-encoding\.$/, '')}; they are decoded and encoded again as FLAC, which loses nothing.`
         : `Re-encoding to ${enc.label}, ${khz(target.rate)} ${channelWord(target.channels)}: ${reasons.join('; ')}.`,
@@ -354,11 +374,13 @@ function id3Edit(
   userTags: OutputTags,
   chapters: ChapterTime[],
   coverTrack: number | undefined,
+  coverImage: boolean,
 ): Id3Edit | undefined {
   const first = tracks[0]!.info;
   const set = userTagChanges(first.tags, userTags);
-  const cover: Id3Edit['cover'] =
-    coverTrack === 0
+  const cover: Id3Edit['cover'] = coverImage
+    ? { trackId: COVER_IMAGE_ID }
+    : coverTrack === 0
       ? 'keep'
       : coverTrack === undefined
         ? first.hasCover
@@ -375,7 +397,7 @@ export function chooseCover(
   choice: OutputSettings['cover'],
 ): number | undefined {
   const usable = (t: PlanTrack | undefined) => t !== undefined && t.info.hasCover;
-  if (choice === 'none') return undefined;
+  if (choice === 'none' || choice === 'image') return undefined;
   if (choice === 'first') return usable(tracks[0]) ? 0 : undefined;
   const i = tracks.findIndex((t) => t.id === choice.trackId);
   return i >= 0 && usable(tracks[i]) ? i : undefined;
@@ -392,13 +414,11 @@ function metadataNotes(
   userTags: OutputTags,
 ): string[] {
   const notes: string[] = [];
+  const cover = output.cover;
   const wantsCover =
-    output.cover !== 'none' &&
-    (output.cover === 'first'
-      ? tracks[0]!.info.hasCover
-      : tracks.some(
-          (t) => t.id === (output.cover as { trackId: string }).trackId && t.info.hasCover,
-        ));
+    cover === 'image' ||
+    (cover === 'first' && tracks[0]!.info.hasCover) ||
+    (typeof cover === 'object' && tracks.some((t) => t.id === cover.trackId && t.info.hasCover));
   if (wantsCover && !spec.cover) notes.push(`${spec.label} files get no cover art here.`);
   if (!spec.tags && Object.values(userTags).some((v) => v.trim() !== ''))
     notes.push(`${spec.label} files get no tags.`);
@@ -406,15 +426,24 @@ function metadataNotes(
 }
 
 /**
+ * Highest rate "As source" gives a lossy format: 48 kHz holds everything people hear; a higher
+ * rate (one 96 kHz FLAC among the tracks) only spends the bitrate on ultrasound.
+ */
+const MAX_LOSSY_SOURCE_RATE = 48000;
+
+/**
  * The output sample rate: a forced 44.1/48 kHz, or the highest source rate (nothing is thrown
- * away); either moved to one the encoder accepts (the nearest at or above, else its highest).
+ * away; for lossy formats at most 48 kHz); either moved to one the encoder accepts (the nearest
+ * at or above, else its highest).
  */
 export function targetSampleRate(
   tracks: readonly PlanTrack[],
   spec: FormatSpec,
   wanted: OutputSettings['sampleRate'] = 'source',
 ): number {
-  const rate = wanted === 'source' ? Math.max(...tracks.map((t) => t.info.sampleRate)) : wanted;
+  const highest = Math.max(...tracks.map((t) => t.info.sampleRate));
+  const rate =
+    wanted !== 'source' ? wanted : spec.lossy ? Math.min(highest, MAX_LOSSY_SOURCE_RATE) : highest;
   const allowed = spec.sampleRates;
   if (!allowed) return rate;
   return allowed.find((r) => r >= rate) ?? allowed[allowed.length - 1] ?? rate;
@@ -431,7 +460,7 @@ export function targetChannels(
 
 function losslessSummary(tracks: readonly PlanTrack[]): string {
   const first = tracks[0]!.info;
-  return `Lossless: all tracks are ${first.codec.toUpperCase()}, ${khz(first.sampleRate)} ${channelWord(first.channels)}, so they are joined without re-encoding.`;
+  return `Lossless: all tracks are ${codecLabel(first.codec)}, ${khz(first.sampleRate)} ${channelWord(first.channels)}, so they are joined without re-encoding.`;
 }
 
 /** The extension ffmpeg's demuxer probing likes best for this input. */
