@@ -46,12 +46,13 @@ export function planSummary(
   const bad = tracks.filter((t) => t.status === 'error');
   const good = tracks.filter((t) => t.status !== 'error');
   const pending = good.filter((t) => t.status !== 'ready' || !t.info);
+  const them = bad.length === 1 ? 'it' : 'them';
   const blocked =
     bad.length === 0
       ? undefined
       : good.length === 0
-        ? `${bad.length === 1 ? 'The track' : `All ${bad.length} tracks`} cannot be read. Remove ${bad.length === 1 ? 'it' : 'them'} and add audio that plays.`
-        : `${countTracks(bad.length)} cannot be read. Remove ${bad.length === 1 ? 'it' : 'them'} to join the other ${countTracks(good.length)}.`;
+        ? `${badNames(bad)} cannot be read. Remove ${them} and add audio that plays.`
+        : `${badNames(bad)} cannot be read. Remove ${them} to join the other ${countTracks(good.length)}.`;
   if (pending.length > 0) {
     return {
       lines: [`Checking ${pending.length} of ${countTracks(good.length)}…`],
@@ -84,6 +85,13 @@ export function planSummary(
     failed: bad.length,
     ...(blocked ? { blocked } : {}),
   };
+}
+
+/** "a.mp3", "a.mp3 and b.mp3", "a.mp3, b.mp3 and c.mp3"; past three, "5 tracks". */
+function badNames(bad: readonly Track[]): string {
+  if (bad.length > 3) return countTracks(bad.length);
+  const names = bad.map((t) => t.name);
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 /**

@@ -67,6 +67,10 @@ beforeEach(async () => {
   if (page.isClosed()) page = await seam.openPopup();
   await resetSeam(seam, page);
   await seam.worker.evaluate(() => chrome.storage.local.clear());
+  // Tracks go in as listed here (the first one's tags matter), not sorted by name.
+  await seam.worker.evaluate(() =>
+    chrome.storage.local.set({ preferences: { sortAddedByName: false } }),
+  );
   await page.reload();
   ui = new PopupPage(page);
 });

@@ -67,11 +67,17 @@ describe('planSummary', () => {
 
   it('keeps Join off with the reason while tracks are broken, and keeps the good ones’ length', () => {
     const s = planSummary([track('a'), broken('b'), broken('c')], defaultOutput);
-    expect(s.blocked).toBe('2 tracks cannot be read. Remove them to join the other 1 track.');
+    expect(s.blocked).toBe(
+      'b.mp3 and c.mp3 cannot be read. Remove them to join the other 1 track.',
+    );
     expect(s.failed).toBe(2);
     expect(s.totals).toMatch(/^1:00 for the 1 track that can be read · about/);
     expect(planSummary([broken('b')], defaultOutput).blocked).toBe(
-      'The track cannot be read. Remove it and add audio that plays.',
+      'b.mp3 cannot be read. Remove it and add audio that plays.',
+    );
+    const many = ['p', 'q', 'r', 's'].map(broken);
+    expect(planSummary([track('a'), track('z'), ...many], defaultOutput).blocked).toBe(
+      '4 tracks cannot be read. Remove them to join the other 2 tracks.',
     );
   });
 
