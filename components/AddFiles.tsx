@@ -27,8 +27,8 @@ export function AddFolder({ onFiles }: { onFiles: (files: File[]) => void }) {
       <input
         class="visually-hidden"
         type="file"
-        // Chrome and Firefox both read the prefixed attribute; Preact passes it through.
-        {...{ webkitdirectory: '' }}
+        // Chrome and Firefox both have the prefixed property; Preact sets it (true, not '').
+        {...{ webkitdirectory: true }}
         onChange={(e) => {
           const input = e.currentTarget;
           onFiles([...(input.files ?? [])]);
