@@ -101,13 +101,13 @@ describe('names and tags', () => {
     await until(async () =>
       expect(await output().innerText()).toContain('Next file: Evening Walk.mp3'),
     );
-    let { job, file } = await joinAndDownload(seam, page);
+    const { job, file } = await joinAndDownload(seam, page);
     expect(job.fileName).toBe('Evening Walk.mp3');
     expect((await probe(file)).format.tags?.title).toBe('Evening Walk');
 
     await type(output(), 'File name', '{title} {date}');
-    ({ job } = await joinAndDownload(seam, page));
-    expect(job.fileName).toMatch(/^Evening Walk \d{4}-\d\d-\d\d\.mp3$/);
+    const dated = (await joinAndDownload(seam, page)).job;
+    expect(dated.fileName).toMatch(/^Evening Walk \d{4}-\d\d-\d\d\.mp3$/);
     await page.close();
   });
 
