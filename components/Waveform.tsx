@@ -167,10 +167,7 @@ export function Waveform(props: {
             class={t.label ? 'tick major' : 'tick'}
             style={{ left: `${t.at * 100}%` }}
           >
-            {t.label && (
-              // Labels near the right edge sit left of their tick, inside the ruler.
-              <span class={t.at > 0.9 ? 'tick-label end' : 'tick-label'}>{t.label}</span>
-            )}
+            {t.label && <span class="tick-label">{t.label}</span>}
           </span>
         ))}
       </div>

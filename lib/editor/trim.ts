@@ -194,6 +194,9 @@ export interface RulerTick {
   label: string;
 }
 
+/** Room a ruler label takes right of its tick ("0:00.5" at 11 px), in pixels. */
+const MIN_LABEL_ROOM_PX = 44;
+
 /** Steps a ruler may use, in seconds: at least one label every ~90 px, none closer than ~60. */
 const RULER_STEPS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
 
@@ -217,7 +220,10 @@ export function rulerTicks(
   const count = Math.floor(durationSec / minor + 1e-6);
   for (let i = 0; i <= count; i++) {
     const sec = Number((i * minor).toFixed(3));
-    ticks.push({ sec, at: sec / durationSec, label: i % minorPer === 0 ? format(sec) : '' });
+    const at = sec / durationSec;
+    // A label needs room to its right, inside the ruler.
+    const fits = (1 - at) * widthPx >= MIN_LABEL_ROOM_PX;
+    ticks.push({ sec, at, label: i % minorPer === 0 && fits ? format(sec) : '' });
   }
   return ticks;
 }

@@ -168,7 +168,8 @@ describe('rulerTicks', () => {
   it('labels round steps with room between them, small ticks between', () => {
     const ticks = rulerTicks(120, 600, fmt);
     const labels = ticks.filter((t) => t.label).map((t) => t.sec);
-    expect(labels).toEqual([0, 15, 30, 45, 60, 75, 90, 105, 120]);
+    // The last one (at the right edge) has no room for its label.
+    expect(labels).toEqual([0, 15, 30, 45, 60, 75, 90, 105]);
     expect(ticks.length).toBe(41);
     expect(ticks.at(-1)!.at).toBe(1);
   });
