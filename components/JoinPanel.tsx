@@ -66,7 +66,7 @@ export function JoinPanel(props: {
           {summary?.totals && <span class="totals">{summary.totals}. </span>}
           <span>
             Next join: {props.next.parts.join(' · ')}, saved as{' '}
-            <strong class="file-name">{props.fileName}</strong>.
+            <strong class="file-name">“{props.fileName}”</strong>.
           </span>{' '}
           {!props.next.atDefaults && (
             <button type="button" class="link" disabled={running} onClick={props.onReset}>

@@ -1,5 +1,4 @@
 import type { ComponentChildren } from 'preact';
-import { describeError } from '@/lib/core/errors';
 import { formatAudio, formatBytes, formatDuration } from '@/lib/core/text';
 import type { Track } from '@/lib/core/track';
 import { playTrack, stopPlayback } from '@/lib/editor/player';
@@ -95,9 +94,9 @@ export function TrackItem(
         </span>
         {error && (
           <span class="track-error" role="alert">
-            {/* The name is right above: said to screen readers, not shown twice. */}
-            <span class="visually-hidden">{t.name}: </span>
-            {describeError({ code: error.code, message: error.message })}
+            {/* The sentence describeError makes, "NAME: reason". The name is right above it:
+                said to screen readers (and in innerText), not shown twice. */}
+            <span class="sr-name">{t.name}:</span> {error.message}
           </span>
         )}
       </div>

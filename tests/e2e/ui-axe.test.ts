@@ -94,6 +94,13 @@ describe.each([
     await ui.waitForReady(3, 90_000);
     await page.getByRole('button', { name: 'Join', exact: true }).click();
     await ui.progressbar.waitFor({ timeout: 30_000 });
+    // Once the join has run a moment, it says how long it has left.
+    await until(async () =>
+      expect(await ui.progressbar.getAttribute('aria-valuetext')).toMatch(
+        /^Joining: \d+%, (about \d+:\d\d|less than 0:05) left$/,
+      ),
+    );
+    expect(await page.locator('.percent').innerText()).toMatch(/ left$/);
     await check(page, `${where}, joining`);
     await ui.cancelButton.click();
     await waitForJob(seam.worker, (j) => j?.status === 'canceled');

@@ -56,7 +56,7 @@ describe('broken tracks', () => {
       // ... but on screen only the reason: the name is right above it.
       const shown = await alert.evaluate((el) => {
         const copy = el.cloneNode(true) as HTMLElement;
-        copy.querySelectorAll('.visually-hidden').forEach((n) => n.remove());
+        copy.querySelectorAll('.sr-name, .visually-hidden').forEach((n) => n.remove());
         return copy.textContent ?? '';
       });
       expect(shown).not.toContain(name);

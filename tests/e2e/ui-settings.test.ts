@@ -77,13 +77,13 @@ describe('what the next join uses', () => {
     await p.waitForReady(2);
     await until(async () =>
       expect(await nextLine(popup).innerText()).toMatch(
-        /Next join: MP3 192 kb\/s · loudness to -16 LUFS · fade in 2 s · Title “My Show”, saved as My Show\.mp3\./,
+        /Next join: MP3 192 kb\/s · loudness to -16 LUFS · fade in 2 s · Title “My Show”, saved as “My Show\.mp3”\./,
       ),
     );
     await popup.getByRole('button', { name: 'Reset to defaults' }).click();
     await until(async () =>
       expect(await nextLine(popup).innerText()).toMatch(
-        /Next join: MP3 192 kb\/s, saved as tone-440-2s-44100-stereo \+ 1 more\.mp3\.$/,
+        /Next join: MP3 192 kb\/s, saved as “tone-440-2s-44100-stereo \+ 1 more\.mp3”\.$/,
       ),
     );
     expect(await popup.getByRole('button', { name: 'Reset to defaults' }).count()).toBe(0);
