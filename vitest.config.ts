@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
@@ -13,9 +14,17 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts', 'tests/unit/**/*.test.tsx'],
           environment: 'node',
+          // Some unit tests check planned commands with native ffmpeg: seconds of work that a busy
+          // 2-core machine can stretch. A timeout is for hangs, not a speed test.
+          testTimeout: 60_000,
         },
       },
       {
+        // The e2e tests run in Node and drive a browser; they import only pure parts of lib/
+        // (lib/core), by the same '@/' paths as the unit tests.
+        resolve: {
+          alias: { '@': fileURLToPath(new URL('.', import.meta.url)).replace(/\/$/, '') },
+        },
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts', 'tests/e2e-firefox/**/*.test.ts'],

@@ -231,10 +231,13 @@ export function OutputSection(props: {
         </span>
         <CheckboxField
           label="Chapters"
-          checked={o.chapters && !off.chapters}
+          checked={o.chapters !== 'none' && !off.chapters}
           disabled={disabled || !!off.chapters}
-          hint={off.chapters ?? 'One chapter per track, named by its Chapter title.'}
-          onChange={(chapters) => props.onChange({ chapters })}
+          hint={
+            off.chapters ??
+            'The tracks’ own chapters where they have some, else one per track, named by its Chapter title.'
+          }
+          onChange={(on) => props.onChange({ chapters: on ? 'auto' : 'none' })}
         />
       </div>
     </section>

@@ -16,6 +16,7 @@ export type SeamErrorCode =
   | 'too-large'
   | 'join-canceled'
   | 'join-failed'
+  | 'not-uniform'
   | 'engine-failed'
   | 'nothing-to-join';
 
@@ -117,6 +118,17 @@ export class JoinFailedError extends SeamError {
     this.name = 'JoinFailedError';
   }
 }
+/**
+ * A file whose stream changes midway (sample rate, mono/stereo, MPEG layer or version), or
+ * whose frames do not hold what it decodes to: a lossless join would drop or garble part of
+ * it, so it must be re-encoded. `message` is the reason in plain words, naming the time.
+ */
+export class NotUniformError extends SeamError {
+  constructor(message: string, track?: TrackRef) {
+    super('not-uniform', message, track);
+    this.name = 'NotUniformError';
+  }
+}
 export class EngineFailedError extends SeamError {
   constructor(message: string) {
     super('engine-failed', message);
@@ -142,6 +154,7 @@ const classes: Record<SeamErrorCode, (d: SeamErrorData, t?: TrackRef) => SeamErr
   'too-large': (d, t) => new TooLargeError(d.message, t),
   'join-canceled': () => new JoinCanceledError(),
   'join-failed': (d, t) => new JoinFailedError(d.message, t),
+  'not-uniform': (d, t) => new NotUniformError(d.message, t),
   'engine-failed': (d) => new EngineFailedError(d.message),
   'nothing-to-join': (d) => new NothingToJoinError(d.message),
 };

@@ -46,8 +46,11 @@ export const defaultOutput = {
   normalize: false,
   fadeInSec: 0,
   fadeOutSec: 0,
-  /** Write one chapter per track where the format holds chapters (M4B, M4A, MP3). */
-  chapters: true,
+  /**
+   * Chapters, where the format holds them (M4B, M4A, MP3): the tracks' own chapters when any
+   * has some, else one per track ("auto"); always one per track; the tracks' own; or none.
+   */
+  chapters: 'auto' as ChapterMode,
   /**
    * Cover art: the first track's, another track's (by id), an image file the person chose
    * (kept in lib/store/cover.ts), or none.
@@ -55,6 +58,10 @@ export const defaultOutput = {
   cover: 'first' as 'first' | 'none' | 'image' | { trackId: string },
 };
 export type OutputSettings = typeof defaultOutput;
+
+export type ChapterMode = 'auto' | 'per-track' | 'keep' | 'none';
+/** A track's chapter title when none is typed: its title tag, then its file name; or the name. */
+export type ChapterTitleSource = 'tag' | 'file';
 
 /** Preferences from the options page's settings section. */
 export const defaultPreferences = {
@@ -68,6 +75,8 @@ export const defaultPreferences = {
   keepQueueAfterJoin: true,
   /** EBU R128 integrated loudness target when normalizing, LUFS. -16 suits spoken word online. */
   loudnessTarget: -16,
+  /** "Chapter titles from": the title tag, then the file name; or the file name only. */
+  chapterTitles: 'tag' as ChapterTitleSource,
   /** Files added together (picked, dropped, a folder) go in by name, "Part 2" before "Part 10". */
   sortAddedByName: true,
 };
@@ -131,7 +140,13 @@ export function cleanOutput(raw: unknown): OutputSettings {
     normalize: typeof r.normalize === 'boolean' ? r.normalize : d.normalize,
     fadeInSec: clampTenths(r.fadeInSec, MAX_FADE_SEC),
     fadeOutSec: clampTenths(r.fadeOutSec, MAX_FADE_SEC),
-    chapters: typeof r.chapters === 'boolean' ? r.chapters : d.chapters,
+    // Before chapter modes, a box: ticked meant one per track (now "auto"), unticked none.
+    chapters:
+      r.chapters === true
+        ? 'auto'
+        : r.chapters === false
+          ? 'none'
+          : oneOf(r.chapters, ['auto', 'per-track', 'keep', 'none'] as const, d.chapters),
     cover:
       cover === 'first' || cover === 'none' || cover === 'image'
         ? cover
@@ -160,6 +175,7 @@ export function cleanPreferences(raw: unknown): Preferences {
     ),
     keepQueueAfterJoin:
       typeof r.keepQueueAfterJoin === 'boolean' ? r.keepQueueAfterJoin : d.keepQueueAfterJoin,
+    chapterTitles: oneOf(r.chapterTitles, ['tag', 'file'] as const, d.chapterTitles),
     loudnessTarget: clampWhole(
       r.loudnessTarget,
       LOUDNESS_MIN_LUFS,
@@ -187,6 +203,8 @@ export interface JoinOptions {
   loudnessTarget: number;
   /** The transition after a track the editor never touched. */
   defaultTransition: Transition;
+  /** Where an untitled track's chapter title comes from. */
+  chapterTitles: ChapterTitleSource;
 }
 
 /** The join options from the stored preferences and tags: assembled here and nowhere else. */
@@ -195,5 +213,6 @@ export function joinOptions(prefs: Preferences, tags: OutputTags): JoinOptions {
     tags,
     loudnessTarget: prefs.loudnessTarget,
     defaultTransition: prefs.defaultTransition,
+    chapterTitles: prefs.chapterTitles,
   };
 }

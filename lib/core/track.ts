@@ -27,6 +27,21 @@ export interface AudioInfo {
   hasCover: boolean;
   /** Container and stream tags, keys lower-cased (title, artist, album, date, ...). */
   tags: Record<string, string>;
+  /** The file's own chapters (MP4 chapter track or chpl, ID3 CHAP, a cue sheet), in its time. */
+  chapters?: SourceChapter[];
+  /**
+   * Whether the zero-copy join may take this file unchanged (MP3 and WAV: `checkFastPath` in
+   * lib/lossless): its frames or data chunk hold what it decodes to, in one stream. Absent =
+   * not checked. `reason` follows the track's number: "changes sample rate … at 0:10".
+   */
+  fastPath?: { ok: true } | { ok: false; reason: string };
+}
+
+/** A chapter a file already has, in seconds of that file. */
+export interface SourceChapter {
+  title: string;
+  startSec: number;
+  endSec: number;
 }
 
 /* Per-track edits made in the editor. Defaults mean "as recorded, no transition". */

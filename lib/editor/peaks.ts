@@ -99,3 +99,44 @@ export function peakLevel(peaks: Pick<Peaks, 'min' | 'max'>): number {
 function clampIndex(i: number, n: number): number {
   return Math.max(0, Math.min(n - 1, i));
 }
+
+/** Seconds covered at each end of a track by `edgeLevels`, and their resolution. */
+export const EDGE_SEC = 30;
+export const EDGE_STEP_SEC = 0.01;
+
+/**
+ * The peak level (absolute, over every channel) per EDGE_STEP_SEC at the first and last
+ * EDGE_SEC of decoded audio: fine enough to find silence at a track's ends to the hundredth,
+ * which the waveform's buckets (seconds apart on a long track) are not.
+ */
+export function edgeLevels(
+  channels: readonly Float32Array[],
+  sampleRate: number,
+): { stepSec: number; head: Float32Array; tail: Float32Array; durationSec: number } {
+  const length = channels.reduce((n, c) => Math.max(n, c.length), 0);
+  const per = Math.max(1, Math.round(EDGE_STEP_SEC * sampleRate));
+  const steps = Math.min(Math.ceil(length / per), Math.round(EDGE_SEC / EDGE_STEP_SEC));
+  const level = (from: number, to: number) => {
+    let v = 0;
+    for (const data of channels) {
+      for (let i = Math.max(0, from); i < Math.min(to, data.length); i++) {
+        const a = Math.abs(data[i]!);
+        if (a > v) v = a;
+      }
+    }
+    return v;
+  };
+  const head = new Float32Array(steps);
+  const tail = new Float32Array(steps);
+  for (let s = 0; s < steps; s++) {
+    head[s] = level(s * per, (s + 1) * per);
+    // The tail's last value ends at the last sample.
+    tail[steps - 1 - s] = level(length - (s + 1) * per, length - s * per);
+  }
+  return {
+    stepSec: per / sampleRate,
+    head,
+    tail,
+    durationSec: sampleRate > 0 ? length / sampleRate : 0,
+  };
+}

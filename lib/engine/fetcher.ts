@@ -1,3 +1,4 @@
+import { concat } from '@/lib/core/bytes';
 import { TooLargeError, TrackMissingError } from '@/lib/core/errors';
 import {
   CONNECT_TIMEOUT_MS,
@@ -72,7 +73,7 @@ export async function fetchTrack(trackId: string, limitBytes: number): Promise<b
       const { done, value } = await reader.read();
       if (done) break;
       if (!sniffed) {
-        head = concat(head, value.subarray(0, SNIFF_BYTES - head.length));
+        head = concat([head, value.subarray(0, SNIFF_BYTES - head.length)]);
         if (head.length >= SNIFF_BYTES) {
           sniffed = true;
           const bad = checkFirstBytes(head, ref);
@@ -111,11 +112,4 @@ export async function fetchTrack(trackId: string, limitBytes: number): Promise<b
   } finally {
     clearTimeout(timer);
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

@@ -3,27 +3,18 @@
  * header, so no audio byte is copied or decoded. Used instead of an ffmpeg stream copy when every
  * input already has the output's codec and parameters.
  */
-import { joinMp3 } from './mp3';
+import { joinMp3 } from './mp3/join';
 import { joinWav } from './wav';
+import type { LosslessInput, LosslessKind, LosslessOptions } from './types';
 
-export interface LosslessInput {
-  id: string;
-  name: string;
-  blob: Blob;
-}
-
-export interface LosslessOptions {
-  signal?: AbortSignal;
-  /** Called with 0..1 as the inputs are scanned. */
-  onProgress?: (fraction: number) => void;
-}
-
-export { joinMp3, scanMp3, parseFrameHeader, lameTagCrc } from './mp3';
-export type { FrameHeader, Mp3Scan, VbrTag } from './mp3';
+export type { LosslessInput, LosslessKind, LosslessOptions } from './types';
+export { joinMp3 } from './mp3/join';
+export { scanMp3, type Mp3Scan } from './mp3/scan';
+export { lameTagCrc } from './mp3/xing';
+export { retagMp3 } from './mp3/retag';
 export { joinWav, parseWav } from './wav';
 export type { WavFormat, WavInfo } from './wav';
-
-export type LosslessKind = 'mp3' | 'wav';
+export { checkFastPath, type FastPathCheck, type FastPathExpected } from './check';
 
 /** PCM codecs (ffprobe names) whose WAV data can be joined by byte concatenation. */
 const WAV_CODECS: ReadonlySet<string> = new Set([

@@ -10,8 +10,8 @@ import {
   TruncatedAudioError,
   UnsupportedAudioError,
 } from '@/lib/core/errors';
-import { ascii, readRange, throwIfAborted } from '@/lib/core/bytes';
-import type { LosslessInput, LosslessOptions } from './index';
+import { ascii, readRange, throwIfAborted, u16le, u32le } from '@/lib/core/bytes';
+import type { LosslessInput, LosslessOptions } from './types';
 import type { TrackRef } from '@/lib/core/track';
 
 const WAVE_FORMAT_PCM = 1;
@@ -76,24 +76,23 @@ function isChunkId(bytes: Uint8Array): boolean {
 
 function parseFmt(body: Uint8Array, track: TrackRef): WavFormat {
   if (body.length < 16) throw new CorruptAudioError('its WAV fmt chunk is too short', track);
-  const v = view(body);
   const format: WavFormat = {
-    formatTag: v.getUint16(0, true),
-    codecTag: v.getUint16(0, true),
-    channels: v.getUint16(2, true),
-    sampleRate: v.getUint32(4, true),
-    byteRate: v.getUint32(8, true),
-    blockAlign: v.getUint16(12, true),
-    bitsPerSample: v.getUint16(14, true),
+    formatTag: u16le(body, 0),
+    codecTag: u16le(body, 0),
+    channels: u16le(body, 2),
+    sampleRate: u32le(body, 4),
+    byteRate: u32le(body, 8),
+    blockAlign: u16le(body, 12),
+    bitsPerSample: u16le(body, 14),
   };
   if (format.formatTag === WAVE_FORMAT_EXTENSIBLE) {
     if (body.length < 40) {
       throw new CorruptAudioError('its WAVE_FORMAT_EXTENSIBLE fmt chunk is too short', track);
     }
-    format.validBitsPerSample = v.getUint16(18, true);
-    format.channelMask = v.getUint32(20, true);
+    format.validBitsPerSample = u16le(body, 18);
+    format.channelMask = u32le(body, 20);
     const guidTail = Array.from(body.subarray(26, 40));
-    format.codecTag = guidTail.every((b, i) => b === GUID_TAIL[i]) ? v.getUint16(24, true) : -1;
+    format.codecTag = guidTail.every((b, i) => b === GUID_TAIL[i]) ? u16le(body, 24) : -1;
   }
   if (!JOINABLE.has(format.codecTag)) {
     const tag =
@@ -169,11 +168,11 @@ export async function parseWav(input: LosslessInput): Promise<WavInfo> {
   for (let count = 0; pos + 8 <= blob.size && count < 10_000; count++) {
     const header = await at(pos, 8);
     const id = ascii(header, 0, 4);
-    const size = view(header).getUint32(4, true);
+    const size = u32le(header, 4);
     const body = pos + 8;
     if (id === 'ds64' && size >= 16) {
-      const v = view(await at(body, 16));
-      ds64DataSize = v.getUint32(8, true) + v.getUint32(12, true) * 2 ** 32;
+      const ds64 = await at(body, 16);
+      ds64DataSize = u32le(ds64, 8) + u32le(ds64, 12) * 2 ** 32;
     } else if (id === 'fmt ') {
       fmtChunk = (await at(body, Math.min(size, 1024))).slice();
       format = parseFmt(fmtChunk, track);

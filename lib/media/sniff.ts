@@ -6,6 +6,9 @@
  *
  * Pure: give it the head of the file (64 KB is plenty) and the full size.
  */
+import { ascii, startsWith, u32be, u32le } from '@/lib/core/bytes';
+import { leadingId3Size } from './id3';
+import { frameHeaderAt, readVbrTag, type FrameHeader } from './mpeg';
 
 export type SniffKind =
   // Audio (or audio-bearing) containers.
@@ -154,100 +157,30 @@ function inspectMp4(b: Uint8Array, size: number): HeaderCheck {
 
 // --- MP3 -------------------------------------------------------------------------------------
 
-/** Hz for MPEG-1; MPEG-2 halves them and MPEG-2.5 quarters them. */
-const SAMPLE_RATES = [44100, 48000, 32000];
-
-interface MpegFrame {
-  offset: number;
-  mpeg1: boolean;
-  layer: 1 | 2 | 3;
-  sampleRate: number;
-  mono: boolean;
-  samplesPerFrame: number;
-}
-
-/** Reads an MPEG audio frame header at `offset`; undefined unless every field is valid. */
-function mpegFrameAt(b: Uint8Array, offset: number): MpegFrame | undefined {
-  if (offset + 4 > b.length) return undefined;
-  const b1 = b[offset + 1]!;
-  const b2 = b[offset + 2]!;
-  if (b[offset] !== 0xff || (b1 & 0xe0) !== 0xe0) return undefined;
-  const version = (b1 >> 3) & 3; // 0: MPEG-2.5, 1: reserved, 2: MPEG-2, 3: MPEG-1
-  const layerBits = (b1 >> 1) & 3; // 1: layer 3, 2: layer 2, 3: layer 1, 0: reserved
-  const bitrateIndex = b2 >> 4;
-  const rateIndex = (b2 >> 2) & 3;
-  // Reserved values, and "free format" (index 0), whose frames cannot be sized from the header.
-  if (version === 1 || layerBits === 0 || bitrateIndex === 0 || bitrateIndex === 15)
-    return undefined;
-  if (rateIndex === 3) return undefined;
-  const mpeg1 = version === 3;
-  const layer = (4 - layerBits) as 1 | 2 | 3;
-  const divisor = mpeg1 ? 1 : version === 2 ? 2 : 4;
-  const samplesPerFrame = layer === 1 ? 384 : layer === 3 && !mpeg1 ? 576 : 1152;
-  return {
-    offset,
-    mpeg1,
-    layer,
-    sampleRate: SAMPLE_RATES[rateIndex]! / divisor,
-    mono: b[offset + 3]! >> 6 === 3,
-    samplesPerFrame,
-  };
-}
-
 /**
  * Skips ID3v2 tags, finds the first MPEG audio frame and reads a Xing/Info or VBRI header from
  * it. Those headers count the bytes and frames of the whole stream as the encoder wrote it,
  * which is what a cut-short file still claims.
  */
 function inspectMp3(b: Uint8Array): HeaderCheck | undefined {
-  let offset = 0;
-  let tagged = false;
-  // Tags may be chained; each is "ID3", version, flags, then a 28-bit "syncsafe" size.
-  while (ascii(b, offset, 3) === 'ID3' && offset + 10 <= b.length) {
-    const footer = (b[offset + 5]! & 0x10) !== 0 ? 10 : 0;
-    offset += 10 + syncsafe(b, offset + 6) + footer;
-    tagged = true;
-  }
+  const offset = leadingId3Size(b);
+  const tagged = offset > 0;
   // Some taggers leave zero padding after the tag; allow a little before giving up on a frame.
   const searchEnd = Math.min(b.length, offset + 4096);
-  let frame: MpegFrame | undefined;
-  for (let i = offset; i < searchEnd && !frame; i++) frame = mpegFrameAt(b, i);
+  let at = offset;
+  let frame: FrameHeader | undefined;
+  for (; at < searchEnd && !frame; at++) frame = frameHeaderAt(b, at);
   if (!frame) return tagged ? { kind: 'mp3' } : undefined;
-
-  const payloadOffset = frame.offset;
-  // Side information sits between the 4-byte frame header and the Xing tag (ISO 11172-3).
-  const sideInfo = frame.mpeg1 ? (frame.mono ? 17 : 32) : frame.mono ? 9 : 17;
-  const xing = frame.offset + 4 + sideInfo;
-  const tag = ascii(b, xing, 4);
-  if (frame.layer === 3 && (tag === 'Xing' || tag === 'Info') && xing + 8 <= b.length) {
-    const flags = u32be(b, xing + 4);
-    let p = xing + 8;
-    let frames: number | undefined;
-    let streamBytes: number | undefined;
-    if (flags & 1 && p + 4 <= b.length) frames = u32be(b, p);
-    if (flags & 1) p += 4;
-    if (flags & 2 && p + 4 <= b.length) streamBytes = u32be(b, p);
-    return mp3Result('mp3-xing', payloadOffset, streamBytes, frames, frame);
-  }
-  // VBRI (Fraunhofer) sits at a fixed 32 bytes after the frame header.
-  const vbri = frame.offset + 4 + 32;
-  if (ascii(b, vbri, 4) === 'VBRI' && vbri + 18 <= b.length) {
-    return mp3Result('mp3-vbri', payloadOffset, u32be(b, vbri + 10), u32be(b, vbri + 14), frame);
-  }
-  return { kind: 'mp3' };
-}
-
-function mp3Result(
-  kind: 'mp3-xing' | 'mp3-vbri',
-  payloadOffset: number,
-  streamBytes: number | undefined,
-  frames: number | undefined,
-  frame: MpegFrame,
-): HeaderCheck {
+  const payloadOffset = at - 1;
+  const tag = readVbrTag(b.subarray(payloadOffset), frame);
+  if (!tag) return { kind: 'mp3' };
+  const kind = tag.kind === 'VBRI' ? 'mp3-vbri' : 'mp3-xing';
   return {
     kind,
-    ...(streamBytes ? { declaredBytes: payloadOffset + streamBytes, payloadOffset } : {}),
-    ...(frames ? { declaredDurationSec: (frames * frame.samplesPerFrame) / frame.sampleRate } : {}),
+    ...(tag.bytes ? { declaredBytes: payloadOffset + tag.bytes, payloadOffset } : {}),
+    ...(tag.frames
+      ? { declaredDurationSec: (tag.frames * frame.samplesPerFrame) / frame.sampleRate }
+      : {}),
   };
 }
 
@@ -277,33 +210,4 @@ function textKind(b: Uint8Array): 'html' | 'xml' | 'playlist' | 'text' | undefin
   if (head.startsWith('<?xml') || head.startsWith('<svg') || head.startsWith('<rss')) return 'xml';
   if (head.startsWith('#extm3u') || head.startsWith('[playlist]')) return 'playlist';
   return 'text';
-}
-
-// --- Bytes -----------------------------------------------------------------------------------
-
-function startsWith(b: Uint8Array, magic: readonly number[]): boolean {
-  return magic.every((v, i) => b[i] === v);
-}
-
-function ascii(b: Uint8Array, offset: number, length: number): string {
-  if (offset < 0 || offset + length > b.length) return '';
-  return String.fromCharCode(...b.subarray(offset, offset + length));
-}
-
-function u32le(b: Uint8Array, o: number): number {
-  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
-}
-
-function u32be(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-
-/** ID3v2 sizes use 7 bits per byte so they never contain a false frame sync. */
-function syncsafe(b: Uint8Array, o: number): number {
-  return (
-    ((b[o]! & 0x7f) << 21) |
-    ((b[o + 1]! & 0x7f) << 14) |
-    ((b[o + 2]! & 0x7f) << 7) |
-    (b[o + 3]! & 0x7f)
-  );
 }

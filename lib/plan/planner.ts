@@ -3,24 +3,18 @@ import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track
 import { JoinFailedError } from '@/lib/core/errors';
 import { formatSpec, RINGTONE_MAX_SEC, type FormatSpec } from '@/lib/core/formats';
 import { losslessKind, type LosslessKind } from '@/lib/lossless';
-import {
-  ffmetadata,
-  resolveTags,
-  userTagChanges,
-  type Id3Edit,
-  type ResolvedTags,
-} from '@/lib/media/id3';
+import type { Id3Edit } from '@/lib/media/id3';
+import { chapterMillis, ffmetadata, resolveTags, userTagChanges, type ResolvedTags } from './tags';
 import { encoderArgs, filterGraph, type GraphTrack } from './graph';
 import {
-  chapterTimes,
   clampTransitions,
   MIN_KEPT_SEC,
   outputLength,
   trimSpan,
-  type ChapterTime,
   type Clamp,
   type TrimSpan,
 } from './timeline';
+import { chapterTimes, resolveChapterMode, type ChapterTime } from './chapters';
 import {
   COVER_IMAGE_ID,
   defaultOutput,
@@ -31,8 +25,10 @@ import {
 } from '@/lib/core/settings';
 import { channelWord, codecLabel, formatDuration, khz, trackList } from '@/lib/core/text';
 
-export { clampTransitions, chapterTimes, trimSpan } from './timeline';
-export type { ChapterTime, Clamp } from './timeline';
+export { clampTransitions, trimSpan } from './timeline';
+export { chapterTimes } from './chapters';
+export type { Clamp } from './timeline';
+export type { ChapterTime } from './chapters';
 export { encoderArgs } from './graph';
 
 /** A track as the planner sees it: probed, in queue order, with its edit (absent = none). */
@@ -116,6 +112,17 @@ export function mismatchReasons(tracks: readonly PlanTrack[], spec: FormatSpec):
   return reasons;
 }
 
+/**
+ * Tracks whose probe found them unfit for an unchanged join (`AudioInfo.fastPath`), in words:
+ * "track 2 changes sample rate from 44.1 kHz to 48 kHz at 0:10".
+ */
+export function fastPathReasons(tracks: readonly PlanTrack[]): string[] {
+  return tracks.flatMap((t, i) => {
+    const check = t.info.fastPath;
+    return check && !check.ok ? [`track ${i + 1} ${check.reason}`] : [];
+  });
+}
+
 /** The edits and settings that change the audio, in words ("track 2 is trimmed", "fade in"). */
 export function editReasons(
   tracks: readonly PlanTrack[],
@@ -146,9 +153,10 @@ export function editReasons(
 /**
  * Chooses how to join. Lossless (the zero-copy fast path for MP3 and WAV, else an ffmpeg stream
  * copy) when every track has the same codec, sample rate and channel count, the output format
- * holds that codec, and no edit or setting changes the audio; otherwise a re-encode through one
- * filter graph (trims, transitions, remix, resample, normalization, fades) and the format's
- * encoder. Tags, cover and chapters are written either way where the format holds them.
+ * holds that codec, no track's probe found it unfit for that (`AudioInfo.fastPath`, e.g. a
+ * stream that changes midway), and no edit or setting changes the audio; otherwise a re-encode
+ * through one filter graph (trims, transitions, remix, resample, normalization, fades) and the
+ * format's encoder. Tags, cover and chapters are written either way where the format holds them.
  * Throws JoinFailedError (naming the track) when a trim leaves nothing of a track.
  */
 export function planJoin(
@@ -180,14 +188,23 @@ export function planJoin(
     channels: targetChannels(tracks, output.channels),
   };
   const mismatch = mismatchReasons(tracks, spec);
+  // Only worth saying when the tracks would otherwise go in unchanged.
+  const unfit = mismatch.length === 0 ? fastPathReasons(tracks) : [];
   const edits = editReasons(tracks, spans, transitions, output, target);
-  const lossless = mismatch.length === 0 && edits.length === 0;
+  const lossless = mismatch.length === 0 && unfit.length === 0 && edits.length === 0;
 
   // Tags, cover, chapters.
   const userTags = { ...defaultTags, ...opts.tags };
   const tags = spec.tags ? resolveTags(first.info.tags, userTags) : {};
+  // One track gets chapters only from chapters of its own; one per track needs two tracks.
+  const chapterMode = resolveChapterMode(output.chapters, tracks);
   const chapters =
-    spec.chapters && output.chapters && tracks.length > 1 ? chapterTimes(tracks, transitions) : [];
+    spec.chapters && chapterMode !== 'none' && (tracks.length > 1 || chapterMode === 'keep')
+      ? chapterTimes(tracks, transitions, {
+          mode: chapterMode,
+          titleFrom: opts.chapterTitles ?? 'file',
+        })
+      : [];
   const coverTrack = spec.cover ? chooseCover(tracks, output.cover) : undefined;
   const coverImage = spec.cover && output.cover === 'image';
   const notes = metadataNotes(tracks, output, spec, userTags);
@@ -296,7 +313,7 @@ export function planJoin(
   const files: { path: string; text: string }[] = [];
   const meta = metadataArgs(spec, tags, chapters, tracks.length, files);
   const enc = encoderArgs(output, target.channels);
-  const reasons = [...mismatch, ...edits];
+  const reasons = [...mismatch, ...unfit, ...edits];
   return {
     kind: 'ffmpeg',
     lossless: flacAgain,
@@ -388,7 +405,7 @@ function id3Edit(
           : 'keep'
         : { trackId: tracks[coverTrack]!.id };
   if (Object.keys(set).length === 0 && chapters.length === 0 && cover === 'keep') return undefined;
-  return { set, chapters, cover };
+  return { set, chapters: chapterMillis(chapters), cover };
 }
 
 /** Index of the track whose picture becomes the cover, or undefined for none. */

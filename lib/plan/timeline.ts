@@ -13,16 +13,13 @@
  *   sides must hold both: the earlier junction keeps what it asked for, the later one gets what
  *   is left. A clamped crossfade is floored to 0.1 s (the editor's step); one that fits is kept
  *   as asked. At most MAX_CROSSFADE_SEC. Each clamp is reported.
- * - Chapters: one per track. A chapter starts where its track's audio starts in the output: with
- *   a crossfade, at the start of the fade (so jumping to a chapter plays all of its track,
- *   fade-in included, over the previous track's fading tail); after a gap, when the next track's
- *   audio begins (the silence belongs to the chapter before). Each chapter ends where the next
- *   begins; the last ends with the output.
+ * - A track starts in the output where its audio starts: with a crossfade, at the start of the
+ *   fade; after a gap, when its audio begins (the silence belongs to the track before). Chapters
+ *   (./chapters.ts) are timed from these starts.
  */
 import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
 import { MAX_CROSSFADE_SEC } from '@/lib/core/limits';
 import { formatSeconds } from '@/lib/core/text';
-import { trackTitle } from '@/lib/core/naming';
 
 /** Room left in a track beyond its crossfades, seconds. */
 export const CROSSFADE_MARGIN_SEC = 0.05;
@@ -156,18 +153,6 @@ export function clampTransitions(
   return { transitions, clamped };
 }
 
-export interface ChapterTime {
-  title: string;
-  startSec: number;
-  endSec: number;
-}
-
-/** A track's chapter title: its edit's, or the file name without extension. */
-export function chapterTitle(track: EditedTrack): string {
-  const own = track.edit?.chapterTitle?.trim();
-  return own ? own : trackTitle(track.name);
-}
-
 /** Where each track starts in the output, and the output's length. */
 export function trackOffsets(
   tracks: readonly EditedTrack[],
@@ -185,19 +170,6 @@ export function trackOffsets(
     }
   });
   return { startsSec, totalSec: Math.max(0, pos) };
-}
-
-/** One chapter per track, timed by the rule above. `transitions` are the applied ones. */
-export function chapterTimes(
-  tracks: readonly EditedTrack[],
-  transitions: readonly Transition[],
-): ChapterTime[] {
-  const { startsSec, totalSec } = trackOffsets(tracks, transitions);
-  return tracks.map((t, i) => ({
-    title: chapterTitle(t),
-    startSec: startsSec[i]!,
-    endSec: i + 1 < tracks.length ? startsSec[i + 1]! : totalSec,
-  }));
 }
 
 /** The output's length: trimmed tracks, plus gaps, less crossfades. */

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { AudioInfo } from '@/lib/core/track';
 import {
   chaptersNote,
   coverChoices,
@@ -17,21 +16,7 @@ import {
   unavailable,
 } from '@/lib/editor/output';
 import { defaultTags } from '@/lib/core/settings';
-
-const info = (over: Partial<AudioInfo> = {}): AudioInfo => ({
-  container: 'mp3',
-  codec: 'mp3',
-  sampleRate: 44100,
-  channels: 2,
-  channelLayout: 'stereo',
-  durationSec: 60,
-  bitRate: 128000,
-  audioStreamIndex: 0,
-  hasVideo: false,
-  hasCover: false,
-  tags: {},
-  ...over,
-});
+import { audioInfo } from './support/audio-info';
 
 describe('fileNamePreview', () => {
   const date = new Date(2026, 3, 9);
@@ -83,15 +68,15 @@ describe('choices', () => {
 
   it('offers each track that has a cover, the image file, and none; "first" only when it has one', () => {
     const tracks = [
-      { id: 'a', name: 'a.mp3', info: info() },
-      { id: 'b', name: 'Side B.mp3', info: info({ hasCover: true }) },
+      { id: 'a', name: 'a.mp3', info: audioInfo() },
+      { id: 'b', name: 'Side B.mp3', info: audioInfo({ hasCover: true }) },
       { id: 'c', name: 'c.wav' },
     ];
     expect(coverChoices(tracks)).toEqual([
       { value: 'track:b', label: 'Cover of Side B' },
       { value: 'none', label: 'None' },
     ]);
-    const withFirst = [{ id: 'z', name: 'z.mp3', info: info({ hasCover: true }) }, ...tracks];
+    const withFirst = [{ id: 'z', name: 'z.mp3', info: audioInfo({ hasCover: true }) }, ...tracks];
     expect(coverChoices(withFirst, 'art.jpg')).toEqual([
       { value: 'first', label: "First track's cover" },
       { value: 'track:b', label: 'Cover of Side B' },
@@ -138,7 +123,7 @@ describe('notes', () => {
 describe('tagPlaceholders', () => {
   it("shows the first track's tags, the year from its date", () => {
     const first = {
-      info: info({ tags: { title: 'One', artist: 'Band', album: 'LP', date: '2019-04-01' } }),
+      info: audioInfo({ tags: { title: 'One', artist: 'Band', album: 'LP', date: '2019-04-01' } }),
     };
     expect(tagPlaceholders(first)).toEqual({
       ...defaultTags,
@@ -151,7 +136,7 @@ describe('tagPlaceholders', () => {
 
   it('is empty without a probed first track', () => {
     expect(tagPlaceholders(undefined)).toEqual(defaultTags);
-    expect(tagPlaceholders({ info: info({ tags: { album_artist: 'X' } }) }).artist).toBe('X');
+    expect(tagPlaceholders({ info: audioInfo({ tags: { album_artist: 'X' } }) }).artist).toBe('X');
   });
 });
 

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { TrackEdit, Transition } from '@/lib/core/track';
 import {
   CROSSFADE_MARGIN_SEC,
-  chapterTimes,
   clampTransitions,
   outputLength,
   trimSpan,
   type EditedTrack,
 } from '@/lib/plan/timeline';
+import { chapterTimes } from '@/lib/plan/chapters';
 import { trackTitle } from '@/lib/core/naming';
 
 const none: Transition = { kind: 'none' };

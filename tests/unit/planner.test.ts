@@ -5,26 +5,10 @@ import { JoinFailedError } from '@/lib/core/errors';
 import { FORMATS, formatSpec, type FormatId } from '@/lib/core/formats';
 import { planJoin, targetSampleRate, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
 import { defaultOutput, type OutputSettings } from '@/lib/core/settings';
+import { audioInfo } from './support/audio-info';
 
 function track(id: string, info: Partial<AudioInfo>): PlanTrack {
-  return {
-    id,
-    name: `${id}.file`,
-    info: {
-      container: 'mp3',
-      codec: 'mp3',
-      sampleRate: 44100,
-      channels: 2,
-      channelLayout: 'stereo',
-      durationSec: 60,
-      bitRate: 128000,
-      audioStreamIndex: 0,
-      hasVideo: false,
-      hasCover: false,
-      tags: {},
-      ...info,
-    },
-  };
+  return { id, name: `${id}.file`, info: audioInfo(info) };
 }
 
 const mp3 = (id: string, extra: Partial<AudioInfo> = {}) => track(id, extra);
@@ -527,7 +511,7 @@ describe('tags, cover and chapters in the plan', () => {
 
   it('maps no chapters when they are off or the format has none', () => {
     expect(
-      argsOf(planJoin([tagged('a'), tagged('b', { channels: 1 })], out({ chapters: false }))),
+      argsOf(planJoin([tagged('a'), tagged('b', { channels: 1 })], out({ chapters: 'none' }))),
     ).toContain('-map_chapters -1');
     expect(
       argsOf(planJoin([tagged('a'), tagged('b', { channels: 1 })], out({ format: 'ogg' }))),
@@ -583,7 +567,7 @@ describe('tags, cover and chapters in the plan', () => {
 
   it('the lossless MP3 path rewrites its ID3 tag only when something changes', () => {
     const tracks = [tagged('a', { hasCover: true }), tagged('b')];
-    const keep = planJoin(tracks, out({ chapters: false }), { tags: { title: 'Title a' } });
+    const keep = planJoin(tracks, out({ chapters: 'none' }), { tags: { title: 'Title a' } });
     expect(keep.kind === 'fast' && keep.id3).toBe(undefined);
 
     const chapters = planJoin(tracks, out({}));
@@ -591,13 +575,13 @@ describe('tags, cover and chapters in the plan', () => {
     expect(chapters.id3).toEqual({
       set: {},
       chapters: [
-        { title: 'a', startSec: 0, endSec: 60 },
-        { title: 'b', startSec: 60, endSec: 120 },
+        { title: 'a', start: 0, end: 60_000 },
+        { title: 'b', start: 60_000, end: 120_000 },
       ],
       cover: 'keep',
     });
 
-    const edited = planJoin(tracks, out({ chapters: false, cover: 'none' }), {
+    const edited = planJoin(tracks, out({ chapters: 'none', cover: 'none' }), {
       tags: { artist: 'New', year: '1999' },
     });
     expect(edited.kind === 'fast' && edited.id3).toEqual({
@@ -608,7 +592,7 @@ describe('tags, cover and chapters in the plan', () => {
 
     const other = planJoin(
       [tagged('a'), tagged('b', { hasCover: true })],
-      out({ chapters: false, cover: { trackId: 'b' } }),
+      out({ chapters: 'none', cover: { trackId: 'b' } }),
     );
     expect(other.kind === 'fast' && other.id3?.cover).toEqual({ trackId: 'b' });
   });
@@ -619,5 +603,61 @@ describe('tags, cover and chapters in the plan', () => {
     expect(argsOf(plan)).toContain(
       '-f concat -safe 0 -i /in/list.txt -f ffmetadata -i /in/metadata.txt -i /in/0.mp4 -map 0:a -map 2:v:0? -c:v copy -disposition:v:0 attached_pic -c copy -map_metadata 1 -map_metadata:s:a -1 -map_chapters 1',
     );
+  });
+});
+
+describe('planJoin honours the probe’s fast-path check (AudioInfo.fastPath)', () => {
+  const unfit = (reason: string) => ({ fastPath: { ok: false as const, reason } });
+  const changes = 'changes sample rate from 44.1 kHz to 48 kHz at 0:10';
+
+  it.each<[string, PlanTrack[], FormatId]>([
+    ['MP3s', [mp3('a'), mp3('b', unfit(changes))], 'mp3'],
+    ['WAVs', [wav('a'), wav('b', unfit(changes))], 'wav'],
+  ])('%s: a track found unfit is re-encoded, with the reason shown', (_, tracks, format) => {
+    const plan = planJoin(tracks, { ...defaultOutput, format });
+    expect(plan.kind).toBe('ffmpeg');
+    expect(plan.lossless).toBe(false);
+    expect(plan.reencodeReasons).toEqual([`track 2 ${changes}`]);
+    expect(plan.summary).toContain(`track 2 ${changes}.`);
+    expect(plan.summary).toMatch(/^Re-encoding to /);
+  });
+
+  it('a track found fit, or never checked, keeps the fast path', () => {
+    const fit = { fastPath: { ok: true as const } };
+    for (const tracks of [
+      [mp3('a', fit), mp3('b', fit)],
+      [mp3('a'), mp3('b')],
+    ]) {
+      const plan = planJoin(tracks, { ...defaultOutput, format: 'mp3' });
+      expect(plan.kind).toBe('fast');
+      expect(plan.reencodeReasons).toEqual([]);
+    }
+  });
+
+  it('names every unfit track, in queue order, beside the edits', () => {
+    const plan = planJoin(
+      [
+        mp3('a', unfit('changes from stereo to mono at 0:01')),
+        mp3('b'),
+        {
+          ...mp3('c', unfit('holds 10 s in its frames but decodes to 20 s')),
+          edit: { startSec: 1, transitionAfter: { kind: 'none' } },
+        },
+      ],
+      { ...defaultOutput, format: 'mp3' },
+    );
+    expect(plan.reencodeReasons).toEqual([
+      'track 1 changes from stereo to mono at 0:01',
+      'track 3 holds 10 s in its frames but decodes to 20 s',
+      'track 3 is trimmed',
+    ]);
+  });
+
+  it('says nothing of it when the tracks are re-encoded for another reason anyway', () => {
+    const plan = planJoin([mp3('a'), mp3('b', { ...unfit(changes), channels: 1 })], {
+      ...defaultOutput,
+      format: 'mp3',
+    });
+    expect(plan.reencodeReasons).toEqual(['channel counts differ (stereo, mono)']);
   });
 });

@@ -27,7 +27,7 @@ describe('settings storage', () => {
     });
     const raw = await fakeBrowser.storage.local.get(['output', 'output$']);
     expect(raw['output$']).toEqual({ v: 2 });
-    expect(raw['output']).toMatchObject({ mp3Mode: 'cbr', vbrQuality: 2, chapters: true });
+    expect(raw['output']).toMatchObject({ mp3Mode: 'cbr', vbrQuality: 2, chapters: 'auto' });
   });
 
   it('leaves v2 settings as they are', async () => {
@@ -105,6 +105,15 @@ describe('stored settings are merged with the defaults and clamped on read', () 
   it('what the planner gets is what the Settings field allows: one loudness range', () => {
     expect(cleanPreferences({ loudnessTarget: -40 }).loudnessTarget).toBe(-30);
     expect(cleanPreferences({ loudnessTarget: 0 }).loudnessTarget).toBe(-5);
+  });
+});
+
+describe('chapter settings from before chapter modes', () => {
+  it('a ticked Chapters box becomes "auto", an unticked one "none"', () => {
+    expect(cleanOutput({ chapters: true }).chapters).toBe('auto');
+    expect(cleanOutput({ chapters: false }).chapters).toBe('none');
+    expect(cleanOutput({ chapters: 'keep' }).chapters).toBe('keep');
+    expect(cleanOutput({ chapters: 'sometimes' }).chapters).toBe('auto');
   });
 });
 

@@ -1,0 +1,114 @@
+/**
+ * Whether a probed file can take the zero-copy fast path: its frames (MP3) or data chunk (WAV)
+ * must hold exactly the audio it decodes to, in one stream. Run at probe time; a "no" comes
+ * with the reason in plain words, naming the time, for the planner to show as it re-encodes.
+ */
+import { JoinCanceledError, NotUniformError, SeamError } from '@/lib/core/errors';
+import { formatSeconds, khz } from '@/lib/core/text';
+import { channelCount } from '@/lib/media/mpeg';
+import { scanMp3 } from './mp3/scan';
+import type { LosslessInput, LosslessKind } from './types';
+import { parseWav } from './wav';
+
+/**
+ * `reason` is a verb phrase that follows the track's name or number: "changes sample rate
+ * from 44.1 kHz to 48 kHz at 0:10", "holds 10 s in its frames but decodes to 20 s".
+ */
+export type FastPathCheck = { ok: true } | { ok: false; reason: string };
+
+/** What the probe found: the decoded stream's parameters and length. */
+export interface FastPathExpected {
+  sampleRate: number;
+  channels: number;
+  /** The decoded length; leave it out when only the container's estimate is known. */
+  durationSec?: number;
+}
+
+/**
+ * A WAV's data chunk is exact to the sample; ffmpeg reports its decoded length to the
+ * microsecond, so a few milliseconds cover rounding and nothing more.
+ */
+const WAV_SLACK_SEC = 0.005;
+
+/**
+ * Scans `input` as `kind` and compares what its frames or data chunk hold with what it decodes
+ * to (`expected`, from the probe). Never throws for a file it cannot read: the reason is
+ * returned instead; only a cancellation (JoinCanceledError) is thrown.
+ */
+export async function checkFastPath(
+  kind: LosslessKind,
+  input: LosslessInput,
+  expected: FastPathExpected,
+  opts: { signal?: AbortSignal } = {},
+): Promise<FastPathCheck> {
+  try {
+    const reason =
+      kind === 'mp3' ? await mp3Reason(input, expected, opts) : await wavReason(input, expected);
+    return reason === undefined ? { ok: true } : { ok: false, reason };
+  } catch (err) {
+    if (err instanceof SeamError && !(err instanceof JoinCanceledError)) {
+      return {
+        ok: false,
+        reason:
+          err instanceof NotUniformError ? err.message : `cannot be read unchanged: ${err.message}`,
+      };
+    }
+    throw err;
+  }
+}
+
+async function mp3Reason(
+  input: LosslessInput,
+  expected: FastPathExpected,
+  opts: { signal?: AbortSignal },
+): Promise<string | undefined> {
+  const scan = await scanMp3(input, opts);
+  const h = scan.header;
+  const params = paramsReason('frames', h.sampleRate, channelCount(h), expected);
+  if (params || expected.durationSec === undefined) return params;
+  // Decoders trim the encoder delay and padding a LAME tag announces, and only then.
+  const frameSec = h.samplesPerFrame / h.sampleRate;
+  const gross = scan.frameCount * frameSec;
+  const lame = scan.vbrTag?.lame ? scan.vbrTag : undefined;
+  const net = gross - ((lame?.delay ?? 0) + (lame?.padding ?? 0)) / h.sampleRate;
+  const decoded = expected.durationSec;
+  // One frame either way: a decoder may keep or drop a cut-off last frame.
+  if (decoded > gross + frameSec + 1e-3 || decoded < net - frameSec - 1e-3) {
+    return `holds ${formatSeconds(lame ? net : gross)} in its frames but decodes to ${formatSeconds(decoded)}`;
+  }
+  return undefined;
+}
+
+async function wavReason(
+  input: LosslessInput,
+  expected: FastPathExpected,
+): Promise<string | undefined> {
+  const info = await parseWav(input);
+  const f = info.format;
+  const params = paramsReason('WAV header', f.sampleRate, f.channels, expected);
+  if (params || expected.durationSec === undefined) return params;
+  const held = info.dataSize / f.blockAlign / f.sampleRate;
+  if (Math.abs(held - expected.durationSec) > WAV_SLACK_SEC + 1 / f.sampleRate) {
+    return `holds ${formatSeconds(held)} in its data chunk but decodes to ${formatSeconds(expected.durationSec)}`;
+  }
+  return undefined;
+}
+
+function paramsReason(
+  what: string,
+  rate: number,
+  channels: number,
+  expected: FastPathExpected,
+): string | undefined {
+  if (rate !== expected.sampleRate) {
+    return `has a ${khz(rate)} ${what} but decodes at ${khz(expected.sampleRate)}`;
+  }
+  if (channels !== expected.channels) {
+    return `has ${channelWord(channels)} ${what} but decodes to ${channelWord(expected.channels)}`;
+  }
+  return undefined;
+}
+
+function channelWord(n: number): string {
+  return n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} channels`;
+}

@@ -1,0 +1,177 @@
+/**
+ * Cue sheets: the text files CD rippers (EAC, XLD, foobar2000) and audiobook tools write beside
+ * audio, naming each FILE and the TRACKs inside it with their TITLE, PERFORMER and INDEX times.
+ * `decodeCue` reads the bytes in whatever encoding they came (UTF-8 with or without a BOM,
+ * UTF-16 with a BOM, else Windows-1252/Latin-1), `parseCue` reads the text, and `cueChapters`
+ * turns one FILE's tracks into chapters. Pure.
+ */
+
+export interface CueTrack {
+  number: number;
+  title?: string;
+  performer?: string;
+  /**
+   * INDEX 00 (the pregap's start), seconds; absent when there is none. With "gaps appended" it
+   * lies in the FILE before this track's.
+   */
+  pregapSec?: number;
+  /** INDEX 01: where the track itself starts, seconds in its FILE. */
+  startSec: number;
+}
+
+export interface CueFile {
+  /** The FILE line's name as written (may carry a folder, or another extension). */
+  name: string;
+  /** WAVE, MP3, AIFF, BINARY, ... as written. */
+  type: string;
+  tracks: CueTrack[];
+}
+
+export interface CueSheet {
+  title?: string;
+  performer?: string;
+  /** REM lines as key/value pairs with the key upper-cased: GENRE, DATE, COMMENT, DISCID, ... */
+  rem: Record<string, string>;
+  files: CueFile[];
+}
+
+/** Frames per second of a cue time (mm:ss:ff, from the CD's 75 sectors a second). */
+const FRAMES_PER_SEC = 75;
+
+/** The text of a cue sheet's bytes. */
+export function decodeCue(bytes: Uint8Array): string {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return new TextDecoder('utf-8').decode(bytes.subarray(3));
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Not UTF-8: older rippers wrote the system's code page, Windows-1252 in the West.
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
+/** "04:32:15" (minutes:seconds:frames) as seconds; undefined when malformed. */
+export function cueTime(text: string): number | undefined {
+  const m = /^(\d{1,4}):(\d{1,2}):(\d{1,2})$/.exec(text.trim());
+  if (!m) return undefined;
+  const [mm, ss, ff] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (ss >= 60 || ff >= FRAMES_PER_SEC) return undefined;
+  return mm * 60 + ss + ff / FRAMES_PER_SEC;
+}
+
+/**
+ * Reads a cue sheet. Unknown commands (CATALOG, FLAGS, ISRC, SONGWRITER, POSTGAP, CDTEXTFILE)
+ * are skipped; a TRACK without INDEX 01 is left out. Never throws: a text that is no cue sheet
+ * gives one with no files.
+ */
+export function parseCue(text: string): CueSheet {
+  const sheet: CueSheet = { rem: {}, files: [] };
+  let file: CueFile | undefined;
+  let track: (Partial<CueTrack> & { number: number }) | undefined;
+  const closeTrack = () => {
+    if (file && track && track.startSec !== undefined) file.tracks.push(track as CueTrack);
+    track = undefined;
+  };
+  for (const raw of text.split(/\r\n|\r|\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    const [command = '', ...rest] = splitWords(line);
+    const arg = rest[0] ?? '';
+    switch (command.toUpperCase()) {
+      case 'REM':
+        if (rest.length >= 2 && !track) sheet.rem[arg.toUpperCase()] = rest.slice(1).join(' ');
+        break;
+      case 'TITLE':
+        if (track) track.title = arg;
+        else if (!file || file.tracks.length === 0) sheet.title ??= arg;
+        break;
+      case 'PERFORMER':
+        if (track) track.performer = arg;
+        else if (!file || file.tracks.length === 0) sheet.performer ??= arg;
+        break;
+      case 'FILE':
+        // A track whose INDEX 01 has not come yet (its pregap ends the file before, as EAC
+        // writes "gaps appended") belongs to the file where its INDEX 01 is.
+        if (track?.startSec !== undefined) closeTrack();
+        file = { name: arg, type: (rest[1] ?? '').toUpperCase(), tracks: [] };
+        sheet.files.push(file);
+        break;
+      case 'TRACK': {
+        closeTrack();
+        const number = Number.parseInt(arg, 10);
+        if (file && Number.isFinite(number)) track = { number };
+        break;
+      }
+      case 'INDEX': {
+        const n = Number.parseInt(arg, 10);
+        const at = cueTime(rest[1] ?? '');
+        if (!track || at === undefined) break;
+        if (n === 0) track.pregapSec = at;
+        else if (n === 1) track.startSec = at;
+        break;
+      }
+    }
+  }
+  closeTrack();
+  return sheet;
+}
+
+/** A line's words, with "quoted strings" as one word (quotes removed). */
+function splitWords(line: string): string[] {
+  const words: string[] = [];
+  const re = /"([^"]*)"?|(\S+)/g;
+  for (let m = re.exec(line); m; m = re.exec(line)) words.push(m[1] ?? m[2] ?? '');
+  return words;
+}
+
+/**
+ * One FILE's tracks as chapters, in seconds of that file: each starts at its INDEX 01 (the
+ * pregap belongs to the track before, as players play it) and ends where the next starts, the
+ * last at `durationSec` (or open-ended: Infinity). Untitled tracks are "Track N".
+ */
+export function cueChapters(
+  file: CueFile,
+  durationSec = Infinity,
+): { title: string; startSec: number; endSec: number }[] {
+  const tracks = [...file.tracks].sort((a, b) => a.startSec - b.startSec);
+  return tracks.map((t, i) => ({
+    title: t.title?.trim() || `Track ${t.number}`,
+    // The first track's audio starts with the file, whatever its INDEX 01 says (a hidden
+    // pregap track is part of it).
+    startSec: i === 0 ? 0 : t.startSec,
+    endSec: tracks[i + 1]?.startSec ?? durationSec,
+  }));
+}
+
+/** A FILE line's name reduced for matching: no folder, lower case, and without its extension. */
+function fileKey(name: string): { full: string; stem: string } {
+  const base = name
+    .replace(/^.*[\\/]/, '')
+    .trim()
+    .toLowerCase();
+  const dot = base.lastIndexOf('.');
+  return { full: base, stem: dot > 0 ? base.slice(0, dot) : base };
+}
+
+/**
+ * Which of the `names` (files added with the cue sheet) each FILE entry means: the same name,
+ * else the same name with another extension (a cue for WAV rips beside the FLACs made from them).
+ * Returns, in the cue's order, the index into `names` or undefined for a missing file.
+ */
+export function matchCueFiles(sheet: CueSheet, names: readonly string[]): (number | undefined)[] {
+  const keys = names.map(fileKey);
+  const used = new Set<number>();
+  return sheet.files.map((f) => {
+    const k = fileKey(f.name);
+    let i = keys.findIndex((n, j) => !used.has(j) && n.full === k.full);
+    if (i < 0) i = keys.findIndex((n, j) => !used.has(j) && n.stem === k.stem);
+    if (i < 0) return undefined;
+    used.add(i);
+    return i;
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * The joined file's chapters as files of their own, saved beside it for the tools people use:
+ * a cue sheet, the `00:00:00.000 Title` lines m4b-tool and tone read (`.chapters.txt`), and
+ * Podcasting 2.0 JSON chapters. Pure: each takes the planned chapters and returns text.
+ */
+import type { ChapterTime } from './chapters';
+
+/** Which chapter files the person asked for (a setting). */
+export type ChapterFileKind = 'cue' | 'txt' | 'json';
+
+/** "01:02:03.456": hours, minutes, seconds and milliseconds. */
+export function clockMillis(sec: number): string {
+  const ms = Math.max(0, Math.round(sec * 1000));
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor(ms / 60_000) % 60;
+  const s = Math.floor(ms / 1000) % 60;
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(ms % 1000, 3)}`;
+}
+
+/** "mm:ss:ff" for a cue sheet: minutes (may pass 99), seconds, 1/75 s frames, rounded down. */
+export function cueClock(sec: number): string {
+  const frames = Math.max(0, Math.floor(sec * 75 + 1e-6));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(frames / 4500))}:${pad(Math.floor(frames / 75) % 60)}:${pad(frames % 75)}`;
+}
+
+/** Text for a one-line cue value: no quotes (the format has no escape) and no line breaks. */
+function cueText(s: string): string {
+  return s
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/"/g, '\u201d')
+    .trim();
+}
+
+/** The cue sheet's FILE type for an output extension. */
+function cueFileType(fileName: string): string {
+  const ext = fileName.slice(fileName.lastIndexOf('.') + 1).toLowerCase();
+  if (ext === 'mp3') return 'MP3';
+  if (ext === 'aif' || ext === 'aiff') return 'AIFF';
+  return 'WAVE';
+}
+
+/** A cue sheet for `fileName` with one TRACK per chapter (UTF-8, CRLF line ends as rippers write). */
+export function chaptersCue(
+  chapters: readonly ChapterTime[],
+  fileName: string,
+  tags: { title?: string; artist?: string } = {},
+): string {
+  const lines: string[] = [];
+  if (tags.artist) lines.push(`PERFORMER "${cueText(tags.artist)}"`);
+  if (tags.title) lines.push(`TITLE "${cueText(tags.title)}"`);
+  lines.push(`FILE "${cueText(fileName)}" ${cueFileType(fileName)}`);
+  chapters.forEach((c, i) => {
+    lines.push(`  TRACK ${String(i + 1).padStart(2, '0')} AUDIO`);
+    lines.push(`    TITLE "${cueText(c.title)}"`);
+    lines.push(`    INDEX 01 ${cueClock(c.startSec)}`);
+  });
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** m4b-tool's and tone's chapter list: one `HH:MM:SS.mmm Title` line per chapter. */
+export function chaptersText(chapters: readonly ChapterTime[]): string {
+  return (
+    chapters
+      .map((c) => `${clockMillis(c.startSec)} ${c.title.replace(/[\r\n]+/g, ' ')}`)
+      .join('\n') + '\n'
+  );
+}
+
+/** Podcasting 2.0 JSON chapters (podcast:chapters, version 1.2.0): start and end in seconds. */
+export function chaptersJson(chapters: readonly ChapterTime[]): string {
+  const round = (s: number) => Math.round(s * 1000) / 1000;
+  return (
+    JSON.stringify(
+      {
+        version: '1.2.0',
+        chapters: chapters.map((c) => ({
+          startTime: round(c.startSec),
+          endTime: round(c.endSec),
+          title: c.title,
+        })),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+/** The file names of the chapter files beside `fileName` ("Book.m4b" → "Book.cue", ...). */
+export function chapterFileName(fileName: string, kind: ChapterFileKind): string {
+  const dot = fileName.lastIndexOf('.');
+  const stem = dot > 0 ? fileName.slice(0, dot) : fileName;
+  return kind === 'cue'
+    ? `${stem}.cue`
+    : kind === 'txt'
+      ? `${stem}.chapters.txt`
+      : `${stem}.chapters.json`;
+}
