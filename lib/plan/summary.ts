@@ -151,7 +151,7 @@ export function nextJoinSettings(
   if (output.normalize) parts.push(`loudness to ${loudnessTarget} LUFS`);
   if (output.fadeInSec > 0) parts.push(`fade in ${formatSeconds(output.fadeInSec)}`);
   if (output.fadeOutSec > 0) parts.push(`fade out ${formatSeconds(output.fadeOutSec)}`);
-  if (!output.chapters && spec.chapters) parts.push('no chapters');
+  if (spec.chapters && output.chapters !== 'auto') parts.push(CHAPTER_WORDS[output.chapters]);
   if (spec.cover) {
     if (output.cover === 'none') parts.push('no cover');
     else if (output.cover === 'image') parts.push('own cover image');
@@ -188,6 +188,13 @@ export function qualityLabel(
   }
   return `${spec.label} ${output.bitrate} kb/s`;
 }
+
+/** The chapter modes other than the default, as the line beside Join says them. */
+const CHAPTER_WORDS = {
+  none: 'no chapters',
+  'per-track': 'a chapter per track',
+  keep: 'the tracks’ own chapters',
+} as const;
 
 const TAG_NAMES: Record<keyof OutputTags, string> = {
   title: 'Title',

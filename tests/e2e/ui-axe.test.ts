@@ -8,17 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  PopupPage,
-  ffmpeg,
-  fixture,
-  launchSeam,
-  resetSeam,
-  until,
-  waitForJob,
-  type Seam,
-} from './harness';
-import { axeViolations, expectNoAxeViolations, resetSettings } from './ui-support';
+import { launchSeam, resetSeam, type Seam } from '../support/chromium';
+import { PopupPage } from '../support/pages';
+import { fixture } from '../support/paths';
+import { until } from '../support/wait';
+import { ffmpeg } from '../support/native-ffmpeg';
+import { axeViolations, expectNoAxeViolations } from './ui-support';
 
 const SCHEMES = ['light', 'dark'] as const;
 const TONES = ['tone-440-2s-44100-stereo.mp3', 'tone-660-2s-44100-stereo.mp3'];
@@ -63,7 +58,7 @@ describe.each([
     const page = await open(seam);
     if (where === 'popup') await page.setViewportSize({ width: 400, height: 600 });
     await resetSeam(seam, page);
-    await resetSettings(seam);
+    await seam.ext.clearSettings();
     await page.reload();
     const ui = new PopupPage(page);
     await page.getByRole('button', { name: 'Join', exact: true }).waitFor();
@@ -103,12 +98,12 @@ describe.each([
     expect(await page.locator('.percent').innerText()).toMatch(/ left$/);
     await check(page, `${where}, joining`);
     await ui.cancelButton.click();
-    await waitForJob(seam.worker, (j) => j?.status === 'canceled');
+    await seam.ext.waitForJob((j) => j?.status === 'canceled');
     await check(page, `${where}, after a canceled join`);
 
     await ui.remove('long-48000.mp3');
     await page.getByRole('button', { name: 'Join', exact: true }).click();
-    await waitForJob(seam.worker, (j) => j?.status === 'done', 60_000);
+    await seam.ext.waitForJob((j) => j?.status === 'done', 60_000);
     await page.getByText(/^Saved /).waitFor();
     await check(page, `${where}, after a join`);
     await page.close();

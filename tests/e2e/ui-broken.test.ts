@@ -6,8 +6,11 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { PopupPage, fixture, launchSeam, resetSeam, until, type Seam } from './harness';
-import { joinAndDownload, resetSettings } from './ui-support';
+import { launchSeam, resetSeam, type Seam } from '../support/chromium';
+import { PopupPage } from '../support/pages';
+import { fixture } from '../support/paths';
+import { until } from '../support/wait';
+import { joinAndDownload } from './ui-support';
 
 const GOOD = ['tone-440-2s-44100-stereo.mp3', 'tone-660-2s-44100-stereo.mp3'];
 const BAD = ['empty.mp3', 'text-named.wav'];
@@ -23,7 +26,7 @@ afterAll(() => seam?.close());
 beforeEach(async () => {
   const p = await seam.openPopup();
   await resetSeam(seam, p);
-  await resetSettings(seam);
+  await seam.ext.clearSettings();
   await p.close();
 });
 

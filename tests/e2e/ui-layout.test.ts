@@ -6,15 +6,11 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { PopupPage, launchSeam, resetSeam, until, type Seam } from './harness';
-import { startSite } from './site';
-import {
-  copies,
-  focusedCoverage,
-  joinAndDownload,
-  resetSettings,
-  sidewaysScroll,
-} from './ui-support';
+import { launchSeam, resetSeam, type Seam } from '../support/chromium';
+import { PopupPage } from '../support/pages';
+import { until } from '../support/wait';
+import { startSite } from '../support/site';
+import { copies, focusedCoverage, joinAndDownload, sidewaysScroll } from './ui-support';
 
 let seam: Seam;
 let site: Awaited<ReturnType<typeof startSite>>;
@@ -25,10 +21,7 @@ beforeAll(async () => {
   [seam, site] = await Promise.all([launchSeam(), startSite()]);
   const tab = await seam.context.newPage();
   await tab.goto(site.url);
-  tabId = await seam.worker.evaluate(
-    async (url) => (await chrome.tabs.query({ url: `${url}*` }))[0]!.id!,
-    site.url,
-  );
+  tabId = await seam.tabId(site.url);
   // Thirty parts, picked in reverse: the queue sorts them as people count.
   const names = Array.from({ length: 30 }, (_, i) => `Part ${30 - i}.mp3`);
   parts = (await copies('tone-440-2s-44100-stereo.mp3', names)).paths;
@@ -50,7 +43,7 @@ async function openPopup(): Promise<void> {
 beforeEach(async () => {
   const p = await seam.openPopup();
   await resetSeam(seam, p);
-  await resetSettings(seam);
+  await seam.ext.clearSettings();
   await p.close();
 });
 

@@ -7,17 +7,13 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import {
-  PopupPage,
-  decodedDuration,
-  ffmpeg,
-  fixture,
-  launchSeam,
-  resetSeam,
-  until,
-  type Seam,
-} from './harness';
-import { copies, dropFolders, joinAndDownload, resetSettings, storedTracks } from './ui-support';
+import { launchSeam, resetSeam, type Seam, inPage } from '../support/chromium';
+import { PopupPage } from '../support/pages';
+import { fixture } from '../support/paths';
+import { until } from '../support/wait';
+import { decodedDuration, ffmpeg } from '../support/native-ffmpeg';
+import { copies, dropFolders, joinAndDownload } from './ui-support';
+import { storedTracks } from '../support/queue';
 
 let seam: Seam;
 let page: Page;
@@ -45,7 +41,7 @@ beforeAll(async () => {
 afterAll(() => seam?.close());
 beforeEach(async () => {
   await resetSeam(seam, page);
-  await resetSettings(seam);
+  await seam.ext.clearSettings();
   await page.reload();
   ui = new PopupPage(page);
 });
@@ -172,7 +168,10 @@ describe('Clear all, Undo and selecting several', () => {
     await group.getByRole('button', { name: 'Remove selected' }).click();
     await until(async () => expect(await ui.tracks()).toEqual(['Part 1.mp3', 'Part 2.mp3']));
     expect(await page.getByRole('group', { name: /selected$/ }).count()).toBe(0);
-    expect((await storedTracks(page)).map((t) => t.name)).toEqual(['Part 1.mp3', 'Part 2.mp3']);
+    expect((await storedTracks(inPage(page))).map((t) => t.name)).toEqual([
+      'Part 1.mp3',
+      'Part 2.mp3',
+    ]);
   });
 });
 

@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { PopupPage, ROOT, ffmpeg, launchSeam, resetSeam, until, type Seam } from './harness';
-import { resetSettings } from './ui-support';
+import { launchSeam, resetSeam, type Seam } from '../support/chromium';
+import { PopupPage } from '../support/pages';
+import { ROOT } from '../support/paths';
+import { until } from '../support/wait';
+import { ffmpeg } from '../support/native-ffmpeg';
 
 const OUT = join(ROOT, '.output/screenshots');
 const EPISODES = [
@@ -58,7 +61,7 @@ test('the popup and the editor, light and dark', async () => {
   const page = await seam.openPopup();
   await page.setViewportSize({ width: 400, height: 600 });
   await resetSeam(seam, page);
-  await resetSettings(seam);
+  await seam.ext.clearSettings();
   await page.reload();
   const ui = new PopupPage(page);
   await ui.addFiles(files);

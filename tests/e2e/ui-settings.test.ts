@@ -9,8 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { PopupPage, ffmpeg, fixture, launchSeam, resetSeam, until, type Seam } from './harness';
-import { joinAndDownload, resetSettings } from './ui-support';
+import { launchSeam, resetSeam, type Seam } from '../support/chromium';
+import { PopupPage } from '../support/pages';
+import { fixture } from '../support/paths';
+import { until } from '../support/wait';
+import { ffmpeg } from '../support/native-ffmpeg';
+import { joinAndDownload } from './ui-support';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -32,7 +36,7 @@ afterAll(() => seam?.close());
 beforeEach(async () => {
   const p = await seam.openPopup();
   await resetSeam(seam, p);
-  await resetSettings(seam);
+  await seam.ext.clearSettings();
   await p.close();
 });
 
@@ -87,7 +91,7 @@ describe('what the next join uses', () => {
       ),
     );
     expect(await popup.getByRole('button', { name: 'Reset to defaults' }).count()).toBe(0);
-    const stored = await seam.worker.evaluate(() => chrome.storage.local.get(['output', 'tags']));
+    const stored = await seam.ext.storedSettings();
     expect(stored['output']).toMatchObject({ normalize: false, fadeInSec: 0 });
     expect(stored['tags']).toMatchObject({ title: '' });
     await popup.close();

@@ -1,8 +1,8 @@
 /**
- * What the UI tests (tests/e2e/ui-*.test.ts) share beyond the harness: axe-core injected into
- * an extension page, the queue as stored, many copies of a fixture under names a person would
- * give them, a folder dropped the way a file manager drops one, and "is this focused control
- * hidden under the Join bar".
+ * What the UI tests (tests/e2e/ui-*.test.ts) share beyond tests/support: axe-core injected into
+ * an extension page, many copies of a fixture under names a person would give them, a folder
+ * dropped the way a file manager drops one, and "is this focused control hidden under the Join
+ * bar".
  */
 import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { downloadedFile, fixture, getJob, waitForJob, type Job, type Seam } from './harness';
+import type { Seam } from '../support/chromium';
+import type { DoneJob } from '../support/extension';
+import { fixture } from '../support/paths';
 
 const require = createRequire(import.meta.url);
 
@@ -71,37 +73,6 @@ export async function expectNoAxeViolations(page: Page, where: string): Promise<
 // ---------------------------------------------------------------------------------------------
 // The queue
 
-export interface StoredTrack {
-  id: string;
-  name: string;
-  position: number;
-  status: string;
-  edit?: { startSec: number; endSec?: number };
-}
-
-/** The queue as stored in IndexedDB, in order. */
-export function storedTracks(page: Page): Promise<StoredTrack[]> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((ok, fail) => {
-      const req = indexedDB.open('seam');
-      req.onsuccess = () => ok(req.result);
-      req.onerror = () => fail(req.error);
-    });
-    const all = await new Promise<StoredTrack[]>((ok, fail) => {
-      const req = db.transaction('tracks').objectStore('tracks').getAll();
-      req.onsuccess = () => ok(req.result as StoredTrack[]);
-      req.onerror = () => fail(req.error);
-    });
-    db.close();
-    return all.sort((a, b) => a.position - b.position);
-  });
-}
-
-/** Settings back to Seam's defaults (storage.local holds output, tags and preferences). */
-export async function resetSettings(seam: Seam): Promise<void> {
-  await seam.worker.evaluate(() => chrome.storage.local.clear());
-}
-
 /**
  * Copies of a fixture under the given names in a fresh folder (a person's "Part 1.mp3" ...),
  * returning their paths. Names may hold subfolders ("Book/CD1/01.mp3").
@@ -123,16 +94,14 @@ export async function copies(
 }
 
 /** Joins and waits for the download; returns the job and the saved file. */
-export async function joinAndDownload(seam: Seam, page: Page): Promise<{ job: Job; file: string }> {
-  const previous = await getJob(seam.worker);
-  await page.getByRole('button', { name: 'Join', exact: true }).click();
-  const job = await waitForJob(
-    () => seam.worker,
-    (j) => j !== null && j.id !== previous?.id && j.status !== 'running',
-    90_000,
+export async function joinAndDownload(
+  seam: Seam,
+  page: Page,
+): Promise<{ job: DoneJob; file: string }> {
+  const { job, file } = await seam.ext.joinAndWait(() =>
+    page.getByRole('button', { name: 'Join', exact: true }).click(),
   );
-  if (job?.status !== 'done') throw new Error(`join ended ${JSON.stringify(job)}`);
-  return { job, file: await downloadedFile(seam.worker, job.downloadId!) };
+  return { job, file };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,16 +5,13 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import {
-  PopupPage,
-  decodedDuration,
-  fixture,
-  launchSeam,
-  resetSeam,
-  until,
-  type Seam,
-} from './harness';
-import { joinAndDownload, resetSettings, storedTracks } from './ui-support';
+import { launchSeam, resetSeam, type Seam, inPage } from '../support/chromium';
+import { PopupPage } from '../support/pages';
+import { fixture } from '../support/paths';
+import { until } from '../support/wait';
+import { decodedDuration } from '../support/native-ffmpeg';
+import { joinAndDownload } from './ui-support';
+import { storedTracks } from '../support/queue';
 
 const TONES = ['tone-440-2s-44100-stereo.mp3', 'tone-660-2s-44100-stereo.mp3'];
 
@@ -30,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => seam?.close());
 beforeEach(async () => {
   await resetSeam(seam, page);
-  await resetSettings(seam);
+  await seam.ext.clearSettings();
   await page.reload();
   ui = new PopupPage(page);
   await ui.addFiles(TONES.map(fixture));
@@ -68,7 +65,7 @@ async function trimsWhen(
 ): Promise<{ startSec: number; endSec?: number }[]> {
   let trims: { startSec: number; endSec?: number }[] = [];
   await until(async () => {
-    trims = (await storedTracks(page)).map((t) => t.edit ?? { startSec: 0 });
+    trims = (await storedTracks(inPage(page))).map((t) => t.edit ?? { startSec: 0 });
     check(trims);
   }, 10_000);
   return trims;

@@ -127,7 +127,7 @@ describe('nextJoinSettings', () => {
       atDefaults: true,
     });
     const s = nextJoinSettings(
-      { ...defaultOutput, mp3Mode: 'vbr', normalize: true, fadeInSec: 2, chapters: false },
+      { ...defaultOutput, mp3Mode: 'vbr', normalize: true, fadeInSec: 2, chapters: 'none' },
       { ...defaultTags, title: 'Live', artist: 'Band', genre: 'Rock' },
       { kind: 'crossfade', seconds: 1.5, curve: 'linear' },
       -14,
