@@ -118,6 +118,8 @@ export interface Track {
   size: number;
   mime: string;
   addedAt: number;
+  /** A local file's last modification (File.lastModified), for sorting by date. */
+  modifiedAt?: number;
   /** Sort key of the queue; lower comes first. */
   position: number;
   source: TrackSource;

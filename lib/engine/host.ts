@@ -1,6 +1,7 @@
 import { WorkerStoppedError, type Engine } from './ffmpeg';
 import {
   JoinCanceledError,
+  JoinFailedError,
   NothingToJoinError,
   TrackMissingError,
   errorFromData,
@@ -13,6 +14,8 @@ import type { EngineCommands, FetchRequest, JobEvents, JoinRequest } from '@/lib
 import { joinLosslessly, retagMp3 } from '@/lib/lossless';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
+import { getCoverImage } from '@/lib/store/cover';
+import { COVER_IMAGE_ID } from '@/lib/core/settings';
 import { trackRef, type Track } from '@/lib/core/track';
 import { checkMemory, deviceMemory } from './preflight';
 import { checkTrack } from './probe';
@@ -278,6 +281,12 @@ export class EngineHost implements EngineCommands {
       const blob = await getAudio(t.id);
       if (!blob) throw new TrackMissingError(trackRef(t));
       blobs.set(t.id, blob);
+    }
+    if (plan.coverImage) {
+      // The person's own cover image, an input like the tracks' audio.
+      const image = await getCoverImage();
+      if (!image) throw new JoinFailedError('the cover image is no longer stored; choose it again');
+      blobs.set(COVER_IMAGE_ID, image.blob);
     }
     const spec = formatSpec(req.output.format);
     let result: Blob;

@@ -55,6 +55,8 @@ beforeEach(async () => {
   if (page.isClosed()) page = await seam.openPopup();
   await resetSeam(seam, page);
   await seam.ext.clearSettings();
+  // Tracks go in as listed here (the first one's tags matter), not sorted by name.
+  await seam.ext.setPreferences({ sortAddedByName: false });
   await page.reload();
   ui = new PopupPage(page);
 });

@@ -20,21 +20,22 @@ beforeEach(async () => {
 });
 
 describe('adding and keeping tracks', () => {
-  it('files dropped on the popup join the queue in order', async () => {
+  it('files dropped on the popup join the end of the queue, each batch in name order', async () => {
     await ui.addFiles([fixture('tone-880-2s-44100-stereo.mp3')]);
     await ui.dropFiles([fixture('tone-440-2s-44100-stereo.mp3'), fixture('mono-22050.mp3')]);
     await ui.waitForReady(3);
     expect(await ui.tracks()).toEqual([
       'tone-880-2s-44100-stereo.mp3',
-      'tone-440-2s-44100-stereo.mp3',
       'mono-22050.mp3',
+      'tone-440-2s-44100-stereo.mp3',
     ]);
   });
 
   it('shows duration, format, sample rate and size for each track', async () => {
     await ui.addFiles([fixture('stereo-96000.flac'), fixture('mono-8000.wav')]);
     await ui.waitForReady(2);
-    const [flac, wav] = await ui.itemTexts();
+    // Added together, so in name order.
+    const [wav, flac] = await ui.itemTexts();
     expect(flac).toMatch(/0:0\d · FLAC · 96 kHz · stereo · \d+(\.\d)? KB/);
     expect(wav).toMatch(/0:0\d · WAV 16-bit · 8 kHz · mono · \d+(\.\d)? KB/);
   });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, beforeAll, vi } from 'vitest';
@@ -13,6 +14,7 @@ import {
 import { decodedDuration, ffmpeg, ffprobe, requireNativeFfmpeg } from '../support/native-ffmpeg';
 import { FIXTURES } from '../support/paths';
 import { tempFolder } from './support/files';
+import { COVER_IMAGE_ID } from '@/lib/core/settings';
 
 beforeAll(requireNativeFfmpeg);
 // Each test runs native ffmpeg a few times: on two busy cores that can pass the 5 s default.
@@ -237,5 +239,63 @@ describe('ID3v2', () => {
     expect(pic).toMatchObject({ codec_name: 'png', disposition: { attached_pic: 1 } });
     // The audio still decodes from start to end.
     expect(await decodedDuration(out)).toBeGreaterThan(4.9);
+  });
+});
+
+describe('the tags and cover added for the UI', () => {
+  const tones = ['tone-440-2s-44100-stereo.mp3', 'tone-660-2s-44100-stereo.mp3'];
+  const input = (name: string) => ({
+    id: name,
+    name,
+    blob: new Blob([readFileSync(join(FIXTURES, name))]),
+  });
+  it('writes genre, track number, album artist, comment and an image of one’s own', async () => {
+    const image = execFileSync('ffmpeg', [
+      ...['-v', 'error', '-f', 'lavfi', '-i', 'color=red:s=32x32', '-frames:v', '1'],
+      ...['-c:v', 'mjpeg', '-f', 'image2pipe', '-'],
+    ]);
+    const joined = await joinMp3(tones.map(input));
+    const edited = await retagMp3(
+      joined,
+      {
+        set: { genre: 'Talk', track: '3/9', albumArtist: 'Various', comment: 'Recorded live' },
+        chapters: [],
+        cover: { trackId: COVER_IMAGE_ID },
+      },
+      new Blob([new Uint8Array(image)]),
+    );
+    const out = join(tmp, 'own-cover.mp3');
+    writeFileSync(out, new Uint8Array(await edited.arrayBuffer()));
+    const probe = JSON.parse(
+      execFileSync('ffprobe', [
+        '-v',
+        'error',
+        '-of',
+        'json',
+        '-show_format',
+        '-show_streams',
+        out,
+      ]).toString(),
+    ) as {
+      format: { tags: Record<string, string> };
+      streams: { codec_type: string; codec_name: string; disposition: { attached_pic: number } }[];
+    };
+    expect(probe.format.tags).toMatchObject({
+      genre: 'Talk',
+      track: '3/9',
+      album_artist: 'Various',
+      comment: 'Recorded live',
+    });
+    const pic = probe.streams.find((s) => s.codec_type === 'video');
+    expect(pic).toMatchObject({ codec_name: 'mjpeg', disposition: { attached_pic: 1 } });
+  });
+
+  it('puts them in the FFMETADATA file under ffmpeg’s keys', () => {
+    const text = ffmetadata(
+      resolveTags({}, { genre: 'Talk', track: '3', albumArtist: 'V', comment: 'c' }),
+    );
+    expect(text.split('\n')).toEqual(
+      expect.arrayContaining(['album_artist=V', 'genre=Talk', 'track=3', 'comment=c']),
+    );
   });
 });
