@@ -19,6 +19,7 @@ import { filterGraph, num, type GraphTrack } from '@/lib/plan/graph';
 import { trimSpan, type TrimSpan } from '@/lib/plan/timeline';
 import type { JoinPlan, PlanInput, PlanTrack } from '@/lib/plan/planner';
 import type { Segment } from './plan';
+import { measureFilter } from './loudness';
 
 type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
 
@@ -306,4 +307,40 @@ function lastTrack(sample: number, roughStarts: readonly number[], rate: number,
     if (roughStarts[i]! * rate < sample + END_MARGIN_SEC * rate) last = i;
   }
   return last;
+}
+
+/**
+ * The loudness pass of a normalized join in segments: the whole timeline through the plan's
+ * graph (before its fades, as the single pass normalizes before fading) into loudnorm's
+ * analysis, written nowhere. Its log holds the JSON ./loudness.ts reads.
+ */
+export function measureRun(
+  plan: FfmpegPlan,
+  tracks: readonly PlanTrack[],
+  opts: { rate: number; channels: 1 | 2; target: number },
+): Omit<SegmentRun, 'segment' | 'firstTrack'> {
+  const parsed = parsePlanArgs(plan);
+  const graph = filterGraph(
+    tracks.map((t) => ({ channels: t.info.channels, span: trimSpan(t) })),
+    plan.transitions,
+    {
+      rate: opts.rate,
+      channels: opts.channels,
+      totalSec: plan.totalSec,
+      fadeInSec: 0,
+      fadeOutSec: 0,
+    },
+  );
+  return {
+    inputs: plan.inputs,
+    files: [],
+    args: [
+      ...parsed.head,
+      ...plan.inputs.flatMap((i) => ['-i', i.path]),
+      ...['-filter_complex', `${graph};[out]${measureFilter(opts.target)}[seg]`, '-map', '[seg]'],
+      ...['-f', 'null', '-'],
+    ],
+    outputPath: '-',
+    totalSec: plan.totalSec,
+  };
 }

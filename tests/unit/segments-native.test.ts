@@ -21,7 +21,7 @@
  * the single pass's own peak error within 2048 samples of it. FLAC is lossless: the parallel
  * file is the single pass's byte for byte, but for STREAMINFO's MD5 (left zero).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -35,7 +35,8 @@ import { planJoin, targetChannels, targetSampleRate, type PlanOptions } from '@/
 import { formatSpec } from '@/lib/core/formats';
 import { segmentCodec } from '@/lib/segments/codecs';
 import { mergeSegments, planSegments } from '@/lib/segments/plan';
-import { samplesAt, segmentRuns, type SegmentRun } from '@/lib/segments/args';
+import { measureRun, samplesAt, segmentRuns, type SegmentRun } from '@/lib/segments/args';
+import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/segments/loudness';
 import { spliceMp3, type Mp3SpliceOptions } from '@/lib/segments/mp3';
 import { spliceSegments } from '@/lib/segments/splice';
 import { requireNativeFfmpeg } from '../native-ffmpeg';
@@ -450,5 +451,78 @@ describe('AAC (M4B) in parallel', () => {
       3,
     );
     console.info(`m4b: worst window ${worst.toFixed(2)}`);
+  });
+});
+
+describe('loudness normalization in parallel', () => {
+  it('is measured once and applied as one gain: the target loudness, one pass’s length and sound', async () => {
+    const { tracks, sourceOf } = makeTracks([{}, {}, {}]);
+    const output: OutputSettings = {
+      ...defaultOutput,
+      format: 'mp3',
+      bitrate: 192,
+      normalize: true,
+      fadeInSec: 1,
+      fadeOutSec: 2,
+    };
+    const plan = planJoin(tracks, output, { loudnessTarget: -20 });
+    if (plan.kind !== 'ffmpeg') throw new Error('expected a re-encode plan');
+    const target = planLoudnessTarget(plan.args)!;
+    expect(target).toBe(-20);
+    const measure = measureRun(plan, tracks, { rate: 44100, channels: 2, target });
+    const measureDir = dir();
+    mkdirSync(join(measureDir, 'in'));
+    for (const input of measure.inputs) {
+      writeFileSync(join(measureDir, input.path), readFileSync(sourceOf(input.trackId)));
+    }
+    const log = spawnSync(
+      'ffmpeg',
+      ['-nostdin', ...measure.args.map((a) => a.replace(/^\/in\//, `${measureDir}/in/`))],
+      { encoding: 'utf8' },
+    ).stderr;
+    const measured = parseLoudness(log)!;
+    expect(measured.i).toBeLessThan(0);
+    const gainDb = loudnessGain(measured, target);
+    const opts = {
+      rate: 44100,
+      channels: 2 as const,
+      decodedSamples: (i: number) => decodedSamples(tracks[i]!),
+      gainDb,
+    };
+    const seg = planSegments(segmentCodec('mp3', 44100)!, {
+      totalSamples: samplesAt(plan.totalSec, 44100),
+      rate: 44100,
+      cores: CORES,
+      minSegmentSec: MIN_SEGMENT_SEC,
+      fadeInSamples: 44100,
+      fadeOutSamples: 2 * 44100,
+    });
+    expect(seg.segments.length).toBeGreaterThanOrEqual(3);
+    const outputs = segmentRuns(plan, tracks, output, seg.segments, opts).map(
+      (r) => runNative(r, dir(), sourceOf).bytes,
+    );
+    const res = spliceSegments(seg, outputs);
+    if (!res.ok) throw new Error('splice failed');
+    const path = await writeOut(res.blob, 'mp3');
+    // The reference: the same linear gain in one pass (one segment).
+    const whole = planSegments(segmentCodec('mp3', 44100)!, {
+      totalSamples: samplesAt(plan.totalSec, 44100),
+      rate: 44100,
+      cores: 1,
+    });
+    const [one] = segmentRuns(plan, tracks, output, whole.segments, opts);
+    const single = runNative(one!, dir(), sourceOf);
+    expect(lengthOf(path, 2)).toBe(lengthOf(single.path, 2));
+    const integrated = (p: string) => {
+      const err = spawnSync('ffmpeg', ['-nostdin', '-i', p, '-af', 'ebur128', '-f', 'null', '-'], {
+        encoding: 'utf8',
+      }).stderr;
+      return Number(
+        /I:\s+(-?[\d.]+) LUFS\s+Threshold/.exec(err.slice(err.lastIndexOf('Summary')))![1],
+      );
+    };
+    // Fades make the whole a little quieter than the part the gain was measured on.
+    expect(Math.abs(integrated(path) - target)).toBeLessThan(1);
+    expect(Math.abs(integrated(path) - integrated(single.path))).toBeLessThan(0.05);
   });
 });

@@ -9,6 +9,7 @@ import { codeNumber, crc16, crc8 } from '@/lib/segments/flac';
 import { oggCrc, oggPage, readOgg } from '@/lib/segments/ogg';
 import { opusPacketSamples } from '@/lib/segments/opus';
 import { samplesAt } from '@/lib/segments/args';
+import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/segments/loudness';
 import { frameHeaderAt, readMainDataInfo } from '@/lib/media/mpeg';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -222,5 +223,25 @@ describe('mergeSegments', () => {
     expect(mergeSegments(mergeSegments(m, 2), 1).segments).toEqual([
       { ...p.segments[0]!, keepEnd: 600 * 44100, encodeEnd: 600 * 44100 },
     ]);
+  });
+});
+
+describe('loudness for segments', () => {
+  const log = `[Parsed_loudnorm_0 @ 0x1] \n{\n\t"input_i" : "-23.45",\n\t"input_tp" : "-5.12",\n\t"input_lra" : "6.30",\n\t"input_thresh" : "-33.80",\n\t"output_i" : "-16.02"\n}\n`;
+
+  it('reads loudnorm’s analysis from the log', () => {
+    expect(parseLoudness(`size=0kB\n${log}`)).toEqual({ i: -23.45, tp: -5.12, lra: 6.3 });
+    expect(parseLoudness('no analysis')).toBeUndefined();
+  });
+
+  it('gains to the target, lowered to keep the true peak under -1.5 dBTP, and leaves silence', () => {
+    expect(loudnessGain({ i: -23.45, tp: -5.12, lra: 6 }, -20)).toBeCloseTo(3.45);
+    expect(loudnessGain({ i: -23.45, tp: -5.12, lra: 6 }, -16)).toBeCloseTo(3.62);
+    expect(loudnessGain({ i: -70, tp: -70, lra: 0 }, -16)).toBe(0);
+  });
+
+  it('finds the target in a plan’s graph', () => {
+    expect(planLoudnessTarget(['-filter_complex', '[a0]loudnorm=I=-14:TP=-1.5[out]'])).toBe(-14);
+    expect(planLoudnessTarget(['-filter_complex', '[a0]anull[out]'])).toBeUndefined();
   });
 });
