@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { AudioInfo } from '@/lib/core/track';
 import {
   chaptersNote,
   coverChoices,
@@ -14,21 +13,7 @@ import {
   tagPlaceholders,
   tagsNote,
 } from '@/lib/editor/output';
-
-const info = (over: Partial<AudioInfo> = {}): AudioInfo => ({
-  container: 'mp3',
-  codec: 'mp3',
-  sampleRate: 44100,
-  channels: 2,
-  channelLayout: 'stereo',
-  durationSec: 60,
-  bitRate: 128000,
-  audioStreamIndex: 0,
-  hasVideo: false,
-  hasCover: false,
-  tags: {},
-  ...over,
-});
+import { audioInfo } from './support/audio-info';
 
 describe('fileNamePreview', () => {
   const date = new Date(2026, 3, 9);
@@ -80,8 +65,8 @@ describe('choices', () => {
 
   it('offers the first cover, each track that has one, and none', () => {
     const tracks = [
-      { id: 'a', name: 'a.mp3', info: info() },
-      { id: 'b', name: 'Side B.mp3', info: info({ hasCover: true }) },
+      { id: 'a', name: 'a.mp3', info: audioInfo() },
+      { id: 'b', name: 'Side B.mp3', info: audioInfo({ hasCover: true }) },
       { id: 'c', name: 'c.wav' },
     ];
     expect(coverChoices(tracks)).toEqual([
@@ -118,7 +103,7 @@ describe('notes', () => {
 describe('tagPlaceholders', () => {
   it("shows the first track's tags, the year from its date", () => {
     const first = {
-      info: info({ tags: { title: 'One', artist: 'Band', album: 'LP', date: '2019-04-01' } }),
+      info: audioInfo({ tags: { title: 'One', artist: 'Band', album: 'LP', date: '2019-04-01' } }),
     };
     expect(tagPlaceholders(first)).toEqual({
       title: 'One',
@@ -130,6 +115,6 @@ describe('tagPlaceholders', () => {
 
   it('is empty without a probed first track', () => {
     expect(tagPlaceholders(undefined)).toEqual({ title: '', artist: '', album: '', year: '' });
-    expect(tagPlaceholders({ info: info({ tags: { album_artist: 'X' } }) }).artist).toBe('X');
+    expect(tagPlaceholders({ info: audioInfo({ tags: { album_artist: 'X' } }) }).artist).toBe('X');
   });
 });
