@@ -39,7 +39,8 @@ import { measureRun, samplesAt, segmentRuns, type SegmentRun } from '@/lib/segme
 import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/segments/loudness';
 import { spliceMp3, type Mp3SpliceOptions } from '@/lib/segments/mp3';
 import { spliceSegments } from '@/lib/segments/splice';
-import { requireNativeFfmpeg } from '../native-ffmpeg';
+import { requireNativeFfmpeg } from '../support/native-ffmpeg';
+import { FIXTURES } from '../support/paths';
 import {
   decodeFloat,
   decodedSamples,
@@ -53,7 +54,6 @@ import {
 beforeAll(requireNativeFfmpeg);
 const tmp = mkdtempSync(join(tmpdir(), 'seam-segments-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const FIXTURES = join(import.meta.dirname, '../fixtures');
 /** Tracks of 6 s and segments of at least 4 s on 4 "cores": 3 or 4 segments, junctions mid-track. */
 const TRACK_SEC = 6;
 const MIN_SEGMENT_SEC = 4;

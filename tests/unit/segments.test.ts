@@ -11,8 +11,7 @@ import { opusPacketSamples } from '@/lib/segments/opus';
 import { samplesAt } from '@/lib/segments/args';
 import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/segments/loudness';
 import { frameHeaderAt, readMainDataInfo } from '@/lib/media/mpeg';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fixtureBytes } from './support/files';
 
 const mp3 = segmentCodec('mp3', 44100)!;
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -181,9 +180,7 @@ describe('Ogg pages', () => {
 
 describe('readMainDataInfo', () => {
   it('every frame of a real MP3 has its main data within the reservoir and its frame', () => {
-    const bytes = new Uint8Array(
-      readFileSync(join(import.meta.dirname, '../fixtures/tone-440-2s-44100-stereo.mp3')),
-    );
+    const bytes = fixtureBytes('tone-440-2s-44100-stereo.mp3');
     let p = 0;
     while (!frameHeaderAt(bytes, p)) p++;
     p += frameHeaderAt(bytes, p)!.frameLength; // the Info frame

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { AudioInfo, TrackEdit } from '@/lib/core/track';
 import { parseProbe, probeArgs } from '@/lib/media/probe';
 import type { PlanInput, PlanTrack } from '@/lib/plan/planner';
+import { decodedSec } from './probe';
 
 /**
  * Music-like test audio: a chord with vibrato, pink noise, and percussive bursts every 0.37 s
@@ -35,11 +36,8 @@ export function makeMusic(path: string, sec: number, rate: number, channels: 1 |
 export function probeTrack(path: string, name: string, edit?: Partial<TrackEdit>): PlanTrack {
   const out = execFileSync('ffprobe', probeArgs(path, '-').slice(0, -2)).toString();
   const info: AudioInfo = parseProbe(out, { id: name, name, size: readFileSync(path).length });
-  const progress = execFileSync('ffmpeg', [
-    ...['-v', 'error', '-i', path, '-map', '0:a:0', '-progress', 'pipe:1', '-f', 'null', '-'],
-  ]).toString();
-  const us = [...progress.matchAll(/^out_time_us=(\d+)$/gm)].pop()?.[1];
-  if (us) info.durationSec = Number(us) / 1e6;
+  const sec = decodedSec(path);
+  if (Number.isFinite(sec)) info.durationSec = sec;
   return {
     id: name,
     name,
