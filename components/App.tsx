@@ -90,7 +90,11 @@ export function App({ compact }: { compact: boolean }) {
             list.map((t) => t.id),
           )}
           canJoin={canJoin}
-          summary={running ? '' : planSummary(list, output, joinOptions(prefs, tags))}
+          summary={
+            running
+              ? ''
+              : planSummary(list, output, joinOptions(prefs, tags), navigator.hardwareConcurrency)
+          }
           alerts={alerts}
           onJoin={() => void run('join', actions.join)}
           onCancel={(id) => void run('cancel', () => actions.cancel(id))}

@@ -21,3 +21,4 @@ export { spliceFlac } from './flac';
 export { spliceOpus } from './opus';
 export { spliceAac } from './aac';
 export { loudnessGain, parseLoudness, planLoudnessTarget, type Loudness } from './loudness';
+export { parallelJoin, type ParallelJoin } from './decide';

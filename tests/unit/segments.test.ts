@@ -12,6 +12,10 @@ import { samplesAt } from '@/lib/segments/args';
 import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/segments/loudness';
 import { frameHeaderAt, readMainDataInfo } from '@/lib/media/mpeg';
 import { fixtureBytes } from './support/files';
+import { audioInfo } from './support/audio-info';
+import { planSummary } from '@/lib/plan/summary';
+import { defaultOutput, type OutputSettings } from '@/lib/core/settings';
+import type { Track } from '@/lib/core/track';
 
 const mp3 = segmentCodec('mp3', 44100)!;
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -240,5 +244,50 @@ describe('loudness for segments', () => {
   it('finds the target in a plan’s graph', () => {
     expect(planLoudnessTarget(['-filter_complex', '[a0]loudnorm=I=-14:TP=-1.5[out]'])).toBe(-14);
     expect(planLoudnessTarget(['-filter_complex', '[a0]anull[out]'])).toBeUndefined();
+  });
+});
+
+describe('the plan summary says when the engines encode in parts', () => {
+  const tracks = (n: number, sec = 60): Track[] =>
+    Array.from({ length: n }, (_, i) => ({
+      id: `t${i}`,
+      name: `t${i}.mp3`,
+      size: 1,
+      mime: 'audio/mpeg',
+      addedAt: 0,
+      position: i,
+      source: { kind: 'file' },
+      status: 'ready',
+      info: audioInfo({ durationSec: sec }),
+    }));
+  const out = (o: Partial<OutputSettings>): OutputSettings => ({ ...defaultOutput, ...o });
+
+  it.each<[string, Track[], Partial<OutputSettings>, number, RegExp]>([
+    [
+      '10 x 60 s to Opus on 2 cores',
+      tracks(10),
+      { format: 'opus' },
+      2,
+      / Encoding in 2 parts at once\.$/,
+    ],
+    [
+      '10 x 60 s to FLAC on 4 cores',
+      tracks(10),
+      { format: 'flac' },
+      4,
+      / Encoding in 4 parts at once\.$/,
+    ],
+    ['to MP3 at 48 kHz on 2 cores', tracks(10), { sampleRate: 48000 }, 2, /Encoding in 2 parts/],
+  ])('%s', (_name, list, o, cores, want) => {
+    expect(planSummary(list, out(o), {}, cores)).toMatch(want);
+  });
+
+  it.each<[string, Track[], Partial<OutputSettings>, number]>([
+    ['a lossless join', tracks(10), {}, 8],
+    ['one core', tracks(10), { format: 'opus' }, 1],
+    ['a short job', tracks(2, 20), { format: 'opus' }, 8],
+    ['Vorbis', tracks(10), { format: 'ogg' }, 8],
+  ])('not for %s', (_name, list, o, cores) => {
+    expect(planSummary(list, out(o), {}, cores)).not.toMatch(/Encoding in/);
   });
 });
