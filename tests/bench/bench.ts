@@ -6,6 +6,7 @@
  *   npm run bench                  every row, 3 runs each (about 10 minutes)
  *   npm run bench -- --quick       only the rows marked quick (10 x 60 s), 1 run
  *   BENCH_RUNS=5 npm run bench
+ *   BENCH_ONLY='Opus|FLAC' npm run bench   only the rows whose name matches
  *
  * Writes .output/bench/report.md (the table printed) and .output/bench/report.json (every run).
  * The rows are in rows.ts; the browser and the checks come from tests/support/.
@@ -26,6 +27,7 @@ import { SeamBench } from './seam';
 
 const QUICK = process.argv.includes('--quick');
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS) || (QUICK ? 1 : 3));
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
 const OUT_DIR = join(ROOT, '.output/bench');
 
 async function firstLine(cmd: string, args: string[]): Promise<string> {
@@ -38,7 +40,9 @@ async function firstLine(cmd: string, args: string[]): Promise<string> {
 }
 
 async function main(): Promise<number> {
-  const rows = QUICK ? ROWS.filter((r) => r.quick) : ROWS;
+  const rows = (QUICK ? ROWS.filter((r) => r.quick) : ROWS).filter(
+    (r) => !ONLY || ONLY.test(r.name),
+  );
   const sets = new Map<InputSet, { files: string[]; seconds: number }>();
   for (const set of new Set(rows.map((r) => r.inputs))) {
     const files = await generateAll(set);

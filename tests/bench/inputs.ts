@@ -1,7 +1,8 @@
 /**
  * The benchmark's test audio, generated once with native ffmpeg into tests/bench/.data/
  * (gitignored). Each file: a tone in the left channel, the tone x 1.5 in the right, pink noise in
- * both, so LAME has real work to do and no two files are alike. MP3 128 kb/s CBR, 44.1 kHz stereo.
+ * both, so LAME has real work to do and no two files are alike. MP3 128 kb/s CBR, 44.1 kHz stereo,
+ * or 16-bit WAV at 44.1 kHz stereo (the WAV sets: 1.27 GB and 0.85 GB on disk).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
@@ -17,6 +18,8 @@ export interface AudioSpec {
   seconds: number;
   hz: number;
   seed: number;
+  /** MP3 128 kb/s unless 'wav'. */
+  format?: 'mp3' | 'wav';
 }
 
 /** A set of input files a row joins, by its name in the report ("10 × 60 s"). */
@@ -43,10 +46,27 @@ export const LONG: InputSet = {
   ],
 };
 
+export const LONG_WAV: InputSet = {
+  name: '2 × 60 min WAV',
+  files: [
+    { name: 'long-1-60min.wav', seconds: 3600, hz: 330, seed: 101, format: 'wav' },
+    { name: 'long-2-60min.wav', seconds: 3600, hz: 495, seed: 102, format: 'wav' },
+  ],
+};
+
+export const WAV_40: InputSet = {
+  name: '2 × 40 min WAV',
+  files: [
+    { name: 'long-1-40min.wav', seconds: 2400, hz: 330, seed: 201, format: 'wav' },
+    { name: 'long-2-40min.wav', seconds: 2400, hz: 495, seed: 202, format: 'wav' },
+  ],
+};
+
 async function generate(spec: AudioSpec): Promise<void> {
   const path = join(DATA_DIR, spec.name);
   if (existsSync(path)) return;
-  const part = `${path}.part.mp3`;
+  const wav = spec.format === 'wav';
+  const part = `${path}.part.${wav ? 'wav' : 'mp3'}`;
   const d = spec.seconds;
   const src = (s: string) => ['-f', 'lavfi', '-i', s];
   await ffmpeg([
@@ -55,7 +75,8 @@ async function generate(spec: AudioSpec): Promise<void> {
     ...src(`anoisesrc=color=pink:amplitude=0.3:sample_rate=44100:duration=${d}:seed=${spec.seed}`),
     '-filter_complex',
     '[0:a][1:a][2:a]amerge=inputs=3,pan=stereo|c0=0.45*c0+0.55*c2|c1=0.45*c1+0.55*c2[out]',
-    ...['-map', '[out]', '-c:a', 'libmp3lame', '-b:a', '128k', '-ar', '44100', '-ac', '2'],
+    ...['-map', '[out]', '-ar', '44100', '-ac', '2'],
+    ...(wav ? ['-c:a', 'pcm_s16le'] : ['-c:a', 'libmp3lame', '-b:a', '128k']),
     part,
   ]);
   await rename(part, path);

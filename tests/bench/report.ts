@@ -54,6 +54,7 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 /** Medians of a row, for the table and the JSON. */
 export function summarize(row: RowResult) {
+  const firstProgress = row.seam.flatMap((r) => (r.firstProgressMs ? [r.firstProgressMs] : []));
   const nativeMs = median(row.native.map((r) => r.ms));
   const seamMs = row.seam.length ? median(row.seam.map((r) => r.joinMs)) : undefined;
   return {
@@ -62,6 +63,7 @@ export function summarize(row: RowResult) {
     seamJoinMs: seamMs,
     seamDiskMs: row.seam.length ? median(row.seam.map((r) => r.diskMs)) : undefined,
     seamAddProbeMs: row.seam.length ? median(row.seam.map((r) => r.addProbeMs)) : undefined,
+    seamFirstProgressMs: firstProgress.length ? median(firstProgress) : undefined,
     ratio: seamMs === undefined ? undefined : seamMs / nativeMs,
   };
 }
@@ -132,6 +134,14 @@ export function toMarkdown(report: Report): string {
     const note = row.failure ? ` (${row.seam.length} of ${report.runs} runs; then failed)` : '';
     lines.push(
       `| ${row.name} | ${secs(s.nativeMs)} | ${secs(s.seamJoinMs)}${note} | ${ratio(s.ratio!)} | ${secs(s.seamDiskMs!)} |`,
+    );
+  }
+  // How soon Join shows progress, on the first re-encode row (the engine is warm from the probes).
+  const firstReencode = report.rows.find((r) => /re-encode/.test(r.name));
+  const first = firstReencode && summarize(firstReencode).seamFirstProgressMs;
+  if (first !== undefined) {
+    lines.push(
+      `| Join to first progress (${firstReencode!.name}; click to the bar above 0 %) | n/a | ${secs(first)} | n/a | n/a |`,
     );
   }
   const adds = addProbe(report);

@@ -4,7 +4,7 @@
  * inputs (an InputSet from inputs.ts, or a new one), whether `--quick` runs it, and the two ways
  * of doing the job.
  */
-import { LONG, SHORT, type InputSet } from './inputs';
+import { LONG, LONG_WAV, SHORT, WAV_40, type InputSet } from './inputs';
 import { concatCopy, concatEncode, type NativeRun } from './native';
 import type { SeamBench, SeamJob, SeamRun } from './seam';
 
@@ -37,34 +37,91 @@ const MP3_192: SeamJob = {
 };
 /** Matching 128 kb/s MP3s to MP3: Seam joins them without re-encoding. */
 const MP3_LOSSLESS: SeamJob = { ...MP3_192, reencode: false, expect: { codec: 'mp3', kbps: 128 } };
+/** Matching WAVs to WAV: Seam joins the data chunks without ffmpeg. */
+const WAV_LOSSLESS: SeamJob = { format: 'WAV', reencode: false, expect: { codec: 'pcm_s16le' } };
 
-/** Lossless: native uses the concat demuxer with -c copy; Seam stitches the MP3 frames in JS. */
-function lossless(inputs: InputSet, quick: boolean): Row {
+/**
+ * Lossless: native uses the concat demuxer with -c copy; Seam stitches the MP3 frames (or WAV
+ * data chunks) in JS.
+ */
+function lossless(inputs: InputSet, quick: boolean, ext: 'mp3' | 'wav' = 'mp3'): Row {
   return {
     name: `${inputs.name}, lossless`,
     inputs,
     quick,
-    native: ({ files, tmp }) => concatCopy(files, tmp, 'mp3'),
+    native: ({ files, tmp }) => concatCopy(files, tmp, ext),
     seam: (bench, { files, expectedSec, mark }) =>
-      bench.join(files, MP3_LOSSLESS, expectedSec, mark),
+      bench.join(files, ext === 'wav' ? WAV_LOSSLESS : MP3_LOSSLESS, expectedSec, mark),
+  };
+}
+
+/**
+ * The other formats at Seam's own settings, native with the same encoder arguments as Seam's
+ * plan (lib/plan/graph.ts encoderArgs): AAC 192k; Vorbis quality 6 (Seam's choice for 192 kb/s);
+ * Opus 192k at complexity 4 and 48 kHz (the ffmpeg.wasm build's stack allows no more); FLAC.
+ */
+const OTHER_FORMATS: { label: string; ext: string; job: SeamJob; encoder: string[] }[] = [
+  {
+    label: 'M4A (AAC) 192k',
+    ext: 'm4a',
+    job: { format: 'M4A', bitrate: 192, reencode: 'natural', expect: { codec: 'aac' } },
+    encoder: ['-c:a', 'aac', '-b:a', '192k'],
+  },
+  {
+    label: 'OGG (Vorbis q6)',
+    ext: 'ogg',
+    job: { format: 'OGG', bitrate: 192, reencode: 'natural', expect: { codec: 'vorbis' } },
+    encoder: ['-c:a', 'libvorbis', '-q:a', '6'],
+  },
+  {
+    label: 'Opus 192k',
+    ext: 'opus',
+    job: {
+      format: 'Opus',
+      bitrate: 192,
+      reencode: 'natural',
+      expect: { codec: 'opus', rate: 48000 },
+    },
+    encoder: ['-c:a', 'libopus', '-b:a', '192k', '-compression_level', '4', '-ar', '48000'],
+  },
+  {
+    label: 'FLAC',
+    ext: 'flac',
+    job: { format: 'FLAC', reencode: 'natural', expect: { codec: 'flac' } },
+    encoder: ['-c:a', 'flac'],
+  },
+];
+
+function reencodeOther(inputs: InputSet, f: (typeof OTHER_FORMATS)[number]): Row {
+  return {
+    name: `${inputs.name}, re-encode ${f.label}`,
+    inputs,
+    quick: false,
+    native: ({ files, tmp }) => concatEncode(files, tmp, f.ext, f.encoder),
+    seam: (bench, { files, expectedSec, mark }) => bench.join(files, f.job, expectedSec, mark),
   };
 }
 
 /** Re-encode: native uses the concat filter and libmp3lame at 192 kb/s, as Seam's plan does. */
-function reencodeMp3(inputs: InputSet, quick: boolean): Row {
+function reencodeMp3(inputs: InputSet, quick: boolean, natural = false): Row {
+  const job: SeamJob = natural ? { ...MP3_192, reencode: 'natural' } : MP3_192;
   return {
     name: `${inputs.name}, re-encode MP3 192k`,
     inputs,
     quick,
     native: ({ files, tmp }) =>
       concatEncode(files, tmp, 'mp3', ['-c:a', 'libmp3lame', '-b:a', '192k']),
-    seam: (bench, { files, expectedSec, mark }) => bench.join(files, MP3_192, expectedSec, mark),
+    seam: (bench, { files, expectedSec, mark }) => bench.join(files, job, expectedSec, mark),
   };
 }
 
 export const ROWS: Row[] = [
   lossless(SHORT, true),
   reencodeMp3(SHORT, true),
+  ...OTHER_FORMATS.map((f) => reencodeOther(SHORT, f)),
   lossless(LONG, false),
   reencodeMp3(LONG, false),
+  lossless(LONG_WAV, false, 'wav'),
+  // The memory row: 0.85 GB of WAV through ffmpeg.wasm.
+  reencodeMp3(WAV_40, false, true),
 ];

@@ -24,6 +24,8 @@ export interface SeamRun {
   addProbeMs: number;
   /** From the click on Join to the job record turning "done" (the download has started). */
   joinMs: number;
+  /** From the click on Join to the progress bar first showing more than 0 %. */
+  firstProgressMs?: number;
   /** From the click on Join to the download's completion. */
   diskMs: number;
   bytes: number;
@@ -38,12 +40,18 @@ export interface SeamRun {
 export interface SeamJob {
   /** The Format select's label, e.g. "MP3". */
   format: string;
-  /** The Bitrate select's kb/s (lossy formats). */
-  bitrate: number;
-  /** Whether Seam must re-encode (forced for inputs that would join losslessly). */
-  reencode: boolean;
-  /** What the output should be: its codec and kb/s (checked with ffprobe). */
-  expect: { codec: string; kbps: number };
+  /** The Bitrate select's kb/s (lossy formats; none for FLAC and WAV). */
+  bitrate?: number;
+  /**
+   * Whether Seam re-encodes: 'natural' when the inputs need it anyway (another codec), true when
+   * it must be made to (inputs that would join losslessly), false for a lossless join.
+   */
+  reencode: boolean | 'natural';
+  /**
+   * What the output should be (checked with ffprobe): its codec, its kb/s when the encoder holds
+   * to one (CBR), its sample rate (44.1 kHz unless said).
+   */
+  expect: { codec: string; kbps?: number; rate?: number };
 }
 
 /**
@@ -115,8 +123,20 @@ export class SeamBench {
     await resetSeam(seam, page, JOB_TIMEOUT_MS);
     // The instant of the click on Join, in the page's clock (the same wall clock as the worker's).
     await this.evaluate(() => {
-      const w = window as Window & { benchClickAt?: number };
+      const w = window as Window & { benchClickAt?: number; benchProgressAt?: number };
       w.benchClickAt = 0;
+      w.benchProgressAt = 0;
+      // The first time the progress bar shows more than 0 % after the click.
+      new MutationObserver(() => {
+        if (!w.benchClickAt || w.benchProgressAt) return;
+        const bar = document.querySelector('[role="progressbar"]');
+        if (Number(bar?.getAttribute('aria-valuenow') ?? 0) > 0) w.benchProgressAt = Date.now();
+      }).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['aria-valuenow'],
+      });
       document.addEventListener(
         'click',
         (e) => {
@@ -135,8 +155,13 @@ export class SeamBench {
     mark(undefined);
 
     await ui.setFormat(job.format);
-    await ui.setBitrate(job.bitrate);
-    const plan = job.reencode ? await this.forceReencode(job) : await this.waitForPlan(/^Lossless/);
+    if (job.bitrate !== undefined) await ui.setBitrate(job.bitrate);
+    const plan =
+      job.reencode === 'natural'
+        ? await this.waitForPlan(/^Re-encoding to /)
+        : job.reencode
+          ? await this.forceReencode(job)
+          : await this.waitForPlan(/^Lossless/);
 
     mark('join');
     let done;
@@ -146,10 +171,10 @@ export class SeamBench {
       mark(undefined);
     }
     const { job: result, file, download } = done;
-    const clickAt = await this.evaluate(
-      () => (window as Window & { benchClickAt?: number }).benchClickAt ?? 0,
-      undefined,
-    );
+    const [clickAt, progressAt] = await this.evaluate(() => {
+      const w = window as Window & { benchClickAt?: number; benchProgressAt?: number };
+      return [w.benchClickAt ?? 0, w.benchProgressAt ?? 0];
+    }, undefined);
     if (!clickAt) throw new Error('no click time recorded');
     const joinMs = result.finishedAt - clickAt;
     const diskMs = (download.endTime ? Date.parse(download.endTime) : Date.now()) - clickAt;
@@ -160,7 +185,7 @@ export class SeamBench {
     for (const f of readdirSync(seam.downloadsDir)) {
       await rm(join(seam.downloadsDir, f), { force: true });
     }
-    if (result.lossless === job.reencode) {
+    if (result.lossless === Boolean(job.reencode)) {
       throw new Error(
         `expected a ${job.reencode ? 're-encode' : 'lossless join'}, job says lossless=${result.lossless}`,
       );
@@ -168,6 +193,7 @@ export class SeamBench {
     return {
       addProbeMs,
       joinMs,
+      ...(progressAt ? { firstProgressMs: progressAt - clickAt } : {}),
       diskMs,
       bytes: result.bytes,
       lossless: result.lossless,
@@ -196,7 +222,7 @@ export class SeamBench {
 
   /** Makes Seam plan a re-encode of inputs it would join losslessly; returns the plan line. */
   private async forceReencode(job: SeamJob): Promise<string> {
-    const rate = job.format === 'MP3' ? ` ${job.bitrate} kb\\/s` : '';
+    const rate = job.format === 'MP3' ? ` ${job.bitrate ?? ''} kb\\/s` : '';
     const want = new RegExp(`^Re-encoding to ${job.format}${rate}, 44\\.1 kHz stereo`);
     if (this.reencodeMethod !== 'probe-tag') {
       await this.seam.ext.setOutput({ sampleRate: 44100 });
@@ -226,19 +252,19 @@ export class SeamBench {
 async function checkOutput(
   path: string,
   expectedSec: number,
-  want: { codec: string; kbps: number },
+  want: SeamJob['expect'],
 ): Promise<string> {
   try {
     const audio = await probeAudio(path);
     const odd = [];
     if (audio.codec !== want.codec) odd.push(`codec ${audio.codec}`);
-    if (audio.sampleRate !== 44100) odd.push(`rate ${audio.sampleRate}`);
+    if (audio.sampleRate !== (want.rate ?? 44100)) odd.push(`rate ${audio.sampleRate}`);
     if (audio.channels !== 2) odd.push(`${audio.channels} channels`);
     const sec = audio.durationSec;
     if (!(Math.abs(sec - expectedSec) < Math.max(1, expectedSec * 0.005))) {
       odd.push(`duration ${sec.toFixed(2)} s, expected ${expectedSec.toFixed(2)} s`);
     }
-    if (!(Math.abs(audio.kbps - want.kbps) < want.kbps * 0.05)) {
+    if (want.kbps !== undefined && !(Math.abs(audio.kbps - want.kbps) < want.kbps * 0.05)) {
       odd.push(`bitrate ${audio.kbps.toFixed(0)} kb/s, expected ${want.kbps}`);
     }
     return odd.join('; ');
