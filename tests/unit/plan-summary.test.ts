@@ -175,7 +175,7 @@ describe('planner', () => {
     expect(plan.inputs.at(-1)).toEqual({ trackId: COVER_IMAGE_ID, path: '/in/cover.img' });
     const args = plan.args.join(' ');
     expect(args).toContain('-i /in/metadata.txt -i /in/cover.img');
-    expect(args).toContain('-map 3:v:0? -c:v copy -disposition:v:0 attached_pic');
+    expect(args).toContain('-map 3:v:0 -c:v copy -disposition:v:0 attached_pic');
   });
 
   it('writes the image into the lossless MP3’s tag, and none into WAV', () => {
