@@ -15,6 +15,7 @@ import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
 import { trackRef, type Track } from '@/lib/core/track';
 import { checkMemory, deviceMemory } from './preflight';
+import { rewriteWavHeader } from './wav-output';
 
 /** Parallel page-audio downloads: enough to hide latency, few enough to be polite to a server. */
 const FETCHES_AT_ONCE = 3;
@@ -226,7 +227,8 @@ export class EngineHost implements EngineCommands {
         spec.mime,
         signal,
       );
-      result = run.blob;
+      // A WAV gets a header that names its speakers, and RF64 past 4 GiB (./wav-output.ts).
+      result = spec.id === 'wav' ? await rewriteWavHeader(run.blob) : run.blob;
       heapPeakBytes = run.heapPeakBytes;
     }
     if (signal.aborted) throw new JoinCanceledError();

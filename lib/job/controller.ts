@@ -59,7 +59,12 @@ export const recoverJob = serial(() => recoverJobNow());
 /** Why a join stopped, completing "The join stopped because …". */
 export const ENGINE_GONE =
   'Seam’s engine closed before it finished (its process ended; a join too large for this device’s memory can do that)';
-export const BROWSER_CLOSED = 'the browser closed (or Seam was restarted) before it finished';
+/**
+ * Why a join left in flight when the background was gone (storage.session emptied) stopped:
+ * Seam cannot tell a closed browser from a crashed extension process afterwards, so it says both.
+ */
+export const SEAM_CLOSED =
+  'Seam closed before it finished: the browser was closed, or Seam’s process ended (a crash, or a join too large for this device’s memory)';
 
 /** Writes a finished job (done, failed, canceled): it is no longer in flight. */
 async function finish(state: JobState): Promise<void> {
@@ -240,7 +245,7 @@ async function recoverJobNow(): Promise<void> {
   await finish({
     ...marked,
     status: 'failed',
-    error: JobInterruptedError.because(BROWSER_CLOSED).toData(),
+    error: JobInterruptedError.because(SEAM_CLOSED).toData(),
     finishedAt: Date.now(),
   });
   void showQueue(await listTracks());
