@@ -9,6 +9,7 @@ const { host } = startEngineHost(messageEvents);
 offscreen.onMessage('off:ping', () => 'pong');
 offscreen.onMessage('off:probe', ({ data }) => host.probe(data));
 offscreen.onMessage('off:fetch', ({ data }) => host.fetch(data));
+offscreen.onMessage('off:abortFetch', ({ data }) => host.abortFetch(data));
 offscreen.onMessage('off:join', ({ data }) => host.join(data));
 offscreen.onMessage('off:cancel', ({ data }) => host.cancel(data));
 offscreen.onMessage('off:release', ({ data }) => host.release(data));

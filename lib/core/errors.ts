@@ -14,9 +14,13 @@ export type SeamErrorCode =
   | 'fetch-refused'
   | 'fetch-failed'
   | 'too-large'
+  | 'disk-full'
+  | 'private-network'
+  | 'not-all-added'
   | 'join-canceled'
   | 'join-failed'
   | 'not-uniform'
+  | 'output-short'
   | 'engine-failed'
   | 'nothing-to-join'
   | 'probe-timeout'
@@ -63,13 +67,13 @@ export class UnsupportedAudioError extends SeamError {
 }
 export class EmptyFileError extends SeamError {
   constructor(track?: TrackRef) {
-    super('empty-file', 'the file is empty (0 bytes)', track);
+    super('empty-file', 'The file is empty (0 bytes).', track);
     this.name = 'EmptyFileError';
   }
 }
 export class NoAudioStreamError extends SeamError {
   constructor(track?: TrackRef) {
-    super('no-audio-stream', 'the file has no audio stream', track);
+    super('no-audio-stream', 'The file has no audio stream.', track);
     this.name = 'NoAudioStreamError';
   }
 }
@@ -87,7 +91,7 @@ export class TruncatedAudioError extends SeamError {
 }
 export class TrackMissingError extends SeamError {
   constructor(track?: TrackRef) {
-    super('track-missing', 'the audio of this track is no longer stored; add it again', track);
+    super('track-missing', 'The audio of this track is no longer stored; add it again.', track);
     this.name = 'TrackMissingError';
   }
 }
@@ -109,9 +113,36 @@ export class TooLargeError extends SeamError {
     this.name = 'TooLargeError';
   }
 }
+/** No room left to store page audio (the disk or the browser's storage quota is full). */
+export class DiskFullError extends SeamError {
+  constructor(message: string, track?: TrackRef) {
+    super('disk-full', message, track);
+    this.name = 'DiskFullError';
+  }
+}
+/**
+ * A download that would reach a private-network or loopback address from a public page (or a
+ * redirect that goes there): refused, and not tried again when a site is granted.
+ */
+export class PrivateNetworkError extends SeamError {
+  constructor(message: string, track?: TrackRef) {
+    super('private-network', message, track);
+    this.name = 'PrivateNetworkError';
+  }
+}
+/**
+ * Some of the page audio the person chose was not added: it is already in the queue (never added
+ * twice), or it was past the cap of one add. The message says which and how many.
+ */
+export class NotAllAddedError extends SeamError {
+  constructor(message: string) {
+    super('not-all-added', message);
+    this.name = 'NotAllAddedError';
+  }
+}
 export class JoinCanceledError extends SeamError {
   constructor() {
-    super('join-canceled', 'the join was canceled');
+    super('join-canceled', 'The join was canceled.');
     this.name = 'JoinCanceledError';
   }
 }
@@ -132,6 +163,16 @@ export class NotUniformError extends SeamError {
     this.name = 'NotUniformError';
   }
 }
+/**
+ * The joined file holds less audio than the plan (a track that decoded to nothing, a stream
+ * copy that lost its audio): it is not saved. `message` says how much was planned and written.
+ */
+export class OutputTooShortError extends SeamError {
+  constructor(message: string) {
+    super('output-short', message);
+    this.name = 'OutputTooShortError';
+  }
+}
 export class EngineFailedError extends SeamError {
   constructor(message: string) {
     super('engine-failed', message);
@@ -139,7 +180,7 @@ export class EngineFailedError extends SeamError {
   }
 }
 export class NothingToJoinError extends SeamError {
-  constructor(message = 'add at least one track to join') {
+  constructor(message = 'Add at least one track to join.') {
     super('nothing-to-join', message);
     this.name = 'NothingToJoinError';
   }
@@ -193,9 +234,13 @@ const classes: Record<SeamErrorCode, (d: SeamErrorData, t?: TrackRef) => SeamErr
   'fetch-refused': (d, t) => new FetchRefusedError(d.message, t),
   'fetch-failed': (d, t) => new FetchFailedError(d.message, t),
   'too-large': (d, t) => new TooLargeError(d.message, t),
+  'disk-full': (d, t) => new DiskFullError(d.message, t),
+  'private-network': (d, t) => new PrivateNetworkError(d.message, t),
+  'not-all-added': (d) => new NotAllAddedError(d.message),
   'join-canceled': () => new JoinCanceledError(),
   'join-failed': (d, t) => new JoinFailedError(d.message, t),
   'not-uniform': (d, t) => new NotUniformError(d.message, t),
+  'output-short': (d) => new OutputTooShortError(d.message),
   'engine-failed': (d) => new EngineFailedError(d.message),
   'nothing-to-join': (d) => new NothingToJoinError(d.message),
   'probe-timeout': (d, t) => new ProbeTimeoutError(d.message, t),
@@ -219,16 +264,21 @@ export function toErrorData(err: unknown, fallback: SeamErrorCode = 'join-failed
 }
 
 /**
- * The sentence the UI shows: names the track, then the reason. A message that is already a
- * whole sentence naming its track (the newer errors are written so) is shown as it is.
+ * The sentence the UI shows: the track's name, then the reason as a whole sentence (capitalized,
+ * ending with a full stop). A message that already names its track (the newer errors are written
+ * so) is shown as it is.
  */
 export function describeError(data: SeamErrorData): string {
-  if (data.trackName && !data.message.includes(data.trackName)) {
-    return `${data.trackName}: ${data.message}`;
-  }
-  return capitalize(data.message);
+  const reason = sentence(data.message);
+  return data.trackName && !data.message.includes(data.trackName)
+    ? `${data.trackName}: ${reason}`
+    : reason;
 }
 
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
+/** "the file is empty" → "The file is empty."; a sentence stays as it is. */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (t === '') return t;
+  const head = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?…]$/.test(head) ? head : `${head}.`;
 }

@@ -125,7 +125,17 @@ export const FORMATS: readonly FormatSpec[] = [
     extension: 'wav',
     mime: 'audio/wav',
     muxer: 'wav',
-    copyCodecs: ['pcm_s16le', 'pcm_s24le', 'pcm_f32le', 'pcm_u8'],
+    // Every PCM a WAV holds as it is (the zero-copy join takes them all, lib/lossless).
+    copyCodecs: [
+      'pcm_u8',
+      'pcm_s16le',
+      'pcm_s24le',
+      'pcm_s32le',
+      'pcm_f32le',
+      'pcm_f64le',
+      'pcm_alaw',
+      'pcm_mulaw',
+    ],
     lossy: false,
     chapters: false,
     cover: false,
@@ -170,3 +180,6 @@ export function vorbisQuality(kbps: number): number {
 export function opusBitrate(kbps: number, channels: number): number {
   return Math.min(kbps, 256 * Math.max(1, channels));
 }
+
+/** LAME's average bitrate at each VBR quality 0 (best) to 9 (smallest), kb/s, from its own table. */
+export const VBR_KBPS = [245, 225, 190, 175, 165, 130, 115, 100, 85, 65] as const;

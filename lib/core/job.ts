@@ -46,3 +46,16 @@ export function failureStillRelevant(job: JobState | null, queuedIds: readonly s
   if (job?.status !== 'failed') return false;
   return job.error.trackId === undefined || queuedIds.includes(job.error.trackId);
 }
+
+/**
+ * Whether a finished join's "Saved …" line still describes the queue: it does while the queue
+ * holds the tracks that were joined, in that order, or is empty (cleared after the join). Once
+ * tracks are added, removed or moved, the line belongs to a queue that is gone.
+ */
+export function resultStillRelevant(job: JobState | null, queuedIds: readonly string[]): boolean {
+  if (job?.status !== 'done' && job?.status !== 'canceled') return false;
+  if (queuedIds.length === 0) return true;
+  return (
+    queuedIds.length === job.trackIds.length && queuedIds.every((id, i) => job.trackIds[i] === id)
+  );
+}

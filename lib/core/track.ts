@@ -15,8 +15,25 @@ export interface AudioInfo {
   channels: number;
   /** e.g. "mono", "stereo", "5.1"; empty when ffprobe does not say. */
   channelLayout: string;
-  /** Seconds, from the container or the stream, whichever is known. */
+  /**
+   * Seconds. Once `decoded`, the decoded length, exact to the sample (what trims, crossfades,
+   * chapters and the output check are timed against); before that, the container's statement.
+   */
   durationSec: number;
+  /** The length the container (or stream header) announces; absent when it announces none. */
+  statedSec?: number;
+  /**
+   * True once a full decode has measured `durationSec` and found the audio whole; false while
+   * that check is still to run (long files are checked after they are listed, in the
+   * background). Absent (tracks probed by an older version) counts as false.
+   */
+  decoded?: boolean;
+  /** Sample frames the full decode gave (with `decoded`). */
+  samples?: number;
+  /** How ffmpeg decodes the samples: "s16", "s32", "flt", "dbl", "u8", "fltp"… (sample_fmt). */
+  sampleFormat?: string;
+  /** Bits per sample the source holds (bits_per_raw_sample, else bits_per_sample), when stated. */
+  bitsPerSample?: number;
   /** Bits per second of the audio stream (or the file), 0 when unknown. */
   bitRate: number;
   /** Index of the audio stream ffmpeg should map ("0:a:0" is always the first audio stream). */
@@ -25,6 +42,18 @@ export interface AudioInfo {
   hasVideo: boolean;
   /** True when the file carries an attached picture (cover art). */
   hasCover: boolean;
+  /** Stream index of that picture (`disposition.attached_pic`), never a video track's. */
+  coverStreamIndex?: number;
+  /**
+   * ffmpeg input options this file needs to be read right, placed before its `-i` (a
+   * big-endian WAV, which ffmpeg 5.1 would read as little-endian noise, is read as raw PCM).
+   */
+  inputArgs?: string[];
+  /**
+   * What is worth saying about the file that does not stop a join, as phrases that follow the
+   * track's name or number: "has a damaged tag, which is ignored".
+   */
+  notes?: string[];
   /** Container and stream tags, keys lower-cased (title, artist, album, date, ...). */
   tags: Record<string, string>;
   /** The file's own chapters (MP4 chapter track or chpl, ID3 CHAP, a cue sheet), in its time. */
@@ -67,7 +96,12 @@ export interface TrackEdit {
 export const NO_TRANSITION: Transition = { kind: 'none' };
 export const DEFAULT_EDIT: TrackEdit = { startSec: 0, transitionAfter: NO_TRANSITION };
 
-export type TrackSource = { kind: 'file' } | { kind: 'url'; url: string; pageUrl?: string };
+/**
+ * Where a track's audio came from. Page audio keeps its link, the page it was found on, and,
+ * once downloaded, the URL the download ended at after redirects (tracking prefixes, CDNs).
+ */
+export type TrackSource =
+  { kind: 'file' } | { kind: 'url'; url: string; pageUrl?: string; finalUrl?: string };
 
 /**
  * - fetching: the audio is being downloaded into the store (page audio);
@@ -84,6 +118,8 @@ export interface Track {
   size: number;
   mime: string;
   addedAt: number;
+  /** A local file's last modification (File.lastModified), for sorting by date. */
+  modifiedAt?: number;
   /** Sort key of the queue; lower comes first. */
   position: number;
   source: TrackSource;

@@ -5,12 +5,12 @@ import {
   JoinFailedError,
   ProbeTimeoutError,
   SeamError,
-  UnsupportedAudioError,
 } from '@/lib/core/errors';
 import { ffmpegFailure } from '@/lib/media/ffmpeg-log';
-import type { JoinPlan } from '@/lib/plan/planner';
-import { parseFfmpegTime, parseProbe, parseProgressTime, probeArgs } from '@/lib/media/probe';
-import { inspectHeader } from '@/lib/media/sniff';
+import { checkOutputLength, type JoinPlan } from '@/lib/plan/planner';
+import { parseFfmpegTime } from '@/lib/media/probe';
+import { checkTrack, probeTrack } from './probe';
+import type { EngineTask, TaskFile, TaskRunner } from './task';
 import { FfmpegWorker, WorkerStoppedError, type EngineUrls } from './worker-client';
 import type { MountedBlob } from './worker-protocol';
 
@@ -24,17 +24,9 @@ type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
  * instance; start a fresh one after this many.
  */
 const MAX_EXECS_PER_INSTANCE = 40;
-/** The first bytes read for sniffing: enough for an ID3v2 tag's start and a WAV header. */
-const SNIFF_BYTES = 64 * 1024;
-/**
- * Tracks up to this long are decoded once on add, so damage in the middle (which ffprobe's header
- * read cannot see) is reported before Join. About 1 s of work per 10 min of MP3 here; longer
- * tracks (audiobook chapters of hours) skip it rather than keep the engine busy for minutes.
- */
-const DECODE_CHECK_MAX_SEC = 20 * 60;
 /**
  * How long reading one track may take before it is given up: a probe plus a decode of up to
- * 20 min of audio took under 5 s here (2 shared cores), so a minute leaves room for a slow
+ * 20 min of audio (./probe.ts INLINE_CHECK_MAX_SEC) took under 5 s here (2 shared cores), so a minute leaves room for a slow
  * machine, plus a second per 10 MB read for the file itself. A file that hangs the decoder (or
  * a wasm fault that never returns) ends here with a message naming it, instead of keeping the
  * queue waiting forever.
@@ -55,7 +47,7 @@ export interface RunResult {
  * leaves in chunks into a Blob. A join's run stops when its AbortSignal fires, by killing the
  * worker (which frees its memory); a fresh one loads lazily for the next call.
  */
-export class Engine {
+export class Engine implements TaskRunner {
   #worker: FfmpegWorker | undefined;
   #loading: Promise<FfmpegWorker> | undefined;
   #execs = 0;
@@ -93,70 +85,36 @@ export class Engine {
   }
 
   /**
-   * Reads a track's format without copying its audio: the Blob is mounted, not written.
-   * Throws a SeamError naming the track (ProbeTimeoutError when it takes too long), or
-   * WorkerStoppedError when the worker was stopped by someone else (the probe did not fail: run
-   * it again).
+   * Reads a track's format and checks its audio (./probe.ts) without copying it: the Blob is
+   * mounted, not written. Throws a SeamError naming the track (ProbeTimeoutError when it takes
+   * longer than `timeoutMs`), or WorkerStoppedError when the worker was stopped by someone else
+   * (the probe did not fail: run it again).
    */
-  async probe(
-    track: TrackRef,
-    blob: Blob,
-    timeoutMs = probeTimeoutMs(blob.size),
-  ): Promise<AudioInfo> {
-    const head = new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
-    const header = inspectHeader(head, blob.size);
-    const w = await this.#instance();
+  probe(track: TrackRef, blob: Blob, timeoutMs = probeTimeoutMs(blob.size)): Promise<AudioInfo> {
+    return this.#limited(track, timeoutMs, () => probeTrack(this, track, blob));
+  }
+
+  /** The decode check of a track listed before it ran (./probe.ts), under the same time limit. */
+  check(track: TrackRef, blob: Blob, info: AudioInfo): Promise<AudioInfo> {
+    return this.#limited(track, probeTimeoutMs(blob.size), () =>
+      checkTrack(this, track, blob, info),
+    );
+  }
+
+  /** Runs `work`; past `ms`, kills the worker and rejects with ProbeTimeoutError naming `track`. */
+  async #limited<T>(track: TrackRef, ms: number, work: () => Promise<T>): Promise<T> {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      if (this.#worker === w) this.reset();
-      else w.stop();
-    }, timeoutMs);
-    const dir = `/probe-${crypto.randomUUID()}`;
-    const out = `${dir}.json`;
-    const progressFile = `${dir}.progress`;
-    const log: string[] = [];
-    w.onLog = (message) => void log.push(message);
-    try {
-      await w.call({ type: 'mountBlobs', dir, files: [{ name: 'input', blob }] });
-      this.#execs++;
-      await w.call({ type: 'exec', tool: 'ffprobe', args: probeArgs(`${dir}/input`, out) });
-      // No output file: ffprobe refused the input; parseProbe explains it from the header.
-      const json = (await w.call({ type: 'readText', path: out })) ?? '';
-      const file = { ...track, size: blob.size };
-      const info = parseProbe(json, file, log.join('\n'), header);
-      if (info.durationSec > DECODE_CHECK_MAX_SEC) return info;
-      log.length = 0;
-      this.#execs++;
-      await w.call({
-        type: 'exec',
-        tool: 'ffmpeg',
-        args: [
-          ...['-hide_banner', '-loglevel', 'error', '-i', `${dir}/input`, '-map', '0:a:0'],
-          // The decoded length, exact: what trims, crossfades, chapters and fades are timed
-          // against (a container's duration can be off by the encoder's delay and padding).
-          ...['-progress', progressFile, '-f', 'null', '-'],
-        ],
-      });
-      const checked = parseProbe(json, file, log.join('\n'), header);
-      const text = await w.call({ type: 'readText', path: progressFile });
-      const decodedSec = text === undefined ? undefined : parseProgressTime(text);
-      return decodedSec !== undefined && decodedSec > 0
-        ? { ...checked, durationSec: decodedSec }
-        : checked;
-    } catch (err) {
-      if (timedOut) throw ProbeTimeoutError.after(track, Math.round(timeoutMs / 1000));
-      if (err instanceof SeamError || err instanceof WorkerStoppedError) throw err;
       this.reset();
-      throw new UnsupportedAudioError(`could not be read (${String(err)})`, track);
+    }, ms);
+    try {
+      return await work();
+    } catch (err) {
+      if (timedOut) throw ProbeTimeoutError.after(track, Math.round(ms / 1000));
+      throw err;
     } finally {
       clearTimeout(timer);
-      w.onLog = undefined;
-      if (!w.stopped) {
-        await w.call({ type: 'remove', path: out }).catch(() => undefined);
-        await w.call({ type: 'remove', path: progressFile }).catch(() => undefined);
-        await w.call({ type: 'unmount', dir }).catch(() => undefined);
-      }
     }
   }
 
@@ -179,10 +137,12 @@ export class Engine {
     const stop = () => w.stop();
     signal?.addEventListener('abort', stop);
     const log: string[] = [];
+    let lastTime: number | undefined;
     w.onLog = (message) => {
       log.push(message);
       if (log.length > 400) log.splice(0, 200);
       const t = parseFfmpegTime(message);
+      if (t !== undefined) lastTime = t;
       if (t !== undefined && plan.totalSec > 0) {
         onProgress(Math.min(1, t / plan.totalSec), 'joining');
       }
@@ -201,6 +161,9 @@ export class Engine {
         const track = failure.trackId ? findTrack(tracks, failure.trackId) : undefined;
         throw new JoinFailedError(failure.reason, track);
       }
+      // Never "Saved" for a file that holds less audio than planned: ffmpeg's last time= is
+      // the output's length.
+      checkOutputLength(plan, lastTime);
       const blob = await w.call({ type: 'takeOutput', path: plan.outputPath, mime });
       if (blob.size === 0) throw new JoinFailedError('ffmpeg produced no output');
       const heap = await w.call({ type: 'heap' });
@@ -216,6 +179,57 @@ export class Engine {
       else w.stop();
     }
   }
+
+  // --- Tasks (./task.ts): probes, checks, short encodes ------------------------------------
+
+  /**
+   * Runs `work` with `files` mounted read-only (WORKERFS: the Blobs are read in place, not
+   * copied) under a fresh directory, removing it and every scratch output afterwards. A crash
+   * of ffmpeg.wasm resets the instance and becomes an EngineFailedError in words; a worker
+   * stopped from outside rejects with WorkerStoppedError.
+   */
+  async task<T>(files: readonly TaskFile[], work: (t: EngineTask) => Promise<T>): Promise<T> {
+    const w = await this.#instance();
+    const dir = `/task-${crypto.randomUUID()}`;
+    const scratch: string[] = [];
+    let log: string[] = [];
+    const task: EngineTask = {
+      path: (name) => `${dir}/${name}`,
+      scratch: (name) => {
+        const path = `${dir}-${name}`;
+        scratch.push(path);
+        return path;
+      },
+      run: async (tool, args) => {
+        log = [];
+        this.#execs++;
+        const code = await w.call({ type: 'exec', tool, args });
+        return { code, log };
+      },
+      readText: (path) => w.call({ type: 'readText', path }),
+    };
+    w.onLog = (message) => void log.push(message);
+    try {
+      await w.call({ type: 'mountBlobs', dir, files: [...files] });
+      return await work(task);
+    } catch (err) {
+      if (err instanceof SeamError || err instanceof WorkerStoppedError) throw err;
+      this.reset();
+      throw new EngineFailedError(`ffmpeg stopped while reading the file (${engineReason(err)}).`);
+    } finally {
+      w.onLog = undefined;
+      if (!w.stopped) {
+        for (const path of scratch) await w.call({ type: 'remove', path }).catch(() => undefined);
+        await w.call({ type: 'unmount', dir }).catch(() => undefined);
+      }
+    }
+  }
+}
+
+/** The worker's errors can arrive as strings, some of them "[object Object]": say something. */
+function engineReason(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text && text !== '[object Object]' ? text : 'no reason given';
 }
 
 /**

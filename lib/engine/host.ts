@@ -1,21 +1,26 @@
 import { WorkerStoppedError, type Engine } from './ffmpeg';
 import {
   JoinCanceledError,
+  JoinFailedError,
   NothingToJoinError,
   TrackMissingError,
   errorFromData,
   toErrorData,
 } from '@/lib/core/errors';
-import { fetchTrack } from './fetcher';
+import { abortFetches, fetchTrack } from './fetcher';
 import { formatSpec } from '@/lib/core/formats';
 import type { JobPhase } from '@/lib/core/job';
 import type { EngineCommands, FetchRequest, JobEvents, JoinRequest } from '@/lib/protocol/contract';
 import { joinLosslessly, retagMp3 } from '@/lib/lossless';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
+import { getCoverImage } from '@/lib/store/cover';
+import { COVER_IMAGE_ID } from '@/lib/core/settings';
 import { trackRef, type Track } from '@/lib/core/track';
 import { checkMemory, deviceMemory } from './preflight';
 import { rewriteWavHeader } from './wav-output';
+import { checkTrack } from './probe';
+import type { TaskRunner } from './task';
 
 /** Parallel page-audio downloads: enough to hide latency, few enough to be polite to a server. */
 const FETCHES_AT_ONCE = 3;
@@ -47,10 +52,19 @@ export class EngineHost implements EngineCommands {
   /** Joins accepted and not yet finished, by job id. */
   readonly #jobs = new Map<string, AbortController>();
   readonly #urls = new Set<string>();
+  /**
+   * A second engine for decode checks of long tracks (lib/engine/probe.ts), so they run beside
+   * probes and joins; undefined on one core, where they queue on the engine like the rest.
+   */
+  readonly #checker: (TaskRunner & { reset(): void }) | undefined;
+  #checkChain: Promise<unknown> = Promise.resolve();
+  /** Decode checks scheduled or running, by track id. */
+  readonly #checks = new Map<string, Promise<void>>();
 
-  constructor(engine: Engine, events: JobEvents) {
+  constructor(engine: Engine, events: JobEvents, checker?: TaskRunner & { reset(): void }) {
     this.#engine = engine;
     this.#events = events;
+    this.#checker = checker;
   }
 
   /** Something is queued, running or holding a result. */
@@ -94,6 +108,8 @@ export class EngineHost implements EngineCommands {
         if (!blob) throw new TrackMissingError(trackRef(track));
         const info = await this.#engine.probe(trackRef(track), blob);
         await updateTrack(id, { status: 'ready', info, error: undefined });
+        // A long track is listed now and checked to its end in the background.
+        if (!info.decoded) void this.#scheduleCheck(id);
         return { ...track, status: 'ready', info };
       } catch (err) {
         // Stopped from outside (not its own fault, nor its timeout): the file was never judged.
@@ -112,12 +128,70 @@ export class EngineHost implements EngineCommands {
     }
   }
 
+  /**
+   * Queues the decode check of a listed track: on the second engine when there is one, else on
+   * the engine's own queue (behind what is already there, so a join pressed later finds it done).
+   */
+  #scheduleCheck(id: string): Promise<void> {
+    const known = this.#checks.get(id);
+    if (known) return known;
+    const checker = this.#checker;
+    let run: Promise<void>;
+    if (checker) {
+      this.#pending++;
+      run = this.#checkChain.then(() => this.#checkOne(id, checker));
+      this.#checkChain = run.catch(() => undefined);
+      run = run.finally(() => {
+        this.#pending--;
+        this.#maybeIdle();
+      });
+    } else {
+      run = this.#enqueue(() => this.#checkOne(id, this.#engine));
+    }
+    const settled = run.catch(() => undefined).finally(() => this.#checks.delete(id));
+    this.#checks.set(id, settled);
+    return settled;
+  }
+
+  /**
+   * Decodes a listed track to its end: stores its exact length, or why it cannot be joined (cut
+   * short, damaged). Does nothing for a track already checked, removed or failed.
+   */
+  async #checkOne(id: string, runner: TaskRunner): Promise<void> {
+    const track = await getTrack(id);
+    if (!track || track.status !== 'ready' || !track.info || track.info.decoded) return;
+    const blob = await getAudio(id);
+    if (!blob) return;
+    try {
+      const info = await checkTrack(runner, trackRef(track), blob, track.info);
+      await updateTrack(id, { info });
+    } catch (err) {
+      // Stopped from outside: nothing was learned about the track; a join checks it again.
+      if (err instanceof WorkerStoppedError) return;
+      const error = { ...toErrorData(err, 'corrupt-audio'), trackId: id, trackName: track.name };
+      await updateTrack(id, { status: 'error', error });
+    } finally {
+      // The second engine's memory goes back after each check; it loads again in a second.
+      if (runner === this.#checker) this.#checker.reset();
+    }
+  }
+
+  /**
+   * The track checked to its end: waits for its check (scheduled now if none is under way).
+   * Cancel ends the wait, not the check.
+   */
+  async #checked(t: Track, signal: AbortSignal): Promise<Track> {
+    if (t.info?.decoded) return t;
+    await untilAborted(this.#scheduleCheck(t.id), signal);
+    return (await getTrack(t.id)) ?? t;
+  }
+
   /** Downloads page audio a few at a time (not through the engine queue), then probes it. */
-  fetch({ trackIds, limitBytes }: FetchRequest): void {
+  fetch({ trackIds, limitBytes, granted }: FetchRequest): void {
     const queue = [...trackIds];
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        if (await fetchTrack(id, limitBytes)) this.probe([id]);
+        if (await fetchTrack(id, { limitBytes, granted })) this.probe([id]);
       }
     };
     this.#pending++;
@@ -127,6 +201,11 @@ export class EngineHost implements EngineCommands {
       this.#pending--;
       this.#maybeIdle();
     });
+  }
+
+  /** Removed tracks: their downloads stop and their connections close. */
+  abortFetch(trackIds: string[]): void {
+    abortFetches(trackIds);
   }
 
   join(req: JoinRequest): void {
@@ -170,9 +249,14 @@ export class EngineHost implements EngineCommands {
       .map((id) => queued.find((t) => t.id === id))
       .filter((t): t is Track => t !== undefined);
     if (tracks.length === 0) throw new NothingToJoinError();
-    const probed = await untilAborted(
+    const listed = await untilAborted(
       Promise.all(tracks.map((t) => (t.status === 'ready' && t.info ? t : this.#probeOnce(t.id)))),
       signal,
+    );
+    // Every track is decoded to its end before a join uses it (long ones after they were
+    // listed): a cut-short file is named here instead of joined.
+    const probed = await Promise.all(
+      listed.map((p) => (p?.status === 'ready' ? this.#checked(p, signal) : p)),
     );
     return tracks.map((t, i) => {
       const p = probed[i];
@@ -198,6 +282,12 @@ export class EngineHost implements EngineCommands {
       const blob = await getAudio(t.id);
       if (!blob) throw new TrackMissingError(trackRef(t));
       blobs.set(t.id, blob);
+    }
+    if (plan.coverImage) {
+      // The person's own cover image, an input like the tracks' audio.
+      const image = await getCoverImage();
+      if (!image) throw new JoinFailedError('the cover image is no longer stored; choose it again');
+      blobs.set(COVER_IMAGE_ID, image.blob);
     }
     const spec = formatSpec(req.output.format);
     let result: Blob;

@@ -10,10 +10,14 @@ import { EngineHost } from './host';
 export function startEngineHost(events: JobEvents): { host: EngineHost; engine: Engine } {
   // chrome.runtime exists in Firefox too; wxt's typed getURL does not know the ffmpeg files.
   const url = (path: string) => chrome.runtime.getURL(path);
-  const engine = new Engine({
+  const urls = {
     workerURL: url('/ffmpeg-worker.js'),
     coreURL: url('/ffmpeg/ffmpeg-core.js'),
     wasmURL: url('/ffmpeg/ffmpeg-core.wasm'),
-  });
-  return { host: new EngineHost(engine, events), engine };
+  };
+  const engine = new Engine(urls);
+  // Long tracks are decode-checked after they are listed; with a core to spare, in an engine of
+  // their own, so probes and joins do not wait behind them.
+  const checker = navigator.hardwareConcurrency > 1 ? new Engine(urls) : undefined;
+  return { host: new EngineHost(engine, events, checker), engine };
 }

@@ -157,6 +157,8 @@ async function onJobDoneNow(r: JobResult): Promise<void> {
     job.trackIds.length,
     formatSpec(job.format).extension,
     prefs.fileNameTemplate,
+    new Date(),
+    (await outputTags.getValue()).title,
   );
   let downloadId: number;
   try {

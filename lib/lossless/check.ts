@@ -84,6 +84,9 @@ async function wavReason(
   expected: FastPathExpected,
 ): Promise<string | undefined> {
   const info = await parseWav(input);
+  if (info.container === 'RIFX') {
+    return 'is big-endian WAV (RIFX), whose samples are written again in ordinary WAV byte order';
+  }
   const f = info.format;
   const params = paramsReason('WAV header', f.sampleRate, f.channels, expected);
   if (params || expected.durationSec === undefined) return params;

@@ -12,7 +12,7 @@ export { joinMp3 } from './mp3/join';
 export { scanMp3, type Mp3Scan } from './mp3/scan';
 export { lameTagCrc } from './mp3/xing';
 export { retagMp3 } from './mp3/retag';
-export { joinWav, parseWav } from './wav';
+export { joinWav, parseWav, rifxInput } from './wav';
 export type { WavFormat, WavInfo } from './wav';
 export { checkFastPath, type FastPathCheck, type FastPathExpected } from './check';
 

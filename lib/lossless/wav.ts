@@ -10,7 +10,7 @@ import {
   TruncatedAudioError,
   UnsupportedAudioError,
 } from '@/lib/core/errors';
-import { ascii, readRange, throwIfAborted, u16le, u32le } from '@/lib/core/bytes';
+import { ascii, readRange, throwIfAborted, u16be, u16le, u32be, u32le } from '@/lib/core/bytes';
 import type { LosslessInput, LosslessOptions } from './types';
 import type { TrackRef } from '@/lib/core/track';
 
@@ -49,7 +49,8 @@ export interface WavFormat {
 }
 
 export interface WavInfo {
-  container: 'RIFF' | 'RF64';
+  /** RIFX: big-endian throughout (numbers and samples). */
+  container: 'RIFF' | 'RF64' | 'RIFX';
   format: WavFormat;
   /** The fmt chunk's body as found. */
   fmtChunk: Uint8Array<ArrayBuffer>;
@@ -74,7 +75,16 @@ function isChunkId(bytes: Uint8Array): boolean {
   return true;
 }
 
-function parseFmt(body: Uint8Array, track: TrackRef): WavFormat {
+/** Readers of 16- and 32-bit numbers in the file's byte order. */
+interface Order {
+  u16: (b: Uint8Array, at: number) => number;
+  u32: (b: Uint8Array, at: number) => number;
+}
+const LITTLE: Order = { u16: u16le, u32: u32le };
+const BIG: Order = { u16: u16be, u32: u32be };
+
+function parseFmt(body: Uint8Array, track: TrackRef, order: Order = LITTLE): WavFormat {
+  const { u16: u16le, u32: u32le } = order;
   if (body.length < 16) throw new CorruptAudioError('its WAV fmt chunk is too short', track);
   const format: WavFormat = {
     formatTag: u16le(body, 0),
@@ -151,10 +161,16 @@ export async function parseWav(input: LosslessInput): Promise<WavInfo> {
     pos + n <= head.length ? head.subarray(pos, pos + n) : readRange(blob, pos, pos + n);
 
   const riff = ascii(head, 0, 4);
-  if (riff === 'RIFX' || riff === 'FFIR') {
-    throw new UnsupportedAudioError('big-endian WAV (RIFX) is not supported', track);
-  }
-  const container = riff === 'RIFF' ? 'RIFF' : riff === 'RF64' || riff === 'BW64' ? 'RF64' : '';
+  const container =
+    riff === 'RIFF'
+      ? 'RIFF'
+      : riff === 'RF64' || riff === 'BW64'
+        ? 'RF64'
+        : riff === 'RIFX'
+          ? 'RIFX'
+          : '';
+  const order = container === 'RIFX' ? BIG : LITTLE;
+  const u32le = order.u32;
   if (!container || ascii(head, 8, 4) !== 'WAVE') {
     throw new UnsupportedAudioError('no RIFF/WAVE header: this is not a WAV file', track);
   }
@@ -175,7 +191,7 @@ export async function parseWav(input: LosslessInput): Promise<WavInfo> {
       ds64DataSize = u32le(ds64, 8) + u32le(ds64, 12) * 2 ** 32;
     } else if (id === 'fmt ') {
       fmtChunk = (await at(body, Math.min(size, 1024))).slice();
-      format = parseFmt(fmtChunk, track);
+      format = parseFmt(fmtChunk, track, order);
     } else if (id === 'data') {
       const available = blob.size - body;
       let declared: number | undefined = size;
@@ -287,6 +303,12 @@ export async function joinWav(inputs: LosslessInput[], opts: LosslessOptions = {
     throwIfAborted(opts.signal);
     const info = await parseWav(input);
     throwIfAborted(opts.signal);
+    if (info.container === 'RIFX') {
+      throw new UnsupportedAudioError(
+        'It is big-endian WAV (RIFX), which a zero-copy join cannot write as ordinary WAV.',
+        { id: input.id, name: input.name },
+      );
+    }
     const first = infos[0];
     if (first && !sameFormat(first.format, info.format)) {
       throw new UnsupportedAudioError(
@@ -309,4 +331,51 @@ export async function joinWav(inputs: LosslessInput[], opts: LosslessOptions = {
   // RIFF chunks are word-aligned: an odd-sized data chunk is followed by a pad byte.
   if (dataSize & 1) parts.push(new Uint8Array(1));
   return new Blob(parts, { type: 'audio/wav' });
+}
+
+/**
+ * How ffmpeg reads a big-endian WAV right: as raw PCM from its data chunk (ffmpeg 5.1 opens
+ * RIFX but reads the samples as little-endian, which is noise). Undefined for a sample format
+ * ffmpeg has no raw big-endian reader for. The codec is named as the samples really are.
+ */
+export function rifxInput(
+  info: WavInfo,
+): { codec: string; sampleFormat: string; bitsPerSample: number; inputArgs: string[] } | undefined {
+  const f = info.format;
+  const raw =
+    f.codecTag === WAVE_FORMAT_PCM
+      ? { 8: 'u8', 16: 's16be', 24: 's24be', 32: 's32be' }[f.bitsPerSample]
+      : f.codecTag === WAVE_FORMAT_IEEE_FLOAT
+        ? { 32: 'f32be', 64: 'f64be' }[f.bitsPerSample]
+        : f.codecTag === WAVE_FORMAT_ALAW
+          ? 'alaw'
+          : f.codecTag === WAVE_FORMAT_MULAW
+            ? 'mulaw'
+            : undefined;
+  if (!raw || f.blockAlign !== (f.bitsPerSample / 8) * f.channels) return undefined;
+  const frames = Math.floor(info.dataSize / f.blockAlign);
+  const sampleFormat =
+    raw === 'u8'
+      ? 'u8'
+      : raw.startsWith('f64')
+        ? 'dbl'
+        : raw.startsWith('f32')
+          ? 'flt'
+          : raw === 's16be'
+            ? 's16'
+            : raw.startsWith('s')
+              ? 's32'
+              : 's16';
+  return {
+    codec: `pcm_${raw}`,
+    sampleFormat,
+    bitsPerSample: f.bitsPerSample,
+    inputArgs: [
+      ...['-f', raw, '-ar', String(f.sampleRate), '-ac', String(f.channels)],
+      // The data chunk only: its start, and its length (half a sample over, so the last one is
+      // kept whatever the rounding).
+      ...['-skip_initial_bytes', String(info.dataOffset)],
+      ...['-t', String(Number(((frames + 0.5) / f.sampleRate).toFixed(9)))],
+    ],
+  };
 }

@@ -44,6 +44,9 @@ interface ProbeStream {
   codec_type?: string;
   codec_name?: string;
   sample_rate?: string;
+  sample_fmt?: string;
+  bits_per_raw_sample?: string;
+  bits_per_sample?: number;
   channels?: number;
   channel_layout?: string;
   duration?: string;
@@ -66,10 +69,14 @@ const HEADER_TOLERANCE = 0.01;
 const MP3_SIZE_TOLERANCE = 1 / 16;
 
 /**
- * Reads ffprobe's JSON for one file. `stderr` is ffprobe's log (any level; only errors and the
- * few warnings that mean damage count). `headerCheck` is `inspectHeader` of the file's first
- * bytes: it names non-audio files and catches cut-short WAV and MP3 files, which ffprobe alone
- * reports as healthy (a half WAV probes as a shorter WAV).
+ * Reads ffprobe's JSON for one file. `stderr` is ffprobe's log (only the few lines that mean a
+ * cut file count: damage is judged by the decode check, ./decode-check.ts, which sees all of
+ * the audio and knows tag trouble from damage). `headerCheck` is `inspectHeader` of the file's
+ * first bytes: it names non-audio files and catches cut-short WAV and MP3 files, which ffprobe
+ * alone reports as healthy (a half WAV probes as a shorter WAV).
+ *
+ * A file that announces no length (a Chrome MediaRecorder WebM, a streamed FLAC, Musepack SV8)
+ * is not refused: `statedSec` is left out and `durationSec` is 0 until the engine measures it.
  *
  * @throws EmptyFileError, UnsupportedAudioError, NoAudioStreamError, TruncatedAudioError,
  *   CorruptAudioError
@@ -86,17 +93,21 @@ export function parseProbe(
   // Magic bytes are surer than ffprobe about what a file is not: a text file can even be a valid
   // ffconcat or HLS "media" file to ffprobe.
   const sniffed = notAudioDescription(headerCheck?.kind);
-  if (sniffed) throw new UnsupportedAudioError(`not an audio file (looks like ${sniffed})`, track);
+  if (sniffed)
+    throw new UnsupportedAudioError(`It is not an audio file (it looks like ${sniffed}).`, track);
 
   const probe = parseJson(json);
   if (!probe) {
     // An MP4/M4A whose index (moov) was to come after the audio, as ffmpeg and most recorders
     // write it, cannot be opened at all once cut.
     if (/moov atom not found/i.test(stderr))
-      throw new TruncatedAudioError('the file is cut short: its index (moov) is missing', track);
+      throw new TruncatedAudioError(
+        'The file is cut short: its index (the MP4 moov box) is missing.',
+        track,
+      );
     const cut = headerTruncation(headerCheck, file.size);
     if (cut) throw new TruncatedAudioError(cut, track);
-    throw new UnsupportedAudioError('not an audio file Seam can read', track);
+    throw new UnsupportedAudioError(NOT_READABLE, track);
   }
 
   const format = probe.format ?? {};
@@ -104,48 +115,51 @@ export function parseProbe(
   const streams = probe.streams ?? [];
   const lookalike = nonAudioFormat(container);
   if (lookalike)
-    throw new UnsupportedAudioError(`not an audio file (looks like ${lookalike})`, track);
+    throw new UnsupportedAudioError(`It is not an audio file (it looks like ${lookalike}).`, track);
 
   const audio = streams.find((s) => s.codec_type === 'audio');
   if (!audio) throw new NoAudioStreamError(track);
   if (!audio.codec_name || audio.codec_name === 'none')
-    throw new UnsupportedAudioError('its audio codec is not one Seam can read', track);
+    throw new UnsupportedAudioError('Its audio codec is not one Seam can read.', track);
 
   const sampleRate = int(audio.sample_rate);
   const channels = int(audio.channels);
   if (!(sampleRate > 0) || !(channels > 0))
     throw new CorruptAudioError(
-      'the audio format cannot be read (no sample rate or channels)',
+      'Its audio format cannot be read (it states no sample rate or channel count).',
       track,
     );
 
   // The audio stream's own length first: a recording's video may run longer than its sound.
-  const durationSec = positive(num(audio.duration)) ?? positive(num(format.duration));
-  if (durationSec === undefined)
-    throw new CorruptAudioError('the length of the audio cannot be read', track);
+  const statedSec = positive(num(audio.duration)) ?? positive(num(format.duration));
 
   const cut =
     headerTruncation(headerCheck, file.size) ??
-    mp3SizeTruncation(container, audio, format, durationSec) ??
+    (statedSec !== undefined
+      ? mp3SizeTruncation(container, audio, format, statedSec)
+      : undefined) ??
     (/filesize and duration do not match/i.test(stderr)
-      ? 'the file is cut short: it holds less than its header announces'
+      ? 'The file is cut short: it holds less than its header announces.'
       : undefined);
   if (cut) throw new TruncatedAudioError(cut, track);
 
-  const damage = decodeError(stderr);
-  if (damage) throw new CorruptAudioError(`the audio is damaged (${damage})`, track);
-
+  const cover = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic === 1);
+  const bits = positive(int(audio.bits_per_raw_sample)) ?? positive(int(audio.bits_per_sample));
   return {
     container,
     codec: audio.codec_name,
     sampleRate,
     channels,
     channelLayout: audio.channel_layout ?? '',
-    durationSec,
+    durationSec: statedSec ?? 0,
+    ...(statedSec !== undefined ? { statedSec } : {}),
+    ...(audio.sample_fmt ? { sampleFormat: audio.sample_fmt } : {}),
+    ...(bits !== undefined ? { bitsPerSample: bits } : {}),
     bitRate: positive(num(audio.bit_rate)) ?? positive(num(format.bit_rate)) ?? 0,
     audioStreamIndex: audio.index ?? 0,
     hasVideo: streams.some((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1),
-    hasCover: streams.some((s) => s.codec_type === 'video' && s.disposition?.attached_pic === 1),
+    hasCover: cover !== undefined,
+    ...(cover?.index !== undefined ? { coverStreamIndex: cover.index } : {}),
     tags: collectTags(format.tags, audio.tags),
   };
 }
@@ -259,42 +273,14 @@ function mp3SizeTruncation(
 function cutMessage(heldFraction: number, declaredSec: number | undefined): string {
   if (declaredSec === undefined || !(declaredSec > 0)) {
     const percent = Math.round(heldFraction * 100);
-    return `the file is cut short: it holds ${percent}% of the data its header announces`;
+    return `The file is cut short: it holds ${percent}% of the data its header announces.`;
   }
   const held = formatLength(declaredSec * heldFraction);
-  return `the file is cut short: it holds ${held} of the ${formatLength(declaredSec)} its header announces`;
+  return `The file is cut short: it holds ${held} of the ${formatLength(declaredSec)} its header announces.`;
 }
 
-/**
- * Log lines that mean the audio itself is damaged, from ffprobe or from a decoding run
- * (`ffmpeg -i x -f null -`). Warnings about estimates, guesses and junk skipped are not damage.
- */
-const DAMAGE_PATTERNS: readonly RegExp[] = [
-  /error while decoding/i,
-  /header missing/i,
-  /invalid data found when processing input/i,
-  /corrupt (input )?packet|packet corrupt/i,
-  /\binvalid (frame|block|sync|bitstream|huffman|band)/i,
-  /crc mismatch|checksum mismatch/i,
-  /error (decoding|reading frame)|decoding error|decode error/i,
-  /big_values too big|reserved bit set|overread/i,
-  /channel element \S+ is not allocated/i,
-  /could not find codec parameters/i,
-];
-
-/** The first damage line, without its "[mp3float @ 0x…]" prefix, in lower case and short. */
-function decodeError(stderr: string): string | undefined {
-  const line = stderr.split(/\r?\n|\r/).find((l) => DAMAGE_PATTERNS.some((re) => re.test(l)));
-  if (line === undefined) return undefined;
-  const reason = line
-    .replace(/^\s*\[[^\]]*@\s*0x[0-9a-f]+\]\s*/i, '')
-    .trim()
-    .replace(/\.$/, '')
-    // "(stream = 0, dts = NOPTS)" and the like say nothing to a person.
-    .replace(/\s*\([^()]*\)$/, '');
-  const short = reason.length > 80 ? `${reason.slice(0, 79)}…` : reason;
-  return short.charAt(0).toLowerCase() + short.slice(1);
-}
+/** Why a file ffprobe cannot open is refused. */
+const NOT_READABLE = 'It is not an audio file Seam can read.';
 
 /**
  * Tags that describe how the file was made rather than what it is, and would be wrong on a

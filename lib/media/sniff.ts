@@ -16,6 +16,8 @@ export type SniffKind =
   | 'mp3-vbri'
   | 'mp3'
   | 'wav'
+  /** Big-endian WAV. */
+  | 'rifx'
   | 'flac'
   | 'ogg'
   | 'mp4'
@@ -85,6 +87,7 @@ export function inspectHeader(bytes: Uint8Array, size: number): HeaderCheck {
   if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WAVE') return inspectWav(b);
   // RF64/BW64 (WAV over 4 GB) keep their sizes in a ds64 chunk; not worth reading for a check.
   if (/^(RF|BW)64$/.test(ascii(b, 0, 4)) && ascii(b, 8, 4) === 'WAVE') return { kind: 'wav' };
+  if (ascii(b, 0, 4) === 'RIFX' && ascii(b, 8, 4) === 'WAVE') return { kind: 'rifx' };
   if (ascii(b, 0, 4) === 'fLaC') return { kind: 'flac' };
   if (ascii(b, 0, 4) === 'OggS') return { kind: 'ogg' };
   if (ascii(b, 0, 4) === 'FORM' && /^AIF[FC]$/.test(ascii(b, 8, 4))) return { kind: 'aiff' };

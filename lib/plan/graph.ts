@@ -26,7 +26,8 @@ export interface GraphTrack {
 
 export interface GraphOutput {
   rate: number;
-  channels: 1 | 2;
+  /** The output's channel count and ffmpeg layout name (./layout.ts). */
+  channels: { count: number; layout: string };
   /** The output's length (for the fade-out's start). */
   totalSec: number;
   fadeInSec: number;
@@ -56,7 +57,7 @@ export function filterGraph(
   transitions: readonly Transition[],
   out: GraphOutput,
 ): string {
-  const layout = out.channels === 2 ? 'stereo' : 'mono';
+  const layout = out.channels.layout;
   const statements = tracks.map((t, i) => {
     const parts = ['asetpts=PTS-STARTPTS'];
     if (t.span.trimmed) {
@@ -67,7 +68,7 @@ export function filterGraph(
       parts.push(`atrim=${bounds.join(':')}`, 'asetpts=PTS-STARTPTS');
     }
     // A mono voice belongs in both speakers at full level, not -3 dB as the default upmix.
-    if (out.channels === 2 && t.channels === 1) parts.push('pan=stereo|c0=c0|c1=c0');
+    if (out.channels.count === 2 && t.channels === 1) parts.push('pan=stereo|c0=c0|c1=c0');
     parts.push(
       `aresample=${out.rate}`,
       `aformat=sample_rates=${out.rate}:channel_layouts=${layout}`,
@@ -132,7 +133,9 @@ export function filterGraph(
 /** The encoder's arguments and how the summary names them ("MP3 192 kb/s"). */
 export function encoderArgs(
   output: Pick<OutputSettings, 'format' | 'bitrate' | 'mp3Mode' | 'vbrQuality'>,
-  channels: 1 | 2,
+  channels: number,
+  /** WAV only: the encoder that keeps the sources' samples (./layout.ts wavTarget). */
+  pcm?: { encoder: string; label: string },
 ): { args: string[]; label: string } {
   const spec = formatSpec(output.format);
   const kbps = output.bitrate;
@@ -169,7 +172,9 @@ export function encoderArgs(
     case 'flac':
       return { args: c, label: 'FLAC' };
     case 'wav':
-      return { args: c, label: 'WAV (16-bit PCM)' };
+      return pcm
+        ? { args: ['-c:a', pcm.encoder], label: pcm.label }
+        : { args: c, label: 'WAV (16-bit PCM)' };
   }
 }
 

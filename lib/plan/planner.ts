@@ -16,19 +16,29 @@ import {
 } from './timeline';
 import { chapterTimes, resolveChapterMode, type ChapterTime } from './chapters';
 import {
+  COVER_IMAGE_ID,
   defaultOutput,
   defaultTags,
   type JoinOptions,
   type OutputSettings,
   type OutputTags,
 } from '@/lib/core/settings';
-import { channelWord, formatDuration, khz, trackList } from '@/lib/core/text';
+import { channelWord, codecLabel, formatDuration, khz, trackList } from '@/lib/core/text';
+import {
+  allLossless,
+  flacDepthNote,
+  targetChannels,
+  wavTarget,
+  type ChannelTarget,
+} from './layout';
 
 export { clampTransitions, trimSpan } from './timeline';
 export { chapterTimes } from './chapters';
 export type { Clamp } from './timeline';
 export type { ChapterTime } from './chapters';
 export { encoderArgs } from './graph';
+export { targetChannels } from './layout';
+export { checkOutputLength } from './output-check';
 
 /** A track as the planner sees it: probed, in queue order, with its edit (absent = none). */
 export interface PlanTrack {
@@ -54,6 +64,8 @@ interface PlanCommon {
   totalSec: number;
   /** One line for the UI: lossless or why not, then notes and warnings. */
   summary: string;
+  /** The same as short lines: lossless or why not first, then each note and warning. */
+  lines: string[];
   /** Why the join re-encodes (empty when lossless), e.g. "track 2 is trimmed". */
   reencodeReasons: string[];
   /** Things the person should know before Join, e.g. the M4R length warning. */
@@ -66,8 +78,10 @@ interface PlanCommon {
   chapters: ChapterTime[];
   /** The tags written (empty when the format holds none). */
   tags: ResolvedTags;
-  /** Index of the track whose cover is written, or undefined for none. */
+  /** Index of the track whose cover is written, or undefined for none (or for an image). */
   coverTrack: number | undefined;
+  /** True when the cover is the person's own image file (input COVER_IMAGE_ID). */
+  coverImage: boolean;
 }
 
 export type JoinPlan =
@@ -93,11 +107,12 @@ export type JoinPlan =
 export function mismatchReasons(tracks: readonly PlanTrack[], spec: FormatSpec): string[] {
   const reasons: string[] = [];
   const codecs = unique(tracks.map((t) => t.info.codec));
-  if (codecs.length > 1) reasons.push(`the tracks use different codecs (${codecs.join(', ')})`);
+  if (codecs.length > 1)
+    reasons.push(`the tracks use different codecs (${codecs.map(codecLabel).join(', ')})`);
   else if (codecs[0] === 'vorbis' && spec.id === 'ogg')
     reasons.push('Vorbis files cannot be joined unchanged (each has its own codebooks)');
   else if (codecs[0] !== undefined && !spec.copyCodecs.includes(codecs[0]))
-    reasons.push(`${codecs[0]} audio cannot go into ${spec.label} unchanged`);
+    reasons.push(`${codecLabel(codecs[0])} audio cannot go into ${spec.label} unchanged`);
   const rates = unique(tracks.map((t) => t.info.sampleRate));
   if (rates.length > 1) reasons.push(`sample rates differ (${rates.map(khz).join(', ')})`);
   const channels = unique(tracks.map((t) => t.info.channels));
@@ -123,7 +138,7 @@ export function editReasons(
   spans: readonly TrimSpan[],
   transitions: readonly Transition[],
   output: OutputSettings,
-  target: { rate: number; channels: 1 | 2 },
+  target: { rate: number; channels: ChannelTarget },
 ): string[] {
   const reasons: string[] = [];
   const trimmed = spans.flatMap((s, i) => (s.trimmed ? [i + 1] : []));
@@ -139,7 +154,7 @@ export function editReasons(
   const first = tracks[0]!.info;
   if (output.sampleRate !== 'source' && target.rate !== first.sampleRate)
     reasons.push(`sample rate ${khz(target.rate)}`);
-  if (output.channels !== 'source' && target.channels !== first.channels)
+  if (output.channels !== 'source' && target.channels.count !== first.channels)
     reasons.push(`${channelWord(output.channels)} output`);
   return reasons;
 }
@@ -165,7 +180,8 @@ export function planJoin(
   const first = tracks[0]!;
   const spans = tracks.map(trimSpan);
   spans.forEach((s, i) => {
-    if (s.lengthSec < MIN_KEPT_SEC) {
+    // Only a trim can leave nothing: a file of a few samples, untrimmed, is joined as it is.
+    if (s.trimmed && s.lengthSec < MIN_KEPT_SEC) {
       throw new JoinFailedError(
         `is trimmed to nothing (Start ${s.startSec} s is not before End ${s.endSec} s)`,
         tracks[i],
@@ -179,13 +195,31 @@ export function planJoin(
   const totalSec = outputLength(tracks, transitions);
   const target = {
     rate: targetSampleRate(tracks, spec, output.sampleRate),
-    channels: targetChannels(tracks, output.channels),
+    channels: targetChannels(
+      tracks.map((t) => t.info),
+      output.format,
+      output.channels,
+    ),
   };
   const mismatch = mismatchReasons(tracks, spec);
   // Only worth saying when the tracks would otherwise go in unchanged.
   const unfit = mismatch.length === 0 ? fastPathReasons(tracks) : [];
   const edits = editReasons(tracks, spans, transitions, output, target);
   const lossless = mismatch.length === 0 && unfit.length === 0 && edits.length === 0;
+  // What the output format cannot hold (channels, bits), said once.
+  const depthNote = output.format === 'flac' ? flacDepthNote(tracks.map((t) => t.info)) : undefined;
+  const formatNotes = [target.channels.note, depthNote].filter((n): n is string => !!n);
+  // Exact samples (PCM, FLAC, ALAC…) decoded and written again as WAV or FLAC that holds them
+  // all, with nothing else changed, lose nothing: the plan says lossless.
+  const rewrite =
+    !lossless &&
+    (output.format === 'wav' || output.format === 'flac') &&
+    edits.length === 0 &&
+    formatNotes.length === 0 &&
+    fastPathReasons(tracks).length === 0 &&
+    allLossless(tracks.map((t) => t.info)) &&
+    new Set(tracks.map((t) => t.info.sampleRate)).size === 1 &&
+    new Set(tracks.map((t) => t.info.channels)).size === 1;
 
   // Tags, cover, chapters.
   const userTags = { ...defaultTags, ...opts.tags };
@@ -200,7 +234,12 @@ export function planJoin(
         })
       : [];
   const coverTrack = spec.cover ? chooseCover(tracks, output.cover) : undefined;
-  const notes = metadataNotes(tracks, output, spec, userTags);
+  const coverImage = spec.cover && output.cover === 'image';
+  const notes = [
+    ...formatNotes,
+    ...metadataNotes(tracks, output, spec, userTags),
+    ...trackNotes(tracks),
+  ];
   const warnings: string[] = [];
   if (output.format === 'm4r' && totalSec > RINGTONE_MAX_SEC) {
     warnings.push(
@@ -219,14 +258,20 @@ export function planJoin(
     chapters,
     tags,
     coverTrack,
+    coverImage,
     warnings,
   };
-  const finish = (head: string) => [head, ...notes, ...warnings].join(' ');
+  const finish = (head: string) => ({
+    summary: [head, ...notes, ...warnings].join(' '),
+    lines: [head, ...notes, ...warnings],
+  });
 
   const inputs = tracks.map((t, i) => ({
     trackId: t.id,
     path: `/in/${i}.${inputExtension(t.info)}`,
   }));
+  // The person's image goes in after the tracks; ffmpeg tells JPEG from PNG by its bytes.
+  const imageInput = { trackId: COVER_IMAGE_ID, path: '/in/cover.img' };
   const outputPath = `/out/joined.${spec.extension}`;
 
   // FLAC frames carry their own sample numbers, which a stream copy leaves wrong after the
@@ -239,7 +284,8 @@ export function planJoin(
       tracks.map((t) => t.info),
     );
     if (fast) {
-      const id3 = fast === 'mp3' ? id3Edit(tracks, userTags, chapters, coverTrack) : undefined;
+      const id3 =
+        fast === 'mp3' ? id3Edit(tracks, userTags, chapters, coverTrack, coverImage) : undefined;
       return {
         kind: 'fast',
         lossless: true,
@@ -247,7 +293,7 @@ export function planJoin(
         ...(id3 ? { id3 } : {}),
         ...common,
         reencodeReasons: [],
-        summary,
+        ...summary,
       };
     }
     const list = inputs.map((i) => `file '${i.path}'`).join('\n') + '\n';
@@ -255,11 +301,15 @@ export function planJoin(
     // Input 0 is the concat demuxer; then the metadata file; then the cover's track, if any.
     const meta = metadataArgs(spec, tags, chapters, 1, files);
     const cover =
-      coverTrack !== undefined ? { index: meta.next, path: inputs[coverTrack]!.path } : undefined;
+      coverTrack !== undefined
+        ? { index: meta.next, path: inputs[coverTrack]!.path, info: tracks[coverTrack]!.info }
+        : coverImage
+          ? { index: meta.next, path: imageInput.path, info: undefined }
+          : undefined;
     return {
       kind: 'ffmpeg',
       lossless: true,
-      inputs,
+      inputs: coverImage ? [...inputs, imageInput] : inputs,
       files,
       args: [
         ...LOG_ARGS,
@@ -267,7 +317,7 @@ export function planJoin(
         ...meta.inputArgs,
         ...(cover ? ['-i', cover.path] : []),
         ...['-map', '0:a'],
-        ...(cover ? coverArgs(cover.index) : []),
+        ...(cover ? coverArgs(cover.index, cover.info) : []),
         ...['-c', 'copy'],
         ...meta.outputArgs,
         ...BITEXACT,
@@ -276,7 +326,7 @@ export function planJoin(
       outputPath,
       ...common,
       reencodeReasons: [],
-      summary,
+      ...summary,
     };
   }
 
@@ -294,19 +344,25 @@ export function planJoin(
   });
   const files: { path: string; text: string }[] = [];
   const meta = metadataArgs(spec, tags, chapters, tracks.length, files);
-  const enc = encoderArgs(output, target.channels);
+  const enc = encoderArgs(
+    output,
+    target.channels.count,
+    output.format === 'wav' ? wavTarget(tracks.map((t) => t.info)) : undefined,
+  );
   const reasons = [...mismatch, ...unfit, ...edits];
   return {
     kind: 'ffmpeg',
-    lossless: flacAgain,
-    inputs,
+    lossless: flacAgain || rewrite,
+    inputs: coverImage ? [...inputs, imageInput] : inputs,
     files,
     args: [
       ...LOG_ARGS,
-      ...inputs.flatMap((i) => ['-i', i.path]),
+      ...inputs.flatMap((i, n) => [...(tracks[n]!.info.inputArgs ?? []), '-i', i.path]),
       ...meta.inputArgs,
+      ...(coverImage ? ['-i', imageInput.path] : []),
       ...['-filter_complex', graph, '-map', '[out]'],
-      ...(coverTrack !== undefined ? coverArgs(coverTrack) : []),
+      ...(coverTrack !== undefined ? coverArgs(coverTrack, tracks[coverTrack]!.info) : []),
+      ...(coverImage ? coverArgs(meta.next, undefined) : []),
       ...enc.args,
       ...meta.outputArgs,
       ...BITEXACT,
@@ -315,10 +371,12 @@ export function planJoin(
     outputPath,
     ...common,
     reencodeReasons: reasons,
-    summary: finish(
+    ...finish(
       flacAgain
         ? `${losslessSummary(tracks).replace(/, so they are joined without re-encoding\.$/, '')}; they are decoded and encoded again as FLAC, which loses nothing.`
-        : `Re-encoding to ${enc.label}, ${khz(target.rate)} ${channelWord(target.channels)}: ${reasons.join('; ')}.`,
+        : rewrite
+          ? `Lossless: the tracks hold exact samples (${[...new Set(tracks.map((t) => codecLabel(t.info.codec)))].join(', ')}, ${khz(first.info.sampleRate)} ${channelWord(first.info.channels)}); they are decoded and written again as ${enc.label}, which loses nothing.`
+          : `Re-encoding to ${enc.label}, ${khz(target.rate)} ${channelWord(target.channels.count)}: ${reasons.join('; ')}.`,
     ),
   };
 }
@@ -328,9 +386,23 @@ const LOG_ARGS = ['-hide_banner', '-loglevel', 'info', '-stats'];
 /** No "Lavf"/"Lavc" version tags (ID3 TSSE, MP4 ©too, WAV ISFT) in the output. */
 const BITEXACT = ['-fflags', '+bitexact', '-flags:a', '+bitexact'];
 
-/** Maps input `index`'s picture as the output's cover, copied as it is. */
-function coverArgs(index: number): string[] {
-  return ['-map', `${index}:v:0?`, '-c:v', 'copy', '-disposition:v:0', 'attached_pic'];
+/**
+ * Maps input `index`'s attached picture as the output's cover, copied as it is: by its stream
+ * index (`disposition.attached_pic`), never a video track (a VP8 film copied into an MP3 as its
+ * "cover" fails at the trailer). A probe from before that index was kept takes the first video
+ * stream only when the file has no video of its own.
+ */
+function coverArgs(index: number, info: AudioInfo | undefined): string[] {
+  // The person's own image file: its one stream is the picture.
+  if (!info) return ['-map', `${index}:v:0`, '-c:v', 'copy', '-disposition:v:0', 'attached_pic'];
+  const stream =
+    info.coverStreamIndex !== undefined
+      ? String(info.coverStreamIndex)
+      : info.hasVideo
+        ? undefined
+        : 'v:0?';
+  if (stream === undefined) return [];
+  return ['-map', `${index}:${stream}`, '-c:v', 'copy', '-disposition:v:0', 'attached_pic'];
 }
 
 /**
@@ -371,11 +443,13 @@ function id3Edit(
   userTags: OutputTags,
   chapters: ChapterTime[],
   coverTrack: number | undefined,
+  coverImage: boolean,
 ): Id3Edit | undefined {
   const first = tracks[0]!.info;
   const set = userTagChanges(first.tags, userTags);
-  const cover: Id3Edit['cover'] =
-    coverTrack === 0
+  const cover: Id3Edit['cover'] = coverImage
+    ? { trackId: COVER_IMAGE_ID }
+    : coverTrack === 0
       ? 'keep'
       : coverTrack === undefined
         ? first.hasCover
@@ -392,7 +466,7 @@ export function chooseCover(
   choice: OutputSettings['cover'],
 ): number | undefined {
   const usable = (t: PlanTrack | undefined) => t !== undefined && t.info.hasCover;
-  if (choice === 'none') return undefined;
+  if (choice === 'none' || choice === 'image') return undefined;
   if (choice === 'first') return usable(tracks[0]) ? 0 : undefined;
   const i = tracks.findIndex((t) => t.id === choice.trackId);
   return i >= 0 && usable(tracks[i]) ? i : undefined;
@@ -409,13 +483,11 @@ function metadataNotes(
   userTags: OutputTags,
 ): string[] {
   const notes: string[] = [];
+  const cover = output.cover;
   const wantsCover =
-    output.cover !== 'none' &&
-    (output.cover === 'first'
-      ? tracks[0]!.info.hasCover
-      : tracks.some(
-          (t) => t.id === (output.cover as { trackId: string }).trackId && t.info.hasCover,
-        ));
+    cover === 'image' ||
+    (cover === 'first' && tracks[0]!.info.hasCover) ||
+    (typeof cover === 'object' && tracks.some((t) => t.id === cover.trackId && t.info.hasCover));
   if (wantsCover && !spec.cover) notes.push(`${spec.label} files get no cover art here.`);
   if (!spec.tags && Object.values(userTags).some((v) => v.trim() !== ''))
     notes.push(`${spec.label} files get no tags.`);
@@ -423,32 +495,55 @@ function metadataNotes(
 }
 
 /**
+ * Highest rate "As source" gives a lossy format: 48 kHz holds everything people hear; a higher
+ * rate (one 96 kHz FLAC among the tracks) only spends the bitrate on ultrasound.
+ */
+const MAX_LOSSY_SOURCE_RATE = 48000;
+
+/**
  * The output sample rate: a forced 44.1/48 kHz, or the highest source rate (nothing is thrown
- * away); either moved to one the encoder accepts (the nearest at or above, else its highest).
+ * away; for lossy formats at most 48 kHz); either moved to one the encoder accepts (the nearest
+ * at or above, else its highest).
  */
 export function targetSampleRate(
   tracks: readonly PlanTrack[],
   spec: FormatSpec,
   wanted: OutputSettings['sampleRate'] = 'source',
 ): number {
-  const rate = wanted === 'source' ? Math.max(...tracks.map((t) => t.info.sampleRate)) : wanted;
+  const highest = Math.max(...tracks.map((t) => t.info.sampleRate));
+  const rate =
+    wanted !== 'source' ? wanted : spec.lossy ? Math.min(highest, MAX_LOSSY_SOURCE_RATE) : highest;
   const allowed = spec.sampleRates;
   if (!allowed) return rate;
   return allowed.find((r) => r >= rate) ?? allowed[allowed.length - 1] ?? rate;
 }
 
-/** Mono or stereo: forced, or stereo as soon as one track has two or more channels. */
-export function targetChannels(
-  tracks: readonly PlanTrack[],
-  wanted: OutputSettings['channels'] = 'source',
-): 1 | 2 {
-  if (wanted !== 'source') return wanted;
-  return tracks.some((t) => t.info.channels >= 2) ? 2 : 1;
+/**
+ * Each track's own notes from its probe (a damaged tag ignored, an end that does not decode
+ * cleanly), and a word on tracks too short to matter, as sentences: "Track 3 is only 9 samples
+ * long (1.1 ms)."
+ */
+function trackNotes(tracks: readonly PlanTrack[]): string[] {
+  return tracks.flatMap((t, i) => {
+    const out = (t.info.notes ?? []).map((n) => `Track ${i + 1} ${n}.`);
+    const sec = t.info.durationSec;
+    if (sec > 0 && sec < TINY_SEC) {
+      const samples = t.info.samples ?? Math.round(sec * t.info.sampleRate);
+      const ms = Number((sec * 1000).toFixed(sec < 0.01 ? 2 : 1));
+      out.push(
+        `Track ${i + 1} is only ${samples} sample${samples === 1 ? '' : 's'} long (${ms} ms), too short to hear.`,
+      );
+    }
+    return out;
+  });
 }
+
+/** Shorter than this a track is too short to hear as more than a click: said in the plan. */
+const TINY_SEC = 0.05;
 
 function losslessSummary(tracks: readonly PlanTrack[]): string {
   const first = tracks[0]!.info;
-  return `Lossless: all tracks are ${first.codec.toUpperCase()}, ${khz(first.sampleRate)} ${channelWord(first.channels)}, so they are joined without re-encoding.`;
+  return `Lossless: all tracks are ${codecLabel(first.codec)}, ${khz(first.sampleRate)} ${channelWord(first.channels)}, so they are joined without re-encoding.`;
 }
 
 /** The extension ffmpeg's demuxer probing likes best for this input. */

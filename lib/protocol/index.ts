@@ -24,6 +24,8 @@ export interface PageToBackground {
   'bg:tracksAdded'(trackIds: string[]): void;
   /** Page-audio tracks were added (status "fetching"); download them. */
   'bg:fetchTracks'(trackIds: string[]): void;
+  /** Tracks were removed from the queue: stop their downloads. */
+  'bg:tracksRemoved'(trackIds: string[]): void;
   /** Start a join of the current queue with the stored output settings. */
   'bg:startJoin'(): { jobId: string };
   'bg:cancelJoin'(jobId: string): void;
@@ -45,6 +47,7 @@ export type OffscreenProtocol = Prefixed<'off', EngineCommands> & { 'off:ping'()
 export const background = guardMessaging(defineExtensionMessaging<BackgroundProtocol>(), {
   'bg:tracksAdded': 'pages',
   'bg:fetchTracks': 'pages',
+  'bg:tracksRemoved': 'pages',
   'bg:startJoin': 'pages',
   'bg:cancelJoin': 'pages',
   'bg:checkIn': 'pages',
@@ -57,6 +60,7 @@ export const offscreen = guardMessaging(defineExtensionMessaging<OffscreenProtoc
   'off:ping': 'background',
   'off:probe': 'background',
   'off:fetch': 'background',
+  'off:abortFetch': 'background',
   'off:join': 'background',
   'off:cancel': 'background',
   'off:release': 'background',

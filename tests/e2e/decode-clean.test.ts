@@ -9,20 +9,16 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  PopupPage,
-  downloadedFile,
-  fixture,
-  getJob,
-  launchSeam,
-  resetSeam,
-  waitForJob,
-  type Seam,
-} from './harness';
+import type { FormatId } from '@/lib/core/formats';
+import { inPage, launchSeam, resetSeam, type Seam } from '../support/chromium';
+import { requireNativeFfmpeg } from '../support/native-ffmpeg';
+import { PopupPage } from '../support/pages';
+import { fixture } from '../support/paths';
+import { setEdits } from '../support/queue';
 
 const run = promisify(execFile);
 
-const FORMATS = ['mp3', 'm4a', 'm4b', 'm4r', 'ogg', 'opus', 'flac', 'wav'] as const;
+const FORMATS: FormatId[] = ['mp3', 'm4a', 'm4b', 'm4r', 'ogg', 'opus', 'flac', 'wav'];
 const SETS = {
   'an MP3 and an AAC track': ['tone-440-2s-44100-stereo.mp3', 'aac-44100-stereo.m4a'],
   'six odd inputs with a trim, a crossfade and a gap': [
@@ -40,6 +36,7 @@ let page: Page;
 let ui: PopupPage;
 
 beforeAll(async () => {
+  requireNativeFfmpeg();
   seam = await launchSeam();
   page = await seam.openPopup();
   ui = new PopupPage(page);
@@ -64,49 +61,14 @@ async function decodeWarnings(path: string): Promise<string> {
   return stderr.trim();
 }
 
-async function setOutput(format: string): Promise<void> {
-  await seam.worker.evaluate(
-    (format) =>
-      chrome.storage.local.set({
-        output: {
-          ...{ format, bitrate: 128, mp3Mode: 'cbr', vbrQuality: 2, sampleRate: 'source' },
-          ...{ channels: 'source', normalize: false, fadeInSec: 0, fadeOutSec: 0 },
-          ...{ chapters: true, cover: 'first' },
-        },
-      }),
-    format,
-  );
-}
-
 /** Trims the first track, crossfades after it and leaves a gap after the third. */
-async function edit(): Promise<void> {
-  await page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((ok) => {
-      const req = indexedDB.open('seam');
-      req.onsuccess = () => ok(req.result);
-    });
-    const tx = db.transaction('tracks', 'readwrite');
-    const store = tx.objectStore('tracks');
-    const all = await new Promise<{ position: number; edit?: unknown }[]>((ok) => {
-      const req = store.getAll();
-      req.onsuccess = () => ok(req.result as never);
-    });
-    all.sort((a, b) => a.position - b.position);
-    const none = { kind: 'none' };
-    all.forEach((t, i) => {
-      const transitionAfter =
-        i === 0
-          ? { kind: 'crossfade', seconds: 0.5, curve: 'equal-power' }
-          : i === 2
-            ? { kind: 'gap', seconds: 0.3 }
-            : none;
-      store.put({ ...t, edit: { startSec: i === 0 ? 0.25 : 0, transitionAfter } });
-    });
-    await new Promise((ok) => (tx.oncomplete = ok));
-    db.close();
-    const ch = new BroadcastChannel('seam-tracks');
-    ch.postMessage('changed');
-    ch.close();
+async function edit(inputs: string[]): Promise<void> {
+  await setEdits(inPage(page), {
+    [inputs[0]!]: {
+      startSec: 0.25,
+      transitionAfter: { kind: 'crossfade', seconds: 0.5, curve: 'equal-power' },
+    },
+    [inputs[2]!]: { transitionAfter: { kind: 'gap', seconds: 0.3 } },
   });
 }
 
@@ -114,24 +76,15 @@ describe.each(Object.entries(SETS))('%s', (setName, inputs) => {
   beforeAll(async () => {
     await resetSeam(seam, page);
     ui = new PopupPage(page);
-    await ui.addFiles(inputs.map(fixture));
-    await ui.waitForReady(inputs.length);
-    if (setName.startsWith('six')) await edit();
+    await ui.addFilesAndWait(inputs.map(fixture));
+    if (setName.startsWith('six')) await edit(inputs);
   });
 
   test.each(FORMATS)('%s decodes with no warning from native ffmpeg', async (format) => {
-    await setOutput(format);
+    await seam.ext.setOutput({ format, bitrate: 128, mp3Mode: 'cbr' });
     await page.reload();
     await expect.poll(() => ui.plan.innerText()).toMatch(/^Re-encoding/);
-    const previous = await getJob(seam.worker);
-    await ui.join();
-    const job = await waitForJob(
-      () => seam.worker,
-      (j) => j !== null && j.id !== previous?.id && j.status !== 'running',
-      120_000,
-    );
-    expect(job?.status, JSON.stringify(job?.error)).toBe('done');
-    const file = await downloadedFile(seam.worker, job!.downloadId!);
+    const { file } = await seam.ext.joinAndWait(() => ui.join(), 120_000);
     expect(await decodeWarnings(file)).toBe('');
   });
 });

@@ -1,100 +1,14 @@
 /**
- * What the fault tests need beyond the harness: a browser that can be closed and started again
- * on the same profile (and the same extension folder, so the extension keeps its id), the
- * DevTools protocol to crash the offscreen document or stop the service worker, and long inputs
- * made with native ffmpeg.
+ * What the fault tests need beyond tests/support: the DevTools protocol to crash the offscreen
+ * document or stop the service worker, and long inputs made with native ffmpeg. (Starting the
+ * browser again on the same profile is `launchSeam({ dirs })`.)
  */
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  chromium,
-  type BrowserContext,
-  type CDPSession,
-  type Page,
-  type Worker,
-} from 'playwright-core';
-import { BUILD_DIR, ffmpeg, until } from './harness';
-
-export interface Browser {
-  context: BrowserContext;
-  extensionId: string;
-  /** The current service worker (a stopped one is started again by Chrome on demand). */
-  worker(): Promise<Worker>;
-  openPopup(): Promise<Page>;
-  close(): Promise<void>;
-}
-
-/** Folders that outlive one browser: the profile and a private copy of the build. */
-export interface Machine {
-  profileDir: string;
-  extensionDir: string;
-  downloadsDir: string;
-  dispose(): Promise<void>;
-}
-
-export async function newMachine(): Promise<Machine> {
-  if (!existsSync(join(BUILD_DIR, 'manifest.json'))) {
-    throw new Error(`No built extension in ${BUILD_DIR}: run npm run build:e2e first`);
-  }
-  const profileDir = await mkdtemp(join(tmpdir(), 'seam-fault-profile-'));
-  const extensionDir = await mkdtemp(join(tmpdir(), 'seam-fault-extension-'));
-  const downloadsDir = await mkdtemp(join(tmpdir(), 'seam-fault-downloads-'));
-  await cp(BUILD_DIR, extensionDir, { recursive: true });
-  return {
-    profileDir,
-    extensionDir,
-    downloadsDir,
-    async dispose() {
-      for (const dir of [profileDir, extensionDir, downloadsDir]) {
-        await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-      }
-    },
-  };
-}
-
-/** Starts Chromium on the machine's profile with its extension (again, after a close). */
-export async function startBrowser(machine: Machine): Promise<Browser> {
-  const context = await chromium.launchPersistentContext(machine.profileDir, {
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    acceptDownloads: true,
-    downloadsPath: machine.downloadsDir,
-    args: [
-      `--disable-extensions-except=${machine.extensionDir}`,
-      `--load-extension=${machine.extensionDir}`,
-      ...['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
-      ...['--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    ],
-  });
-  const first = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const extensionId = new URL(first.url()).host;
-  const mine = () =>
-    context
-      .serviceWorkers()
-      .filter((w) => w.url().startsWith(`chrome-extension://${extensionId}/`));
-  return {
-    context,
-    extensionId,
-    async worker() {
-      const now = mine();
-      if (now.length > 0) return now[now.length - 1]!;
-      return context.waitForEvent('serviceworker', { timeout: 30_000 });
-    },
-    async openPopup() {
-      const page = await context.newPage();
-      try {
-        await page.goto(`chrome-extension://${extensionId}/popup.html`);
-      } catch (err) {
-        await page.close().catch(() => undefined);
-        throw err;
-      }
-      return page;
-    },
-    close: () => context.close(),
-  };
-}
+import type { BrowserContext, CDPSession } from 'playwright-core';
+import type { Seam } from '../support/chromium';
+import { ffmpeg } from '../support/native-ffmpeg';
+import { until } from '../support/wait';
 
 /** A DevTools session on a blank page, for browser-wide commands (targets, service workers). */
 async function devtools(
@@ -156,16 +70,16 @@ export async function crashExtensionProcess(context: BrowserContext): Promise<vo
  * it is idle, and waits until the one that answers is a fresh start (a marker set in the old one
  * is gone): the engine's next message may start it again at once.
  */
-export async function stopServiceWorker(browser: Browser): Promise<void> {
-  await (await browser.worker()).evaluate(() => Object.assign(globalThis, { seamFaultMark: 1 }));
-  const { cdp, done } = await devtools(browser.context);
+export async function stopServiceWorker(seam: Seam): Promise<void> {
+  await seam.worker.evaluate(() => Object.assign(globalThis, { seamFaultMark: 1 }));
+  const { cdp, done } = await devtools(seam.context);
   const versions: { versionId: string; scriptURL: string; runningStatus: string }[] = [];
   cdp.on('ServiceWorker.workerVersionUpdated', (e) => versions.push(...e.versions));
   await cdp.send('ServiceWorker.enable');
   const running = await until(() => {
     const v = versions.find(
       (x) =>
-        x.scriptURL.startsWith(`chrome-extension://${browser.extensionId}/`) &&
+        x.scriptURL.startsWith(`chrome-extension://${seam.extensionId}/`) &&
         x.runningStatus === 'running',
     );
     if (!v) throw new Error('the service worker is not running');
@@ -173,9 +87,7 @@ export async function stopServiceWorker(browser: Browser): Promise<void> {
   }, 10_000);
   await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
   await until(async () => {
-    const mark = await (
-      await browser.worker()
-    )
+    const mark = await seam.worker
       .evaluate(() => (globalThis as { seamFaultMark?: number }).seamFaultMark)
       .catch(() => 1);
     if (mark !== undefined) throw new Error('the old service worker still answers');

@@ -5,6 +5,7 @@ import {
   SeamError,
   UnsupportedAudioError,
   describeError,
+  sentence,
   errorFromData,
   toErrorData,
 } from '@/lib/core/errors';
@@ -16,7 +17,7 @@ describe('errors cross boundaries as data', () => {
     expect(back).toBeInstanceOf(UnsupportedAudioError);
     expect(back.name).toBe('UnsupportedAudioError');
     expect(back.trackName).toBe('cat.png');
-    expect(describeError(back.toData())).toBe('cat.png: not an audio file');
+    expect(describeError(back.toData())).toBe('cat.png: Not an audio file.');
   });
 
   it.each([new JoinCanceledError(), new FetchRefusedError('refused')])('%s', (err) => {
@@ -30,6 +31,15 @@ describe('errors cross boundaries as data', () => {
       code: 'engine-failed',
       message: 'boom',
     });
-    expect(describeError({ code: 'join-failed', message: 'ffmpeg failed' })).toBe('Ffmpeg failed');
+    expect(describeError({ code: 'join-failed', message: 'ffmpeg failed' })).toBe('Ffmpeg failed.');
+  });
+
+  it('shows every reason as a whole sentence, keeping one that already is', () => {
+    expect(sentence('the file is empty (0 bytes)')).toBe('The file is empty (0 bytes).');
+    expect(sentence('The join was canceled.')).toBe('The join was canceled.');
+    expect(sentence('Is it audio?')).toBe('Is it audio?');
+    expect(
+      describeError({ code: 'empty-file', message: 'The file is empty.', trackName: 'a.mp3' }),
+    ).toBe('a.mp3: The file is empty.');
   });
 });

@@ -5,26 +5,10 @@ import { JoinFailedError } from '@/lib/core/errors';
 import { FORMATS, formatSpec, type FormatId } from '@/lib/core/formats';
 import { planJoin, targetSampleRate, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
 import { defaultOutput, type OutputSettings } from '@/lib/core/settings';
+import { audioInfo } from './support/audio-info';
 
 function track(id: string, info: Partial<AudioInfo>): PlanTrack {
-  return {
-    id,
-    name: `${id}.file`,
-    info: {
-      container: 'mp3',
-      codec: 'mp3',
-      sampleRate: 44100,
-      channels: 2,
-      channelLayout: 'stereo',
-      durationSec: 60,
-      bitRate: 128000,
-      audioStreamIndex: 0,
-      hasVideo: false,
-      hasCover: false,
-      tags: {},
-      ...info,
-    },
-  };
+  return { id, name: `${id}.file`, info: audioInfo(info) };
 }
 
 const mp3 = (id: string, extra: Partial<AudioInfo> = {}) => track(id, extra);

@@ -220,19 +220,23 @@ describe('parseProbe on the fixtures', () => {
   });
 
   const bad: [string, new (...args: never[]) => SeamError, RegExp][] = [
-    ['empty.mp3', EmptyFileError, /^the file is empty \(0 bytes\)$/],
-    ['png-named.mp3', UnsupportedAudioError, /^not an audio file \(looks like a PNG image\)$/],
-    ['text-named.wav', UnsupportedAudioError, /^not an audio file \(looks like text\)$/],
-    ['video-no-audio.mp4', NoAudioStreamError, /^the file has no audio stream$/],
+    ['empty.mp3', EmptyFileError, /^The file is empty \(0 bytes\)\.$/],
+    [
+      'png-named.mp3',
+      UnsupportedAudioError,
+      /^It is not an audio file \(it looks like a PNG image\)\.$/,
+    ],
+    ['text-named.wav', UnsupportedAudioError, /^It is not an audio file \(it looks like text\)\.$/],
+    ['video-no-audio.mp4', NoAudioStreamError, /^The file has no audio stream\.$/],
     [
       'truncated-half.mp3',
       TruncatedAudioError,
-      /^the file is cut short: it holds 1\.0 s of the 2\.0 s its header announces$/,
+      /^The file is cut short: it holds 1\.0 s of the 2\.0 s its header announces\.$/,
     ],
     [
       'truncated-half.wav',
       TruncatedAudioError,
-      /^the file is cut short: it holds 1\.0 s of the 2\.0 s its header announces$/,
+      /^The file is cut short: it holds 1\.0 s of the 2\.0 s its header announces\.$/,
     ],
   ];
 
@@ -251,14 +255,14 @@ describe('parseProbe on the fixtures', () => {
       const s = sample('png-named.mp3');
       const err = probeError(() => parseProbe(s.json, s.file, s.stderr));
       expect(err).toBeInstanceOf(UnsupportedAudioError);
-      expect(err.message).toBe('not an audio file (looks like a PNG image)');
+      expect(err.message).toBe('It is not an audio file (it looks like a PNG image).');
     });
 
     it('refuses text with a plain reason', () => {
       const s = sample('text-named.wav');
       const err = probeError(() => parseProbe(s.json, s.file, s.stderr));
       expect(err).toBeInstanceOf(UnsupportedAudioError);
-      expect(err.message).toBe('not an audio file Seam can read');
+      expect(err.message).toBe('It is not an audio file Seam can read.');
     });
 
     it('still catches the cut MP3: its Xing duration and bit rate need twice the bytes', () => {
@@ -266,7 +270,7 @@ describe('parseProbe on the fixtures', () => {
       const err = probeError(() => parseProbe(s.json, s.file, s.stderr));
       expect(err).toBeInstanceOf(TruncatedAudioError);
       expect(err.message).toBe(
-        'the file is cut short: it holds 1.0 s of the 2.0 s its header announces',
+        'The file is cut short: it holds 1.0 s of the 2.0 s its header announces.',
       );
     });
 
@@ -276,11 +280,9 @@ describe('parseProbe on the fixtures', () => {
       expect(info.durationSec).toBeCloseTo(0.9986, 3);
     });
 
-    it('sees damage in the cut WAV when given ffprobe warnings ("Packet corrupt")', () => {
+    it('leaves damage to the decode check: ffprobe warnings ("Packet corrupt") are not a verdict', () => {
       const s = sample('truncated-half.wav');
-      const err = probeError(() => parseProbe(s.json, s.file, s.warnings));
-      expect(err).toBeInstanceOf(CorruptAudioError);
-      expect(err.message).toBe('the audio is damaged (packet corrupt)');
+      expect(parseProbe(s.json, s.file, s.warnings).codec).toBe('pcm_s16le');
     });
 
     it('reads the mp3 "filesize and duration do not match" warning as a cut file', () => {
@@ -290,15 +292,13 @@ describe('parseProbe on the fixtures', () => {
       delete json.streams[0]!.bit_rate; // so only the warning can tell
       const err = probeError(() => parseProbe(JSON.stringify(json), s.file, s.warnings));
       expect(err).toBeInstanceOf(TruncatedAudioError);
-      expect(err.message).toBe('the file is cut short: it holds less than its header announces');
+      expect(err.message).toBe('The file is cut short: it holds less than its header announces.');
     });
   });
 
-  it('finds the damaged middle of an MP3 in the log of a full decode', () => {
+  it('reads a damaged MP3 as what it is: the damage is for the decode check to judge', () => {
     const s = sample('corrupt-garbage-middle.mp3');
-    const err = probeError(() => parseProbe(s.json, s.file, s.decode, s.header));
-    expect(err).toBeInstanceOf(CorruptAudioError);
-    expect(err.message).toBe('the audio is damaged (header missing)');
+    expect(parseProbe(s.json, s.file, s.decode, s.header).codec).toBe('mp3');
   });
 
   it('a header check wins over what ffprobe thought (text read as media)', () => {
@@ -306,7 +306,7 @@ describe('parseProbe on the fixtures', () => {
     const header: HeaderCheck = { kind: 'html' };
     const err = probeError(() => parseProbe(s.json, s.file, '', header));
     expect(err).toBeInstanceOf(UnsupportedAudioError);
-    expect(err.message).toBe('not an audio file (looks like a web page (HTML))');
+    expect(err.message).toBe('It is not an audio file (it looks like a web page (HTML)).');
   });
 });
 
@@ -326,43 +326,49 @@ describe('parseProbe on made-up ffprobe output', () => {
     JSON.stringify({ streams, format: { format_name: 'mp3', size: '100000', ...format } });
 
   it.each<[string, string, string, new (...args: never[]) => SeamError, string]>([
-    ['invalid JSON', 'not json', '', UnsupportedAudioError, 'not an audio file Seam can read'],
-    ['empty output', '', '', UnsupportedAudioError, 'not an audio file Seam can read'],
+    [
+      'invalid JSON',
+      'not json',
+      '',
+      UnsupportedAudioError,
+      'It is not an audio file Seam can read.',
+    ],
+    ['empty output', '', '', UnsupportedAudioError, 'It is not an audio file Seam can read.'],
     [
       '"{}" (ffprobe failed)',
       '{\n\n}',
       '',
       UnsupportedAudioError,
-      'not an audio file Seam can read',
+      'It is not an audio file Seam can read.',
     ],
-    ['JSON null', 'null', '', UnsupportedAudioError, 'not an audio file Seam can read'],
+    ['JSON null', 'null', '', UnsupportedAudioError, 'It is not an audio file Seam can read.'],
     [
       'moov atom not found',
       '{}',
       '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x0] moov atom not found\ninput: Invalid data found when processing input',
       TruncatedAudioError,
-      'the file is cut short: its index (moov) is missing',
+      'The file is cut short: its index (the MP4 moov box) is missing.',
     ],
     [
       'image2 demuxer',
       JSON.stringify({ format: { format_name: 'image2' }, streams: [{ codec_type: 'video' }] }),
       '',
       UnsupportedAudioError,
-      'not an audio file (looks like an image)',
+      'It is not an audio file (it looks like an image).',
     ],
     [
       'an unnamed image pipe',
       JSON.stringify({ format: { format_name: 'qoi_pipe' }, streams: [{ codec_type: 'video' }] }),
       '',
       UnsupportedAudioError,
-      'not an audio file (looks like an image)',
+      'It is not an audio file (it looks like an image).',
     ],
     [
       'JPEG pipe',
       JSON.stringify({ format: { format_name: 'jpeg_pipe' }, streams: [{ codec_type: 'video' }] }),
       '',
       UnsupportedAudioError,
-      'not an audio file (looks like a JPEG image)',
+      'It is not an audio file (it looks like a JPEG image).',
     ],
     [
       'GIF with a duration',
@@ -372,7 +378,7 @@ describe('parseProbe on made-up ffprobe output', () => {
       }),
       '',
       UnsupportedAudioError,
-      'not an audio file (looks like a GIF image)',
+      'It is not an audio file (it looks like a GIF image).',
     ],
     [
       'text read by the tty demuxer',
@@ -382,21 +388,21 @@ describe('parseProbe on made-up ffprobe output', () => {
       }),
       '',
       UnsupportedAudioError,
-      'not an audio file (looks like text)',
+      'It is not an audio file (it looks like text).',
     ],
     [
       'subtitles only',
       JSON.stringify({ format: { format_name: 'srt' }, streams: [{ codec_type: 'subtitle' }] }),
       '',
       UnsupportedAudioError,
-      'not an audio file (looks like subtitles)',
+      'It is not an audio file (it looks like subtitles).',
     ],
     [
       'an ffconcat list',
       JSON.stringify({ format: { format_name: 'concat' }, streams: [audio] }),
       '',
       UnsupportedAudioError,
-      'not an audio file (looks like a playlist, not the audio it lists)',
+      'It is not an audio file (it looks like a playlist, not the audio it lists).',
     ],
     [
       'cover art only',
@@ -406,82 +412,67 @@ describe('parseProbe on made-up ffprobe output', () => {
       }),
       '',
       NoAudioStreamError,
-      'the file has no audio stream',
+      'The file has no audio stream.',
     ],
     [
       'data streams only',
       JSON.stringify({ format: { format_name: 'mpegts' }, streams: [{ codec_type: 'data' }] }),
       '',
       NoAudioStreamError,
-      'the file has no audio stream',
+      'The file has no audio stream.',
     ],
     [
       'no codec name',
       probe([{ ...audio, codec_name: undefined }]),
       '',
       UnsupportedAudioError,
-      'its audio codec is not one Seam can read',
+      'Its audio codec is not one Seam can read.',
     ],
     [
       'no sample rate',
       probe([{ ...audio, sample_rate: '0' }]),
       '',
       CorruptAudioError,
-      'the audio format cannot be read (no sample rate or channels)',
+      'Its audio format cannot be read (it states no sample rate or channel count).',
     ],
     [
       'no channels',
       probe([{ ...audio, channels: 0 }]),
       '',
       CorruptAudioError,
-      'the audio format cannot be read (no sample rate or channels)',
-    ],
-    [
-      'no duration anywhere',
-      probe([{ ...audio, duration: undefined }]),
-      '',
-      CorruptAudioError,
-      'the length of the audio cannot be read',
-    ],
-    [
-      'duration 0',
-      probe([{ ...audio, duration: '0.000000' }], { duration: '0.000000' }),
-      '',
-      CorruptAudioError,
-      'the length of the audio cannot be read',
-    ],
-    [
-      'duration N/A',
-      probe([{ ...audio, duration: 'N/A' }], { duration: 'N/A' }),
-      '',
-      CorruptAudioError,
-      'the length of the audio cannot be read',
-    ],
-    [
-      'a decoder error in the log',
-      probe([audio]),
-      '[aac @ 0x0] channel element 1.0 is not allocated\n',
-      CorruptAudioError,
-      'the audio is damaged (channel element 1.0 is not allocated)',
-    ],
-    [
-      'a FLAC CRC error',
-      probe([{ ...audio, codec_name: 'flac' }], { format_name: 'flac' }),
-      '[flac @ 0x55d] frame CRC mismatch\r\n',
-      CorruptAudioError,
-      'the audio is damaged (frame CRC mismatch)',
-    ],
-    [
-      'codec parameters not found',
-      probe([audio]),
-      "[mp3 @ 0x0] Could not find codec parameters for stream 0 (Audio: mp3, 0 channels): unspecified frame size\nConsider increasing the value for the 'analyzeduration' and 'probesize' options",
-      CorruptAudioError,
-      'the audio is damaged (could not find codec parameters for stream 0 (Audio: mp3, 0 channels): unspecif…)',
+      'Its audio format cannot be read (it states no sample rate or channel count).',
     ],
   ])('%s', (_label, json, stderr, errorClass, message) => {
     const err = probeError(() => parseProbe(json, file, stderr));
     expect(err).toBeInstanceOf(errorClass);
     expect(err.message).toBe(message);
+  });
+
+  it.each([
+    ['no duration anywhere', probe([{ ...audio, duration: undefined }])],
+    ['duration 0', probe([{ ...audio, duration: '0.000000' }], { duration: '0.000000' })],
+    ['duration N/A', probe([{ ...audio, duration: 'N/A' }], { duration: 'N/A' })],
+  ])('does not refuse a file that states no length (%s): the engine measures it', (_l, json) => {
+    const info = parseProbe(json, file);
+    expect(info.statedSec).toBeUndefined();
+    expect(info.durationSec).toBe(0);
+  });
+
+  it('keeps the stated length, the sample format and bits, and the cover picture stream', () => {
+    const cover = { index: 2, codec_type: 'video', disposition: { attached_pic: 1 } };
+    const film = { index: 1, codec_type: 'video', disposition: { attached_pic: 0 } };
+    const info = parseProbe(
+      probe([{ ...audio, sample_fmt: 's32', bits_per_raw_sample: '24' }, film, cover]),
+      file,
+    );
+    expect(info).toMatchObject({
+      statedSec: 10,
+      sampleFormat: 's32',
+      bitsPerSample: 24,
+      hasVideo: true,
+      hasCover: true,
+      coverStreamIndex: 2,
+    });
   });
 
   it('refuses an empty file before looking at anything else', () => {
@@ -574,7 +565,7 @@ describe('parseProbe on made-up ffprobe output', () => {
     const err = probeError(() => parseProbe('{}', file, '', header));
     expect(err).toBeInstanceOf(TruncatedAudioError);
     expect(err.message).toBe(
-      'the file is cut short: it holds 25% of the data its header announces',
+      'The file is cut short: it holds 25% of the data its header announces.',
     );
   });
 
@@ -590,7 +581,7 @@ describe('parseProbe on made-up ffprobe output', () => {
     const big = { ...file, size: 44 + 1800 * 16000 + 8000 };
     const err = probeError(() => parseProbe(json, big, '', header));
     expect(err.message).toBe(
-      'the file is cut short: it holds 30:01 of the 2:00:00 its header announces',
+      'The file is cut short: it holds 30:01 of the 2:00:00 its header announces.',
     );
   });
 

@@ -1,0 +1,160 @@
+/**
+ * Probing on the engine: what a track is (ffprobe, a look at its header), how long it really is
+ * and whether its audio is whole (the decode check, lib/media/decode-check.ts), and whether the
+ * zero-copy join may take it (checkFastPath, lib/lossless). Offscreen document (Chrome),
+ * background page (Firefox); everything it decides is in the pure modules it calls.
+ *
+ * A track that announces up to INLINE_CHECK_MAX_SEC is checked before it is listed (about 2 s
+ * of work for 20 min of MP3 here); a longer one is listed at once with `decoded: false`, and
+ * `checkTrack` runs later (in the background, or at the latest before a join uses it).
+ */
+import type { AudioInfo, TrackRef } from '@/lib/core/track';
+import { readRange } from '@/lib/core/bytes';
+import {
+  checkFastPath,
+  parseWav,
+  rifxInput,
+  type LosslessKind,
+  type WavInfo,
+} from '@/lib/lossless';
+import {
+  decodeArgs,
+  judgeDecode,
+  lastTimestampArgs,
+  nextRun,
+  progressSamples,
+  progressSeconds,
+  type DecodeRun,
+  type DecodeRuns,
+} from '@/lib/media/decode-check';
+import { parseProbe, probeArgs } from '@/lib/media/probe';
+import { inspectHeader, SNIFF_WINDOW } from '@/lib/media/sniff';
+import type { EngineTask, TaskRunner } from './task';
+
+/** Tracks announcing up to this long are decode-checked before they are listed. */
+export const INLINE_CHECK_MAX_SEC = 20 * 60;
+
+/**
+ * The mounted file's name: "input" plus the file's own extension, which ffmpeg's format probing
+ * weighs (a FLAC or ADTS file that starts with junk is found by its extension, as natively).
+ */
+function inputName(track: TrackRef): string {
+  const ext = /\.([a-z0-9]{1,5})$/i.exec(track.name)?.[1];
+  return ext ? `input.${ext.toLowerCase()}` : 'input';
+}
+
+/** Reads a track: ffprobe, the header, the length when unstated, the decode check if short. */
+export async function probeTrack(
+  runner: TaskRunner,
+  track: TrackRef,
+  blob: Blob,
+): Promise<AudioInfo> {
+  const header = inspectHeader(await readRange(blob, 0, SNIFF_WINDOW), blob.size);
+  const raw = header.kind === 'rifx' ? await rifx(track, blob) : undefined;
+  const input = inputName(track);
+  const info = await runner.task([{ name: input, blob }], async (t) => {
+    const out = t.scratch('probe.json');
+    const { log } = await t.run('ffprobe', probeArgs(t.path(input), out));
+    const json = (await t.readText(out)) ?? '';
+    let probed = parseProbe(json, { ...track, size: blob.size }, log.join('\n'), header);
+    if (raw) probed = { ...probed, ...raw };
+    let length = probed.statedSec;
+    if (length === undefined) {
+      // No stated length: the last timestamp, read without decoding, says how long it is
+      // about; the decode check makes it exact.
+      const progress = t.scratch('length.progress');
+      await t.run('ffmpeg', lastTimestampArgs(t.path(input), progress, probed.inputArgs));
+      length = progressSeconds(await t.readText(progress)) ?? 0;
+      probed = { ...probed, durationSec: length };
+    }
+    if (length > INLINE_CHECK_MAX_SEC) return { ...probed, decoded: false };
+    return decodeInTask(t, input, track, probed);
+  });
+  return withFastPath(info, track, blob);
+}
+
+/** The decode check of a track listed before it ran; its info comes back exact (or it throws). */
+export async function checkTrack(
+  runner: TaskRunner,
+  track: TrackRef,
+  blob: Blob,
+  info: AudioInfo,
+): Promise<AudioInfo> {
+  const input = inputName(track);
+  const checked = await runner.task([{ name: input, blob }], (t) =>
+    decodeInTask(t, input, track, info),
+  );
+  return withFastPath(checked, track, blob);
+}
+
+async function decodeInTask(
+  t: EngineTask,
+  input: string,
+  track: TrackRef,
+  info: AudioInfo,
+): Promise<AudioInfo> {
+  const runs: DecodeRuns = { full: await decodeRun(t, input, info, 'full') };
+  for (let next = nextRun(runs, info.sampleRate); next; next = nextRun(runs, info.sampleRate))
+    runs[next.name] = await decodeRun(t, input, info, next.name, next.seconds);
+  const verdict = judgeDecode(track, info, runs);
+  const notes = [...new Set([...(info.notes ?? []), ...verdict.notes])];
+  return {
+    ...info,
+    durationSec: verdict.durationSec,
+    samples: verdict.samples,
+    decoded: true,
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+}
+
+async function decodeRun(
+  t: EngineTask,
+  input: string,
+  info: AudioInfo,
+  name: string,
+  limitSec?: number,
+): Promise<DecodeRun> {
+  const progress = t.scratch(`${name}.progress`);
+  const { log } = await t.run(
+    'ffmpeg',
+    decodeArgs(t.path(input), progress, {
+      sampleRate: info.sampleRate,
+      ...(limitSec !== undefined ? { limitSec } : {}),
+      ...(info.inputArgs ? { inputArgs: info.inputArgs } : {}),
+    }),
+  );
+  return { samples: progressSamples(await t.readText(progress)) ?? 0, log };
+}
+
+/** MP3 in an MP3 file and PCM in a WAV file may take the zero-copy join: can this one? */
+async function withFastPath(info: AudioInfo, track: TrackRef, blob: Blob): Promise<AudioInfo> {
+  const kind: LosslessKind | undefined =
+    info.container === 'mp3' && info.codec === 'mp3'
+      ? 'mp3'
+      : info.container === 'wav' && info.codec.startsWith('pcm_') && !info.inputArgs
+        ? 'wav'
+        : undefined;
+  if (!kind) return info;
+  const fastPath = await checkFastPath(
+    kind,
+    { ...track, blob },
+    {
+      sampleRate: info.sampleRate,
+      channels: info.channels,
+      // Only a decoded length is exact enough to compare with what the frames hold.
+      ...(info.decoded ? { durationSec: info.durationSec } : {}),
+    },
+  );
+  return { ...info, fastPath };
+}
+
+/** A big-endian WAV, which ffmpeg 5.1 reads as little-endian noise: read it as raw PCM. */
+async function rifx(track: TrackRef, blob: Blob): Promise<Partial<AudioInfo> | undefined> {
+  let wav: WavInfo;
+  try {
+    wav = await parseWav({ ...track, blob });
+  } catch {
+    return undefined; // Not one Seam can read as raw PCM: ffprobe's verdict stands.
+  }
+  return rifxInput(wav);
+}
