@@ -330,6 +330,31 @@ describe('fault suite', { timeout: 360_000 }, () => {
     }
   });
 
+  test('fault: storage quota exhausted while adding local files — refused by name, nothing stored, and adding works once there is room', async () => {
+    const { seam, page, ui } = await start();
+    await ui.addFilesAndWait([fixture('tone-440-2s-44100-stereo.mp3')]);
+    // DevTools shrinks the extension's storage quota to what it already uses plus 100 kB.
+    const cdp = await seam.context.newCDPSession(page);
+    const origin = `chrome-extension://${seam.extensionId}`;
+    const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 100_000 });
+    const big = tracks[0]!;
+    await ui.addFiles([big]);
+    await until(async () =>
+      expect(await ui.alerts()).toContainEqual(
+        expect.stringMatching(/^There is not enough free space (for|to add) “long-1-180s\.mp3”/),
+      ),
+    );
+    expect(await ui.tracks()).toEqual(['tone-440-2s-44100-stereo.mp3']);
+    expect((await storedTracks(inPage(page))).map((t) => t.name)).toEqual([
+      'tone-440-2s-44100-stereo.mp3',
+    ]);
+
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+    await ui.addFilesAndWait([big], 120_000);
+    expect(await ui.tracks()).toEqual(['tone-440-2s-44100-stereo.mp3', 'long-1-180s.mp3']);
+  });
+
   test.each([
     ['cat-44100-then-48000.mp3', /track 2 changes sample rate from 44\.1 kHz to 48 kHz at 0:01/],
     ['cat-stereo-then-mono.mp3', /track 2 changes from stereo to mono at 0:01/],
