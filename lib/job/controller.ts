@@ -223,11 +223,16 @@ export function onDownloadChanged(delta: {
   });
 }
 
-/** The engine has nothing to do. Free it soon; at once after a cancel or failure. */
-export async function onEngineIdle(): Promise<void> {
+/**
+ * The engine has nothing to do. Free it soon; at once after a cancel or failure. Serial: the
+ * engine says so while a Cancel may still be waiting for its answer, and only once the job is
+ * written as canceled does it read as one (else the engine stays loaded until a timer in a
+ * service worker that may be gone by then).
+ */
+export const onEngineIdle = serial(async (): Promise<void> => {
   const job = await jobState.getValue();
   engineLink().idle(!!job && job.status !== 'done' && job.status !== 'running');
-}
+});
 
 async function recoverJobNow(): Promise<void> {
   const job = await jobState.getValue();
