@@ -3,12 +3,12 @@ import tseslint from 'typescript-eslint';
 /**
  * Besides the recommended rules, the architecture's boundaries (lib/README.md), so that a
  * crossing fails `npm run check`:
- * - pure folders (lib/core, lib/media, lib/plan, lib/lossless) import no browser API, no UI
- *   framework, no storage, no engine, and only each other;
+ * - pure folders (lib/core, lib/media, lib/plan, lib/lossless, lib/segments) import no browser
+ *   API, no UI framework, no storage, no engine, and only each other;
  * - components/ import no browser API and declare no domain limits (they come from lib/core);
  * - lib/ imports nothing from components/ or entrypoints/.
  */
-const PURE = ['lib/core/**', 'lib/media/**', 'lib/plan/**', 'lib/lossless/**'];
+const PURE = ['lib/core/**', 'lib/media/**', 'lib/plan/**', 'lib/lossless/**', 'lib/segments/**'];
 
 const noUpward = {
   group: ['**/components/*', '@/components/*', '**/entrypoints/*', '@/entrypoints/*'],
@@ -37,7 +37,7 @@ const impureLib = {
     'idb',
     '@ffmpeg/*',
   ],
-  message: 'A pure folder imports only pure folders (core, media, plan, lossless).',
+  message: 'A pure folder imports only pure folders (core, media, plan, lossless, segments).',
 };
 const browserGlobals = [
   { name: 'browser', message: 'No browser API here (see lib/README.md).' },

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
@@ -19,6 +20,11 @@ export default defineConfig({
         },
       },
       {
+        // The e2e tests run in Node and drive a browser; they import only pure parts of lib/
+        // (lib/core), by the same '@/' paths as the unit tests.
+        resolve: {
+          alias: { '@': fileURLToPath(new URL('.', import.meta.url)).replace(/\/$/, '') },
+        },
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts', 'tests/e2e-firefox/**/*.test.ts'],

@@ -4,16 +4,15 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 
 /**
- * ffmpeg.wasm pieces shipped inside the extension (MV3 forbids remote code). They are copied from
- * node_modules at build time so the 32 MB wasm never lands in git. The worker and its two imports
- * are shipped as plain files because ffmpeg.wasm's bundled worker URL breaks under the dev server.
+ * ffmpeg.wasm's core shipped inside the extension (MV3 forbids remote code), copied from
+ * node_modules at build time so the 32 MB wasm never lands in git. The classic-script (UMD)
+ * build: Seam's own worker (entrypoints/ffmpeg-worker.ts, lib/engine/worker/) loads it with
+ * importScripts. @ffmpeg/ffmpeg's worker, class and constants are not shipped: they carry CDN
+ * defaults (unpkg URLs) that store review flags, and Seam's worker replaces them.
  */
 const ffmpegAssets = [
-  ['@ffmpeg/core/dist/esm/ffmpeg-core.js', 'ffmpeg/ffmpeg-core.js'],
-  ['@ffmpeg/core/dist/esm/ffmpeg-core.wasm', 'ffmpeg/ffmpeg-core.wasm'],
-  ['@ffmpeg/ffmpeg/dist/esm/worker.js', 'ffmpeg/worker.js'],
-  ['@ffmpeg/ffmpeg/dist/esm/const.js', 'ffmpeg/const.js'],
-  ['@ffmpeg/ffmpeg/dist/esm/errors.js', 'ffmpeg/errors.js'],
+  ['@ffmpeg/core/dist/umd/ffmpeg-core.js', 'ffmpeg/ffmpeg-core.js'],
+  ['@ffmpeg/core/dist/umd/ffmpeg-core.wasm', 'ffmpeg/ffmpeg-core.wasm'],
 ] as const;
 
 /**

@@ -1,12 +1,4 @@
-/** Audio and audio-bearing video the picker offers; ffmpeg reads more, so "All files" still works. */
-const ACCEPT = [
-  'audio/*',
-  'video/mp4',
-  'video/webm',
-  'video/quicktime',
-  'video/x-matroska',
-  '.mp3,.m4a,.m4b,.m4r,.aac,.wav,.flac,.ogg,.oga,.opus,.weba,.webm,.mka,.mp4,.mov,.aif,.aiff,.wma,.amr',
-].join(',');
+import { AUDIO_ACCEPT } from '@/lib/queue/files';
 
 export function AddFiles({ onFiles }: { onFiles: (files: File[]) => void }) {
   return (
@@ -16,7 +8,27 @@ export function AddFiles({ onFiles }: { onFiles: (files: File[]) => void }) {
         class="visually-hidden"
         type="file"
         multiple
-        accept={ACCEPT}
+        accept={AUDIO_ACCEPT}
+        onChange={(e) => {
+          const input = e.currentTarget;
+          onFiles([...(input.files ?? [])]);
+          input.value = '';
+        }}
+      />
+    </label>
+  );
+}
+
+/** A folder picker: every audio file inside it (and its subfolders) joins the queue. */
+export function AddFolder({ onFiles }: { onFiles: (files: File[]) => void }) {
+  return (
+    <label class="button add-folder">
+      Add folder
+      <input
+        class="visually-hidden"
+        type="file"
+        // Chrome and Firefox both have the prefixed property; Preact sets it (true, not '').
+        {...{ webkitdirectory: true }}
         onChange={(e) => {
           const input = e.currentTarget;
           onFiles([...(input.files ?? [])]);

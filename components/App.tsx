@@ -1,7 +1,10 @@
-import { useEffect } from 'preact/hooks';
-import { failureStillRelevant, isRunning } from '@/lib/core/job';
-import { planSummary } from '@/lib/plan/summary';
+import { useEffect, useState } from 'preact/hooks';
+import { failureStillRelevant, isRunning, resultStillRelevant } from '@/lib/core/job';
+import { formatSpec } from '@/lib/core/formats';
+import { outputFileName } from '@/lib/core/naming';
 import { joinOptions } from '@/lib/core/settings';
+import { nextJoinSettings, planSummary } from '@/lib/plan/summary';
+import { selectRange } from '@/lib/editor/reorder';
 import * as actions from '@/lib/queue/actions';
 import { run } from '@/lib/queue/alerts';
 import { useAlerts } from '@/components/hooks/alerts';
@@ -13,17 +16,25 @@ import {
   usePreferences,
   useTracks,
 } from '@/components/hooks/store';
-import { AddFiles } from './AddFiles';
+import { AddFiles, AddFolder } from './AddFiles';
 import { DropZone } from './DropZone';
 import { JoinPanel } from './JoinPanel';
+import { ListTools } from './ListTools';
+import { Notice } from './Notice';
 import { OutputPanel } from './OutputPanel';
 import { PageAudio } from './PageAudio';
 import { TrackList } from './TrackList';
+import type { TrackSelection } from './TrackItem';
 
 /** The options page's editor, a chunk of its own: the popup never loads it. */
 const loadEditor = () => import('./Editor').then((m) => m.Editor);
 
-/** The whole of Seam's UI; the popup shows it compact, the options page at full width. */
+/**
+ * The whole of Seam's UI; the popup shows it compact, the options page at full width. Order on
+ * the page (and for the Tab key): adding, the list and its tools, then the Join bar (fixed at
+ * the bottom, so it is always in view), then page audio, and in the options page the output
+ * section and the settings.
+ */
 export function App({ compact }: { compact: boolean }) {
   const tracks = useTracks();
   const job = useJob();
@@ -33,15 +44,48 @@ export function App({ compact }: { compact: boolean }) {
   const alerts = useAlerts();
   const running = isRunning(job);
   const editor = useLazyModule(compact ? undefined : loadEditor);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [anchor, setAnchor] = useState<string>();
 
   useEffect(() => void run('check-in', actions.checkIn), []);
 
-  const addFiles = (files: File[]) => void run('add', () => actions.addLocalFiles(files));
   const list = tracks ?? [];
-  const canJoin = !running && list.length > 0;
+  const ids = list.map((t) => t.id);
+  // Selected tracks that were removed meanwhile are no longer selected.
+  const chosen = new Set(ids.filter((id) => selected.has(id)));
+
+  const addFiles = (files: File[]) => void run('add', () => actions.addLocalFiles(files));
+  const addFolder = (files: File[]) => void run('add', () => actions.addPickedFolder(files));
+  const selection: TrackSelection = {
+    selected: chosen,
+    onSelect: (id, on, range) => {
+      const next = new Set(chosen);
+      for (const x of range ? selectRange(ids, anchor, id) : [id]) {
+        if (on) next.add(x);
+        else next.delete(x);
+      }
+      setSelected(next);
+      setAnchor(id);
+    },
+  };
+  const trackActions = {
+    onMoveUp: (id: string) => void run('move', () => actions.moveUp(id)),
+    onMoveDown: (id: string) => void run('move', () => actions.moveDown(id)),
+    onRemove: (id: string) => void run('remove', () => actions.remove(id)),
+  };
+  const options = joinOptions(prefs, tags);
+  const summary = running ? undefined : planSummary(list, output, options);
+  const fileName = outputFileName(
+    list[0]?.name ?? 'Seam join',
+    list.length,
+    formatSpec(output.format).extension,
+    prefs.fileNameTemplate,
+    new Date(),
+    tags.title,
+  );
 
   return (
-    <DropZone onFiles={addFiles}>
+    <DropZone onDrop={(taken) => void run('add', () => actions.addDropped(taken))}>
       <main class={compact ? 'app compact' : 'app'}>
         <header class="top">
           <h1>Seam</h1>
@@ -58,45 +102,64 @@ export function App({ compact }: { compact: boolean }) {
         </header>
         <div class="toolbar">
           <AddFiles onFiles={addFiles} />
-          <span class="count">
-            {list.length} {list.length === 1 ? 'track' : 'tracks'}
-          </span>
+          <AddFolder onFiles={addFolder} />
         </div>
-        {tracks && editor && <editor.EditorTrackList tracks={list} locked={running} />}
-        {tracks && !editor && (
-          <TrackList
+        <ListTools
+          tracks={list}
+          locked={running}
+          length={summary?.totals?.replace(/ ·.*$/, '')}
+          onSort={(key) => void run('sort', () => actions.sortQueue(key))}
+          onReverse={() => void run('sort', actions.reverseQueue)}
+          onClearAll={() => void run('remove', actions.clearAll)}
+          selected={chosen}
+          onSelectAll={(on) => setSelected(new Set(on ? ids : []))}
+          onMoveSelected={(where) => void run('move', () => actions.moveSelected(chosen, where))}
+          onRemoveSelected={() =>
+            void run('remove', async () => {
+              await actions.removeMany([...chosen]);
+              setSelected(new Set());
+            })
+          }
+        />
+        <Notice />
+        {tracks && editor && (
+          <editor.EditorTrackList
             tracks={list}
             locked={running}
-            onMoveUp={(id) => void run('move', () => actions.moveUp(id))}
-            onMoveDown={(id) => void run('move', () => actions.moveDown(id))}
-            onRemove={(id) => void run('remove', () => actions.remove(id))}
+            selection={selection}
+            {...trackActions}
           />
         )}
+        {tracks && !editor && (
+          <TrackList tracks={list} locked={running} selection={selection} {...trackActions} />
+        )}
+        <JoinPanel
+          job={job}
+          showFailure={failureStillRelevant(job, ids)}
+          showResult={resultStillRelevant(job, ids)}
+          summary={summary}
+          hasTracks={list.length > 0}
+          next={nextJoinSettings(output, tags, prefs.defaultTransition, prefs.loudnessTarget)}
+          fileName={fileName}
+          alerts={alerts}
+          onJoin={() => void run('join', actions.join)}
+          onCancel={(id) => void run('cancel', () => actions.cancel(id))}
+          onShowInFolder={(id) => void run('show-in-folder', () => actions.showInFolder(id))}
+          onReset={() => void run('reset', actions.resetOutput)}
+          onRemoveFailed={() => void run('remove', actions.removeFailed)}
+        >
+          {!editor && <OutputPanel value={output} disabled={running} onChange={setOutput} />}
+        </JoinPanel>
         <PageAudio compact={compact} tracks={list} />
-        {editor ? (
+        {editor && (
           <editor.OutputSection
             tracks={list}
             value={output}
             disabled={running}
             onChange={setOutput}
           />
-        ) : (
-          <OutputPanel value={output} disabled={running} onChange={setOutput} />
         )}
-        <JoinPanel
-          job={job}
-          showFailure={failureStillRelevant(
-            job,
-            list.map((t) => t.id),
-          )}
-          canJoin={canJoin}
-          summary={running ? '' : planSummary(list, output, joinOptions(prefs, tags))}
-          alerts={alerts}
-          onJoin={() => void run('join', actions.join)}
-          onCancel={(id) => void run('cancel', () => actions.cancel(id))}
-          onShowInFolder={(id) => void run('show-in-folder', () => actions.showInFolder(id))}
-        />
-        {editor && <editor.SettingsSection tracks={list} output={output} />}
+        {editor && <editor.SettingsSection />}
       </main>
     </DropZone>
   );

@@ -1,8 +1,15 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { takeDrop } from '@/lib/queue/files';
 
-/** The whole page takes dropped files; an outline shows where they will go. */
-export function DropZone(props: { onFiles: (files: File[]) => void; children: ComponentChildren }) {
+/**
+ * The whole page takes dropped files and folders; an outline shows where they will go. The
+ * drop's entries are taken at once (the browser empties them when the event ends).
+ */
+export function DropZone(props: {
+  onDrop: (taken: ReturnType<typeof takeDrop>) => void;
+  children: ComponentChildren;
+}) {
   const [over, setOver] = useState(false);
   const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
   return (
@@ -17,14 +24,14 @@ export function DropZone(props: { onFiles: (files: File[]) => void; children: Co
         if (e.currentTarget === e.target) setOver(false);
       }}
       onDrop={(e) => {
-        if (!hasFiles(e)) return;
+        if (!hasFiles(e) || !e.dataTransfer) return;
         e.preventDefault();
         setOver(false);
-        props.onFiles([...(e.dataTransfer?.files ?? [])]);
+        props.onDrop(takeDrop(e.dataTransfer));
       }}
     >
       {props.children}
-      {over && <div class="drop-hint">Drop audio to add it to the queue</div>}
+      {over && <div class="drop-hint">Drop audio files or folders to add them</div>}
     </div>
   );
 }

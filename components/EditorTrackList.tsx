@@ -1,50 +1,55 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { effectiveEdit } from '@/lib/editor/edit';
-import { timeline } from '@/lib/editor/timeline';
+import { timeline, transitionLabel } from '@/lib/editor/timeline';
 import {
-  dropIndex,
+  IDLE_REORDER,
   insertionSlot,
   moveIndex,
-  reorderKey,
   reorderMessage,
+  reorderStep,
+  type ReorderEvent,
 } from '@/lib/editor/reorder';
-import { trimEnd } from '@/lib/editor/trim';
-import type { PreviewSide } from '@/lib/editor/player';
+import { trimEnd, trimmedLength } from '@/lib/editor/trim';
+import { previewAll, stopPlayback, type PreviewSide } from '@/lib/editor/player';
+import { formatPreciseTime } from '@/lib/core/text';
 import type { TrackEdit } from '@/lib/core/track';
 import * as actions from '@/lib/queue/actions';
 import { run } from '@/lib/queue/alerts';
 import type { Track } from '@/lib/core/track';
 import { usePreferences } from '@/components/hooks/store';
+import { usePlayer } from '@/components/hooks/player';
+import { useRovingRows } from '@/components/hooks/roving';
 import { forgetPeaksExcept } from '@/lib/editor/waveform';
+import { Icon } from './Icon';
 import { JunctionEditor } from './JunctionEditor';
 import { TrackEditor } from './TrackEditor';
-import { TrackItem } from './TrackItem';
-import { TrackList } from './TrackList';
+import { TrackItem, type TrackActions, type TrackSelection } from './TrackItem';
+import { EmptyQueue, ListHelp } from './TrackList';
 
-interface Drag {
-  id: string;
-  from: number;
-  to: number;
-  pointerId: number;
-  startY: number;
-  dy: number;
-  middles: number[];
-}
+/** Lists this long or shorter open every card; longer ones start collapsed, one line a track. */
+const OPEN_UP_TO = 5;
 
 /**
- * The options page's queue: every track with its waveform, trims and chapter title, the
- * transition after it, and a Reorder handle for drag and drop and for the keyboard.
+ * The options page's queue as cards: a collapsed card is one line (name, what it is, its trim);
+ * an open one shows its waveform, trims and chapter title, and the transition into the next
+ * track. A Reorder handle moves a card by drag and drop or by keyboard; the whole list is one
+ * Tab stop (arrow keys move between cards), so Join is a few key presses from the first track.
  */
-export function EditorTrackList(props: { tracks: Track[]; locked: boolean }) {
+export function EditorTrackList(
+  props: { tracks: Track[]; locked: boolean; selection: TrackSelection } & TrackActions,
+) {
   const { tracks, locked } = props;
   const [prefs] = usePreferences();
-  const [drag, setDrag] = useState<Drag | null>(null);
-  const [grabbed, setGrabbed] = useState<{ id: string; from: number } | null>(null);
+  const [reorder, setReorder] = useState(IDLE_REORDER);
+  const reorderNow = useRef(IDLE_REORDER);
   const [message, setMessage] = useState('');
+  const [open, setOpen] = useState<Readonly<Record<string, boolean>>>({});
   /** The track whose handle keeps focus through the redraws a move causes, and until when. */
   const focusAfterMove = useRef<{ id: string; until: number } | null>(null);
   const list = useRef<HTMLOListElement>(null);
+  const player = usePlayer();
   const ids = tracks.map((t) => t.id);
+  useRovingRows(list, tracks.map((t) => `${t.id}:${t.status}:${String(open[t.id])}`).join());
 
   useEffect(() => {
     void run('waveforms', () => forgetPeaksExcept(ids));
@@ -71,12 +76,23 @@ export function EditorTrackList(props: { tracks: Track[]; locked: boolean }) {
   const keepsFocus = (id: string) =>
     focusAfterMove.current?.id === id && Date.now() <= focusAfterMove.current.until;
 
-  if (tracks.length === 0) {
-    return <TrackList tracks={tracks} locked={locked} {...noopActions} />;
-  }
+  if (tracks.length === 0) return <EmptyQueue />;
 
-  const line = timeline(tracks, prefs.defaultTransition);
   const defaultTransition = prefs.defaultTransition;
+  const line = timeline(tracks, defaultTransition);
+  const collapsedByDefault = tracks.length > OPEN_UP_TO;
+  const isOpen = (id: string) => open[id] ?? !collapsedByDefault;
+  const allOpen = tracks.every((t) => isOpen(t.id));
+  const broken = tracks.some((t) => t.status === 'error');
+  const junctions = tracks.slice(0, -1).flatMap((t, i) => {
+    const next = tracks[i + 1]!;
+    const j = line.junctions[i];
+    return ready(t) && ready(next) && j
+      ? [{ a: side(t), b: side(next), transition: j.applied }]
+      : [];
+  });
+  const canPreviewAll = !broken && junctions.length === tracks.length - 1 && junctions.length > 0;
+  const previewingAll = player.kind === 'junction' && player.step !== undefined;
 
   const edit = (t: Track, patch: Partial<TrackEdit> | ((cur: TrackEdit) => Partial<TrackEdit>)) =>
     void run('edit', () => actions.editTrack(t.id, patch, defaultTransition));
@@ -91,29 +107,13 @@ export function EditorTrackList(props: { tracks: Track[]; locked: boolean }) {
       setMessage(reorderMessage(kind, name, to, ids.length));
     });
 
-  const onHandleKey = (e: KeyboardEvent, t: Track, index: number) => {
-    if (locked) return;
-    const isGrabbed = grabbed?.id === t.id;
-    const action = reorderKey(e, index, tracks.length, isGrabbed);
-    if (!action) return;
-    e.preventDefault();
-    switch (action.kind) {
-      case 'grab':
-        setGrabbed({ id: t.id, from: index });
-        setMessage(reorderMessage('grab', t.name, index, tracks.length));
-        break;
-      case 'drop':
-        setGrabbed(null);
-        setMessage(reorderMessage('drop', t.name, index, tracks.length));
-        break;
-      case 'cancel':
-        setGrabbed(null);
-        void moveTo(t.id, grabbed!.from, 'cancel');
-        break;
-      case 'move':
-        void moveTo(t.id, action.to, 'move');
-        break;
-    }
+  const dispatch = (event: ReorderEvent) => {
+    const out = reorderStep(reorderNow.current, event, locked);
+    reorderNow.current = out.state;
+    setReorder(out.state);
+    if (out.message) setMessage(out.message);
+    if (out.move) void moveTo(out.move.id, out.move.to, out.move.kind);
+    return out;
   };
 
   const onHandlePointerDown = (e: PointerEvent, t: Track, index: number) => {
@@ -124,46 +124,73 @@ export function EditorTrackList(props: { tracks: Track[]; locked: boolean }) {
       return r.top + r.height / 2;
     });
     (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
-    setDrag({
+    dispatch({
+      type: 'pointer-down',
       id: t.id,
-      from: index,
-      to: index,
+      index,
       pointerId: e.pointerId,
-      startY: e.clientY,
-      dy: 0,
+      button: e.button,
+      y: e.clientY,
       middles,
     });
   };
-  const onHandlePointerMove = (e: PointerEvent) => {
-    if (!drag || drag.pointerId !== e.pointerId) return;
-    setDrag({
-      ...drag,
-      dy: e.clientY - drag.startY,
-      to: dropIndex(e.clientY, drag.middles, drag.from),
-    });
-  };
-  const onHandlePointerUp = (e: PointerEvent) => {
-    if (!drag || drag.pointerId !== e.pointerId) return;
-    setDrag(null);
-    if (drag.to !== drag.from) void moveTo(drag.id, drag.to, 'drop');
-  };
 
+  const drag = reorder.drag;
   const slot = drag && drag.to !== drag.from ? insertionSlot(drag.to, drag.from) : -1;
+  const toggle = (id: string) => setOpen({ ...open, [id]: !isOpen(id) });
 
   return (
     <>
-      <ol ref={list} class={`tracks editor${drag ? ' dragging' : ''}`} aria-label="Tracks">
+      <div class="editor-tools">
+        <button
+          type="button"
+          onClick={() => setOpen(Object.fromEntries(tracks.map((t) => [t.id, !allOpen])))}
+        >
+          {allOpen ? 'Collapse all' : 'Expand all'}
+        </button>
+        <button
+          type="button"
+          disabled={!canPreviewAll && !previewingAll}
+          title={
+            canPreviewAll
+              ? 'Plays a few seconds around each junction, as the join will sound'
+              : undefined
+          }
+          onClick={() =>
+            previewingAll ? stopPlayback() : void run('preview', () => previewAll(junctions))
+          }
+        >
+          <Icon name={previewingAll ? 'stop' : 'play'} />{' '}
+          {previewingAll ? 'Stop preview' : 'Preview joins'}
+        </button>
+        <span class="hint" aria-live="polite">
+          {previewingAll && player.kind === 'junction' && player.step
+            ? `Junction ${player.step.index + 1} of ${player.step.count}: into ${
+                tracks[tracks.findIndex((t) => t.id === player.trackId) + 1]?.name ?? ''
+              }`
+            : ''}
+        </span>
+      </div>
+      <ol
+        ref={list}
+        class={`tracks editor${drag ? ' dragging' : ''}`}
+        aria-label="Tracks"
+        aria-describedby="tracks-help"
+      >
         {tracks.map((t, i) => {
           const next = tracks[i + 1];
           const junction = line.junctions[i];
           const e = effectiveEdit(t, defaultTransition);
           const dragged = drag?.id === t.id;
+          const expanded = isOpen(t.id);
           const cls = [
             dragged ? 'lifted' : '',
-            grabbed?.id === t.id ? 'grabbed' : '',
+            reorder.grabbed?.id === t.id ? 'grabbed' : '',
             slot === i ? 'drop-before' : '',
             slot === tracks.length && i === tracks.length - 1 ? 'drop-after' : '',
           ].join(' ');
+          // A broken track gets no transition either side: it will not be joined.
+          const seam = next && junction && t.status !== 'error' && next.status !== 'error';
           return (
             <TrackItem
               key={t.id}
@@ -172,27 +199,43 @@ export function EditorTrackList(props: { tracks: Track[]; locked: boolean }) {
               last={i === tracks.length - 1}
               locked={locked}
               class={cls}
-              onMoveUp={(id) => void run('move', () => actions.moveUp(id))}
-              onMoveDown={(id) => void run('move', () => actions.moveDown(id))}
-              onRemove={(id) => void run('remove', () => actions.remove(id))}
+              selection={props.selection}
+              expanded={expanded}
+              onToggle={toggle}
+              note={ready(t) ? trimNote(e, t.info.durationSec) : undefined}
+              onMoveUp={props.onMoveUp}
+              onMoveDown={props.onMoveDown}
+              onRemove={props.onRemove}
               handle={
                 <button
                   type="button"
                   class="reorder-handle"
                   aria-label="Reorder"
                   aria-describedby="reorder-help"
-                  aria-pressed={grabbed?.id === t.id}
+                  aria-pressed={reorder.grabbed?.id === t.id}
                   title="Drag to reorder, or press Space then the arrow keys"
+                  data-control="reorder"
                   disabled={locked}
                   style={dragged ? { transform: `translateY(${drag.dy}px)` } : undefined}
-                  onKeyDown={(ev) => onHandleKey(ev, t, i)}
-                  onBlur={() => {
-                    if (grabbed?.id === t.id && !keepsFocus(t.id)) setGrabbed(null);
+                  onKeyDown={(ev) => {
+                    const out = dispatch({
+                      type: 'key',
+                      id: t.id,
+                      name: t.name,
+                      index: i,
+                      count: tracks.length,
+                      key: ev.key,
+                      altKey: ev.altKey,
+                    });
+                    if (out.handled) ev.preventDefault();
                   }}
+                  onBlur={() => dispatch({ type: 'blur', id: t.id, moving: keepsFocus(t.id) })}
                   onPointerDown={(ev) => onHandlePointerDown(ev, t, i)}
-                  onPointerMove={onHandlePointerMove}
-                  onPointerUp={onHandlePointerUp}
-                  onPointerCancel={() => setDrag(null)}
+                  onPointerMove={(ev) =>
+                    dispatch({ type: 'pointer-move', pointerId: ev.pointerId, y: ev.clientY })
+                  }
+                  onPointerUp={(ev) => dispatch({ type: 'pointer-up', pointerId: ev.pointerId })}
+                  onPointerCancel={() => dispatch({ type: 'pointer-cancel' })}
                 >
                   <svg viewBox="0 0 10 16" width="10" height="16" aria-hidden="true">
                     {[3, 8, 13].flatMap((y) => [
@@ -202,27 +245,36 @@ export function EditorTrackList(props: { tracks: Track[]; locked: boolean }) {
                   </svg>
                 </button>
               }
+              after={
+                seam && expanded ? (
+                  <JunctionEditor
+                    junction={junction}
+                    sides={ready(t) && ready(next) ? [side(t), side(next)] : undefined}
+                    nextName={next.name}
+                    usesDefault={!t.edit}
+                    defaultTransition={defaultTransition}
+                    locked={locked}
+                    onChange={(update) =>
+                      edit(t, (cur) => ({ transitionAfter: update(cur.transitionAfter) }))
+                    }
+                  />
+                ) : seam && (junction.applied.kind !== 'none' || junction.note) ? (
+                  <p class="junction-line">
+                    <span class="junction-mark" aria-hidden="true" />
+                    {transitionLabel(junction.applied)} into {next.name}
+                    {junction.note && <span class="junction-note"> · {junction.note}</span>}
+                  </p>
+                ) : undefined
+              }
             >
-              {ready(t) && (
+              {expanded && ready(t) && (
                 <TrackEditor track={t} edit={e} locked={locked} onEdit={(p) => edit(t, p)} />
-              )}
-              {next && junction && (
-                <JunctionEditor
-                  junction={junction}
-                  sides={ready(t) && ready(next) ? [side(t), side(next)] : undefined}
-                  nextName={next.name}
-                  usesDefault={!t.edit}
-                  defaultTransition={defaultTransition}
-                  locked={locked}
-                  onChange={(update) =>
-                    edit(t, (cur) => ({ transitionAfter: update(cur.transitionAfter) }))
-                  }
-                />
               )}
             </TrackItem>
           );
         })}
       </ol>
+      <ListHelp />
       <p id="reorder-help" class="visually-hidden">
         Press Space to pick the track up, the up and down arrow keys to move it, Space to drop it
         and Escape to cancel. Alt with the up and down arrow keys moves it at once.
@@ -247,8 +299,9 @@ function side(t: Track & { info: NonNullable<Track['info']> }): PreviewSide {
   return { id: t.id, startSec: e.startSec, endSec: trimEnd(e, t.info.durationSec) };
 }
 
-const noopActions = {
-  onMoveUp: () => undefined,
-  onMoveDown: () => undefined,
-  onRemove: () => undefined,
-};
+/** "keeps 0:12.50 from 0:03.00" for a trimmed track; nothing for a whole one. */
+function trimNote(e: TrackEdit, dur: number): string | undefined {
+  const kept = trimmedLength(e, dur);
+  if (kept >= dur - 0.005) return undefined;
+  return `keeps ${formatPreciseTime(kept)} from ${formatPreciseTime(e.startSec)}`;
+}

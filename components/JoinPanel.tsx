@@ -1,7 +1,11 @@
+import type { ComponentChildren } from 'preact';
+import { useRef } from 'preact/hooks';
 import { describeError } from '@/lib/core/errors';
 import type { Alert } from '@/lib/queue/alerts';
-import { formatBytes } from '@/lib/core/text';
+import { formatBytes, formatTimeLeft } from '@/lib/core/text';
 import type { JobState } from '@/lib/core/job';
+import type { JoinSummary } from '@/lib/plan/summary';
+import { useBarHeight, useTimeLeft } from '@/components/hooks/ui';
 
 const PHASES = {
   starting: 'Starting',
@@ -11,23 +15,66 @@ const PHASES = {
   saving: 'Saving',
 } as const;
 
+/**
+ * The Join bar, fixed at the bottom of the popup and of the options page so Join, its progress
+ * and its result are always in view: what the join will do, the settings it uses (with Reset to
+ * defaults) and the file it makes, then Join (or why not yet), progress with time left, the
+ * result, and the alerts of failed actions.
+ */
 export function JoinPanel(props: {
   job: JobState | null;
   /** False once the failure is settled (its track was removed). */
   showFailure: boolean;
-  canJoin: boolean;
-  summary: string;
+  /** False once the queue changed after the join the result is about. */
+  showResult: boolean;
+  /** Undefined while a join runs. */
+  summary: JoinSummary | undefined;
+  hasTracks: boolean;
+  /** The next join's settings in short phrases, and whether all are at their defaults. */
+  next: { parts: string[]; atDefaults: boolean };
+  fileName: string;
   /** Failed actions on this page (add, move, join, ...), each shown until it is fixed. */
   alerts: readonly Alert[];
+  /** The popup's format and bitrate, drawn above the summary. */
+  children?: ComponentChildren;
   onJoin: () => void;
   onCancel: (jobId: string) => void;
   onShowInFolder: (downloadId: number) => void;
+  onReset: () => void;
+  onRemoveFailed: () => void;
 }) {
-  const { job } = props;
+  const { job, summary } = props;
   const running = job?.status === 'running';
+  const bar = useRef<HTMLElement>(null);
+  useBarHeight(bar);
+  const left = useTimeLeft(job);
+  const blocked = summary?.blocked;
+  const canJoin = !running && props.hasTracks && !blocked;
+
   return (
-    <div class="join">
-      {props.summary && <p class="plan">{props.summary}</p>}
+    <section class="join" aria-label="Join" ref={bar}>
+      {props.children}
+      {summary && summary.lines.length > 0 && (
+        <ul class="plan">
+          {summary.lines.map((l, i) => (
+            <li key={i}>{l}</li>
+          ))}
+        </ul>
+      )}
+      {props.hasTracks && (
+        <p class="next">
+          {summary?.totals && <span class="totals">{summary.totals}. </span>}
+          <span>
+            Next join: {props.next.parts.join(' · ')}, saved as{' '}
+            <strong class="file-name">“{props.fileName}”</strong>.
+          </span>{' '}
+          {!props.next.atDefaults && (
+            <button type="button" class="link" disabled={running} onClick={props.onReset}>
+              Reset to defaults
+            </button>
+          )}
+        </p>
+      )}
       {running ? (
         <div class="progress-row">
           <div
@@ -37,28 +84,42 @@ export function JoinPanel(props: {
             aria-valuemin={0}
             aria-valuemax={100}
             aria-valuenow={job.percent}
-            aria-valuetext={`${PHASES[job.phase]}: ${job.percent}%`}
+            aria-valuetext={`${PHASES[job.phase]}: ${job.percent}%${left !== undefined ? `, ${formatTimeLeft(left)}` : ''}`}
           >
             <div class="bar" style={{ width: `${job.percent}%` }} />
           </div>
           <span class="percent">
             {PHASES[job.phase]} {job.percent}%
+            {left !== undefined && <span class="left"> · {formatTimeLeft(left)}</span>}
           </span>
           <button type="button" onClick={() => props.onCancel(job.id)}>
             Cancel
           </button>
         </div>
       ) : (
-        <button
-          type="button"
-          class="primary join-button"
-          disabled={!props.canJoin}
-          onClick={props.onJoin}
-        >
-          Join
-        </button>
+        <div class="join-row">
+          <button
+            type="button"
+            class="primary join-button"
+            disabled={!canJoin}
+            aria-describedby={blocked ? 'join-blocked' : undefined}
+            onClick={props.onJoin}
+          >
+            Join
+          </button>
+          {blocked && props.hasTracks && (
+            <span class="blocked" id="join-blocked">
+              {blocked}
+            </span>
+          )}
+          {summary && summary.failed > 0 && (
+            <button type="button" onClick={props.onRemoveFailed}>
+              Remove failed tracks
+            </button>
+          )}
+        </div>
       )}
-      {job?.status === 'done' && (
+      {job?.status === 'done' && props.showResult && (
         <p class="result" role="status">
           Saved <strong>{job.fileName}</strong> ({formatBytes(job.bytes)}
           {job.lossless ? ', lossless' : ''}).{' '}
@@ -73,21 +134,32 @@ export function JoinPanel(props: {
           )}
         </p>
       )}
-      {job?.status === 'canceled' && (
+      {job?.status === 'canceled' && props.showResult && (
         <p class="result" role="status">
           Join canceled. The queue is as it was.
         </p>
       )}
-      {job?.status === 'failed' && props.showFailure && (
-        <p class="alert" role="alert">
-          Join failed. {describeError(job.error)}
-        </p>
-      )}
+      {job?.status === 'failed' &&
+        props.showFailure &&
+        (job.error.code === 'job-interrupted' ? (
+          // Cut off from outside (a crash, the browser closing): the message says why, and the
+          // queue is intact, so the same join is one click away.
+          <p class="alert" role="alert">
+            {describeError(job.error)}{' '}
+            <button type="button" class="link" onClick={props.onJoin}>
+              Retry
+            </button>
+          </p>
+        ) : (
+          <p class="alert" role="alert">
+            Join failed. {describeError(job.error)}
+          </p>
+        ))}
       {props.alerts.map((a) => (
         <p key={a.action} class="alert" role="alert">
           {describeError(a.error)}
         </p>
       ))}
-    </div>
+    </section>
   );
 }

@@ -2,27 +2,31 @@ import {
   CHANNEL_CHOICES,
   SAMPLE_RATES,
   VBR_CHOICES,
-  chaptersNote,
   coverChoices,
   coverFromValue,
-  coverNote,
-  coverToValue,
+  fileNamePreview,
   m4rWarning,
   parseChoice,
   qualityFields,
+  shownCover,
   tagPlaceholders,
-  tagsNote,
+  unavailable,
 } from '@/lib/editor/output';
-import { formatPreciseTime } from '@/lib/core/text';
+import { formatDuration } from '@/lib/core/text';
 import { timeline } from '@/lib/editor/timeline';
 import { BITRATES, FORMATS, type Bitrate, type FormatId } from '@/lib/core/formats';
-import type { OutputSettings } from '@/lib/core/settings';
-import { clampTenths, MAX_FADE_SEC } from '@/lib/core/limits';
+import { defaultPreferences, type OutputSettings, type OutputTags } from '@/lib/core/settings';
+import { clampTenths, MAX_FADE_SEC, MAX_TEMPLATE_CHARS } from '@/lib/core/limits';
 import type { Track } from '@/lib/core/track';
-import { useOutputTags, usePreferences } from '@/components/hooks/store';
+import * as actions from '@/lib/queue/actions';
+import { run } from '@/lib/queue/alerts';
+import { useCoverImageName, useOutputTags, usePreferences } from '@/components/hooks/store';
 import { CheckboxField, NumberField, SelectField, TextField } from './fields';
 
-/** The options page's output choices: format and quality, whole-result fades, tags. */
+/**
+ * The options page's output choices: format and quality, whole-result fades, the file's name,
+ * tags, cover and chapters. A choice the format cannot hold is disabled, saying why.
+ */
 export function OutputSection(props: {
   tracks: Track[];
   value: OutputSettings;
@@ -30,22 +34,35 @@ export function OutputSection(props: {
   onChange: (patch: Partial<OutputSettings>) => void;
 }) {
   const { value: o, disabled, tracks } = props;
-  const [prefs] = usePreferences();
+  const [prefs, setPrefs] = usePreferences();
   const [tags, setTags] = useOutputTags();
+  const imageName = useCoverImageName();
   const show = qualityFields(o);
-  const total = timeline(tracks, prefs.defaultTransition).totalSec;
+  const off = unavailable(o.format);
+  const good = tracks.filter((t) => t.status !== 'error');
+  const total = timeline(good, prefs.defaultTransition).totalSec;
   const m4r = m4rWarning(o.format, total);
-  const placeholders = tagPlaceholders(tracks[0]);
-  const covers = coverChoices(tracks);
-  const cover = coverToValue(o.cover);
+  const placeholders = tagPlaceholders(good[0]);
+  const covers = coverChoices(good, imageName);
   const fade = (sec: number | undefined) => clampTenths(sec, MAX_FADE_SEC);
+  const tag = (key: keyof OutputTags, label: string, cls?: string, max?: number) => (
+    <TextField
+      label={label}
+      class={cls}
+      value={tags[key]}
+      placeholder={placeholders[key]}
+      maxLength={max}
+      disabled={disabled || !!off.tags}
+      onCommit={(v) => setTags({ [key]: v })}
+    />
+  );
 
   return (
     <section class="panel output-section" aria-labelledby="output-heading">
       <h2 id="output-heading">
         Output
-        {total !== undefined && tracks.length > 0 && (
-          <span class="heading-note">{formatPreciseTime(total)} in all</span>
+        {total !== undefined && good.length > 0 && (
+          <span class="heading-note">{formatDuration(total)} in all</span>
         )}
       </h2>
       <div class="fields">
@@ -88,8 +105,9 @@ export function OutputSection(props: {
         )}
         <SelectField
           label="Sample rate"
-          value={String(o.sampleRate)}
-          disabled={disabled}
+          value={off.sampleRate ? 'source' : String(o.sampleRate)}
+          disabled={disabled || !!off.sampleRate}
+          hint={off.sampleRate}
           options={SAMPLE_RATES.map((r) => ({ value: String(r.value), label: r.label }))}
           onChange={(v) => props.onChange({ sampleRate: parseChoice(SAMPLE_RATES, v) ?? 'source' })}
         />
@@ -135,57 +153,90 @@ export function OutputSection(props: {
         />
       </div>
       {m4r && <p class="warning">{m4r}</p>}
-
-      <h3>Tags</h3>
-      <div class="fields tags">
+      <div class="fields">
         <TextField
-          label="Title"
-          value={tags.title}
-          placeholder={placeholders.title}
+          label="File name"
+          class="wide"
+          value={prefs.fileNameTemplate}
+          placeholder={defaultPreferences.fileNameTemplate}
+          maxLength={MAX_TEMPLATE_CHARS}
           disabled={disabled}
-          onCommit={(title) => setTags({ title })}
-        />
-        <TextField
-          label="Artist"
-          value={tags.artist}
-          placeholder={placeholders.artist}
-          disabled={disabled}
-          onCommit={(artist) => setTags({ artist })}
-        />
-        <TextField
-          label="Album"
-          value={tags.album}
-          placeholder={placeholders.album}
-          disabled={disabled}
-          onCommit={(album) => setTags({ album })}
-        />
-        <TextField
-          label="Year"
-          class="short"
-          value={tags.year}
-          placeholder={placeholders.year}
-          maxLength={4}
-          disabled={disabled}
-          onCommit={(year) => setTags({ year })}
+          hint={
+            <>
+              <code>{'{title}'}</code> the Title tag (without one: the first track and how many
+              more), <code>{'{first}'}</code> first track, <code>{'{count}'}</code> other tracks,{' '}
+              <code>{'{total}'}</code> all tracks, <code>{'{date}'}</code> today. Next file:{' '}
+              <strong class="file-preview">
+                {fileNamePreview(prefs.fileNameTemplate, good, o.format, new Date(), tags.title)}
+              </strong>
+            </>
+          }
+          onCommit={(v) =>
+            setPrefs({ fileNameTemplate: v.trim() || defaultPreferences.fileNameTemplate })
+          }
         />
       </div>
-      <p class="hint">
-        {tagsNote(o.format) ?? "Empty fields keep the first track's tags, shown in grey."}
-      </p>
+
+      <h3>Tags</h3>
+      {off.tags ? (
+        <p class="hint">{off.tags}</p>
+      ) : (
+        <p class="hint">Empty fields keep the first track&rsquo;s tags, shown in grey.</p>
+      )}
+      <div class="fields tags">
+        {tag('title', 'Title')}
+        {tag('artist', 'Artist')}
+        {tag('album', 'Album')}
+        {tag('albumArtist', 'Album artist')}
+        {tag('genre', 'Genre')}
+        {tag('year', 'Year', 'short', 4)}
+        {tag('track', 'Track number', 'short', 9)}
+        {tag('comment', 'Comment', 'wide', 500)}
+      </div>
       <div class="fields">
         <SelectField
           label="Cover"
-          value={covers.some((c) => c.value === cover) ? cover : 'first'}
-          disabled={disabled}
+          value={off.cover ? 'none' : shownCover(covers, o.cover)}
+          disabled={disabled || !!off.cover}
           options={covers}
-          hint={coverNote(o.format)}
+          hint={off.cover}
           onChange={(v) => props.onChange({ cover: coverFromValue(v) })}
         />
+        <span class="field cover-file">
+          <label class={`button${disabled || off.cover ? ' disabled' : ''}`}>
+            {imageName ? 'Choose another image' : 'Choose an image'}
+            <input
+              class="visually-hidden"
+              type="file"
+              accept="image/jpeg,image/png"
+              disabled={disabled || !!off.cover}
+              onChange={(e) => {
+                const input = e.currentTarget;
+                const file = input.files?.[0];
+                input.value = '';
+                if (file) void run('cover', () => actions.setCoverImage(file));
+              }}
+            />
+          </label>
+          {imageName && (
+            <button
+              type="button"
+              class="link"
+              disabled={disabled}
+              onClick={() => void run('cover', actions.removeCoverImage)}
+            >
+              Forget the image
+            </button>
+          )}
+        </span>
         <CheckboxField
           label="Chapters"
-          checked={o.chapters !== 'none'}
-          disabled={disabled}
-          hint={chaptersNote(o.format)}
+          checked={o.chapters !== 'none' && !off.chapters}
+          disabled={disabled || !!off.chapters}
+          hint={
+            off.chapters ??
+            'The tracks’ own chapters where they have some, else one per track, named by its Chapter title.'
+          }
           onChange={(on) => props.onChange({ chapters: on ? 'auto' : 'none' })}
         />
       </div>

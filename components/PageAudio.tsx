@@ -1,51 +1,155 @@
-import { useMemo, useState } from 'preact/hooks';
-import { canAdd, filterItems, type PageAudioItem } from '@/lib/page-audio/urls';
-import { addSelected } from '@/lib/page-audio/actions';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { addSelected, askedToAddAll, loadFeed, type Pick } from '@/lib/page-audio/actions';
+import {
+  fileIdentity,
+  preferredFormat,
+  queueFamily,
+  type PageRecording,
+} from '@/lib/page-audio/group';
+import { needsConfirmation } from '@/lib/page-audio/picks';
+import { canAdd, filterItems } from '@/lib/page-audio/urls';
+import { describeHost } from '@/lib/page-audio/tracking';
 import { run } from '@/lib/queue/alerts';
+import { formatBytes } from '@/lib/core/text';
 import { usePageAudio } from '@/components/hooks/page-audio';
+import { PageAudioRow, type Row } from './PageAudioRow';
 import type { Track } from '@/lib/core/track';
 
-/** Long lists get a filter box; short ones don't need it. */
+/** Long lists get a filter box and a range pick; short ones don't need them. */
 const FILTER_FROM = 8;
+/** Rows drawn at once: a feed of 1,000 episodes stays quick; "Show more" draws the next ones. */
+const PAGE_ROWS = 100;
+
+interface Feed {
+  url: string;
+  title: string;
+  recordings: PageRecording[];
+}
 
 export function PageAudio({ compact, tracks }: { compact: boolean; tracks: readonly Track[] }) {
   const state = usePageAudio(compact);
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const [formatOf, setFormatOf] = useState<ReadonlyMap<string, string>>(new Map());
   const [query, setQuery] = useState('');
-  const queued = useMemo(
-    () => new Set(tracks.flatMap((t) => (t.source.kind === 'url' ? [t.source.url] : []))),
+  const [shown, setShown] = useState(PAGE_ROWS);
+  const [rangeCount, setRangeCount] = useState(10);
+  const [feed, setFeed] = useState<Feed | null>(null);
+  const [confirming, setConfirming] = useState<Pick[] | null>(null);
+
+  const queuedTracks = useMemo(() => {
+    const map = new Map<string, Track>();
+    for (const t of tracks) if (t.source.kind === 'url') map.set(fileIdentity(t.source.url), t);
+    return map;
+  }, [tracks]);
+  const families = useMemo(
+    () =>
+      tracks.flatMap((t) => {
+        const f = t.info ? queueFamily(t.info.codec) : undefined;
+        return f ? [f] : [];
+      }),
     [tracks],
   );
+
+  const scanned = state.status === 'done' && state.ok ? state : undefined;
+  const recordings = feed?.recordings ?? scanned?.recordings ?? [];
+  const isFeed = !!feed || !!scanned?.isFeed;
+  const rows: Row[] = useMemo(
+    () =>
+      recordings.map((r) => {
+        const format =
+          r.formats.find((f) => f.url === formatOf.get(r.key)) ??
+          preferredFormat(r.formats, families);
+        const queued = r.formats
+          .map((f) => queuedTracks.get(fileIdentity(f.url)))
+          .find((t) => t !== undefined);
+        return { rec: r, format, queued, name: r.name, host: hostText(format.url, queued) };
+      }),
+    [recordings, formatOf, families, queuedTracks],
+  );
+  const main = rows.filter((r) => !r.rec.other);
+  const others = rows.filter((r) => r.rec.other);
+  const filtered = filterItems(main, query);
+  const addable = (r: Row) => canAdd({ url: r.format.url, disabledReason: r.rec.disabledReason });
+  const selectable = filtered.filter(addable);
+  const allPicked = selectable.length > 0 && selectable.every((r) => picked.has(r.rec.key));
+
+  // "Add all audio on this page" opened this page to ask before adding many.
+  useEffect(() => {
+    if (!scanned || !askedToAddAll()) return;
+    const all = rows.filter((r) => !r.rec.other && addable(r));
+    setPicked(new Set(all.map((r) => r.rec.key)));
+    setConfirming(all.map(toPick));
+    // Only once, when the scan arrives.
+  }, [scanned]);
+
   if (state.status === 'none') return null;
 
-  const items = state.status === 'done' && state.ok ? state.items : [];
-  const shown = filterItems(items, query);
-  const selectable = shown.filter(canAdd);
-  const allPicked = selectable.length > 0 && selectable.every((i) => picked.has(i.url));
-  const toggle = (url: string, on: boolean) => {
+  const toggle = (key: string, on: boolean) => {
     const next = new Set(picked);
-    if (on) next.add(url);
-    else next.delete(url);
+    if (on) next.add(key);
+    else next.delete(key);
     setPicked(next);
   };
-  const onAdd = () => {
-    const chosen = items.filter((i) => picked.has(i.url));
-    if (chosen.length === 0 || state.status !== 'done' || !state.ok) return;
-    void run('add-selected', async () => {
-      await addSelected(chosen, state.pageUrl);
-      setPicked(new Set());
-    });
+  const pickMany = (list: readonly Row[], on: boolean) => {
+    const next = new Set(picked);
+    for (const r of list) {
+      if (on) next.add(r.rec.key);
+      else next.delete(r.rec.key);
+    }
+    setPicked(next);
   };
+  const chosen = () => rows.filter((r) => picked.has(r.rec.key) && addable(r)).map(toPick);
+  const pageUrl = scanned?.pageUrl ?? '';
+  const add = (picks: Pick[]) =>
+    run('add-selected', async () => {
+      setConfirming(null);
+      try {
+        await addSelected(picks, pageUrl);
+      } finally {
+        setPicked(new Set());
+      }
+    });
+  const onAdd = () => {
+    const picks = chosen();
+    if (picks.length === 0) return;
+    if (needsConfirmation(picks)) setConfirming(picks);
+    else void add(picks);
+  };
+  const openFeed = (url: string, title: string) =>
+    run('feed', async () => {
+      const recs = await loadFeed(url);
+      setFeed({ url, title, recordings: recs });
+      setPicked(new Set());
+      setShown(PAGE_ROWS);
+    });
 
+  const count = main.length;
   return (
     <section class="page-audio" aria-label="On this page">
-      <h2>On this page{items.length > 0 ? ` (${items.length})` : ''}</h2>
+      <h2>
+        {feed ? `Episodes of ${feed.title || 'the feed'}` : 'On this page'}
+        {count > 0 ? ` (${count})` : ''}
+      </h2>
       {state.status === 'scanning' && <p class="muted">Looking for audio…</p>}
       {state.status === 'done' && !state.ok && <p class="muted">{state.reason}</p>}
-      {state.status === 'done' && state.ok && items.length === 0 && (
+      {scanned && !feed && count === 0 && others.length === 0 && (
         <p class="muted">No audio found on this page.</p>
       )}
-      {items.length > 0 && (
+      {scanned && !feed && scanned.feeds.length > 0 && (
+        <div class="page-feeds">
+          {scanned.feeds.map((f) => (
+            <button type="button" key={f.url} onClick={() => void openFeed(f.url, f.title)}>
+              Episodes of the feed {f.title ? `“${f.title}”` : new URL(f.url).host}
+            </button>
+          ))}
+        </div>
+      )}
+      {feed && (
+        <button type="button" onClick={() => (setFeed(null), setPicked(new Set()))}>
+          Back to the page
+        </button>
+      )}
+      {count > 0 && (
         <>
           <div class="page-tools">
             <label>
@@ -53,73 +157,111 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
                 type="checkbox"
                 checked={allPicked}
                 disabled={selectable.length === 0}
-                onChange={(e) => {
-                  const on = e.currentTarget.checked;
-                  const next = new Set(picked);
-                  for (const i of selectable) {
-                    if (on) next.add(i.url);
-                    else next.delete(i.url);
-                  }
-                  setPicked(next);
-                }}
+                onChange={(e) => pickMany(selectable, e.currentTarget.checked)}
               />
               Select all
             </label>
-            {items.length >= FILTER_FROM && (
-              <input
-                type="search"
-                class="filter"
-                aria-label="Filter"
-                placeholder="Filter by name"
-                value={query}
-                onInput={(e) => setQuery(e.currentTarget.value)}
-              />
+            {count >= FILTER_FROM && (
+              <>
+                <input
+                  type="search"
+                  class="filter"
+                  aria-label="Filter"
+                  placeholder="Filter by name"
+                  value={query}
+                  onInput={(e) => (setQuery(e.currentTarget.value), setShown(PAGE_ROWS))}
+                />
+                <span class="range-pick">
+                  <input
+                    type="number"
+                    min={1}
+                    max={selectable.length}
+                    aria-label="How many"
+                    value={rangeCount}
+                    onInput={(e) => setRangeCount(Math.max(1, Number(e.currentTarget.value) || 1))}
+                  />
+                  <button
+                    type="button"
+                    onClick={() =>
+                      setPicked(new Set(selectable.slice(0, rangeCount).map((r) => r.rec.key)))
+                    }
+                  >
+                    {isFeed ? `Select the newest ${rangeCount}` : `Select the first ${rangeCount}`}
+                  </button>
+                </span>
+              </>
             )}
           </div>
           <ul class="page-items">
-            {shown.map((item, i) => (
-              <PageItem
-                key={item.url || `stream-${i}`}
-                item={item}
-                checked={picked.has(item.url)}
-                queued={queued.has(item.url)}
+            {filtered.slice(0, shown).map((r) => (
+              <PageAudioRow
+                key={r.rec.key}
+                row={r}
+                checked={picked.has(r.rec.key)}
+                disabled={!addable(r)}
                 onToggle={toggle}
+                onFormat={(key, url) => setFormatOf(new Map(formatOf).set(key, url))}
               />
             ))}
           </ul>
-          <button type="button" disabled={picked.size === 0} onClick={onAdd}>
-            Add selected
-          </button>
+          {filtered.length > shown && (
+            <button type="button" onClick={() => setShown(shown + PAGE_ROWS)}>
+              Show {Math.min(PAGE_ROWS, filtered.length - shown)} more of {filtered.length - shown}
+            </button>
+          )}
         </>
+      )}
+      {others.length > 0 && (
+        <details class="other-sounds">
+          <summary>Other sounds on this page ({others.length})</summary>
+          <ul class="page-items">
+            {others.map((r) => (
+              <PageAudioRow
+                key={r.rec.key}
+                row={r}
+                checked={picked.has(r.rec.key)}
+                disabled={!addable(r)}
+                onToggle={toggle}
+                onFormat={(key, url) => setFormatOf(new Map(formatOf).set(key, url))}
+              />
+            ))}
+          </ul>
+        </details>
+      )}
+      {confirming && (
+        <div class="confirm" role="alertdialog" aria-label="Add all?">
+          <p>{confirmText(confirming)}</p>
+          <button type="button" onClick={() => void add(confirming)}>
+            Add them
+          </button>
+          <button type="button" onClick={() => setConfirming(null)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {(count > 0 || others.length > 0) && (
+        <button type="button" disabled={picked.size === 0} onClick={onAdd}>
+          Add selected
+        </button>
       )}
     </section>
   );
 }
 
-function PageItem(props: {
-  item: PageAudioItem;
-  checked: boolean;
-  queued: boolean;
-  onToggle: (url: string, on: boolean) => void;
-}) {
-  const { item } = props;
-  const disabled = !canAdd(item);
-  return (
-    <li class={disabled ? 'disabled' : ''}>
-      <label title={item.url}>
-        <input
-          type="checkbox"
-          checked={props.checked}
-          disabled={disabled}
-          onChange={(e) => props.onToggle(item.url, e.currentTarget.checked)}
-        />
-        <span class="page-name">{item.name}</span>
-      </label>
-      <span class="page-meta">
-        {item.host}
-        {props.queued && <span class="tag">added</span>}
-        {item.disabledReason && <span class="reason">{item.disabledReason}</span>}
-      </span>
-    </li>
-  );
+function toPick(r: Row): Pick {
+  return { url: r.format.url, name: r.name, ...(r.format.size ? { size: r.format.size } : {}) };
+}
+
+function confirmText(picks: readonly Pick[]): string {
+  const bytes = picks.reduce((n, p) => n + (p.size ?? 0), 0);
+  const size = bytes > 0 ? ` (${formatBytes(bytes)} by the page’s own sizes)` : '';
+  return `Add ${picks.length} recordings${size}? Seam downloads each of them.`;
+}
+
+/** Where the file lives (after tracking prefixes, or where the download really ended up). */
+function hostText(url: string, queued: Track | undefined): string {
+  const final = queued?.source.kind === 'url' ? queued.source.finalUrl : undefined;
+  const { host, via } = describeHost(url);
+  const where = final ? describeHost(final).host : host;
+  return via.length > 0 ? `${where} (via ${via.join(', ')})` : where;
 }

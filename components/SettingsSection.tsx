@@ -1,4 +1,3 @@
-import { fileNamePreview } from '@/lib/editor/output';
 import { changeKind, clampTransitionSeconds } from '@/lib/editor/timeline';
 import type { CrossfadeCurve, Transition } from '@/lib/core/track';
 import {
@@ -9,16 +8,14 @@ import {
   LOUDNESS_MIN_LUFS,
   MAX_CROSSFADE_SEC,
   MAX_GAP_SEC,
-  MAX_TEMPLATE_CHARS,
   MIN_CROSSFADE_SEC,
 } from '@/lib/core/limits';
-import { defaultPreferences, type OutputSettings } from '@/lib/core/settings';
-import type { Track } from '@/lib/core/track';
+import { defaultPreferences } from '@/lib/core/settings';
 import { usePreferences } from '@/components/hooks/store';
-import { CheckboxField, NumberField, SelectField, TextField } from './fields';
+import { CheckboxField, NumberField, SelectField } from './fields';
 
-/** The options page's settings: defaults for the next joins. Stored as they change. */
-export function SettingsSection(props: { tracks: Track[]; output: OutputSettings }) {
+/** The options page's settings: the person's habits for every join. Stored as they change. */
+export function SettingsSection() {
   const [prefs, setPrefs] = usePreferences();
   const t = prefs.defaultTransition;
   const setTransition = (next: Transition) => setPrefs({ defaultTransition: next });
@@ -27,8 +24,8 @@ export function SettingsSection(props: { tracks: Track[]; output: OutputSettings
     <section class="panel settings" aria-labelledby="settings-heading">
       <h2 id="settings-heading">Settings</h2>
       <p class="hint">
-        Format and quality chosen under Output are kept and used for every join until you change
-        them.
+        These apply to every join. What the next join uses is listed beside Join, with Reset to
+        defaults.
       </p>
       <div class="fields">
         <SelectField
@@ -71,27 +68,13 @@ export function SettingsSection(props: { tracks: Track[]; output: OutputSettings
         )}
       </div>
       <div class="fields">
-        <TextField
-          label="File name"
-          class="wide"
-          value={prefs.fileNameTemplate}
-          placeholder={defaultPreferences.fileNameTemplate}
-          maxLength={MAX_TEMPLATE_CHARS}
-          hint={
-            <>
-              Placeholders: <code>{'{first}'}</code> first track, <code>{'{count}'}</code> other
-              tracks, <code>{'{total}'}</code> all tracks, <code>{'{date}'}</code> today. Next file:{' '}
-              <strong class="file-preview">
-                {fileNamePreview(prefs.fileNameTemplate, props.tracks, props.output.format)}
-              </strong>
-            </>
-          }
-          onCommit={(v) =>
-            setPrefs({ fileNameTemplate: v.trim() || defaultPreferences.fileNameTemplate })
-          }
+        <CheckboxField
+          label="Sort files added together by name"
+          labelFirst
+          checked={prefs.sortAddedByName}
+          hint="“Part 2” before “Part 10”. Off: in the order they are picked or dropped."
+          onChange={(sortAddedByName) => setPrefs({ sortAddedByName })}
         />
-      </div>
-      <div class="fields">
         <CheckboxField
           label="Ask where to save"
           labelFirst

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { usePlayer } from '@/components/hooks/player';
 import { trackTitle } from '@/lib/core/naming';
-import { playTrack, stopPlayback } from '@/lib/editor/player';
+import { playTrack } from '@/lib/editor/player';
 import { formatPreciseTime } from '@/lib/core/text';
 import { moveHandle, trimEnd, trimmedLength, type Trim } from '@/lib/editor/trim';
 import type { TrackEdit } from '@/lib/core/track';
@@ -10,7 +10,7 @@ import { run } from '@/lib/queue/alerts';
 import { NumberField, TextField } from './fields';
 import { Waveform } from './Waveform';
 
-/** A ready track's waveform, trims, Play and chapter title (options page only). */
+/** A ready track's waveform with its time ruler, trims and chapter title (options page only). */
 export function TrackEditor(props: {
   track: Track;
   edit: TrackEdit;
@@ -67,19 +67,13 @@ export function TrackEditor(props: {
         disabled={locked}
         onDraft={setDraft}
         onCommit={commitTrim}
+        onSeek={(sec) => {
+          // From the click to the end of the kept part (or of the track, past the end handle).
+          const end = trimEnd(trim, dur);
+          void run('play', () => playTrack(t.id, sec, sec < end ? end : dur));
+        }}
       />
       <div class="trim-row">
-        <button
-          type="button"
-          class="play"
-          onClick={() =>
-            playing
-              ? stopPlayback()
-              : void run('play', () => playTrack(t.id, trim.startSec, trimEnd(trim, dur)))
-          }
-        >
-          <span aria-hidden="true">{playing ? '■' : '▶'}</span> {playing ? 'Stop' : 'Play'}
-        </button>
         <NumberField
           label="Start"
           class="time"

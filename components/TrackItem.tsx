@@ -1,7 +1,11 @@
 import type { ComponentChildren } from 'preact';
-import { describeError } from '@/lib/core/errors';
 import { formatAudio, formatBytes, formatDuration } from '@/lib/core/text';
 import type { Track } from '@/lib/core/track';
+import { playTrack, stopPlayback } from '@/lib/editor/player';
+import { trimEnd } from '@/lib/editor/trim';
+import { run } from '@/lib/queue/alerts';
+import { usePlayer } from '@/components/hooks/player';
+import { Icon } from './Icon';
 
 export interface TrackActions {
   onMoveUp: (id: string) => void;
@@ -9,74 +13,167 @@ export interface TrackActions {
   onRemove: (id: string) => void;
 }
 
+export interface TrackSelection {
+  selected: ReadonlySet<string>;
+  /** `range`: Shift was held, select from the last one clicked. */
+  onSelect: (id: string, on: boolean, range: boolean) => void;
+}
+
+/**
+ * One track of the queue: its name, what it is, and its buttons (Play, Move up, Move down,
+ * Remove, each described by the track's name for screen readers), with a box to select it.
+ * In the options page a card: `expanded` makes the name a button that opens its editor.
+ */
 export function TrackItem(
   props: {
     track: Track;
     first: boolean;
     last: boolean;
     locked: boolean;
+    selection: TrackSelection;
     /** The options page's Reorder handle, drawn before the name. */
     handle?: ComponentChildren;
+    /** Whether the card's editor is open; undefined where there is none (the popup). */
+    expanded?: boolean;
+    onToggle?: (id: string) => void;
+    /** A short line under the meta (the options page's trim). */
+    note?: string;
     /** The options page's editor, drawn under the row. */
     children?: ComponentChildren;
+    /** What follows the card (its junction), inside the list item. */
+    after?: ComponentChildren;
     class?: string;
   } & TrackActions,
 ) {
   const { track: t, locked } = props;
+  const nameId = `track-name-${t.id}`;
+  const player = usePlayer();
+  const playing = player.kind === 'track' && player.trackId === t.id;
+  const ready = t.status === 'ready' && !!t.info;
+  const checked = props.selection.selected.has(t.id);
+  const error = t.status === 'error' && t.error ? t.error : undefined;
+
+  const name =
+    props.expanded === undefined ? (
+      <span class="track-name" id={nameId} title={t.name}>
+        {t.name}
+      </span>
+    ) : (
+      <button
+        type="button"
+        class="track-name toggle"
+        id={nameId}
+        title={t.name}
+        aria-expanded={props.expanded}
+        data-control="toggle"
+        onClick={() => props.onToggle?.(t.id)}
+      >
+        <Icon name={props.expanded ? 'open' : 'closed'} />
+        <span class="name-text">{t.name}</span>
+      </button>
+    );
+
   const row = (
     <>
+      <input
+        type="checkbox"
+        class="select"
+        aria-label={`Select ${t.name}`}
+        checked={checked}
+        data-control="select"
+        onClick={(e) =>
+          props.selection.onSelect(t.id, e.currentTarget.checked, (e as MouseEvent).shiftKey)
+        }
+      />
       {props.handle}
       <div class="track-main">
-        <span class="track-name" title={t.name}>
-          {t.name}
+        {name}
+        <span class="track-meta">
+          {meta(t)}
+          {props.note && <span class="track-note"> · {props.note}</span>}
         </span>
-        <span class="track-meta">{meta(t)}</span>
-        {t.status === 'error' && t.error && (
+        {error && (
           <span class="track-error" role="alert">
-            {describeError({ ...t.error, trackName: t.name })}
+            {/* The sentence describeError makes, "NAME: reason". The name is right above it:
+                said to screen readers (and in innerText), not shown twice. */}
+            <span class="sr-name">{t.name}:</span> {error.message}
           </span>
         )}
       </div>
       <div class="track-buttons">
+        {ready && (
+          <button
+            type="button"
+            class="icon"
+            aria-label={playing ? 'Stop' : 'Play'}
+            aria-describedby={nameId}
+            title={playing ? 'Stop' : 'Play'}
+            data-control="play"
+            onClick={() => {
+              if (playing) return stopPlayback();
+              const e = t.edit ?? { startSec: 0 };
+              void run('play', () => playTrack(t.id, e.startSec, trimEnd(e, t.info!.durationSec)));
+            }}
+          >
+            <Icon name={playing ? 'stop' : 'play'} />
+          </button>
+        )}
         <button
           type="button"
+          class="icon"
           aria-label="Move up"
+          aria-describedby={nameId}
           title="Move up"
+          data-control="up"
           disabled={props.first || locked}
           onClick={() => props.onMoveUp(t.id)}
         >
-          ↑
+          <Icon name="up" />
         </button>
         <button
           type="button"
+          class="icon"
           aria-label="Move down"
+          aria-describedby={nameId}
           title="Move down"
+          data-control="down"
           disabled={props.last || locked}
           onClick={() => props.onMoveDown(t.id)}
         >
-          ↓
+          <Icon name="down" />
         </button>
         <button
           type="button"
+          class="icon"
           aria-label="Remove"
+          aria-describedby={nameId}
           title="Remove"
+          data-control="remove"
           disabled={locked}
           onClick={() => props.onRemove(t.id)}
         >
-          ✕
+          <Icon name="remove" />
         </button>
       </div>
     </>
   );
+  const cls = [
+    'track',
+    t.status === 'error' ? 'failed' : t.status,
+    props.expanded !== undefined ? 'card' : '',
+    props.expanded ? 'open' : '',
+    checked ? 'selected' : '',
+    props.class ?? '',
+  ];
   return (
-    <li
-      class={`track ${t.status === 'error' ? 'failed' : t.status}${props.children ? ' editable' : ''} ${props.class ?? ''}`}
-      data-track-id={t.id}
-    >
-      {props.children ? (
+    <li class={cls.filter(Boolean).join(' ')} data-track-id={t.id} data-row={t.id}>
+      {props.expanded !== undefined ? (
         <>
-          <div class="track-row">{row}</div>
-          {props.children}
+          <div class="card-body">
+            <div class="track-row">{row}</div>
+            {props.children}
+          </div>
+          {props.after}
         </>
       ) : (
         row

@@ -1,29 +1,51 @@
+import { useRef } from 'preact/hooks';
 import type { Track } from '@/lib/core/track';
-import { TrackItem, type TrackActions } from './TrackItem';
+import { useRovingRows } from '@/components/hooks/roving';
+import { TrackItem, type TrackActions, type TrackSelection } from './TrackItem';
 
-export function TrackList(props: { tracks: Track[]; locked: boolean } & TrackActions) {
+/** The popup's queue: one row per track, one Tab stop for the whole list (arrows move in it). */
+export function TrackList(
+  props: { tracks: Track[]; locked: boolean; selection: TrackSelection } & TrackActions,
+) {
   const { tracks } = props;
-  if (tracks.length === 0) {
-    return (
-      <p class="empty">
-        No tracks yet. Add audio files or drop them here; they stay on this computer.
-      </p>
-    );
-  }
+  const list = useRef<HTMLOListElement>(null);
+  useRovingRows(list, tracks.map((t) => `${t.id}:${t.status}`).join());
+  if (tracks.length === 0) return <EmptyQueue />;
   return (
-    <ol class="tracks" aria-label="Tracks">
-      {tracks.map((t, i) => (
-        <TrackItem
-          key={t.id}
-          track={t}
-          first={i === 0}
-          last={i === tracks.length - 1}
-          locked={props.locked}
-          onMoveUp={props.onMoveUp}
-          onMoveDown={props.onMoveDown}
-          onRemove={props.onRemove}
-        />
-      ))}
-    </ol>
+    <>
+      <ol ref={list} class="tracks" aria-label="Tracks" aria-describedby="tracks-help">
+        {tracks.map((t, i) => (
+          <TrackItem
+            key={t.id}
+            track={t}
+            first={i === 0}
+            last={i === tracks.length - 1}
+            locked={props.locked}
+            selection={props.selection}
+            onMoveUp={props.onMoveUp}
+            onMoveDown={props.onMoveDown}
+            onRemove={props.onRemove}
+          />
+        ))}
+      </ol>
+      <ListHelp />
+    </>
+  );
+}
+
+export function EmptyQueue() {
+  return (
+    <p class="empty">
+      No tracks yet. Add audio files or a folder, or drop them here; they stay on this computer.
+    </p>
+  );
+}
+
+/** What the list's keys do, for screen readers (aria-describedby="tracks-help"). */
+export function ListHelp() {
+  return (
+    <p id="tracks-help" class="visually-hidden">
+      The list is one stop for the Tab key: the up and down arrow keys move between tracks.
+    </p>
   );
 }

@@ -1,23 +1,27 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import {
   applyTrimKey,
-  moveHandle,
-  nearestHandle,
+  endTrimDrag,
+  moveTrimDrag,
+  rulerTicks,
   secondsToFraction,
+  startTrimDrag,
   trimEnd,
   xToSeconds,
   type Trim,
+  type TrimDrag,
   type TrimHandle,
 } from '@/lib/editor/trim';
-import { formatPreciseTime } from '@/lib/core/text';
+import { formatPreciseTime, formatTime } from '@/lib/core/text';
 import { useSeen } from '@/components/hooks/player';
 import { peakLevel, resamplePeaks, type Peaks } from '@/lib/editor/peaks';
 import { loadPeaks, type PeaksRequest } from '@/lib/editor/waveform';
 
 /**
- * A track's waveform with its two trim handles. Dragging a handle (or pressing anywhere on the
- * waveform, which takes the nearer handle) sends drafts while the pointer moves and commits on
- * release; the handles are sliders for the keyboard too (arrows ±0.1 s, Shift ±1 s).
+ * A track's waveform with its two trim handles and a time ruler above it. Dragging a handle (or
+ * pressing anywhere on the waveform, which takes the nearer handle) sends drafts while the
+ * pointer moves and commits on release; the handles are sliders for the keyboard too (arrows
+ * ±0.1 s, Shift ±1 s). A click on the ruler plays from there.
  */
 export function Waveform(props: {
   name: string;
@@ -29,6 +33,8 @@ export function Waveform(props: {
   onDraft: (trim: Trim | null) => void;
   /** A new trim, or (for key steps) a step applied to the latest committed trim. */
   onCommit: (trim: Trim | ((latest: Trim) => Trim)) => void;
+  /** Plays from `sec` (a click on the ruler). */
+  onSeek: (sec: number) => void;
 }) {
   const { durationSec: dur, trim, disabled } = props;
   const box = useRef<HTMLDivElement>(null);
@@ -38,7 +44,7 @@ export function Waveform(props: {
   const [problem, setProblem] = useState<string>();
   const [width, setWidth] = useState(0);
   const [dark, setDark] = useState(false);
-  const drag = useRef<{ handle: TrimHandle; pointerId: number; last: Trim } | null>(null);
+  const drag = useRef<(TrimDrag & { pointerId: number }) | null>(null);
 
   const { id, size } = props.source;
   useEffect(() => {
@@ -88,27 +94,28 @@ export function Waveform(props: {
   const onPointerDown = (e: PointerEvent, handle?: TrimHandle) => {
     if (disabled || e.button !== 0 || dur <= 0) return;
     e.preventDefault();
-    const sec = secondsAt(e.clientX);
-    const which = handle ?? nearestHandle(trim, sec, dur);
+    // `trim` is the committed trim here: no drag is under way to draft another.
+    const d = startTrimDrag(trim, secondsAt(e.clientX), dur, handle);
     (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
-    const next = handle ? trim : moveHandle(trim, which, sec, dur);
-    drag.current = { handle: which, pointerId: e.pointerId, last: next };
-    if (!handle) props.onDraft(next);
+    drag.current = { ...d, pointerId: e.pointerId };
+    if (!handle) props.onDraft(d.last);
     // The handle takes focus, so the keyboard can fine-tune what the pointer placed.
-    box.current?.querySelector<HTMLElement>(`[data-handle="${which}"]`)?.focus();
+    box.current?.querySelector<HTMLElement>(`[data-handle="${d.handle}"]`)?.focus();
   };
   const onPointerMove = (e: PointerEvent) => {
     const d = drag.current;
     if (!d || d.pointerId !== e.pointerId) return;
-    d.last = moveHandle(d.last, d.handle, secondsAt(e.clientX), dur);
-    props.onDraft(d.last);
+    drag.current = { ...moveTrimDrag(d, secondsAt(e.clientX), dur), pointerId: d.pointerId };
+    props.onDraft(drag.current.last);
   };
   const onPointerUp = (e: PointerEvent) => {
     const d = drag.current;
     if (!d || d.pointerId !== e.pointerId) return;
     drag.current = null;
+    // Compared with the trim committed when the drag began, never with the draft on screen.
+    const done = endTrimDrag(d);
+    if (done) props.onCommit(done);
     props.onDraft(null);
-    if (d.last.startSec !== trim.startSec || d.last.endSec !== trim.endSec) props.onCommit(d.last);
   };
 
   const handleProps = (handle: TrimHandle) => {
@@ -143,8 +150,27 @@ export function Waveform(props: {
     };
   };
 
+  const ticks = rulerTicks(dur, width, (sec) => formatTime(sec, sec % 1 === 0 ? 0 : 1));
   return (
     <div class="waveform-wrap">
+      <div
+        class="ruler"
+        aria-hidden="true"
+        title="Click to play from here"
+        onClick={(e) => {
+          if (dur > 0) props.onSeek(secondsAt(e.clientX));
+        }}
+      >
+        {ticks.map((t) => (
+          <span
+            key={t.sec}
+            class={t.label ? 'tick major' : 'tick'}
+            style={{ left: `${t.at * 100}%` }}
+          >
+            {t.label && <span class="tick-label">{t.label}</span>}
+          </span>
+        ))}
+      </div>
       <div
         ref={box}
         class={`waveform${disabled ? ' disabled' : ''}`}

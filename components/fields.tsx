@@ -74,9 +74,18 @@ function Field(props: FieldProps & { id: string; children: ComponentChildren }) 
       ) : (
         props.children
       )}
-      {props.hint && <span class="hint">{props.hint}</span>}
+      {props.hint && (
+        <span class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </span>
+      )}
     </span>
   );
+}
+
+/** The id of a field's hint, for its control's aria-describedby (a disabled field's reason). */
+function hintOf(props: { hint?: ComponentChildren }, id: string): string | undefined {
+  return props.hint ? `${id}-hint` : undefined;
 }
 
 /** A number to 0.01 s or so; empty means `undefined` (e.g. End: the end of the track). */
@@ -111,6 +120,7 @@ export function NumberField(
         disabled={props.disabled}
         value={draft ?? shown}
         aria-label={props.visibleLabel ? props.label : undefined}
+        aria-describedby={hintOf(props, id)}
         onInput={(e) => onInput(e.currentTarget.value)}
         onBlur={flush}
         onKeyDown={(e) => {
@@ -140,6 +150,7 @@ export function TextField(
         maxLength={props.maxLength}
         value={draft ?? props.value}
         aria-label={props.visibleLabel ? props.label : undefined}
+        aria-describedby={hintOf(props, id)}
         onInput={(e) => onInput(e.currentTarget.value)}
         onBlur={flush}
         onKeyDown={(e) => {
@@ -165,6 +176,7 @@ export function SelectField<T extends string>(
         value={props.value}
         disabled={props.disabled}
         aria-label={props.visibleLabel ? props.label : undefined}
+        aria-describedby={hintOf(props, id)}
         onChange={(e) => props.onChange(e.currentTarget.value as T)}
       >
         {props.options.map((o) => (
@@ -192,6 +204,7 @@ export function CheckboxField(
       type="checkbox"
       checked={props.checked}
       disabled={props.disabled}
+      aria-describedby={hintOf(props, id)}
       onChange={(e) => props.onChange(e.currentTarget.checked)}
     />
   );
@@ -208,7 +221,11 @@ export function CheckboxField(
         {box}
         {props.label}
       </label>
-      {props.hint && <span class="hint">{props.hint}</span>}
+      {props.hint && (
+        <span class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </span>
+      )}
     </span>
   );
 }

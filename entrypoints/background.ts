@@ -7,6 +7,7 @@ import {
   onJobDone,
   onJobFailed,
   onJobProgress,
+  recoverJob,
   refreshBadge,
   startJoin,
 } from '@/lib/job/controller';
@@ -14,7 +15,7 @@ import { useEngineLink } from '@/lib/job/link';
 import { localLink } from '@/lib/job/link-local';
 import { offscreenLink } from '@/lib/job/link-offscreen';
 import { checkIn, requestProbe } from '@/lib/job/check-in';
-import { requestFetch, retryForOrigins } from '@/lib/page-audio/downloads';
+import { requestFetch, retryForOrigins, stopFetches } from '@/lib/page-audio/downloads';
 import { MENU_LINK, onMenuClicked, registerMenus } from '@/lib/page-audio/context-menu';
 import { background } from '@/lib/protocol';
 import { onTracksChanged } from '@/lib/store/tracks';
@@ -22,8 +23,10 @@ import { onTracksChanged } from '@/lib/store/tracks';
 export default defineBackground(() => {
   // Firefox has no offscreen API: there the engine runs in this (persistent) background page.
   useEngineLink(import.meta.env.FIREFOX ? localLink(localJobEvents) : offscreenLink);
+  // Each handler runs only for its senders (lib/protocol/index.ts): pages, or the engine.
   background.onMessage('bg:tracksAdded', ({ data }) => requestProbe(data));
   background.onMessage('bg:fetchTracks', ({ data }) => requestFetch(data));
+  background.onMessage('bg:tracksRemoved', ({ data }) => stopFetches(data));
   background.onMessage('bg:startJoin', () => startJoin());
   background.onMessage('bg:cancelJoin', ({ data }) => cancelJoin(data));
   background.onMessage('bg:checkIn', () => checkIn());
@@ -45,5 +48,6 @@ export default defineBackground(() => {
 
   browser.downloads.onChanged.addListener((delta) => void onDownloadChanged(delta));
   onTracksChanged(() => void refreshBadge());
-  void refreshBadge();
+  // A join cut off while this background was not running (a crash, a relaunch) is told now.
+  void recoverJob().then(() => refreshBadge());
 });

@@ -11,6 +11,7 @@ import {
 } from '@/lib/core/settings';
 import { outputSettings, outputTags, preferences } from '@/lib/store/settings';
 import { listTracks, onTracksChanged } from '@/lib/store/tracks';
+import { getCoverImage, onCoverImageChanged } from '@/lib/store/cover';
 import type { Track } from '@/lib/core/track';
 
 /** The queue, kept current across every open page. `undefined` until first loaded. */
@@ -106,4 +107,23 @@ export function useLazyModule<T>(load: (() => Promise<T>) | undefined): T | unde
     };
   }, [load]);
   return mod;
+}
+
+/** The name of the person's own cover image, or undefined when none is stored. */
+export function useCoverImageName(): string | undefined {
+  const [name, setName] = useState<string>();
+  useEffect(() => {
+    let alive = true;
+    const load = () =>
+      void getCoverImage().then((img) => {
+        if (alive) setName(img?.name);
+      });
+    load();
+    const off = onCoverImageChanged(load);
+    return () => {
+      alive = false;
+      off();
+    };
+  }, []);
+  return name;
 }

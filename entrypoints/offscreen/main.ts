@@ -2,12 +2,14 @@ import { startEngineHost } from '@/lib/engine/setup';
 import { messageEvents } from '@/lib/job/link-offscreen';
 import { offscreen } from '@/lib/protocol';
 
-// The engine's host in Chrome. Each engine command arrives as its off:* message.
+// The engine's host in Chrome. Each engine command arrives as its off:* message, from the
+// service worker only (lib/protocol/index.ts): a page's content script hears these too.
 const { host } = startEngineHost(messageEvents);
 
 offscreen.onMessage('off:ping', () => 'pong');
 offscreen.onMessage('off:probe', ({ data }) => host.probe(data));
 offscreen.onMessage('off:fetch', ({ data }) => host.fetch(data));
+offscreen.onMessage('off:abortFetch', ({ data }) => host.abortFetch(data));
 offscreen.onMessage('off:join', ({ data }) => host.join(data));
 offscreen.onMessage('off:cancel', ({ data }) => host.cancel(data));
 offscreen.onMessage('off:release', ({ data }) => host.release(data));

@@ -14,12 +14,18 @@ export type SeamErrorCode =
   | 'fetch-refused'
   | 'fetch-failed'
   | 'too-large'
+  | 'disk-full'
+  | 'private-network'
+  | 'not-all-added'
   | 'join-canceled'
   | 'join-failed'
   | 'not-uniform'
   | 'output-short'
   | 'engine-failed'
-  | 'nothing-to-join';
+  | 'nothing-to-join'
+  | 'probe-timeout'
+  | 'not-enough-memory'
+  | 'job-interrupted';
 
 export interface SeamErrorData {
   code: SeamErrorCode;
@@ -107,6 +113,33 @@ export class TooLargeError extends SeamError {
     this.name = 'TooLargeError';
   }
 }
+/** No room left to store page audio (the disk or the browser's storage quota is full). */
+export class DiskFullError extends SeamError {
+  constructor(message: string, track?: TrackRef) {
+    super('disk-full', message, track);
+    this.name = 'DiskFullError';
+  }
+}
+/**
+ * A download that would reach a private-network or loopback address from a public page (or a
+ * redirect that goes there): refused, and not tried again when a site is granted.
+ */
+export class PrivateNetworkError extends SeamError {
+  constructor(message: string, track?: TrackRef) {
+    super('private-network', message, track);
+    this.name = 'PrivateNetworkError';
+  }
+}
+/**
+ * Some of the page audio the person chose was not added: it is already in the queue (never added
+ * twice), or it was past the cap of one add. The message says which and how many.
+ */
+export class NotAllAddedError extends SeamError {
+  constructor(message: string) {
+    super('not-all-added', message);
+    this.name = 'NotAllAddedError';
+  }
+}
 export class JoinCanceledError extends SeamError {
   constructor() {
     super('join-canceled', 'The join was canceled.');
@@ -152,6 +185,44 @@ export class NothingToJoinError extends SeamError {
     this.name = 'NothingToJoinError';
   }
 }
+/** Reading a track (probe and decode check) took longer than Seam waits: it is given up. */
+export class ProbeTimeoutError extends SeamError {
+  constructor(message: string, track?: TrackRef) {
+    super('probe-timeout', message, track);
+    this.name = 'ProbeTimeoutError';
+  }
+
+  static after(track: TrackRef, seconds: number): ProbeTimeoutError {
+    return new ProbeTimeoutError(
+      `Reading ${track.name} took longer than ${seconds} s, so Seam stopped: the file may be damaged. Remove it, or add it again to try once more.`,
+      track,
+    );
+  }
+}
+/** A join that cannot fit in memory, refused before it starts or stopped when ffmpeg ran out. */
+export class NotEnoughMemoryError extends SeamError {
+  constructor(message: string, track?: TrackRef) {
+    super('not-enough-memory', message, track);
+    this.name = 'NotEnoughMemoryError';
+  }
+}
+/**
+ * A join that stopped without finishing or failing on its own: the engine's process ended
+ * (a crash, out of memory) or the browser closed.
+ */
+export class JobInterruptedError extends SeamError {
+  constructor(message: string) {
+    super('job-interrupted', message);
+    this.name = 'JobInterruptedError';
+  }
+
+  /** `reason` completes "The join stopped because …". */
+  static because(reason: string): JobInterruptedError {
+    return new JobInterruptedError(
+      `The join stopped because ${reason}. The queue is as it was: press Retry to join again.`,
+    );
+  }
+}
 
 const classes: Record<SeamErrorCode, (d: SeamErrorData, t?: TrackRef) => SeamError> = {
   'unsupported-audio': (d, t) => new UnsupportedAudioError(d.message, t),
@@ -163,12 +234,18 @@ const classes: Record<SeamErrorCode, (d: SeamErrorData, t?: TrackRef) => SeamErr
   'fetch-refused': (d, t) => new FetchRefusedError(d.message, t),
   'fetch-failed': (d, t) => new FetchFailedError(d.message, t),
   'too-large': (d, t) => new TooLargeError(d.message, t),
+  'disk-full': (d, t) => new DiskFullError(d.message, t),
+  'private-network': (d, t) => new PrivateNetworkError(d.message, t),
+  'not-all-added': (d) => new NotAllAddedError(d.message),
   'join-canceled': () => new JoinCanceledError(),
   'join-failed': (d, t) => new JoinFailedError(d.message, t),
   'not-uniform': (d, t) => new NotUniformError(d.message, t),
   'output-short': (d) => new OutputTooShortError(d.message),
   'engine-failed': (d) => new EngineFailedError(d.message),
   'nothing-to-join': (d) => new NothingToJoinError(d.message),
+  'probe-timeout': (d, t) => new ProbeTimeoutError(d.message, t),
+  'not-enough-memory': (d, t) => new NotEnoughMemoryError(d.message, t),
+  'job-interrupted': (d) => new JobInterruptedError(d.message),
 };
 
 /** Rebuilds the named class from its data form. */
@@ -187,12 +264,15 @@ export function toErrorData(err: unknown, fallback: SeamErrorCode = 'join-failed
 }
 
 /**
- * The text the UI shows: the track's name, then the reason as a whole sentence (capitalized,
- * ending with a full stop), whether the message was written as one or as a phrase.
+ * The sentence the UI shows: the track's name, then the reason as a whole sentence (capitalized,
+ * ending with a full stop). A message that already names its track (the newer errors are written
+ * so) is shown as it is.
  */
 export function describeError(data: SeamErrorData): string {
   const reason = sentence(data.message);
-  return data.trackName ? `${data.trackName}: ${reason}` : reason;
+  return data.trackName && !data.message.includes(data.trackName)
+    ? `${data.trackName}: ${reason}`
+    : reason;
 }
 
 /** "the file is empty" → "The file is empty."; a sentence stays as it is. */

@@ -180,3 +180,6 @@ export function vorbisQuality(kbps: number): number {
 export function opusBitrate(kbps: number, channels: number): number {
   return Math.min(kbps, 256 * Math.max(1, channels));
 }
+
+/** LAME's average bitrate at each VBR quality 0 (best) to 9 (smallest), kb/s, from its own table. */
+export const VBR_KBPS = [245, 225, 190, 175, 165, 130, 115, 100, 85, 65] as const;

@@ -13,6 +13,9 @@ interface JobBase {
   startedAt: number;
 }
 
+/** What is remembered of a running join across a browser restart (lib/store/job.ts). */
+export type JobInFlight = JobBase;
+
 /** The current (or last) join. It lives in storage.session so a reopened popup re-attaches. */
 export type JobState =
   | (JobBase & { status: 'running'; phase: JobPhase; percent: number; lossless: boolean })
@@ -25,6 +28,8 @@ export type JobState =
       resultUrl?: string;
       finishedAt: number;
       lossless: boolean;
+      /** The largest ffmpeg.wasm's heap grew during the join, bytes (absent: no ffmpeg run). */
+      heapPeakBytes?: number;
     })
   | (JobBase & { status: 'failed'; error: SeamErrorData; finishedAt: number })
   | (JobBase & { status: 'canceled'; finishedAt: number });
@@ -40,4 +45,17 @@ export function isRunning(job: JobState | null): job is Extract<JobState, { stat
 export function failureStillRelevant(job: JobState | null, queuedIds: readonly string[]): boolean {
   if (job?.status !== 'failed') return false;
   return job.error.trackId === undefined || queuedIds.includes(job.error.trackId);
+}
+
+/**
+ * Whether a finished join's "Saved …" line still describes the queue: it does while the queue
+ * holds the tracks that were joined, in that order, or is empty (cleared after the join). Once
+ * tracks are added, removed or moved, the line belongs to a queue that is gone.
+ */
+export function resultStillRelevant(job: JobState | null, queuedIds: readonly string[]): boolean {
+  if (job?.status !== 'done' && job?.status !== 'canceled') return false;
+  if (queuedIds.length === 0) return true;
+  return (
+    queuedIds.length === job.trackIds.length && queuedIds.every((id, i) => job.trackIds[i] === id)
+  );
 }

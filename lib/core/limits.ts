@@ -23,6 +23,8 @@ export const FETCH_LIMIT_MAX_MB = 4096;
 /** LAME's VBR scale (`-q:a`): 0 is best (about 245 kb/s), 9 smallest (about 65 kb/s). */
 export const VBR_QUALITY_BEST = 0;
 export const VBR_QUALITY_SMALLEST = 9;
+/** Largest cover image taken, MB: players show covers of a few hundred KB. */
+export const MAX_COVER_IMAGE_MB = 10;
 /** Longest file-name template, characters. */
 export const MAX_TEMPLATE_CHARS = 200;
 

@@ -73,32 +73,43 @@ export function trackTitle(name: string): string {
   return stripExtension(name.trim());
 }
 
+/** The file-name template Seam starts with: the Title tag, or "First track + 4 more". */
+export const DEFAULT_TEMPLATE = '{title}';
+/** What {title} stands for while the Title tag is empty (and the template before {title}). */
+export const UNTITLED_TEMPLATE = '{first} + {count} more';
+
 /**
  * The joined file's name: "First track + 4 more.mp3" for five tracks, "First track.mp3" for
- * one. `count` is the number of tracks. Template placeholders: {first} (the first track's name
- * without extension), {count} (the other tracks), {total} (all of them), {date} (YYYY-MM-DD,
- * local time). With no other tracks the "+ {count} more" part goes, whatever its joining word.
+ * one. `count` is the number of tracks. Template placeholders: {title} (the Title tag, `title`;
+ * while it is empty, "{first} + {count} more"), {first} (the first track's name without
+ * extension), {count} (the other tracks), {total} (all of them), {date} (YYYY-MM-DD, local
+ * time). With no other tracks the "+ {count} more" part goes, whatever its joining word. Long
+ * names and titles are cut between words.
  */
 export function outputFileName(
   firstTrackName: string,
   count: number,
   extension: string,
-  template = '{first} + {count} more',
+  template = DEFAULT_TEMPLATE,
   date = new Date(),
+  title = '',
 ): string {
   const total = Number.isFinite(count) ? Math.max(0, Math.floor(count)) : 0;
   const others = Math.max(0, total - 1);
   const firstStem = stripExtension(clean(firstTrackName));
   const first = trimEnds(capLength(firstStem, MAX_FIRST_CHARS)) || FALLBACK_NAME;
+  const titled = trimEnds(capLength(clean(title), MAX_FIRST_CHARS));
   const values: Record<string, string> = {
     first,
     count: String(others),
     total: String(total),
     date: isoDate(date),
+    title: titled,
   };
-  const pattern = others === 0 ? withoutCount(template) : template;
-  // One pass, so braces inside a track's name are never read as placeholders.
-  const filled = pattern.replace(/\{(first|count|total|date)\}/gi, (_, key: string) => {
+  const expanded = titled ? template : template.replace(/\{title\}/gi, UNTITLED_TEMPLATE);
+  const pattern = others === 0 ? withoutCount(expanded) : expanded;
+  // One pass, so braces inside a track's name or the title are never read as placeholders.
+  const filled = pattern.replace(/\{(first|count|total|date|title)\}/gi, (_, key: string) => {
     return values[key.toLowerCase()] ?? '';
   });
   const ext = extension.replace(/[^a-z0-9]/gi, '');
@@ -158,20 +169,31 @@ function trimEnds(s: string): string {
 
 /**
  * At most `maxChars` characters and MAX_NAME_BYTES UTF-8 bytes, cut between user-perceived
- * characters (grapheme clusters), so no surrogate pair or accent is split from its letter.
+ * characters (grapheme clusters), so no surrogate pair or accent is split from its letter, and
+ * between words where a word ends in the last third of what fits ("Interview with the" rather
+ * than "Interview with the mayo").
  */
 function capLength(s: string, maxChars: number): string {
   const encoder = new TextEncoder();
   if (s.length <= maxChars && encoder.encode(s).length <= MAX_NAME_BYTES) return s;
   let out = '';
   let bytes = 0;
+  let next = '';
   for (const piece of graphemes(s)) {
     const size = encoder.encode(piece).length;
-    if (out.length + piece.length > maxChars || bytes + size > MAX_NAME_BYTES) break;
+    if (out.length + piece.length > maxChars || bytes + size > MAX_NAME_BYTES) {
+      next = piece;
+      break;
+    }
     out += piece;
     bytes += size;
   }
-  return out;
+  // Cut mid-word: go back to the last space, unless that throws away too much.
+  if (next && !/\s/u.test(next)) {
+    const space = out.search(/\s\S*$/u);
+    if (space >= (out.length * 2) / 3) out = out.slice(0, space);
+  }
+  return out.replace(/[\s,;:–—-]+$/u, '');
 }
 
 function graphemes(s: string): string[] {

@@ -15,6 +15,7 @@ import {
   VBR_QUALITY_BEST,
   VBR_QUALITY_SMALLEST,
 } from './limits';
+import { DEFAULT_TEMPLATE, UNTITLED_TEMPLATE } from './naming';
 import { NO_TRANSITION, type Transition } from './track';
 
 /**
@@ -23,6 +24,12 @@ import { NO_TRANSITION, type Transition } from './track';
  * into valid settings: merged with the defaults, clamped to lib/core/limits.ts. Pure; the
  * storage items are in lib/store/settings.ts.
  */
+
+/**
+ * The person's own cover image as the planner and the engine name it: an input like a track's
+ * audio, which the engine reads from lib/store/cover.ts instead of the track store.
+ */
+export const COVER_IMAGE_ID = 'seam:cover-image';
 
 /** The output choices: what the next join writes. */
 export const defaultOutput = {
@@ -44,8 +51,11 @@ export const defaultOutput = {
    * has some, else one per track ("auto"); always one per track; the tracks' own; or none.
    */
   chapters: 'auto' as ChapterMode,
-  /** Cover art: the first track's, another track's (by id), or none. */
-  cover: 'first' as 'first' | 'none' | { trackId: string },
+  /**
+   * Cover art: the first track's, another track's (by id), an image file the person chose
+   * (kept in lib/store/cover.ts), or none.
+   */
+  cover: 'first' as 'first' | 'none' | 'image' | { trackId: string },
 };
 export type OutputSettings = typeof defaultOutput;
 
@@ -56,8 +66,8 @@ export type ChapterTitleSource = 'tag' | 'file';
 /** Preferences from the options page's settings section. */
 export const defaultPreferences = {
   defaultTransition: NO_TRANSITION as Transition,
-  /** Placeholders: {first} {count} {total} {date}. */
-  fileNameTemplate: '{first} + {count} more',
+  /** Placeholders: {title} {first} {count} {total} {date} (lib/core/naming.ts). */
+  fileNameTemplate: DEFAULT_TEMPLATE,
   askWhereToSave: false,
   /** Largest page audio Seam downloads, in MB. */
   fetchLimitMB: 1024,
@@ -67,11 +77,23 @@ export const defaultPreferences = {
   loudnessTarget: -16,
   /** "Chapter titles from": the title tag, then the file name; or the file name only. */
   chapterTitles: 'tag' as ChapterTitleSource,
+  /** Files added together (picked, dropped, a folder) go in by name, "Part 2" before "Part 10". */
+  sortAddedByName: true,
 };
 export type Preferences = typeof defaultPreferences;
 
 /** Tags for the joined file, prefilled from the first track's. Empty = take the first track's. */
-export const defaultTags = { title: '', artist: '', album: '', year: '' };
+export const defaultTags = {
+  title: '',
+  artist: '',
+  album: '',
+  year: '',
+  albumArtist: '',
+  genre: '',
+  /** "3" or "3/12". */
+  track: '',
+  comment: '',
+};
 export type OutputTags = typeof defaultTags;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -126,7 +148,7 @@ export function cleanOutput(raw: unknown): OutputSettings {
           ? 'none'
           : oneOf(r.chapters, ['auto', 'per-track', 'keep', 'none'] as const, d.chapters),
     cover:
-      cover === 'first' || cover === 'none'
+      cover === 'first' || cover === 'none' || cover === 'image'
         ? cover
         : isObject(cover) && typeof cover.trackId === 'string'
           ? { trackId: cover.trackId }
@@ -138,7 +160,9 @@ export function cleanOutput(raw: unknown): OutputSettings {
 export function cleanPreferences(raw: unknown): Preferences {
   const r = isObject(raw) ? raw : {};
   const d = defaultPreferences;
-  const template = typeof r.fileNameTemplate === 'string' ? r.fileNameTemplate.trim() : '';
+  const stored = typeof r.fileNameTemplate === 'string' ? r.fileNameTemplate.trim() : '';
+  // The default before {title} existed: {title} says the same while no Title tag is set.
+  const template = stored === UNTITLED_TEMPLATE ? d.fileNameTemplate : stored;
   return {
     defaultTransition: cleanTransition(r.defaultTransition, d.defaultTransition),
     fileNameTemplate: template ? template.slice(0, MAX_TEMPLATE_CHARS) : d.fileNameTemplate,
@@ -158,6 +182,7 @@ export function cleanPreferences(raw: unknown): Preferences {
       LOUDNESS_MAX_LUFS,
       d.loudnessTarget,
     ),
+    sortAddedByName: typeof r.sortAddedByName === 'boolean' ? r.sortAddedByName : d.sortAddedByName,
   };
 }
 
@@ -165,7 +190,9 @@ export function cleanPreferences(raw: unknown): Preferences {
 export function cleanTags(raw: unknown): OutputTags {
   const r = isObject(raw) ? raw : {};
   const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 500) : '');
-  return { title: text(r.title), artist: text(r.artist), album: text(r.album), year: text(r.year) };
+  const out = { ...defaultTags };
+  for (const k of Object.keys(defaultTags) as (keyof OutputTags)[]) out[k] = text(r[k]);
+  return out;
 }
 
 /** What a join needs beyond the output settings: the editor's tags and two preferences. */

@@ -1,16 +1,32 @@
 /**
  * Every piece of text Seam builds from numbers, in one place: durations, sizes, rates, channel
  * counts, codec names, track lists. Pure.
+ *
+ * Times have one format, a clock: "4:51", "1:02:05"; where a trim is set to the hundredth (the
+ * editor's trims and what they keep) the same clock carries hundredths, "0:20.75".
  */
 
-export function formatDuration(sec: number): string {
+/**
+ * A time on the clock: "0:20", "4:51", "1:02:05"; with `decimals` (1 or 2) the seconds carry
+ * them, "0:20.5", "0:20.75". Negative or not-a-number: "–".
+ */
+export function formatTime(sec: number, decimals: 0 | 1 | 2 = 0): string {
   if (!Number.isFinite(sec) || sec < 0) return '–';
-  const total = Math.round(sec);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
+  const scale = 10 ** decimals;
+  const total = Math.round(sec * scale);
+  const frac = total % scale;
+  const whole = Math.floor(total / scale);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
   const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
-  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
+  const tail = decimals > 0 ? `.${String(frac).padStart(decimals, '0')}` : '';
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}${tail}`;
+}
+
+/** A length to the second, "4:51": the track list, totals, the plan, time left. */
+export function formatDuration(sec: number): string {
+  return formatTime(sec);
 }
 
 export function formatBytes(bytes: number): string {
@@ -86,13 +102,23 @@ export function formatLength(sec: number): string {
 
 /** "1:02.25": a position to the hundredth (trims, the editor's lengths). */
 export function formatPreciseTime(sec: number): string {
-  const total = Math.max(0, Math.round(sec * 100));
-  const cs = total % 100;
-  const s = Math.floor(total / 100) % 60;
-  const m = Math.floor(total / 6000) % 60;
-  const h = Math.floor(total / 360000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${h > 0 ? `${h}:${pad(m)}` : String(m)}:${pad(s)}.${pad(cs)}`;
+  return formatTime(Math.max(0, Number.isFinite(sec) ? sec : 0), 2);
+}
+
+/** "about 0:12 left", "less than 0:05 left" while a join runs. */
+export function formatTimeLeft(sec: number): string {
+  if (sec < 5) return 'less than 0:05 left';
+  return `about ${formatDuration(sec)} left`;
+}
+
+/** "about 8.9 MB", for sizes known only roughly. */
+export function formatApproxBytes(bytes: number): string {
+  return `about ${formatBytes(Math.max(0, bytes))}`;
+}
+
+/** "1 track", "5 tracks". */
+export function countTracks(n: number): string {
+  return `${n} ${n === 1 ? 'track' : 'tracks'}`;
 }
 
 /** "track 2", "tracks 2 and 3", "tracks 1, 2 and 4" (1-based numbers). */

@@ -96,7 +96,12 @@ export interface TrackEdit {
 export const NO_TRANSITION: Transition = { kind: 'none' };
 export const DEFAULT_EDIT: TrackEdit = { startSec: 0, transitionAfter: NO_TRANSITION };
 
-export type TrackSource = { kind: 'file' } | { kind: 'url'; url: string; pageUrl?: string };
+/**
+ * Where a track's audio came from. Page audio keeps its link, the page it was found on, and,
+ * once downloaded, the URL the download ended at after redirects (tracking prefixes, CDNs).
+ */
+export type TrackSource =
+  { kind: 'file' } | { kind: 'url'; url: string; pageUrl?: string; finalUrl?: string };
 
 /**
  * - fetching: the audio is being downloaded into the store (page audio);
@@ -113,6 +118,8 @@ export interface Track {
   size: number;
   mime: string;
   addedAt: number;
+  /** A local file's last modification (File.lastModified), for sorting by date. */
+  modifiedAt?: number;
   /** Sort key of the queue; lower comes first. */
   position: number;
   source: TrackSource;

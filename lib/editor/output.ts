@@ -4,8 +4,8 @@
  * next file will be called.
  */
 import { stripExtension, outputFileName } from '@/lib/core/naming';
-import { FORMATS, formatSpec, RINGTONE_MAX_SEC, type FormatId } from '@/lib/core/formats';
-import type { OutputSettings } from '@/lib/core/settings';
+import { FORMATS, formatSpec, RINGTONE_MAX_SEC, VBR_KBPS, type FormatId } from '@/lib/core/formats';
+import type { OutputSettings, OutputTags } from '@/lib/core/settings';
 import type { Track } from '@/lib/core/track';
 
 /** Which of the quality fields apply to the chosen format and mode. */
@@ -24,9 +24,7 @@ export function qualityFields(output: Pick<OutputSettings, 'format' | 'mp3Mode'>
  * LAME's VBR scale (-q:a / -V), with the average bitrate of each step from LAME's own table,
  * so the number means something.
  */
-export const VBR_CHOICES: readonly { value: number; label: string }[] = [
-  245, 225, 190, 175, 165, 130, 115, 100, 85, 65,
-].map((kbps, q) => ({
+export const VBR_CHOICES: readonly { value: number; label: string }[] = VBR_KBPS.map((kbps, q) => ({
   value: q,
   label: `${q}${q === 0 ? ' (best)' : q === 9 ? ' (smallest)' : ''}, about ${kbps} kb/s`,
 }));
@@ -82,15 +80,21 @@ export function tagsNote(format: FormatId): string | undefined {
   return spec.tags ? undefined : `${spec.label} files are written without tags.`;
 }
 
-/** The Cover select's options: the first track's, each track's that has one, or none. */
+/**
+ * The Cover select's options: the first track's (only when it has one), each other track's that
+ * has one, the person's image file (when one was chosen, `imageName`), or none.
+ */
 export function coverChoices(
   tracks: readonly Pick<Track, 'id' | 'name' | 'info'>[],
+  imageName?: string,
 ): { value: string; label: string }[] {
+  const [first, ...rest] = tracks;
   return [
-    { value: 'first', label: "First track's cover" },
-    ...tracks
+    ...(first?.info?.hasCover ? [{ value: 'first', label: "First track's cover" }] : []),
+    ...rest
       .filter((t) => t.info?.hasCover)
       .map((t) => ({ value: `track:${t.id}`, label: `Cover of ${stripExtension(t.name)}` })),
+    ...(imageName ? [{ value: 'image', label: `Image: ${imageName}` }] : []),
     { value: 'none', label: 'None' },
   ];
 }
@@ -100,20 +104,54 @@ export function coverToValue(cover: OutputSettings['cover']): string {
 }
 
 export function coverFromValue(value: string): OutputSettings['cover'] {
-  if (value === 'first' || value === 'none') return value;
+  if (value === 'first' || value === 'none' || value === 'image') return value;
   return { trackId: value.replace(/^track:/, '') };
 }
 
 /**
- * What the tag fields show when left empty: the first track's own tags (which the join keeps).
- * The year comes from a "date" tag ("2019-04-01") or a "year" one.
+ * What the Cover select shows for the stored choice: that choice when it is on offer, else
+ * "None", which is what the join will do (the first track has no cover, the track whose cover
+ * was chosen was removed, the image file is gone).
  */
-export function tagPlaceholders(first: Pick<Track, 'info'> | undefined): {
-  title: string;
-  artist: string;
-  album: string;
-  year: string;
+export function shownCover(
+  choices: readonly { value: string }[],
+  cover: OutputSettings['cover'],
+): string {
+  const value = coverToValue(cover);
+  return choices.some((c) => c.value === value) ? value : 'none';
+}
+
+/**
+ * Why an output control does nothing for `format`, to show beside it while it is disabled;
+ * undefined for the controls that apply.
+ */
+export function unavailable(format: FormatId): {
+  chapters?: string;
+  cover?: string;
+  tags?: string;
+  sampleRate?: string;
 } {
+  const spec = formatSpec(format);
+  return {
+    ...(spec.chapters
+      ? {}
+      : {
+          chapters: `${spec.label} holds no chapters; ${formatsWith((f) => f.chapters)} do.`,
+        }),
+    ...(spec.cover ? {} : { cover: `${spec.label} files hold no cover picture.` }),
+    ...(spec.tags ? {} : { tags: `${spec.label} files are written without tags.` }),
+    ...(spec.sampleRates?.length === 1
+      ? { sampleRate: `${spec.label} is always ${Number(spec.sampleRates[0]) / 1000} kHz.` }
+      : {}),
+  };
+}
+
+/**
+ * What the tag fields show when left empty: the first track's own tags (which the join keeps).
+ * The year comes from a "date" tag ("2019-04-01") or a "year" one. Track number and comment
+ * are the joined file's own: nothing is taken from the first track.
+ */
+export function tagPlaceholders(first: Pick<Track, 'info'> | undefined): OutputTags {
   const tags = first?.info?.tags ?? {};
   const date = tags['date'] ?? tags['year'] ?? tags['tyer'] ?? '';
   return {
@@ -121,17 +159,29 @@ export function tagPlaceholders(first: Pick<Track, 'info'> | undefined): {
     artist: tags['artist'] ?? tags['album_artist'] ?? '',
     album: tags['album'] ?? '',
     year: /\d{4}/.exec(date)?.[0] ?? '',
+    albumArtist: tags['album_artist'] ?? '',
+    genre: tags['genre'] ?? '',
+    track: '',
+    comment: '',
   };
 }
 
-/** The name the next join's file will have, for the settings' preview. */
+/** The name the next join's file will have, for the output section's preview. */
 export function fileNamePreview(
   template: string,
   tracks: readonly Pick<Track, 'name'>[],
   format: FormatId,
   date = new Date(),
+  title = '',
 ): string {
   const first = tracks[0]?.name ?? 'First track.mp3';
   const count = tracks.length > 0 ? tracks.length : 3;
-  return outputFileName(first, count, formatSpec(format).extension, template || undefined, date);
+  return outputFileName(
+    first,
+    count,
+    formatSpec(format).extension,
+    template || undefined,
+    date,
+    title,
+  );
 }

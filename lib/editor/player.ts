@@ -11,7 +11,8 @@ import { getAudio } from '@/lib/store/tracks';
 export type PlayerState =
   | { kind: 'idle' }
   | { kind: 'track'; trackId: string; positionSec: number }
-  | { kind: 'junction'; trackId: string };
+  /** `trackId` is the track before the junction; `step` is set while previewing them all. */
+  | { kind: 'junction'; trackId: string; step?: { index: number; count: number } };
 
 const IDLE: PlayerState = { kind: 'idle' };
 let state: PlayerState = IDLE;
@@ -94,21 +95,60 @@ export async function previewJunction(
   transition: Transition,
 ): Promise<void> {
   stopPlayback();
+  await playJunction({ a, b, transition }, generation);
+}
+
+/** One junction of the result: the kept parts either side and the transition as applied. */
+export interface PreviewJunction {
+  a: PreviewSide;
+  b: PreviewSide;
+  transition: Transition;
+}
+
+/**
+ * The whole result around each junction, one after another (a shorter lead each side): how
+ * every seam of the join will sound, without joining. Stops with stopPlayback.
+ */
+export async function previewAll(junctions: readonly PreviewJunction[]): Promise<void> {
+  stopPlayback();
   const gen = generation;
-  emit({ kind: 'junction', trackId: a.id });
+  for (const [index, j] of junctions.entries()) {
+    if (gen !== generation) return;
+    const ended = await playJunction(j, gen, { index, count: junctions.length }, ALL_LEAD_SEC);
+    if (!ended) return;
+  }
+  if (gen === generation) stopPlayback();
+}
+
+/** Seconds either side of each junction when previewing them all. */
+const ALL_LEAD_SEC = 2;
+
+/**
+ * Plays one junction; resolves true when it has played to its end, false when something else
+ * started or it was stopped (`gen` is the generation it belongs to).
+ */
+async function playJunction(
+  { a, b, transition }: PreviewJunction,
+  gen: number,
+  step?: { index: number; count: number },
+  lead?: number,
+): Promise<boolean> {
+  emit({ kind: 'junction', trackId: a.id, ...(step ? { step } : {}) });
   const ctx = new AudioContext();
-  const plan = previewPlan(a, b, transition);
+  const plan = previewPlan(a, b, transition, lead);
   const [blobA, blobB] = await Promise.all([getAudio(a.id), getAudio(b.id)]);
   if (!blobA || !blobB) {
     void ctx.close();
     if (gen === generation) stopPlayback();
-    return;
+    return false;
   }
   const [mA, mB] = await Promise.all([
     mediaAt(blobA, plan.a.fromSec),
     mediaAt(blobB, plan.b.fromSec),
   ]);
   const timers: ReturnType<typeof setTimeout>[] = [];
+  let finish: (ended: boolean) => void = () => undefined;
+  const done = new Promise<boolean>((resolve) => (finish = resolve));
   const stop = () => {
     timers.forEach(clearTimeout);
     for (const m of [mA, mB]) {
@@ -116,8 +156,12 @@ export async function previewJunction(
       m.release();
     }
     void ctx.close();
+    finish(false);
   };
-  if (gen !== generation) return stop();
+  if (gen !== generation) {
+    stop();
+    return false;
+  }
   stopCurrent = stop;
 
   const gainA = ctx.createGain();
@@ -125,7 +169,7 @@ export async function previewJunction(
   ctx.createMediaElementSource(mA.el).connect(gainA).connect(ctx.destination);
   ctx.createMediaElementSource(mB.el).connect(gainB).connect(ctx.destination);
   await ctx.resume().catch(() => undefined);
-  if (stopCurrent !== stop) return;
+  if (stopCurrent !== stop) return false;
   // A short lead so the first play() has started before the gains begin to move.
   const t0 = ctx.currentTime + 0.05;
   gainA.gain.setValueAtTime(1, t0);
@@ -141,8 +185,19 @@ export async function previewJunction(
   later(plan.b.atSec, () => void mB.el.play().catch(() => undefined));
   later(plan.a.toSec - plan.a.fromSec, () => mA.el.pause());
   later(plan.totalSec + 0.1, () => {
-    if (stopCurrent === stop) stopPlayback();
+    if (stopCurrent !== stop) return;
+    // Ended by itself: release it without telling the page nothing plays (a next one may).
+    stopCurrent = undefined;
+    timers.forEach(clearTimeout);
+    for (const m of [mA, mB]) {
+      m.el.pause();
+      m.release();
+    }
+    void ctx.close();
+    if (!step) stopPlayback();
+    finish(true);
   });
+  return done;
 }
 
 /** A media element on `blob`, seeked to `sec` and ready to play. */

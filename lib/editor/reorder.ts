@@ -98,3 +98,176 @@ export function reorderMessage(
 function clampIndex(i: number, length: number): number {
   return Math.max(0, Math.min(length - 1, Math.trunc(i)));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The track list's reorder state: a pointer drag of a Reorder handle, or a track picked up with
+// the keyboard. Events in, the next state and what to do out; the list draws and stores.
+
+export interface PointerDrag {
+  id: string;
+  from: number;
+  /** Where the track would land if dropped now. */
+  to: number;
+  pointerId: number;
+  startY: number;
+  /** How far the pointer moved, for drawing the lifted track. */
+  dy: number;
+  /** The items' vertical middles when the drag began. */
+  middles: number[];
+}
+
+export interface ReorderState {
+  drag: PointerDrag | null;
+  /** A track picked up with Space or Enter, and where it was picked up. */
+  grabbed: { id: string; from: number } | null;
+}
+
+export const IDLE_REORDER: ReorderState = { drag: null, grabbed: null };
+
+export type ReorderEvent =
+  | {
+      type: 'pointer-down';
+      id: string;
+      index: number;
+      pointerId: number;
+      button: number;
+      y: number;
+      middles: number[];
+    }
+  | { type: 'pointer-move'; pointerId: number; y: number }
+  | { type: 'pointer-up'; pointerId: number }
+  | { type: 'pointer-cancel' }
+  | {
+      type: 'key';
+      id: string;
+      name: string;
+      index: number;
+      count: number;
+      key: string;
+      altKey: boolean;
+    }
+  /** The handle lost focus; `moving` when a move of this track is redrawing the list. */
+  | { type: 'blur'; id: string; moving: boolean };
+
+export interface ReorderOutcome {
+  state: ReorderState;
+  /** A move to store: track `id` to index `to`, said as `kind`. */
+  move?: { id: string; to: number; kind: 'move' | 'drop' | 'cancel' };
+  /** What the live region says (for moves, the list says it once the move is stored). */
+  message?: string;
+  /** The key was used: its default (scrolling, a click) must not happen. */
+  handled?: boolean;
+}
+
+/** The reorder state after `event`, and what the list should do. `locked` ignores everything. */
+export function reorderStep(
+  state: ReorderState,
+  event: ReorderEvent,
+  locked = false,
+): ReorderOutcome {
+  if (locked) return { state: IDLE_REORDER };
+  switch (event.type) {
+    case 'pointer-down': {
+      if (event.button !== 0) return { state };
+      const drag: PointerDrag = {
+        id: event.id,
+        from: event.index,
+        to: event.index,
+        pointerId: event.pointerId,
+        startY: event.y,
+        dy: 0,
+        middles: event.middles,
+      };
+      return { state: { ...state, drag } };
+    }
+    case 'pointer-move': {
+      const d = state.drag;
+      if (!d || d.pointerId !== event.pointerId) return { state };
+      const drag = { ...d, dy: event.y - d.startY, to: dropIndex(event.y, d.middles, d.from) };
+      return { state: { ...state, drag } };
+    }
+    case 'pointer-up': {
+      const d = state.drag;
+      if (!d || d.pointerId !== event.pointerId) return { state };
+      const next = { ...state, drag: null };
+      return d.to !== d.from
+        ? { state: next, move: { id: d.id, to: d.to, kind: 'drop' } }
+        : { state: next };
+    }
+    case 'pointer-cancel':
+      return { state: { ...state, drag: null } };
+    case 'blur':
+      return state.grabbed?.id === event.id && !event.moving
+        ? { state: { ...state, grabbed: null } }
+        : { state };
+    case 'key': {
+      const isGrabbed = state.grabbed?.id === event.id;
+      const action = reorderKey(event, event.index, event.count, isGrabbed);
+      if (!action) return { state };
+      switch (action.kind) {
+        case 'grab':
+          return {
+            state: { ...state, grabbed: { id: event.id, from: event.index } },
+            message: reorderMessage('grab', event.name, event.index, event.count),
+            handled: true,
+          };
+        case 'drop':
+          return {
+            state: { ...state, grabbed: null },
+            message: reorderMessage('drop', event.name, event.index, event.count),
+            handled: true,
+          };
+        case 'cancel':
+          return {
+            state: { ...state, grabbed: null },
+            move: { id: event.id, to: state.grabbed!.from, kind: 'cancel' },
+            handled: true,
+          };
+        case 'move':
+          return { state, move: { id: event.id, to: action.to, kind: 'move' }, handled: true };
+      }
+    }
+  }
+}
+
+export type SelectionMove = 'top' | 'up' | 'down' | 'bottom';
+
+/**
+ * `order` with the `selected` ids moved together: to the top or the bottom (keeping their
+ * order), or each one place up or down (a selected item never jumps over another selected one).
+ */
+export function moveSelection(
+  order: readonly string[],
+  selected: ReadonlySet<string>,
+  where: SelectionMove,
+): string[] {
+  const picked = order.filter((id) => selected.has(id));
+  const rest = order.filter((id) => !selected.has(id));
+  if (where === 'top') return [...picked, ...rest];
+  if (where === 'bottom') return [...rest, ...picked];
+  const out = [...order];
+  const step = where === 'up' ? -1 : 1;
+  const indices = out.map((_, i) => i);
+  if (step > 0) indices.reverse();
+  for (const i of indices) {
+    const j = i + step;
+    if (!selected.has(out[i]!) || j < 0 || j >= out.length || selected.has(out[j]!)) continue;
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * The ids a click selects with Shift held: every id from the last one clicked (`anchor`) to
+ * `id`, in list order. Without an anchor, just `id`.
+ */
+export function selectRange(
+  order: readonly string[],
+  anchor: string | undefined,
+  id: string,
+): string[] {
+  const a = anchor === undefined ? -1 : order.indexOf(anchor);
+  const b = order.indexOf(id);
+  if (a < 0 || b < 0) return b < 0 ? [] : [id];
+  return order.slice(Math.min(a, b), Math.max(a, b) + 1);
+}

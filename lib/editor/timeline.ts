@@ -96,3 +96,15 @@ export function timeline(
     totalSec: known.length === tracks.length ? outputLength(tracks, transitions) : undefined,
   };
 }
+
+/** A transition in words: "Crossfade 2 s", "Gap 1.5 s", "No transition". */
+export function transitionLabel(t: Transition): string {
+  switch (t.kind) {
+    case 'none':
+      return 'No transition';
+    case 'gap':
+      return `Gap ${formatSeconds(t.seconds)}`;
+    case 'crossfade':
+      return `Crossfade ${formatSeconds(t.seconds)}`;
+  }
+}

@@ -142,3 +142,88 @@ function ceilStep(sec: number): number {
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
+
+/**
+ * A pointer drag on a waveform, from press to release: which handle it moves, the trim that was
+ * committed when it began, and the trim it would commit now. The waveform shows `last` as a
+ * draft while the pointer moves and commits it on release when it differs from `origin`.
+ */
+export interface TrimDrag {
+  handle: TrimHandle;
+  /** The committed trim at the press: what the release is compared against. */
+  origin: Trim;
+  /** The trim as the pointer has it now. */
+  last: Trim;
+}
+
+/**
+ * A press at `sec`: on a handle (`handle` given) it takes that handle where it is; elsewhere on
+ * the waveform the nearer handle jumps to the press.
+ */
+export function startTrimDrag(
+  committed: Trim,
+  sec: number,
+  durationSec: number,
+  handle?: TrimHandle,
+): TrimDrag {
+  if (handle) return { handle, origin: committed, last: committed };
+  const which = nearestHandle(committed, sec, durationSec);
+  return {
+    handle: which,
+    origin: committed,
+    last: moveHandle(committed, which, sec, durationSec),
+  };
+}
+
+/** The drag with its handle moved to `sec`. */
+export function moveTrimDrag(drag: TrimDrag, sec: number, durationSec: number): TrimDrag {
+  return { ...drag, last: moveHandle(drag.last, drag.handle, sec, durationSec) };
+}
+
+/** What a release commits: the dragged trim, or null when it ends where it began. */
+export function endTrimDrag(drag: TrimDrag): Trim | null {
+  const { origin, last } = drag;
+  return origin.startSec === last.startSec && origin.endSec === last.endSec ? null : last;
+}
+
+export interface RulerTick {
+  sec: number;
+  /** Fraction 0..1 of the width. */
+  at: number;
+  /** The time under a labelled tick ("0:30"); empty for the small ticks between. */
+  label: string;
+}
+
+/** Room a ruler label takes right of its tick ("0:00.5" at 11 px), in pixels. */
+const MIN_LABEL_ROOM_PX = 44;
+
+/** Steps a ruler may use, in seconds: at least one label every ~90 px, none closer than ~60. */
+const RULER_STEPS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
+/**
+ * Ticks for a time ruler `widthPx` wide over `durationSec`: labelled ticks at a round step that
+ * leaves room for the labels, and four small ticks between each pair (or one, for 2-based steps).
+ */
+export function rulerTicks(
+  durationSec: number,
+  widthPx: number,
+  format: (sec: number) => string,
+): RulerTick[] {
+  if (durationSec <= 0 || widthPx <= 0) return [];
+  const minLabelPx = 64;
+  const step =
+    RULER_STEPS.find((s) => (s / durationSec) * widthPx >= minLabelPx) ??
+    RULER_STEPS[RULER_STEPS.length - 1]!;
+  const minorPer = String(step).startsWith('2') ? 2 : 5;
+  const minor = step / minorPer;
+  const ticks: RulerTick[] = [];
+  const count = Math.floor(durationSec / minor + 1e-6);
+  for (let i = 0; i <= count; i++) {
+    const sec = Number((i * minor).toFixed(3));
+    const at = sec / durationSec;
+    // A label needs room to its right, inside the ruler.
+    const fits = (1 - at) * widthPx >= MIN_LABEL_ROOM_PX;
+    ticks.push({ sec, at, label: i % minorPer === 0 && fits ? format(sec) : '' });
+  }
+  return ticks;
+}

@@ -1,123 +1,161 @@
-import { FFmpeg, type FFFSType, type LogEvent } from '@ffmpeg/ffmpeg';
-import type { AudioInfo } from '@/lib/core/track';
+import type { AudioInfo, TrackRef } from '@/lib/core/track';
 import {
   EngineFailedError,
   JoinCanceledError,
   JoinFailedError,
+  ProbeTimeoutError,
   SeamError,
 } from '@/lib/core/errors';
 import { ffmpegFailure } from '@/lib/media/ffmpeg-log';
 import { checkOutputLength, type JoinPlan } from '@/lib/plan/planner';
 import { parseFfmpegTime } from '@/lib/media/probe';
-import type { TrackRef } from '@/lib/core/track';
-import { probeTrack } from './probe';
+import { checkTrack, probeTrack } from './probe';
 import type { EngineTask, TaskFile, TaskRunner } from './task';
+import { FfmpegWorker, WorkerStoppedError, type EngineUrls } from './worker-client';
+import type { MountedBlob } from './worker-protocol';
+
+export type { EngineUrls } from './worker-client';
+export { WorkerStoppedError } from './worker-client';
 
 type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
-
-/** Where the packaged ffmpeg pieces are (runtime.getURL in the extension). */
-export interface EngineUrls {
-  coreURL: string;
-  wasmURL: string;
-  classWorkerURL: string;
-}
 
 /**
  * ffmpeg.wasm gets unreliable ("memory access out of bounds") after many exec calls in one
  * instance; start a fresh one after this many.
  */
 const MAX_EXECS_PER_INSTANCE = 40;
+/**
+ * How long reading one track may take before it is given up: a probe plus a decode of up to
+ * 20 min of audio (./probe.ts INLINE_CHECK_MAX_SEC) took under 5 s here (2 shared cores), so a minute leaves room for a slow
+ * machine, plus a second per 10 MB read for the file itself. A file that hangs the decoder (or
+ * a wasm fault that never returns) ends here with a message naming it, instead of keeping the
+ * queue waiting forever.
+ */
+export function probeTimeoutMs(bytes: number): number {
+  return 60_000 + Math.ceil(bytes / 10_000_000) * 1000;
+}
+
+/** What a finished run hands back: the output, and the largest the wasm heap grew. */
+export interface RunResult {
+  blob: Blob;
+  heapPeakBytes: number;
+}
 
 /**
- * The ffmpeg.wasm wrapper: loads once, probes, runs a plan with progress, cancels by killing the
- * worker (which frees its memory) and reloads lazily after a failure, a cancel or a join.
+ * The ffmpeg.wasm wrapper over Seam's own worker (./worker/): loads once, probes, runs a plan with
+ * progress. Inputs are mounted as Blobs (read in blocks, never copied whole) and the output
+ * leaves in chunks into a Blob. A join's run stops when its AbortSignal fires, by killing the
+ * worker (which frees its memory); a fresh one loads lazily for the next call.
  */
 export class Engine implements TaskRunner {
-  #ff: FFmpeg | undefined;
-  #loading: Promise<FFmpeg> | undefined;
+  #worker: FfmpegWorker | undefined;
+  #loading: Promise<FfmpegWorker> | undefined;
   #execs = 0;
-  #canceled = false;
   readonly #urls: EngineUrls;
 
   constructor(urls: EngineUrls) {
     this.#urls = urls;
   }
 
-  async #instance(): Promise<FFmpeg> {
-    if (this.#ff && this.#execs < MAX_EXECS_PER_INSTANCE) return this.#ff;
-    if (this.#ff) this.reset();
-    this.#loading ??= (async () => {
-      const ff = new FFmpeg();
-      try {
-        await ff.load(this.#urls);
-      } catch (err) {
-        ff.terminate();
+  async #instance(): Promise<FfmpegWorker> {
+    if (this.#worker && !this.#worker.stopped && this.#execs < MAX_EXECS_PER_INSTANCE) {
+      return this.#worker;
+    }
+    if (this.#worker) this.reset();
+    this.#loading ??= FfmpegWorker.start(this.#urls)
+      .then((w) => {
+        this.#worker = w;
+        this.#execs = 0;
+        return w;
+      })
+      .catch((err: unknown) => {
         throw new EngineFailedError(`ffmpeg could not start: ${String(err)}`);
-      }
-      this.#ff = ff;
-      this.#execs = 0;
-      return ff;
-    })().finally(() => {
-      this.#loading = undefined;
-    });
+      })
+      .finally(() => {
+        this.#loading = undefined;
+      });
     return this.#loading;
   }
 
-  /** Kills the worker and forgets the instance; the next call loads a fresh one. */
+  /** Kills the worker and forgets it; the next call loads a fresh one. */
   reset(): void {
-    this.#ff?.terminate();
-    this.#ff = undefined;
+    this.#worker?.stop();
+    this.#worker = undefined;
     this.#execs = 0;
   }
 
-  /** Stops whatever runs now. The pending call rejects with JoinCanceledError. */
-  cancel(): void {
-    this.#canceled = true;
-    this.reset();
+  /**
+   * Reads a track's format and checks its audio (./probe.ts) without copying it: the Blob is
+   * mounted, not written. Throws a SeamError naming the track (ProbeTimeoutError when it takes
+   * longer than `timeoutMs`), or WorkerStoppedError when the worker was stopped by someone else
+   * (the probe did not fail: run it again).
+   */
+  probe(track: TrackRef, blob: Blob, timeoutMs = probeTimeoutMs(blob.size)): Promise<AudioInfo> {
+    return this.#limited(track, timeoutMs, () => probeTrack(this, track, blob));
   }
 
-  /** Reads a track's format and checks its audio (lib/engine/probe.ts). */
-  probe(track: TrackRef, blob: Blob): Promise<AudioInfo> {
-    return probeTrack(this, track, blob);
+  /** The decode check of a track listed before it ran (./probe.ts), under the same time limit. */
+  check(track: TrackRef, blob: Blob, info: AudioInfo): Promise<AudioInfo> {
+    return this.#limited(track, probeTimeoutMs(blob.size), () =>
+      checkTrack(this, track, blob, info),
+    );
+  }
+
+  /** Runs `work`; past `ms`, kills the worker and rejects with ProbeTimeoutError naming `track`. */
+  async #limited<T>(track: TrackRef, ms: number, work: () => Promise<T>): Promise<T> {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.reset();
+    }, ms);
+    try {
+      return await work();
+    } catch (err) {
+      if (timedOut) throw ProbeTimeoutError.after(track, Math.round(ms / 1000));
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
-   * Runs an ffmpeg plan. `blobs` are the tracks' audio, by track id, in plan order.
-   * Progress is ffmpeg's own `time=` against the plan's total duration.
+   * Runs an ffmpeg plan. `blobs` are the tracks' audio, by track id. Progress is ffmpeg's own
+   * `time=` against the plan's total duration. When `signal` fires, the worker is killed and the
+   * call rejects with JoinCanceledError. The instance is always dropped afterwards: a join leaves
+   * the wasm heap grown, and only a fresh worker gives that memory back.
    */
   async run(
     plan: FfmpegPlan,
     tracks: readonly TrackRef[],
     blobs: ReadonlyMap<string, Blob>,
     onProgress: (fraction: number, phase: 'reading' | 'joining') => void,
-  ): Promise<Uint8Array> {
-    this.#canceled = false;
-    const ff = await this.#instance();
+    mime: string,
+    signal?: AbortSignal,
+  ): Promise<RunResult> {
+    if (signal?.aborted) throw new JoinCanceledError();
+    const w = await this.#instance();
+    const stop = () => w.stop();
+    signal?.addEventListener('abort', stop);
     const log: string[] = [];
     let lastTime: number | undefined;
-    const onLog = ({ message }: LogEvent) => {
+    w.onLog = (message) => {
       log.push(message);
       if (log.length > 400) log.splice(0, 200);
       const t = parseFfmpegTime(message);
       if (t !== undefined) lastTime = t;
-      if (t !== undefined && plan.totalSec > 0)
+      if (t !== undefined && plan.totalSec > 0) {
         onProgress(Math.min(1, t / plan.totalSec), 'joining');
+      }
     };
     try {
-      await ff.createDir('/in').catch(() => undefined);
-      await ff.createDir('/out').catch(() => undefined);
-      for (const [i, input] of plan.inputs.entries()) {
-        const blob = blobs.get(input.trackId);
-        if (!blob)
-          throw new JoinFailedError('its audio is missing', findTrack(tracks, input.trackId));
-        // Transferred to the worker, so the bytes exist once in this document at any time.
-        await ff.writeFile(input.path, new Uint8Array(await blob.arrayBuffer()));
-        onProgress((i + 1) / plan.inputs.length, 'reading');
+      for (const [dir, files] of mountsFor(plan, tracks, blobs)) {
+        await w.call({ type: 'mountBlobs', dir, files });
       }
-      for (const f of plan.files) await ff.writeFile(f.path, f.text);
-      ff.on('log', onLog);
+      onProgress(1, 'reading');
+      const outDir = dirname(plan.outputPath);
+      await w.call({ type: 'mountOutput', dir: outDir });
       this.#execs++;
-      const code = await ff.exec(plan.args);
+      const code = await w.call({ type: 'exec', tool: 'ffmpeg', args: plan.args });
       if (code !== 0) {
         const failure = ffmpegFailure(log, plan.inputs);
         const track = failure.trackId ? findTrack(tracks, failure.trackId) : undefined;
@@ -126,38 +164,35 @@ export class Engine implements TaskRunner {
       // Never "Saved" for a file that holds less audio than planned: ffmpeg's last time= is
       // the output's length.
       checkOutputLength(plan, lastTime);
-      const data = await ff.readFile(plan.outputPath);
-      if (typeof data === 'string' || data.byteLength === 0)
-        throw new JoinFailedError('ffmpeg produced no output');
-      return data;
+      const blob = await w.call({ type: 'takeOutput', path: plan.outputPath, mime });
+      if (blob.size === 0) throw new JoinFailedError('ffmpeg produced no output');
+      const heap = await w.call({ type: 'heap' });
+      return { blob, heapPeakBytes: heap.peakBytes };
     } catch (err) {
-      if (this.#canceled) throw new JoinCanceledError();
-      if (!(err instanceof SeamError)) {
-        this.reset();
-        throw new EngineFailedError(`ffmpeg stopped: ${String(err)}`);
-      }
-      throw err;
+      if (signal?.aborted) throw new JoinCanceledError();
+      if (err instanceof SeamError) throw err;
+      throw new EngineFailedError(`ffmpeg stopped: ${String(err)}`);
     } finally {
-      ff.off('log', onLog);
-      // A join leaves large buffers behind; a fresh instance next time returns that memory.
-      this.reset();
+      signal?.removeEventListener('abort', stop);
+      w.onLog = undefined;
+      if (this.#worker === w) this.reset();
+      else w.stop();
     }
   }
 
-  // --- Tasks (lib/engine/task.ts): probes, checks, short encodes ---------------------------
+  // --- Tasks (./task.ts): probes, checks, short encodes ------------------------------------
 
   /**
    * Runs `work` with `files` mounted read-only (WORKERFS: the Blobs are read in place, not
    * copied) under a fresh directory, removing it and every scratch output afterwards. A crash
-   * of ffmpeg.wasm resets the instance and becomes an EngineFailedError in words.
+   * of ffmpeg.wasm resets the instance and becomes an EngineFailedError in words; a worker
+   * stopped from outside rejects with WorkerStoppedError.
    */
   async task<T>(files: readonly TaskFile[], work: (t: EngineTask) => Promise<T>): Promise<T> {
-    const ff = await this.#instance();
+    const w = await this.#instance();
     const dir = `/task-${crypto.randomUUID()}`;
     const scratch: string[] = [];
-    let mounted = false;
     let log: string[] = [];
-    const onLog = ({ message }: LogEvent) => void log.push(message);
     const task: EngineTask = {
       path: (name) => `${dir}/${name}`,
       scratch: (name) => {
@@ -168,47 +203,64 @@ export class Engine implements TaskRunner {
       run: async (tool, args) => {
         log = [];
         this.#execs++;
-        const code = tool === 'ffmpeg' ? await ff.exec(args) : await ff.ffprobe(args);
+        const code = await w.call({ type: 'exec', tool, args });
         return { code, log };
       },
-      readText: async (path) => {
-        const data = await ff.readFile(path, 'utf8').catch(() => undefined);
-        return typeof data === 'string' ? data : undefined;
-      },
-      readBytes: async (path) => {
-        const data = await ff.readFile(path).catch(() => undefined);
-        return data instanceof Uint8Array ? data : undefined;
-      },
+      readText: (path) => w.call({ type: 'readText', path }),
     };
-    ff.on('log', onLog);
+    w.onLog = (message) => void log.push(message);
     try {
-      await ff.createDir(dir);
-      await ff.mount(
-        'WORKERFS' as FFFSType,
-        { blobs: files.map((f) => ({ name: f.name, data: f.blob })) },
-        dir,
-      );
-      mounted = true;
+      await w.call({ type: 'mountBlobs', dir, files: [...files] });
       return await work(task);
     } catch (err) {
-      if (err instanceof SeamError) throw err;
+      if (err instanceof SeamError || err instanceof WorkerStoppedError) throw err;
       this.reset();
       throw new EngineFailedError(`ffmpeg stopped while reading the file (${engineReason(err)}).`);
     } finally {
-      ff.off('log', onLog);
-      if (this.#ff === ff) {
-        for (const path of scratch) await ff.deleteFile(path).catch(() => undefined);
-        if (mounted) await ff.unmount(dir).catch(() => undefined);
-        await ff.deleteDir(dir).catch(() => undefined);
+      w.onLog = undefined;
+      if (!w.stopped) {
+        for (const path of scratch) await w.call({ type: 'remove', path }).catch(() => undefined);
+        await w.call({ type: 'unmount', dir }).catch(() => undefined);
       }
     }
   }
 }
 
-/** ffmpeg.wasm's errors arrive as strings, some of them "[object Object]": say something. */
+/** The worker's errors can arrive as strings, some of them "[object Object]": say something. */
 function engineReason(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text && text !== '[object Object]' ? text : 'no reason given';
+}
+
+/**
+ * What to mount for a plan: each input's Blob under its path's directory, and the plan's text
+ * files (the concat list, the FFMETADATA1 file) as small Blobs beside them. A WORKERFS mount is
+ * read-only, so everything in one directory is mounted at once.
+ */
+export function mountsFor(
+  plan: Pick<FfmpegPlan, 'inputs' | 'files'>,
+  tracks: readonly TrackRef[],
+  blobs: ReadonlyMap<string, Blob>,
+): Map<string, MountedBlob[]> {
+  const dirs = new Map<string, MountedBlob[]>();
+  const add = (path: string, blob: Blob) => {
+    const dir = dirname(path);
+    const files = dirs.get(dir) ?? [];
+    files.push({ name: path.slice(dir.length + 1), blob });
+    dirs.set(dir, files);
+  };
+  for (const input of plan.inputs) {
+    const blob = blobs.get(input.trackId);
+    if (!blob) throw new JoinFailedError('its audio is missing', findTrack(tracks, input.trackId));
+    add(input.path, blob);
+  }
+  for (const f of plan.files) add(f.path, new Blob([f.text], { type: 'text/plain' }));
+  return dirs;
+}
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
 }
 
 function findTrack(tracks: readonly TrackRef[], id: string): TrackRef | undefined {

@@ -1,24 +1,33 @@
-import type { Engine } from './ffmpeg';
+import { WorkerStoppedError, type Engine } from './ffmpeg';
 import {
   JoinCanceledError,
+  JoinFailedError,
   NothingToJoinError,
   TrackMissingError,
   errorFromData,
   toErrorData,
 } from '@/lib/core/errors';
-import { fetchTrack } from './fetcher';
+import { abortFetches, fetchTrack } from './fetcher';
 import { formatSpec } from '@/lib/core/formats';
 import type { JobPhase } from '@/lib/core/job';
 import type { EngineCommands, FetchRequest, JobEvents, JoinRequest } from '@/lib/protocol/contract';
 import { joinLosslessly, retagMp3 } from '@/lib/lossless';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
+import { getCoverImage } from '@/lib/store/cover';
+import { COVER_IMAGE_ID } from '@/lib/core/settings';
 import { trackRef, type Track } from '@/lib/core/track';
+import { checkMemory, deviceMemory } from './preflight';
 import { checkTrack } from './probe';
 import type { TaskRunner } from './task';
 
 /** Parallel page-audio downloads: enough to hide latency, few enough to be polite to a server. */
 const FETCHES_AT_ONCE = 3;
+/**
+ * A probe whose worker was stopped under it (not by its own timeout) is run again this many
+ * times; after that the track stays "checking…" and the next page to open takes it up again.
+ */
+const PROBE_RETRIES = 2;
 
 /**
  * The engine's host (the offscreen document in Chrome, the background page in Firefox): probes
@@ -26,6 +35,10 @@ const FETCHES_AT_ONCE = 3;
  * rides on one reply), and keeps the result's blob: URL alive until the download is done.
  * Its events (JobEvents) become bg:* messages from the offscreen document in Chrome; in Firefox
  * the host lives in the background page and calls the job controller directly.
+ *
+ * Cancel is scoped to its job: a join waits for the probes of its unprobed tracks as any page
+ * would (they stay the queue's work, and finish whatever happens to the join), and only the
+ * join's own ffmpeg run is stopped.
  */
 export class EngineHost implements EngineCommands {
   readonly #engine: Engine;
@@ -33,7 +46,10 @@ export class EngineHost implements EngineCommands {
   /** ffmpeg runs one command at a time; probes and joins queue here. */
   #chain: Promise<unknown> = Promise.resolve();
   #pending = 0;
-  #job: { id: string; abort: AbortController } | undefined;
+  /** Probes queued or running, by track id: asking again joins the one under way. */
+  readonly #probes = new Map<string, Promise<Track | undefined>>();
+  /** Joins accepted and not yet finished, by job id. */
+  readonly #jobs = new Map<string, AbortController>();
   readonly #urls = new Set<string>();
   /**
    * A second engine for decode checks of long tracks (lib/engine/probe.ts), so they run beside
@@ -52,7 +68,7 @@ export class EngineHost implements EngineCommands {
 
   /** Something is queued, running or holding a result. */
   get busy(): boolean {
-    return this.#pending > 0 || this.#job !== undefined || this.#urls.size > 0;
+    return this.#pending > 0 || this.#jobs.size > 0 || this.#urls.size > 0;
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -71,28 +87,43 @@ export class EngineHost implements EngineCommands {
 
   /** Probes each track and stores what it learned (or why it failed) on the track. */
   probe(trackIds: string[]): void {
-    for (const id of trackIds) void this.#enqueue(() => this.#probeOne(id));
+    for (const id of trackIds) void this.#probeOnce(id);
+  }
+
+  #probeOnce(id: string): Promise<Track | undefined> {
+    const under = this.#probes.get(id);
+    if (under) return under;
+    const run = this.#enqueue(() => this.#probeOne(id)).finally(() => this.#probes.delete(id));
+    this.#probes.set(id, run);
+    return run;
   }
 
   async #probeOne(id: string): Promise<Track | undefined> {
     const track = await getTrack(id);
     if (!track) return undefined;
-    try {
-      const blob = await getAudio(id);
-      if (!blob) throw new TrackMissingError(trackRef(track));
-      const info = await this.#engine.probe(trackRef(track), blob);
-      await updateTrack(id, { status: 'ready', info, error: undefined });
-      // A long track is listed now and checked to its end in the background.
-      if (!info.decoded) void this.#scheduleCheck(id);
-      return { ...track, status: 'ready', info };
-    } catch (err) {
-      const error = {
-        ...toErrorData(err, 'unsupported-audio'),
-        trackId: id,
-        trackName: track.name,
-      };
-      await updateTrack(id, { status: 'error', error });
-      return { ...track, status: 'error', error };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const blob = await getAudio(id);
+        if (!blob) throw new TrackMissingError(trackRef(track));
+        const info = await this.#engine.probe(trackRef(track), blob);
+        await updateTrack(id, { status: 'ready', info, error: undefined });
+        // A long track is listed now and checked to its end in the background.
+        if (!info.decoded) void this.#scheduleCheck(id);
+        return { ...track, status: 'ready', info };
+      } catch (err) {
+        // Stopped from outside (not its own fault, nor its timeout): the file was never judged.
+        if (err instanceof WorkerStoppedError) {
+          if (attempt < PROBE_RETRIES) continue;
+          return { ...track, status: 'probing' };
+        }
+        const error = {
+          ...toErrorData(err, 'unsupported-audio'),
+          trackId: id,
+          trackName: track.name,
+        };
+        await updateTrack(id, { status: 'error', error });
+        return { ...track, status: 'error', error };
+      }
     }
   }
 
@@ -125,7 +156,7 @@ export class EngineHost implements EngineCommands {
    * Decodes a listed track to its end: stores its exact length, or why it cannot be joined (cut
    * short, damaged). Does nothing for a track already checked, removed or failed.
    */
-  async #checkOne(id: string, runner: TaskRunner, signal?: AbortSignal): Promise<void> {
+  async #checkOne(id: string, runner: TaskRunner): Promise<void> {
     const track = await getTrack(id);
     if (!track || track.status !== 'ready' || !track.info || track.info.decoded) return;
     const blob = await getAudio(id);
@@ -134,8 +165,8 @@ export class EngineHost implements EngineCommands {
       const info = await checkTrack(runner, trackRef(track), blob, track.info);
       await updateTrack(id, { info });
     } catch (err) {
-      // A join canceled during its check says nothing about the track.
-      if (signal?.aborted) throw new JoinCanceledError();
+      // Stopped from outside: nothing was learned about the track; a join checks it again.
+      if (err instanceof WorkerStoppedError) return;
       const error = { ...toErrorData(err, 'corrupt-audio'), trackId: id, trackName: track.name };
       await updateTrack(id, { status: 'error', error });
     } finally {
@@ -144,21 +175,22 @@ export class EngineHost implements EngineCommands {
     }
   }
 
-  /** The track checked to its end: waits for its background check, or runs it here and now. */
+  /**
+   * The track checked to its end: waits for its check (scheduled now if none is under way).
+   * Cancel ends the wait, not the check.
+   */
   async #checked(t: Track, signal: AbortSignal): Promise<Track> {
     if (t.info?.decoded) return t;
-    const pending = this.#checker ? this.#checks.get(t.id) : undefined;
-    if (pending) await pending;
-    await this.#checkOne(t.id, this.#engine, signal);
+    await untilAborted(this.#scheduleCheck(t.id), signal);
     return (await getTrack(t.id)) ?? t;
   }
 
   /** Downloads page audio a few at a time (not through the engine queue), then probes it. */
-  fetch({ trackIds, limitBytes }: FetchRequest): void {
+  fetch({ trackIds, limitBytes, granted }: FetchRequest): void {
     const queue = [...trackIds];
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        if (await fetchTrack(id, limitBytes)) this.probe([id]);
+        if (await fetchTrack(id, { limitBytes, granted })) this.probe([id]);
       }
     };
     this.#pending++;
@@ -170,27 +202,35 @@ export class EngineHost implements EngineCommands {
     });
   }
 
+  /** Removed tracks: their downloads stop and their connections close. */
+  abortFetch(trackIds: string[]): void {
+    abortFetches(trackIds);
+  }
+
   join(req: JoinRequest): void {
+    if (this.#jobs.has(req.jobId)) return;
     const abort = new AbortController();
-    this.#job = { id: req.jobId, abort };
-    void this.#enqueue(async () => {
+    this.#jobs.set(req.jobId, abort);
+    void (async () => {
       try {
-        const url = await this.#runJoin(req, abort.signal);
-        this.#urls.add(url.url);
-        await this.#events.done({ jobId: req.jobId, ...url });
+        const tracks = await this.#ready(req, abort.signal);
+        const result = await this.#enqueue(() => this.#runJoin(req, tracks, abort.signal));
+        this.#urls.add(result.url);
+        await this.#events.done({ jobId: req.jobId, ...result });
       } catch (err) {
         const error = abort.signal.aborted ? new JoinCanceledError().toData() : toErrorData(err);
         await this.#events.failed({ jobId: req.jobId, error });
       } finally {
-        this.#job = undefined;
+        // Only this job's own slot: a newer join may already be waiting behind it.
+        this.#jobs.delete(req.jobId);
+        this.#maybeIdle();
       }
-    });
+    })();
   }
 
+  /** Stops this job's work only: its wait for probes, or its own ffmpeg run. */
   cancel(jobId: string): void {
-    if (this.#job?.id !== jobId) return;
-    this.#job.abort.abort();
-    this.#engine.cancel();
+    this.#jobs.get(jobId)?.abort();
   }
 
   release(url: string): void {
@@ -198,34 +238,42 @@ export class EngineHost implements EngineCommands {
     this.#maybeIdle();
   }
 
-  async #runJoin(
-    req: JoinRequest,
-    signal: AbortSignal,
-  ): Promise<{ url: string; bytes: number; lossless: boolean }> {
-    const progress = (phase: JobPhase, percent: number, lossless: boolean) =>
-      this.#events.progress({ jobId: req.jobId, phase, percent, lossless });
-    progress('loading', 0, false);
-
+  /**
+   * The job's tracks, probed. Tracks still unprobed (added a moment ago) are waited for through
+   * the probe queue; a bad one stops the join by name. Cancel ends the wait, not the probes.
+   */
+  async #ready(req: JoinRequest, signal: AbortSignal): Promise<PlanTrack[]> {
     const queued = await listTracks();
     const tracks = req.trackIds
       .map((id) => queued.find((t) => t.id === id))
       .filter((t): t is Track => t !== undefined);
     if (tracks.length === 0) throw new NothingToJoinError();
+    const listed = await untilAborted(
+      Promise.all(tracks.map((t) => (t.status === 'ready' && t.info ? t : this.#probeOnce(t.id)))),
+      signal,
+    );
+    // Every track is decoded to its end before a join uses it (long ones after they were
+    // listed): a cut-short file is named here instead of joined.
+    const probed = await Promise.all(
+      listed.map((p) => (p?.status === 'ready' ? this.#checked(p, signal) : p)),
+    );
+    return tracks.map((t, i) => {
+      const p = probed[i];
+      if (p?.status === 'error' && p.error) throw errorFromData(p.error);
+      if (!p?.info) throw new TrackMissingError(trackRef(t));
+      return { id: t.id, name: t.name, info: p.info, edit: p.edit };
+    });
+  }
 
-    // Tracks still unprobed (added a moment ago) are probed now; a bad one stops the join by name.
-    const ready: PlanTrack[] = [];
-    for (const t of tracks) {
-      let probed = t.status === 'ready' && t.info ? t : await this.#probeOne(t.id);
-      if (signal.aborted) throw new JoinCanceledError();
-      if (!probed) throw new TrackMissingError(trackRef(t));
-      // Every track is decoded to its end before a join uses it (long ones after they were
-      // listed): a cut-short file is named here instead of joined.
-      if (probed.status === 'ready') probed = await this.#checked(probed, signal);
-      if (signal.aborted) throw new JoinCanceledError();
-      if (probed.status === 'error' && probed.error) throw errorFromData(probed.error);
-      if (!probed.info) throw new TrackMissingError(trackRef(t));
-      ready.push({ id: t.id, name: t.name, info: probed.info, edit: probed.edit });
-    }
+  async #runJoin(
+    req: JoinRequest,
+    ready: PlanTrack[],
+    signal: AbortSignal,
+  ): Promise<{ url: string; bytes: number; lossless: boolean; heapPeakBytes?: number }> {
+    if (signal.aborted) throw new JoinCanceledError();
+    const progress = (phase: JobPhase, percent: number, lossless: boolean) =>
+      this.#events.progress({ jobId: req.jobId, phase, percent, lossless });
+    progress('loading', 0, false);
 
     const plan = planJoin(ready, req.output, req.options);
     const blobs = new Map<string, Blob>();
@@ -234,8 +282,15 @@ export class EngineHost implements EngineCommands {
       if (!blob) throw new TrackMissingError(trackRef(t));
       blobs.set(t.id, blob);
     }
+    if (plan.coverImage) {
+      // The person's own cover image, an input like the tracks' audio.
+      const image = await getCoverImage();
+      if (!image) throw new JoinFailedError('the cover image is no longer stored; choose it again');
+      blobs.set(COVER_IMAGE_ID, image.blob);
+    }
     const spec = formatSpec(req.output.format);
     let result: Blob;
+    let heapPeakBytes: number | undefined;
     if (plan.kind === 'fast') {
       const inputs = ready.map((t) => ({ id: t.id, name: t.name, blob: blobs.get(t.id)! }));
       const onProgress = (f: number) => progress('joining', Math.round(f * 100), true);
@@ -250,15 +305,38 @@ export class EngineHost implements EngineCommands {
         );
       }
     } else {
+      // Refused by name before starting what cannot fit (./preflight.ts).
+      checkMemory(plan, ready, deviceMemory());
       progress('reading', 0, plan.lossless);
-      const data = await this.#engine.run(plan, ready, blobs, (f, phase) =>
-        progress(phase, Math.round(f * 100), plan.lossless),
+      const run = await this.#engine.run(
+        plan,
+        ready,
+        blobs,
+        (f, phase) => progress(phase, Math.round(f * 100), plan.lossless),
+        spec.mime,
+        signal,
       );
-      result = new Blob([data as Uint8Array<ArrayBuffer>], { type: spec.mime });
+      result = run.blob;
+      heapPeakBytes = run.heapPeakBytes;
     }
     if (signal.aborted) throw new JoinCanceledError();
     progress('saving', 100, plan.lossless);
     const typed = result.type ? result : new Blob([result], { type: spec.mime });
-    return { url: URL.createObjectURL(typed), bytes: typed.size, lossless: plan.lossless };
+    return {
+      url: URL.createObjectURL(typed),
+      bytes: typed.size,
+      lossless: plan.lossless,
+      ...(heapPeakBytes !== undefined ? { heapPeakBytes } : {}),
+    };
   }
+}
+
+/** `promise`, or JoinCanceledError as soon as `signal` fires (the promise itself runs on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new JoinCanceledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new JoinCanceledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -3,17 +3,17 @@ import { Engine } from './ffmpeg';
 import { EngineHost } from './host';
 
 /**
- * The engine's host as both browsers start it: ffmpeg.wasm from the files packaged inside the
- * extension (never a CDN: MV3 forbids remote code), reporting through `events`. Runs in the
- * offscreen document (Chrome) or the background page (Firefox).
+ * The engine's host as both browsers start it: Seam's ffmpeg worker and ffmpeg.wasm's core from
+ * the files packaged inside the extension (never a CDN: MV3 forbids remote code), reporting
+ * through `events`. Runs in the offscreen document (Chrome) or the background page (Firefox).
  */
 export function startEngineHost(events: JobEvents): { host: EngineHost; engine: Engine } {
   // chrome.runtime exists in Firefox too; wxt's typed getURL does not know the ffmpeg files.
   const url = (path: string) => chrome.runtime.getURL(path);
   const urls = {
+    workerURL: url('/ffmpeg-worker.js'),
     coreURL: url('/ffmpeg/ffmpeg-core.js'),
     wasmURL: url('/ffmpeg/ffmpeg-core.wasm'),
-    classWorkerURL: url('/ffmpeg/worker.js'),
   };
   const engine = new Engine(urls);
   // Long tracks are decode-checked after they are listed; with a core to spare, in an engine of

@@ -1,6 +1,6 @@
 import { requestFetch } from '@/lib/page-audio/downloads';
 import { listTracks } from '@/lib/store/tracks';
-import { failOrphanedJob } from './controller';
+import { recoverJob } from './controller';
 import { engineLink } from './link';
 
 /**
@@ -16,11 +16,12 @@ export async function requestProbe(trackIds: string[]): Promise<void> {
 }
 
 /**
- * A page opened: a job whose engine vanished is marked failed, and tracks left "probing" or
- * "fetching" by an engine that closed are taken up again, so nothing stays wedged.
+ * A page opened: a join cut off from outside (its engine vanished, the browser closed) is told
+ * as such, and tracks left "probing" or "fetching" by an engine that closed are taken up again,
+ * so nothing stays wedged.
  */
 export async function checkIn(): Promise<void> {
-  await failOrphanedJob();
+  await recoverJob();
   const tracks = await listTracks();
   if (await engineLink().active()) return;
   await requestProbe(tracks.filter((t) => t.status === 'probing').map((t) => t.id));

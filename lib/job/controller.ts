@@ -1,4 +1,6 @@
 import {
+  EngineFailedError,
+  JobInterruptedError,
   JoinCanceledError,
   JoinFailedError,
   NothingToJoinError,
@@ -6,14 +8,16 @@ import {
   toErrorData,
   type SeamErrorData,
 } from '@/lib/core/errors';
+import { browser } from '#imports';
 import { formatSpec } from '@/lib/core/formats';
 import { isRunning, type JobState } from '@/lib/core/job';
 import { outputFileName } from '@/lib/core/naming';
 import { joinOptions } from '@/lib/core/settings';
 import type { JobEvents, JobProgress, JobResult } from '@/lib/protocol/contract';
-import { jobState } from '@/lib/store/job';
+import { isOwnBlobUrl } from '@/lib/protocol/senders';
+import { jobInFlight, jobState } from '@/lib/store/job';
 import { outputSettings, outputTags, preferences } from '@/lib/store/settings';
-import { clearTracks, listTracks } from '@/lib/store/tracks';
+import { listTracks, removeTracks } from '@/lib/store/tracks';
 import { showFailed, showProgress, showQueue } from './badge';
 import { onDownloadChanged as releaseOnEnd, saveResult } from './download';
 import { engineLink } from './link';
@@ -44,6 +48,24 @@ export const onJobProgress = serial((p: JobProgress) => onJobProgressNow(p));
 export const onJobDone = serial((r: JobResult) => onJobDoneNow(r));
 export const onJobFailed = serial((jobId: string, error: SeamErrorData) => failJob(jobId, error));
 export const cancelJoin = serial((jobId: string) => cancelJoinNow(jobId));
+/**
+ * A join cut off from outside is told as such: one marked running whose engine is gone (the
+ * engine's process crashed or ran out of memory), or one the browser closed on (storage.session
+ * is empty after a relaunch; storage.local remembers it). Run when the background starts and
+ * whenever a page opens; serial, so a join being started is never taken for a lost one.
+ */
+export const recoverJob = serial(() => recoverJobNow());
+
+/** Why a join stopped, completing "The join stopped because …". */
+export const ENGINE_GONE =
+  'Seam’s engine closed before it finished (its process ended; a join too large for this device’s memory can do that)';
+export const BROWSER_CLOSED = 'the browser closed (or Seam was restarted) before it finished';
+
+/** Writes a finished job (done, failed, canceled): it is no longer in flight. */
+async function finish(state: JobState): Promise<void> {
+  await jobState.setValue(state);
+  await jobInFlight.setValue(null);
+}
 
 async function startJoinNow(): Promise<{ jobId: string }> {
   const jobId = crypto.randomUUID();
@@ -87,6 +109,7 @@ async function startJoinNow(): Promise<{ jobId: string }> {
     percent: 0,
     lossless: false,
   });
+  await jobInFlight.setValue(base);
   void showProgress(0);
   try {
     const options = joinOptions(await preferences.getValue(), await outputTags.getValue());
@@ -112,6 +135,15 @@ async function onJobDoneNow(r: JobResult): Promise<void> {
     await engineLink().release(r.url);
     return;
   }
+  // Only a file the engine made inside the extension is saved: never a URL of a site, which
+  // the downloads API would fetch with the site's cookies.
+  if (!isOwnBlobUrl(r.url, browser.runtime.getURL('/'))) {
+    await failJob(
+      r.jobId,
+      new EngineFailedError('the joined file did not come from Seam’s engine').toData(),
+    );
+    return;
+  }
   const tracks = await listTracks();
   const first = tracks.find((t) => t.id === job.trackIds[0]) ?? tracks[0];
   const prefs = await preferences.getValue();
@@ -120,6 +152,8 @@ async function onJobDoneNow(r: JobResult): Promise<void> {
     job.trackIds.length,
     formatSpec(job.format).extension,
     prefs.fileNameTemplate,
+    new Date(),
+    (await outputTags.getValue()).title,
   );
   let downloadId: number;
   try {
@@ -140,11 +174,13 @@ async function onJobDoneNow(r: JobResult): Promise<void> {
     resultUrl: r.url,
     finishedAt: Date.now(),
     lossless: r.lossless,
+    ...(r.heapPeakBytes !== undefined ? { heapPeakBytes: r.heapPeakBytes } : {}),
   };
-  await jobState.setValue(done);
-  // The queue stays by default, so a second format or a fix is one click away.
-  if (!prefs.keepQueueAfterJoin) await clearTracks();
-  void showQueue(prefs.keepQueueAfterJoin ? tracks : []);
+  await finish(done);
+  // The queue stays by default, so a second format or a fix is one click away. When it is
+  // cleared, only this job's tracks go: tracks added while it ran wait for the next join.
+  if (!prefs.keepQueueAfterJoin) await removeTracks(job.trackIds);
+  void showQueue(await listTracks());
 }
 
 async function failJob(jobId: string, error: SeamErrorData): Promise<void> {
@@ -153,19 +189,13 @@ async function failJob(jobId: string, error: SeamErrorData): Promise<void> {
   const { id, trackIds, format, startedAt } = job;
   const finishedAt = Date.now();
   if (error.code === 'join-canceled') {
-    await jobState.setValue({ id, trackIds, format, startedAt, status: 'canceled', finishedAt });
+    await finish({ id, trackIds, format, startedAt, status: 'canceled', finishedAt });
     void showQueue(await listTracks());
   } else {
-    await jobState.setValue({
-      id,
-      trackIds,
-      format,
-      startedAt,
-      status: 'failed',
-      error,
-      finishedAt,
-    });
-    void showFailed();
+    await finish({ id, trackIds, format, startedAt, status: 'failed', error, finishedAt });
+    // A join cut off from outside says so in the page; the badge goes back to the queue.
+    if (error.code === 'job-interrupted') void showQueue(await listTracks());
+    else void showFailed();
   }
 }
 
@@ -194,16 +224,28 @@ export async function onEngineIdle(): Promise<void> {
   engineLink().idle(!!job && job.status !== 'done' && job.status !== 'running');
 }
 
-/** A job marked running whose engine is gone (crash, browser restart) would wedge the UI. */
-export async function failOrphanedJob(): Promise<void> {
+async function recoverJobNow(): Promise<void> {
   const job = await jobState.getValue();
-  if (!isRunning(job)) return;
-  if (await engineLink().orphaned()) {
-    await onJobFailed(job.id, {
-      code: 'engine-failed',
-      message: 'the join stopped unexpectedly (the engine closed); press Join to try again',
-    });
+  const marked = await jobInFlight.getValue();
+  if (isRunning(job)) {
+    if (await engineLink().orphaned()) {
+      await failJob(job.id, JobInterruptedError.because(ENGINE_GONE).toData());
+    }
+    return;
   }
+  if (!marked) return;
+  if (job?.id === marked.id) {
+    // It finished, but the background stopped before the marker was cleared.
+    await jobInFlight.setValue(null);
+    return;
+  }
+  await finish({
+    ...marked,
+    status: 'failed',
+    error: JobInterruptedError.because(BROWSER_CLOSED).toData(),
+    finishedAt: Date.now(),
+  });
+  void showQueue(await listTracks());
 }
 
 export async function refreshBadge(): Promise<void> {

@@ -15,6 +15,7 @@ export function localLink(events: JobEvents): EngineLink {
   return {
     probe: async (trackIds) => (wake(), host.probe(trackIds)),
     fetch: async (req) => (wake(), host.fetch(req)),
+    abortFetch: async (trackIds) => host.abortFetch(trackIds),
     join: async (req) => (wake(), host.join(req)),
     cancel: async (jobId) => host.cancel(jobId),
     release: async (url) => host.release(url),

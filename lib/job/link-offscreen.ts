@@ -16,7 +16,11 @@ export const offscreenLink: EngineLink = {
     await ensureOffscreen();
     await offscreen.sendMessage('off:join', req);
   },
-  // Cancel and release never start a document: with none, there is nothing to stop or free.
+  // Stopping downloads, cancel and release never start a document: with none, there is
+  // nothing to stop or free.
+  async abortFetch(trackIds) {
+    await offscreen.sendMessage('off:abortFetch', trackIds).catch(() => undefined);
+  },
   async cancel(jobId) {
     await offscreen.sendMessage('off:cancel', jobId).catch(() => undefined);
   },

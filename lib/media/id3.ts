@@ -36,7 +36,22 @@ export interface Id3Text {
   artist?: string;
   album?: string;
   year?: string;
+  albumArtist?: string;
+  genre?: string;
+  /** "3" or "3/12". */
+  track?: string;
+  comment?: string;
 }
+
+/** The text fields written as plain text frames, and their frame ids. */
+const TEXT_FRAMES = [
+  ['title', 'TIT2'],
+  ['artist', 'TPE1'],
+  ['album', 'TALB'],
+  ['albumArtist', 'TPE2'],
+  ['genre', 'TCON'],
+  ['track', 'TRCK'],
+] as const;
 
 /** A chapter in whole milliseconds (CHAP frames count milliseconds). */
 export interface Id3Chapter {
@@ -50,7 +65,10 @@ export interface Id3Edit {
   set: Id3Text;
   /** CHAP/CTOC frames to write; empty = none (and any old ones are dropped). */
   chapters: Id3Chapter[];
-  /** Keep the old tag's picture(s), drop them, or take another input's (the `coverTag`). */
+  /**
+   * Keep the old tag's picture(s), drop them, or take another input's (the `coverTag`, or the
+   * person's own image bytes given to buildId3v2).
+   */
   cover: 'keep' | 'none' | { trackId: string };
 }
 
@@ -212,17 +230,22 @@ const ALWAYS_DROPPED = new Set(['CHAP', 'CTOC', 'TLEN']);
 
 /**
  * A fresh tag: the old tag's frames (`old`, possibly undefined), less those the edit replaces,
- * plus the edited text frames, the cover frames (`coverTag` = another input's tag, when the
- * edit takes its picture) and CHAP/CTOC for the chapters.
+ * plus the edited text frames, the cover frames (`coverTag` = another input's tag, or `image`,
+ * a JPEG or PNG of the person's own, when the edit takes a picture) and CHAP/CTOC for the
+ * chapters.
  */
-export function buildId3v2(old: Id3Tag | undefined, edit: Id3Edit, coverTag?: Id3Tag): Bytes {
+export function buildId3v2(
+  old: Id3Tag | undefined,
+  edit: Id3Edit,
+  coverTag?: Id3Tag,
+  image?: Uint8Array,
+): Bytes {
   const major: 3 | 4 = old?.major ?? 4;
   const fileAlterDiscard = major === 4 ? 0x2000 : 0x4000;
   const setIds = new Set<string>();
-  if (edit.set.title) setIds.add('TIT2');
-  if (edit.set.artist) setIds.add('TPE1');
-  if (edit.set.album) setIds.add('TALB');
+  for (const [k, id] of TEXT_FRAMES) if (edit.set[k]) setIds.add(id);
   if (edit.set.year) for (const id of ['TYER', 'TDRC', 'TDAT', 'TIME']) setIds.add(id);
+  if (edit.set.comment) setIds.add('COMM');
   const frames: Id3Frame[] = [];
   for (const f of old?.frames ?? []) {
     if (ALWAYS_DROPPED.has(f.id) || setIds.has(f.id)) continue;
@@ -239,11 +262,14 @@ export function buildId3v2(old: Id3Tag | undefined, edit: Id3Edit, coverTag?: Id
       frames.push({ ...f, flags: coverTag.major === major ? f.flags : 0 });
     }
   }
+  if (typeof edit.cover === 'object' && image) frames.push(apicFrame(image));
   const text = (id: string, value: string) => frames.push(textFrame(id, value, major));
-  if (edit.set.title) text('TIT2', edit.set.title);
-  if (edit.set.artist) text('TPE1', edit.set.artist);
-  if (edit.set.album) text('TALB', edit.set.album);
+  for (const [k, id] of TEXT_FRAMES) {
+    const v = edit.set[k];
+    if (v) text(id, v);
+  }
   if (edit.set.year) text(major === 4 ? 'TDRC' : 'TYER', edit.set.year);
+  if (edit.set.comment) frames.push(commentFrame(edit.set.comment, major));
   frames.push(...chapterFrames(edit.chapters, major));
   const body = concat(frames.map((f) => serializeFrame(f, major)));
   const header = new Uint8Array(ID3V2_HEADER);
@@ -298,6 +324,30 @@ function textFrame(id: string, value: string, major: 3 | 4): Id3Frame {
     body = u;
   }
   return { id, flags: 0, body };
+}
+
+/** An APIC frame holding `image` as the front cover (type 3), its MIME type from its bytes. */
+function apicFrame(image: Uint8Array): Id3Frame {
+  const mime = image[0] === 0x89 && image[1] === 0x50 ? 'image/png' : 'image/jpeg';
+  return {
+    id: 'APIC',
+    flags: 0,
+    body: concat([new Uint8Array([0]), latin1z(mime), new Uint8Array([3, 0]), image]),
+  };
+}
+
+/** A COMM frame (language "eng", no description) holding `text`. */
+function commentFrame(text: string, major: 3 | 4): Id3Frame {
+  // The text frame's encoding byte and encoded value, with an empty description before it.
+  const t = textFrame('COMM', text, major).body;
+  const enc = t[0]!;
+  const emptyDescription =
+    enc === 1 ? new Uint8Array([0xff, 0xfe, 0, 0]) : new Uint8Array(enc === 0 || enc === 3 ? 1 : 2);
+  return {
+    id: 'COMM',
+    flags: 0,
+    body: concat([new Uint8Array([enc]), latin1('eng'), emptyDescription, t.subarray(1)]),
+  };
 }
 
 function serializeFrame(f: Id3Frame, major: 3 | 4): Uint8Array {

@@ -218,3 +218,46 @@ export function readVbrTag(frame: Uint8Array, h: FrameHeader): VbrTag | undefine
   }
   return undefined;
 }
+
+/**
+ * What a Layer III frame's side information says about its main data: where it starts (bytes
+ * back from the end of the side info, into earlier frames: the bit reservoir) and how many bits
+ * its granules use. The parallel encoder's splicer (lib/segments/mp3.ts) needs both to move
+ * reservoir bytes across a junction.
+ */
+export interface MainDataInfo {
+  /** Bytes before this frame's data area where its main data starts (`main_data_begin`). */
+  begin: number;
+  /** Bits of main data (the sum of every granule's and channel's `part2_3_length`). */
+  bits: number;
+  /** Where the frame's data area starts: header, CRC and side info before it. */
+  dataOffset: number;
+}
+
+/** Reads `main_data_begin` and the `part2_3_length`s of the Layer III frame at `frame[0]`. */
+export function readMainDataInfo(frame: Uint8Array, h: FrameHeader): MainDataInfo {
+  if (h.layer !== 3) throw new RangeError('only Layer III frames have a bit reservoir');
+  const start = 4 + (h.crc ? 2 : 0);
+  let bit = start * 8;
+  const read = (n: number): number => {
+    let v = 0;
+    for (let i = 0; i < n; i++, bit++) v = (v << 1) | ((frame[bit >> 3]! >> (7 - (bit & 7))) & 1);
+    return v;
+  };
+  const channels = channelCount(h);
+  const mpeg1 = h.version === 1;
+  const begin = read(mpeg1 ? 9 : 8);
+  // Private bits, then (MPEG-1) the scale factor selection information.
+  read(mpeg1 ? (channels === 1 ? 5 : 3) : channels === 1 ? 1 : 2);
+  if (mpeg1) read(4 * channels);
+  let bits = 0;
+  for (let gr = 0; gr < (mpeg1 ? 2 : 1); gr++) {
+    for (let ch = 0; ch < channels; ch++) {
+      bits += read(12);
+      // big_values 9, global_gain 8, scalefac_compress 4 (MPEG-1) or 9, window_switching 1,
+      // 22 bits of block or region information, then preflag (MPEG-1), scale and count1 tables.
+      read(9 + 8 + (mpeg1 ? 4 : 9) + 1 + 22 + (mpeg1 ? 3 : 2));
+    }
+  }
+  return { begin, bits, dataOffset: start + sideInfoSize(h) };
+}

@@ -1,13 +1,15 @@
 import { browser } from '#imports';
-import { FetchRefusedError } from '@/lib/core/errors';
-import { originPattern, type PageAudioItem } from './urls';
-import { queuePageAudio } from './picks';
-import { scanTab, type PageScan } from './tab';
+import { NotAllAddedError, FetchFailedError, FetchRefusedError } from '@/lib/core/errors';
 import { background } from '@/lib/protocol';
+import { ensureRoom } from './budget';
+import type { PageRecording } from './group';
+import { MAX_PICKS, queuePageAudio } from './picks';
+import { scanTab, feedRecordings, type PageScan } from './tab';
+import { originPattern } from './urls';
 
 /**
- * Page audio from an extension page (popup, options): which tab it is about, its scan, and
- * "Add selected".
+ * Page audio from an extension page (popup, options): which tab it is about, its scan, a feed
+ * the page links, and "Add selected".
  */
 
 /**
@@ -22,6 +24,11 @@ export async function targetTabId(compact: boolean): Promise<number | undefined>
   return tab?.id;
 }
 
+/** `?addAll=1`: the page was opened by "Add all audio on this page" to ask before adding. */
+export function askedToAddAll(): boolean {
+  return new URLSearchParams(location.search).get('addAll') === '1';
+}
+
 export type PageAudioState =
   { status: 'none' } | { status: 'scanning' } | (PageScan & { status: 'done'; tabId: number });
 
@@ -32,26 +39,89 @@ export async function scanTarget(compact: boolean): Promise<PageAudioState> {
   return { status: 'done', tabId, ...(await scanTab(tabId)) };
 }
 
+/** Feeds larger than this are not read (a podcast feed of 1,000 episodes is a few MB). */
+const MAX_FEED_BYTES = 20 * 1024 * 1024;
+
+/**
+ * The episodes of a feed the page links. Asks for access to the feed's site first (the click's
+ * user gesture is lost after an await), then fetches it without cookies.
+ */
+export function loadFeed(url: string): Promise<PageRecording[]> {
+  const asked = browser.permissions.request({ origins: [originPattern(url)] }).catch(() => false);
+  return (async () => {
+    const host = new URL(url).host;
+    if (!(await asked)) {
+      throw new FetchRefusedError(`Seam was not allowed to read the feed on ${host}.`);
+    }
+    let res: Response;
+    try {
+      res = await fetch(url, { credentials: 'omit' });
+    } catch {
+      throw new FetchFailedError(`The feed on ${host} could not be reached.`);
+    }
+    if (!res.ok) throw new FetchFailedError(`The feed on ${host} answered ${res.status}.`);
+    const text = await res.text();
+    if (text.length > MAX_FEED_BYTES) {
+      throw new FetchFailedError(`The feed on ${host} is too large to read.`);
+    }
+    return feedRecordings(text, res.url || url);
+  })();
+}
+
+export interface Pick {
+  url: string;
+  name: string;
+  /** Bytes, when the page says. */
+  size?: number;
+}
+
 /**
  * "Add selected": asks host access for the audio's sites (a site already granted is not asked
- * again), queues the tracks and has the background download them. The request must be the first
+ * again), checks the sizes the page gives against the free space, queues the tracks (each under
+ * the page's title for it) and has the background download them. The request must be the first
  * thing the click does (after an await the user gesture is gone), and the tracks are queued at
  * once without waiting for the answer: Chrome's prompt can close the popup. When access is
- * granted later, the background retries the downloads that were refused.
+ * granted later, the background retries the downloads that were refused. Recordings already in
+ * the queue are not added twice, and the person is told, as of those left out past the cap.
  */
-export function addSelected(items: readonly PageAudioItem[], pageUrl: string): Promise<void> {
-  const origins = [...new Set(items.map((i) => originPattern(i.url)))];
+export function addSelected(picks: readonly Pick[], pageUrl: string): Promise<void> {
+  const origins = [...new Set(picks.map((p) => originPattern(p.url)))];
   const asked = browser.permissions.request({ origins }).catch(() => false);
   return (async () => {
-    const added = await queuePageAudio(items.map((i) => ({ url: i.url, name: i.name, pageUrl })));
-    await background.sendMessage(
-      'bg:fetchTracks',
-      added.map((t) => t.id),
+    const known = picks.reduce((n, p) => n + (p.size ?? 0), 0);
+    await ensureRoom(known, picks.length === 1 ? 'this recording' : 'these recordings');
+    const { added, duplicates, dropped } = await queuePageAudio(
+      picks.map((p) => ({ url: p.url, name: p.name, pageUrl })),
     );
-    if (await asked) return;
-    const hosts = [...new Set(items.map((i) => new URL(i.url).host))].join(', ');
-    throw new FetchRefusedError(
-      `Seam was not allowed to download from ${hosts}. Allow it (Add selected again) or remove those tracks.`,
-    );
+    if (added.length > 0) {
+      await background.sendMessage(
+        'bg:fetchTracks',
+        added.map((t) => t.id),
+      );
+    }
+    const notes: string[] = [];
+    if (duplicates.length === 1) {
+      notes.push(`“${duplicates[0]!.name}” is already in the queue, so it was not added again.`);
+    } else if (duplicates.length > 1) {
+      notes.push(
+        `${duplicates.length} recordings are already in the queue, so they were not added again.`,
+      );
+    }
+    if (dropped > 0) {
+      notes.push(
+        `${dropped} ${dropped === 1 ? 'recording was' : 'recordings were'} left out: Seam adds at most ${MAX_PICKS} at once.`,
+      );
+    }
+    if (added.length > 0 && !(await asked)) {
+      const hosts = [
+        ...new Set(added.map((t) => (t.source.kind === 'url' ? new URL(t.source.url).host : ''))),
+      ]
+        .filter(Boolean)
+        .join(', ');
+      throw new FetchRefusedError(
+        `Seam was not allowed to download from ${hosts}. Allow it (Add selected again) or remove those tracks.${notes.length ? ` ${notes.join(' ')}` : ''}`,
+      );
+    }
+    if (notes.length > 0) throw new NotAllAddedError(notes.join(' '));
   })();
 }

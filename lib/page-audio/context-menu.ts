@@ -1,16 +1,11 @@
 import { browser, type Browser } from '#imports';
 import { showFailed } from '@/lib/job/badge';
-import {
-  AUDIO_EXTENSIONS,
-  STREAMED_REASON,
-  canAdd,
-  looksLikeAudioUrl,
-  originPattern,
-} from './urls';
-import { queuePageAudio } from './picks';
+import { AUDIO_EXTENSIONS, canAdd, looksLikeAudioUrl, originPattern } from './urls';
+import { needsConfirmation, queuePageAudio } from './picks';
 import { scanTab } from './tab';
 import { requestFetch } from './downloads';
-import { addTracks } from '@/lib/store/tracks';
+import { preferredFormat, queueFamily } from './group';
+import { addTracks, listTracks } from '@/lib/store/tracks';
 
 export const MENU_LINK = 'seam-add-link';
 export const MENU_MEDIA = 'seam-add-media';
@@ -79,26 +74,47 @@ async function addOne(url: string, pageUrl: string | undefined, fromMedia: boole
         mime: '',
         source: { kind: 'url', url: url.slice(0, 200), ...(pageUrl ? { pageUrl } : {}) },
         status: 'error',
-        error: { code: 'fetch-refused', message: STREAMED_REASON, trackName: name },
+        error: {
+          code: 'fetch-refused',
+          message: 'Streamed or protected audio cannot be saved.',
+          trackName: name,
+        },
       },
     ]);
     await showFailed();
     return;
   }
   if (!fromMedia && !looksLikeAudioUrl(url)) return;
-  const added = await queuePageAudio([{ url, pageUrl }]);
+  const { added } = await queuePageAudio([{ url, pageUrl }]);
   await requestFetch(added.map((t) => t.id));
 }
 
+/**
+ * "Add all audio on this page": every recording (interface sounds left out) in the format that
+ * joins best with the queue. Many recordings, or large ones by the page's own sizes, are not
+ * added from a menu click: Seam's page opens on the tab's list and asks first (`?addAll=1`).
+ */
 async function addWholePage(tabId: number): Promise<void> {
   const scan = await scanTab(tabId);
   if (!scan.ok) {
     await showFailed();
     return;
   }
-  const picks = scan.items
+  const families = (await listTracks()).flatMap((t) => {
+    const f = t.info ? queueFamily(t.info.codec) : undefined;
+    return f ? [f] : [];
+  });
+  const picks = scan.recordings
+    .filter((r) => !r.other && !r.disabledReason)
+    .map((r) => ({ ...preferredFormat(r.formats, families), name: r.name }))
     .filter(canAdd)
-    .map((i) => ({ url: i.url, name: i.name, pageUrl: scan.pageUrl }));
-  const added = await queuePageAudio(picks);
+    .map((f) => ({ url: f.url, name: f.name, pageUrl: scan.pageUrl, size: f.size }));
+  if (needsConfirmation(picks)) {
+    await browser.tabs.create({
+      url: browser.runtime.getURL(`/options.html?tab=${tabId}&addAll=1`),
+    });
+    return;
+  }
+  const { added } = await queuePageAudio(picks);
   await requestFetch(added.map((t) => t.id));
 }

@@ -1,3 +1,4 @@
+import { browser } from '#imports';
 import { engineLink } from '@/lib/job/link';
 import { preferences } from '@/lib/store/settings';
 import { listTracks, updateTrack } from '@/lib/store/tracks';
@@ -12,7 +13,14 @@ import { coveredBy } from './urls';
 export async function requestFetch(trackIds: string[]): Promise<void> {
   if (trackIds.length === 0) return;
   const { fetchLimitMB } = await preferences.getValue();
-  await engineLink().fetch({ trackIds, limitBytes: fetchLimitMB * 1024 * 1024 });
+  // The engine's host (an offscreen document) has no permissions API: it gets the grants.
+  const granted = (await browser.permissions.getAll()).origins ?? [];
+  await engineLink().fetch({ trackIds, limitBytes: fetchLimitMB * 1024 * 1024, granted });
+}
+
+/** Tracks left the queue (Remove, Clear): their downloads stop. */
+export async function stopFetches(trackIds: string[]): Promise<void> {
+  if (trackIds.length > 0) await engineLink().abortFetch(trackIds);
 }
 
 /**
@@ -23,7 +31,8 @@ export async function retryForOrigins(origins: readonly string[]): Promise<void>
   const retry = (await listTracks()).filter(
     (t) =>
       t.source.kind === 'url' &&
-      coveredBy(t.source.url, origins) &&
+      (coveredBy(t.source.url, origins) ||
+        (t.source.finalUrl !== undefined && coveredBy(t.source.finalUrl, origins))) &&
       (t.status === 'fetching' || (t.status === 'error' && t.error?.code === 'fetch-refused')),
   );
   for (const t of retry) await updateTrack(t.id, { status: 'fetching', error: undefined });

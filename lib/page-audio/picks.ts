@@ -1,5 +1,6 @@
+import { fileIdentity } from './group';
 import { isFetchable, nameFromUrl } from './urls';
-import { addTracks } from '@/lib/store/tracks';
+import { addTracks, listTracks } from '@/lib/store/tracks';
 import type { Track } from '@/lib/core/track';
 
 /** One piece of page audio someone chose to add. Comes from a page: never trusted as is. */
@@ -11,31 +12,43 @@ export interface PageAudioPick {
 
 /** More than this in one go is not a person's choice but a page flooding the queue. */
 export const MAX_PICKS = 500;
+/** "Add all" asks first above this many recordings... */
+export const ASK_ABOVE_COUNT = 20;
+/** ...or when the sizes the page gives add up to more than this (2 GB). */
+export const ASK_ABOVE_BYTES = 2 * 1024 ** 3;
 const MAX_NAME = 120;
 
 /**
- * Validates picks (http/https only, names as plain short text, no duplicates, bounded count)
- * and queues them as tracks waiting to be fetched. Returns the tracks created.
+ * Validates picks (http/https only, names as plain short text, no duplicates, bounded count).
+ * `dropped` counts the picks left out past MAX_PICKS, so the person can be told.
  */
 export function cleanPicks(input: unknown): PageAudioPick[] {
-  if (!Array.isArray(input)) return [];
+  return cleanPicksCounted(input).picks;
+}
+
+export function cleanPicksCounted(input: unknown): { picks: PageAudioPick[]; dropped: number } {
+  if (!Array.isArray(input)) return { picks: [], dropped: 0 };
   const seen = new Set<string>();
   const out: PageAudioPick[] = [];
-  for (const raw of input.slice(0, MAX_PICKS * 2)) {
+  let dropped = 0;
+  for (const raw of input) {
     if (!raw || typeof raw !== 'object') continue;
     const { url, name, pageUrl } = raw as Record<string, unknown>;
-    if (typeof url !== 'string' || !isFetchable(url)) continue;
+    if (typeof url !== 'string' || url.length > 4096 || !isFetchable(url)) continue;
     const href = new URL(url).href;
     if (seen.has(href)) continue;
     seen.add(href);
+    if (out.length >= MAX_PICKS) {
+      dropped++;
+      continue;
+    }
     out.push({
       url: href,
       name: cleanName(typeof name === 'string' ? name : '') || nameFromUrl(href),
       ...(typeof pageUrl === 'string' && isFetchable(pageUrl) ? { pageUrl } : {}),
     });
-    if (out.length >= MAX_PICKS) break;
   }
-  return out;
+  return { picks: out, dropped };
 }
 
 function cleanName(name: string): string {
@@ -47,15 +60,45 @@ function cleanName(name: string): string {
   return [...plain].slice(0, MAX_NAME).join('');
 }
 
-export async function queuePageAudio(input: unknown): Promise<Track[]> {
-  const picks = cleanPicks(input);
-  if (picks.length === 0) return [];
-  return addTracks(
-    picks.map((p) => ({
-      name: p.name ?? nameFromUrl(p.url),
-      mime: '',
-      source: { kind: 'url' as const, url: p.url, ...(p.pageUrl ? { pageUrl: p.pageUrl } : {}) },
-      status: 'fetching' as const,
-    })),
+export interface QueuedPicks {
+  added: Track[];
+  /** Picks already in the queue (the same file), not added again. */
+  duplicates: PageAudioPick[];
+  /** Picks left out past MAX_PICKS. */
+  dropped: number;
+}
+
+/** Queues picks as tracks waiting to be fetched, each under the page's title for it. */
+export async function queuePageAudio(input: unknown): Promise<QueuedPicks> {
+  const { picks, dropped } = cleanPicksCounted(input);
+  if (picks.length === 0) return { added: [], duplicates: [], dropped };
+  const queued = new Set(
+    (await listTracks()).flatMap((t) =>
+      t.source.kind === 'url' ? [fileIdentity(t.source.url)] : [],
+    ),
   );
+  const fresh = picks.filter((p) => !queued.has(fileIdentity(p.url)));
+  const duplicates = picks.filter((p) => queued.has(fileIdentity(p.url)));
+  const added =
+    fresh.length === 0
+      ? []
+      : await addTracks(
+          fresh.map((p) => ({
+            name: p.name ?? nameFromUrl(p.url),
+            mime: '',
+            source: {
+              kind: 'url' as const,
+              url: p.url,
+              ...(p.pageUrl ? { pageUrl: p.pageUrl } : {}),
+            },
+            status: 'fetching' as const,
+          })),
+        );
+  return { added, duplicates, dropped };
+}
+
+/** Whether adding these needs the person's yes first: many, or large by the page's own sizes. */
+export function needsConfirmation(picks: readonly { size?: number }[]): boolean {
+  const total = picks.reduce((n, p) => n + (p.size ?? 0), 0);
+  return picks.length > ASK_ABOVE_COUNT || total > ASK_ABOVE_BYTES;
 }

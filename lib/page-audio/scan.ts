@@ -1,5 +1,5 @@
 /**
- * The page scanner behind "Collect audio from the current page".
+ * The page scanner behind "On this page".
  *
  * `scanPage` is injected into the tab with `chrome.scripting.executeScript({ func: scanPage })`,
  * which sends only the function's source text to the page. So the function must be
@@ -7,58 +7,103 @@
  * from this module or any import (types are fine: they are erased). Keep it that way; the unit
  * test re-creates it from `scanPage.toString()` in an empty scope to catch a slip.
  *
- * Decisions (the issue left these open):
- * - Audio file extensions: mp3 m4a m4b m4r aac wav wave flac ogg oga opus weba mka aif aiff aifc
- *   caf amr wma mp2 ac3 (the same list as `AUDIO_EXTENSIONS` in `page-audio.ts`). `.webm` and
- *   `.mp4` are usually video, so such links count only when `type="audio/..."` says so.
- *   Playlists (`.m3u`, `.m3u8`, `.pls`) are not audio files and are not listed.
- * - Only the URL path's extension counts: `/play?file=x.mp3` is a player page far more often
- *   than the file itself, so it is not listed. Query strings stay in `url` (signed CDN links).
- * - A link counts as audio when its `type` is audio, its path has an audio extension, or its
- *   `download` attribute names an audio file (`<a download="ep1.mp3" href="/dl?id=1">`).
- * - `<audio>` and `<video>` sources are listed whatever their extension: the page says they
- *   are media. Order within one element: `currentSrc` (what is playing), the `src` attribute,
- *   the first `<source>` whose type the browser plays, then the other `<source>`s.
- * - `blob:` URLs and `srcObject` streams are listed but disabled (`STREAMED_REASON`): the
- *   user sees the player, so silently leaving it out would look like a bug. A `srcObject`
- *   stream has no URL at all; its item has `url: ''` and is never merged with another.
- * - `data:audio/...` (and `data:video/...` on media elements) are listed disabled too
- *   (`EMBEDDED_REASON`): only http(s) links are fetched by the extension.
- * - `og:audio` whose `og:audio:type` is not audio (old Flash players, HTML embeds) is skipped.
- * - Other schemes (`javascript:`, `mailto:`, `file:`, `ftp:` ...) are never listed.
- * - `url` drops the fragment: it never changes what is fetched, and duplicates are found by it.
+ * It reports every place the page points at audio as a **hit**, with what the page says around
+ * it (its own label, schema.org data, data-* titles, the heading or caption it sits under,
+ * og:title). It does not decide what a person sees: `group.ts` (pure, extension side) joins hits
+ * that point at one recording, picks the title, and sets interface sounds apart. The reply is
+ * untrusted page data: `tab.ts` validates it.
+ *
+ * Where audio is found:
+ * - `<audio>` (and `<video>` whose type says audio): `src`, `currentSrc`, every `<source>`
+ *   inside it at any depth, and links in its fallback content; all one recording (`owner`).
+ * - links (`<a>`, `<area>`) whose path ends in an audio extension, whose `type` is audio, or
+ *   whose `download` names an audio file. MediaWiki file description pages (`/wiki/File:x.ogg`)
+ *   are HTML, not audio, and are left out.
+ * - `og:audio` groups (with `:url`, `:secure_url`, `:type`), `twitter:player:stream`,
+ *   `music:preview_url:*`, `<link rel=enclosure>`, schema.org `contentUrl` (microdata and
+ *   JSON-LD).
+ * - data attributes: known names (`data-src`, `data-audio`, `data-url`, `data-file`, `data-mp3`,
+ *   `data-asset-source`...) holding an audio URL (relative ones too), any `data-*` or `jsdata`
+ *   value with an absolute audio URL inside it, and JSON values (`data-audio='{"audioUrl":…}'`).
+ *   Attributes named for live streams (`data-url-live-aac`) are not recordings.
+ * - feeds: when the document is an RSS 2.0 or Atom feed, shown as XML or as plain text, each item
+ *   with an enclosure is a hit (title, date, duration, size). `opts.feedText` parses a feed the
+ *   extension fetched itself. Feeds the page links (`<link rel=alternate>`) are listed in `feeds`.
+ *
+ * `blob:` and `srcObject` players are listed but disabled (`STREAMED_REASON`), `data:audio/…`
+ * too (`EMBEDDED_REASON`); only http(s) audio is fetched. URLs drop their fragment.
  */
 
-export type PageAudioKind = 'audio-element' | 'video-element' | 'link' | 'og-audio' | 'enclosure';
+export type HitVia = 'media' | 'link' | 'og' | 'meta' | 'enclosure' | 'data' | 'schema' | 'feed';
 
-export interface PageAudioItem {
-  /** Absolute URL without its fragment; '' only for a `srcObject` stream (it has no URL). */
+export interface ScanHit {
+  /** Absolute URL without its fragment; '' only for a `srcObject` stream. */
   url: string;
-  /** Link text, title, aria-label, img alt, og:title for og:audio, else the decoded file name. */
-  name: string;
-  /** URL host with port; '' for blob:, data: and streams. */
-  host: string;
-  kind: PageAudioKind;
-  /** MIME essence (lowercase, no parameters) from a `type` attribute or `og:audio:type`. */
+  via: HitVia;
+  /** Hits with the same owner are one recording (one player, one og:audio group, one item). */
+  owner: string;
+  /** MIME essence from a `type` attribute or `og:audio:type`. */
   mime?: string;
-  /** Set when the item is shown but cannot be added. */
+  /** The element's own accessible name (may be generic: "Download"; group.ts decides). */
+  own?: string;
+  /** A schema.org name for this URL (JSON-LD or microdata). */
+  schema?: string;
+  /** A title from data attributes (`data-title`, `data-asset-title`, JSON `title`...). */
+  data?: string;
+  /** The caption or nearest heading the element sits under. */
+  heading?: string;
+  /** og:title, for hits in the page's head. */
+  og?: string;
+  /** A media element the person can see and use (it has controls). */
+  controls?: boolean;
+  /** A media element without controls (not shown by the browser). */
+  hidden?: boolean;
+  /** Its path or id looks like an interface sound (chimes, clicks, notifications). */
+  uiSound?: boolean;
+  /** Seconds, when the page says (a feed's itunes:duration, a player's duration hint). */
+  duration?: number;
+  /** Bytes, when the page says (a feed enclosure's length). */
+  size?: number;
+  /** ISO date (a feed item's pubDate). */
+  date?: string;
   disabledReason?: string;
-  /** URL of the same-origin frame the item was found in (absent for the top document). */
+  /** URL of the same-origin frame the hit was found in (absent for the top document). */
   frame?: string;
+}
+
+export interface FeedLink {
+  url: string;
+  title: string;
+}
+
+export interface PageScanResult {
+  hits: ScanHit[];
+  /** Feeds the page links with `<link rel=alternate type=application/rss+xml|atom+xml>`. */
+  feeds: FeedLink[];
+  /** The page's own title (og:title, else h1, else <title>); a feed's channel title. */
+  title: string;
+  /** The document is a feed (its hits are episodes). */
+  isFeed: boolean;
+  /** The name of the one schema.org episode or audio object the page describes, if only one. */
+  schemaTitle?: string;
 }
 
 export interface ScanOptions {
   /** Levels of nested same-origin frames to enter; 0 scans the top document only. Default 3. */
   maxFrameDepth?: number;
-  /** Stop after this many distinct items so a huge page cannot flood the reply. Default 5000. */
-  maxItems?: number;
+  /** Stop after this many hits so a huge page cannot flood the reply. Default 5000. */
+  maxHits?: number;
+  /** Parse this feed text (fetched by the extension) instead of the document. */
+  feedText?: string;
+  /** Base URL for `feedText`. */
+  baseUrl?: string;
 }
 
 /** Reasons `scanPage` gives; repeated as literals inside it, which cannot import them. */
 export const STREAMED_REASON = 'streamed or protected audio cannot be saved';
 export const EMBEDDED_REASON = 'embedded audio cannot be saved';
 
-export function scanPage(doc: Document = document, opts: ScanOptions = {}): PageAudioItem[] {
+export function scanPage(doc: Document = document, opts: ScanOptions = {}): PageScanResult {
   // Everything below is inside the function on purpose: see the header comment.
   const REASON_STREAMED = 'streamed or protected audio cannot be saved';
   const REASON_EMBEDDED = 'embedded audio cannot be saved';
@@ -67,27 +112,39 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     'mp3', 'm4a', 'm4b', 'm4r', 'aac', 'wav', 'wave', 'flac', 'ogg', 'oga', 'opus', 'weba',
     'mka', 'aif', 'aiff', 'aifc', 'caf', 'amr', 'wma', 'mp2', 'ac3',
   ]);
-  // Types Chromium and Firefox play, used to pick the `<source>` the browser would choose.
-  // A fixed list rather than canPlayType() so the result does not depend on codec builds.
+  // Data attributes that name where a player's audio is (relative values count too).
   // prettier-ignore
-  const PLAYABLE = new Set([
-    'audio/mpeg', 'audio/mp3', 'audio/mp4', 'audio/aac', 'audio/x-m4a', 'audio/m4a',
-    'audio/wav', 'audio/wave', 'audio/x-wav', 'audio/flac', 'audio/x-flac', 'audio/ogg',
-    'audio/opus', 'audio/webm', 'video/mp4', 'video/webm', 'video/ogg',
+  const URL_ATTRS = new Set([
+    'data-src', 'data-audio', 'data-url', 'data-file', 'data-mp3', 'data-asset-source',
+    'data-audio-url', 'data-audio-src', 'data-default-audio-url', 'data-sound-href',
+    'data-raw-url', 'data-media-url', 'data-mp3-src', 'data-href', 'data-source', 'data-stream',
+    'data-episode-url', 'data-track-url', 'data-file-url', 'data-download-url',
   ]);
-  const NAME_MAX = 80;
+  const SCHEMA_AUDIO =
+    /(^|\/)(AudioObject|PodcastEpisode|RadioEpisode|Episode|MusicRecording|AudioBook|Clip|RadioClip)$/;
+  const ABSOLUTE_AUDIO =
+    /https?:\/\/[^\s"'<>(){}|\\^`;,]+?\.(?:mp3|m4a|m4b|aac|wav|flac|ogg|oga|opus|weba|mka)(?:\?[^\s"'<>;,]*)?(?=$|[\s"'<>;,&]|\$)/gi;
+  const UI_SOUND =
+    /(^|[\/_\-.])(sounds?|sfx|ui|notification|notify|chime|beep|click|ding|ping|ring|alert|whoosh|pop|call)([\/_\-.]|$)/i;
+  // Labels that are controls, not captions ("info/dl" beside a MediaWiki player).
+  const CONTROL_TEXT =
+    /^[\s(\[]*(info|dl|download|télécharger|herunterladen|descargar|play|listen|écouter|more|mehr|plus|share)\b/i;
+  const DATE_OR_TIME =
+    /^(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\w{3,9}\.? \d{1,2}, \d{4}|\d{1,2} \w{3,9}\.? \d{4}|\d+\s*(min|h|s)|\d{1,2}(:\d{2}){1,2})$/i;
+  const NAME_MAX = 200;
   const maxDepth = opts.maxFrameDepth ?? 3;
-  const maxItems = opts.maxItems ?? 5000;
+  const maxHits = opts.maxHits ?? 5000;
 
-  const items: PageAudioItem[] = [];
-  // Whether the stored name came from the page (text, title...) rather than the file name,
-  // so a later duplicate with real text can replace a file-name fallback.
-  const byKey = new Map<string, { item: PageAudioItem; explicit: boolean }>();
+  const hits: ScanHit[] = [];
+  const feeds: FeedLink[] = [];
+  const seenPairs = new Set<string>();
+  let ownerSeq = 0;
+  let schemaTitle: string | undefined;
+  let schemaCount = 0;
 
   function clean(text: string | null | undefined): string {
     const s = (text ?? '').replace(/\s+/g, ' ').trim();
     if (s.length <= NAME_MAX) return s;
-    // Array.from so the cut never splits a surrogate pair.
     return (
       Array.from(s)
         .slice(0, NAME_MAX - 1)
@@ -96,7 +153,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     );
   }
 
-  function essence(type: string | null): string {
+  function essence(type: string | null | undefined): string {
     return (type ?? '').split(';')[0]!.trim().toLowerCase();
   }
 
@@ -104,7 +161,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     return type.startsWith('audio/') || type === 'application/ogg';
   }
 
-  function resolve(raw: string | null, base: string): URL | null {
+  function resolve(raw: string | null | undefined, base: string): URL | null {
     const s = (raw ?? '').trim();
     if (!s) return null;
     try {
@@ -116,7 +173,6 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
 
   function lastSegment(path: string): string {
     const seg = path.slice(path.lastIndexOf('/') + 1);
-    // Drop path parameters (`ep1.mp3;jsessionid=...`) that would hide the extension.
     const semi = seg.indexOf(';');
     return semi >= 0 ? seg.slice(0, semi) : seg;
   }
@@ -126,7 +182,25 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     return dot > 0 ? fileName.slice(dot + 1).toLowerCase() : '';
   }
 
-  function decode(s: string): string {
+  function isWebUrl(u: URL): boolean {
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  }
+
+  function hasAudioExt(u: URL): boolean {
+    return AUDIO_EXT.has(extension(lastSegment(u.pathname)));
+  }
+
+  /** MediaWiki file description pages: `/wiki/File:x.ogg`, `index.php?title=Datei:x.ogg`. */
+  function isDescriptionPage(u: URL): boolean {
+    const path = decodeSafe(u.pathname);
+    const title = u.searchParams.get('title') ?? '';
+    const re =
+      /^(File|Datei|Fichier|Archivo|Bestand|Plik|Bild|Image|Immagine|Imagen|Arquivo|Soubor|Fil|Tiedosto|Fitxer|Dosya|Media|Файл|ファイル|文件|파일):/i;
+    const seg = path.slice(path.lastIndexOf('/') + 1);
+    return re.test(seg) || re.test(title);
+  }
+
+  function decodeSafe(s: string): string {
     try {
       return decodeURIComponent(s);
     } catch {
@@ -134,150 +208,207 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     }
   }
 
-  function isWebUrl(u: URL): boolean {
-    return u.protocol === 'http:' || u.protocol === 'https:';
+  function newOwner(prefix: string): string {
+    ownerSeq++;
+    return `${prefix}${ownerSeq}`;
   }
 
-  function fileName(u: URL): string {
-    if (u.protocol === 'blob:') return 'streamed audio';
-    if (u.protocol === 'data:') return 'embedded audio';
-    return clean(decode(lastSegment(u.pathname))) || 'audio';
-  }
-
-  function add(
-    u: URL,
-    kind: PageAudioKind,
-    explicitName: string,
-    fallbackName: string,
-    mime: string,
-    frame: string,
-  ): void {
-    let disabledReason: string | undefined;
-    if (u.protocol === 'blob:') disabledReason = REASON_STREAMED;
+  function add(u: URL, hit: Omit<ScanHit, 'url'>): void {
+    if (hits.length >= maxHits) return;
+    const h: ScanHit = { url: '', ...hit };
+    if (u.protocol === 'blob:') h.disabledReason = REASON_STREAMED;
     else if (u.protocol === 'data:') {
       if (!/^data:(audio|video)\//i.test(u.href)) return;
-      disabledReason = REASON_EMBEDDED;
+      h.disabledReason = REASON_EMBEDDED;
     } else if (!isWebUrl(u)) return;
-
+    else if (isDescriptionPage(u)) return;
     const hash = u.href.indexOf('#');
-    const url = hash >= 0 ? u.href.slice(0, hash) : u.href;
-    const known = byKey.get(url);
-    if (known) {
-      if (!known.explicit && explicitName) {
-        known.item.name = explicitName;
-        known.explicit = true;
+    h.url = hash >= 0 ? u.href.slice(0, hash) : u.href;
+    if (h.url.startsWith('data:')) h.url = h.url.slice(0, 4096);
+    const pair = `${h.owner}\n${h.url}`;
+    if (seenPairs.has(pair)) return;
+    seenPairs.add(pair);
+    for (const k of Object.keys(h) as (keyof ScanHit)[]) {
+      if (h[k] === undefined || h[k] === '') delete h[k];
+    }
+    h.url = h.url || '';
+    if (!h.owner) h.owner = newOwner('x');
+    hits.push(h);
+  }
+
+  /** The accessible name a person (or a screen reader) meets: aria-label, text, title, alt. */
+  function ownName(el: Element, d: Document): string {
+    const label = clean(el.getAttribute('aria-label'));
+    if (label) return label;
+    const by = el.getAttribute('aria-labelledby');
+    if (by) {
+      const text = clean(
+        by
+          .split(/\s+/)
+          .map((id) => d.getElementById(id)?.textContent ?? '')
+          .join(' '),
+      );
+      if (text) return text;
+    }
+    const tag = el.localName;
+    if (tag !== 'audio' && tag !== 'video' && tag !== 'source' && tag !== 'span' && tag !== 'div') {
+      const text = clean(el.textContent);
+      if (text) return text;
+    }
+    const title = clean(el.getAttribute('title'));
+    if (title) return title;
+    const img = el.querySelector('img[alt]');
+    return clean(el.getAttribute('alt')) || clean(img ? img.getAttribute('alt') : '');
+  }
+
+  /** A title kept in data attributes on the element: data-title, data-asset-title... */
+  function dataTitle(el: Element): string {
+    if (el.localName === 'source') return '';
+    for (const a of Array.from(el.attributes)) {
+      const n = a.name.toLowerCase();
+      if (!/^data-(?:[\w-]*-)?(title|name)$/.test(n) || /^data-mw/.test(n)) continue;
+      if (/surtitle|subtitle|file-?name/.test(n)) continue;
+      const v = clean(a.value);
+      if (!v || /^(https?:|\/)/.test(v) || /\.[a-z0-9]{2,4}$/i.test(v)) continue;
+      return v;
+    }
+    return '';
+  }
+
+  function playersIn(el: Element): number {
+    return el.querySelectorAll('audio, video').length;
+  }
+
+  function isTitleLike(el: Element): boolean {
+    const tag = el.localName;
+    if (/^h[1-6]$/.test(tag) || tag === 'figcaption' || tag === 'caption' || tag === 'dt') {
+      return true;
+    }
+    const cls = `${el.getAttribute('class') ?? ''} ${el.id}`;
+    if (/(^|[\s_-])(title|caption|heading|headline)([\s_-]|$)/i.test(cls)) return true;
+    if (/screen-reader-text|sr-only|visually-hidden/i.test(cls)) return true;
+    // A link beside the player names it, unless it is itself a link to audio (another row).
+    if (tag === 'a') {
+      const u = resolve(el.getAttribute('href'), el.ownerDocument.baseURI || el.ownerDocument.URL);
+      return !(u && hasAudioExt(u));
+    }
+    if (tag === 'b' || tag === 'strong') return true;
+    // A line holding only one link or emphasis, as MediaWiki writes a player's caption.
+    const kids = Array.from(el.children);
+    if (kids.length === 1 && /^(a|b|strong|em|i)$/.test(kids[0]!.localName)) {
+      const all = clean(el.textContent);
+      return all.length > 0 && all === clean(kids[0]!.textContent);
+    }
+    return false;
+  }
+
+  /** The caption a player or link sits under, looking only inside its own block. */
+  function captionOf(el: Element): string {
+    const figure = el.closest('figure');
+    if (figure && playersIn(figure) <= 1) {
+      const cap = figure.querySelector('figcaption');
+      const text = clean(cap?.textContent);
+      if (text) return text;
+    }
+    let node: Element | null = el;
+    for (let level = 0; level < 5 && node; level++) {
+      let sib = node.previousElementSibling;
+      for (let i = 0; i < 4 && sib; i++, sib = sib.previousElementSibling) {
+        if (playersIn(sib) > 0) return '';
+        if (isTitleLike(sib)) {
+          const text = clean(sib.textContent);
+          if (text && text.length <= 160 && !CONTROL_TEXT.test(text)) return text;
+        }
       }
-      if (!known.item.mime && mime) known.item.mime = mime;
-      return;
+      const parent: Element | null = node.parentElement;
+      if (!parent || playersIn(parent) > 1 || /^(body|html|main|article)$/.test(parent.localName)) {
+        break;
+      }
+      node = parent;
     }
-    if (items.length >= maxItems) return;
-    const item: PageAudioItem = {
-      url,
-      name: explicitName || fallbackName || fileName(u),
-      host: isWebUrl(u) ? u.host : '',
-      kind,
-    };
-    if (mime) item.mime = mime;
-    if (disabledReason) item.disabledReason = disabledReason;
-    if (frame) item.frame = frame;
-    items.push(item);
-    byKey.set(url, { item, explicit: !!explicitName });
+    return cardTitle(el);
   }
 
-  function scanMedia(el: HTMLMediaElement, base: string, frame: string): void {
-    const kind: PageAudioKind = el.localName === 'video' ? 'video-element' : 'audio-element';
-    const explicit = clean(el.getAttribute('title') || el.getAttribute('aria-label'));
-    // `in` first: not every DOM (or test double) implements srcObject.
-    if ('srcObject' in el && el.srcObject) {
-      if (items.length >= maxItems) return;
-      const item: PageAudioItem = {
-        url: '',
-        name: explicit || 'streamed audio',
-        host: '',
-        kind,
-        disabledReason: REASON_STREAMED,
-      };
-      if (frame) item.frame = frame;
-      items.push(item);
-      return;
+  /**
+   * A card in a list (`<li>`, `<article>`, role=listitem) that holds this one recording: its
+   * first short line of text that is no date, duration or control label.
+   */
+  function cardTitle(el: Element): string {
+    const card = el.closest('li, [role="listitem"]');
+    if (!card || playersIn(card) > 1) return '';
+    const urls = new Set(Array.from(card.outerHTML.matchAll(ABSOLUTE_AUDIO), (m) => m[0]));
+    if (urls.size > 1) return '';
+    for (const leaf of Array.from(card.querySelectorAll('*'))) {
+      if (leaf.children.length > 0 || /^(script|style|svg|path|button)$/.test(leaf.localName)) {
+        continue;
+      }
+      if (leaf.closest('button, [role="button"]')) continue;
+      const link = leaf.closest('a');
+      if (link && link !== card && card.contains(link)) continue;
+      const text = clean(leaf.textContent);
+      if (text.length < 3 || text.length > 120 || DATE_OR_TIME.test(text)) continue;
+      if (CONTROL_TEXT.test(text)) continue;
+      return text;
     }
-    type Candidate = { raw: string | null; type: string; title: string };
-    const candidates: Candidate[] = [];
-    // currentSrc is already absolute; it is what the browser chose, so it leads.
-    candidates.push({ raw: el.currentSrc || null, type: '', title: '' });
-    candidates.push({ raw: el.getAttribute('src'), type: '', title: '' });
-    const sources: Candidate[] = [];
-    let preferred = -1;
-    for (const child of Array.from(el.children)) {
-      if (child.localName !== 'source') continue;
-      const type = essence(child.getAttribute('type'));
-      if (preferred < 0 && PLAYABLE.has(type)) preferred = sources.length;
-      sources.push({
-        raw: child.getAttribute('src'),
-        type,
-        title: clean(child.getAttribute('title')),
-      });
-    }
-    if (preferred >= 0) candidates.push(...sources.splice(preferred, 1));
-    candidates.push(...sources);
-    for (const c of candidates) {
-      const u = resolve(c.raw, base);
-      if (u) add(u, kind, c.title || explicit, '', c.type, frame);
-    }
+    return '';
   }
 
-  function scanLink(a: Element, base: string, frame: string): void {
-    const u = resolve(a.getAttribute('href'), base);
-    if (!u) return;
-    const type = essence(a.getAttribute('type'));
-    const download = a.getAttribute('download');
-    const downloadName = download ? clean(lastSegment(download.replace(/\\/g, '/'))) : '';
-    let audio = isAudioType(type) || AUDIO_EXT.has(extension(downloadName));
-    if (u.protocol === 'data:') audio = /^data:audio\//i.test(u.href);
-    // A blob: path is a UUID, so only type/download can say it is audio.
-    else if (isWebUrl(u) && !audio) audio = AUDIO_EXT.has(extension(lastSegment(u.pathname)));
-    if (!audio) return;
-    const img = a.querySelector('img[alt]');
-    const explicit =
-      clean(a.textContent) ||
-      clean(a.getAttribute('title')) ||
-      clean(a.getAttribute('aria-label')) ||
-      // <area> carries its own alt; an image link names itself by the image's.
-      clean(a.getAttribute('alt')) ||
-      clean(img ? img.getAttribute('alt') : '');
-    add(u, 'link', explicit, downloadName, type, frame);
-  }
-
-  function scanEnclosure(link: Element, base: string, frame: string): void {
-    const rel = ` ${(link.getAttribute('rel') ?? '').toLowerCase().replace(/\s+/g, ' ')} `;
-    if (!rel.includes(' enclosure ')) return;
-    const u = resolve(link.getAttribute('href'), base);
-    if (!u) return;
-    const type = essence(link.getAttribute('type'));
-    let audio = isAudioType(type);
-    if (u.protocol === 'data:') audio = /^data:audio\//i.test(u.href);
-    else if (isWebUrl(u) && !audio) audio = AUDIO_EXT.has(extension(lastSegment(u.pathname)));
-    if (audio) add(u, 'enclosure', clean(link.getAttribute('title')), '', type, frame);
-  }
-
-  function scanDoc(d: Document, depth: number, parentBase: string, frame: string): void {
-    // srcdoc and about:blank frames report an about: base; browsers resolve their links against
-    // the parent's base, and so do we (happy-dom, too, reports about:srcdoc).
+  function scanDoc(d: Document, depth: number, parentBase: string, frame: string): string {
     let base = d.baseURI || d.URL;
     if (!base || base.startsWith('about:')) base = parentBase;
+    const metaContent = (sel: string) => clean(d.querySelector(sel)?.getAttribute('content'));
+    const ogTitle =
+      metaContent('meta[property="og:title"], meta[name="og:title"]') ||
+      metaContent('meta[name="twitter:title"], meta[property="twitter:title"]');
+    const h1 = clean(d.querySelector('h1')?.textContent);
+    const pageTitle = ogTitle || h1 || clean(d.title);
+    const fr = frame ? { frame } : {};
 
-    let ogTitle: string | null = null;
-    const getOgTitle = (): string => {
-      if (ogTitle === null) {
-        const meta = d.querySelector('meta[property="og:title"], meta[name="og:title"]');
-        ogTitle = clean(meta ? meta.getAttribute('content') : '');
+    // schema.org JSON-LD: names by content URL, and the one episode the page is about.
+    const schemaByUrl = new Map<string, string>();
+    const schemaNames: string[] = [];
+    const walk = (v: unknown, depthLeft: number): void => {
+      if (!v || typeof v !== 'object' || depthLeft <= 0) return;
+      if (Array.isArray(v)) {
+        for (const x of v) walk(x, depthLeft - 1);
+        return;
       }
-      return ogTitle;
+      const o = v as Record<string, unknown>;
+      const types = ([] as unknown[]).concat(o['@type'] ?? []).map(String);
+      const name = clean(typeof o.name === 'string' ? o.name : '');
+      if (types.some((t) => SCHEMA_AUDIO.test(t))) {
+        if (name) schemaNames.push(name);
+        const urls: unknown[] = [o.contentUrl];
+        for (const k of ['audio', 'associatedMedia', 'encoding']) {
+          for (const m of ([] as unknown[]).concat(o[k] ?? [])) {
+            if (typeof m === 'string') urls.push(m);
+            else if (m && typeof m === 'object')
+              urls.push((m as Record<string, unknown>).contentUrl);
+          }
+        }
+        for (const raw of urls) {
+          if (typeof raw !== 'string') continue;
+          const u = resolve(raw, base);
+          if (!u || !isWebUrl(u)) continue;
+          if (name) schemaByUrl.set(u.href, name);
+          add(u, { via: 'schema', owner: newOwner('s'), schema: name, og: pageTitle, ...fr });
+        }
+      }
+      for (const [k, x] of Object.entries(o)) if (k !== '@context') walk(x, depthLeft - 1);
     };
+    for (const s of Array.from(d.querySelectorAll('script[type="application/ld+json"]'))) {
+      try {
+        walk(JSON.parse(s.textContent ?? ''), 12);
+      } catch {
+        // Broken JSON-LD is common; it says nothing then.
+      }
+    }
+    schemaCount += schemaNames.length;
+    if (schemaNames.length > 0) schemaTitle ??= schemaNames[0];
+
     // Open Graph structured properties: og:audio starts a group, og:audio:url/secure_url add to
-    // it and og:audio:type (which follows the URL) describes it. The group is held until it is
-    // complete so a non-audio type can drop it.
-    let og: { urls: string[]; type: string } | null = null;
+    // it and og:audio:type describes it. Other meta tags naming one audio stream are their own.
+    let og: { urls: string[]; type: string; owner: string } | null = null;
     const flushOg = (): void => {
       if (!og) return;
       const group = og;
@@ -285,38 +416,49 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       if (group.type && !isAudioType(group.type)) return;
       for (const raw of group.urls) {
         const u = resolve(raw, base);
-        if (u) add(u, 'og-audio', getOgTitle(), '', group.type, frame);
+        if (u) add(u, { via: 'og', owner: group.owner, mime: group.type, og: pageTitle, ...fr });
       }
     };
+    let musicOwner = '';
 
-    const nodes = d.querySelectorAll(
-      'a[href], area[href], link[href], audio, video, iframe, frame, ' +
-        'meta[property^="og:audio"], meta[name^="og:audio"]',
-    );
-    for (const el of Array.from(nodes)) {
+    let lastHeading = '';
+    const all = d.querySelectorAll('*');
+    for (const el of Array.from(all)) {
+      if (hits.length >= maxHits) break;
       const tag = el.localName;
+      if (/^h[1-6]$/.test(tag)) {
+        const text = clean(el.textContent);
+        if (text) lastHeading = text;
+        continue;
+      }
       if (tag === 'meta') {
         const prop = (el.getAttribute('property') || el.getAttribute('name') || '').toLowerCase();
         const content = el.getAttribute('content');
         if (prop === 'og:audio') {
           flushOg();
-          og = { urls: content ? [content] : [], type: '' };
+          og = { urls: content ? [content] : [], type: '', owner: newOwner('o') };
         } else if (prop === 'og:audio:url' || prop === 'og:audio:secure_url') {
-          // A URL after the group's type belongs to the next audio: pages that list several
-          // often skip the bare og:audio and write url, type, url, type.
           if (og && og.type) flushOg();
-          if (!og) og = { urls: [], type: '' };
+          if (!og) og = { urls: [], type: '', owner: newOwner('o') };
           if (content) og.urls.push(content);
         } else if (prop === 'og:audio:type') {
           if (og) og.type = essence(content);
+        } else if (prop === 'twitter:player:stream' || prop.startsWith('music:preview_url')) {
+          flushOg();
+          const u = resolve(content, base);
+          if (prop.startsWith('music:')) musicOwner ||= newOwner('p');
+          if (u && (hasAudioExt(u) || prop.startsWith('music:'))) {
+            const owner = prop.startsWith('music:') ? musicOwner : newOwner('t');
+            add(u, { via: 'meta', owner, og: pageTitle, ...fr });
+          }
         }
-        continue;
-      }
-      flushOg();
-      if (tag === 'a' || tag === 'area') scanLink(el, base, frame);
-      else if (tag === 'link') scanEnclosure(el, base, frame);
-      else if (tag === 'audio' || tag === 'video') scanMedia(el as HTMLMediaElement, base, frame);
-      else if ((tag === 'iframe' || tag === 'frame') && depth < maxDepth) {
+      } else if (og) flushOg();
+
+      if (tag === 'a' || tag === 'area') scanLink(el, base, frame, lastHeading);
+      else if (tag === 'link') scanLinkTag(el, base, frame);
+      else if (tag === 'audio' || tag === 'video') {
+        scanMedia(el as HTMLMediaElement, base, frame, lastHeading, d);
+      } else if ((tag === 'iframe' || tag === 'frame') && depth < maxDepth) {
         let inner: Document | null = null;
         try {
           // Cross-origin frames give null or throw; either way they are out of reach.
@@ -326,10 +468,394 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
         }
         if (inner) scanDoc(inner, depth + 1, base, inner.URL || frame);
       }
+      if (el.hasAttribute('itemprop')) scanMicrodata(el, base, frame);
+      if (tag !== 'audio' && tag !== 'video' && tag !== 'source' && tag !== 'meta') {
+        scanDataAttributes(el, base, frame, lastHeading, d);
+      }
     }
     flushOg();
+    // Apply schema.org names found by URL to the hits of the same URL.
+    if (schemaByUrl.size > 0) {
+      for (const h of hits) {
+        const name = schemaByUrl.get(h.url);
+        if (name && !h.schema) h.schema = name;
+      }
+    }
+    return pageTitle;
+
+    function scanMicrodata(el: Element, b: string, f: string): void {
+      if ((el.getAttribute('itemprop') ?? '').toLowerCase() !== 'contenturl') return;
+      const raw = el.getAttribute('content') || el.getAttribute('href') || el.getAttribute('src');
+      const u = resolve(raw, b);
+      if (!u) return;
+      const scope = el.closest('[itemscope]');
+      const type = scope?.getAttribute('itemtype') ?? '';
+      if (!SCHEMA_AUDIO.test(type.replace(/\/$/, '')) && !hasAudioExt(u)) return;
+      const nameEl = scope?.querySelector('[itemprop="name"]');
+      const name = clean(nameEl?.getAttribute('content') || nameEl?.textContent);
+      add(u, {
+        via: 'schema',
+        owner: newOwner('i'),
+        schema: name,
+        heading: captionOf(el) || lastHeading,
+        og: pageTitle,
+        ...(f ? { frame: f } : {}),
+      });
+    }
   }
 
-  scanDoc(doc, 0, doc.URL, '');
-  return items;
+  function scanLink(a: Element, base: string, frame: string, heading: string): void {
+    const u = resolve(a.getAttribute('href'), base);
+    if (!u) return;
+    const type = essence(a.getAttribute('type'));
+    const download = a.getAttribute('download');
+    const downloadName = download ? lastSegment(download.replace(/\\/g, '/')) : '';
+    let audio = isAudioType(type) || AUDIO_EXT.has(extension(downloadName));
+    if (u.protocol === 'data:') audio = /^data:audio\//i.test(u.href);
+    else if (isWebUrl(u) && !audio) audio = hasAudioExt(u);
+    if (!audio) return;
+    const media = a.closest('audio, video');
+    const d = a.ownerDocument;
+    add(u, {
+      via: 'link',
+      owner: media ? `m:${mediaIndex(media)}` : newOwner('a'),
+      mime: type,
+      own: ownName(a, d),
+      data: dataTitle(a),
+      heading: captionOf(a) || heading,
+      ...(frame ? { frame } : {}),
+    });
+  }
+
+  const mediaIds = new Map<Element, number>();
+  function mediaIndex(el: Element): number {
+    let i = mediaIds.get(el);
+    if (i === undefined) {
+      i = mediaIds.size + 1;
+      mediaIds.set(el, i);
+    }
+    return i;
+  }
+
+  function scanLinkTag(link: Element, base: string, frame: string): void {
+    const rel = ` ${(link.getAttribute('rel') ?? '').toLowerCase().replace(/\s+/g, ' ')} `;
+    const type = essence(link.getAttribute('type'));
+    const u = resolve(link.getAttribute('href'), base);
+    if (!u) return;
+    if (rel.includes(' alternate ') && /^application\/(rss|atom)\+xml$/.test(type)) {
+      if (isWebUrl(u) && !feeds.some((f) => f.url === u.href)) {
+        feeds.push({ url: u.href, title: clean(link.getAttribute('title')) });
+      }
+      return;
+    }
+    if (!rel.includes(' enclosure ')) return;
+    let audio = isAudioType(type);
+    if (u.protocol === 'data:') audio = /^data:audio\//i.test(u.href);
+    else if (isWebUrl(u) && !audio) audio = hasAudioExt(u);
+    if (audio) {
+      add(u, {
+        via: 'enclosure',
+        owner: newOwner('e'),
+        mime: type,
+        own: clean(link.getAttribute('title')),
+        ...(frame ? { frame } : {}),
+      });
+    }
+  }
+
+  function scanMedia(
+    el: HTMLMediaElement,
+    base: string,
+    frame: string,
+    heading: string,
+    d: Document,
+  ): void {
+    const owner = `m:${mediaIndex(el)}`;
+    const controls = el.hasAttribute('controls');
+    const own = ownName(el, d);
+    const hint = Number(el.getAttribute('data-durationhint') ?? el.getAttribute('data-duration'));
+    const duration = Number.isFinite(el.duration) && el.duration > 0 ? el.duration : hint;
+    const idAndPath = `${el.id} ${el.getAttribute('class') ?? ''}`;
+    const common: Omit<ScanHit, 'url' | 'via'> = {
+      owner,
+      own,
+      data: dataTitle(el),
+      heading: captionOf(el) || heading,
+      controls,
+      hidden: !controls,
+      ...(duration > 0 ? { duration } : {}),
+      ...(frame ? { frame } : {}),
+    };
+    const isVideo = el.localName === 'video';
+    // `in` first: not every DOM (or test double) implements srcObject.
+    if ('srcObject' in el && el.srcObject) {
+      if (isVideo || hits.length >= maxHits) return;
+      hits.push({ ...common, url: '', via: 'media', disabledReason: REASON_STREAMED });
+      return;
+    }
+    const pageUrl = d.URL.split('#')[0];
+    const candidates: { raw: string | null; type: string }[] = [];
+    // currentSrc is already absolute; an empty src makes some browsers report the page itself.
+    if (el.currentSrc && el.currentSrc.split('#')[0] !== pageUrl) {
+      candidates.push({ raw: el.currentSrc, type: '' });
+    }
+    candidates.push({ raw: el.getAttribute('src'), type: essence(el.getAttribute('type')) });
+    for (const s of Array.from(el.querySelectorAll('source'))) {
+      candidates.push({ raw: s.getAttribute('src'), type: essence(s.getAttribute('type')) });
+    }
+    for (const c of candidates) {
+      const u = resolve(c.raw, base);
+      if (!u) continue;
+      // Video sources count only when their type or extension says audio: Seam lists audio.
+      if (isVideo && !isAudioType(c.type) && !(isWebUrl(u) && hasAudioExt(u))) continue;
+      const ui = UI_SOUND.test(u.pathname) || UI_SOUND.test(idAndPath);
+      add(u, { ...common, via: 'media', mime: c.type, ...(ui ? { uiSound: true } : {}) });
+    }
+  }
+
+  /** Audio URLs kept in data attributes (and Google's `jsdata`), with a title beside them. */
+  function scanDataAttributes(
+    el: Element,
+    base: string,
+    frame: string,
+    heading: string,
+    d: Document,
+  ): void {
+    let found: { u: URL; title: string }[] | null = null;
+    for (const a of Array.from(el.attributes)) {
+      const n = a.name.toLowerCase();
+      if (!n.startsWith('data-') && n !== 'jsdata') continue;
+      // A live stream is audio, but not a recording that can be saved and joined.
+      if (/live|(^|-)ts(-|$)|timeshift|hls/.test(n)) continue;
+      const v = a.value.trim();
+      if (!v) continue;
+      const push = (u: URL | null, title = '') => {
+        if (!u || !isWebUrl(u)) return;
+        (found ??= []).push({ u, title });
+      };
+      if (v.startsWith('{') || v.startsWith('[')) {
+        try {
+          const json = JSON.parse(v) as unknown;
+          const visit = (x: unknown, depthLeft: number): void => {
+            if (!x || typeof x !== 'object' || depthLeft <= 0) return;
+            if (Array.isArray(x)) return x.forEach((y) => visit(y, depthLeft - 1));
+            const o = x as Record<string, unknown>;
+            const title = typeof o.title === 'string' ? clean(o.title) : '';
+            for (const val of Object.values(o)) {
+              if (typeof val === 'string') {
+                const u = resolve(val, base);
+                if (u && isWebUrl(u) && hasAudioExt(u) && /^https?:|^\//.test(val)) push(u, title);
+              } else visit(val, depthLeft - 1);
+            }
+          };
+          visit(json, 6);
+          continue;
+        } catch {
+          // Not JSON after all: read it as text below.
+        }
+      }
+      if (URL_ATTRS.has(n) && !/\s/.test(v)) {
+        const u = resolve(v, base);
+        if (u && isWebUrl(u) && hasAudioExt(u)) {
+          push(u);
+          continue;
+        }
+      }
+      if (v.length < 10 || !/https?:\/\//i.test(v)) continue;
+      for (const m of v.matchAll(ABSOLUTE_AUDIO)) {
+        const u = resolve(m[0].replace(/&amp;/g, '&'), base);
+        if (u && hasAudioExt(u)) push(u);
+      }
+    }
+    if (!found) return;
+    const owner = newOwner('d');
+    const own = ownName(el, d);
+    const data = dataTitle(el);
+    const hint = Number(el.getAttribute('data-duration'));
+    for (const f of found as { u: URL; title: string }[]) {
+      if (/^(icecast|shoutcast|direct|live|stream)\./i.test(f.u.hostname)) continue;
+      add(f.u, {
+        via: 'data',
+        owner,
+        own:
+          el.localName === 'button' || el.localName === 'a' || el.getAttribute('role') === 'button'
+            ? own
+            : '',
+        data: f.title || data,
+        heading: captionOf(el) || heading,
+        ...(hint > 0 ? { duration: hint } : {}),
+        ...(frame ? { frame } : {}),
+      });
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Feeds: RSS 2.0 and Atom, read from their text with a tolerant reader (real feeds are often
+  // not well-formed XML: a blank line before `<?xml`, stray entities), the same in every browser.
+
+  function decodeXml(s: string): string {
+    const cdata = s.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, x: string) =>
+      x.replace(/&/g, '&amp;').replace(/</g, '&lt;'),
+    );
+    const named: Record<string, string> = {
+      amp: '&',
+      lt: '<',
+      gt: '>',
+      quot: '"',
+      apos: "'",
+      nbsp: ' ',
+    };
+    return cdata.replace(/<[^>]*>/g, ' ').replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
+      if (e[0] === '#') {
+        const code =
+          e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+        return Number.isFinite(code) && code > 0 && code < 0x110000
+          ? String.fromCodePoint(code)
+          : m;
+      }
+      return named[e.toLowerCase()] ?? m;
+    });
+  }
+
+  function attrs(tag: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const m of tag.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+      out[m[1]!.toLowerCase()] = decodeXml(m[2] ?? m[3] ?? '');
+    }
+    return out;
+  }
+
+  function element(body: string, names: string): string | undefined {
+    const re = new RegExp(`<(${names})(?:\\s[^>]*)?>([\\s\\S]*?)</\\1\\s*>`, 'i');
+    const m = re.exec(body);
+    return m ? clean(decodeXml(m[2]!)) : undefined;
+  }
+
+  function seconds(text: string | undefined): number | undefined {
+    if (!text) return undefined;
+    const t = text.trim();
+    if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
+    const m = /^(?:(\d+):)?(\d{1,2}):(\d{1,2})$/.exec(t);
+    if (!m) return undefined;
+    return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  }
+
+  function parseFeed(text: string, base: string): string {
+    const head = text.slice(0, text.search(/<(?:\w+:)?(item|entry)[\s>]/i) >>> 0);
+    const channelTitle = element(head, 'title') ?? '';
+    const items = text.matchAll(/<((?:\w+:)?(?:item|entry))(?:\s[^>]*)?>([\s\S]*?)<\/\1\s*>/gi);
+    for (const m of items) {
+      if (hits.length >= maxHits) break;
+      const body = m[2]!;
+      const title = element(body, 'title') ?? '';
+      const owner = newOwner('f');
+      const dateText =
+        element(body, 'pubDate') ??
+        element(body, 'published') ??
+        element(body, 'updated') ??
+        element(body, 'dc:date');
+      const time = dateText ? Date.parse(dateText) : NaN;
+      const duration = seconds(element(body, 'itunes:duration') ?? element(body, 'duration'));
+      const common = {
+        via: 'feed' as const,
+        owner,
+        own: title,
+        ...(Number.isFinite(time) ? { date: new Date(time).toISOString() } : {}),
+        ...(duration ? { duration } : {}),
+      };
+      const urls: { url: string; type: string; length: number }[] = [];
+      for (const t of body.matchAll(/<(enclosure|media:content|link)\b[^>]*>/gi)) {
+        const a = attrs(t[0]);
+        const tag = t[1]!.toLowerCase();
+        if (tag === 'link' && (a.rel ?? '').toLowerCase() !== 'enclosure') continue;
+        const raw = a.url ?? a.href;
+        const type = essence(a.type);
+        const u = resolve(raw, base);
+        if (!u || !isWebUrl(u)) continue;
+        if (type && !isAudioType(type) && !(tag === 'media:content' && a.medium === 'audio')) {
+          if (!hasAudioExt(u)) continue;
+        }
+        if (!type && !hasAudioExt(u) && tag !== 'enclosure') continue;
+        urls.push({ url: u.href, type, length: Number(a.length ?? a.filesize) || 0 });
+      }
+      const guid = element(body, 'guid');
+      const gu = guid && /^https?:\/\//.test(guid) ? resolve(guid, base) : null;
+      if (gu && hasAudioExt(gu) && urls.length > 0)
+        urls.push({ url: gu.href, type: '', length: 0 });
+      for (const x of urls) {
+        const u = resolve(x.url, base)!;
+        add(u, { ...common, mime: x.type, ...(x.length > 0 ? { size: x.length } : {}) });
+      }
+    }
+    return channelTitle;
+  }
+
+  /** The document's feed text when the tab shows a feed, as XML or as plain text. */
+  function feedTextOf(d: Document): string | undefined {
+    const root = d.documentElement;
+    if (!root) return undefined;
+    const rootName = root.localName.toLowerCase();
+    if (rootName === 'rss' || rootName === 'feed' || rootName === 'rdf') {
+      try {
+        return new XMLSerializer().serializeToString(d);
+      } catch {
+        return root.outerHTML;
+      }
+    }
+    const type = (d.contentType ?? '').toLowerCase();
+    const body = d.body;
+    if (!body) return undefined;
+    // Chromium shows application/rss+xml (and text/plain) as text in one <pre>.
+    if (
+      /xml|text\/plain/.test(type) ||
+      (body.children.length === 1 && body.firstElementChild?.localName === 'pre')
+    ) {
+      const text = (body.textContent ?? '').trimStart();
+      if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<(rss|feed|rdf:RDF)\b/i.test(text)) {
+        return asUtf8(text, d.characterSet);
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A feed served without a charset is shown as text decoded as windows-1252, while XML means
+   * UTF-8 unless it says otherwise: "GaragendÃ¤chern" is "Garagendächern". Undo that.
+   */
+  function asUtf8(text: string, charset: string): string {
+    const declared = /^<\?xml[^>]*encoding=["']([\w-]+)["']/i.exec(text)?.[1]?.toLowerCase();
+    if (/^utf-?8$/i.test(charset) || (declared && !/^utf-?8$/.test(declared))) return text;
+    const cp1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const high = cp1252.indexOf(text[i]!);
+      if (high >= 0) bytes[i] = 0x80 + high;
+      else if (c < 256) bytes[i] = c;
+      else return text;
+    }
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return text;
+    }
+  }
+
+  if (opts.feedText !== undefined) {
+    const title = parseFeed(opts.feedText.trimStart(), opts.baseUrl ?? doc.URL);
+    return { hits, feeds, title, isFeed: true };
+  }
+  const feedText = feedTextOf(doc);
+  if (feedText !== undefined) {
+    const title = parseFeed(feedText, doc.URL);
+    return { hits, feeds, title, isFeed: true };
+  }
+  const title = scanDoc(doc, 0, doc.URL, '');
+  return {
+    hits,
+    feeds,
+    title,
+    isFeed: false,
+    ...(schemaCount === 1 && schemaTitle ? { schemaTitle } : {}),
+  };
 }

@@ -1,16 +1,28 @@
 import { browser } from '#imports';
-import type { PageAudioItem } from './urls';
-import { scanPage } from './scan';
-
-export type PageScan =
-  { ok: true; items: PageAudioItem[]; pageUrl: string } | { ok: false; reason: string };
-
-const KINDS = new Set(['audio-element', 'video-element', 'link', 'og-audio', 'enclosure']);
+import { groupHits, type PageRecording } from './group';
+import { scanPage, type FeedLink, type HitVia, type PageScanResult, type ScanHit } from './scan';
 
 /**
- * Runs the scanner in a tab (every frame Seam may reach) and returns what it found, validated:
- * the results come from a web page, so each field is checked and anything odd is dropped.
+ * Scanning a tab from an extension page: the scanner runs in every frame Seam may reach, and what
+ * comes back is page data, so each field is checked (types, lengths, schemes) and anything odd is
+ * dropped before the grouping (./group.ts) makes rows of it.
  */
+
+export type PageScan =
+  | {
+      ok: true;
+      recordings: PageRecording[];
+      feeds: FeedLink[];
+      /** The page's title, or the feed's. */
+      title: string;
+      isFeed: boolean;
+      pageUrl: string;
+    }
+  | { ok: false; reason: string };
+
+/** More than this many places pointing at audio is a page flooding the list. */
+export const MAX_HITS = 5000;
+
 export async function scanTab(tabId: number): Promise<PageScan> {
   let pageUrl = '';
   try {
@@ -42,46 +54,128 @@ export async function scanTab(tabId: number): Promise<PageScan> {
       };
     }
   }
-  return { ok: true, items: mergeResults(results.map((r) => r.result)), pageUrl };
+  return { ok: true, pageUrl, ...mergeResults(results.map((r) => r.result)) };
 }
 
-/** Validates and merges per-frame scanner results; the first occurrence of a URL wins. */
-export function mergeResults(perFrame: readonly unknown[]): PageAudioItem[] {
-  const seen = new Set<string>();
-  const out: PageAudioItem[] = [];
-  for (const list of perFrame) {
-    if (!Array.isArray(list)) continue;
-    for (const raw of list) {
-      const item = validItem(raw);
-      if (!item) continue;
-      const key = item.url || `stream:${out.length}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(item);
+/** The rows of a feed's text (a feed the page links, fetched by the extension). */
+export function feedRecordings(text: string, url: string): PageRecording[] {
+  const scan = scanPage(document, { feedText: text, baseUrl: url });
+  return mergeResults([scan]).recordings;
+}
+
+/** Validates per-frame scanner results (the top frame first) and groups them into rows. */
+export function mergeResults(perFrame: readonly unknown[]): {
+  recordings: PageRecording[];
+  feeds: FeedLink[];
+  title: string;
+  isFeed: boolean;
+} {
+  const hits: ScanHit[] = [];
+  const feeds: FeedLink[] = [];
+  let title = '';
+  let isFeed = false;
+  let schemaTitle: string | undefined;
+  perFrame.forEach((raw, frameIndex) => {
+    if (!raw || typeof raw !== 'object') return;
+    const r = raw as Partial<Record<keyof PageScanResult, unknown>>;
+    if (frameIndex === 0) {
+      title = str(r.title, 200) ?? '';
+      isFeed = r.isFeed === true;
+      schemaTitle = str(r.schemaTitle, 200);
     }
-  }
-  return out;
+    if (Array.isArray(r.hits)) {
+      for (const h of r.hits) {
+        if (hits.length >= MAX_HITS) break;
+        const hit = validHit(h, frameIndex);
+        if (hit) hits.push(hit);
+      }
+    }
+    if (Array.isArray(r.feeds)) {
+      for (const f of r.feeds.slice(0, 20)) {
+        const feed = validFeed(f);
+        if (feed && !feeds.some((x) => x.url === feed.url)) feeds.push(feed);
+      }
+    }
+  });
+  const recordings = groupHits({
+    hits,
+    isFeed,
+    ...(schemaTitle ? { schemaTitle } : {}),
+    ...(title ? { title } : {}),
+  });
+  return { recordings, feeds, title, isFeed };
 }
 
-function validItem(raw: unknown): PageAudioItem | undefined {
+const VIAS = new Set<HitVia>([
+  'media',
+  'link',
+  'og',
+  'meta',
+  'enclosure',
+  'data',
+  'schema',
+  'feed',
+]);
+
+function str(v: unknown, max: number): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  // Control and bidi-override characters can disguise a name; keep plain text only.
+  const plain = v
+    .replace(/[\p{Cc}\p{Cf}]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain ? [...plain].slice(0, max).join('') : undefined;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+function allowedUrl(url: string): boolean {
+  if (url === '') return true;
+  if (url.length > 4096) return false;
+  try {
+    const { protocol } = new URL(url);
+    return ['http:', 'https:', 'blob:', 'data:'].includes(protocol);
+  } catch {
+    return false;
+  }
+}
+
+function validHit(raw: unknown, frameIndex: number): ScanHit | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
   const r = raw as Record<string, unknown>;
-  if (typeof r.url !== 'string' || typeof r.name !== 'string' || typeof r.kind !== 'string') {
-    return undefined;
+  if (typeof r.url !== 'string' || !allowedUrl(r.url)) return undefined;
+  if (typeof r.via !== 'string' || !VIAS.has(r.via as HitVia)) return undefined;
+  if (typeof r.owner !== 'string' || r.owner.length > 64) return undefined;
+  const hit: ScanHit = { url: r.url, via: r.via as HitVia, owner: `${frameIndex}:${r.owner}` };
+  for (const key of ['own', 'schema', 'data', 'heading', 'og'] as const) {
+    const v = str(r[key], 200);
+    if (v) hit[key] = v;
   }
-  if (!KINDS.has(r.kind)) return undefined;
-  const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : undefined);
-  const item: PageAudioItem = {
-    url: r.url.slice(0, 4096),
-    name: r.name.slice(0, 120),
-    host: str(r.host, 255) ?? '',
-    kind: r.kind as PageAudioItem['kind'],
-  };
   const mime = str(r.mime, 100);
-  if (mime) item.mime = mime;
-  const disabledReason = str(r.disabledReason, 200);
-  if (disabledReason) item.disabledReason = disabledReason;
+  if (mime && /^[\w.+-]+\/[\w.+-]+$/.test(mime)) hit.mime = mime.toLowerCase();
+  const reason = str(r.disabledReason, 200);
+  if (reason || !/^https?:/.test(hit.url)) {
+    hit.disabledReason = reason ?? 'this audio cannot be saved';
+  }
   const frame = str(r.frame, 4096);
-  if (frame) item.frame = frame;
-  return item;
+  if (frame) hit.frame = frame;
+  for (const key of ['controls', 'hidden', 'uiSound'] as const) {
+    if (r[key] === true) hit[key] = true;
+  }
+  const duration = num(r.duration);
+  if (duration) hit.duration = duration;
+  const size = num(r.size);
+  if (size) hit.size = size;
+  const date = str(r.date, 40);
+  if (date && Number.isFinite(Date.parse(date))) hit.date = new Date(date).toISOString();
+  return hit;
+}
+
+function validFeed(raw: unknown): FeedLink | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const r = raw as Record<string, unknown>;
+  if (typeof r.url !== 'string' || !/^https?:/.test(r.url) || r.url.length > 4096) return undefined;
+  return { url: r.url, title: str(r.title, 200) ?? '' };
 }

@@ -1,11 +1,11 @@
 /**
  * Extension-side helpers for audio found on web pages: the context-menu link check, names,
- * the popup's filter box and host permissions. The in-page scanner is `page-scan.ts`; it cannot
+ * the popup's filter box and host permissions. The in-page scanner is `scan.ts`; it cannot
  * import from here, so it carries its own copy of the extension list, and the unit tests check
  * that both agree.
  */
 
-export type { PageAudioItem, PageAudioKind, ScanOptions } from './scan';
+export type { ScanHit, ScanOptions, PageScanResult, FeedLink } from './scan';
 export { EMBEDDED_REASON, STREAMED_REASON } from './scan';
 
 /**
@@ -124,9 +124,18 @@ export function originPattern(url: string): string {
  */
 export function coveredBy(url: string, origins: readonly string[]): boolean {
   if (!isFetchable(url)) return false;
-  const own = originPattern(url);
-  const scheme = new URL(url).protocol;
-  return origins.some(
-    (o) => o === own || o === '<all_urls>' || o === '*://*/*' || o === `${scheme}//*/*`,
-  );
+  const u = new URL(url);
+  const host = u.hostname.toLowerCase();
+  return origins.some((o) => {
+    if (o === '<all_urls>') return true;
+    const m = /^(\*|https?):\/\/([^/]+)\/(.*)$/.exec(o);
+    if (!m) return false;
+    const [, scheme, pattern] = m;
+    if (scheme !== '*' && `${scheme}:` !== u.protocol) return false;
+    // Patterns have no port (see originPattern); a pattern with one is matched without it.
+    const p = pattern!.toLowerCase().replace(/:\d+$/, '');
+    if (p === '*') return true;
+    if (p.startsWith('*.')) return host === p.slice(2) || host.endsWith(p.slice(1));
+    return host === p;
+  });
 }

@@ -8,8 +8,9 @@
  *             gap after it, if any) → [ai]
  * Junctions:  a crossfade chains the two sides through acrossfade; runs without one are joined
  *             by a single concat.
- * Whole:      loudnorm (then back to the output rate: it runs at 192 kHz) → afade in → afade out
- *             → [out]. Fades come after normalization so it cannot undo them.
+ * Whole:      asetnsamples (100 ms frames) → loudnorm (then back to the output rate: it runs at
+ *             192 kHz) → afade in → afade out → [out]. Fades come after normalization so it
+ *             cannot undo them.
  */
 import type { CrossfadeCurve, Transition } from '@/lib/core/track';
 import { formatSpec, opusBitrate, vorbisQuality } from '@/lib/core/formats';
@@ -101,6 +102,12 @@ export function filterGraph(
   if (out.loudnessTarget !== undefined) {
     const target = clampNumber(out.loudnessTarget, LOUDNESS_MIN_LUFS, LOUDNESS_MAX_LUFS, -16);
     post.push(
+      // acrossfade hands on its whole overlap as one frame (10 s is 480,000 samples at 48 kHz),
+      // and loudnorm (ffmpeg 5.1, at 192 kHz inside) needs memory out of all proportion to its
+      // input frame: one 10 s frame took ffmpeg.wasm's heap past its 2 GiB ("Out of memory"),
+      // and native ffmpeg from 100 to 340 MB. Frames of loudnorm's own 100 ms keep it at about
+      // 200 MB whatever the edits; p=0 leaves the last frame short instead of padding it.
+      `asetnsamples=n=${Math.round(out.rate / 10)}:p=0`,
       `loudnorm=I=${num(target)}:TP=${LOUDNORM_TP}:LRA=${LOUDNORM_LRA}`,
       `aresample=${out.rate}`,
       `aformat=sample_rates=${out.rate}:channel_layouts=${layout}`,

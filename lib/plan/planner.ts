@@ -16,6 +16,7 @@ import {
 } from './timeline';
 import { chapterTimes, resolveChapterMode, type ChapterTime } from './chapters';
 import {
+  COVER_IMAGE_ID,
   defaultOutput,
   defaultTags,
   type JoinOptions,
@@ -63,6 +64,8 @@ interface PlanCommon {
   totalSec: number;
   /** One line for the UI: lossless or why not, then notes and warnings. */
   summary: string;
+  /** The same as short lines: lossless or why not first, then each note and warning. */
+  lines: string[];
   /** Why the join re-encodes (empty when lossless), e.g. "track 2 is trimmed". */
   reencodeReasons: string[];
   /** Things the person should know before Join, e.g. the M4R length warning. */
@@ -75,8 +78,10 @@ interface PlanCommon {
   chapters: ChapterTime[];
   /** The tags written (empty when the format holds none). */
   tags: ResolvedTags;
-  /** Index of the track whose cover is written, or undefined for none. */
+  /** Index of the track whose cover is written, or undefined for none (or for an image). */
   coverTrack: number | undefined;
+  /** True when the cover is the person's own image file (input COVER_IMAGE_ID). */
+  coverImage: boolean;
 }
 
 export type JoinPlan =
@@ -102,11 +107,12 @@ export type JoinPlan =
 export function mismatchReasons(tracks: readonly PlanTrack[], spec: FormatSpec): string[] {
   const reasons: string[] = [];
   const codecs = unique(tracks.map((t) => t.info.codec));
-  if (codecs.length > 1) reasons.push(`the tracks use different codecs (${codecs.join(', ')})`);
+  if (codecs.length > 1)
+    reasons.push(`the tracks use different codecs (${codecs.map(codecLabel).join(', ')})`);
   else if (codecs[0] === 'vorbis' && spec.id === 'ogg')
     reasons.push('Vorbis files cannot be joined unchanged (each has its own codebooks)');
   else if (codecs[0] !== undefined && !spec.copyCodecs.includes(codecs[0]))
-    reasons.push(`${codecs[0]} audio cannot go into ${spec.label} unchanged`);
+    reasons.push(`${codecLabel(codecs[0])} audio cannot go into ${spec.label} unchanged`);
   const rates = unique(tracks.map((t) => t.info.sampleRate));
   if (rates.length > 1) reasons.push(`sample rates differ (${rates.map(khz).join(', ')})`);
   const channels = unique(tracks.map((t) => t.info.channels));
@@ -228,6 +234,7 @@ export function planJoin(
         })
       : [];
   const coverTrack = spec.cover ? chooseCover(tracks, output.cover) : undefined;
+  const coverImage = spec.cover && output.cover === 'image';
   const notes = [
     ...formatNotes,
     ...metadataNotes(tracks, output, spec, userTags),
@@ -251,14 +258,20 @@ export function planJoin(
     chapters,
     tags,
     coverTrack,
+    coverImage,
     warnings,
   };
-  const finish = (head: string) => [head, ...notes, ...warnings].join(' ');
+  const finish = (head: string) => ({
+    summary: [head, ...notes, ...warnings].join(' '),
+    lines: [head, ...notes, ...warnings],
+  });
 
   const inputs = tracks.map((t, i) => ({
     trackId: t.id,
     path: `/in/${i}.${inputExtension(t.info)}`,
   }));
+  // The person's image goes in after the tracks; ffmpeg tells JPEG from PNG by its bytes.
+  const imageInput = { trackId: COVER_IMAGE_ID, path: '/in/cover.img' };
   const outputPath = `/out/joined.${spec.extension}`;
 
   // FLAC frames carry their own sample numbers, which a stream copy leaves wrong after the
@@ -271,7 +284,8 @@ export function planJoin(
       tracks.map((t) => t.info),
     );
     if (fast) {
-      const id3 = fast === 'mp3' ? id3Edit(tracks, userTags, chapters, coverTrack) : undefined;
+      const id3 =
+        fast === 'mp3' ? id3Edit(tracks, userTags, chapters, coverTrack, coverImage) : undefined;
       return {
         kind: 'fast',
         lossless: true,
@@ -279,7 +293,7 @@ export function planJoin(
         ...(id3 ? { id3 } : {}),
         ...common,
         reencodeReasons: [],
-        summary,
+        ...summary,
       };
     }
     const list = inputs.map((i) => `file '${i.path}'`).join('\n') + '\n';
@@ -289,11 +303,13 @@ export function planJoin(
     const cover =
       coverTrack !== undefined
         ? { index: meta.next, path: inputs[coverTrack]!.path, info: tracks[coverTrack]!.info }
-        : undefined;
+        : coverImage
+          ? { index: meta.next, path: imageInput.path, info: undefined }
+          : undefined;
     return {
       kind: 'ffmpeg',
       lossless: true,
-      inputs,
+      inputs: coverImage ? [...inputs, imageInput] : inputs,
       files,
       args: [
         ...LOG_ARGS,
@@ -310,7 +326,7 @@ export function planJoin(
       outputPath,
       ...common,
       reencodeReasons: [],
-      summary,
+      ...summary,
     };
   }
 
@@ -337,14 +353,16 @@ export function planJoin(
   return {
     kind: 'ffmpeg',
     lossless: flacAgain || rewrite,
-    inputs,
+    inputs: coverImage ? [...inputs, imageInput] : inputs,
     files,
     args: [
       ...LOG_ARGS,
       ...inputs.flatMap((i, n) => [...(tracks[n]!.info.inputArgs ?? []), '-i', i.path]),
       ...meta.inputArgs,
+      ...(coverImage ? ['-i', imageInput.path] : []),
       ...['-filter_complex', graph, '-map', '[out]'],
       ...(coverTrack !== undefined ? coverArgs(coverTrack, tracks[coverTrack]!.info) : []),
+      ...(coverImage ? coverArgs(meta.next, undefined) : []),
       ...enc.args,
       ...meta.outputArgs,
       ...BITEXACT,
@@ -353,7 +371,7 @@ export function planJoin(
     outputPath,
     ...common,
     reencodeReasons: reasons,
-    summary: finish(
+    ...finish(
       flacAgain
         ? `${losslessSummary(tracks).replace(/, so they are joined without re-encoding\.$/, '')}; they are decoded and encoded again as FLAC, which loses nothing.`
         : rewrite
@@ -374,7 +392,9 @@ const BITEXACT = ['-fflags', '+bitexact', '-flags:a', '+bitexact'];
  * "cover" fails at the trailer). A probe from before that index was kept takes the first video
  * stream only when the file has no video of its own.
  */
-function coverArgs(index: number, info: AudioInfo): string[] {
+function coverArgs(index: number, info: AudioInfo | undefined): string[] {
+  // The person's own image file: its one stream is the picture.
+  if (!info) return ['-map', `${index}:v:0`, '-c:v', 'copy', '-disposition:v:0', 'attached_pic'];
   const stream =
     info.coverStreamIndex !== undefined
       ? String(info.coverStreamIndex)
@@ -423,11 +443,13 @@ function id3Edit(
   userTags: OutputTags,
   chapters: ChapterTime[],
   coverTrack: number | undefined,
+  coverImage: boolean,
 ): Id3Edit | undefined {
   const first = tracks[0]!.info;
   const set = userTagChanges(first.tags, userTags);
-  const cover: Id3Edit['cover'] =
-    coverTrack === 0
+  const cover: Id3Edit['cover'] = coverImage
+    ? { trackId: COVER_IMAGE_ID }
+    : coverTrack === 0
       ? 'keep'
       : coverTrack === undefined
         ? first.hasCover
@@ -444,7 +466,7 @@ export function chooseCover(
   choice: OutputSettings['cover'],
 ): number | undefined {
   const usable = (t: PlanTrack | undefined) => t !== undefined && t.info.hasCover;
-  if (choice === 'none') return undefined;
+  if (choice === 'none' || choice === 'image') return undefined;
   if (choice === 'first') return usable(tracks[0]) ? 0 : undefined;
   const i = tracks.findIndex((t) => t.id === choice.trackId);
   return i >= 0 && usable(tracks[i]) ? i : undefined;
@@ -461,13 +483,11 @@ function metadataNotes(
   userTags: OutputTags,
 ): string[] {
   const notes: string[] = [];
+  const cover = output.cover;
   const wantsCover =
-    output.cover !== 'none' &&
-    (output.cover === 'first'
-      ? tracks[0]!.info.hasCover
-      : tracks.some(
-          (t) => t.id === (output.cover as { trackId: string }).trackId && t.info.hasCover,
-        ));
+    cover === 'image' ||
+    (cover === 'first' && tracks[0]!.info.hasCover) ||
+    (typeof cover === 'object' && tracks.some((t) => t.id === cover.trackId && t.info.hasCover));
   if (wantsCover && !spec.cover) notes.push(`${spec.label} files get no cover art here.`);
   if (!spec.tags && Object.values(userTags).some((v) => v.trim() !== ''))
     notes.push(`${spec.label} files get no tags.`);
@@ -475,15 +495,24 @@ function metadataNotes(
 }
 
 /**
+ * Highest rate "As source" gives a lossy format: 48 kHz holds everything people hear; a higher
+ * rate (one 96 kHz FLAC among the tracks) only spends the bitrate on ultrasound.
+ */
+const MAX_LOSSY_SOURCE_RATE = 48000;
+
+/**
  * The output sample rate: a forced 44.1/48 kHz, or the highest source rate (nothing is thrown
- * away); either moved to one the encoder accepts (the nearest at or above, else its highest).
+ * away; for lossy formats at most 48 kHz); either moved to one the encoder accepts (the nearest
+ * at or above, else its highest).
  */
 export function targetSampleRate(
   tracks: readonly PlanTrack[],
   spec: FormatSpec,
   wanted: OutputSettings['sampleRate'] = 'source',
 ): number {
-  const rate = wanted === 'source' ? Math.max(...tracks.map((t) => t.info.sampleRate)) : wanted;
+  const highest = Math.max(...tracks.map((t) => t.info.sampleRate));
+  const rate =
+    wanted !== 'source' ? wanted : spec.lossy ? Math.min(highest, MAX_LOSSY_SOURCE_RATE) : highest;
   const allowed = spec.sampleRates;
   if (!allowed) return rate;
   return allowed.find((r) => r >= rate) ?? allowed[allowed.length - 1] ?? rate;
@@ -514,7 +543,7 @@ const TINY_SEC = 0.05;
 
 function losslessSummary(tracks: readonly PlanTrack[]): string {
   const first = tracks[0]!.info;
-  return `Lossless: all tracks are ${first.codec.toUpperCase()}, ${khz(first.sampleRate)} ${channelWord(first.channels)}, so they are joined without re-encoding.`;
+  return `Lossless: all tracks are ${codecLabel(first.codec)}, ${khz(first.sampleRate)} ${channelWord(first.channels)}, so they are joined without re-encoding.`;
 }
 
 /** The extension ffmpeg's demuxer probing likes best for this input. */

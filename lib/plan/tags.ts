@@ -10,7 +10,7 @@
 import type { ChapterTime } from './chapters';
 import type { OutputTags } from '@/lib/core/settings';
 
-/** The tags Seam writes: the editor's four fields plus the few others worth keeping. */
+/** The tags Seam writes: the editor's fields plus the few others worth keeping. */
 export interface ResolvedTags {
   title?: string;
   artist?: string;
@@ -19,17 +19,22 @@ export interface ResolvedTags {
   date?: string;
   album_artist?: string;
   genre?: string;
+  /** Track number, "3" or "3/12" (ID3 TRCK, MP4 trkn). */
+  track?: string;
+  /** ID3 COMM, MP4 ©cmt, Vorbis COMMENT. */
+  comment?: string;
   composer?: string;
   copyright?: string;
 }
 
 /** First track tags carried over as they are (not track numbers, comments or encoder notes). */
-const KEPT_KEYS = ['album_artist', 'genre', 'composer', 'copyright'] as const;
+const KEPT_KEYS = ['composer', 'copyright'] as const;
 
 /**
- * The output's tags: each of title/artist/album/year from the editor, or, when that field is
- * empty, from the first track (ffprobe's lower-cased keys); plus album artist, genre, composer
- * and copyright of the first track. No encoder or "made with" tag is added.
+ * The output's tags: each of title/artist/album/year/album artist/genre from the editor, or,
+ * when that field is empty, from the first track (ffprobe's lower-cased keys); track number and
+ * comment from the editor only (the first track's own belong to it, not to the joined file);
+ * plus composer and copyright of the first track. No encoder or "made with" tag is added.
  */
 export function resolveTags(
   first: Readonly<Record<string, string>>,
@@ -52,9 +57,24 @@ export function resolveTags(
   set('artist', pick(user.artist, 'artist'));
   set('album', pick(user.album, 'album'));
   set('date', pick(user.year, 'date', 'year'));
+  set('album_artist', pick(user.albumArtist, 'album_artist'));
+  set('genre', pick(user.genre, 'genre'));
+  set('track', pick(user.track));
+  set('comment', pick(user.comment));
   for (const k of KEPT_KEYS) set(k, pick(undefined, k));
   return out;
 }
+
+/** The editor's text fields and the ffprobe key of the first track's each one would replace. */
+const COMPARED = [
+  ['title', 'title'],
+  ['artist', 'artist'],
+  ['album', 'album'],
+  ['albumArtist', 'album_artist'],
+  ['genre', 'genre'],
+  ['track', 'track'],
+  ['comment', 'comment'],
+] as const;
 
 /** The editor's fields that differ from the first track's (what a tag rewrite must change). */
 export function userTagChanges(
@@ -62,10 +82,9 @@ export function userTagChanges(
   user: Partial<OutputTags> = {},
 ): Partial<OutputTags> {
   const changes: Partial<OutputTags> = {};
-  const firstOf = { title: first.title, artist: first.artist, album: first.album };
-  for (const k of ['title', 'artist', 'album'] as const) {
+  for (const [k, key] of COMPARED) {
     const v = user[k]?.trim();
-    if (v && v !== firstOf[k]?.trim()) changes[k] = v;
+    if (v && v !== first[key]?.trim()) changes[k] = v;
   }
   const y = user.year?.trim();
   if (y && y !== (first.date ?? first.year)?.trim()) changes.year = y;

@@ -18,10 +18,15 @@ export interface JoinRequest {
   options: JoinOptions;
 }
 
-/** Page-audio tracks to download into the store (then probe), each at most `limitBytes`. */
+/**
+ * Page-audio tracks to download into the store (then probe), each at most `limitBytes`, only
+ * from (and, after redirects, to) the sites in `granted` (the person's host permissions: the
+ * engine's host cannot ask the permissions API itself).
+ */
 export interface FetchRequest {
   trackIds: string[];
   limitBytes: number;
+  granted: string[];
 }
 
 export interface JobProgress {
@@ -37,6 +42,8 @@ export interface JobResult {
   url: string;
   bytes: number;
   lossless: boolean;
+  /** The largest the wasm heap grew during an ffmpeg join (absent for the fast path). */
+  heapPeakBytes?: number;
 }
 
 export interface JobFailure {
@@ -54,6 +61,8 @@ export const ENGINE_IDLE_MS = 20_000;
 export interface EngineCommands {
   probe(trackIds: string[]): void;
   fetch(req: FetchRequest): void;
+  /** These tracks were removed (Remove, Clear): end their downloads and close the connections. */
+  abortFetch(trackIds: string[]): void;
   join(req: JoinRequest): void;
   cancel(jobId: string): void;
   /** The download finished (or failed): release the result's memory. */
@@ -61,7 +70,14 @@ export interface EngineCommands {
 }
 
 /** The command names, for wiring and for the structural test; checked against the interface. */
-export const ENGINE_COMMANDS = ['probe', 'fetch', 'join', 'cancel', 'release'] as const;
+export const ENGINE_COMMANDS = [
+  'probe',
+  'fetch',
+  'abortFetch',
+  'join',
+  'cancel',
+  'release',
+] as const;
 
 /** What the engine's host reports about a job, and when it has nothing to do. */
 export interface JobEvents {

@@ -1,5 +1,6 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { EngineCommands, JobEvents } from './contract';
+import { guardMessaging } from './guard';
 
 export * from './contract';
 
@@ -23,6 +24,8 @@ export interface PageToBackground {
   'bg:tracksAdded'(trackIds: string[]): void;
   /** Page-audio tracks were added (status "fetching"); download them. */
   'bg:fetchTracks'(trackIds: string[]): void;
+  /** Tracks were removed from the queue: stop their downloads. */
+  'bg:tracksRemoved'(trackIds: string[]): void;
   /** Start a join of the current queue with the stored output settings. */
   'bg:startJoin'(): { jobId: string };
   'bg:cancelJoin'(jobId: string): void;
@@ -36,5 +39,29 @@ export type BackgroundProtocol = PageToBackground & Prefixed<'bg', JobEvents>;
 /** Handled by the offscreen document (the engine's host): the engine's commands. */
 export type OffscreenProtocol = Prefixed<'off', EngineCommands> & { 'off:ping'(): 'pong' };
 
-export const background = defineExtensionMessaging<BackgroundProtocol>();
-export const offscreen = defineExtensionMessaging<OffscreenProtocol>();
+/**
+ * Who may send each message (lib/protocol/senders.ts): every extension context hears every
+ * runtime message, and so can a content script in a page tab. A type without a rule does not
+ * compile; a message from anyone else is refused before its handler runs.
+ */
+export const background = guardMessaging(defineExtensionMessaging<BackgroundProtocol>(), {
+  'bg:tracksAdded': 'pages',
+  'bg:fetchTracks': 'pages',
+  'bg:tracksRemoved': 'pages',
+  'bg:startJoin': 'pages',
+  'bg:cancelJoin': 'pages',
+  'bg:checkIn': 'pages',
+  'bg:progress': 'engine',
+  'bg:done': 'engine',
+  'bg:failed': 'engine',
+  'bg:idle': 'engine',
+});
+export const offscreen = guardMessaging(defineExtensionMessaging<OffscreenProtocol>(), {
+  'off:ping': 'background',
+  'off:probe': 'background',
+  'off:fetch': 'background',
+  'off:abortFetch': 'background',
+  'off:join': 'background',
+  'off:cancel': 'background',
+  'off:release': 'background',
+});

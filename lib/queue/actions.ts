@@ -2,15 +2,27 @@ import { browser } from '#imports';
 import { targetTabId } from '@/lib/page-audio/actions';
 import { background } from '@/lib/protocol';
 import { effectiveEdit, patchEdit } from '@/lib/editor/edit';
-import type { TrackEdit, Transition } from '@/lib/core/track';
+import { moveSelection, type SelectionMove } from '@/lib/editor/reorder';
+import { naturalSort, reverseOrder, sortTracks, type SortKey } from '@/lib/editor/sort';
+import { SeamError } from '@/lib/core/errors';
+import { defaultOutput, defaultTags } from '@/lib/core/settings';
+import { countTracks } from '@/lib/core/text';
+import { MAX_COVER_IMAGE_MB } from '@/lib/core/limits';
+import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
+import { clearCoverImage, putCoverImage } from '@/lib/store/cover';
+import { outputSettings, outputTags, preferences } from '@/lib/store/settings';
 import {
   addFiles,
   getTrack,
+  listTracks,
   moveTrack,
-  removeTrack,
+  removeTracks,
+  restoreTracks,
   setOrder,
   updateTrack,
 } from '@/lib/store/tracks';
+import { pickedFolder, readDrop, type Batch, type takeDrop } from './files';
+import { notify } from './notices';
 
 /**
  * What the popup and options page do, in one place: store first (so nothing is lost if the
@@ -18,6 +30,37 @@ import {
  * on failure; pages call them through `run` (./alerts.ts), which shows it.
  */
 export async function addLocalFiles(files: readonly File[]): Promise<void> {
+  if (files.length === 0) return;
+  const { sortAddedByName } = await preferences.getValue();
+  await addBatch(sortAddedByName ? naturalSort(files, (f) => f.name) : files);
+}
+
+/** Files dropped on the page: loose files and the audio inside dropped folders. */
+export async function addDropped(taken: ReturnType<typeof takeDrop>): Promise<void> {
+  const { sortAddedByName } = await preferences.getValue();
+  await addFolderBatch(await readDrop(taken, sortAddedByName));
+}
+
+/** Files picked with "Add folder": the audio inside, in name order. */
+export async function addPickedFolder(files: readonly File[]): Promise<void> {
+  if (files.length === 0) return;
+  const { sortAddedByName } = await preferences.getValue();
+  await addFolderBatch(pickedFolder(files, sortAddedByName));
+}
+
+async function addFolderBatch(batch: Batch): Promise<void> {
+  await addBatch(batch.files);
+  if (batch.folders.length === 0) return;
+  const from =
+    batch.folders.length === 1 ? `“${batch.folders[0]}”` : `${batch.folders.length} folders`;
+  const skipped =
+    batch.skipped > 0
+      ? `; left out ${batch.skipped} ${batch.skipped === 1 ? 'file that is' : 'files that are'} not audio`
+      : '';
+  notify({ text: `Added ${countTracks(batch.files.length)} from ${from}${skipped}.` });
+}
+
+async function addBatch(files: readonly File[]): Promise<void> {
   if (files.length === 0) return;
   const added = await addFiles(files);
   await background.sendMessage(
@@ -28,9 +71,90 @@ export async function addLocalFiles(files: readonly File[]): Promise<void> {
 
 export const moveUp = (id: string) => moveTrack(id, -1);
 export const moveDown = (id: string) => moveTrack(id, +1);
-export const remove = (id: string) => removeTrack(id);
+/** Removes one track; the notice offers Undo. */
+export const remove = (id: string) => removeMany([id]);
 /** Puts the queue in this order (drag and drop, keyboard reorder). */
 export const reorder = (ids: readonly string[]) => setOrder(ids);
+
+/** Sorts the queue by name, by track number or by date. */
+export async function sortQueue(key: SortKey): Promise<void> {
+  await setOrder(sortTracks(await listTracks(), key));
+}
+
+export async function reverseQueue(): Promise<void> {
+  await setOrder(reverseOrder(await listTracks()));
+}
+
+/** Moves the selected tracks together: to the top or bottom, or one place up or down. */
+export async function moveSelected(ids: ReadonlySet<string>, where: SelectionMove): Promise<void> {
+  const order = (await listTracks()).map((t) => t.id);
+  await setOrder(moveSelection(order, ids, where));
+}
+
+/**
+ * Removes several tracks at once (Clear all, the selected ones, the failed ones) and offers to
+ * put them back: the notice's Undo restores them with their audio, where they were.
+ */
+export async function removeMany(ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const removed = await removeTracks(ids);
+  // Downloads still running for them stop (their connections close).
+  await background.sendMessage('bg:tracksRemoved', [...ids]);
+  const n = removed.items.length;
+  notify({
+    text: `Removed ${countTracks(n)}.`,
+    undo: () => restoreTracks(removed),
+  });
+}
+
+export async function clearAll(): Promise<void> {
+  await removeMany((await listTracks()).map((t) => t.id));
+}
+
+export async function removeFailed(): Promise<void> {
+  await removeMany((await listTracks()).filter((t) => t.status === 'error').map((t) => t.id));
+}
+
+/**
+ * Output settings, tags and the default transition back to Seam's defaults (the file-name
+ * template, where to save and the other preferences stay: they are the person's habits, not
+ * this join's).
+ */
+export async function resetOutput(): Promise<void> {
+  await outputSettings.setValue(defaultOutput);
+  await outputTags.setValue(defaultTags);
+  const prefs = await preferences.getValue();
+  await preferences.setValue({ ...prefs, defaultTransition: NO_TRANSITION });
+}
+
+/** JPEG and PNG: what MP3, M4A/M4B and FLAC players show as a cover. */
+function imageKind(head: Uint8Array): 'jpeg' | 'png' | undefined {
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
+  if (head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return 'png';
+  return undefined;
+}
+
+/** Uses an image file of the person's own as the cover of the next joins. */
+export async function setCoverImage(file: File): Promise<void> {
+  const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
+  const track = { id: `cover:${file.name}`, name: file.name };
+  if (!imageKind(head)) {
+    throw new SeamError('unsupported-audio', 'a cover must be a JPEG or PNG image', track);
+  }
+  if (file.size > MAX_COVER_IMAGE_MB * 1024 * 1024) {
+    throw new SeamError('too-large', `a cover image must be under ${MAX_COVER_IMAGE_MB} MB`, track);
+  }
+  await putCoverImage({ blob: file, name: file.name });
+  const output = await outputSettings.getValue();
+  await outputSettings.setValue({ ...output, cover: 'image' });
+}
+
+/** Forgets the person's cover image; the cover goes back to the first track's. */
+export async function removeCoverImage(): Promise<void> {
+  await clearCoverImage();
+  const output = await outputSettings.getValue();
+  if (output.cover === 'image') await outputSettings.setValue({ ...output, cover: 'first' });
+}
 /** Edits of this page, one after another, so quick changes never overwrite each other. */
 let edits: Promise<unknown> = Promise.resolve();
 

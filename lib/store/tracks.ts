@@ -68,6 +68,8 @@ export interface NewTrack {
   blob?: Blob;
   status: Track['status'];
   error?: Track['error'];
+  /** A local file's last modification time. */
+  modifiedAt?: number;
 }
 
 /** Appends tracks to the end of the queue, in the given order. */
@@ -88,6 +90,7 @@ export async function addTracks(items: NewTrack[]): Promise<Track[]> {
       source: item.source,
       status: item.status,
       ...(item.error ? { error: item.error } : {}),
+      ...(item.modifiedAt !== undefined ? { modifiedAt: item.modifiedAt } : {}),
     };
     void tx.objectStore('tracks').put(track);
     if (item.blob) void tx.objectStore('audio').put(item.blob, track.id);
@@ -107,6 +110,7 @@ export function addFiles(files: readonly File[]): Promise<Track[]> {
       source: { kind: 'file' as const },
       blob: f,
       status: 'probing' as const,
+      modifiedAt: f.lastModified,
     })),
   );
 }
@@ -141,6 +145,52 @@ export async function removeTrack(id: string): Promise<void> {
   await tx.objectStore('audio').delete(id);
   await tx.done;
   announce();
+}
+
+/** Tracks taken out of the queue with their audio, so they can be put back (Undo). */
+export interface RemovedTracks {
+  /** The queue's order before the removal. */
+  order: string[];
+  items: { track: Track; blob?: Blob }[];
+}
+
+/** Removes these tracks (one transaction) and returns them with their audio. */
+export async function removeTracks(ids: readonly string[]): Promise<RemovedTracks> {
+  const order = (await listTracks()).map((t) => t.id);
+  const d = await db();
+  const tx = d.transaction(['tracks', 'audio'], 'readwrite');
+  const items: RemovedTracks['items'] = [];
+  for (const id of ids) {
+    const track = await tx.objectStore('tracks').get(id);
+    if (!track) continue;
+    const blob = await tx.objectStore('audio').get(id);
+    items.push({ track, ...(blob ? { blob } : {}) });
+    await tx.objectStore('tracks').delete(id);
+    await tx.objectStore('audio').delete(id);
+  }
+  await tx.done;
+  announce();
+  return { order, items };
+}
+
+/**
+ * Puts removed tracks back where they were: each at its old index among the tracks queued now
+ * (whatever was added or moved meanwhile stays as it is).
+ */
+export async function restoreTracks(removed: RemovedTracks): Promise<void> {
+  const d = await db();
+  const tx = d.transaction(['tracks', 'audio'], 'readwrite');
+  for (const { track, blob } of removed.items) {
+    await tx.objectStore('tracks').put(track);
+    if (blob) await tx.objectStore('audio').put(blob, track.id);
+  }
+  await tx.done;
+  const back = new Set(removed.items.map((i) => i.track.id));
+  const order = (await listTracks()).map((t) => t.id).filter((id) => !back.has(id));
+  for (const id of removed.order) {
+    if (back.has(id)) order.splice(Math.min(removed.order.indexOf(id), order.length), 0, id);
+  }
+  await setOrder(order);
 }
 
 export async function clearTracks(): Promise<void> {

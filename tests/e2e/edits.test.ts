@@ -9,28 +9,24 @@
  * chrome.storage.local ("output", "tags"), as the editor stores them; the editor's own controls are
  * tested in editor.test.ts.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { FormatId } from '@/lib/core/formats';
+import type { TrackEdit } from '@/lib/core/track';
+import type { OutputSettings, OutputTags } from '@/lib/core/settings';
+import { inPage, launchSeam, resetSeam, type Seam } from '../support/chromium';
 import {
-  PopupPage,
   channelSlice,
+  concatPacketHashes,
   decodePcm,
   decodedDuration,
-  downloadedFile,
-  fixture,
-  getJob,
-  launchSeam,
+  ffprobe as probe,
   packetHashes,
-  resetSeam,
   rms,
-  waitForJob,
-  type Job,
-  type Seam,
-} from './harness';
-
-const run = promisify(execFile);
+} from '../support/native-ffmpeg';
+import { PopupPage } from '../support/pages';
+import { fixture } from '../support/paths';
+import { setEdits as storeEdits, storedTracks } from '../support/queue';
 
 const TONES = [
   'tone-440-2s-44100-stereo.mp3',
@@ -39,15 +35,7 @@ const TONES = [
 ];
 const TAGGED = 'with-tags-and-cover.mp3';
 
-interface Edit {
-  startSec?: number;
-  endSec?: number;
-  transitionAfter?:
-    | { kind: 'none' }
-    | { kind: 'gap'; seconds: number }
-    | { kind: 'crossfade'; seconds: number; curve: 'linear' | 'equal-power' | 'logarithmic' };
-  chapterTitle?: string;
-}
+type Edit = Partial<TrackEdit>;
 
 let seam: Seam;
 let page: Page;
@@ -66,103 +54,30 @@ afterAll(async () => {
 beforeEach(async () => {
   if (page.isClosed()) page = await seam.openPopup();
   await resetSeam(seam, page);
-  await seam.worker.evaluate(() => chrome.storage.local.clear());
+  await seam.ext.clearSettings();
+  // Tracks go in as listed here (the first one's tags matter), not sorted by name.
+  await seam.ext.setPreferences({ sortAddedByName: false });
   await page.reload();
   ui = new PopupPage(page);
 });
 
 async function addTracks(names: string[]): Promise<void> {
-  await ui.addFiles(names.map(fixture));
-  await ui.waitForReady(names.length);
+  await ui.addFilesAndWait(names.map(fixture));
 }
 
 /** Writes each named track's edit into the store (as the editor does) and tells open pages. */
-async function setEdits(edits: Record<string, Edit>): Promise<void> {
-  await page.evaluate(async (edits) => {
-    const db = await new Promise<IDBDatabase>((ok, fail) => {
-      const req = indexedDB.open('seam');
-      req.onsuccess = () => ok(req.result);
-      req.onerror = () => fail(req.error);
-    });
-    const tx = db.transaction('tracks', 'readwrite');
-    const store = tx.objectStore('tracks');
-    const all = await new Promise<{ name: string }[]>((ok, fail) => {
-      const req = store.getAll();
-      req.onsuccess = () => ok(req.result as { name: string }[]);
-      req.onerror = () => fail(req.error);
-    });
-    for (const t of all) {
-      const e = edits[t.name];
-      if (e) store.put({ ...t, edit: { startSec: 0, transitionAfter: { kind: 'none' }, ...e } });
-    }
-    await new Promise<void>((ok, fail) => {
-      tx.oncomplete = () => ok();
-      tx.onerror = () => fail(tx.error);
-    });
-    db.close();
-    const ch = new BroadcastChannel('seam-tracks');
-    ch.postMessage('changed');
-    ch.close();
-  }, edits);
-}
-
-/** lib/settings.ts's defaultOutput (the options page always stores the whole object). */
-const DEFAULT_OUTPUT = {
-  format: 'mp3',
-  bitrate: 192,
-  mp3Mode: 'cbr',
-  vbrQuality: 2,
-  sampleRate: 'source',
-  channels: 'source',
-  normalize: false,
-  fadeInSec: 0,
-  fadeOutSec: 0,
-  chapters: true,
-  cover: 'first',
-};
+const setEdits = (edits: Record<string, Edit>) => storeEdits(inPage(page), edits);
 
 /** Stores output settings (over the defaults) and tags, as the options page would. */
 async function setSettings(
-  output: Record<string, unknown>,
-  tags?: Record<string, string>,
+  output: Partial<OutputSettings>,
+  tags?: Partial<OutputTags>,
 ): Promise<void> {
-  await seam.worker.evaluate(
-    async ({ output, tags }) => {
-      await chrome.storage.local.set({ output });
-      if (tags) {
-        await chrome.storage.local.set({
-          tags: { title: '', artist: '', album: '', year: '', ...tags },
-        });
-      }
-    },
-    { output: { ...DEFAULT_OUTPUT, ...output }, tags },
-  );
+  await seam.ext.setOutput(output);
+  if (tags) await seam.ext.setTags(tags);
 }
 
-async function join(): Promise<{ job: Job; file: string }> {
-  const previous = await getJob(seam.worker);
-  await ui.join();
-  const job = await waitForJob(
-    () => seam.worker,
-    (j) => j !== null && j.id !== previous?.id && j.status !== 'running',
-    60_000,
-  );
-  if (job?.status !== 'done') throw new Error(`join did not succeed: ${JSON.stringify(job)}`);
-  return { job, file: await downloadedFile(seam.worker, job.downloadId!) };
-}
-
-interface Probe {
-  format: { tags?: Record<string, string> };
-  streams: { codec_type: string; codec_name: string; disposition?: { attached_pic?: number } }[];
-  chapters: { start_time: string; end_time: string; tags?: { title?: string } }[];
-}
-
-async function probe(path: string): Promise<Probe> {
-  const { stdout } = await run('ffprobe', [
-    ...['-v', 'error', '-of', 'json', '-show_format', '-show_streams', '-show_chapters', path],
-  ]);
-  return JSON.parse(stdout) as Probe;
-}
+const join = () => seam.ext.joinAndWait(() => ui.join(), 60_000);
 
 /** Decoded length of one input, seconds (what the engine measures on add). */
 const inputSec = (name: string) => decodedDuration(fixture(name));
@@ -238,7 +153,7 @@ describe('chapters', () => {
     [TONES[1]!]: { transitionAfter: { kind: 'gap', seconds: 0.5 } },
   };
 
-  test.each([
+  test.each<[string, FormatId]>([
     ['M4B', 'm4b'],
     ['MP3', 'mp3'],
   ])(
@@ -277,13 +192,13 @@ describe('chapters', () => {
       [4, 'tone-880-2s-44100-stereo'],
     ]);
     expect(p.format.tags?.title).toBe('Lossless Tones');
-    const expected = (await Promise.all(TONES.map((n) => packetHashes(fixture(n))))).flat();
+    const expected = await concatPacketHashes(TONES.map(fixture));
     expect(await packetHashes(file)).toEqual(expected);
   });
 });
 
 describe('tags and cover', () => {
-  test.each([
+  test.each<[string, FormatId]>([
     ['MP3 (lossless)', 'mp3'],
     ['M4A (re-encoded)', 'm4a'],
   ])('%s keeps the first track’s tags and cover', async (_l, format) => {
@@ -310,18 +225,7 @@ describe('tags and cover', () => {
     let p = await probe((await join()).file);
     expect(p.streams.some((s) => s.disposition?.attached_pic === 1)).toBe(false);
 
-    const taggedId = await page.evaluate(async (name) => {
-      const db = await new Promise<IDBDatabase>((ok) => {
-        const req = indexedDB.open('seam');
-        req.onsuccess = () => ok(req.result);
-      });
-      const all = await new Promise<{ id: string; name: string }[]>((ok) => {
-        const req = db.transaction('tracks').objectStore('tracks').getAll();
-        req.onsuccess = () => ok(req.result as { id: string; name: string }[]);
-      });
-      db.close();
-      return all.find((t) => t.name === name)!.id;
-    }, TAGGED);
+    const taggedId = (await storedTracks(inPage(page))).find((t) => t.name === TAGGED)!.id;
     await setSettings({ format: 'm4a', cover: { trackId: taggedId } });
     p = await probe((await join()).file);
     expect(p.streams.filter((s) => s.disposition?.attached_pic === 1)).toHaveLength(1);

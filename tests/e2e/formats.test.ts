@@ -8,18 +8,12 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  PopupPage,
-  decodedDuration,
-  downloadedFile,
-  ffprobeJson,
-  fixture,
-  getJob,
-  launchSeam,
-  resetSeam,
-  waitForJob,
-  type Seam,
-} from './harness';
+import type { FormatId } from '@/lib/core/formats';
+import type { OutputSettings } from '@/lib/core/settings';
+import { launchSeam, resetSeam, type Seam } from '../support/chromium';
+import { decodedDuration, ffprobe } from '../support/native-ffmpeg';
+import { PopupPage } from '../support/pages';
+import { fixture } from '../support/paths';
 
 const INPUTS = ['tone-440-2s-44100-stereo.mp3', 'aac-44100-stereo.m4a'];
 
@@ -34,8 +28,7 @@ beforeAll(async () => {
   ui = new PopupPage(page);
   await resetSeam(seam, page);
   ui = new PopupPage(page);
-  await ui.addFiles(INPUTS.map(fixture));
-  await ui.waitForReady(INPUTS.length);
+  await ui.addFilesAndWait(INPUTS.map(fixture));
   const lengths = await Promise.all(INPUTS.map((n) => decodedDuration(fixture(n))));
   inputSec = lengths.reduce((a, b) => a + b, 0);
 });
@@ -44,30 +37,15 @@ afterAll(async () => {
   await seam?.close();
 });
 
-/** Merges `patch` into the stored output settings (what the options page writes). */
-async function setOutput(patch: Record<string, unknown>): Promise<void> {
-  await seam.worker.evaluate(async (p) => {
-    const { output } = await chrome.storage.local.get('output');
-    await chrome.storage.local.set({ output: { ...(output as object), ...p } });
-  }, patch);
-}
-
 async function joinToFile(): Promise<{ file: string; fileName: string }> {
-  const previous = await getJob(seam.worker);
-  await ui.join();
-  const job = await waitForJob(
-    () => seam.worker,
-    (j) => j !== null && j.id !== previous?.id && j.status !== 'running',
-    60_000,
-  );
-  if (job?.status !== 'done') throw new Error(`join did not succeed: ${JSON.stringify(job)}`);
-  return { file: await downloadedFile(seam.worker, job.downloadId!), fileName: job.fileName! };
+  const { job, file } = await seam.ext.joinAndWait(() => ui.join(), 60_000);
+  return { file, fileName: job.fileName };
 }
 
 /** Codec padding a decode may add (AAC priming and frame rounding, MP3 frames, Opus pre-skip). */
 const SLACK = 0.05;
 
-const FORMATS: [label: string, ext: string, codec: string, extra: Record<string, unknown>][] = [
+const FORMATS: [label: string, ext: FormatId, codec: string, extra: Partial<OutputSettings>][] = [
   ['MP3', 'mp3', 'mp3', { bitrate: 128, mp3Mode: 'cbr' }],
   ['M4A', 'm4a', 'aac', { bitrate: 128 }],
   ['M4B', 'm4b', 'aac', { bitrate: 96 }],
@@ -80,8 +58,7 @@ const FORMATS: [label: string, ext: string, codec: string, extra: Record<string,
 
 describe('every format in the Format list', () => {
   test('the Format select offers exactly these formats', async () => {
-    const select = page.getByRole('combobox', { name: 'Format', exact: true });
-    const labels = (await select.locator('option').allInnerTexts()).map((t) => t.trim());
+    const labels = (await ui.format.locator('option').allInnerTexts()).map((t) => t.trim());
     expect(labels).toEqual(FORMATS.map(([label]) => label));
   });
 
@@ -89,11 +66,11 @@ describe('every format in the Format list', () => {
     '%s: decodes as %s with the inputs’ length',
     async (label, ext, codec, extra) => {
       await ui.setFormat(label);
-      await setOutput({ ...extra, format: ext });
+      await seam.ext.setOutput({ ...extra, format: ext });
       await expect.poll(() => ui.plan.innerText()).toMatch(new RegExp(`^Re-encoding to ${label}`));
       const { file, fileName } = await joinToFile();
       expect(fileName.endsWith(`.${ext}`)).toBe(true);
-      const probe = await ffprobeJson(file);
+      const probe = await ffprobe(file);
       const audio = probe.streams.filter((s) => s.codec_type === 'audio');
       expect(audio.map((s) => s.codec_name)).toEqual([codec]);
       expect(audio[0]!.channels).toBe(2);
@@ -105,7 +82,7 @@ describe('every format in the Format list', () => {
 
   test('MP3 VBR, mono and 48 kHz', async () => {
     await ui.setFormat('MP3');
-    await setOutput({
+    await seam.ext.setOutput({
       format: 'mp3',
       mp3Mode: 'vbr',
       vbrQuality: 5,
@@ -116,7 +93,7 @@ describe('every format in the Format list', () => {
       .poll(() => ui.plan.innerText())
       .toMatch(/^Re-encoding to MP3 VBR quality 5, 48 kHz mono/);
     const { file } = await joinToFile();
-    const [audio] = (await ffprobeJson(file)).streams;
+    const [audio] = (await ffprobe(file)).streams;
     expect(audio).toMatchObject({ codec_name: 'mp3', channels: 1, sample_rate: '48000' });
     expect(Math.abs((await decodedDuration(file)) - inputSec)).toBeLessThanOrEqual(SLACK);
   });

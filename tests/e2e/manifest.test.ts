@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHIPPED_BUILD_DIR } from './harness';
+import { SHIPPED_BUILD_DIR } from '../support/paths';
 
 /** The shipped build (`npm run build`), checked for what it asks of the person and what it ships. */
 const manifest = () => JSON.parse(readFileSync(join(SHIPPED_BUILD_DIR, 'manifest.json'), 'utf8'));

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PopupPage, fixture, launchSeam, resetSeam, until, type Seam } from './harness';
+import { launchSeam, resetSeam, type Seam } from '../support/chromium';
+import { PopupPage } from '../support/pages';
+import { fixture } from '../support/paths';
+import { until } from '../support/wait';
 
 let seam: Seam;
 let page: Page;
@@ -18,36 +19,23 @@ beforeEach(async () => {
   await resetSeam(seam, page);
 });
 
-/** Drops real files on the page the way a drag from the file manager does. */
-async function dropFiles(paths: string[]): Promise<void> {
-  const files = paths.map((p) => ({ name: basename(p), bytes: [...readFileSync(p)] }));
-  const dataTransfer = await page.evaluateHandle((list) => {
-    const dt = new DataTransfer();
-    for (const f of list)
-      dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: 'audio/mpeg' }));
-    return dt;
-  }, files);
-  const target = page.locator('.drop-zone');
-  await target.dispatchEvent('dragover', { dataTransfer });
-  await target.dispatchEvent('drop', { dataTransfer });
-}
-
 describe('adding and keeping tracks', () => {
-  it('files dropped on the popup join the queue in order', async () => {
+  it('files dropped on the popup join the end of the queue, each batch in name order', async () => {
     await ui.addFiles([fixture('tone-880-2s-44100-stereo.mp3')]);
-    await dropFiles([fixture('tone-440-2s-44100-stereo.mp3'), fixture('mono-22050.mp3')]);
+    await ui.dropFiles([fixture('tone-440-2s-44100-stereo.mp3'), fixture('mono-22050.mp3')]);
     await ui.waitForReady(3);
     expect(await ui.tracks()).toEqual([
       'tone-880-2s-44100-stereo.mp3',
-      'tone-440-2s-44100-stereo.mp3',
       'mono-22050.mp3',
+      'tone-440-2s-44100-stereo.mp3',
     ]);
   });
 
   it('shows duration, format, sample rate and size for each track', async () => {
     await ui.addFiles([fixture('stereo-96000.flac'), fixture('mono-8000.wav')]);
     await ui.waitForReady(2);
-    const [flac, wav] = await ui.itemTexts();
+    // Added together, so in name order.
+    const [wav, flac] = await ui.itemTexts();
     expect(flac).toMatch(/0:0\d · FLAC · 96 kHz · stereo · \d+(\.\d)? KB/);
     expect(wav).toMatch(/0:0\d · WAV 16-bit · 8 kHz · mono · \d+(\.\d)? KB/);
   });

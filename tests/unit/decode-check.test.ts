@@ -19,7 +19,7 @@ import {
   type DecodeRun,
   type DecodeRuns,
 } from '@/lib/media/decode-check';
-import { requireNativeFfmpeg } from '../native-ffmpeg';
+import { requireNativeFfmpeg } from '../support/native-ffmpeg';
 
 const CORPUS = join(__dirname, '..', 'fixtures', 'corpus');
 const verdicts = JSON.parse(readFileSync(join(CORPUS, 'verdicts.json'), 'utf8')) as Record<

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { AudioInfo } from '@/lib/core/track';
 import {
   chaptersNote,
   coverChoices,
@@ -11,24 +10,13 @@ import {
   parseChoice,
   qualityFields,
   SAMPLE_RATES,
+  shownCover,
   tagPlaceholders,
   tagsNote,
+  unavailable,
 } from '@/lib/editor/output';
-
-const info = (over: Partial<AudioInfo> = {}): AudioInfo => ({
-  container: 'mp3',
-  codec: 'mp3',
-  sampleRate: 44100,
-  channels: 2,
-  channelLayout: 'stereo',
-  durationSec: 60,
-  bitRate: 128000,
-  audioStreamIndex: 0,
-  hasVideo: false,
-  hasCover: false,
-  tags: {},
-  ...over,
-});
+import { defaultTags } from '@/lib/core/settings';
+import { audioInfo } from './support/audio-info';
 
 describe('fileNamePreview', () => {
   const date = new Date(2026, 3, 9);
@@ -78,21 +66,38 @@ describe('choices', () => {
     expect(parseChoice(SAMPLE_RATES, '12')).toBeUndefined();
   });
 
-  it('offers the first cover, each track that has one, and none', () => {
+  it('offers each track that has a cover, the image file, and none; "first" only when it has one', () => {
     const tracks = [
-      { id: 'a', name: 'a.mp3', info: info() },
-      { id: 'b', name: 'Side B.mp3', info: info({ hasCover: true }) },
+      { id: 'a', name: 'a.mp3', info: audioInfo() },
+      { id: 'b', name: 'Side B.mp3', info: audioInfo({ hasCover: true }) },
       { id: 'c', name: 'c.wav' },
     ];
     expect(coverChoices(tracks)).toEqual([
+      { value: 'track:b', label: 'Cover of Side B' },
+      { value: 'none', label: 'None' },
+    ]);
+    const withFirst = [{ id: 'z', name: 'z.mp3', info: audioInfo({ hasCover: true }) }, ...tracks];
+    expect(coverChoices(withFirst, 'art.jpg')).toEqual([
       { value: 'first', label: "First track's cover" },
       { value: 'track:b', label: 'Cover of Side B' },
+      { value: 'image', label: 'Image: art.jpg' },
       { value: 'none', label: 'None' },
     ]);
   });
 
-  it.each([['first'], ['none'], [{ trackId: 'x-1' }]] as const)('cover %j round-trips', (cover) => {
-    expect(coverFromValue(coverToValue(cover))).toEqual(cover);
+  it.each([['first'], ['none'], ['image'], [{ trackId: 'x-1' }]] as const)(
+    'cover %j round-trips',
+    (cover) => {
+      expect(coverFromValue(coverToValue(cover))).toEqual(cover);
+    },
+  );
+
+  it('shows a cover choice that is not on offer as None, which is what the join does', () => {
+    const choices = [{ value: 'track:b' }, { value: 'none' }];
+    expect(shownCover(choices, { trackId: 'b' })).toBe('track:b');
+    expect(shownCover(choices, 'first')).toBe('none');
+    expect(shownCover(choices, 'image')).toBe('none');
+    expect(shownCover(choices, { trackId: 'gone' })).toBe('none');
   });
 });
 
@@ -118,9 +123,10 @@ describe('notes', () => {
 describe('tagPlaceholders', () => {
   it("shows the first track's tags, the year from its date", () => {
     const first = {
-      info: info({ tags: { title: 'One', artist: 'Band', album: 'LP', date: '2019-04-01' } }),
+      info: audioInfo({ tags: { title: 'One', artist: 'Band', album: 'LP', date: '2019-04-01' } }),
     };
     expect(tagPlaceholders(first)).toEqual({
+      ...defaultTags,
       title: 'One',
       artist: 'Band',
       album: 'LP',
@@ -129,7 +135,38 @@ describe('tagPlaceholders', () => {
   });
 
   it('is empty without a probed first track', () => {
-    expect(tagPlaceholders(undefined)).toEqual({ title: '', artist: '', album: '', year: '' });
-    expect(tagPlaceholders({ info: info({ tags: { album_artist: 'X' } }) }).artist).toBe('X');
+    expect(tagPlaceholders(undefined)).toEqual(defaultTags);
+    expect(tagPlaceholders({ info: audioInfo({ tags: { album_artist: 'X' } }) }).artist).toBe('X');
+  });
+});
+
+describe('unavailable', () => {
+  it('says why a control does nothing for the format, and nothing where it applies', () => {
+    expect(unavailable('mp3')).toEqual({});
+    expect(unavailable('m4b')).toEqual({});
+    expect(unavailable('wav')).toEqual({
+      chapters: 'WAV holds no chapters; MP3, M4A and M4B do.',
+      cover: 'WAV files hold no cover picture.',
+      tags: 'WAV files are written without tags.',
+    });
+    expect(unavailable('opus')).toMatchObject({
+      chapters: expect.stringMatching(/^Opus holds no chapters/),
+      sampleRate: 'Opus is always 48 kHz.',
+    });
+    expect(unavailable('flac').cover).toBeUndefined();
+  });
+});
+
+describe('fileNamePreview with a title', () => {
+  const date = new Date(2024, 2, 5);
+  it('names the file after the Title tag when the template is the default', () => {
+    const tracks = [{ name: 'Part 1.mp3' }, { name: 'Part 2.mp3' }];
+    expect(fileNamePreview('{title}', tracks, 'm4b', date, 'The Long Book')).toBe(
+      'The Long Book.m4b',
+    );
+    expect(fileNamePreview('{title}', tracks, 'm4b', date, '')).toBe('Part 1 + 1 more.m4b');
+    expect(fileNamePreview('{title} ({date})', tracks, 'mp3', date, 'Show')).toBe(
+      'Show (2024-03-05).mp3',
+    );
   });
 });

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  IDLE_REORDER,
   dropIndex,
   insertionSlot,
   moveIndex,
+  moveSelection,
   reorderKey,
   reorderMessage,
+  reorderStep,
+  selectRange,
 } from '@/lib/editor/reorder';
 
 const abcd = ['a', 'b', 'c', 'd'];
@@ -102,5 +106,116 @@ describe('reorderMessage', () => {
     expect(reorderMessage('cancel', 'b.mp3', 1, 4)).toBe(
       'Reorder canceled. b.mp3 is back at position 2 of 4.',
     );
+  });
+});
+
+describe('reorderStep', () => {
+  const key = (k: string, index: number, altKey = false) =>
+    ({ type: 'key', id: 'b', name: 'B', index, count: 4, key: k, altKey }) as const;
+
+  it('picks up with Space, moves with the arrows, drops with Space', () => {
+    let out = reorderStep(IDLE_REORDER, key(' ', 1));
+    expect(out.state.grabbed).toEqual({ id: 'b', from: 1 });
+    expect(out.message).toMatch(/^Picked up B at position 2 of 4/);
+    expect(out.handled).toBe(true);
+    out = reorderStep(out.state, key('ArrowDown', 1));
+    expect(out.move).toEqual({ id: 'b', to: 2, kind: 'move' });
+    out = reorderStep(out.state, key(' ', 2));
+    expect(out.state.grabbed).toBeNull();
+    expect(out.message).toBe('B dropped at position 3 of 4.');
+  });
+
+  it('puts a picked-up track back on Escape, and ignores arrows when nothing is picked up', () => {
+    const grabbed = reorderStep(IDLE_REORDER, key('Enter', 1)).state;
+    const moved = reorderStep(grabbed, key('End', 1));
+    expect(moved.move).toEqual({ id: 'b', to: 3, kind: 'move' });
+    expect(reorderStep(moved.state, key('Escape', 3)).move).toEqual({
+      id: 'b',
+      to: 1,
+      kind: 'cancel',
+    });
+    expect(reorderStep(IDLE_REORDER, key('ArrowDown', 1)).handled).toBeUndefined();
+    expect(reorderStep(IDLE_REORDER, key('ArrowDown', 1, true)).move).toEqual({
+      id: 'b',
+      to: 2,
+      kind: 'move',
+    });
+  });
+
+  it('drags with the pointer and drops where the pointer passed the middles', () => {
+    const middles = [10, 30, 50, 70];
+    let out = reorderStep(IDLE_REORDER, {
+      type: 'pointer-down',
+      id: 'a',
+      index: 0,
+      pointerId: 1,
+      button: 0,
+      y: 10,
+      middles,
+    });
+    out = reorderStep(out.state, { type: 'pointer-move', pointerId: 1, y: 55 });
+    expect(out.state.drag).toMatchObject({ to: 2, dy: 45 });
+    // Another pointer does not steer it.
+    expect(reorderStep(out.state, { type: 'pointer-move', pointerId: 2, y: 0 }).state).toBe(
+      out.state,
+    );
+    out = reorderStep(out.state, { type: 'pointer-up', pointerId: 1 });
+    expect(out.state.drag).toBeNull();
+    expect(out.move).toEqual({ id: 'a', to: 2, kind: 'drop' });
+  });
+
+  it('does nothing while the list is locked, or for other buttons, or a drop in place', () => {
+    expect(reorderStep(IDLE_REORDER, key(' ', 0), true)).toEqual({ state: IDLE_REORDER });
+    const right = reorderStep(IDLE_REORDER, {
+      type: 'pointer-down',
+      id: 'a',
+      index: 0,
+      pointerId: 1,
+      button: 2,
+      y: 0,
+      middles: [0],
+    });
+    expect(right.state.drag).toBeNull();
+    const down = reorderStep(IDLE_REORDER, {
+      type: 'pointer-down',
+      id: 'a',
+      index: 0,
+      pointerId: 1,
+      button: 0,
+      y: 0,
+      middles: [0, 20],
+    });
+    expect(reorderStep(down.state, { type: 'pointer-up', pointerId: 1 }).move).toBeUndefined();
+  });
+
+  it('lets go of a picked-up track when its handle loses focus, unless it is moving', () => {
+    const grabbed = reorderStep(IDLE_REORDER, key(' ', 1)).state;
+    expect(reorderStep(grabbed, { type: 'blur', id: 'b', moving: true }).state.grabbed).not.toBe(
+      null,
+    );
+    expect(reorderStep(grabbed, { type: 'blur', id: 'b', moving: false }).state.grabbed).toBe(null);
+  });
+});
+
+describe('moveSelection and selectRange', () => {
+  const order = ['a', 'b', 'c', 'd', 'e'];
+  it.each([
+    ['top', ['b', 'd', 'a', 'c', 'e']],
+    ['bottom', ['a', 'c', 'e', 'b', 'd']],
+    ['up', ['b', 'a', 'd', 'c', 'e']],
+    ['down', ['a', 'c', 'b', 'e', 'd']],
+  ] as const)('moves b and d %s', (where, expected) => {
+    expect(moveSelection(order, new Set(['b', 'd']), where)).toEqual(expected);
+  });
+
+  it('never lets a selected track jump over another selected one', () => {
+    expect(moveSelection(order, new Set(['a', 'b']), 'up')).toEqual(order);
+    expect(moveSelection(order, new Set(['d', 'e']), 'down')).toEqual(order);
+  });
+
+  it('selects a range from the last click', () => {
+    expect(selectRange(order, 'd', 'b')).toEqual(['b', 'c', 'd']);
+    expect(selectRange(order, undefined, 'c')).toEqual(['c']);
+    expect(selectRange(order, 'gone', 'c')).toEqual(['c']);
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { AudioInfo } from '@/lib/core/track';
 import { effectiveEdit, patchEdit } from '@/lib/editor/edit';
 import { changeKind, clampTransitionSeconds, timeline } from '@/lib/editor/timeline';
 import type { Transition } from '@/lib/core/track';
+import { audioInfo } from './support/audio-info';
 
 const none: Transition = { kind: 'none' };
 const fade2: Transition = { kind: 'crossfade', seconds: 2, curve: 'linear' };
-const info = (durationSec: number) => ({ durationSec }) as AudioInfo;
+const info = (durationSec: number) => audioInfo({ durationSec });
 
 describe('edits with defaults', () => {
   it('gives an unedited track the default transition', () => {

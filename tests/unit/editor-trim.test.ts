@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  endTrimDrag,
+  moveTrimDrag,
+  rulerTicks,
+  startTrimDrag,
   applyTrimKey,
   keyDelta,
   moveHandle,
@@ -132,5 +136,46 @@ describe('lengths and text', () => {
     [3725.1, '1:02:05.10'],
   ])('formatPreciseTime(%s)', (sec, text) => {
     expect(formatPreciseTime(sec)).toBe(text);
+  });
+});
+
+describe('a pointer drag on the waveform', () => {
+  const committed: Trim = { startSec: 0 };
+  it('commits on release what it dragged to, compared with the trim it began from', () => {
+    // The handle at 0 is pressed and dragged to 6 s: the draft shown while dragging reads 6,
+    // and the release commits it (the bug was comparing with that draft, which never differs).
+    let d = startTrimDrag(committed, 0, 10, 'start');
+    d = moveTrimDrag(d, 3, 10);
+    d = moveTrimDrag(d, 6, 10);
+    expect(d.last).toEqual({ startSec: 6 });
+    expect(endTrimDrag(d)).toEqual({ startSec: 6 });
+  });
+
+  it('a click on the waveform moves the nearer handle there', () => {
+    const trim: Trim = { startSec: 1, endSec: 9 };
+    expect(endTrimDrag(startTrimDrag(trim, 2.5, 10))).toEqual({ startSec: 2.5, endSec: 9 });
+    expect(endTrimDrag(startTrimDrag(trim, 7.25, 10))).toEqual({ startSec: 1, endSec: 7.25 });
+  });
+
+  it('commits nothing when the drag ends where it began', () => {
+    const d = startTrimDrag(committed, 0, 10, 'end');
+    expect(endTrimDrag(moveTrimDrag(moveTrimDrag(d, 5, 10), 10, 10))).toBeNull();
+  });
+});
+
+describe('rulerTicks', () => {
+  const fmt = (s: number) => String(s);
+  it('labels round steps with room between them, small ticks between', () => {
+    const ticks = rulerTicks(120, 600, fmt);
+    const labels = ticks.filter((t) => t.label).map((t) => t.sec);
+    // The last one (at the right edge) has no room for its label.
+    expect(labels).toEqual([0, 15, 30, 45, 60, 75, 90, 105]);
+    expect(ticks.length).toBe(41);
+    expect(ticks.at(-1)!.at).toBe(1);
+  });
+
+  it('gives nothing for an empty track or width', () => {
+    expect(rulerTicks(0, 500, fmt)).toEqual([]);
+    expect(rulerTicks(10, 0, fmt)).toEqual([]);
   });
 });

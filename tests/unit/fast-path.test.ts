@@ -4,60 +4,34 @@
  * by name instead of carrying part of it; and the planner's re-encode of it keeps all of it.
  * Checked against native ffmpeg's own decode (Debian's 5.1).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { NotUniformError, SeamError } from '@/lib/core/errors';
 import type { AudioInfo } from '@/lib/core/track';
 import { checkFastPath, joinMp3, type FastPathExpected, type LosslessInput } from '@/lib/lossless';
-import { parseProbe, probeArgs } from '@/lib/media/probe';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { defaultOutput } from '@/lib/core/settings';
-import { requireNativeFfmpeg } from '../native-ffmpeg';
+import { requireNativeFfmpeg, sampleCount } from '../support/native-ffmpeg';
+import { FIXTURES, fixture as path } from '../support/paths';
+import { tempFolder } from './support/files';
+import { decodedSec, probeFixture as probeInfo } from './support/probe';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures');
 beforeAll(requireNativeFfmpeg);
 // Each test runs native ffmpeg a few times: on two busy cores that can pass the 5 s default.
 vi.setConfig({ testTimeout: 30_000 });
-const tmp = mkdtempSync(join(tmpdir(), 'seam-fast-path-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempFolder('fast-path').dir;
 
 const CAT_RATE = 'cat-44100-then-48000.mp3';
 const CAT_MONO = 'cat-stereo-then-mono.mp3';
-
-const path = (name: string) => join(FIXTURES, name);
 
 function input(name: string, parts: BlobPart[] = [readFileSync(path(name))]): LosslessInput {
   return { id: name, name, blob: new Blob(parts) };
 }
 
-/** Seconds a full decode yields, as the extension's probe measures it (`-progress`). */
-function decodedSec(file: string): number {
-  const progress = execFileSync('ffmpeg', [
-    ...['-v', 'error', '-i', file, '-map', '0:a:0', '-progress', 'pipe:1', '-f', 'null', '-'],
-  ]).toString();
-  const us = [...progress.matchAll(/^out_time_us=(\d+)$/gm)].pop()?.[1];
-  return Number(us) / 1e6;
-}
-
 /** Samples per channel a full decode yields, at the file's own (first) sample rate. */
-function decodedSamples(file: string): number {
-  const pcm = execFileSync(
-    'ffmpeg',
-    ['-v', 'error', '-i', file, '-map', '0:a:0', '-ac', '1', '-f', 's16le', '-'],
-    { maxBuffer: 64 << 20 },
-  );
-  return pcm.length / 2;
-}
-
-/** What the extension's probe learns of a file: ffprobe's JSON plus the decoded length. */
-function probeInfo(name: string): AudioInfo {
-  const out = execFileSync('ffprobe', probeArgs(path(name), '-').slice(0, -2)).toString();
-  const info = parseProbe(out, { id: name, name, size: readFileSync(path(name)).length });
-  return { ...info, durationSec: decodedSec(path(name)) };
-}
+const decodedSamples = async (file: string) => (await sampleCount(file)).samples;
 
 function expectedOf(info: AudioInfo): FastPathExpected {
   return { sampleRate: info.sampleRate, channels: info.channels, durationSec: info.durationSec };
@@ -191,8 +165,9 @@ describe('joinMp3 never outputs fewer samples than its inputs decode to', () => 
     expect(joined).toBeInstanceOf(Blob);
     const out = join(tmp, `joined-${written++}.mp3`);
     writeFileSync(out, new Uint8Array(await (joined as Blob).arrayBuffer()));
-    const inputs = names.reduce((sum, n) => sum + decodedSamples(path(n)), 0);
-    expect(decodedSamples(out)).toBeGreaterThanOrEqual(inputs);
+    const counts = await Promise.all(names.map((n) => decodedSamples(path(n))));
+    const inputs = counts.reduce((sum, n) => sum + n, 0);
+    expect(await decodedSamples(out)).toBeGreaterThanOrEqual(inputs);
   });
 });
 

@@ -1,9 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, beforeAll, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   describeError,
   EmptyFileError,
@@ -12,62 +8,17 @@ import {
   SeamError,
   UnsupportedAudioError,
 } from '@/lib/core/errors';
-import { joinMp3, lameTagCrc, scanMp3, type LosslessInput } from '../../lib/lossless';
-import { requireNativeFfmpeg } from '../native-ffmpeg';
+import { joinMp3, lameTagCrc, scanMp3 } from '@/lib/lossless';
+import { ffprobe, packets, requireNativeFfmpeg } from '../support/native-ffmpeg';
+import { fixture } from '../support/paths';
+import { fixtureBytes, losslessInput as input, tempFolder, type Bytes } from './support/files';
 
-type Bytes = Uint8Array<ArrayBuffer>;
-
-const FIXTURES = fileURLToPath(new URL('../fixtures/lossless/', import.meta.url));
 beforeAll(requireNativeFfmpeg);
 // Each test runs native ffmpeg a few times: on two busy cores that can pass the 5 s default.
 vi.setConfig({ testTimeout: 30_000 });
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seam-lossless-mp3-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function bytes(name: string): Bytes {
-  return new Uint8Array(fs.readFileSync(path.join(FIXTURES, name)));
-}
-
-function input(name: string, data: BlobPart[] = [bytes(name)]): LosslessInput {
-  return { id: `id-${name}`, name, blob: new Blob(data) };
-}
-
-let written = 0;
-async function writeTemp(blob: Blob, ext = 'mp3'): Promise<string> {
-  const file = path.join(tmp, `out-${written++}.${ext}`);
-  fs.writeFileSync(file, new Uint8Array(await blob.arrayBuffer()));
-  return file;
-}
-
-/** "size md5" of every audio packet, as ffmpeg's demuxer sees them with a stream copy. */
-function packets(file: string): string[] {
-  const out = execFileSync(
-    'ffmpeg',
-    ['-v', 'error', '-i', file, '-map', '0:a', '-c', 'copy', '-f', 'framemd5', '-'],
-    { encoding: 'utf8' },
-  );
-  return out
-    .split('\n')
-    .filter((line) => line && !line.startsWith('#'))
-    .map((line) => {
-      const cols = line.split(',').map((c) => c.trim());
-      return `${cols[4]} ${cols[5]}`;
-    });
-}
-
-interface Probe {
-  format: { duration?: string; tags?: Record<string, string> };
-  streams: Array<{ codec_type: string; disposition?: { attached_pic?: number } }>;
-}
-
-function probe(file: string): Probe {
-  const out = execFileSync(
-    'ffprobe',
-    ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', file],
-    { encoding: 'utf8' },
-  );
-  return JSON.parse(out) as Probe;
-}
+const bytes = (name: string) => fixtureBytes(`lossless/${name}`);
+const temp = tempFolder('lossless-mp3');
+const writeTemp = (blob: Blob, ext = 'mp3') => temp.write(blob, ext);
 
 /** What ffmpeg says when it decodes the whole file; empty when it decodes cleanly. */
 function decodeErrors(file: string): string {
@@ -125,15 +76,17 @@ describe('joinMp3', () => {
         await joinMp3(inputs),
         names[0]!.endsWith('.mp2') ? 'mp2' : 'mp3',
       );
-      const expected = names.flatMap((n) => packets(path.join(FIXTURES, n)));
+      const expected = (
+        await Promise.all(names.map((n) => packets(fixture(`lossless/${n}`))))
+      ).flat();
       expect(expected.length).toBeGreaterThan(0);
-      expect(packets(out)).toEqual(expected);
+      expect(await packets(out)).toEqual(expected);
       expect(decodeErrors(out)).toBe('');
       if (kind) {
         // With a Xing frame ffmpeg takes the duration from its frame count: exact, no estimate.
         const scan = await scanMp3(inputs[0]!);
         const seconds = (expected.length * scan.header.samplesPerFrame) / scan.header.sampleRate;
-        expect(Number(probe(out).format.duration)).toBeCloseTo(seconds, 3);
+        expect(Number((await ffprobe(out)).format.duration)).toBeCloseTo(seconds, 3);
       }
     },
   );
@@ -159,7 +112,7 @@ describe('joinMp3', () => {
     const out = await writeTemp(
       await joinMp3([input('with-id3v2-and-cover.mp3'), input('with-id3v1.mp3')]),
     );
-    const info = probe(out);
+    const info = await ffprobe(out);
     expect(info.format.tags?.title).toBe('Seam Fixture Title');
     expect(info.streams.some((s) => s.disposition?.attached_pic === 1)).toBe(true);
   });

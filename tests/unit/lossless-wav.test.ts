@@ -1,9 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, beforeAll, vi } from 'vitest';
+import { describe, expect, it, beforeAll, vi } from 'vitest';
 import {
   JoinCanceledError,
   SeamError,
@@ -16,36 +12,21 @@ import {
   losslessKind,
   parseWav,
   type LosslessInput,
-} from '../../lib/lossless';
+} from '@/lib/lossless';
 import { concat } from '@/lib/core/bytes';
-import { requireNativeFfmpeg } from '../native-ffmpeg';
+import { probeAudio, requireNativeFfmpeg } from '../support/native-ffmpeg';
+import { fixture } from '../support/paths';
+import { fixtureBytes, losslessInput as input, tempFolder, type Bytes } from './support/files';
 
-type Bytes = Uint8Array<ArrayBuffer>;
-
-const FIXTURES = fileURLToPath(new URL('../fixtures/lossless/', import.meta.url));
 beforeAll(requireNativeFfmpeg);
 // Each test runs native ffmpeg a few times: on two busy cores that can pass the 5 s default.
 vi.setConfig({ testTimeout: 30_000 });
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seam-lossless-wav-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function bytes(name: string): Bytes {
-  return new Uint8Array(fs.readFileSync(path.join(FIXTURES, name)));
-}
-
-function input(name: string, data: BlobPart[] = [bytes(name)]): LosslessInput {
-  return { id: `id-${name}`, name, blob: new Blob(data) };
-}
+const bytes = (name: string) => fixtureBytes(`lossless/${name}`);
+const temp = tempFolder('lossless-wav');
+const writeTemp = (blob: Blob) => temp.write(blob, 'wav');
 
 async function blobBytes(blob: Blob): Promise<Bytes> {
   return new Uint8Array(await blob.arrayBuffer());
-}
-
-let written = 0;
-async function writeTemp(blob: Blob): Promise<string> {
-  const file = path.join(tmp, `out-${written++}.wav`);
-  fs.writeFileSync(file, await blobBytes(blob));
-  return file;
 }
 
 /** The samples as ffmpeg's WAV demuxer delivers them, raw, in the file's own sample format. */
@@ -55,23 +36,6 @@ function ffmpegSamples(file: string, codec: string): Buffer {
     ['-v', 'error', '-i', file, '-map', '0:a', '-c', 'copy', '-f', codec.replace('pcm_', ''), '-'],
     { maxBuffer: 64 * 1024 * 1024 },
   );
-}
-
-function ffprobeAudio(file: string): { codec: string; duration: number; sampleRate: number } {
-  const out = execFileSync(
-    'ffprobe',
-    ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file],
-    { encoding: 'utf8' },
-  );
-  const json = JSON.parse(out) as {
-    streams: Array<{ codec_name: string; sample_rate: string }>;
-    format: { duration: string };
-  };
-  return {
-    codec: json.streams[0]!.codec_name,
-    duration: Number(json.format.duration),
-    sampleRate: Number(json.streams[0]!.sample_rate),
-  };
 }
 
 async function dataOf(i: LosslessInput): Promise<Bytes> {
@@ -130,15 +94,15 @@ describe('joinWav', () => {
     async (_, names) => {
       const inputs = names.map((n) => input(n));
       const out = await writeTemp(await joinWav(inputs));
-      const probed = ffprobeAudio(out);
+      const probed = await probeAudio(out);
       const infos = await Promise.all(inputs.map((i) => parseWav(i)));
       const frames = infos.reduce((n, i) => n + i.dataSize / i.format.blockAlign, 0);
-      expect(probed.duration).toBeCloseTo(frames / probed.sampleRate, 4);
+      expect(probed.durationSec).toBeCloseTo(frames / probed.sampleRate, 4);
 
       // ffmpeg passes on a cut-off sample frame's stray bytes; the join keeps whole frames only.
       const expected = Buffer.concat(
         names.map((n, i) => {
-          const samples = ffmpegSamples(path.join(FIXTURES, n), probed.codec);
+          const samples = ffmpegSamples(fixture(`lossless/${n}`), probed.codec);
           const align = infos[i]!.format.blockAlign;
           return samples.subarray(0, samples.length - (samples.length % align));
         }),

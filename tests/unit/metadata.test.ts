@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, beforeAll, vi } from 'vitest';
+import { describe, expect, it, beforeAll, vi } from 'vitest';
 import { joinMp3, retagMp3 } from '@/lib/lossless';
 import { buildId3v2, id3v2TagSize, parseId3v2, readLeadingId3 } from '@/lib/media/id3';
 import {
@@ -12,14 +11,15 @@ import {
   resolveTags,
   userTagChanges,
 } from '@/lib/plan/tags';
-import { requireNativeFfmpeg } from '../native-ffmpeg';
+import { decodedDuration, ffmpeg, ffprobe, requireNativeFfmpeg } from '../support/native-ffmpeg';
+import { FIXTURES } from '../support/paths';
+import { tempFolder } from './support/files';
+import { COVER_IMAGE_ID } from '@/lib/core/settings';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures');
 beforeAll(requireNativeFfmpeg);
 // Each test runs native ffmpeg a few times: on two busy cores that can pass the 5 s default.
 vi.setConfig({ testTimeout: 30_000 });
-const tmp = mkdtempSync(join(tmpdir(), 'seam-metadata-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempFolder('metadata').dir;
 
 describe('FFMETADATA1', () => {
   it.each([
@@ -73,22 +73,18 @@ describe('FFMETADATA1', () => {
     ]);
   });
 
-  it('ffmpeg reads back what it escapes', () => {
+  it('ffmpeg reads back what it escapes', async () => {
     const title = 'We = one; #1 \\ two\nlines';
     const meta = join(tmp, 'meta.txt');
     writeFileSync(meta, ffmetadata({ title }, [{ title: 'x=y', startSec: 0, endSec: 1 }]));
     const out = join(tmp, 'meta.m4a');
-    execFileSync('ffmpeg', [
-      ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=d=1', '-f', 'ffmetadata', '-i', meta],
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'sine=d=1', '-f', 'ffmetadata', '-i', meta],
       ...['-map', '0:a', '-map_metadata', '1', '-map_chapters', '1', '-c:a', 'aac', out],
     ]);
-    const probe = JSON.parse(
-      execFileSync('ffprobe', [
-        ...['-v', 'error', '-of', 'json', '-show_format', '-show_chapters', out],
-      ]).toString(),
-    ) as { format: { tags: Record<string, string> }; chapters: { tags: { title: string } }[] };
-    expect(probe.format.tags.title).toBe(title);
-    expect(probe.chapters[0]!.tags.title).toBe('x=y');
+    const probe = await ffprobe(out);
+    expect(probe.format.tags?.title).toBe(title);
+    expect(probe.chapters[0]!.tags?.title).toBe('x=y');
   });
 });
 
@@ -226,26 +222,14 @@ describe('ID3v2', () => {
     );
     const out = join(tmp, 'retagged.mp3');
     writeFileSync(out, new Uint8Array(await edited.arrayBuffer()));
-    const probe = JSON.parse(
-      execFileSync('ffprobe', [
-        ...['-v', 'error', '-of', 'json', '-show_format', '-show_streams', '-show_chapters', out],
-      ]).toString(),
-    ) as {
-      format: { tags: Record<string, string> };
-      streams: {
-        codec_type: string;
-        codec_name: string;
-        disposition: { attached_pic: number };
-      }[];
-      chapters: { start_time: string; end_time: string; tags: { title: string } }[];
-    };
+    const probe = await ffprobe(out);
     expect(probe.format.tags).toMatchObject({
       title: 'Joined',
       artist: 'Seam Tests',
       date: '2025',
     });
     expect(
-      probe.chapters.map((c) => [Number(c.start_time), Number(c.end_time), c.tags.title]),
+      probe.chapters.map((c) => [Number(c.start_time), Number(c.end_time), c.tags?.title]),
     ).toEqual([
       [0, 2, 'Four forty'],
       [2, 4, 'Six sixty'],
@@ -254,9 +238,64 @@ describe('ID3v2', () => {
     const pic = probe.streams.find((s) => s.codec_type === 'video');
     expect(pic).toMatchObject({ codec_name: 'png', disposition: { attached_pic: 1 } });
     // The audio still decodes from start to end.
-    const pcm = execFileSync('ffmpeg', ['-v', 'error', '-i', out, '-f', 's16le', '-ac', '1', '-'], {
-      maxBuffer: 64 << 20,
+    expect(await decodedDuration(out)).toBeGreaterThan(4.9);
+  });
+});
+
+describe('the tags and cover added for the UI', () => {
+  const tones = ['tone-440-2s-44100-stereo.mp3', 'tone-660-2s-44100-stereo.mp3'];
+  const input = (name: string) => ({
+    id: name,
+    name,
+    blob: new Blob([readFileSync(join(FIXTURES, name))]),
+  });
+  it('writes genre, track number, album artist, comment and an image of one’s own', async () => {
+    const image = execFileSync('ffmpeg', [
+      ...['-v', 'error', '-f', 'lavfi', '-i', 'color=red:s=32x32', '-frames:v', '1'],
+      ...['-c:v', 'mjpeg', '-f', 'image2pipe', '-'],
+    ]);
+    const joined = await joinMp3(tones.map(input));
+    const edited = await retagMp3(
+      joined,
+      {
+        set: { genre: 'Talk', track: '3/9', albumArtist: 'Various', comment: 'Recorded live' },
+        chapters: [],
+        cover: { trackId: COVER_IMAGE_ID },
+      },
+      new Blob([new Uint8Array(image)]),
+    );
+    const out = join(tmp, 'own-cover.mp3');
+    writeFileSync(out, new Uint8Array(await edited.arrayBuffer()));
+    const probe = JSON.parse(
+      execFileSync('ffprobe', [
+        '-v',
+        'error',
+        '-of',
+        'json',
+        '-show_format',
+        '-show_streams',
+        out,
+      ]).toString(),
+    ) as {
+      format: { tags: Record<string, string> };
+      streams: { codec_type: string; codec_name: string; disposition: { attached_pic: number } }[];
+    };
+    expect(probe.format.tags).toMatchObject({
+      genre: 'Talk',
+      track: '3/9',
+      album_artist: 'Various',
+      comment: 'Recorded live',
     });
-    expect(pcm.length / 2 / 44100).toBeGreaterThan(4.9);
+    const pic = probe.streams.find((s) => s.codec_type === 'video');
+    expect(pic).toMatchObject({ codec_name: 'mjpeg', disposition: { attached_pic: 1 } });
+  });
+
+  it('puts them in the FFMETADATA file under ffmpeg’s keys', () => {
+    const text = ffmetadata(
+      resolveTags({}, { genre: 'Talk', track: '3', albumArtist: 'V', comment: 'c' }),
+    );
+    expect(text.split('\n')).toEqual(
+      expect.arrayContaining(['album_artist=V', 'genre=Talk', 'track=3', 'comment=c']),
+    );
   });
 });

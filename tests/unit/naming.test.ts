@@ -223,3 +223,29 @@ describe('outputFileName', () => {
     expect(outputFileName('A.mp3', count, 'mp3')).toBe('A.mp3');
   });
 });
+
+describe('outputFileName with a title', () => {
+  const date = new Date(2024, 2, 5);
+  it('names the file after the Title tag by default, else the first track and how many more', () => {
+    expect(outputFileName('Part 1.mp3', 12, 'm4b', undefined, date, 'The Book')).toBe(
+      'The Book.m4b',
+    );
+    expect(outputFileName('Part 1.mp3', 12, 'm4b', undefined, date, '  ')).toBe(
+      'Part 1 + 11 more.m4b',
+    );
+    expect(outputFileName('Part 1.mp3', 1, 'm4b', '{title}', date)).toBe('Part 1.m4b');
+    expect(outputFileName('A.mp3', 3, 'mp3', '{date} {title}', date, 'Show: 1/2')).toBe(
+      '2024-03-05 Show_ 1_2.mp3',
+    );
+    expect(outputFileName('A.mp3', 3, 'mp3', '{title}', date, '{first}')).toBe('{first}.mp3');
+  });
+
+  it('cuts long names and titles between words', () => {
+    const title = 'An interview with the mayor about the harbour, the bridge and the new ferries';
+    const out = outputFileName('A.mp3', 2, 'mp3', '{title}', date, `${title} ${title}`);
+    // 80 characters end right after a whole word ("An"); one more would cut "interview".
+    expect(out).toBe(`${title} An.mp3`);
+    const first = outputFileName(`${'Lecture notes '.repeat(10)}.mp3`, 2, 'mp3', undefined, date);
+    expect(first).toMatch(/^(Lecture notes )+Lecture( notes)? \+ 1 more\.mp3$/);
+  });
+});

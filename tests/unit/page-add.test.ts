@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PICKS, cleanPicks } from '@/lib/page-audio/picks';
+import {
+  ASK_ABOVE_BYTES,
+  ASK_ABOVE_COUNT,
+  MAX_PICKS,
+  cleanPicks,
+  cleanPicksCounted,
+  needsConfirmation,
+} from '@/lib/page-audio/picks';
 import { coveredBy } from '@/lib/page-audio/urls';
-import { mergeResults } from '@/lib/page-audio/tab';
 
 describe('cleanPicks treats page data as untrusted', () => {
   it('keeps http(s) audio, drops other schemes and junk', () => {
@@ -46,26 +52,6 @@ describe('cleanPicks treats page data as untrusted', () => {
   });
 });
 
-describe('mergeResults validates per-frame scanner output', () => {
-  it('dedupes across frames, first wins, drops malformed items', () => {
-    const a = { url: 'https://a.example/a.mp3', name: 'A', host: 'a.example', kind: 'link' };
-    expect(
-      mergeResults([
-        [a, { url: 'x', name: 'bad kind', host: '', kind: 'script' }, { nope: true }],
-        [
-          { ...a, name: 'A again' },
-          { url: '', name: 'stream', host: '', kind: 'audio-element', disabledReason: 'streamed' },
-        ],
-        'not a list',
-        null,
-      ]),
-    ).toEqual([
-      a,
-      { url: '', name: 'stream', host: '', kind: 'audio-element', disabledReason: 'streamed' },
-    ]);
-  });
-});
-
 describe('coveredBy: which downloads a new grant unblocks', () => {
   it.each([
     ['https://a.example/x.mp3', ['https://a.example/*'], true],
@@ -77,5 +63,24 @@ describe('coveredBy: which downloads a new grant unblocks', () => {
     ['blob:https://a.example/1', ['<all_urls>'], false],
   ])('%s with %j → %s', (url, origins, expected) => {
     expect(coveredBy(url, origins)).toBe(expected);
+  });
+});
+
+describe('"Add all" limits', () => {
+  it('counts the picks left out past the cap, so the person can be told', () => {
+    const many = Array.from({ length: MAX_PICKS + 30 }, (_, i) => ({
+      url: `https://a.example/${i}.mp3`,
+    }));
+    const { picks, dropped } = cleanPicksCounted(many);
+    expect(picks).toHaveLength(MAX_PICKS);
+    expect(dropped).toBe(30);
+  });
+
+  it('asks before more than 20 recordings or when the known sizes pass 2 GB', () => {
+    const n = (count: number, size?: number) => Array.from({ length: count }, () => ({ size }));
+    expect(needsConfirmation(n(ASK_ABOVE_COUNT))).toBe(false);
+    expect(needsConfirmation(n(ASK_ABOVE_COUNT + 1))).toBe(true);
+    expect(needsConfirmation(n(2, ASK_ABOVE_BYTES / 2))).toBe(false);
+    expect(needsConfirmation(n(3, ASK_ABOVE_BYTES / 2))).toBe(true);
   });
 });

@@ -5,7 +5,6 @@ import {
   looksLikeAudioUrl,
   nameFromUrl,
   originPattern,
-  type PageAudioItem,
 } from '@/lib/page-audio/urls';
 
 describe('looksLikeAudioUrl', () => {
@@ -62,20 +61,10 @@ describe('nameFromUrl', () => {
 });
 
 describe('filterItems', () => {
-  const items: PageAudioItem[] = [
-    {
-      url: 'https://cdn.radio.test/a.mp3',
-      name: 'Morning Show',
-      host: 'cdn.radio.test',
-      kind: 'link',
-    },
-    { url: 'https://pods.test/b.mp3', name: 'Evening news', host: 'pods.test', kind: 'link' },
-    {
-      url: 'https://pods.test/c.ogg',
-      name: 'Radio drama',
-      host: 'pods.test',
-      kind: 'audio-element',
-    },
+  const items = [
+    { name: 'Morning Show', host: 'cdn.radio.test' },
+    { name: 'Evening news', host: 'pods.test' },
+    { name: 'Radio drama', host: 'pods.test' },
   ];
 
   it.each<[string, string[]]>([

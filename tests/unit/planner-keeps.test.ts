@@ -16,7 +16,7 @@ import { decodeArgs, progressSamples } from '@/lib/media/decode-check';
 import { parseProbe, probeArgs } from '@/lib/media/probe';
 import { planJoin, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
 import { defaultOutput } from '@/lib/core/settings';
-import { requireNativeFfmpeg } from '../native-ffmpeg';
+import { requireNativeFfmpeg } from '../support/native-ffmpeg';
 
 const CORPUS = join(import.meta.dirname, '../fixtures/corpus');
 let tmp: string;

@@ -1,33 +1,39 @@
 /**
  * The planner's ffmpeg arguments, run by native ffmpeg (Debian's 5.1, the same major version as
  * the ffmpeg.wasm core): every plan the matrix makes must run, and its output must have the
- * codec, length, chapters and tags the plan promises. Skipped where ffmpeg is not installed; the
- * e2e tests run the same plans in ffmpeg.wasm.
+ * codec, length, chapters and tags the plan promises. Without native ffmpeg these tests fail
+ * loudly (requireNativeFfmpeg); the e2e tests run the same plans in ffmpeg.wasm.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll } from 'vitest';
 import type { AudioInfo } from '@/lib/core/track';
 import type { TrackEdit } from '@/lib/core/track';
 import type { FormatId } from '@/lib/core/formats';
 import { joinMp3, joinWav, retagMp3 } from '@/lib/lossless';
 import { planJoin, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
-import { parseProbe, probeArgs } from '@/lib/media/probe';
 import { defaultOutput, type OutputSettings } from '@/lib/core/settings';
-import { requireNativeFfmpeg } from '../native-ffmpeg';
+import {
+  channelSlice,
+  decodePcm,
+  decodedDuration,
+  ffprobe,
+  requireNativeFfmpeg,
+  rms,
+} from '../support/native-ffmpeg';
+import { FIXTURES } from '../support/paths';
+import { tempFolder } from './support/files';
+import { probeFixture } from './support/probe';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures');
 beforeAll(requireNativeFfmpeg);
-const tmp = mkdtempSync(join(tmpdir(), 'seam-planner-native-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempFolder('planner-native').dir;
 
 const probed = new Map<string, AudioInfo>();
 
 /** A fixture probed the way the extension probes it (ffprobe JSON + the decoded length). */
 function probe(name: string, edit?: Partial<TrackEdit>): PlanTrack {
-  const info = structuredClone(probed.get(name) ?? probeInfo(name));
+  const info = structuredClone(probed.get(name) ?? probeFixture(name));
   probed.set(name, info);
   return {
     id: name,
@@ -35,19 +41,6 @@ function probe(name: string, edit?: Partial<TrackEdit>): PlanTrack {
     info,
     ...(edit ? { edit: { startSec: 0, transitionAfter: { kind: 'none' }, ...edit } } : {}),
   };
-}
-
-function probeInfo(name: string): AudioInfo {
-  const path = join(FIXTURES, name);
-  // probeArgs ends with "-o OUTPUT" (ffmpeg.wasm writes a file); here stdout will do.
-  const out = execFileSync('ffprobe', probeArgs(path, '-').slice(0, -2)).toString();
-  const info = parseProbe(out, { id: name, name, size: readFileSync(path).length });
-  const progress = execFileSync('ffmpeg', [
-    ...['-v', 'error', '-i', path, '-map', '0:a:0', '-progress', 'pipe:1', '-f', 'null', '-'],
-  ]).toString();
-  const us = [...progress.matchAll(/^out_time_us=(\d+)$/gm)].pop()?.[1];
-  if (us) info.durationSec = Number(us) / 1e6;
-  return info;
 }
 
 let runs = 0;
@@ -84,39 +77,6 @@ async function run(plan: JoinPlan, tracks: readonly PlanTrack[]): Promise<string
   if (res.status !== 0)
     throw new Error(`ffmpeg failed: ${args.join(' ')}\n${res.stderr.slice(-2000)}`);
   return local(plan.outputPath);
-}
-
-interface Probed {
-  format: { format_name: string; tags?: Record<string, string> };
-  streams: {
-    codec_type: string;
-    codec_name: string;
-    sample_rate?: string;
-    channels?: number;
-    disposition?: { attached_pic?: number };
-    tags?: Record<string, string>;
-  }[];
-  chapters: { start_time: string; end_time: string; tags?: { title?: string } }[];
-}
-
-function ffprobe(path: string): Probed {
-  return JSON.parse(
-    execFileSync('ffprobe', [
-      ...['-v', 'error', '-of', 'json', '-show_format', '-show_streams', '-show_chapters', path],
-    ]).toString(),
-  ) as Probed;
-}
-
-/** Seconds of audio a full decode yields. */
-function decoded(path: string): number {
-  const pcm = execFileSync(
-    'ffmpeg',
-    ['-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-ar', '48000', '-f', 's16le', '-'],
-    {
-      maxBuffer: 256 << 20,
-    },
-  );
-  return pcm.length / 2 / 48000;
 }
 
 const CODEC: Record<FormatId, string> = {
@@ -173,11 +133,11 @@ describe('plans run in ffmpeg and produce what they promise', () => {
           const tracks = names.map((n, i) => probe(n, edits[i]));
           const plan = planJoin(tracks, out({ format, bitrate: 128 }));
           const file = await run(plan, tracks);
-          const p = ffprobe(file);
+          const p = await ffprobe(file);
           const audio = p.streams.find((s) => s.codec_type === 'audio')!;
           expect(audio.codec_name).toBe(CODEC[format]);
           if (format === 'opus') expect(audio.sample_rate).toBe('48000');
-          const len = decoded(file);
+          const len = await decodedDuration(file, { rate: 48000 });
           expect(Math.abs(len - plan.totalSec)).toBeLessThanOrEqual(
             SLACK[format] + (plan.lossless ? 0.1 : 0.02),
           );
@@ -191,7 +151,7 @@ describe('edits change the length exactly', () => {
   const lengthOf = async (format: FormatId, edits: (Partial<TrackEdit> | undefined)[]) => {
     const tracks = TONES.map((n, i) => probe(n, edits[i]));
     const plan = planJoin(tracks, out({ format }));
-    return { plan, len: decoded(await run(plan, tracks)) };
+    return { plan, len: await decodedDuration(await run(plan, tracks), { rate: 48000 }) };
   };
 
   it.each<[string, (Partial<TrackEdit> | undefined)[], number]>([
@@ -227,22 +187,9 @@ describe('edits change the length exactly', () => {
     ];
     const plan = planJoin(tracks, out({ format: 'wav' }));
     const file = await run(plan, tracks);
-    const pcm = execFileSync(
-      'ffmpeg',
-      ['-v', 'error', '-i', file, '-ac', '1', '-f', 's16le', '-'],
-      {
-        maxBuffer: 64 << 20,
-      },
-    );
-    const s = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2);
-    const rms = (from: number, to: number) => {
-      let sum = 0;
-      for (let i = Math.round(from * 44100); i < Math.round(to * 44100); i++)
-        sum += (s[i]! / 32768) ** 2;
-      return Math.sqrt(sum / ((to - from) * 44100));
-    };
-    const before = rms(0.2, 0.6);
-    const middle = rms(1.45, 1.55);
+    const pcm = await decodePcm(file, { channels: 1, rate: 44100 });
+    const before = rms(channelSlice(pcm, 0, 0.2, 0.4));
+    const middle = rms(channelSlice(pcm, 0, 1.45, 0.1));
     expect(middle / before).toBeGreaterThan(0.8);
     expect(middle / before).toBeLessThan(1.25);
   });
@@ -257,14 +204,14 @@ describe('edits change the length exactly', () => {
       },
     );
     expect(plan.summary).toMatch(/fade in; fade out; loudness normalization/);
-    const len = decoded(await run(plan, tracks));
+    const len = await decodedDuration(await run(plan, tracks), { rate: 48000 });
     expect(len).toBeCloseTo(6, 2);
   });
 
   it('forced 48 kHz mono', async () => {
     const tracks = TONES.slice(0, 2).map((n) => probe(n));
     const plan = planJoin(tracks, out({ format: 'flac', sampleRate: 48000, channels: 1 }));
-    const p = ffprobe(await run(plan, tracks));
+    const p = await ffprobe(await run(plan, tracks));
     expect(p.streams[0]).toMatchObject({ sample_rate: '48000', channels: 1 });
   });
 });
@@ -290,7 +237,7 @@ describe('tags, cover and chapters', () => {
     const plan = planJoin(tracks, out({ format }), {
       tags: { title: 'The Whole Thing', year: '2031' },
     });
-    const p = ffprobe(await run(plan, tracks));
+    const p = await ffprobe(await run(plan, tracks));
     const tags = { ...p.format.tags, ...p.streams.find((s) => s.codec_type === 'audio')?.tags };
     const lower = Object.fromEntries(Object.entries(tags).map(([k, v]) => [k.toLowerCase(), v]));
     expect(lower).toMatchObject({
@@ -332,7 +279,7 @@ describe('tags, cover and chapters', () => {
       },
     );
     expect(plan.kind).toBe('fast');
-    const p = ffprobe(await run(plan, tracks));
+    const p = await ffprobe(await run(plan, tracks));
     expect(p.format.tags).toMatchObject({ title: 'Fast' });
     expect(p.chapters).toHaveLength(3);
     expect(p.streams.some((s) => s.disposition?.attached_pic === 1)).toBe(true);
@@ -345,7 +292,7 @@ describe('tags, cover and chapters', () => {
     }));
     const plan = planJoin(tracks, out({ format: 'm4b' }), { tags: { album: 'Book' } });
     expect(plan.kind === 'ffmpeg' && plan.lossless).toBe(true);
-    const p = ffprobe(await run(plan, tracks));
+    const p = await ffprobe(await run(plan, tracks));
     expect(p.format.tags).toMatchObject({ album: 'Book' });
     expect(p.chapters.map((c) => Number(c.start_time))).toEqual([
       0,

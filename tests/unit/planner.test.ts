@@ -5,26 +5,10 @@ import { JoinFailedError } from '@/lib/core/errors';
 import { FORMATS, formatSpec, type FormatId } from '@/lib/core/formats';
 import { planJoin, targetSampleRate, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
 import { defaultOutput, type OutputSettings } from '@/lib/core/settings';
+import { audioInfo } from './support/audio-info';
 
 function track(id: string, info: Partial<AudioInfo>): PlanTrack {
-  return {
-    id,
-    name: `${id}.file`,
-    info: {
-      container: 'mp3',
-      codec: 'mp3',
-      sampleRate: 44100,
-      channels: 2,
-      channelLayout: 'stereo',
-      durationSec: 60,
-      bitRate: 128000,
-      audioStreamIndex: 0,
-      hasVideo: false,
-      hasCover: false,
-      tags: {},
-      ...info,
-    },
-  };
+  return { id, name: `${id}.file`, info: audioInfo(info) };
 }
 
 const mp3 = (id: string, extra: Partial<AudioInfo> = {}) => track(id, extra);
@@ -435,11 +419,32 @@ describe('whole-result effects', () => {
     const plan = planJoin(tracks, out({ normalize: true }), { loudnessTarget: -14 });
     expect(plan.summary).toContain('loudness normalization');
     expect(graphOf(plan)).toMatch(
-      /\[cat\]loudnorm=I=-14:TP=-1\.5:LRA=11,aresample=44100,aformat=sample_rates=44100:channel_layouts=stereo\[out\]$/,
+      /\[cat\]asetnsamples=n=4410:p=0,loudnorm=I=-14:TP=-1\.5:LRA=11,aresample=44100,aformat=sample_rates=44100:channel_layouts=stereo\[out\]$/,
     );
     expect(graphOf(planJoin(tracks, out({ normalize: true }), { loudnessTarget: -99 }))).toContain(
       'loudnorm=I=-30:', // the Settings field's own lower bound (lib/core/limits.ts),
     );
+  });
+
+  it('loudnorm gets 100 ms frames, whatever a crossfade hands on (its memory grows with them)', () => {
+    const faded = tracks.map((t, i) =>
+      i === 0
+        ? {
+            ...t,
+            edit: {
+              startSec: 0,
+              transitionAfter: {
+                kind: 'crossfade' as const,
+                seconds: 10,
+                curve: 'linear' as const,
+              },
+            },
+          }
+        : t,
+    );
+    const g = graphOf(planJoin(faded, out({ normalize: true })));
+    expect(g).toMatch(/acrossfade=d=10/);
+    expect(g).toMatch(/asetnsamples=n=4410:p=0,loudnorm=/);
   });
 
   it('fades come after normalization', () => {

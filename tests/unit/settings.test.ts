@@ -4,8 +4,10 @@ import { outputSettings, preferences } from '@/lib/store/settings';
 import {
   cleanOutput,
   cleanPreferences,
+  cleanTags,
   defaultOutput,
   defaultPreferences,
+  defaultTags,
 } from '@/lib/core/settings';
 import { clampTenths, clampWhole, LOUDNESS_MIN_LUFS } from '@/lib/core/limits';
 
@@ -112,5 +114,31 @@ describe('chapter settings from before chapter modes', () => {
     expect(cleanOutput({ chapters: false }).chapters).toBe('none');
     expect(cleanOutput({ chapters: 'keep' }).chapters).toBe('keep');
     expect(cleanOutput({ chapters: 'sometimes' }).chapters).toBe('auto');
+  });
+});
+
+describe('settings added for the UI', () => {
+  it('reads the old default name template as the new one, {title}', () => {
+    expect(cleanPreferences({ fileNameTemplate: '{first} + {count} more' }).fileNameTemplate).toBe(
+      '{title}',
+    );
+    expect(cleanPreferences({ fileNameTemplate: '{first} {date}' }).fileNameTemplate).toBe(
+      '{first} {date}',
+    );
+  });
+
+  it('sorts added files by name unless told not to', () => {
+    expect(cleanPreferences({}).sortAddedByName).toBe(true);
+    expect(cleanPreferences({ sortAddedByName: false }).sortAddedByName).toBe(false);
+    expect(cleanPreferences({ sortAddedByName: 'no' }).sortAddedByName).toBe(true);
+  });
+
+  it('keeps the new tag fields and the image cover', () => {
+    expect(cleanTags({ genre: 'Talk', track: 3, comment: 'x'.repeat(600) })).toEqual({
+      ...defaultTags,
+      genre: 'Talk',
+      comment: 'x'.repeat(500),
+    });
+    expect(cleanOutput({ cover: 'image' }).cover).toBe('image');
   });
 });

@@ -8,6 +8,9 @@ import {
   moveTrack,
   onTracksChanged,
   removeTrack,
+  removeTracks,
+  restoreTracks,
+  setOrder,
   updateTrack,
 } from '@/lib/store/tracks';
 
@@ -61,5 +64,25 @@ describe('track store', () => {
     await new Promise((r) => setTimeout(r, 20));
     off();
     expect(heard).toBeGreaterThan(0);
+  });
+
+  it('removes several tracks at once and puts them back where they were, with their audio', async () => {
+    await addFiles([file('a.mp3'), file('b.mp3', 'bbb'), file('c.mp3'), file('d.mp3')]);
+    const [, b, , d] = await listTracks();
+    const removed = await removeTracks([b!.id, d!.id]);
+    expect(await names()).toEqual(['a.mp3', 'c.mp3']);
+    expect(await getAudio(b!.id)).toBeUndefined();
+    // Something else happens meanwhile: a track is added and the rest reordered.
+    await addFiles([file('e.mp3')]);
+    const now = await listTracks();
+    await setOrder([now[1]!.id, now[0]!.id, now[2]!.id]);
+    await restoreTracks(removed);
+    expect(await names()).toEqual(['c.mp3', 'b.mp3', 'a.mp3', 'd.mp3', 'e.mp3']);
+    expect(await (await getAudio(b!.id))!.text()).toBe('bbb');
+  });
+
+  it('keeps a local file’s modification time, for sorting by date', async () => {
+    await addFiles([new File(['x'], 'old.mp3', { lastModified: 1_000_000 })]);
+    expect((await listTracks())[0]!.modifiedAt).toBe(1_000_000);
   });
 });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fixture } from './harness';
+import { fixture } from './paths';
 
 const MP3 = {
   'a.mp3': fixture('tone-440-2s-44100-stereo.mp3'),

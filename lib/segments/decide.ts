@@ -1,0 +1,56 @@
+/**
+ * Whether a join is encoded in parallel, and in which segments: the one rule the plan summary
+ * and the engine host share. Pure.
+ */
+import { formatSpec } from '@/lib/core/formats';
+import type { OutputSettings } from '@/lib/core/settings';
+import {
+  targetChannels,
+  targetSampleRate,
+  type JoinPlan,
+  type PlanTrack,
+} from '@/lib/plan/planner';
+import type { ChannelTarget } from '@/lib/plan/layout';
+import { samplesAt } from './args';
+import { segmentCodec } from './codecs';
+import { planSegments, type SegmentPlan } from './plan';
+
+export interface ParallelJoin {
+  segments: SegmentPlan;
+  rate: number;
+  channels: ChannelTarget;
+}
+
+/**
+ * The segments of a re-encode on `cores` engines, or undefined when it runs in one engine: a
+ * lossless join, a format without a splicer (Vorbis, WAV), a single core, or a job too short to
+ * be worth a second engine (segments/plan.ts MIN_SEGMENT_SEC).
+ */
+export function parallelJoin(
+  plan: JoinPlan,
+  tracks: readonly PlanTrack[],
+  output: OutputSettings,
+  cores: number,
+): ParallelJoin | undefined {
+  if (plan.kind !== 'ffmpeg' || !plan.args.includes('-filter_complex')) return undefined;
+  const rate = targetSampleRate(tracks, formatSpec(output.format), output.sampleRate);
+  const codec = segmentCodec(output.format, rate);
+  if (!codec) return undefined;
+  const segments = planSegments(codec, {
+    totalSamples: samplesAt(plan.totalSec, rate),
+    rate,
+    cores,
+    fadeInSamples: samplesAt(Math.max(0, output.fadeInSec), rate),
+    fadeOutSamples: samplesAt(Math.max(0, output.fadeOutSec), rate),
+  });
+  if (segments.segments.length < 2) return undefined;
+  return {
+    segments,
+    rate,
+    channels: targetChannels(
+      tracks.map((t) => t.info),
+      output.format,
+      output.channels,
+    ),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The benchmark's test audio, generated once with native ffmpeg into tests/bench/.data/
+ * (gitignored). Each file: a tone in the left channel, the tone x 1.5 in the right, pink noise in
+ * both, so LAME has real work to do and no two files are alike. MP3 128 kb/s CBR, 44.1 kHz stereo,
+ * or 16-bit WAV at 44.1 kHz stereo (the WAV sets: 1.27 GB and 0.85 GB on disk).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { ffmpeg } from '../support/native-ffmpeg';
+import { log, secs } from './report';
+
+export const DATA_DIR = join(import.meta.dirname, '.data');
+
+export interface AudioSpec {
+  name: string;
+  seconds: number;
+  hz: number;
+  seed: number;
+  /** MP3 128 kb/s unless 'wav'. */
+  format?: 'mp3' | 'wav';
+}
+
+/** A set of input files a row joins, by its name in the report ("10 × 60 s"). */
+export interface InputSet {
+  name: string;
+  files: AudioSpec[];
+}
+
+export const SHORT: InputSet = {
+  name: '10 × 60 s',
+  files: Array.from({ length: 10 }, (_, i) => ({
+    name: `short-${String(i + 1).padStart(2, '0')}-60s.mp3`,
+    seconds: 60,
+    hz: 220 + 55 * i,
+    seed: i + 1,
+  })),
+};
+
+export const LONG: InputSet = {
+  name: '2 × 60 min',
+  files: [
+    { name: 'long-1-60min.mp3', seconds: 3600, hz: 330, seed: 101 },
+    { name: 'long-2-60min.mp3', seconds: 3600, hz: 495, seed: 102 },
+  ],
+};
+
+export const LONG_WAV: InputSet = {
+  name: '2 × 60 min WAV',
+  files: [
+    { name: 'long-1-60min.wav', seconds: 3600, hz: 330, seed: 101, format: 'wav' },
+    { name: 'long-2-60min.wav', seconds: 3600, hz: 495, seed: 102, format: 'wav' },
+  ],
+};
+
+export const WAV_40: InputSet = {
+  name: '2 × 40 min WAV',
+  files: [
+    { name: 'long-1-40min.wav', seconds: 2400, hz: 330, seed: 201, format: 'wav' },
+    { name: 'long-2-40min.wav', seconds: 2400, hz: 495, seed: 202, format: 'wav' },
+  ],
+};
+
+async function generate(spec: AudioSpec): Promise<void> {
+  const path = join(DATA_DIR, spec.name);
+  if (existsSync(path)) return;
+  const wav = spec.format === 'wav';
+  const part = `${path}.part.${wav ? 'wav' : 'mp3'}`;
+  const d = spec.seconds;
+  const src = (s: string) => ['-f', 'lavfi', '-i', s];
+  await ffmpeg([
+    ...src(`sine=frequency=${spec.hz}:sample_rate=44100:duration=${d}`),
+    ...src(`sine=frequency=${spec.hz * 1.5}:sample_rate=44100:duration=${d}`),
+    ...src(`anoisesrc=color=pink:amplitude=0.3:sample_rate=44100:duration=${d}:seed=${spec.seed}`),
+    '-filter_complex',
+    '[0:a][1:a][2:a]amerge=inputs=3,pan=stereo|c0=0.45*c0+0.55*c2|c1=0.45*c1+0.55*c2[out]',
+    ...['-map', '[out]', '-ar', '44100', '-ac', '2'],
+    ...(wav ? ['-c:a', 'pcm_s16le'] : ['-c:a', 'libmp3lame', '-b:a', '128k']),
+    part,
+  ]);
+  await rename(part, path);
+}
+
+/** Generates what is missing (as many at a time as there are cores); returns the files' paths. */
+export async function generateAll(set: InputSet): Promise<string[]> {
+  await mkdir(DATA_DIR, { recursive: true });
+  const missing = set.files.filter((s) => !existsSync(join(DATA_DIR, s.name)));
+  if (missing.length > 0) {
+    log(`Generating ${missing.length} test file(s) with native ffmpeg into ${DATA_DIR} ...`);
+    const t0 = performance.now();
+    const queue = [...missing];
+    const workers = Array.from({ length: Math.max(1, os.cpus().length) }, async () => {
+      for (let s = queue.shift(); s; s = queue.shift()) await generate(s);
+    });
+    await Promise.all(workers);
+    log(`  done in ${secs(performance.now() - t0)}`);
+  }
+  return set.files.map((s) => join(DATA_DIR, s.name));
+}

@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import type { AudioInfo, Track } from '@/lib/core/track';
+import { COVER_IMAGE_ID, defaultOutput, defaultTags } from '@/lib/core/settings';
+import { formatSpec } from '@/lib/core/formats';
+import { planJoin, targetSampleRate, type PlanTrack } from '@/lib/plan/planner';
+import { estimateBytes, nextJoinSettings, planSummary, qualityLabel } from '@/lib/plan/summary';
+import { resultStillRelevant, type JobState } from '@/lib/core/job';
+
+const info = (over: Partial<AudioInfo> = {}): AudioInfo => ({
+  container: 'mp3',
+  codec: 'mp3',
+  sampleRate: 44100,
+  channels: 2,
+  channelLayout: 'stereo',
+  durationSec: 60,
+  bitRate: 128000,
+  audioStreamIndex: 0,
+  hasVideo: false,
+  hasCover: false,
+  tags: {},
+  ...over,
+});
+
+const track = (id: string, over: Partial<Track> = {}, audio: Partial<AudioInfo> = {}): Track => ({
+  id,
+  name: `${id}.mp3`,
+  size: 960_000,
+  mime: 'audio/mpeg',
+  addedAt: 0,
+  position: 0,
+  source: { kind: 'file' },
+  status: 'ready',
+  info: info(audio),
+  ...over,
+});
+
+const broken = (id: string): Track => ({
+  ...track(id),
+  status: 'error',
+  error: { code: 'corrupt-audio', message: 'the audio is damaged', trackId: id },
+  info: undefined,
+});
+
+describe('planSummary', () => {
+  it('says how the join goes in short lines, with the length and size', () => {
+    const s = planSummary([track('a'), track('b')], { ...defaultOutput, format: 'mp3' });
+    expect(s.lines).toEqual([
+      'Lossless: all tracks are MP3, 44.1 kHz stereo, so they are joined without re-encoding.',
+    ]);
+    expect(s.totals).toBe('2:00 in all · about 1.8 MB');
+    expect(s.blocked).toBeUndefined();
+    expect(s.failed).toBe(0);
+  });
+
+  it('names codecs as the track list does, one line per note', () => {
+    const s = planSummary(
+      [
+        track('a', {}, { codec: 'pcm_s16le', container: 'wav' }),
+        track('b', {}, { codec: 'vorbis' }),
+      ],
+      { ...defaultOutput, format: 'wav' },
+      { tags: { title: 'X' } },
+    );
+    expect(s.lines[0]).toMatch(/^Re-encoding to WAV .*different codecs \(WAV 16-bit, Vorbis\)/);
+    expect(s.lines[1]).toBe('WAV files get no tags.');
+  });
+
+  it('keeps Join off with the reason while tracks are broken, and keeps the good ones’ length', () => {
+    const s = planSummary([track('a'), broken('b'), broken('c')], defaultOutput);
+    expect(s.blocked).toBe(
+      'b.mp3 and c.mp3 cannot be read. Remove them to join the other 1 track.',
+    );
+    expect(s.failed).toBe(2);
+    expect(s.totals).toMatch(/^1:00 for the 1 track that can be read · about/);
+    expect(planSummary([broken('b')], defaultOutput).blocked).toBe(
+      'b.mp3 cannot be read. Remove it and add audio that plays.',
+    );
+    const many = ['p', 'q', 'r', 's'].map(broken);
+    expect(planSummary([track('a'), track('z'), ...many], defaultOutput).blocked).toBe(
+      '4 tracks cannot be read. Remove them to join the other 2 tracks.',
+    );
+  });
+
+  it('blocks a trim that leaves nothing, naming the track', () => {
+    const t = track('a', { edit: { startSec: 70, transitionAfter: { kind: 'none' } } });
+    const s = planSummary([t], defaultOutput);
+    expect(s.blocked).toMatch(/^a\.mp3 is trimmed to nothing/);
+  });
+
+  it('waits for tracks still being checked without blocking Join', () => {
+    const s = planSummary([track('a'), track('b', { status: 'probing' })], defaultOutput);
+    expect(s.lines).toEqual(['Checking 1 of 2 tracks…']);
+    expect(s.blocked).toBeUndefined();
+  });
+});
+
+describe('estimateBytes', () => {
+  const tracks = [track('a'), track('b')];
+  it.each([
+    ['mp3', {}, (192_000 * 120) / 8],
+    ['mp3', { mp3Mode: 'vbr' as const, vbrQuality: 2 }, (190_000 * 120) / 8],
+    ['wav', {}, 44100 * 2 * 2 * 120 + 44],
+    ['m4b', { bitrate: 128 as const }, (128_000 * 120) / 8],
+  ])('%s %j', (format, extra, bytes) => {
+    const output = { ...defaultOutput, format: format as 'mp3', ...extra };
+    const plan = planJoin(
+      tracks.map((t) => ({ id: t.id, name: t.name, info: t.info! })),
+      { ...output, normalize: true },
+    );
+    expect(estimateBytes(plan, tracks, output)).toBeCloseTo(bytes, -2);
+  });
+
+  it('is the inputs’ size for a lossless join', () => {
+    const plan = planJoin(
+      tracks.map((t) => ({ id: t.id, name: t.name, info: t.info! })),
+      defaultOutput,
+    );
+    expect(plan.lossless).toBe(true);
+    expect(estimateBytes(plan, tracks, defaultOutput)).toBe(1_920_000);
+  });
+});
+
+describe('nextJoinSettings', () => {
+  it('lists what the next join uses and knows the defaults', () => {
+    expect(nextJoinSettings(defaultOutput, defaultTags, { kind: 'none' }, -16)).toEqual({
+      parts: ['MP3 192 kb/s'],
+      atDefaults: true,
+    });
+    const s = nextJoinSettings(
+      { ...defaultOutput, mp3Mode: 'vbr', normalize: true, fadeInSec: 2, chapters: 'none' },
+      { ...defaultTags, title: 'Live', artist: 'Band', genre: 'Rock' },
+      { kind: 'crossfade', seconds: 1.5, curve: 'linear' },
+      -14,
+    );
+    expect(s.atDefaults).toBe(false);
+    expect(s.parts).toEqual([
+      'MP3 VBR quality 2',
+      'loudness to -14 LUFS',
+      'fade in 2 s',
+      'no chapters',
+      'crossfades of 1.5 s',
+      'Title “Live”',
+      'Artist “Band”',
+      '1 more tag',
+    ]);
+  });
+
+  it('names the quality as the Format and Bitrate fields do', () => {
+    expect(qualityLabel({ ...defaultOutput, format: 'm4b', bitrate: 128 })).toBe('M4B 128 kb/s');
+    expect(qualityLabel({ ...defaultOutput, format: 'flac' })).toBe('FLAC');
+  });
+});
+
+describe('planner', () => {
+  const p = (id: string, audio: Partial<AudioInfo> = {}): PlanTrack => ({
+    id,
+    name: `${id}.mp3`,
+    info: info(audio),
+  });
+
+  it('gives lossy formats at most 48 kHz "as source"; lossless ones keep the highest rate', () => {
+    const tracks = [p('a'), p('b', { sampleRate: 96000 })];
+    expect(targetSampleRate(tracks, formatSpec('m4b'))).toBe(48000);
+    expect(targetSampleRate(tracks, formatSpec('flac'))).toBe(96000);
+    expect(targetSampleRate(tracks, formatSpec('m4b'), 44100)).toBe(44100);
+  });
+
+  it('takes the person’s image as the cover: another input, mapped as the attached picture', () => {
+    const plan = planJoin([p('a'), p('b', { sampleRate: 22050 })], {
+      ...defaultOutput,
+      cover: 'image',
+    });
+    if (plan.kind !== 'ffmpeg') throw new Error('expected ffmpeg');
+    expect(plan.coverImage).toBe(true);
+    expect(plan.inputs.at(-1)).toEqual({ trackId: COVER_IMAGE_ID, path: '/in/cover.img' });
+    const args = plan.args.join(' ');
+    expect(args).toContain('-i /in/metadata.txt -i /in/cover.img');
+    expect(args).toContain('-map 3:v:0 -c:v copy -disposition:v:0 attached_pic');
+  });
+
+  it('writes the image into the lossless MP3’s tag, and none into WAV', () => {
+    const plan = planJoin([p('a'), p('b')], { ...defaultOutput, cover: 'image' });
+    expect(plan.kind === 'fast' && plan.id3?.cover).toEqual({ trackId: COVER_IMAGE_ID });
+    const wav = planJoin([p('a')], { ...defaultOutput, format: 'wav', cover: 'image' });
+    expect(wav.coverImage).toBe(false);
+    expect(wav.lines).toContain('WAV files get no cover art here.');
+  });
+
+  it('writes genre, track number, album artist and comment', () => {
+    const plan = planJoin([p('a', { tags: { genre: 'Talk', track: '7' } })], defaultOutput, {
+      tags: { track: '3/9', comment: 'Recorded live', albumArtist: 'Various' },
+    });
+    expect(plan.tags).toMatchObject({
+      genre: 'Talk',
+      track: '3/9',
+      comment: 'Recorded live',
+      album_artist: 'Various',
+    });
+  });
+});
+
+describe('resultStillRelevant', () => {
+  const done = (trackIds: string[]): JobState => ({
+    id: 'j',
+    trackIds,
+    format: 'mp3',
+    startedAt: 0,
+    status: 'done',
+    fileName: 'x.mp3',
+    bytes: 1,
+    finishedAt: 1,
+    lossless: true,
+  });
+  it('holds while the queue is the one joined, or was cleared', () => {
+    expect(resultStillRelevant(done(['a', 'b']), ['a', 'b'])).toBe(true);
+    expect(resultStillRelevant(done(['a', 'b']), [])).toBe(true);
+    expect(resultStillRelevant(done(['a', 'b']), ['b', 'a'])).toBe(false);
+    expect(resultStillRelevant(done(['a', 'b']), ['a', 'b', 'c'])).toBe(false);
+    expect(resultStillRelevant(null, [])).toBe(false);
+  });
+});
