@@ -18,6 +18,7 @@
 import { CorruptAudioError, TruncatedAudioError } from '@/lib/core/errors';
 import { formatLength } from '@/lib/core/text';
 import type { TrackRef } from '@/lib/core/track';
+import { ffmpegSaid } from './ffmpeg-log';
 
 /** Missing audio below both of these is an estimate's slack, not a cut. */
 const CUT_MIN_SEC = 2;
@@ -282,9 +283,7 @@ function lineCount(lines: readonly string[]): number {
 function damageWords(lines: readonly string[], lead: string): string {
   const first = lines.find((l) => !FOLLOW_UP.test(l)) ?? lines[0];
   if (!first) return '';
-  const said = first.replace(/\.$/, '');
-  const short = said.length > 80 ? `${said.slice(0, 79)}…` : said;
-  return `${lead}(ffmpeg reports “${short}”)`;
+  return `${lead}(ffmpeg reports “${ffmpegSaid(first)}”)`;
 }
 
 /** A log line without its "[flac @ 0x…]" prefix and trailing white space. */
