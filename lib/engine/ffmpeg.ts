@@ -227,7 +227,6 @@ export class Engine implements TaskRunner {
   }
 }
 
-
 /**
  * What to mount for a plan: each input's Blob under its path's directory, and the plan's text
  * files (the concat list, the FFMETADATA1 file) as small Blobs beside them. A WORKERFS mount is

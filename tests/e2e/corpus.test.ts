@@ -192,7 +192,8 @@ interface Seen {
 }
 
 /** A track is settled once it is refused or ready with its whole audio decoded. */
-const settled = (t: StoredTrack) => t.status === 'error' || (t.status === 'ready' && !!t.info?.decoded);
+const settled = (t: StoredTrack) =>
+  t.status === 'error' || (t.status === 'ready' && !!t.info?.decoded);
 
 /** Adds a batch through "Add files", waits until every track is settled, and reads them. */
 async function addBatch(files: readonly string[]): Promise<Map<string, Seen>> {
@@ -299,46 +300,54 @@ async function checkJoin(
 }
 
 describe(`the corpus: ${FILES.length} of ${ALL_FILES.length} files`, () => {
-  test.each(FILES)('%s: added, Seam says what native ffmpeg says', async (file) => {
-    const v = VERDICTS[file]!;
-    const want = expected(v);
-    const { track, alert } = await seen(file);
-    if (want !== 'accept') {
-      expect(track.status, `${file} is refused (${want})`).toBe('error');
-      expectReadableAlert(alert, file);
-      if (want === 'cut') expect(track.error?.code).toBe('truncated-audio');
-      if (want === 'damaged') expect(track.error?.code).toBe('corrupt-audio');
-      return;
-    }
-    expect(track.status, `${file}: ${alert ?? ''}`).toBe('ready');
-    const info = track.info!;
-    expect(info.decoded).toBe(true);
-    // The decoded length to the sample (ffmpeg.wasm and native ffmpeg 5.1 decode alike).
-    expect(Math.abs(info.durationSec - v.decodedSec), `${info.durationSec} s`).toBeLessThan(
-      0.002,
-    );
-    expect(info.channels).toBe(v.channels);
-    expect(info.sampleRate).toBe(v.sampleRate);
-    if (v.sampleFmt) expect(info.sampleFormat).toBe(v.sampleFmt);
-  }, 900_000);
+  test.each(FILES)(
+    '%s: added, Seam says what native ffmpeg says',
+    async (file) => {
+      const v = VERDICTS[file]!;
+      const want = expected(v);
+      const { track, alert } = await seen(file);
+      if (want !== 'accept') {
+        expect(track.status, `${file} is refused (${want})`).toBe('error');
+        expectReadableAlert(alert, file);
+        if (want === 'cut') expect(track.error?.code).toBe('truncated-audio');
+        if (want === 'damaged') expect(track.error?.code).toBe('corrupt-audio');
+        return;
+      }
+      expect(track.status, `${file}: ${alert ?? ''}`).toBe('ready');
+      const info = track.info!;
+      expect(info.decoded).toBe(true);
+      // The decoded length to the sample (ffmpeg.wasm and native ffmpeg 5.1 decode alike).
+      expect(Math.abs(info.durationSec - v.decodedSec), `${info.durationSec} s`).toBeLessThan(
+        0.002,
+      );
+      expect(info.channels).toBe(v.channels);
+      expect(info.sampleRate).toBe(v.sampleRate);
+      if (v.sampleFmt) expect(info.sampleFormat).toBe(v.sampleFmt);
+    },
+    900_000,
+  );
 
   const joinable = FILES.filter((f) => expected(VERDICTS[f]!) === 'accept');
-  test.each(joinable)('%s: two copies join to its own format and to MP3', async (file) => {
-    const v = VERDICTS[file]!;
-    await resetSeam(seam, page, 300_000);
-    ui = new PopupPage(page);
-    await ui.addFiles([join(CORPUS, file), join(CORPUS, file)]);
-    await until(async () => {
-      const all = await storedTracks(inPage(page));
-      if (all.length !== 2 || !all.every(settled)) throw new Error(`waiting: ${file}`);
-      if (!all.every((t) => t.status === 'ready')) throw new Error(`refused: ${file}`);
-    }, 120_000);
-    const formats = [...new Set([ownFormat(file, v), 'mp3' as const])].filter(
-      (f): f is FormatId => f !== undefined,
-    );
-    for (const format of formats) {
-      const out = await joinTo(format);
-      await checkJoin(file, format, v, out);
-    }
-  }, 300_000);
+  test.each(joinable)(
+    '%s: two copies join to its own format and to MP3',
+    async (file) => {
+      const v = VERDICTS[file]!;
+      await resetSeam(seam, page, 300_000);
+      ui = new PopupPage(page);
+      await ui.addFiles([join(CORPUS, file), join(CORPUS, file)]);
+      await until(async () => {
+        const all = await storedTracks(inPage(page));
+        if (all.length !== 2 || !all.every(settled)) throw new Error(`waiting: ${file}`);
+        if (!all.every((t) => t.status === 'ready')) throw new Error(`refused: ${file}`);
+      }, 120_000);
+      const formats = [...new Set([ownFormat(file, v), 'mp3' as const])].filter(
+        (f): f is FormatId => f !== undefined,
+      );
+      for (const format of formats) {
+        const out = await joinTo(format);
+        await checkJoin(file, format, v, out);
+      }
+    },
+    300_000,
+  );
 });
