@@ -11,7 +11,7 @@
  *   tag after FLAC, an Ogg end-of-stream quirk, an APE tag after WavPack) is a note, not
  *   damage: a second decode of all but that tail runs clean. Complaints all within the first
  *   moment (junk before the first frame, skipped) are a note too: a third decode of only that
- *   moment shows them all.
+ *   moment shows them all; unless the file also holds more than 10 % less than it announces.
  * - A file that decodes to much less than its container announces (more than 2 s and more
  *   than 10 % missing) is cut short; one that decodes to nothing cannot be joined at all.
  */
@@ -261,6 +261,10 @@ export function judgeDecode(
     // fine when every complaint before the tail is already there in the first moment.
     const atStart = runs.start ? lineCount(badLines(runs.start)) : 0;
     if (atStart < lineCount(beforeTail)) throw damaged(beforeTail);
+    // Skipped junk takes no audio with it: frames that fail at the start of a file that then
+    // holds much less than it announces (an ALS stream whose frames mostly fail) are damage.
+    if (stated !== undefined && stated - durationSec > stated * CUT_FRACTION)
+      throw damaged(beforeTail);
     notes.push('starts with data that is not audio, which is skipped');
   }
   if (inTail > 0) notes.push('ends with a moment that does not decode cleanly; the rest is whole');
