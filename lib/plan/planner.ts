@@ -2,7 +2,7 @@ import type { AudioInfo } from '@/lib/core/track';
 import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
 import { JoinFailedError } from '@/lib/core/errors';
 import { formatSpec, RINGTONE_MAX_SEC, type FormatSpec } from '@/lib/core/formats';
-import { losslessKind, type LosslessKind } from '@/lib/lossless';
+import { copyJoinKind, losslessKind, type CopyJoinKind, type LosslessKind } from '@/lib/lossless';
 import type { Id3Edit } from '@/lib/media/id3';
 import { chapterMillis, ffmetadata, resolveTags, userTagChanges, type ResolvedTags } from './tags';
 import { encoderArgs, filterGraph, type GraphTrack } from './graph';
@@ -101,6 +101,11 @@ export type JoinPlan =
       files: { path: string; text: string }[];
       args: string[];
       outputPath: string;
+      /**
+       * A stream copy whose joins a pass in JS closes afterwards (lib/lossless: the encoders'
+       * priming and padding left out at each join); absent for every other run.
+       */
+      closeJoins?: CopyJoinKind;
     });
 
 /** The first (in queue order) parameters that differ, in words; empty when all match. */
@@ -278,10 +283,18 @@ export function planJoin(
   // first file; decoding and encoding FLAC again loses nothing, so that is the lossless path.
   const flacAgain = lossless && output.format === 'flac';
   if (lossless && !flacAgain) {
-    const summary = finish(losslessSummary(tracks));
     const fast = losslessKind(
       output.format,
       tracks.map((t) => t.info),
+    );
+    const closeJoins = copyJoinKind(
+      output.format,
+      tracks.map((t) => t.info),
+    );
+    const summary = finish(
+      tracks.length > 1 && (fast === 'mp3' || closeJoins)
+        ? losslessSummary(tracks).replace(/\.$/, `; ${GAPLESS_NOTE}`)
+        : losslessSummary(tracks),
     );
     if (fast) {
       const id3 =
@@ -309,6 +322,7 @@ export function planJoin(
     return {
       kind: 'ffmpeg',
       lossless: true,
+      ...(closeJoins ? { closeJoins } : {}),
       inputs: coverImage ? [...inputs, imageInput] : inputs,
       files,
       args: [
@@ -540,6 +554,13 @@ function trackNotes(tracks: readonly PlanTrack[]): string[] {
 
 /** Shorter than this a track is too short to hear as more than a click: said in the plan. */
 const TINY_SEC = 0.05;
+
+/**
+ * What a lossless join of frames does at each join (lib/lossless/junctions.ts): said because the
+ * frames it leaves out are not the inputs' audio, and a person comparing sizes may wonder.
+ */
+const GAPLESS_NOTE =
+  'at each join the whole frames of encoder padding are left out, so the tracks play back to back.';
 
 function losslessSummary(tracks: readonly PlanTrack[]): string {
   const first = tracks[0]!.info;

@@ -50,9 +50,22 @@ export interface GaplessFigures {
 export async function measureGapless(
   inputs: readonly string[],
   output: string,
+  opts: {
+    /**
+     * Samples each input plays, where native ffmpeg 5.1 decodes more: it skips AAC's priming
+     * but not the end padding its edit list leaves out. The decodes are cut to these lengths.
+     */
+    lengths?: readonly number[];
+  } = {},
 ): Promise<GaplessFigures> {
   const out = await decodePcm(output, { channels: 1 });
-  const ins = await Promise.all(inputs.map((p) => decodePcm(p, { channels: 1, rate: out.rate })));
+  const ins = await Promise.all(
+    inputs.map(async (p, i) => {
+      const pcm = await decodePcm(p, { channels: 1, rate: out.rate });
+      const n = opts.lengths?.[i];
+      return n === undefined ? pcm : { ...pcm, samples: pcm.samples.subarray(0, n) };
+    }),
+  );
   const lengths = ins.map((p) => p.samples.length);
   const joins: JoinFigures[] = [];
   let at = 0;
@@ -75,7 +88,9 @@ export async function measureGapless(
       silenceRun: longestSilence(
         out.samples.subarray(Math.max(0, at - SEARCH), at + offset + SEARCH),
       ),
-      inputsSilenceRun: longestSilence(around.subarray(0, tail.length + Math.min(SEARCH, next.length))),
+      inputsSilenceRun: longestSilence(
+        around.subarray(0, tail.length + Math.min(SEARCH, next.length)),
+      ),
     });
   }
   return {
