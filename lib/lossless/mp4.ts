@@ -91,7 +91,10 @@ async function inputTiming(blob: Blob): Promise<FrameTiming & { frame: number }>
   const { moov } = await readMoov(blob);
   const audio = findTrack(moov, 'soun');
   const table = readSamples(audio);
-  const total = table.durations.reduce((s, d) => s + d, 0);
+  // Every frame decodes to a whole frame of samples, though ffmpeg's muxer shortens the last
+  // one's duration to where the audio ends.
+  const frame = table.durations[0] ?? 1024;
+  const total = table.sizes.length * frame;
   const edit = firstEdit(audio);
   const lead = edit && edit.mediaTime > 0 ? edit.mediaTime : 0;
   const plays = edit
@@ -101,7 +104,7 @@ async function inputTiming(blob: Blob): Promise<FrameTiming & { frame: number }>
     frames: table.sizes.length,
     lead,
     tail: Math.max(0, total - lead - plays),
-    frame: table.durations[0] ?? 1024,
+    frame,
   };
 }
 
@@ -134,7 +137,7 @@ export async function closeMp4Joins(joined: Blob, inputs: readonly Blob[]): Prom
     for (let i = from; i < to; i++) kept.push(base + i);
     base += t.frames;
   });
-  const moovBytes = writeBox(rewriteMoov(moov, audio, table, kept, plan.lead, plan.tail));
+  const moovBytes = writeBox(rewriteMoov(moov, audio, table, kept, frame, plan));
   return new Blob([joined.slice(0, at.start), moovBytes, joined.slice(at.start + at.size)], {
     type: joined.type || 'audio/mp4',
   });
@@ -145,8 +148,8 @@ function rewriteMoov(
   audio: Box,
   table: ReturnType<typeof readSamples>,
   kept: readonly number[],
-  lead: number,
-  tail: number,
+  frame: number,
+  { lead, tail }: { lead: number; tail: number },
 ): Box {
   // Chunks: runs of kept samples that follow each other in the file.
   const chunkOffsets: number[] = [];
@@ -165,7 +168,8 @@ function rewriteMoov(
   perChunk.forEach((n, c) => {
     if (stsc.length === 0 || stsc[stsc.length - 2] !== n) stsc.push(c + 1, n, 1);
   });
-  const durations = kept.map((i) => table.durations[i]!);
+  // Whole frames, as they decode; the edit list says where the audio ends.
+  const durations = kept.map(() => frame);
   const runs: number[] = [];
   for (const d of durations) {
     if (runs.length > 0 && runs[runs.length - 1] === d) runs[runs.length - 2]!++;
