@@ -39,7 +39,12 @@ export function probeTimeoutMs(bytes: number): number {
 export interface RunResult {
   blob: Blob;
   heapPeakBytes: number;
+  /** ffmpeg's last `time=`: the seconds of audio it wrote (undefined when it printed none). */
+  writtenSec: number | undefined;
 }
+
+/** What the engine runs: a join plan, or one segment's command (lib/segments SegmentRun). */
+export type EngineCommand = Pick<FfmpegPlan, 'inputs' | 'files' | 'args' | 'outputPath' | 'totalSec'>;
 
 /**
  * The ffmpeg.wasm wrapper over Seam's own worker (./worker/): loads once, probes, runs a plan with
@@ -119,19 +124,60 @@ export class Engine implements TaskRunner {
   }
 
   /**
-   * Runs an ffmpeg plan. `blobs` are the tracks' audio, by track id. Progress is ffmpeg's own
-   * `time=` against the plan's total duration. When `signal` fires, the worker is killed and the
-   * call rejects with JoinCanceledError. The instance is always dropped afterwards: a join leaves
-   * the wasm heap grown, and only a fresh worker gives that memory back.
+   * Runs an ffmpeg plan (or one segment's command, lib/segments). `blobs` are the tracks' audio,
+   * by track id. Progress is ffmpeg's own `time=` against the command's total duration. When
+   * `signal` fires, the worker is killed and the call rejects with JoinCanceledError. The
+   * instance is always dropped afterwards: a join leaves the wasm heap grown, and only a fresh
+   * worker gives that memory back.
    */
   async run(
-    plan: FfmpegPlan,
+    plan: EngineCommand,
     tracks: readonly TrackRef[],
     blobs: ReadonlyMap<string, Blob>,
     onProgress: (fraction: number, phase: 'reading' | 'joining') => void,
     mime: string,
     signal?: AbortSignal,
   ): Promise<RunResult> {
+    return this.#exec(plan, tracks, blobs, onProgress, signal, async (w, lastTime) => {
+      // Never "Saved" for a file that holds less audio than planned: ffmpeg's last time= is
+      // the output's length.
+      checkOutputLength(plan, lastTime);
+      const blob = await w.call({ type: 'takeOutput', path: plan.outputPath, mime });
+      if (blob.size === 0) throw new JoinFailedError('ffmpeg produced no output');
+      const heap = await w.call({ type: 'heap' });
+      return { blob, heapPeakBytes: heap.peakBytes, writtenSec: lastTime };
+    });
+  }
+
+  /**
+   * Runs a command that writes nothing (an analysis pass such as lib/segments' loudness
+   * measurement) and hands back its log, under the same progress, cancel and failure rules.
+   */
+  async analyse(
+    command: Omit<EngineCommand, 'outputPath'>,
+    tracks: readonly TrackRef[],
+    blobs: ReadonlyMap<string, Blob>,
+    onProgress: (fraction: number) => void,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    return this.#exec(
+      { ...command, outputPath: '/out/-' },
+      tracks,
+      blobs,
+      (f, phase) => phase === 'joining' && onProgress(f),
+      signal,
+      (_w, _t, log) => Promise.resolve(log.join('\n')),
+    );
+  }
+
+  async #exec<T>(
+    plan: EngineCommand,
+    tracks: readonly TrackRef[],
+    blobs: ReadonlyMap<string, Blob>,
+    onProgress: (fraction: number, phase: 'reading' | 'joining') => void,
+    signal: AbortSignal | undefined,
+    finish: (w: FfmpegWorker, lastTime: number | undefined, log: string[]) => Promise<T>,
+  ): Promise<T> {
     if (signal?.aborted) throw new JoinCanceledError();
     const w = await this.#instance();
     const stop = () => w.stop();
@@ -161,13 +207,7 @@ export class Engine implements TaskRunner {
         const track = failure.trackId ? findTrack(tracks, failure.trackId) : undefined;
         throw new JoinFailedError(failure.reason, track);
       }
-      // Never "Saved" for a file that holds less audio than planned: ffmpeg's last time= is
-      // the output's length.
-      checkOutputLength(plan, lastTime);
-      const blob = await w.call({ type: 'takeOutput', path: plan.outputPath, mime });
-      if (blob.size === 0) throw new JoinFailedError('ffmpeg produced no output');
-      const heap = await w.call({ type: 'heap' });
-      return { blob, heapPeakBytes: heap.peakBytes };
+      return await finish(w, lastTime, log);
     } catch (err) {
       if (signal?.aborted) throw new JoinCanceledError();
       if (err instanceof SeamError) throw err;

@@ -1,4 +1,6 @@
 import { WorkerStoppedError, type Engine } from './ffmpeg';
+import { runParallel } from './parallel';
+import { parallelJoin } from '@/lib/segments';
 import {
   JoinCanceledError,
   JoinFailedError,
@@ -55,15 +57,54 @@ export class EngineHost implements EngineCommands {
    * A second engine for decode checks of long tracks (lib/engine/probe.ts), so they run beside
    * probes and joins; undefined on one core, where they queue on the engine like the rest.
    */
-  readonly #checker: (TaskRunner & { reset(): void }) | undefined;
+  readonly #checker: Engine | undefined;
   #checkChain: Promise<unknown> = Promise.resolve();
+  /** More engines for a parallel join on more than two cores, made when first needed. */
+  readonly #spare: (() => Engine) | undefined;
+  readonly #extra: Engine[] = [];
+  /** Cores a join may use; navigator.hardwareConcurrency unless a test says otherwise. */
+  #cores: number | undefined;
   /** Decode checks scheduled or running, by track id. */
   readonly #checks = new Map<string, Promise<void>>();
 
-  constructor(engine: Engine, events: JobEvents, checker?: TaskRunner & { reset(): void }) {
+  constructor(engine: Engine, events: JobEvents, checker?: Engine, spare?: () => Engine) {
     this.#engine = engine;
     this.#events = events;
     this.#checker = checker;
+    this.#spare = spare;
+  }
+
+  /**
+   * Runs `work` with the checker engine to itself: it waits for the check under way (checks
+   * queued after it wait for `work`). Without a checker, `work` runs at once.
+   */
+  #withChecker<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.#checker) return work();
+    const run = this.#checkChain.then(work, work);
+    this.#checkChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * `n` engines for a parallel join: the join's own, the checker, then spares. Called with the
+   * checker held (#withChecker).
+   */
+  #parallelEngines(n: number): Engine[] {
+    const engines = [this.#engine, ...(this.#checker ? [this.#checker] : [])];
+    while (engines.length < n && this.#spare) {
+      const i = engines.length - (this.#checker ? 2 : 1);
+      this.#extra[i] ??= this.#spare();
+      engines.push(this.#extra[i]);
+    }
+    return engines.slice(0, n);
+  }
+
+  /**
+   * Test builds only (entrypoints/offscreen/main.ts): the cores the next joins plan for, so an
+   * e2e test can run the same join in one engine and in parts. Undefined: the machine's own.
+   */
+  setCores(cores: number | undefined): void {
+    this.#cores = cores;
   }
 
   /** Something is queued, running or holding a result. */
@@ -308,14 +349,27 @@ export class EngineHost implements EngineCommands {
       // Refused by name before starting what cannot fit (./preflight.ts).
       checkMemory(plan, ready, deviceMemory());
       progress('reading', 0, plan.lossless);
-      const run = await this.#engine.run(
-        plan,
-        ready,
-        blobs,
-        (f, phase) => progress(phase, Math.round(f * 100), plan.lossless),
-        spec.mime,
-        signal,
-      );
+      const onProgress = (f: number, phase: 'reading' | 'joining') =>
+        progress(phase, Math.round(f * 100), plan.lossless);
+      // Long re-encodes run in segments, one engine per core (lib/segments/decide.ts, the
+      // rule the plan summary states too).
+      const cores = this.#cores ?? navigator.hardwareConcurrency;
+      const parallel = parallelJoin(plan, ready, req.output, cores);
+      const run = parallel
+        ? await this.#withChecker(() =>
+            runParallel({
+              plan,
+              tracks: ready,
+              output: req.output,
+              parallel,
+              blobs,
+              engines: this.#parallelEngines(parallel.segments.segments.length),
+              onProgress,
+              mime: spec.mime,
+              signal,
+            }),
+          )
+        : await this.#engine.run(plan, ready, blobs, onProgress, spec.mime, signal);
       result = run.blob;
       heapPeakBytes = run.heapPeakBytes;
     }
