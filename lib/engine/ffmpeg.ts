@@ -44,7 +44,10 @@ export interface RunResult {
 }
 
 /** What the engine runs: a join plan, or one segment's command (lib/segments SegmentRun). */
-export type EngineCommand = Pick<FfmpegPlan, 'inputs' | 'files' | 'args' | 'outputPath' | 'totalSec'>;
+export type EngineCommand = Pick<
+  FfmpegPlan,
+  'inputs' | 'files' | 'args' | 'outputPath' | 'totalSec'
+>;
 
 /**
  * The ffmpeg.wasm wrapper over Seam's own worker (./worker/): loads once, probes, runs a plan with

@@ -12,7 +12,13 @@ import {
 import { abortFetches, fetchTrack } from './fetcher';
 import { formatSpec } from '@/lib/core/formats';
 import type { JobPhase } from '@/lib/core/job';
-import type { EngineCommands, FetchRequest, JobEvents, JoinRequest } from '@/lib/protocol/contract';
+import type {
+  EngineCommands,
+  FetchRequest,
+  JobEvents,
+  JobResult,
+  JoinRequest,
+} from '@/lib/protocol/contract';
 import { joinLosslessly, retagMp3 } from '@/lib/lossless';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
@@ -310,7 +316,7 @@ export class EngineHost implements EngineCommands {
     req: JoinRequest,
     ready: PlanTrack[],
     signal: AbortSignal,
-  ): Promise<{ url: string; bytes: number; lossless: boolean; heapPeakBytes?: number }> {
+  ): Promise<Omit<JobResult, 'jobId'>> {
     if (signal.aborted) throw new JoinCanceledError();
     const progress = (phase: JobPhase, percent: number, lossless: boolean) =>
       this.#events.progress({ jobId: req.jobId, phase, percent, lossless });
@@ -332,6 +338,7 @@ export class EngineHost implements EngineCommands {
     const spec = formatSpec(req.output.format);
     let result: Blob;
     let heapPeakBytes: number | undefined;
+    let parts: number | undefined;
     if (plan.kind === 'fast') {
       const inputs = ready.map((t) => ({ id: t.id, name: t.name, blob: blobs.get(t.id)! }));
       const onProgress = (f: number) => progress('joining', Math.round(f * 100), true);
@@ -355,7 +362,7 @@ export class EngineHost implements EngineCommands {
       // rule the plan summary states too).
       const cores = this.#cores ?? navigator.hardwareConcurrency;
       const parallel = parallelJoin(plan, ready, req.output, cores);
-      const run = parallel
+      const run: { blob: Blob; heapPeakBytes: number; parts?: number } = parallel
         ? await this.#withChecker(() =>
             runParallel({
               plan,
@@ -372,6 +379,7 @@ export class EngineHost implements EngineCommands {
         : await this.#engine.run(plan, ready, blobs, onProgress, spec.mime, signal);
       result = run.blob;
       heapPeakBytes = run.heapPeakBytes;
+      parts = run.parts;
     }
     if (signal.aborted) throw new JoinCanceledError();
     progress('saving', 100, plan.lossless);
@@ -381,6 +389,7 @@ export class EngineHost implements EngineCommands {
       bytes: typed.size,
       lossless: plan.lossless,
       ...(heapPeakBytes !== undefined ? { heapPeakBytes } : {}),
+      ...(parts !== undefined ? { parts } : {}),
     };
   }
 }

@@ -89,7 +89,8 @@ export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunRes
         signal,
       );
       const measured = parseLoudness(log);
-      if (!measured) throw new JoinFailedError('the loudness of the joined audio could not be measured');
+      if (!measured)
+        throw new JoinFailedError('the loudness of the joined audio could not be measured');
       gainDb = loudnessGain(measured, target);
     }
 
@@ -131,7 +132,11 @@ export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunRes
               signal,
             );
             heapPeakBytes = Math.max(heapPeakBytes, res.heapPeakBytes);
-            return { run, bytes: new Uint8Array(await res.blob.arrayBuffer()), sec: res.writtenSec };
+            return {
+              run,
+              bytes: new Uint8Array(await res.blob.arrayBuffer()),
+              sec: res.writtenSec,
+            };
           } catch (err) {
             stopAll.abort();
             throw err;
@@ -149,7 +154,11 @@ export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunRes
       if (res.ok) {
         // The spliced file must hold the whole timeline: the last segment ends where it does.
         checkOutputLength(plan, writtenSec);
-        return { blob: new Blob([res.blob], { type: mime }), heapPeakBytes, parts: segPlan.segments.length };
+        return {
+          blob: new Blob([res.blob], { type: mime }),
+          heapPeakBytes,
+          parts: segPlan.segments.length,
+        };
       }
       // MP3 junctions whose reservoir bytes fit nowhere: their two segments are encoded again
       // as one (latest first, so earlier indexes stay put), and the splice is tried again.

@@ -44,6 +44,8 @@ export interface JobResult {
   lossless: boolean;
   /** The largest the wasm heap grew during an ffmpeg join (absent for the fast path). */
   heapPeakBytes?: number;
+  /** Engines that encoded it at once, in segments (absent: one engine, or no ffmpeg run). */
+  parts?: number;
 }
 
 export interface JobFailure {
