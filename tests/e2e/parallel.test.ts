@@ -114,9 +114,7 @@ describe('a re-encode in two parts at once', () => {
       // The popup says so, on this machine's cores (the engine host follows the same rule).
       const cores = await page.evaluate(() => navigator.hardwareConcurrency);
       if (cores > 1) {
-        await expect
-          .poll(() => page.getByText(/^Encoding in \d parts at once\.$/).count())
-          .toBe(1);
+        await expect.poll(() => page.getByText(/^Encoding in \d parts at once\.$/).count()).toBe(1);
       }
 
       const inParts = await joinWith(2);
