@@ -13,6 +13,7 @@ offscreen.onMessage('off:abortFetch', ({ data }) => host.abortFetch(data));
 offscreen.onMessage('off:join', ({ data }) => host.join(data));
 offscreen.onMessage('off:cancel', ({ data }) => host.cancel(data));
 offscreen.onMessage('off:release', ({ data }) => host.release(data));
+offscreen.onMessage('off:warm', () => host.warm());
 
 // Test builds: an e2e test sets the cores a join plans for ({ seamE2eCores: n }, from the
 // service worker), to compare a join in parts with the same join in one engine.

@@ -25,8 +25,8 @@ type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
  */
 const MAX_EXECS_PER_INSTANCE = 40;
 /**
- * How long reading one track may take before it is given up: a probe plus a decode of up to
- * 20 min of audio (./probe.ts INLINE_CHECK_MAX_SEC) took under 5 s here (2 shared cores), so a minute leaves room for a slow
+ * How long reading one track may take before it is given up: a probe, or a decode check of
+ * 20 min of audio, took under 5 s here (2 shared cores), so a minute leaves room for a slow
  * machine, plus a second per 10 MB read for the file itself. A file that hangs the decoder (or
  * a wasm fault that never returns) ends here with a message naming it, instead of keeping the
  * queue waiting forever.
@@ -34,6 +34,20 @@ const MAX_EXECS_PER_INSTANCE = 40;
 export function probeTimeoutMs(bytes: number): number {
   return 60_000 + Math.ceil(bytes / 10_000_000) * 1000;
 }
+
+/**
+ * The warm-up job: three seconds of a tone and noise, resampled, mixed and encoded to MP3, AAC
+ * and Opus (the encoders and filters a join spends its time in), written nowhere.
+ */
+const WARM_UP_ARGS = [
+  ...['-hide_banner', '-loglevel', 'error', '-nostats'],
+  ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100:duration=3'],
+  ...['-f', 'lavfi', '-i', 'anoisesrc=color=pink:sample_rate=44100:duration=3:amplitude=0.1'],
+  ...['-filter_complex', '[0][1]amix=inputs=2,aformat=channel_layouts=stereo,asplit=3[a][b][c]'],
+  ...['-map', '[a]', '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'null', '-'],
+  ...['-map', '[b]', '-c:a', 'aac', '-b:a', '128k', '-f', 'null', '-'],
+  ...['-map', '[c]', '-ar', '48000', '-c:a', 'libopus', '-b:a', '96k', '-f', 'null', '-'],
+];
 
 /** What a finished run hands back: the output, and the largest the wasm heap grew. */
 export interface RunResult {
@@ -83,6 +97,27 @@ export class Engine implements TaskRunner {
         this.#loading = undefined;
       });
     return this.#loading;
+  }
+
+  /**
+   * Loads the worker (unless loaded) and runs a short encode in it once, so the wasm code a join
+   * runs is compiled to its fast tier before the join: the first run after a load was 1.0 to
+   * 1.4 s slower here without it (DESIGN.md, "Encoding faster than one native process"). Does
+   * nothing for an instance already warm; a failure leaves the engine as it was (cold).
+   */
+  async warm(): Promise<void> {
+    const w = await this.#instance();
+    if (this.#warmed === w) return;
+    this.#execs++;
+    const code = await w.call({ type: 'exec', tool: 'ffmpeg', args: WARM_UP_ARGS }).catch(() => 1);
+    if (code === 0) this.#warmed = w;
+  }
+
+  /** The instance the last warm-up ran in (a fresh one is cold again). */
+  #warmed: FfmpegWorker | undefined;
+
+  get warmed(): boolean {
+    return !!this.#worker && this.#warmed === this.#worker && !this.#worker.stopped;
   }
 
   /** Kills the worker and forgets it; the next call loads a fresh one. */

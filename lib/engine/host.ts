@@ -68,10 +68,15 @@ export class EngineHost implements EngineCommands {
   /** More engines for a parallel join on more than two cores, made when first needed. */
   readonly #spare: (() => Engine) | undefined;
   readonly #extra: Engine[] = [];
+  /** A page asked for warm engines (warm()). */
+  #keepWarm = false;
+  readonly #warming = new Set<Engine>();
   /** Cores a join may use; navigator.hardwareConcurrency unless a test says otherwise. */
   #cores: number | undefined;
   /** Decode checks scheduled or running, by track id. */
   readonly #checks = new Map<string, Promise<void>>();
+  /** Decode checks queued or running on each engine. */
+  readonly #checksWaiting = { engine: 0, checker: 0 };
 
   constructor(engine: Engine, events: JobEvents, checker?: Engine, spare?: () => Engine) {
     this.#engine = engine;
@@ -135,6 +140,39 @@ export class EngineHost implements EngineCommands {
   /** Probes each track and stores what it learned (or why it failed) on the track. */
   probe(trackIds: string[]): void {
     for (const id of trackIds) void this.#probeOnce(id);
+    // Behind the probes: the engines are loaded by now, and warm for the Join that follows.
+    if (this.#keepWarm) this.#warmAll();
+  }
+
+  /**
+   * A page is open: load both engines and run their warm-up job (Engine.warm), each on its own
+   * queue, behind what is there. Engines reset after a join or a check are warmed again while
+   * this lasts (this document's life in Chrome, which ends when the engine is idle).
+   */
+  warm(): void {
+    this.#keepWarm = true;
+    this.#warmAll();
+  }
+
+  #warmAll(): void {
+    if (!this.#engine.warmed && !this.#warming.has(this.#engine)) {
+      this.#warming.add(this.#engine);
+      void this.#enqueue(() => this.#engine.warm())
+        .catch(() => undefined)
+        .finally(() => this.#warming.delete(this.#engine));
+    }
+    const checker = this.#checker;
+    if (checker && !checker.warmed && !this.#warming.has(checker)) {
+      this.#warming.add(checker);
+      this.#pending++;
+      void this.#withChecker(() => checker.warm())
+        .catch(() => undefined)
+        .finally(() => {
+          this.#warming.delete(checker);
+          this.#pending--;
+          this.#maybeIdle();
+        });
+    }
   }
 
   #probeOnce(id: string): Promise<Track | undefined> {
@@ -154,7 +192,7 @@ export class EngineHost implements EngineCommands {
         if (!blob) throw new TrackMissingError(trackRef(track));
         const info = await this.#engine.probe(trackRef(track), blob);
         await updateTrack(id, { status: 'ready', info, error: undefined });
-        // A long track is listed now and checked to its end in the background.
+        // The track is listed now and checked to its end in the background.
         if (!info.decoded) void this.#scheduleCheck(id);
         return { ...track, status: 'ready', info };
       } catch (err) {
@@ -175,24 +213,30 @@ export class EngineHost implements EngineCommands {
   }
 
   /**
-   * Queues the decode check of a listed track: on the second engine when there is one, else on
-   * the engine's own queue (behind what is already there, so a join pressed later finds it done).
+   * Queues the decode check of a listed track on whichever engine has fewer checks waiting: the
+   * second engine (when there is one) or the engine's own queue (behind the probes already
+   * there, so every track is listed first). Two engines check two tracks at once.
    */
   #scheduleCheck(id: string): Promise<void> {
     const known = this.#checks.get(id);
     if (known) return known;
     const checker = this.#checker;
     let run: Promise<void>;
-    if (checker) {
+    if (checker && this.#checksWaiting.checker <= this.#checksWaiting.engine) {
       this.#pending++;
+      this.#checksWaiting.checker++;
       run = this.#checkChain.then(() => this.#checkOne(id, checker));
       this.#checkChain = run.catch(() => undefined);
       run = run.finally(() => {
         this.#pending--;
+        this.#checksWaiting.checker--;
         this.#maybeIdle();
       });
     } else {
-      run = this.#enqueue(() => this.#checkOne(id, this.#engine));
+      this.#checksWaiting.engine++;
+      run = this.#enqueue(() => this.#checkOne(id, this.#engine)).finally(
+        () => void this.#checksWaiting.engine--,
+      );
     }
     const settled = run.catch(() => undefined).finally(() => this.#checks.delete(id));
     this.#checks.set(id, settled);
@@ -217,8 +261,12 @@ export class EngineHost implements EngineCommands {
       const error = { ...toErrorData(err, 'corrupt-audio'), trackId: id, trackName: track.name };
       await updateTrack(id, { status: 'error', error });
     } finally {
-      // The second engine's memory goes back after each check; it loads again in a second.
-      if (runner === this.#checker) this.#checker.reset();
+      // The second engine's memory goes back after the last check queued on it; it loads (and
+      // warms, while a page is open) again in a second.
+      if (runner === this.#checker && this.#checksWaiting.checker <= 1) {
+        this.#checker.reset();
+        if (this.#keepWarm) this.#warmAll();
+      }
     }
   }
 
@@ -263,6 +311,8 @@ export class EngineHost implements EngineCommands {
         const tracks = await this.#ready(req, abort.signal);
         const result = await this.#enqueue(() => this.#runJoin(req, tracks, abort.signal));
         this.#urls.add(result.url);
+        // The join's engines were reset to free their memory: warm again for the next one.
+        if (this.#keepWarm) this.#warmAll();
         await this.#events.done({ jobId: req.jobId, ...result });
       } catch (err) {
         const error = abort.signal.aborted ? new JoinCanceledError().toData() : toErrorData(err);

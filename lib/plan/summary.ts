@@ -95,14 +95,16 @@ export function planSummary(
   };
 }
 
-/** Long tracks are listed first and decoded to their end in the background: Join waits. */
+/** Tracks are listed first and decoded to their end in the background: Join waits. */
 function checkingLine(tracks: readonly Track[]): string[] {
   const checking = tracks.flatMap((t, i) => (t.info?.decoded === false ? [i + 1] : []));
   if (checking.length === 0) return [];
   const which =
     checking.length === 1
       ? `Track ${checking[0]} is`
-      : `Tracks ${checking.slice(0, -1).join(', ')} and ${checking[checking.length - 1]} are`;
+      : checking.length > 3
+        ? `${countTracks(checking.length)} are`
+        : `Tracks ${checking.slice(0, -1).join(', ')} and ${checking[checking.length - 1]} are`;
   return [`${which} still being checked to the end; Join waits for that.`];
 }
 
