@@ -9,6 +9,7 @@ import {
 import { ffmpegFailure } from '@/lib/media/ffmpeg-log';
 import { checkOutputLength, type JoinPlan } from '@/lib/plan/planner';
 import { parseFfmpegTime } from '@/lib/media/probe';
+import { OPUS_COMPLEXITY } from '@/lib/plan/graph';
 import { checkTrack, probeTrack } from './probe';
 import type { EngineTask, TaskFile, TaskRunner } from './task';
 import { FfmpegWorker, WorkerStoppedError, type EngineUrls } from './worker-client';
@@ -46,7 +47,8 @@ const WARM_UP_ARGS = [
   ...['-filter_complex', '[0][1]amix=inputs=2,aformat=channel_layouts=stereo,asplit=3[a][b][c]'],
   ...['-map', '[a]', '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'null', '-'],
   ...['-map', '[b]', '-c:a', 'aac', '-b:a', '128k', '-f', 'null', '-'],
-  ...['-map', '[c]', '-ar', '48000', '-c:a', 'libopus', '-b:a', '96k', '-f', 'null', '-'],
+  ...['-map', '[c]', '-ar', '48000', '-c:a', 'libopus', '-b:a', '96k'],
+  ...['-compression_level', String(OPUS_COMPLEXITY), '-f', 'null', '-'],
 ];
 
 /** What a finished run hands back: the output, and the largest the wasm heap grew. */
