@@ -105,7 +105,8 @@ export class Engine implements TaskRunner {
    * Loads the worker (unless loaded) and runs a short encode in it once, so the wasm code a join
    * runs is compiled to its fast tier before the join: the first run after a load was 1.0 to
    * 1.4 s slower here without it (DESIGN.md, "Encoding faster than one native process"). Does
-   * nothing for an instance already warm; a failure leaves the engine as it was (cold).
+   * nothing for an instance already warm; after a failure the instance is dropped (the next
+   * call loads a fresh, cold one).
    */
   async warm(): Promise<void> {
     const w = await this.#instance();
@@ -113,6 +114,8 @@ export class Engine implements TaskRunner {
     this.#execs++;
     const code = await w.call({ type: 'exec', tool: 'ffmpeg', args: WARM_UP_ARGS }).catch(() => 1);
     if (code === 0) this.#warmed = w;
+    // A warm-up that failed may have left the wasm instance unusable: never run a probe in it.
+    else if (this.#worker === w) this.reset();
   }
 
   /** The instance the last warm-up ran in (a fresh one is cold again). */
