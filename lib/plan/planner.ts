@@ -4,16 +4,9 @@ import { JoinFailedError } from '@/lib/core/errors';
 import { formatSpec, RINGTONE_MAX_SEC, type FormatSpec } from '@/lib/core/formats';
 import { losslessKind, type LosslessKind } from '@/lib/lossless';
 import type { Id3Edit } from '@/lib/media/id3';
-import { id3Edit, resolveTags } from './tags';
+import { id3Edit, resolveTags, type ResolvedTags } from './tags';
 import { encoderArgs, filterGraph, type GraphTrack } from './graph';
-import {
-  clampTransitions,
-  MIN_KEPT_SEC,
-  outputLength,
-  trimSpan,
-  type Clamp,
-  type TrimSpan,
-} from './timeline';
+import { clampTransitions, MIN_KEPT_SEC, outputLength, trimSpan, type Clamp } from './timeline';
 import { chapterTimes, resolveChapterMode, type ChapterTime } from './chapters';
 import { BITEXACT, coverArgs, inputExtension, LOG_ARGS, metadataArgs } from './args';
 import {
@@ -32,14 +25,8 @@ import {
   type OutputSettings,
   type OutputTags,
 } from '@/lib/core/settings';
-import { channelWord, codecLabel, formatDuration, khz, trackList } from '@/lib/core/text';
-import {
-  allLossless,
-  flacDepthNote,
-  targetChannels,
-  wavTarget,
-  type ChannelTarget,
-} from './layout';
+import { channelWord, codecLabel, formatDuration, khz } from '@/lib/core/text';
+import { allLossless, flacDepthNote, targetChannels, wavTarget } from './layout';
 
 export { clampTransitions, trimSpan } from './timeline';
 export { chapterTimes } from './chapters';
@@ -373,4 +360,3 @@ export function targetSampleRate(
   if (!allowed) return rate;
   return allowed.find((r) => r >= rate) ?? allowed[allowed.length - 1] ?? rate;
 }
-
