@@ -5,7 +5,7 @@ import { formatSpec, RINGTONE_MAX_SEC, type FormatSpec } from '@/lib/core/format
 import { losslessKind, type LosslessKind } from '@/lib/lossless';
 import type { Id3Edit } from '@/lib/media/id3';
 import { id3Edit, resolveTags, type ResolvedTags } from './tags';
-import { encoderArgs, filterGraph, type GraphTrack } from './graph';
+import { encoderArgs, filterGraph, MP3_MIN_SAMPLES, type GraphTrack } from './graph';
 import { clampTransitions, MIN_KEPT_SEC, outputLength, trimSpan, type Clamp } from './timeline';
 import { chapterTimes, resolveChapterMode, type ChapterTime } from './chapters';
 import { BITEXACT, coverArgs, inputExtension, LOG_ARGS, metadataArgs } from './args';
@@ -187,6 +187,12 @@ export function planJoin(
       `Ringtones over ${RINGTONE_MAX_SEC} s may not be accepted by iPhone; this one is ${formatDuration(totalSec)}.`,
     );
   }
+  if (output.format === 'mp3' && totalSec * target.rate < MP3_MIN_SAMPLES) {
+    // The graph pads it (./graph.ts minSamples): say so, as the length changes.
+    notes.push(
+      `The joined audio is shorter than one MP3 frame: it is padded with silence to ${Math.round((MP3_MIN_SAMPLES / target.rate) * 1000)} ms.`,
+    );
+  }
   for (const c of clamped) {
     notes.push(
       `The crossfade after track ${c.junction + 1} is shortened to ${c.applied} s: ${c.reason}.`,
@@ -282,6 +288,7 @@ export function planJoin(
     fadeInSec: output.fadeInSec,
     fadeOutSec: output.fadeOutSec,
     loudnessTarget: output.normalize ? (opts.loudnessTarget ?? -16) : undefined,
+    ...(output.format === 'mp3' ? { minSamples: MP3_MIN_SAMPLES } : {}),
   });
   const files: { path: string; text: string }[] = [];
   const meta = metadataArgs(spec, tags, chapters, tracks.length, files);
