@@ -74,7 +74,9 @@ export function App({ compact }: { compact: boolean }) {
     onRemove: (id: string) => void run('remove', () => actions.remove(id)),
   };
   const options = joinOptions(prefs, tags);
-  const summary = running ? undefined : planSummary(list, output, options);
+  const summary = running
+    ? undefined
+    : planSummary(list, output, options, navigator.hardwareConcurrency);
   const fileName = outputFileName(
     list[0]?.name ?? 'Seam join',
     list.length,

@@ -30,6 +30,8 @@ export type JobState =
       lossless: boolean;
       /** The largest ffmpeg.wasm's heap grew during the join, bytes (absent: no ffmpeg run). */
       heapPeakBytes?: number;
+      /** Segments encoded at once by as many engines (absent: one engine). */
+      parts?: number;
     })
   | (JobBase & { status: 'failed'; error: SeamErrorData; finishedAt: number })
   | (JobBase & { status: 'canceled'; finishedAt: number });

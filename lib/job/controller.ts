@@ -180,6 +180,7 @@ async function onJobDoneNow(r: JobResult): Promise<void> {
     finishedAt: Date.now(),
     lossless: r.lossless,
     ...(r.heapPeakBytes !== undefined ? { heapPeakBytes: r.heapPeakBytes } : {}),
+    ...(r.parts !== undefined ? { parts: r.parts } : {}),
   };
   await finish(done);
   // The queue stays by default, so a second format or a fix is one click away. When it is

@@ -21,6 +21,7 @@ import {
   khz,
 } from '@/lib/core/text';
 import type { Track, Transition } from '@/lib/core/track';
+import { parallelJoin } from '@/lib/segments/decide';
 
 /**
  * What Join will do, said before it is pressed, in short lines: lossless or why it re-encodes,
@@ -38,10 +39,15 @@ export interface JoinSummary {
   failed: number;
 }
 
+/**
+ * `cores` is navigator.hardwareConcurrency: a re-encode the engines split into parts (the rule
+ * lib/segments/decide.ts shares with the engine host) says so in a line of its own.
+ */
 export function planSummary(
   tracks: readonly Track[],
   output: OutputSettings,
   opts: PlanOptions = {},
+  cores = 1,
 ): JoinSummary {
   if (tracks.length === 0) return { lines: [], failed: 0, blocked: 'Add audio to join.' };
   const bad = tracks.filter((t) => t.status === 'error');
@@ -63,12 +69,9 @@ export function planSummary(
   }
   if (good.length === 0) return { lines: [], failed: bad.length, ...(blocked ? { blocked } : {}) };
   let plan: JoinPlan;
+  const planTracks = good.map((t) => ({ id: t.id, name: t.name, info: t.info!, edit: t.edit }));
   try {
-    plan = planJoin(
-      good.map((t) => ({ id: t.id, name: t.name, info: t.info!, edit: t.edit })),
-      output,
-      opts,
-    );
+    plan = planJoin(planTracks, output, opts);
   } catch (err) {
     // A trim that leaves nothing: say which track, as Join would, and keep Join off.
     const e = err as { trackName?: string };
@@ -77,8 +80,13 @@ export function planSummary(
   }
   const size = formatApproxBytes(estimateBytes(plan, good, output));
   const length = formatDuration(plan.totalSec);
+  const parts = parallelJoin(plan, planTracks, output, cores)?.segments.segments.length;
   return {
-    lines: [...plan.lines, ...checkingLine(tracks)],
+    lines: [
+      ...plan.lines,
+      ...(parts ? [`Encoding in ${parts} parts at once.`] : []),
+      ...checkingLine(tracks),
+    ],
     totals:
       bad.length > 0
         ? `${length} for the ${countTracks(good.length)} that can be read · ${size}`
@@ -88,14 +96,16 @@ export function planSummary(
   };
 }
 
-/** Long tracks are listed first and decoded to their end in the background: Join waits. */
+/** Tracks are listed first and decoded to their end in the background: Join waits. */
 function checkingLine(tracks: readonly Track[]): string[] {
   const checking = tracks.flatMap((t, i) => (t.info?.decoded === false ? [i + 1] : []));
   if (checking.length === 0) return [];
   const which =
     checking.length === 1
       ? `Track ${checking[0]} is`
-      : `Tracks ${checking.slice(0, -1).join(', ')} and ${checking[checking.length - 1]} are`;
+      : checking.length > 3
+        ? `${countTracks(checking.length)} are`
+        : `Tracks ${checking.slice(0, -1).join(', ')} and ${checking[checking.length - 1]} are`;
   return [`${which} still being checked to the end; Join waits for that.`];
 }
 
