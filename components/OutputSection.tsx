@@ -1,5 +1,9 @@
 import {
   CHANNEL_CHOICES,
+  CHAPTER_CHOICES,
+  anyOwnChapters,
+  chapterModeFromChoice,
+  shownChapterMode,
   SAMPLE_RATES,
   VBR_CHOICES,
   coverChoices,
@@ -229,15 +233,22 @@ export function OutputSection(props: {
             </button>
           )}
         </span>
-        <CheckboxField
+        <SelectField
           label="Chapters"
-          checked={o.chapters !== 'none' && !off.chapters}
+          value={off.chapters ? 'none' : shownChapterMode(o.chapters, good)}
           disabled={disabled || !!off.chapters}
+          options={CHAPTER_CHOICES.map((c) => ({ value: c.value, label: c.label }))}
           hint={
             off.chapters ??
-            'The tracks’ own chapters where they have some, else one per track, named by its Chapter title.'
+            (anyOwnChapters(good)
+              ? 'Tracks with chapters of their own bring them; the others get one, named by its Chapter title.'
+              : 'Each track is a chapter, named by its Chapter title.')
           }
-          onChange={(on) => props.onChange({ chapters: on ? 'auto' : 'none' })}
+          onChange={(v) =>
+            props.onChange({
+              chapters: chapterModeFromChoice(parseChoice(CHAPTER_CHOICES, v) ?? 'per-track', good),
+            })
+          }
         />
       </div>
     </section>
