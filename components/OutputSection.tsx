@@ -1,6 +1,7 @@
 import {
   CHANNEL_CHOICES,
   CHAPTER_CHOICES,
+  CHAPTER_TITLE_CHOICES,
   anyOwnChapters,
   chapterModeFromChoice,
   shownChapterMode,
@@ -19,7 +20,12 @@ import {
 import { formatDuration } from '@/lib/core/text';
 import { timeline } from '@/lib/editor/timeline';
 import { BITRATES, FORMATS, type Bitrate, type FormatId } from '@/lib/core/formats';
-import { defaultPreferences, type OutputSettings, type OutputTags } from '@/lib/core/settings';
+import {
+  defaultPreferences,
+  type ChapterTitleSource,
+  type OutputSettings,
+  type OutputTags,
+} from '@/lib/core/settings';
 import { clampTenths, MAX_FADE_SEC, MAX_TEMPLATE_CHARS } from '@/lib/core/limits';
 import type { Track } from '@/lib/core/track';
 import * as actions from '@/lib/queue/actions';
@@ -249,6 +255,14 @@ export function OutputSection(props: {
               chapters: chapterModeFromChoice(parseChoice(CHAPTER_CHOICES, v) ?? 'per-track', good),
             })
           }
+        />
+        <SelectField<ChapterTitleSource>
+          label="Chapter titles from"
+          value={prefs.chapterTitles}
+          disabled={disabled || !!off.chapters}
+          options={CHAPTER_TITLE_CHOICES.map((c) => ({ value: c.value, label: c.label }))}
+          hint="for tracks whose Chapter title is empty"
+          onChange={(chapterTitles) => setPrefs({ chapterTitles })}
         />
       </div>
     </section>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { usePlayer } from '@/components/hooks/player';
-import { trackTitle } from '@/lib/core/naming';
+import { chapterTitle } from '@/lib/plan/chapters';
+import { usePreferences } from '@/components/hooks/store';
 import { playTrack } from '@/lib/editor/player';
 import { formatPreciseTime } from '@/lib/core/text';
 import { moveHandle, trimEnd, trimmedLength, type Trim } from '@/lib/editor/trim';
@@ -35,6 +36,7 @@ export function TrackEditor(props: {
   const latest = useRef(trim);
   latest.current = pending ?? stored;
   const player = usePlayer();
+  const [prefs] = usePreferences();
   const playing = player.kind === 'track' && player.trackId === t.id;
 
   const commitTrim = (change: Trim | ((latest: Trim) => Trim)) => {
@@ -106,7 +108,7 @@ export function TrackEditor(props: {
           label="Chapter title"
           class="chapter"
           value={edit.chapterTitle ?? ''}
-          placeholder={trackTitle(t.name)}
+          placeholder={chapterTitle({ name: t.name, info }, prefs.chapterTitles)}
           maxLength={200}
           disabled={locked}
           onCommit={(v) => props.onEdit({ chapterTitle: v.trim() || undefined })}

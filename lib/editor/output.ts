@@ -5,7 +5,12 @@
  */
 import { stripExtension, outputFileName } from '@/lib/core/naming';
 import { FORMATS, formatSpec, RINGTONE_MAX_SEC, VBR_KBPS, type FormatId } from '@/lib/core/formats';
-import type { ChapterMode, OutputSettings, OutputTags } from '@/lib/core/settings';
+import type {
+  ChapterMode,
+  ChapterTitleSource,
+  OutputSettings,
+  OutputTags,
+} from '@/lib/core/settings';
 import type { Track } from '@/lib/core/track';
 import { resolveChapterMode, type ChapterTrack } from '@/lib/plan/chapters';
 
@@ -47,6 +52,12 @@ export const CHAPTER_CHOICES: readonly { value: Exclude<ChapterMode, 'auto'>; la
   { value: 'per-track', label: 'One chapter per track' },
   { value: 'keep', label: 'Keep the tracks’ chapters' },
   { value: 'none', label: 'No chapters' },
+];
+
+/** The "Chapter titles from" select's options (the preference `chapterTitles`). */
+export const CHAPTER_TITLE_CHOICES: readonly { value: ChapterTitleSource; label: string }[] = [
+  { value: 'tag', label: 'Title tag, then file name' },
+  { value: 'file', label: 'File name' },
 ];
 
 /**
