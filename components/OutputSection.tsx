@@ -256,6 +256,13 @@ export function OutputSection(props: {
             })
           }
         />
+        <CheckboxField
+          label="Save chapter files"
+          checked={o.chapterFiles}
+          disabled={disabled}
+          hint="A .cue sheet, a .chapters.txt (m4b-tool, tone) and Podcasting 2.0 JSON chapters, saved beside the joined file."
+          onChange={(chapterFiles) => props.onChange({ chapterFiles })}
+        />
         <SelectField<ChapterTitleSource>
           label="Chapter titles from"
           value={prefs.chapterTitles}

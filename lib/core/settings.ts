@@ -52,6 +52,11 @@ export const defaultOutput = {
    */
   chapters: 'auto' as ChapterMode,
   /**
+   * Save the chapters beside the joined file too: a .cue sheet, a .chapters.txt (m4b-tool,
+   * tone) and Podcasting 2.0 JSON chapters (lib/plan/chapter-files.ts).
+   */
+  chapterFiles: false,
+  /**
    * Cover art: the first track's, another track's (by id), an image file the person chose
    * (kept in lib/store/cover.ts), or none.
    */
@@ -147,6 +152,7 @@ export function cleanOutput(raw: unknown): OutputSettings {
         : r.chapters === false
           ? 'none'
           : oneOf(r.chapters, ['auto', 'per-track', 'keep', 'none'] as const, d.chapters),
+    chapterFiles: typeof r.chapterFiles === 'boolean' ? r.chapterFiles : d.chapterFiles,
     cover:
       cover === 'first' || cover === 'none' || cover === 'image'
         ? cover

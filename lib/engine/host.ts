@@ -10,7 +10,13 @@ import {
 import { abortFetches, fetchTrack } from './fetcher';
 import { formatSpec } from '@/lib/core/formats';
 import type { JobPhase } from '@/lib/core/job';
-import type { EngineCommands, FetchRequest, JobEvents, JoinRequest } from '@/lib/protocol/contract';
+import type {
+  EngineCommands,
+  FetchRequest,
+  JobEvents,
+  JobResult,
+  JoinRequest,
+} from '@/lib/protocol/contract';
 import { joinLosslessly, retagMp3 } from '@/lib/lossless';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
@@ -274,7 +280,7 @@ export class EngineHost implements EngineCommands {
     req: JoinRequest,
     ready: PlanTrack[],
     signal: AbortSignal,
-  ): Promise<{ url: string; bytes: number; lossless: boolean; heapPeakBytes?: number }> {
+  ): Promise<Omit<JobResult, 'jobId'>> {
     if (signal.aborted) throw new JoinCanceledError();
     const progress = (phase: JobPhase, percent: number, lossless: boolean) =>
       this.#events.progress({ jobId: req.jobId, phase, percent, lossless });
@@ -332,6 +338,15 @@ export class EngineHost implements EngineCommands {
       bytes: typed.size,
       lossless: plan.lossless,
       ...(heapPeakBytes !== undefined ? { heapPeakBytes } : {}),
+      ...(req.output.chapterFiles && plan.chapterList.length > 0
+        ? {
+            chapterFiles: {
+              chapters: plan.chapterList,
+              ...(plan.tags.title ? { title: plan.tags.title } : {}),
+              ...(plan.tags.artist ? { artist: plan.tags.artist } : {}),
+            },
+          }
+        : {}),
     };
   }
 }

@@ -44,6 +44,15 @@ export interface JobResult {
   lossless: boolean;
   /** The largest the wasm heap grew during an ffmpeg join (absent for the fast path). */
   heapPeakBytes?: number;
+  /**
+   * When the join asked for chapter files (`OutputSettings.chapterFiles`): the chapters and the
+   * joined file's title and artist, for the background to save beside it. Absent otherwise.
+   */
+  chapterFiles?: {
+    chapters: { title: string; startSec: number; endSec: number }[];
+    title?: string;
+    artist?: string;
+  };
 }
 
 export interface JobFailure {
