@@ -6,13 +6,15 @@
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { launchSeam, resetSeam, type Seam } from '../support/chromium';
 import { decodedDuration, ffmpeg, ffprobe, requireNativeFfmpeg } from '../support/native-ffmpeg';
 import { OptionsPage, field } from '../support/pages';
+import { FIXTURES } from '../support/paths';
 import { until } from '../support/wait';
+import { dropFolders } from './ui-support';
 
 let seam: Seam;
 let page: Page;
@@ -70,8 +72,8 @@ async function withChapters(
 
 /** Joins and returns native ffprobe's view of the saved file and its path. */
 async function joinAndProbe() {
-  const { file } = await seam.ext.joinAndWait(() => ui.join(), 180_000);
-  return { file, probe: await ffprobe(file) };
+  const { file, job } = await seam.ext.joinAndWait(() => ui.join(), 180_000);
+  return { file, job, probe: await ffprobe(file) };
 }
 
 const titles = (p: Awaited<ReturnType<typeof ffprobe>>) => p.chapters.map((c) => c.tags?.title);
@@ -184,5 +186,167 @@ describe('chapter titles from tags', () => {
     );
     ({ probe } = await joinAndProbe());
     expect(titles(probe)).toEqual(['01', '02']);
+  });
+});
+
+/** A plain tone as a person's file (MP3), `seconds` long. */
+async function tone(name: string, seconds: number, freq = 440): Promise<string> {
+  const path = join(dir, name);
+  await ffmpeg([
+    ...['-f', 'lavfi', '-i', `sine=frequency=${freq}:duration=${seconds}`],
+    ...['-ac', '2', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '128k', path],
+  ]);
+  return path;
+}
+
+/**
+ * The chapter files saved with the join whose download is `downloadId`, by kind: the three
+ * downloads started right after it (Playwright saves downloads under GUIDs, not their names).
+ */
+async function chapterFilesAfter(downloadId: number): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const mimes = { cue: 'application/x-cue', txt: 'text/plain', json: 'application/json' };
+  await until(async () => {
+    const items = await seam.ext.downloads({});
+    const after = items.filter(
+      (d) => d.id > downloadId && d.id <= downloadId + 3 && d.state === 'complete',
+    );
+    for (const [kind, mime] of Object.entries(mimes)) {
+      const d = after.find((x) => x.mime === mime);
+      if (!d) throw new Error(`no ${kind} file after download ${downloadId}`);
+      out[kind] = await readFile(d.filename, 'utf8');
+    }
+  });
+  return out;
+}
+
+describe('cue sheets', () => {
+  test('picked with its files: cue order, TRACK titles as chapters, sheet tags; chapter files saved', async () => {
+    const files = [
+      await tone('a-intro.mp3', 3, 330),
+      await tone('b-talk.mp3', 4, 440),
+      await tone('c-outro.mp3', 2, 550),
+    ];
+    const cue = join(dir, 'Show.cue');
+    await writeFile(
+      cue,
+      [
+        'REM DATE 2024',
+        'PERFORMER "Ana Díaz"',
+        'TITLE "Field Notes"',
+        'FILE "c-outro.mp3" MP3',
+        '  TRACK 01 AUDIO',
+        '    TITLE "Goodbye"',
+        '    INDEX 01 00:00:00',
+        'FILE "a-intro.mp3" MP3',
+        '  TRACK 02 AUDIO',
+        '    TITLE "Welcome"',
+        '    INDEX 01 00:00:00',
+        'FILE "b-talk.mp3" MP3',
+        '  TRACK 03 AUDIO',
+        '    TITLE "The talk"',
+        '    INDEX 01 00:00:00',
+        '',
+      ].join('\r\n'),
+    );
+    await page.getByLabel('Add files').setInputFiles([...files, cue]);
+    await ui.waitForReady(3);
+    expect(await ui.tracks()).toEqual(['c-outro.mp3', 'a-intro.mp3', 'b-talk.mp3']);
+    const titleFields = await Promise.all(
+      [0, 1, 2].map((i) => field(ui.items.nth(i), 'textbox', 'Chapter title').inputValue()),
+    );
+    expect(titleFields).toEqual(['Goodbye', 'Welcome', 'The talk']);
+    expect(await field(output(), 'textbox', 'Title').inputValue()).toBe('Field Notes');
+    expect(await field(output(), 'textbox', 'Artist').inputValue()).toBe('Ana Díaz');
+
+    await ui.setFormat('M4B');
+    await field(output(), 'checkbox', 'Save chapter files').check();
+    const { job, probe } = await joinAndProbe();
+    expect(titles(probe)).toEqual(['Goodbye', 'Welcome', 'The talk']);
+    expect(starts(probe)).toEqual([0, 2, 5]);
+    expect(probe.format.tags).toMatchObject({ title: 'Field Notes', artist: 'Ana Díaz' });
+    expect(await page.getByRole('status').innerText()).toMatch(/chapters are saved beside it/);
+
+    expect(job.chapterFiles).toEqual([
+      'Field Notes.cue',
+      'Field Notes.chapters.txt',
+      'Field Notes.chapters.json',
+    ]);
+    const saved = await chapterFilesAfter(job.downloadId!);
+    expect(saved['cue']).toContain(`FILE "${job.fileName}" WAVE`);
+    expect(saved['cue']).toMatch(/TITLE "Welcome"\r\n {4}INDEX 01 00:02:\d\d/);
+    expect(saved['txt']!.split('\n').slice(0, 3)).toEqual([
+      expect.stringMatching(/^00:00:00\.000 Goodbye$/),
+      expect.stringMatching(/^00:00:0[12]\.\d{3} Welcome$/),
+      expect.stringMatching(/^00:00:0[45]\.\d{3} The talk$/),
+    ]);
+    const json = JSON.parse(saved['json']!) as {
+      version: string;
+      chapters: { title: string; startTime: number }[];
+    };
+    expect(json.version).toBe('1.2.0');
+    expect(json.chapters.map((c) => c.title)).toEqual(['Goodbye', 'Welcome', 'The talk']);
+  });
+
+  test('a FILE the cue names that was not added with it is named in an alert', async () => {
+    const present = await tone('part-1.mp3', 2);
+    const cue = join(dir, 'Partial.cue');
+    await writeFile(
+      cue,
+      [
+        'FILE "part-1.mp3" MP3',
+        '  TRACK 01 AUDIO',
+        '    INDEX 01 00:00:00',
+        'FILE "part-2.mp3" MP3',
+        '  TRACK 02 AUDIO',
+        '    INDEX 01 00:00:00',
+        '',
+      ].join('\n'),
+    );
+    await page.getByLabel('Add files').setInputFiles([present, cue]);
+    await ui.waitForReady(1);
+    await until(async () =>
+      expect((await ui.alerts()).join(' ')).toMatch(/“Partial\.cue” names “part-2\.mp3”/),
+    );
+  });
+
+  test('a dropped folder with a one-file rip and its cue: the TRACKs become chapters', async () => {
+    const rip = await tone('Whole book.mp3', 12);
+    const cue = join(dir, 'Whole book.cue');
+    await writeFile(
+      cue,
+      [
+        'TITLE "Whole book"',
+        'FILE "Whole book.wav" WAVE',
+        '  TRACK 01 AUDIO',
+        '    TITLE "Opening"',
+        '    INDEX 01 00:00:00',
+        '  TRACK 02 AUDIO',
+        '    TITLE "Middle"',
+        '    INDEX 00 00:04:00',
+        '    INDEX 01 00:05:00',
+        '  TRACK 03 AUDIO',
+        '    TITLE "Close"',
+        '    INDEX 01 00:09:00',
+        '',
+      ].join('\n'),
+    );
+    await dropFolders(page, [
+      {
+        name: 'Book',
+        files: [
+          { path: 'Whole book.mp3', fixture: relative(FIXTURES, rip) },
+          { path: 'Whole book.cue', fixture: relative(FIXTURES, cue) },
+        ],
+      },
+    ]);
+    await ui.waitForReady(1);
+    await ui.setFormat('M4B');
+    await until(async () =>
+      expect(await field(output(), 'combobox', 'Chapters').inputValue()).toBe('keep'),
+    );
+    const { probe } = await joinAndProbe();
+    expect(titles(probe)).toEqual(['Opening', 'Middle', 'Close']);
+    expect(starts(probe)).toEqual([0, 5, 9]);
   });
 });
