@@ -8,6 +8,7 @@ import { moveHandle, trimEnd, trimmedLength, type Trim } from '@/lib/editor/trim
 import type { TrackEdit } from '@/lib/core/track';
 import type { Track } from '@/lib/core/track';
 import { run } from '@/lib/queue/alerts';
+import { trimSilence } from '@/lib/editor/silence-trim';
 import { NumberField, TextField } from './fields';
 import { Waveform } from './Waveform';
 
@@ -99,6 +100,22 @@ export function TrackEditor(props: {
           disabled={locked}
           onCommit={(v) => setField('end', v)}
         />
+        <button
+          type="button"
+          disabled={locked}
+          title={`Finds silence below ${prefs.silenceThresholdDb} dBFS lasting ${prefs.silenceMinSec} s or more (see Settings) and trims it`}
+          onClick={() =>
+            void run('silence', () =>
+              trimSilence(
+                [t],
+                { thresholdDb: prefs.silenceThresholdDb, minSec: prefs.silenceMinSec },
+                prefs.defaultTransition,
+              ),
+            )
+          }
+        >
+          Trim silence at start and end
+        </button>
         <span class="kept">
           {kept < dur - 0.005
             ? `Keeps ${formatPreciseTime(kept)} of ${formatPreciseTime(dur)}`

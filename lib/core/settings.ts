@@ -12,6 +12,10 @@ import {
   MAX_GAP_SEC,
   MAX_TEMPLATE_CHARS,
   MIN_CROSSFADE_SEC,
+  SILENCE_MAX_DB,
+  SILENCE_MAX_SEC,
+  SILENCE_MIN_DB,
+  SILENCE_MIN_SEC,
   VBR_QUALITY_BEST,
   VBR_QUALITY_SMALLEST,
 } from './limits';
@@ -84,6 +88,10 @@ export const defaultPreferences = {
   chapterTitles: 'tag' as ChapterTitleSource,
   /** Files added together (picked, dropped, a folder) go in by name, "Part 2" before "Part 10". */
   sortAddedByName: true,
+  /** "Trim silence at start and end": below this level is silence, dBFS. */
+  silenceThresholdDb: -50,
+  /** "Trim silence at start and end": shorter silence is kept, seconds. */
+  silenceMinSec: 0.5,
 };
 export type Preferences = typeof defaultPreferences;
 
@@ -189,6 +197,16 @@ export function cleanPreferences(raw: unknown): Preferences {
       d.loudnessTarget,
     ),
     sortAddedByName: typeof r.sortAddedByName === 'boolean' ? r.sortAddedByName : d.sortAddedByName,
+    silenceThresholdDb: clampWhole(
+      r.silenceThresholdDb,
+      SILENCE_MIN_DB,
+      SILENCE_MAX_DB,
+      d.silenceThresholdDb,
+    ),
+    silenceMinSec:
+      Math.round(
+        clampNumber(r.silenceMinSec, SILENCE_MIN_SEC, SILENCE_MAX_SEC, d.silenceMinSec) * 10,
+      ) / 10,
   };
 }
 

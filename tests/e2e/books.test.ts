@@ -350,3 +350,67 @@ describe('cue sheets', () => {
     expect(starts(probe)).toEqual([0, 5, 9]);
   });
 });
+
+/** A WAV tone with digital silence before and after it, seconds. */
+async function padded(name: string, lead: number, toneSec: number, trail: number): Promise<string> {
+  const path = join(dir, name);
+  const ms = Math.round(lead * 1000);
+  await ffmpeg([
+    ...['-f', 'lavfi', '-i', `sine=frequency=440:duration=${toneSec}`],
+    ...['-af', `adelay=${ms}|${ms},apad=pad_dur=${trail}`],
+    ...['-ac', '2', '-ar', '44100', '-c:a', 'pcm_s16le', path],
+  ]);
+  return path;
+}
+
+describe('silence at the ends of tracks', () => {
+  test('per track and for all: found, shown as trims the person adjusts, joined as trims', async () => {
+    // 1.5 s of silence, 3 s of tone, 2 s of silence; then 0.3 s (kept: under 0.5 s), 2 s, 1 s.
+    const a = await padded('talk 1.wav', 1.5, 3, 2);
+    const b = await padded('talk 2.wav', 0.3, 2, 1);
+    await ui.addFilesAndWait([a, b]);
+    await ui.setFormat('WAV');
+    // Settings hold the threshold and the shortest silence, at their defaults.
+    expect(await field(ui.settings, 'spinbutton', 'Silence threshold (dBFS)').inputValue()).toBe(
+      '-50',
+    );
+    expect(await field(ui.settings, 'spinbutton', 'Shortest silence (s)').inputValue()).toBe('0.5');
+
+    const first = ui.items.nth(0);
+    const second = ui.items.nth(1);
+    const value = async (item: typeof first, name: string) =>
+      Number(await field(item, 'spinbutton', name).inputValue());
+    await first.getByRole('button', { name: 'Trim silence at start and end' }).click();
+    // 0.1 s of the silence is kept before the sound and after it, so soft edges survive.
+    await until(async () => {
+      expect(await value(first, 'Start')).toBeCloseTo(1.4, 1);
+      expect(await value(first, 'End')).toBeCloseTo(4.6, 1);
+    });
+    // The waveform's trim handles moved with it.
+    expect(Number(await ui.trimHandle(first, 'start').getAttribute('aria-valuenow'))).toBeCloseTo(
+      1.4,
+      1,
+    );
+    expect(await field(second, 'spinbutton', 'End').inputValue()).toBe('');
+
+    await page.getByRole('button', { name: 'Trim silence in every track' }).click();
+    await until(async () => expect(await value(second, 'End')).toBeCloseTo(2.4, 1));
+    expect(await value(second, 'Start')).toBe(0);
+    await until(async () =>
+      expect(await page.getByRole('status').allInnerTexts()).toContainEqual(
+        expect.stringMatching(
+          /Trimmed silence of 0\.5 s or more below -50 dBFS from 2 of 2 tracks/,
+        ),
+      ),
+    );
+
+    // The person moves the first track's start back a little: an ordinary trim.
+    await field(first, 'spinbutton', 'Start').fill('1');
+    await field(first, 'spinbutton', 'Start').press('Enter');
+    await until(async () => expect(await value(first, 'Start')).toBe(1));
+    const end1 = await value(first, 'End');
+    const end2 = await value(second, 'End');
+    const { file } = await joinAndProbe();
+    expect(await decodedDuration(file)).toBeCloseTo(end1 - 1 + end2, 1);
+  });
+});
