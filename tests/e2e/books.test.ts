@@ -14,7 +14,7 @@ import { decodedDuration, ffmpeg, ffprobe, requireNativeFfmpeg } from '../suppor
 import { OptionsPage, field } from '../support/pages';
 import { FIXTURES } from '../support/paths';
 import { until } from '../support/wait';
-import { dropFolders } from './ui-support';
+import { copies, dropFolders } from './ui-support';
 
 let seam: Seam;
 let page: Page;
@@ -413,4 +413,49 @@ describe('silence at the ends of tracks', () => {
     const { file } = await joinAndProbe();
     expect(await decodedDuration(file)).toBeCloseTo(end1 - 1 + end2, 1);
   });
+});
+
+describe('a long book', () => {
+  test('30 chapter files: M4B with a cover and 30 chapters, and MP3 losslessly with ID3 chapters', async () => {
+    // Named as a person's rip names them; added out of order, sorted "Chapter 2" before "10".
+    const names = Array.from({ length: 30 }, (_, i) => `Chapter ${i + 1}.mp3`).reverse();
+    const { paths } = await copies('tone-440-2s-44100-stereo.mp3', names, join(dir, 'book'));
+    const cover = join(dir, 'book cover.png');
+    await ffmpeg(['-f', 'lavfi', '-i', 'color=teal:s=120x120', '-frames:v', '1', cover]);
+    // Each file's decoded length (its MP3 frames hold a little more than the 2 s tone).
+    const one = await decodedDuration(paths[0]!);
+    await ui.addFilesAndWait(paths, 180_000);
+    expect((await ui.tracks()).slice(0, 3)).toEqual([
+      'Chapter 1.mp3',
+      'Chapter 2.mp3',
+      'Chapter 3.mp3',
+    ]);
+    await output().getByLabel('Choose an image').setInputFiles(cover);
+    await until(async () =>
+      expect(await field(output(), 'combobox', 'Cover').inputValue()).toBe('image'),
+    );
+
+    await ui.setFormat('M4B');
+    let { file, probe } = await joinAndProbe();
+    expect(probe.chapters).toHaveLength(30);
+    expect(titles(probe).slice(0, 2)).toEqual(['Chapter 1', 'Chapter 2']);
+    expect(titles(probe).at(-1)).toBe('Chapter 30');
+    expect(Number(probe.chapters[29]!.start_time)).toBeCloseTo(29 * one, 1);
+    expect(probe.streams.filter((s) => s.disposition?.attached_pic === 1)).toHaveLength(1);
+    expect(await decodedDuration(file)).toBeCloseTo(30 * one, 1);
+
+    await ui.setFormat('MP3');
+    await until(async () => expect(await ui.planText()).toMatch(/^Lossless/));
+    ({ file, probe } = await joinAndProbe());
+    expect(probe.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('mp3');
+    expect(probe.chapters).toHaveLength(30);
+    expect(titles(probe).at(-1)).toBe('Chapter 30');
+    expect(probe.streams.filter((s) => s.disposition?.attached_pic === 1)).toHaveLength(1);
+    // The frames are joined as they are, so each file's encoder delay and padding (about 36 ms
+    // here) stays at its junction: at least the book's length, at most that much more per file.
+    // Gapless stream copies (issue 11, item 5, another branch) are to make this 30 × one.
+    const sec = await decodedDuration(file);
+    expect(sec).toBeGreaterThan(30 * one - 0.05);
+    expect(sec).toBeLessThan(30 * (one + 0.05));
+  }, 600_000);
 });
