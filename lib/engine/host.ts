@@ -26,6 +26,7 @@ import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks'
 import { getCoverImage } from '@/lib/store/cover';
 import { COVER_IMAGE_ID } from '@/lib/core/settings';
 import { trackRef, type Track } from '@/lib/core/track';
+import { cueSourceChapters } from '@/lib/media/cue';
 import { checkMemory, deviceMemory } from './preflight';
 import { rewriteWavHeader } from './wav-output';
 import { checkTrack } from './probe';
@@ -192,7 +193,11 @@ export class EngineHost implements EngineCommands {
       try {
         const blob = await getAudio(id);
         if (!blob) throw new TrackMissingError(trackRef(track));
-        const info = await this.#engine.probe(trackRef(track), blob);
+        const probed = await this.#engine.probe(trackRef(track), blob);
+        // A cue sheet's chapters stand for the file's own (they are what the person gave).
+        const info = track.cueChapters?.length
+          ? { ...probed, chapters: cueSourceChapters(track.cueChapters, probed.durationSec) }
+          : probed;
         await updateTrack(id, { status: 'ready', info, error: undefined });
         // The track is listed now and checked to its end in the background.
         if (!info.decoded) void this.#scheduleCheck(id);
@@ -453,6 +458,15 @@ export class EngineHost implements EngineCommands {
       lossless: plan.lossless,
       ...(heapPeakBytes !== undefined ? { heapPeakBytes } : {}),
       ...(parts !== undefined ? { parts } : {}),
+      ...(req.output.chapterFiles && plan.chapterList.length > 0
+        ? {
+            chapterFiles: {
+              chapters: plan.chapterList,
+              ...(plan.tags.title ? { title: plan.tags.title } : {}),
+              ...(plan.tags.artist ? { artist: plan.tags.artist } : {}),
+            },
+          }
+        : {}),
     };
   }
 }
