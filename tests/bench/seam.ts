@@ -158,7 +158,8 @@ export class SeamBench {
     if (job.bitrate !== undefined) await ui.setBitrate(job.bitrate);
     const plan =
       job.reencode === 'natural'
-        ? await this.waitForPlan(/^Re-encoding to /)
+        ? // Long tracks are checked to their end after they are listed: the plan waits for them.
+          await this.waitForPlan(/^Re-encoding to /, READY_TIMEOUT_MS)
         : job.reencode
           ? await this.forceReencode(job)
           : await this.waitForPlan(/^Lossless/);
