@@ -19,6 +19,7 @@ import { getCoverImage } from '@/lib/store/cover';
 import { COVER_IMAGE_ID } from '@/lib/core/settings';
 import { trackRef, type Track } from '@/lib/core/track';
 import { checkMemory, deviceMemory } from './preflight';
+import { rewriteWavHeader } from './wav-output';
 import { checkTrack } from './probe';
 import type { TaskRunner } from './task';
 
@@ -317,7 +318,8 @@ export class EngineHost implements EngineCommands {
         spec.mime,
         signal,
       );
-      result = run.blob;
+      // A WAV gets a header that names its speakers, and RF64 past 4 GiB (./wav-output.ts).
+      result = spec.id === 'wav' ? await rewriteWavHeader(run.blob) : run.blob;
       heapPeakBytes = run.heapPeakBytes;
       if (plan.closeJoins) {
         const copied = result;

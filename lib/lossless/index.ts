@@ -3,6 +3,7 @@
  * header, so no audio byte is copied or decoded. Used instead of an ffmpeg stream copy when every
  * input already has the output's codec and parameters.
  */
+import { formatSpec } from '@/lib/core/formats';
 import { joinMp3 } from './mp3/join';
 import { joinWav } from './wav';
 import { closeMp4Joins } from './mp4';
@@ -48,17 +49,8 @@ export function closeJoins(
   return kind === 'mp4' ? closeMp4Joins(joined, inputs) : closeOpusJoins(joined, inputs);
 }
 
-/** PCM codecs (ffprobe names) whose WAV data can be joined by byte concatenation. */
-const WAV_CODECS: ReadonlySet<string> = new Set([
-  'pcm_u8',
-  'pcm_s16le',
-  'pcm_s24le',
-  'pcm_s32le',
-  'pcm_f32le',
-  'pcm_f64le',
-  'pcm_alaw',
-  'pcm_mulaw',
-]);
+/** PCM codecs (ffprobe names) whose WAV data can be joined by byte concatenation: every PCM a WAV holds. */
+const WAV_CODECS: ReadonlySet<string> = new Set(formatSpec('wav').copyCodecs);
 
 interface ProbedInput {
   codec: string;

@@ -5,21 +5,9 @@ import { formatSpec } from '@/lib/core/formats';
 import { planJoin, targetSampleRate, type PlanTrack } from '@/lib/plan/planner';
 import { estimateBytes, nextJoinSettings, planSummary, qualityLabel } from '@/lib/plan/summary';
 import { resultStillRelevant, type JobState } from '@/lib/core/job';
+import { audioInfo } from './support/audio-info';
 
-const info = (over: Partial<AudioInfo> = {}): AudioInfo => ({
-  container: 'mp3',
-  codec: 'mp3',
-  sampleRate: 44100,
-  channels: 2,
-  channelLayout: 'stereo',
-  durationSec: 60,
-  bitRate: 128000,
-  audioStreamIndex: 0,
-  hasVideo: false,
-  hasCover: false,
-  tags: {},
-  ...over,
-});
+const info = audioInfo;
 
 const track = (id: string, over: Partial<Track> = {}, audio: Partial<AudioInfo> = {}): Track => ({
   id,
