@@ -22,6 +22,9 @@ const ffmpegAssets = [
  */
 const E2E_HOSTS = ['http://127.0.0.1/*'];
 
+/** The suggested keyboard shortcut that opens the popup (README, "Keyboard shortcut"). */
+const POPUP_SHORTCUT = 'Alt+Shift+J';
+
 /** `npm start` opens this browser (Debian's Chromium unless CHROME_PATH says otherwise). */
 const chromePath =
   process.env.CHROME_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
@@ -80,6 +83,14 @@ export default defineConfig({
       ...(mv2 ? { optional_permissions: sites } : { optional_host_permissions: sites }),
       content_security_policy: mv2 ? csp : { extension_pages: csp },
       action: { default_title: 'Seam' },
+      // Opens the popup from the keyboard; the person can change it in the browser's shortcut
+      // settings (chrome://extensions/shortcuts, Firefox's "Manage Extension Shortcuts").
+      commands: {
+        [mv2 ? '_execute_browser_action' : '_execute_action']: {
+          suggested_key: { default: POPUP_SHORTCUT },
+          description: 'Open Seam',
+        },
+      },
       ...(browser === 'firefox'
         ? {
             browser_specific_settings: {

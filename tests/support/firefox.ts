@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { Extension, evaluateIn } from './extension';
 import { assertReady } from './pages';
-import { FIREFOX_BUILD_DIR } from './paths';
+import { FIREFOX_E2E_BUILD_DIR } from './paths';
 import { clearQueue } from './queue';
 import { until } from './wait';
 
@@ -35,12 +35,12 @@ export interface SeamFirefox {
   close(): Promise<void>;
 }
 
-export async function launchFirefox(buildDir = FIREFOX_BUILD_DIR): Promise<SeamFirefox> {
+export async function launchFirefox(buildDir = FIREFOX_E2E_BUILD_DIR): Promise<SeamFirefox> {
   if (!existsSync(FIREFOX)) {
     throw new Error(`Firefox not found at ${FIREFOX}: apt-get install -y firefox-esr`);
   }
   if (!existsSync(join(buildDir, 'manifest.json'))) {
-    throw new Error(`No Firefox build in ${buildDir}: run npm run build:firefox first`);
+    throw new Error(`No Firefox build in ${buildDir}: run npm run build:e2e first`);
   }
   const downloadsDir = await mkdtemp(join(tmpdir(), 'seam-ff-downloads-'));
   // A private copy of the build, so a rebuild during the run cannot pull files from under it.
