@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
+import { bundledPackages, NOTICES_FILE, thirdPartyNotices } from './build/notices';
 
 /**
  * ffmpeg.wasm's core shipped inside the extension (MV3 forbids remote code), copied from
@@ -25,6 +26,9 @@ const E2E_HOSTS = ['http://127.0.0.1/*'];
 /** The suggested keyboard shortcut that opens the popup (README, "Keyboard shortcut"). */
 const POPUP_SHORTCUT = 'Alt+Shift+J';
 
+/** What the bundles hold, for THIRD_PARTY_NOTICES.txt (build/notices.ts). */
+const bundled = bundledPackages();
+
 /** `npm start` opens this browser (Debian's Chromium unless CHROME_PATH says otherwise). */
 const chromePath =
   process.env.CHROME_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
@@ -39,8 +43,9 @@ export default defineConfig({
     chromiumArgs: isRoot ? ['--no-sandbox'] : [],
     startUrls: ['chrome://extensions'],
   },
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({ plugins: [preact(), bundled.plugin] }),
   hooks: {
+    'build:before': () => bundled.reset(),
     // Firefox runs the engine in the background page (it has no offscreen API); a persistent
     // page is never suspended, so a long join cannot be cut off.
     'build:manifestGenerated': (wxt, manifest) => {
@@ -56,6 +61,11 @@ export default defineConfig({
       for (const [src, dest] of ffmpegAssets) {
         files.push({ absoluteSrc: resolve('node_modules', src), relativeDest: dest });
       }
+      // Runs after every bundle is written: the notices cover what they hold, and the core.
+      files.push({
+        contents: thirdPartyNotices(bundled.names(), process.cwd()),
+        relativeDest: NOTICES_FILE,
+      });
     },
   },
   manifest: ({ browser, manifestVersion, mode }) => {
