@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { bundledPackages, NOTICES_FILE, thirdPartyNotices } from './build/notices';
+import { privacyPage } from './build/privacy';
 
 /**
  * ffmpeg.wasm's core shipped inside the extension (MV3 forbids remote code), copied from
@@ -43,7 +44,7 @@ export default defineConfig({
     chromiumArgs: isRoot ? ['--no-sandbox'] : [],
     startUrls: ['chrome://extensions'],
   },
-  vite: () => ({ plugins: [preact(), bundled.plugin] }),
+  vite: () => ({ plugins: [preact(), privacyPage(), bundled.plugin] }),
   hooks: {
     'build:before': () => bundled.reset(),
     // Firefox runs the engine in the background page (it has no offscreen API); a persistent

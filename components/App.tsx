@@ -16,6 +16,7 @@ import {
   usePreferences,
   useTracks,
 } from '@/components/hooks/store';
+import { AboutLinks } from './AboutLinks';
 import { AddFiles, AddFolder } from './AddFiles';
 import { DropZone } from './DropZone';
 import { JoinPanel } from './JoinPanel';
@@ -160,6 +161,7 @@ export function App({ compact }: { compact: boolean }) {
           />
         )}
         {editor && <editor.SettingsSection />}
+        {!compact && <AboutLinks />}
       </main>
     </DropZone>
   );
