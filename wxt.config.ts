@@ -44,6 +44,25 @@ export default defineConfig({
     chromiumArgs: isRoot ? ['--no-sandbox'] : [],
     startUrls: ['chrome://extensions'],
   },
+  zip: {
+    // The sources AMO reviews: what `npm ci && npm run zip` needs to rebuild the add-on
+    // (BUILD.md), and no tests, fixtures or tooling it does not use.
+    includeSources: [
+      'BUILD.md',
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'wxt.config.ts',
+      'build/**',
+      'components/**',
+      'entrypoints/**',
+      'lib/**',
+      'public/**',
+      'store/**',
+    ],
+  },
   vite: () => ({ plugins: [preact(), privacyPage(), bundled.plugin] }),
   hooks: {
     'build:before': () => bundled.reset(),
