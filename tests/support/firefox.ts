@@ -65,6 +65,8 @@ export async function launchFirefox(buildDir = FIREFOX_E2E_BUILD_DIR): Promise<S
       browser: 'firefox',
       executablePath: FIREFOX,
       headless: true,
+      // Firefox starts in seconds when the machine is idle; a busy CI machine can take a minute.
+      timeout: 120_000,
       // Lets the automation reach moz-extension:// pages.
       args: ['--remote-allow-system-access'],
       extraPrefsFirefox: {
@@ -220,7 +222,11 @@ export class FirefoxPopup {
 
   /** Types a number into a field and commits it with Enter, as a person does. */
   async enter(field: ElementHandle, value: string): Promise<void> {
-    await field.click({ count: 3 });
+    await field.focus();
+    // Select what is there (a click does not in Firefox's number fields), then type over it.
+    await this.page.keyboard.down('Control');
+    await this.page.keyboard.press('a');
+    await this.page.keyboard.up('Control');
     await field.type(value);
     await field.press('Enter');
   }
