@@ -62,7 +62,7 @@ async function shoot(page: Page, name: string): Promise<void> {
   }
 }
 
-test('the popup and the editor, light and dark', async () => {
+test('the popup and the editor, light and dark, and the store images', async () => {
   const page = await seam.openPopup();
   await page.setViewportSize({ width: 400, height: 600 });
   await resetSeam(seam, page);
@@ -94,6 +94,7 @@ test('the popup and the editor, light and dark', async () => {
   }, 60_000);
   await editor.evaluate(() => window.scrollTo(0, 0));
   await shoot(editor, 'editor');
+  await storeImages(page, editor);
   await editor.close();
   await page.close();
   expect(files).toHaveLength(EPISODES.length);
@@ -117,17 +118,12 @@ async function compose(html: string, width: number, height: number, path: string
   await page.close();
 }
 
-test('store images: 1280 x 800 screenshots, the 440 x 280 tile, icons', async () => {
-  // The queue, trims and title the first test left.
-  const popup = await seam.openPopup();
-  await popup.setViewportSize({ width: 400, height: 600 });
-  await new PopupPage(popup).waitForReady(EPISODES.length, 60_000);
-  const editor = await seam.openOptions();
+/**
+ * The store images, from the popup (400 x 600) and the editor (waveforms drawn) of the first
+ * test, as they are.
+ */
+async function storeImages(popup: Page, editor: Page): Promise<void> {
   await editor.setViewportSize({ width: 1280, height: 800 });
-  await new PopupPage(editor).waitForReady(EPISODES.length);
-  await until(async () => {
-    if ((await editor.locator('.waveform-status').count()) > 0) throw new Error('still drawing');
-  }, 60_000);
   const icon = await readFile(join(ROOT, 'public/icon/128.png'));
 
   for (const scheme of SCHEMES) {
@@ -195,8 +191,6 @@ test('store images: 1280 x 800 screenshots, the 440 x 280 tile, icons', async ()
       join(STORE, name),
     );
   }
-  await Promise.all([popup.close(), editor.close()]);
-
   const size = async (file: string) => {
     const png = await readFile(join(STORE, file));
     return [png.readUInt32BE(16), png.readUInt32BE(20)];
@@ -208,4 +202,4 @@ test('store images: 1280 x 800 screenshots, the 440 x 280 tile, icons', async ()
   }
   expect(await size('icon-chrome-store-128.png')).toEqual([128, 128]);
   expect(await size('icon-64.png')).toEqual([64, 64]);
-});
+}
