@@ -147,7 +147,7 @@ async function storeImages(popup: Page, editor: Page): Promise<void> {
           <h1 style="font-size:44px;margin:20px 0 12px">Join audio, on your machine</h1>
           <p style="font-size:22px;line-height:1.45;color:${c.muted};margin:0">
             Add files or the audio on a page, put them in order, press Join: one file lands in
-            your downloads. ${TAGLINE}</p>
+            your downloads. Nothing is uploaded: ffmpeg runs inside your browser.</p>
         </div>
         <img src="${dataUrl(shot)}" width="400" height="600" alt=""
           style="border-radius:12px;box-shadow:0 12px 40px rgba(0,0,0,.35)">
