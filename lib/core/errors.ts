@@ -113,12 +113,18 @@ export class TooLargeError extends SeamError {
     this.name = 'TooLargeError';
   }
 }
-/** No room left to store page audio (the disk or the browser's storage quota is full). */
+/** No room left to store audio (the disk or the browser's storage quota is full). */
 export class DiskFullError extends SeamError {
   constructor(message: string, track?: TrackRef) {
     super('disk-full', message, track);
     this.name = 'DiskFullError';
   }
+}
+
+/** Whether a storage write failed for want of room (IndexedDB's QuotaExceededError and kin). */
+export function isQuotaError(err: unknown): boolean {
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === 'QuotaExceededError' || /quota|disk.*full|no space/i.test(String(err));
 }
 /**
  * A download that would reach a private-network or loopback address from a public page (or a
