@@ -299,7 +299,9 @@ export class Engine implements TaskRunner {
     } catch (err) {
       if (err instanceof SeamError || err instanceof WorkerStoppedError) throw err;
       this.reset();
-      throw new EngineFailedError(`ffmpeg stopped while reading the file (${errorText(err)}).`);
+      throw new EngineFailedError(
+        `The file could not be read: ffmpeg stopped while reading it (${errorText(err)}).`,
+      );
     } finally {
       w.onLog = undefined;
       if (!w.stopped) {
