@@ -1,6 +1,5 @@
 import { WorkerStoppedError, type Engine } from './ffmpeg';
 import { runParallel } from './parallel';
-import { parallelJoin } from '@/lib/segments';
 import {
   JoinCanceledError,
   JoinFailedError,
@@ -19,7 +18,8 @@ import type {
   JobResult,
   JoinRequest,
 } from '@/lib/protocol/contract';
-import { joinLosslessly, retagMp3 } from '@/lib/lossless';
+import { closeJoins, joinLosslessly, retagMp3 } from '@/lib/lossless';
+import { parallelJoin, SpliceError } from '@/lib/segments';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
 import { getCoverImage } from '@/lib/store/cover';
@@ -432,6 +432,16 @@ export class EngineHost implements EngineCommands {
       result = spec.id === 'wav' ? await rewriteWavHeader(run.blob) : run.blob;
       heapPeakBytes = run.heapPeakBytes;
       parts = run.parts;
+      if (plan.closeJoins) {
+        const copied = result;
+        const inputs = ready.map((t) => blobs.get(t.id)!);
+        // A copy the pass cannot read (an odd file) is still the whole audio: kept as it is.
+        result = await closeJoins(plan.closeJoins, copied, inputs).catch((e: unknown) => {
+          if (!(e instanceof SpliceError)) throw e;
+          console.warn(`Seam: the joins stay as copied (${e.message})`);
+          return copied;
+        });
+      }
     }
     if (signal.aborted) throw new JoinCanceledError();
     progress('saving', 100, plan.lossless);

@@ -2,7 +2,7 @@ import type { AudioInfo } from '@/lib/core/track';
 import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
 import { JoinFailedError } from '@/lib/core/errors';
 import { formatSpec, RINGTONE_MAX_SEC, type FormatSpec } from '@/lib/core/formats';
-import { losslessKind, type LosslessKind } from '@/lib/lossless';
+import { copyJoinKind, losslessKind, type CopyJoinKind, type LosslessKind } from '@/lib/lossless';
 import type { Id3Edit } from '@/lib/media/id3';
 import { id3Edit, resolveTags, type ResolvedTags } from './tags';
 import { encoderArgs, filterGraph, MP3_MIN_SAMPLES, type GraphTrack } from './graph';
@@ -12,6 +12,7 @@ import { BITEXACT, coverArgs, inputExtension, LOG_ARGS, metadataArgs } from './a
 import {
   editReasons,
   fastPathReasons,
+  GAPLESS_NOTE,
   losslessSummary,
   metadataNotes,
   mismatchReasons,
@@ -98,6 +99,11 @@ export type JoinPlan =
       files: { path: string; text: string }[];
       args: string[];
       outputPath: string;
+      /**
+       * A stream copy whose joins a pass in JS closes afterwards (lib/lossless: the encoders'
+       * priming and padding left out at each join); absent for every other run.
+       */
+      closeJoins?: CopyJoinKind;
     });
 
 /**
@@ -225,10 +231,18 @@ export function planJoin(
   // first file; decoding and encoding FLAC again loses nothing, so that is the lossless path.
   const flacAgain = lossless && output.format === 'flac';
   if (lossless && !flacAgain) {
-    const summary = finish(losslessSummary(tracks));
     const fast = losslessKind(
       output.format,
       tracks.map((t) => t.info),
+    );
+    const closeJoins = copyJoinKind(
+      output.format,
+      tracks.map((t) => t.info),
+    );
+    const summary = finish(
+      tracks.length > 1 && (fast === 'mp3' || closeJoins)
+        ? losslessSummary(tracks, `, so they are joined without re-encoding; ${GAPLESS_NOTE}`)
+        : losslessSummary(tracks),
     );
     if (fast) {
       const id3 =
@@ -256,6 +270,7 @@ export function planJoin(
     return {
       kind: 'ffmpeg',
       lossless: true,
+      ...(closeJoins ? { closeJoins } : {}),
       inputs: coverImage ? [...inputs, imageInput] : inputs,
       files,
       args: [
