@@ -20,6 +20,7 @@ import { usePreferences } from '@/components/hooks/store';
 import { usePlayer } from '@/components/hooks/player';
 import { useRovingRows } from '@/components/hooks/roving';
 import { forgetPeaksExcept } from '@/lib/editor/waveform';
+import { trimSilence } from '@/lib/editor/silence-trim';
 import { Icon } from './Icon';
 import { JunctionEditor } from './JunctionEditor';
 import { TrackEditor } from './TrackEditor';
@@ -162,6 +163,22 @@ export function EditorTrackList(
         >
           <Icon name={previewingAll ? 'stop' : 'play'} />{' '}
           {previewingAll ? 'Stop preview' : 'Preview joins'}
+        </button>
+        <button
+          type="button"
+          disabled={locked}
+          title={`Trims silence below ${prefs.silenceThresholdDb} dBFS lasting ${prefs.silenceMinSec} s or more at the start and end of each track (see Settings)`}
+          onClick={() =>
+            void run('silence', () =>
+              trimSilence(
+                tracks,
+                { thresholdDb: prefs.silenceThresholdDb, minSec: prefs.silenceMinSec },
+                defaultTransition,
+              ),
+            )
+          }
+        >
+          Trim silence in every track
         </button>
         <span class="hint" aria-live="polite">
           {previewingAll && player.kind === 'junction' && player.step

@@ -132,6 +132,14 @@ export function JoinPanel(props: {
               Show in folder
             </button>
           )}
+          {job.chapterFiles && job.chapterFiles.length > 0 && (
+            <> Its chapters are saved beside it ({job.chapterFiles.join(', ')}).</>
+          )}
+        </p>
+      )}
+      {job?.status === 'done' && props.showResult && job.chapterFilesError && (
+        <p class="alert" role="alert">
+          {job.chapterFilesError}
         </p>
       )}
       {job?.status === 'canceled' && props.showResult && (

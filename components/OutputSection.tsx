@@ -1,5 +1,10 @@
 import {
   CHANNEL_CHOICES,
+  CHAPTER_CHOICES,
+  CHAPTER_TITLE_CHOICES,
+  anyOwnChapters,
+  chapterModeFromChoice,
+  shownChapterMode,
   SAMPLE_RATES,
   VBR_CHOICES,
   coverChoices,
@@ -15,7 +20,12 @@ import {
 import { formatDuration } from '@/lib/core/text';
 import { timeline } from '@/lib/editor/timeline';
 import { BITRATES, FORMATS, type Bitrate, type FormatId } from '@/lib/core/formats';
-import { defaultPreferences, type OutputSettings, type OutputTags } from '@/lib/core/settings';
+import {
+  defaultPreferences,
+  type ChapterTitleSource,
+  type OutputSettings,
+  type OutputTags,
+} from '@/lib/core/settings';
 import { clampTenths, MAX_FADE_SEC, MAX_TEMPLATE_CHARS } from '@/lib/core/limits';
 import type { Track } from '@/lib/core/track';
 import * as actions from '@/lib/queue/actions';
@@ -229,15 +239,37 @@ export function OutputSection(props: {
             </button>
           )}
         </span>
-        <CheckboxField
+        <SelectField
           label="Chapters"
-          checked={o.chapters !== 'none' && !off.chapters}
+          value={off.chapters ? 'none' : shownChapterMode(o.chapters, good)}
           disabled={disabled || !!off.chapters}
+          options={CHAPTER_CHOICES.map((c) => ({ value: c.value, label: c.label }))}
           hint={
             off.chapters ??
-            'The tracks’ own chapters where they have some, else one per track, named by its Chapter title.'
+            (anyOwnChapters(good)
+              ? 'Tracks with chapters of their own bring them; the others get one, named by its Chapter title.'
+              : 'Each track is a chapter, named by its Chapter title.')
           }
-          onChange={(on) => props.onChange({ chapters: on ? 'auto' : 'none' })}
+          onChange={(v) =>
+            props.onChange({
+              chapters: chapterModeFromChoice(parseChoice(CHAPTER_CHOICES, v) ?? 'per-track', good),
+            })
+          }
+        />
+        <CheckboxField
+          label="Save chapter files"
+          checked={o.chapterFiles}
+          disabled={disabled}
+          hint="A .cue sheet, a .chapters.txt (m4b-tool, tone) and Podcasting 2.0 JSON chapters, saved beside the joined file."
+          onChange={(chapterFiles) => props.onChange({ chapterFiles })}
+        />
+        <SelectField<ChapterTitleSource>
+          label="Chapter titles from"
+          value={prefs.chapterTitles}
+          disabled={disabled || !!off.chapters}
+          options={CHAPTER_TITLE_CHOICES.map((c) => ({ value: c.value, label: c.label }))}
+          hint="for tracks whose Chapter title is empty"
+          onChange={(chapterTitles) => setPrefs({ chapterTitles })}
         />
       </div>
     </section>

@@ -1,12 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { usePlayer } from '@/components/hooks/player';
-import { trackTitle } from '@/lib/core/naming';
+import { chapterTitle } from '@/lib/plan/chapters';
+import { usePreferences } from '@/components/hooks/store';
 import { playTrack } from '@/lib/editor/player';
 import { formatPreciseTime } from '@/lib/core/text';
 import { moveHandle, trimEnd, trimmedLength, type Trim } from '@/lib/editor/trim';
 import type { TrackEdit } from '@/lib/core/track';
 import type { Track } from '@/lib/core/track';
 import { run } from '@/lib/queue/alerts';
+import { trimSilence } from '@/lib/editor/silence-trim';
 import { NumberField, TextField } from './fields';
 import { Waveform } from './Waveform';
 
@@ -35,6 +37,7 @@ export function TrackEditor(props: {
   const latest = useRef(trim);
   latest.current = pending ?? stored;
   const player = usePlayer();
+  const [prefs] = usePreferences();
   const playing = player.kind === 'track' && player.trackId === t.id;
 
   const commitTrim = (change: Trim | ((latest: Trim) => Trim)) => {
@@ -97,6 +100,22 @@ export function TrackEditor(props: {
           disabled={locked}
           onCommit={(v) => setField('end', v)}
         />
+        <button
+          type="button"
+          disabled={locked}
+          title={`Finds silence below ${prefs.silenceThresholdDb} dBFS lasting ${prefs.silenceMinSec} s or more (see Settings) and trims it`}
+          onClick={() =>
+            void run('silence', () =>
+              trimSilence(
+                [t],
+                { thresholdDb: prefs.silenceThresholdDb, minSec: prefs.silenceMinSec },
+                prefs.defaultTransition,
+              ),
+            )
+          }
+        >
+          Trim silence at start and end
+        </button>
         <span class="kept">
           {kept < dur - 0.005
             ? `Keeps ${formatPreciseTime(kept)} of ${formatPreciseTime(dur)}`
@@ -106,7 +125,7 @@ export function TrackEditor(props: {
           label="Chapter title"
           class="chapter"
           value={edit.chapterTitle ?? ''}
-          placeholder={trackTitle(t.name)}
+          placeholder={chapterTitle({ name: t.name, info }, prefs.chapterTitles)}
           maxLength={200}
           disabled={locked}
           onCommit={(v) => props.onEdit({ chapterTitle: v.trim() || undefined })}

@@ -32,6 +32,10 @@ export type JobState =
       heapPeakBytes?: number;
       /** Segments encoded at once by as many engines (absent: one engine). */
       parts?: number;
+      /** Chapter files saved beside it, by name (when asked for). */
+      chapterFiles?: string[];
+      /** Why the chapter files asked for were not all saved (the joined file was). */
+      chapterFilesError?: string;
     })
   | (JobBase & { status: 'failed'; error: SeamErrorData; finishedAt: number })
   | (JobBase & { status: 'canceled'; finishedAt: number });

@@ -25,6 +25,7 @@ import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks'
 import { getCoverImage } from '@/lib/store/cover';
 import { COVER_IMAGE_ID } from '@/lib/core/settings';
 import { trackRef, type Track } from '@/lib/core/track';
+import { cueSourceChapters } from '@/lib/media/cue';
 import { checkMemory, deviceMemory } from './preflight';
 import { rewriteWavHeader } from './wav-output';
 import { checkTrack } from './probe';
@@ -191,7 +192,11 @@ export class EngineHost implements EngineCommands {
       try {
         const blob = await getAudio(id);
         if (!blob) throw new TrackMissingError(trackRef(track));
-        const info = await this.#engine.probe(trackRef(track), blob);
+        const probed = await this.#engine.probe(trackRef(track), blob);
+        // A cue sheet's chapters stand for the file's own (they are what the person gave).
+        const info = track.cueChapters?.length
+          ? { ...probed, chapters: cueSourceChapters(track.cueChapters, probed.durationSec) }
+          : probed;
         await updateTrack(id, { status: 'ready', info, error: undefined });
         // The track is listed now and checked to its end in the background.
         if (!info.decoded) void this.#scheduleCheck(id);
@@ -431,7 +436,6 @@ export class EngineHost implements EngineCommands {
       // A WAV gets a header that names its speakers, and RF64 past 4 GiB (./wav-output.ts).
       result = spec.id === 'wav' ? await rewriteWavHeader(run.blob) : run.blob;
       heapPeakBytes = run.heapPeakBytes;
-      parts = run.parts;
       if (plan.closeJoins) {
         const copied = result;
         const inputs = ready.map((t) => blobs.get(t.id)!);
@@ -442,6 +446,7 @@ export class EngineHost implements EngineCommands {
           return copied;
         });
       }
+      parts = run.parts;
     }
     if (signal.aborted) throw new JoinCanceledError();
     progress('saving', 100, plan.lossless);
@@ -452,6 +457,15 @@ export class EngineHost implements EngineCommands {
       lossless: plan.lossless,
       ...(heapPeakBytes !== undefined ? { heapPeakBytes } : {}),
       ...(parts !== undefined ? { parts } : {}),
+      ...(req.output.chapterFiles && plan.chapterList.length > 0
+        ? {
+            chapterFiles: {
+              chapters: plan.chapterList,
+              ...(plan.tags.title ? { title: plan.tags.title } : {}),
+              ...(plan.tags.artist ? { artist: plan.tags.artist } : {}),
+            },
+          }
+        : {}),
     };
   }
 }

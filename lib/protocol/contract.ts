@@ -46,6 +46,15 @@ export interface JobResult {
   heapPeakBytes?: number;
   /** Engines that encoded it at once, in segments (absent: one engine, or no ffmpeg run). */
   parts?: number;
+  /**
+   * When the join asked for chapter files (`OutputSettings.chapterFiles`): the chapters and the
+   * joined file's title and artist, for the background to save beside it. Absent otherwise.
+   */
+  chapterFiles?: {
+    chapters: { title: string; startSec: number; endSec: number }[];
+    title?: string;
+    artist?: string;
+  };
 }
 
 export interface JobFailure {
