@@ -16,6 +16,7 @@ import {
   usePreferences,
   useTracks,
 } from '@/components/hooks/store';
+import { AboutLinks } from './AboutLinks';
 import { AddFiles, AddFolder } from './AddFiles';
 import { DropZone } from './DropZone';
 import { JoinPanel } from './JoinPanel';
@@ -162,6 +163,7 @@ export function App({ compact }: { compact: boolean }) {
           />
         )}
         {editor && <editor.SettingsSection />}
+        {!compact && <AboutLinks />}
       </main>
     </DropZone>
   );

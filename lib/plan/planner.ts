@@ -12,7 +12,7 @@ import { BITEXACT, coverArgs, inputExtension, LOG_ARGS, metadataArgs } from './a
 import {
   editReasons,
   fastPathReasons,
-  GAPLESS_NOTE,
+  GAPLESS_HOW,
   losslessSummary,
   metadataNotes,
   mismatchReasons,
@@ -248,7 +248,7 @@ export function planJoin(
     );
     const summary = finish(
       tracks.length > 1 && (fast === 'mp3' || closeJoins)
-        ? losslessSummary(tracks, `, so they are joined without re-encoding; ${GAPLESS_NOTE}`)
+        ? losslessSummary(tracks, GAPLESS_HOW)
         : losslessSummary(tracks),
     );
     if (fast) {
