@@ -1,6 +1,5 @@
 import { WorkerStoppedError, type Engine } from './ffmpeg';
 import { runParallel } from './parallel';
-import { parallelJoin } from '@/lib/segments';
 import {
   JoinCanceledError,
   JoinFailedError,
@@ -20,7 +19,7 @@ import type {
   JoinRequest,
 } from '@/lib/protocol/contract';
 import { closeJoins, joinLosslessly, retagMp3 } from '@/lib/lossless';
-import { SpliceError } from '@/lib/segments';
+import { parallelJoin, SpliceError } from '@/lib/segments';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
 import { getCoverImage } from '@/lib/store/cover';

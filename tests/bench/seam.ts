@@ -223,6 +223,16 @@ export class SeamBench {
 
   /** Makes Seam plan a re-encode of inputs it would join losslessly; returns the plan line. */
   private async forceReencode(job: SeamJob): Promise<string> {
+    // Tracks are listed before their decode check, which then stores their info again: tag a
+    // probe result only once every check is done, or the check writes over the tag.
+    await until(
+      async () => {
+        const tracks = await storedTracks(this.evaluate);
+        if (tracks.some((t) => t.info?.decoded === false)) throw new Error('still checking');
+      },
+      READY_TIMEOUT_MS,
+      50,
+    );
     const rate = job.format === 'MP3' ? ` ${job.bitrate ?? ''} kb\\/s` : '';
     const want = new RegExp(`^Re-encoding to ${job.format}${rate}, 44\\.1 kHz stereo`);
     if (this.reencodeMethod !== 'probe-tag') {
