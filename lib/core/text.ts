@@ -126,3 +126,10 @@ export function trackList(ns: readonly number[]): string {
   if (ns.length === 1) return `track ${ns[0]}`;
   return `tracks ${ns.slice(0, -1).join(', ')} and ${ns[ns.length - 1]}`;
 }
+
+/** Files named in a sentence: "“a.mp3”", "“a.mp3” and “b.wav”", "these 5 files". */
+export function fileNames(names: readonly string[]): string {
+  if (names.length === 1) return `“${names[0]}”`;
+  if (names.length === 2) return `“${names[0]}” and “${names[1]}”`;
+  return `these ${names.length} files`;
+}

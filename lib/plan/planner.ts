@@ -2,16 +2,17 @@ import type { AudioInfo } from '@/lib/core/track';
 import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
 import { JoinFailedError } from '@/lib/core/errors';
 import { formatSpec, RINGTONE_MAX_SEC, type FormatSpec } from '@/lib/core/formats';
-import { losslessKind, type LosslessKind } from '@/lib/lossless';
+import { copyJoinKind, losslessKind, type CopyJoinKind, type LosslessKind } from '@/lib/lossless';
 import type { Id3Edit } from '@/lib/media/id3';
 import { id3Edit, resolveTags, type ResolvedTags } from './tags';
-import { encoderArgs, filterGraph, type GraphTrack } from './graph';
+import { encoderArgs, filterGraph, MP3_MIN_SAMPLES, type GraphTrack } from './graph';
 import { clampTransitions, MIN_KEPT_SEC, outputLength, trimSpan, type Clamp } from './timeline';
 import { chapterTimes, resolveChapterMode, type ChapterTime } from './chapters';
 import { BITEXACT, coverArgs, inputExtension, LOG_ARGS, metadataArgs } from './args';
 import {
   editReasons,
   fastPathReasons,
+  GAPLESS_NOTE,
   losslessSummary,
   metadataNotes,
   mismatchReasons,
@@ -103,6 +104,11 @@ export type JoinPlan =
       files: { path: string; text: string }[];
       args: string[];
       outputPath: string;
+      /**
+       * A stream copy whose joins a pass in JS closes afterwards (lib/lossless: the encoders'
+       * priming and padding left out at each join); absent for every other run.
+       */
+      closeJoins?: CopyJoinKind;
     });
 
 /**
@@ -193,6 +199,12 @@ export function planJoin(
       `Ringtones over ${RINGTONE_MAX_SEC} s may not be accepted by iPhone; this one is ${formatDuration(totalSec)}.`,
     );
   }
+  if (output.format === 'mp3' && totalSec * target.rate < MP3_MIN_SAMPLES) {
+    // The graph pads it (./graph.ts minSamples): say so, as the length changes.
+    notes.push(
+      `The joined audio is shorter than one MP3 frame: it is padded with silence to ${Math.round((MP3_MIN_SAMPLES / target.rate) * 1000)} ms.`,
+    );
+  }
   for (const c of clamped) {
     notes.push(
       `The crossfade after track ${c.junction + 1} is shortened to ${c.applied} s: ${c.reason}.`,
@@ -226,10 +238,18 @@ export function planJoin(
   // first file; decoding and encoding FLAC again loses nothing, so that is the lossless path.
   const flacAgain = lossless && output.format === 'flac';
   if (lossless && !flacAgain) {
-    const summary = finish(losslessSummary(tracks));
     const fast = losslessKind(
       output.format,
       tracks.map((t) => t.info),
+    );
+    const closeJoins = copyJoinKind(
+      output.format,
+      tracks.map((t) => t.info),
+    );
+    const summary = finish(
+      tracks.length > 1 && (fast === 'mp3' || closeJoins)
+        ? losslessSummary(tracks, `, so they are joined without re-encoding; ${GAPLESS_NOTE}`)
+        : losslessSummary(tracks),
     );
     if (fast) {
       const id3 =
@@ -257,6 +277,7 @@ export function planJoin(
     return {
       kind: 'ffmpeg',
       lossless: true,
+      ...(closeJoins ? { closeJoins } : {}),
       inputs: coverImage ? [...inputs, imageInput] : inputs,
       files,
       args: [
@@ -289,6 +310,7 @@ export function planJoin(
     fadeInSec: output.fadeInSec,
     fadeOutSec: output.fadeOutSec,
     loudnessTarget: output.normalize ? (opts.loudnessTarget ?? -16) : undefined,
+    ...(output.format === 'mp3' ? { minSamples: MP3_MIN_SAMPLES } : {}),
   });
   const files: { path: string; text: string }[] = [];
   const meta = metadataArgs(spec, tags, chapters, tracks.length, files);

@@ -127,3 +127,10 @@ export function losslessSummary(
 function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
 }
+
+/**
+ * What a lossless join of frames does at each join (lib/lossless/junctions.ts): said because the
+ * frames it leaves out are not the inputs' audio, and a person comparing sizes may wonder.
+ */
+export const GAPLESS_NOTE =
+  'at each join the whole frames of encoder padding are left out, so the tracks play back to back.';

@@ -1,5 +1,6 @@
 import { browser } from '#imports';
 import { targetTabId } from '@/lib/page-audio/actions';
+import { ensureRoom } from '@/lib/page-audio/budget';
 import { background } from '@/lib/protocol';
 import { effectiveEdit, patchEdit } from '@/lib/editor/edit';
 import { moveSelection, type SelectionMove } from '@/lib/editor/reorder';
@@ -7,7 +8,7 @@ import { naturalSort, reverseOrder, sortTracks, type SortKey } from '@/lib/edito
 import { NotAllAddedError, SeamError } from '@/lib/core/errors';
 import { defaultOutput, defaultTags, type OutputTags } from '@/lib/core/settings';
 import { cueBatch, decodeCue, isCueSheet, parseCue } from '@/lib/media/cue';
-import { countTracks } from '@/lib/core/text';
+import { countTracks, fileNames } from '@/lib/core/text';
 import { MAX_COVER_IMAGE_MB } from '@/lib/core/limits';
 import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
 import { clearCoverImage, putCoverImage } from '@/lib/store/cover';
@@ -82,6 +83,11 @@ async function addBatch(files: readonly File[], cues: readonly File[] = []): Pro
     files.map((f) => f.name),
   );
   if (files.length > 0) {
+    // The files are copied into the queue's storage: refuse at once what cannot fit.
+    await ensureRoom(
+      files.reduce((n, f) => n + f.size, 0),
+      fileNames(files.map((f) => f.name)),
+    );
     const added = await addFiles(plan.order.map((i) => files[i]!));
     if (plan.perFile.size > 0) {
       const { defaultTransition } = await preferences.getValue();
