@@ -262,6 +262,10 @@ describe('fault suite', { timeout: 360_000 }, () => {
     const site = await startSite();
     try {
       await ui.addFilesAndWait([fixture('tone-440-2s-44100-stereo.mp3')]);
+      // The track is listed, then decode-checked in the background: snapshot it once checked.
+      await until(async () =>
+        expect((await storedTracks(inPage(page)))[0]?.info?.decoded).toBe(true),
+      );
       const before = await storedTracks(inPage(page));
       const tab = await seam.context.newPage();
       await tab.goto(site.url);
