@@ -124,6 +124,16 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
     });
 
   const count = main.length;
+  const renderRow = (r: Row) => (
+    <PageAudioRow
+      key={r.rec.key}
+      row={r}
+      checked={picked.has(r.rec.key)}
+      disabled={!addable(r)}
+      onToggle={toggle}
+      onFormat={(key, url) => setFormatOf(new Map(formatOf).set(key, url))}
+    />
+  );
   return (
     <section class="page-audio" aria-label="On this page">
       <h2>
@@ -192,18 +202,7 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
               </>
             )}
           </div>
-          <ul class="page-items">
-            {filtered.slice(0, shown).map((r) => (
-              <PageAudioRow
-                key={r.rec.key}
-                row={r}
-                checked={picked.has(r.rec.key)}
-                disabled={!addable(r)}
-                onToggle={toggle}
-                onFormat={(key, url) => setFormatOf(new Map(formatOf).set(key, url))}
-              />
-            ))}
-          </ul>
+          <ul class="page-items">{filtered.slice(0, shown).map(renderRow)}</ul>
           {filtered.length > shown && (
             <button type="button" onClick={() => setShown(shown + PAGE_ROWS)}>
               Show {Math.min(PAGE_ROWS, filtered.length - shown)} more of {filtered.length - shown}
@@ -214,18 +213,7 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
       {others.length > 0 && (
         <details class="other-sounds">
           <summary>Other sounds on this page ({others.length})</summary>
-          <ul class="page-items">
-            {others.map((r) => (
-              <PageAudioRow
-                key={r.rec.key}
-                row={r}
-                checked={picked.has(r.rec.key)}
-                disabled={!addable(r)}
-                onToggle={toggle}
-                onFormat={(key, url) => setFormatOf(new Map(formatOf).set(key, url))}
-              />
-            ))}
-          </ul>
+          <ul class="page-items">{others.map(renderRow)}</ul>
         </details>
       )}
       {confirming && (

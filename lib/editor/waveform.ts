@@ -149,14 +149,18 @@ export function loadEdgeLevels(req: PeaksRequest): Promise<EdgeLevels> {
 }
 
 /** A Blob decoded by the page's audio decoder at DECODE_RATE: its channels and rate. */
-async function decodeChannels(blob: Blob): Promise<[Float32Array[], number]> {
+async function decodeChannels(
+  blob: Blob,
+  refusal = 'This browser cannot decode this file.',
+): Promise<[Float32Array[], number]> {
   const data = await blob.arrayBuffer();
+  // decodeAudioData resamples to the context's rate; an offline context needs no user gesture.
   const ctx = new OfflineAudioContext(1, 1, DECODE_RATE);
   let audio: AudioBuffer;
   try {
     audio = await ctx.decodeAudioData(data);
   } catch {
-    throw new WaveformUnavailableError('This browser cannot decode this file.');
+    throw new WaveformUnavailableError(refusal);
   }
   const channels = Array.from({ length: audio.numberOfChannels }, (_, i) =>
     audio.getChannelData(i),
@@ -165,19 +169,11 @@ async function decodeChannels(blob: Blob): Promise<[Float32Array[], number]> {
 }
 
 async function decodePeaks(blob: Blob, buckets: number): Promise<Peaks> {
-  const data = await blob.arrayBuffer();
-  // decodeAudioData resamples to the context's rate; an offline context needs no user gesture.
-  const ctx = new OfflineAudioContext(1, 1, DECODE_RATE);
-  let audio: AudioBuffer;
-  try {
-    audio = await ctx.decodeAudioData(data);
-  } catch {
-    throw new WaveformUnavailableError('This browser cannot decode this file for a waveform.');
-  }
-  const channels = Array.from({ length: audio.numberOfChannels }, (_, i) =>
-    audio.getChannelData(i),
+  const [channels, rate] = await decodeChannels(
+    blob,
+    'This browser cannot decode this file for a waveform.',
   );
-  return computePeaks(channels, audio.sampleRate, buckets);
+  return computePeaks(channels, rate, buckets);
 }
 
 /** Long MP3s: pieces decoded one by one, each given its share of the buckets by bytes. */
