@@ -38,18 +38,24 @@ export function probeTimeoutMs(bytes: number): number {
 }
 
 /**
- * The warm-up job: three seconds of a tone and noise, resampled, mixed and encoded to MP3, AAC
- * and Opus (the encoders and filters a join spends its time in), written nowhere.
+ * The warm-up: three seconds of a tone and noise, mixed and encoded to MP3, then AAC, then Opus
+ * (the encoders and filters a join spends its time in), written nowhere. Three short runs, not
+ * one, so that a track added meanwhile is probed between them (lib/engine/lanes.ts).
  */
-const WARM_UP_ARGS = [
+const WARM_UP_SOURCE = [
   ...['-hide_banner', '-loglevel', 'error', '-nostats'],
   ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100:duration=3'],
   ...['-f', 'lavfi', '-i', 'anoisesrc=color=pink:sample_rate=44100:duration=3:amplitude=0.1'],
-  ...['-filter_complex', '[0][1]amix=inputs=2,aformat=channel_layouts=stereo,asplit=3[a][b][c]'],
-  ...['-map', '[a]', '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'null', '-'],
-  ...['-map', '[b]', '-c:a', 'aac', '-b:a', '128k', '-f', 'null', '-'],
-  ...['-map', '[c]', '-ar', '48000', '-c:a', 'libopus', '-b:a', '96k'],
-  ...['-compression_level', String(OPUS_COMPLEXITY), '-f', 'null', '-'],
+  ...['-filter_complex', '[0][1]amix=inputs=2,aformat=channel_layouts=stereo[a]', '-map', '[a]'],
+];
+const WARM_UPS: readonly (readonly string[])[] = [
+  [...WARM_UP_SOURCE, ...['-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'null', '-']],
+  [...WARM_UP_SOURCE, ...['-c:a', 'aac', '-b:a', '128k', '-f', 'null', '-']],
+  [
+    ...WARM_UP_SOURCE,
+    ...['-ar', '48000', '-c:a', 'libopus', '-b:a', '96k'],
+    ...['-compression_level', String(OPUS_COMPLEXITY), '-f', 'null', '-'],
+  ],
 ];
 
 /** What a finished run hands back: the output, and the largest the wasm heap grew. */
@@ -103,27 +109,38 @@ export class Engine implements TaskRunner {
   }
 
   /**
-   * Loads the worker (unless loaded) and runs a short encode in it once, so the wasm code a join
-   * runs is compiled to its fast tier before the join: the first run after a load was 1.0 to
-   * 1.4 s slower here without it (DESIGN.md, "Encoding faster than one native process"). Does
-   * nothing for an instance already warm; after a failure the instance is dropped (the next
-   * call loads a fresh, cold one).
+   * Loads the worker (unless loaded) and runs the next step of the warm-up in it, so the wasm
+   * code a join runs is compiled to its fast tier before the join: the first run after a load
+   * was 1.0 to 1.4 s slower here without it (DESIGN.md, "Encoding faster than one native
+   * process"). Resolves false when the step failed (the instance is then dropped: the next call
+   * loads a fresh, cold one), true otherwise; `warmed` says when every step has run.
    */
-  async warm(): Promise<void> {
+  async warm(): Promise<boolean> {
     const w = await this.#instance();
-    if (this.#warmed === w) return;
+    if (this.#warmth.worker !== w) this.#warmth = { worker: w, steps: 0 };
+    const args = WARM_UPS[this.#warmth.steps];
+    if (!args) return true;
     this.#execs++;
-    const code = await w.call({ type: 'exec', tool: 'ffmpeg', args: WARM_UP_ARGS }).catch(() => 1);
-    if (code === 0) this.#warmed = w;
+    const code = await w.call({ type: 'exec', tool: 'ffmpeg', args: [...args] }).catch(() => 1);
+    if (code === 0) {
+      this.#warmth.steps++;
+      return true;
+    }
     // A warm-up that failed may have left the wasm instance unusable: never run a probe in it.
-    else if (this.#worker === w) this.reset();
+    if (this.#worker === w) this.reset();
+    return false;
   }
 
-  /** The instance the last warm-up ran in (a fresh one is cold again). */
-  #warmed: FfmpegWorker | undefined;
+  /** The instance the warm-up runs in, and how many of its steps have run there. */
+  #warmth: { worker: FfmpegWorker | undefined; steps: number } = { worker: undefined, steps: 0 };
 
   get warmed(): boolean {
-    return !!this.#worker && this.#warmed === this.#worker && !this.#worker.stopped;
+    return (
+      !!this.#worker &&
+      this.#warmth.worker === this.#worker &&
+      this.#warmth.steps >= WARM_UPS.length &&
+      !this.#worker.stopped
+    );
   }
 
   /** Kills the worker and forgets it; the next call loads a fresh one. */

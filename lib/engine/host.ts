@@ -29,6 +29,7 @@ import { cueSourceChapters } from '@/lib/media/cue';
 import { checkMemory, deviceMemory } from './preflight';
 import { rewriteWavHeader } from './wav-output';
 import { checkTrack } from './probe';
+import { Lanes, type Lane } from './lanes';
 import type { TaskRunner } from './task';
 
 /** Parallel page-audio downloads: enough to hide latency, few enough to be polite to a server. */
@@ -53,8 +54,8 @@ const PROBE_RETRIES = 2;
 export class EngineHost implements EngineCommands {
   readonly #engine: Engine;
   readonly #events: JobEvents;
-  /** ffmpeg runs one command at a time; probes and joins queue here. */
-  #chain: Promise<unknown> = Promise.resolve();
+  /** ffmpeg runs one command at a time; probes (first) and joins queue here. */
+  readonly #queue = new Lanes();
   #pending = 0;
   /** Probes queued or running, by track id: asking again joins the one under way. */
   readonly #probes = new Map<string, Promise<Track | undefined>>();
@@ -66,7 +67,8 @@ export class EngineHost implements EngineCommands {
    * probes and joins; undefined on one core, where they queue on the engine like the rest.
    */
   readonly #checker: Engine | undefined;
-  #checkChain: Promise<unknown> = Promise.resolve();
+  /** The checker's own queue: probes first, then checks, warm-ups and its part of a join. */
+  readonly #checkQueue = new Lanes();
   /** More engines for a parallel join on more than two cores, made when first needed. */
   readonly #spare: (() => Engine) | undefined;
   readonly #extra: Engine[] = [];
@@ -91,11 +93,9 @@ export class EngineHost implements EngineCommands {
    * Runs `work` with the checker engine to itself: it waits for the check under way (checks
    * queued after it wait for `work`). Without a checker, `work` runs at once.
    */
-  #withChecker<T>(work: () => Promise<T>): Promise<T> {
+  #withChecker<T>(work: () => Promise<T>, lane: Lane = 'work'): Promise<T> {
     if (!this.#checker) return work();
-    const run = this.#checkChain.then(work, work);
-    this.#checkChain = run.catch(() => undefined);
-    return run;
+    return this.#checkQueue.run(work, lane);
   }
 
   /**
@@ -125,14 +125,8 @@ export class EngineHost implements EngineCommands {
     return this.#pending > 0 || this.#jobs.size > 0 || this.#urls.size > 0;
   }
 
-  #enqueue<T>(task: () => Promise<T>): Promise<T> {
-    this.#pending++;
-    const run = this.#chain.then(task, task);
-    this.#chain = run.catch(() => undefined);
-    return run.finally(() => {
-      this.#pending--;
-      this.#maybeIdle();
-    });
+  #enqueue<T>(task: () => Promise<T>, lane: Lane = 'work'): Promise<T> {
+    return this.#counted(this.#queue.run(task, lane));
   }
 
   #maybeIdle(): void {
@@ -157,42 +151,54 @@ export class EngineHost implements EngineCommands {
   }
 
   #warmAll(): void {
-    if (!this.#engine.warmed && !this.#warming.has(this.#engine)) {
-      this.#warming.add(this.#engine);
-      void this.#enqueue(() => this.#engine.warm())
-        .catch(() => undefined)
-        .finally(() => this.#warming.delete(this.#engine));
-    }
+    this.#warmUp(this.#engine, (step) => this.#enqueue(step));
     const checker = this.#checker;
-    if (checker && !checker.warmed && !this.#warming.has(checker)) {
-      this.#warming.add(checker);
-      this.#pending++;
-      void this.#withChecker(() => checker.warm())
-        .catch(() => undefined)
-        .finally(() => {
-          this.#warming.delete(checker);
-          this.#pending--;
-          this.#maybeIdle();
-        });
-    }
+    if (checker) this.#warmUp(checker, (step) => this.#counted(this.#withChecker(step)));
+  }
+
+  /** Warms `engine` one step at a time, each a task of its own on the engine's queue. */
+  #warmUp(engine: Engine, queue: (step: () => Promise<boolean>) => Promise<boolean>): void {
+    if (engine.warmed || this.#warming.has(engine)) return;
+    this.#warming.add(engine);
+    const next = async (): Promise<void> => {
+      const ok = await queue(() => engine.warm());
+      if (ok && !engine.warmed) return next();
+    };
+    void next()
+      .catch(() => undefined)
+      .finally(() => this.#warming.delete(engine));
   }
 
   #probeOnce(id: string): Promise<Track | undefined> {
     const under = this.#probes.get(id);
     if (under) return under;
-    const run = this.#enqueue(() => this.#probeOne(id)).finally(() => this.#probes.delete(id));
+    const checker = this.#checker;
+    const run = (
+      checker && probeCost(this.#checkQueue) < probeCost(this.#queue)
+        ? this.#counted(this.#withChecker(() => this.#probeOne(id, checker), 'probe'))
+        : this.#enqueue(() => this.#probeOne(id, this.#engine), 'probe')
+    ).finally(() => this.#probes.delete(id));
     this.#probes.set(id, run);
     return run;
   }
 
-  async #probeOne(id: string): Promise<Track | undefined> {
+  /** Work outside the engine's own queue that keeps the host busy until it settles. */
+  #counted<T>(run: Promise<T>): Promise<T> {
+    this.#pending++;
+    return run.finally(() => {
+      this.#pending--;
+      this.#maybeIdle();
+    });
+  }
+
+  async #probeOne(id: string, engine: Engine): Promise<Track | undefined> {
     const track = await getTrack(id);
     if (!track) return undefined;
     for (let attempt = 0; ; attempt++) {
       try {
         const blob = await getAudio(id);
         if (!blob) throw new TrackMissingError(trackRef(track));
-        const probed = await this.#engine.probe(trackRef(track), blob);
+        const probed = await engine.probe(trackRef(track), blob);
         // A cue sheet's chapters stand for the file's own (they are what the person gave).
         const info = track.cueChapters?.length
           ? { ...probed, chapters: cueSourceChapters(track.cueChapters, probed.durationSec) }
@@ -229,15 +235,12 @@ export class EngineHost implements EngineCommands {
     const checker = this.#checker;
     let run: Promise<void>;
     if (checker && this.#checksWaiting.checker <= this.#checksWaiting.engine) {
-      this.#pending++;
       this.#checksWaiting.checker++;
-      run = this.#checkChain.then(() => this.#checkOne(id, checker));
-      this.#checkChain = run.catch(() => undefined);
-      run = run.finally(() => {
-        this.#pending--;
-        this.#checksWaiting.checker--;
-        this.#maybeIdle();
-      });
+      run = this.#counted(
+        this.#withChecker(() => this.#checkOne(id, checker)).finally(
+          () => void this.#checksWaiting.checker--,
+        ),
+      );
     } else {
       this.#checksWaiting.engine++;
       run = this.#enqueue(() => this.#checkOne(id, this.#engine)).finally(
@@ -269,7 +272,11 @@ export class EngineHost implements EngineCommands {
     } finally {
       // The second engine's memory goes back after the last check queued on it; it loads (and
       // warms, while a page is open) again in a second.
-      if (runner === this.#checker && this.#checksWaiting.checker <= 1) {
+      if (
+        runner === this.#checker &&
+        this.#checksWaiting.checker <= 1 &&
+        this.#checkQueue.waiting('probe') === 0
+      ) {
         this.#checker.reset();
         if (this.#keepWarm) this.#warmAll();
       }
@@ -294,13 +301,9 @@ export class EngineHost implements EngineCommands {
         if (await fetchTrack(id, { limitBytes, granted })) this.probe([id]);
       }
     };
-    this.#pending++;
-    void Promise.all(
-      Array.from({ length: Math.min(FETCHES_AT_ONCE, queue.length) }, worker),
-    ).finally(() => {
-      this.#pending--;
-      this.#maybeIdle();
-    });
+    void this.#counted(
+      Promise.all(Array.from({ length: Math.min(FETCHES_AT_ONCE, queue.length) }, worker)),
+    );
   }
 
   /** Removed tracks: their downloads stop and their connections close. */
@@ -468,6 +471,16 @@ export class EngineHost implements EngineCommands {
         : {}),
     };
   }
+}
+
+/**
+ * How long a probe queued now would wait, roughly, in probes: those waiting, plus what runs. A
+ * probe of a short track takes 50 to 100 ms here; a load, a warm-up step or a check, about ten
+ * times that.
+ */
+function probeCost(queue: Lanes): number {
+  const running = queue.running === 'probe' ? 1 : queue.running === 'work' ? 8 : 0;
+  return queue.waiting('probe') + running;
 }
 
 /** `promise`, or JoinCanceledError as soon as `signal` fires (the promise itself runs on). */

@@ -6,7 +6,8 @@
  *
  * Every track is listed as soon as ffprobe and its header say what it is, with `decoded: false`;
  * `checkTrack` runs after (in the background, on engines with nothing else to do, or at the
- * latest before a join uses it), so adding ten tracks does not wait for ten decodes.
+ * latest before a join uses it), so adding ten tracks does not wait for ten decodes. The
+ * zero-copy join's own check of the file (`checkFastPath`) runs with the decode check.
  */
 import type { AudioInfo, TrackRef } from '@/lib/core/track';
 import { readRange } from '@/lib/core/bytes';
@@ -66,7 +67,9 @@ export async function probeTrack(
     }
     return { ...probed, decoded: false };
   });
-  return withFastPath(info, track, blob);
+  // Whether the zero-copy join may take it is asked with the decode check: its frame scan
+  // reads the whole file, and only a decoded length is exact enough to compare with.
+  return info;
 }
 
 /** The decode check of a track listed before it ran; its info comes back exact (or it throws). */

@@ -20,8 +20,14 @@ const READY_TIMEOUT_MS = 10 * 60_000;
 const JOB_TIMEOUT_MS = 15 * 60_000;
 
 export interface SeamRun {
-  /** From setInputFiles until every track is stored and probed. */
+  /** From setInputFiles until every track is stored and probed (listed, Join enabled). */
   addProbeMs: number;
+  /**
+   * From setInputFiles until every track's decode check is done (each decoded to its end, which
+   * native ffmpeg's concat does not do). Join is clicked only then, so `joinMs` is the join
+   * alone; a person who clicks Join earlier waits for the checks still running.
+   */
+  checkMs: number;
   /** From the click on Join to the job record turning "done" (the download has started). */
   joinMs: number;
   /** From the click on Join to the progress bar first showing more than 0 %. */
@@ -152,6 +158,15 @@ export class SeamBench {
     await ui.addFiles(files);
     await waitForStoredReady(this.evaluate, files.length, READY_TIMEOUT_MS);
     const addProbeMs = Date.now() - t0;
+    await until(
+      async () => {
+        const tracks = await storedTracks(this.evaluate);
+        if (tracks.some((t) => !t.info?.decoded)) throw new Error('still checking');
+      },
+      READY_TIMEOUT_MS,
+      50,
+    );
+    const checkMs = Date.now() - t0;
     mark(undefined);
 
     await ui.setFormat(job.format);
@@ -193,6 +208,7 @@ export class SeamBench {
     }
     return {
       addProbeMs,
+      checkMs,
       joinMs,
       ...(progressAt ? { firstProgressMs: progressAt - clickAt } : {}),
       diskMs,

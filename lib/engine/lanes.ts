@@ -1,0 +1,53 @@
+/**
+ * One engine runs one thing at a time. `Lanes` is its queue: tasks run one after another, and a
+ * task in the `probe` lane goes before every task still waiting in the `work` lane (decode
+ * checks, warm-ups, joins), so a track added while long work is queued is listed at once.
+ * A task already running is never interrupted. Pure (no browser API); unit-tested.
+ */
+export type Lane = 'probe' | 'work';
+
+export class Lanes {
+  readonly #waiting: Record<Lane, (() => void)[]> = { probe: [], work: [] };
+  #running: Lane | undefined;
+
+  /** Tasks queued and not yet started, in that lane. */
+  waiting(lane: Lane): number {
+    return this.#waiting[lane].length;
+  }
+
+  /** Something runs or waits. */
+  get busy(): boolean {
+    return !!this.#running || this.#waiting.probe.length > 0 || this.#waiting.work.length > 0;
+  }
+
+  /** The lane of the task running now, if one is. */
+  get running(): Lane | undefined {
+    return this.#running;
+  }
+
+  /** Runs `task` when its turn comes; settles as it does. A task that throws does not stop the queue. */
+  run<T>(task: () => Promise<T>, lane: Lane = 'work'): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#waiting[lane].push(() => {
+        this.#running = lane;
+        let run: Promise<T>;
+        try {
+          run = task();
+        } catch (err) {
+          run = Promise.reject(err);
+        }
+        void run.then(resolve, reject).finally(() => {
+          this.#running = undefined;
+          this.#next();
+        });
+      });
+      this.#next();
+    });
+  }
+
+  #next(): void {
+    if (this.#running) return;
+    const start = this.#waiting.probe.shift() ?? this.#waiting.work.shift();
+    start?.();
+  }
+}
