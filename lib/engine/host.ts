@@ -475,11 +475,12 @@ export class EngineHost implements EngineCommands {
 
 /**
  * How long a probe queued now would wait, roughly, in probes: those waiting, plus what runs. A
- * probe of a short track takes 50 to 100 ms here; a load, a warm-up step or a check, about ten
- * times that.
+ * probe of a short track takes 50 to 100 ms here; a load, a warm-up step or a check, about
+ * ten times that or more, so a batch of new tracks waits on the other engine only when that
+ * one is idle or probing.
  */
 function probeCost(queue: Lanes): number {
-  const running = queue.running === 'probe' ? 1 : queue.running === 'work' ? 8 : 0;
+  const running = queue.running === 'probe' ? 1 : queue.running === 'work' ? 12 : 0;
   return queue.waiting('probe') + running;
 }
 
