@@ -7,11 +7,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { FFMPEG_CORE, ffmpegSourceOffer } from './ffmpeg-core';
+import { type CoreLibrary, FFMPEG_CORE, FFMPEG_LIBRARIES, ffmpegSourceOffer } from './ffmpeg-core';
 
 export const NOTICES_FILE = 'THIRD_PARTY_NOTICES.txt';
 
-const LICENCES_DIR = resolve(import.meta.dirname, 'licenses');
+export const LICENCES_DIR = resolve(import.meta.dirname, 'licenses');
 const LICENCE_FILE = /^(licen[cs]e|copying)(\.(md|txt))?$/i;
 
 /** The npm package a module belongs to, from its path (the last node_modules/ in it). */
@@ -91,6 +91,48 @@ function standardText(spdx: string | undefined, why: string): string {
 const cleanUrl = (url: string) => url.replace(/^git\+/, '').replace(/\.git$/, '');
 const heading = (title: string) => `${'='.repeat(78)}\n${title}\n${'='.repeat(78)}`;
 
+/**
+ * The licence texts of the libraries compiled into the core, each distinct text once, in the
+ * order the libraries first name them: file name, text, and the libraries that name it. Throws
+ * (failing the build) for a library that names no text, or a text file missing or empty.
+ */
+export function coreLicenceTexts(
+  libraries: readonly CoreLibrary[] = FFMPEG_LIBRARIES,
+  dir: string = LICENCES_DIR,
+): { file: string; text: string; libraries: string[] }[] {
+  const texts = new Map<string, { file: string; text: string; libraries: string[] }>();
+  for (const l of libraries) {
+    if (l.texts.length === 0) throw new Error(`${l.name} names no licence text in build/licenses/`);
+    for (const file of l.texts) {
+      let entry = texts.get(file);
+      if (!entry) {
+        const path = join(dir, file);
+        if (!existsSync(path)) throw new Error(`${l.name}'s licence text ${file} is missing`);
+        const text = readFileSync(path, 'utf8')
+          .replace(/^\s*\n/, '')
+          .trimEnd();
+        if (!text.trim()) throw new Error(`${l.name}'s licence text ${file} is empty`);
+        entry = { file, text, libraries: [] };
+        texts.set(file, entry);
+      }
+      entry.libraries.push(l.name);
+    }
+  }
+  return [...texts.values()];
+}
+
+/** What the notice says of each library: its copyright lines, any note, its licence texts. */
+function libraryNotice(l: CoreLibrary): string {
+  return [
+    `${l.name} ${l.ref} (${l.licence}), ${l.source}`,
+    ...l.copyright.map((line) => `  ${line}`),
+    ...(l.note ? [`  ${l.note}`] : []),
+    `  Licence text${l.texts.length > 1 ? 's' : ''} below: ${l.texts.join(', ')}`,
+  ].join('\n');
+}
+
+const subheading = (title: string) => `${'-'.repeat(78)}\n${title}\n${'-'.repeat(78)}`;
+
 /** The whole notice file for the given bundled packages (sorted, so builds are identical). */
 export function thirdPartyNotices(packages: readonly string[], root: string): string {
   const core = [
@@ -100,9 +142,16 @@ export function thirdPartyNotices(packages: readonly string[], root: string): st
     '',
     ffmpegSourceOffer(),
     '',
-    'The GNU General Public License, version 2, follows.',
+    'The libraries compiled into the core, with their copyright notices; each licence text',
+    'named here follows once, below.',
     '',
-    readFileSync(join(LICENCES_DIR, 'GPL-2.0.txt'), 'utf8').trim(),
+    FFMPEG_LIBRARIES.map(libraryNotice).join('\n\n'),
+    ...coreLicenceTexts().flatMap(({ file, text, libraries }) => [
+      '',
+      subheading(`${file} (${libraries.join(', ')})`),
+      '',
+      text,
+    ]),
   ].join('\n');
   const intro = [
     'Third-party software in Seam',

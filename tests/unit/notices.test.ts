@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FFMPEG_CORE, FFMPEG_LIBRARIES } from '@/build/ffmpeg-core';
-import { packageOf, thirdPartyNotices } from '@/build/notices';
+import { type CoreLibrary, FFMPEG_CORE, FFMPEG_LIBRARIES } from '@/build/ffmpeg-core';
+import { coreLicenceTexts, LICENCES_DIR, packageOf, thirdPartyNotices } from '@/build/notices';
 import { ROOT } from '../support/paths';
 
 describe('packageOf', () => {
@@ -34,6 +34,55 @@ describe('third-party notices', () => {
     expect(text).toContain(
       'GNU GENERAL PUBLIC LICENSE\n                       Version 2, June 1991',
     );
+  });
+
+  it("gives each core library's copyright lines and its licence texts, each text once", () => {
+    for (const l of FFMPEG_LIBRARIES) {
+      expect(l.texts.length, `${l.name} names no licence text`).toBeGreaterThan(0);
+      // A library with no copyright line says why in its note.
+      expect(l.copyright.length > 0 || Boolean(l.note), `${l.name}: no copyright line`).toBe(true);
+      for (const line of l.copyright) expect(text, l.name).toContain(line);
+      if (l.note) expect(text).toContain(l.note);
+      const own = l.texts.map((f) => readFileSync(join(LICENCES_DIR, f), 'utf8'));
+      for (const t of own) expect(t.trim(), `${l.name}: empty text`).not.toBe('');
+      // Where the licence is a notice (BSD, ISC, MIT, zlib), its copyright lines are the text's.
+      if (/^(BSD|ISC|MIT|Zlib)/.test(l.licence)) {
+        for (const line of l.copyright) {
+          expect(
+            own.some((t) => t.includes(line)),
+            `${l.name}: ${line}`,
+          ).toBe(true);
+        }
+      }
+    }
+    for (const { file, text: licence } of coreLicenceTexts()) {
+      expect(text.split(licence).length - 1, file).toBe(1);
+    }
+    expect(text).toContain('ISC License\n\nCopyright (C) 2006-2016 libass contributors');
+    expect(text).toContain('GNU LESSER GENERAL PUBLIC LICENSE\n                       Version 2.1');
+    expect(text).toContain('GNU LIBRARY GENERAL PUBLIC LICENSE\n                       Version 2');
+  });
+
+  it('fails the build for a core library with no licence text, or a missing or empty one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seam-licences-'));
+    try {
+      writeFileSync(join(dir, 'empty.txt'), '\n  \n');
+      writeFileSync(join(dir, 'ok.txt'), 'Copyright (c) someone\n');
+      const lib = (texts: string[]): CoreLibrary => ({
+        name: 'libodd',
+        ref: 'v1',
+        source: 'https://example.invalid/libodd',
+        licence: 'MIT',
+        texts,
+        copyright: ['Copyright (c) someone'],
+      });
+      expect(coreLicenceTexts([lib(['ok.txt'])], dir)).toHaveLength(1);
+      expect(() => coreLicenceTexts([lib([])], dir)).toThrow(/libodd names no licence text/);
+      expect(() => coreLicenceTexts([lib(['gone.txt'])], dir)).toThrow(/gone.txt is missing/);
+      expect(() => coreLicenceTexts([lib(['empty.txt'])], dir)).toThrow(/empty.txt is empty/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("gives each package's version, licence and licence text, sorted", () => {
