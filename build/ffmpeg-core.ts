@@ -169,14 +169,30 @@ export const FFMPEG_LIBRARIES: readonly CoreLibrary[] = [
     ['Copyright (c) 2010, Google Inc. All rights reserved.'],
   ),
   // ffmpegwasm/freetype2 tag VER-2-10-4 (6a2b3e4007e794bfc6c91030d0ed987f925164a8):
-  // docs/LICENSE.TXT and docs/FTL.TXT; the copyright lines from README.
+  // docs/LICENSE.TXT and docs/FTL.TXT; the copyright lines from README; the BDF and PCF
+  // drivers' X11-style licences from the "License" sections of src/bdf/README and
+  // src/pcf/README; its gzip module's zlib copy (src/gzip/zlib.h) is under the zlib licence.
   lib(
     'FreeType',
     'VER-2-10-4',
     'https://github.com/ffmpegwasm/freetype2',
     'FTL OR GPL-2.0',
-    ['FreeType-LICENSE.txt', 'FreeType-FTL.txt', 'GPL-2.0.txt'],
-    ['Copyright (C) 2006-2020 by', 'David Turner, Robert Wilhelm, and Werner Lemberg.'],
+    [
+      'FreeType-LICENSE.txt',
+      'FreeType-FTL.txt',
+      'GPL-2.0.txt',
+      'FreeType-bdf-license.txt',
+      'FreeType-pcf-license.txt',
+      'zlib-notice.txt',
+    ],
+    [
+      'Copyright (C) 2006-2020 by',
+      'David Turner, Robert Wilhelm, and Werner Lemberg.',
+      'Copyright 2000 Computing Research Labs, New Mexico State University',
+      'Copyright 2001-2002, 2011 Francesco Zappa Nardelli',
+      'Copyright (C) 2000 by Francesco Zappa Nardelli',
+      'Copyright (C) 1995-2002 Jean-loup Gailly and Mark Adler',
+    ],
     'Within this GPL-licensed core FreeType is used under the GPL v2 (FreeType-LICENSE.txt).',
   ),
   // fribidi/fribidi tag v1.0.9 (f9e8e71a6fbf4a4619481284c9f484d10e559995): lib/fribidi.c,
@@ -214,6 +230,16 @@ export const FFMPEG_LIBRARIES: readonly CoreLibrary[] = [
     'ISC',
     ['libass-COPYING.txt'],
     ['Copyright (C) 2006-2016 libass contributors'],
+  ),
+  // ffmpegwasm/ffmpeg.wasm tag v12.15 (71aa99d37c02a7b4c435275ca9ef50e612f6efa1): LICENSE, which
+  // covers its bindings (src/bind, src/fftools) compiled into ffmpeg-core.js.
+  lib(
+    'ffmpeg.wasm bindings',
+    'v12.15',
+    'https://github.com/ffmpegwasm/ffmpeg.wasm',
+    'MIT',
+    ['ffmpeg.wasm-LICENSE.txt'],
+    ['Copyright (c) 2019 Jerome Wu'],
   ),
   // sekrit-twc/zimg tag release-3.0.5 (e5b0de6bebbcbc66732ed5afaafef6b2c7dfef87): COPYING.
   lib(
