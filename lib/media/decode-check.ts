@@ -16,8 +16,8 @@
  *   than 10 % missing) is cut short; one that decodes to nothing cannot be joined at all.
  */
 import { CorruptAudioError, TruncatedAudioError } from '@/lib/core/errors';
-import { formatLength } from '@/lib/core/text';
-import type { TrackRef } from '@/lib/core/track';
+import { channelWord, formatLength, khz } from '@/lib/core/text';
+import type { FormatChange, TrackRef } from '@/lib/core/track';
 import { ffmpegSaid } from './ffmpeg-log';
 
 /** Missing audio below both of these is an estimate's slack, not a cut. */
@@ -340,6 +340,42 @@ export function formatsIn(lines: readonly string[]): StreamFormat[] {
   }
   return out;
 }
+
+/**
+ * The change in words, or undefined for a stream of one format: "changes sample rate midway
+ * (44.1 kHz, then 48 kHz)", "changes channels midway (mono, then stereo, then 6 channels)".
+ */
+export function describeChange(formats: readonly StreamFormat[]): FormatChange | undefined {
+  if (formats.length < 2) return undefined;
+  const steps = (word: (f: StreamFormat) => string) =>
+    formats.map(word).filter((w, i, all) => i === 0 || w !== all[i - 1]);
+  const kinds: { name: string; steps: string[] }[] = [
+    { name: 'sample rate', steps: steps((f) => khz(f.sampleRate)) },
+    { name: 'channels', steps: steps((f) => channelWord(f.channels)) },
+    {
+      name: 'sample format',
+      steps: steps((f) => SAMPLE_FORMATS[f.sampleFormat.replace(/p$/, '')] ?? f.sampleFormat),
+    },
+  ].filter((k) => k.steps.length > 1);
+  // Only the layout changed (the same count, other speakers): said as channels all the same.
+  const changed = kinds.length > 0 ? kinds : [{ name: 'channels', steps: steps((f) => f.layout) }];
+  return {
+    reason: `changes ${changed.map((k) => k.name).join(' and ')} midway (${changed.map((k) => k.steps.join(', then ')).join('; ')})`,
+    channels: formats.map((f) => f.channels).filter((c, i, all) => i === 0 || c !== all[i - 1]),
+    sampleRates: formats
+      .map((f) => f.sampleRate)
+      .filter((r, i, all) => i === 0 || r !== all[i - 1]),
+  };
+}
+
+const SAMPLE_FORMATS: Record<string, string> = {
+  u8: '8-bit',
+  s16: '16-bit',
+  s32: '32-bit',
+  s64: '64-bit',
+  flt: 'float',
+  dbl: 'double',
+};
 
 /** What ffmpeg said first, quoted as it said it (only its case is kept): ` (ffmpeg: "…")`. */
 function damageWords(lines: readonly string[], lead: string): string {
