@@ -181,6 +181,8 @@ export function planJoin(
     edits.length === 0 &&
     formatNotes.length === 0 &&
     fastPathReasons(tracks).length === 0 &&
+    // A track that changes format midway is brought to one rate and layout: not kept as it is.
+    !tracks.some((t) => t.info.formatChange) &&
     allLossless(tracks.map((t) => t.info)) &&
     new Set(tracks.map((t) => t.info.sampleRate)).size === 1 &&
     new Set(tracks.map((t) => t.info.channels)).size === 1;
@@ -343,6 +345,14 @@ export function planJoin(
     target.channels.count,
     output.format === 'wav' ? wavTarget(tracks.map((t) => t.info)) : undefined,
   );
+  // The intermediate is float, which FLAC's encoder takes as 24-bit: sources of 16 bits at
+  // most stay 16-bit, as they do without it.
+  const flacDepthArgs =
+    output.format === 'flac' &&
+    predecode.length > 0 &&
+    tracks.every((t) => allLossless([t.info]) && (t.info.bitsPerSample ?? 16) <= 16)
+      ? ['-sample_fmt', 's16']
+      : [];
   const reasons = [...mismatch, ...unfit, ...edits];
   // Said as a note where the head line does not already say it.
   const heads = flacAgain || rewrite ? [] : reasons;
@@ -386,6 +396,7 @@ export function planJoin(
         : []),
       ...(coverImage ? coverArgs(meta.next, undefined) : []),
       ...enc.args,
+      ...flacDepthArgs,
       ...meta.outputArgs,
       ...BITEXACT,
       ...['-f', spec.muxer, outputPath],

@@ -227,3 +227,28 @@ describe('the planned runs in native ffmpeg', () => {
     expect(len).toBeLessThan(want + (3 * 1152) / 44100);
   });
 });
+
+describe('a FLAC track that changes format, joined to FLAC', () => {
+  const flac = (id: string, extra: Partial<AudioInfo> = {}) =>
+    track(id, { container: 'flac', codec: 'flac', bitsPerSample: 16, ...extra });
+  const change: FormatChange = {
+    reason: 'changes channels midway (mono, then stereo)',
+    channels: [1, 2],
+    sampleRates: [44100],
+  };
+
+  it('is not called lossless (it is brought to one layout), and stays 16-bit', () => {
+    const tracks = [flac('a', { channels: 1, channelLayout: 'mono' })];
+    tracks.push(flac('b', { channels: 1, channelLayout: 'mono', formatChange: change }));
+    const plan = ffmpegPlan(planJoin(tracks, { ...defaultOutput, format: 'flac' }));
+    expect(plan.lossless).toBe(false);
+    expect(plan.summary).toMatch(/^Re-encoding to FLAC, 44\.1 kHz mono: track 2 changes channels/);
+    expect(plan.args.join(' ')).toContain('-c:a flac -sample_fmt s16');
+  });
+
+  it('keeps 24 bits from a 24-bit source', () => {
+    const tracks = [flac('a', { bitsPerSample: 24 }), flac('b', { formatChange: change })];
+    const plan = ffmpegPlan(planJoin(tracks, { ...defaultOutput, format: 'flac' }));
+    expect(plan.args).not.toContain('-sample_fmt');
+  });
+});
