@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AudioInfo, FormatChange } from '@/lib/core/track';
 import { describeChange, type StreamFormat } from '@/lib/media/decode-check';
-import { planJoin, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
+import { checkOutputLength, planJoin, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
+import { parseFfmpegTime } from '@/lib/media/probe';
 import {
   INTERMEDIATE_SAMPLE_BYTES,
   intermediateInfo,
@@ -250,5 +251,41 @@ describe('a FLAC track that changes format, joined to FLAC', () => {
     const tracks = [flac('a', { bitsPerSample: 24 }), flac('b', { formatChange: change })];
     const plan = ffmpegPlan(planJoin(tracks, { ...defaultOutput, format: 'flac' }));
     expect(plan.args).not.toContain('-sample_fmt');
+  });
+});
+
+describe('a FLAC that starts at a frame header mid-stream, in the join graph (native ffmpeg)', () => {
+  beforeAll(requireNativeFfmpeg);
+  const tmp = tempFolder('frame-header-native').dir;
+
+  it('passes the output check: time is counted from its samples, not its timestamps', async () => {
+    // Its packets are 46 ms apart by their timestamps but hold 93 ms each.
+    const names = [
+      'corpus/flac-test-files/uncommon/10_-_file_starting_at_frame_header.flac',
+      'corpus/taglib/sinewave.flac',
+    ];
+    // Their lengths as the decode check counts them (samples), as native ffmpeg's verdict has.
+    const decoded = [15.071859, 3.550023];
+    const tracks: PlanTrack[] = names.map((name, i) => ({
+      id: String(i),
+      name,
+      info: { ...probeFixture(name), durationSec: decoded[i]! },
+    }));
+    const plan = ffmpegPlan(planJoin(tracks, { ...defaultOutput, format: 'mp3', bitrate: 128 }));
+    const local = (s: string) =>
+      s.replaceAll('/in/', `${tmp}/in/`).replaceAll('/out/', `${tmp}/out/`);
+    mkdirSync(join(tmp, 'in'), { recursive: true });
+    mkdirSync(join(tmp, 'out'), { recursive: true });
+    plan.inputs.forEach((input, i) => copyFileSync(fixture(names[i]!), local(input.path)));
+    for (const f of plan.files) writeFileSync(local(f.path), f.text);
+    const res = spawnSync('ffmpeg', ['-nostdin', '-y', ...plan.args.map(local)], {
+      encoding: 'utf8',
+    });
+    expect(res.status, res.stderr.slice(-1500)).toBe(0);
+    const written = parseFfmpegTime(res.stderr.replaceAll('\r', '\n'));
+    expect(() => checkOutputLength(plan, written)).not.toThrow();
+    const len = await decodedDuration(local(plan.outputPath), { rate: 44100 });
+    const want = tracks[0]!.info.durationSec + tracks[1]!.info.durationSec;
+    expect(Math.abs(len - want)).toBeLessThan(0.06);
   });
 });
