@@ -63,7 +63,27 @@ export interface AudioInfo {
    * lib/lossless): its frames or data chunk hold what it decodes to, in one stream. Absent =
    * not checked. `reason` follows the track's number: "changes sample rate … at 0:10".
    */
-  fastPath?: { ok: true } | { ok: false; reason: string };
+  fastPath?: { ok: true } | { ok: false; reason: string; change?: boolean };
+  /**
+   * The decoded stream changes sample rate, channels or sample format midway (the decode
+   * check; for an MP3 also its frame scan, which knows the time). Such a track is decoded on
+   * its own first (lib/plan/predecode.ts): ffmpeg 5.1 loses audio when a join's filter graph
+   * is set up again mid-stream.
+   */
+  formatChange?: FormatChange;
+}
+
+/** How a track's decoded stream changes midway. */
+export interface FormatChange {
+  /**
+   * A verb phrase that follows the track's number: "changes sample rate from 44.1 kHz to
+   * 48 kHz at 0:10", "changes channels midway (mono, then stereo, then 5.1)".
+   */
+  reason: string;
+  /** The channel counts it takes on, in order (each change once). */
+  channels: number[];
+  /** The sample rates it takes on, in order (each change once). */
+  sampleRates: number[];
 }
 
 /** A chapter a file already has, in seconds of that file. */

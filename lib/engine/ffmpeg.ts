@@ -11,6 +11,7 @@ import { ffmpegFailure } from '@/lib/media/ffmpeg-log';
 import { checkOutputLength, type JoinPlan } from '@/lib/plan/planner';
 import { parseFfmpegTime } from '@/lib/media/probe';
 import { OPUS_COMPLEXITY } from '@/lib/plan/graph';
+import { intermediateKey } from '@/lib/plan/predecode';
 import { checkTrack, probeTrack } from './probe';
 import type { EngineTask, TaskFile, TaskRunner } from './task';
 import { FfmpegWorker, WorkerStoppedError, type EngineUrls } from './worker-client';
@@ -347,7 +348,7 @@ export function mountsFor(
     dirs.set(dir, files);
   };
   for (const input of plan.inputs) {
-    const blob = blobs.get(input.trackId);
+    const blob = blobs.get(input.intermediate ? intermediateKey(input.trackId) : input.trackId);
     if (!blob) throw new JoinFailedError('its audio is missing', findTrack(tracks, input.trackId));
     add(input.path, blob);
   }

@@ -4,6 +4,7 @@ import {
   JoinCanceledError,
   JoinFailedError,
   NothingToJoinError,
+  OutputTooShortError,
   TrackMissingError,
   errorFromData,
   toErrorData,
@@ -20,7 +21,8 @@ import type {
 } from '@/lib/protocol/contract';
 import { closeJoins, joinLosslessly, retagMp3 } from '@/lib/lossless';
 import { parallelJoin, SpliceError } from '@/lib/segments';
-import { planJoin, type PlanTrack } from '@/lib/plan/planner';
+import { planJoin, type PlanTrack, type PredecodeRun } from '@/lib/plan/planner';
+import { INTERMEDIATE_SAMPLE_BYTES, intermediateInfo, intermediateKey } from '@/lib/plan/predecode';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
 import { getCoverImage } from '@/lib/store/cover';
 import { COVER_IMAGE_ID } from '@/lib/core/settings';
@@ -415,8 +417,28 @@ export class EngineHost implements EngineCommands {
       // Refused by name before starting what cannot fit (./preflight.ts).
       checkMemory(plan, ready, deviceMemory());
       progress('reading', 0, plan.lossless);
-      const onProgress = (f: number, phase: 'reading' | 'joining') =>
+      // Progress runs over the tracks decoded first (by their length) and the join.
+      const steps = plan.predecode ?? [];
+      const stepSec = steps.reduce((sum, s) => sum + s.totalSec, 0);
+      const whole = stepSec + plan.totalSec;
+      const share = (done: number, sec: number, f: number) =>
+        whole > 0 ? (done + f * sec) / whole : f;
+      const report = (f: number, phase: 'reading' | 'joining') =>
         progress(phase, Math.round(f * 100), plan.lossless);
+      const joinTracks =
+        steps.length > 0
+          ? await this.#predecode(
+              steps,
+              ready,
+              blobs,
+              (f) => report(share(0, stepSec, f), 'joining'),
+              signal,
+            )
+          : ready;
+      const onProgress = (f: number, phase: 'reading' | 'joining') => {
+        if (steps.length === 0) report(f, phase);
+        else if (phase === 'joining') report(share(stepSec, plan.totalSec, f), phase);
+      };
       // Long re-encodes run in segments, one engine per core (lib/segments/decide.ts, the
       // rule the plan summary states too).
       const cores = this.#cores ?? navigator.hardwareConcurrency;
@@ -425,7 +447,7 @@ export class EngineHost implements EngineCommands {
         ? await this.#withChecker(() =>
             runParallel({
               plan,
-              tracks: ready,
+              tracks: joinTracks,
               output: req.output,
               parallel,
               blobs,
@@ -435,7 +457,7 @@ export class EngineHost implements EngineCommands {
               signal,
             }),
           )
-        : await this.#engine.run(plan, ready, blobs, onProgress, spec.mime, signal);
+        : await this.#engine.run(plan, joinTracks, blobs, onProgress, spec.mime, signal);
       // A WAV gets a header that names its speakers, and RF64 past 4 GiB (./wav-output.ts).
       result = spec.id === 'wav' ? await rewriteWavHeader(run.blob) : run.blob;
       heapPeakBytes = run.heapPeakBytes;
@@ -470,6 +492,55 @@ export class EngineHost implements EngineCommands {
           }
         : {}),
     };
+  }
+  /**
+   * Decodes each track that changes format midway into its intermediate (lib/plan/predecode.ts),
+   * one ffmpeg run each, in turn; the Blobs join `blobs` under their own keys. Returns the
+   * tracks as the join reads them (those with their intermediate's exact length). `onProgress`
+   * gets the fraction of all the steps' audio done; Cancel stops the run under way.
+   */
+  async #predecode(
+    steps: readonly PredecodeRun[],
+    ready: readonly PlanTrack[],
+    blobs: Map<string, Blob>,
+    onProgress: (fraction: number) => void,
+    signal: AbortSignal,
+  ): Promise<PlanTrack[]> {
+    const tracks = [...ready];
+    const all = steps.reduce((sum, s) => sum + s.totalSec, 0);
+    let done = 0;
+    for (const step of steps) {
+      if (signal.aborted) throw new JoinCanceledError();
+      const track = tracks[step.track]!;
+      const stepProgress = (f: number, phase: 'reading' | 'joining') => {
+        if (phase === 'joining' && all > 0) onProgress((done + f * step.totalSec) / all);
+      };
+      let blob: Blob;
+      try {
+        ({ blob } = await this.#engine.run(
+          step,
+          ready,
+          blobs,
+          stepProgress,
+          'application/octet-stream',
+          signal,
+        ));
+      } catch (err) {
+        if (!(err instanceof OutputTooShortError)) throw err;
+        throw new JoinFailedError(
+          `changes format midway, and decoding it on its own did not give all of its audio (${err.message})`,
+          trackRef(track),
+        );
+      }
+      const bytes = INTERMEDIATE_SAMPLE_BYTES * step.target.channels.count;
+      blobs.set(intermediateKey(step.trackId), blob);
+      tracks[step.track] = {
+        ...track,
+        info: intermediateInfo(track.info, step.target, Math.floor(blob.size / bytes)),
+      };
+      done += step.totalSec;
+    }
+    return tracks;
   }
 }
 

@@ -9,7 +9,7 @@
  * latest before a join uses it), so adding ten tracks does not wait for ten decodes. The
  * zero-copy join's own check of the file (`checkFastPath`) runs with the decode check.
  */
-import type { AudioInfo, TrackRef } from '@/lib/core/track';
+import type { AudioInfo, FormatChange, TrackRef } from '@/lib/core/track';
 import { readRange } from '@/lib/core/bytes';
 import {
   checkFastPath,
@@ -20,6 +20,8 @@ import {
 } from '@/lib/lossless';
 import {
   decodeArgs,
+  describeChange,
+  formatsIn,
   judgeDecode,
   lastTimestampArgs,
   nextRun,
@@ -80,10 +82,19 @@ export async function checkTrack(
   info: AudioInfo,
 ): Promise<AudioInfo> {
   const input = inputName(track);
-  const checked = await runner.task([{ name: input, blob }], (t) =>
+  const { info: checked, change } = await runner.task([{ name: input, blob }], (t) =>
     decodeInTask(t, input, track, info),
   );
-  return withFastPath(checked, track, blob);
+  const withCheck = await withFastPath(checked, track, blob);
+  const rest: AudioInfo = { ...withCheck };
+  delete rest.formatChange;
+  if (!change) return rest;
+  // An MP3's frame scan says when it changes: its words, with the time, stand for the change.
+  const fp = withCheck.fastPath;
+  return {
+    ...rest,
+    formatChange: fp && !fp.ok && fp.change ? { ...change, reason: fp.reason } : change,
+  };
 }
 
 async function decodeInTask(
@@ -91,18 +102,21 @@ async function decodeInTask(
   input: string,
   track: TrackRef,
   info: AudioInfo,
-): Promise<AudioInfo> {
+): Promise<{ info: AudioInfo; change: FormatChange | undefined }> {
   const runs: DecodeRuns = { full: await decodeRun(t, input, info, 'full') };
   for (let next = nextRun(runs, info.sampleRate); next; next = nextRun(runs, info.sampleRate))
     runs[next.name] = await decodeRun(t, input, info, next.name, next.seconds);
   const verdict = judgeDecode(track, info, runs);
   const notes = [...new Set([...(info.notes ?? []), ...verdict.notes])];
   return {
-    ...info,
-    durationSec: verdict.durationSec,
-    samples: verdict.samples,
-    decoded: true,
-    ...(notes.length > 0 ? { notes } : {}),
+    info: {
+      ...info,
+      durationSec: verdict.durationSec,
+      samples: verdict.samples,
+      decoded: true,
+      ...(notes.length > 0 ? { notes } : {}),
+    },
+    change: describeChange(formatsIn(runs.full.log)),
   };
 }
 

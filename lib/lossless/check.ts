@@ -12,9 +12,10 @@ import { parseWav } from './wav';
 
 /**
  * `reason` is a verb phrase that follows the track's name or number: "changes sample rate
- * from 44.1 kHz to 48 kHz at 0:10", "holds 10 s in its frames but decodes to 20 s".
+ * from 44.1 kHz to 48 kHz at 0:10", "holds 10 s in its frames but decodes to 20 s"; `change`
+ * marks the first kind (the stream changes midway).
  */
-export type FastPathCheck = { ok: true } | { ok: false; reason: string };
+export type FastPathCheck = { ok: true } | { ok: false; reason: string; change?: boolean };
 
 /** What the probe found: the decoded stream's parameters and length. */
 export interface FastPathExpected {
@@ -47,11 +48,9 @@ export async function checkFastPath(
     return reason === undefined ? { ok: true } : { ok: false, reason };
   } catch (err) {
     if (err instanceof SeamError && !(err instanceof JoinCanceledError)) {
-      return {
-        ok: false,
-        reason:
-          err instanceof NotUniformError ? err.message : `cannot be read unchanged: ${err.message}`,
-      };
+      // A change of stream midway (files joined with `cat`): `change` says so, for the plan.
+      if (err instanceof NotUniformError) return { ok: false, reason: err.message, change: true };
+      return { ok: false, reason: `cannot be read unchanged: ${err.message}` };
     }
     throw err;
   }

@@ -16,8 +16,8 @@
  *   than 10 % missing) is cut short; one that decodes to nothing cannot be joined at all.
  */
 import { CorruptAudioError, TruncatedAudioError } from '@/lib/core/errors';
-import { formatLength } from '@/lib/core/text';
-import type { TrackRef } from '@/lib/core/track';
+import { channelWord, formatLength, khz } from '@/lib/core/text';
+import type { FormatChange, TrackRef } from '@/lib/core/track';
 import { ffmpegSaid } from './ffmpeg-log';
 
 /** Missing audio below both of these is an estimate's slack, not a cut. */
@@ -50,7 +50,9 @@ export function decodeArgs(
   opts: { sampleRate: number; limitSec?: number; inputArgs?: readonly string[] },
 ): string[] {
   return [
-    ...['-hide_banner', '-loglevel', 'error'],
+    // `verbose` for the resampler's line each time the stream's format is set up (formatsIn);
+    // `level` tags each line, so only error lines are judged as before (classifyLog).
+    ...['-hide_banner', '-loglevel', 'level+verbose', '-nostats'],
     ...(opts.inputArgs ?? []),
     ...(opts.limitSec !== undefined ? ['-t', seconds(opts.limitSec)] : []),
     ...['-i', input, '-map', '0:a:0', '-ac', '1', '-ar', String(opts.sampleRate)],
@@ -142,11 +144,26 @@ const NOISE = /^Aborted\(\)$|non monotonically increasing dts|Non-monotonous DTS
 /** Lines that only restate the one before ("Error while decoding stream…", "Last message…"). */
 const FOLLOW_UP = /^(Last message repeated \d+ times?|Error while decoding stream #\d+:\d+)/i;
 
+/**
+ * ffmpeg's `level` flag tags a line "[flac @ 0x…] [error] …". Lines below error level (and the
+ * untagged "Last message repeated" after one) are not judged; in a log without tags (one at
+ * `-loglevel error`) every line is.
+ */
+const LEVEL = /^\s*((?:\[[^\]]*\]\s*)?)\[(panic|fatal|error|warning|info|verbose|debug|trace)\]\s*/;
+const JUDGED_LEVELS = new Set(['panic', 'fatal', 'error']);
+
 /** Sorts decode log lines; "Last message repeated" and the generic follow-ups join the line before. */
 export function classifyLog(lines: readonly string[]): LogLines {
   const out: LogLines = { tags: [], partialSample: [], backstep: [], cut: [], damage: [] };
   let previous: keyof LogLines | undefined;
-  for (const raw of lines) {
+  let skipping = false;
+  for (const tagged of lines) {
+    const level = LEVEL.exec(tagged);
+    if (level) {
+      skipping = !JUDGED_LEVELS.has(level[2]!);
+      if (skipping) continue;
+    } else if (skipping) continue; // a repeat or a continuation of a line not judged
+    const raw = level ? level[1]! + tagged.slice(level[0].length) : tagged;
     const line = stripPrefix(raw);
     if (line === '' || NOISE.test(line)) continue;
     if (previous && FOLLOW_UP.test(line)) {
@@ -282,6 +299,83 @@ function badLines(run: DecodeRun): string[] {
 function lineCount(lines: readonly string[]): number {
   return lines.reduce((n, l) => n + Number(/^Last message repeated (\d+)/i.exec(l)?.[1] ?? 1), 0);
 }
+
+/** The decoded stream's format each time ffmpeg set up its conversion (a decode run's log). */
+export interface StreamFormat {
+  channels: number;
+  /** ffmpeg's layout name: "mono", "stereo", "5.1(side)"… */
+  layout: string;
+  /** Sample format: "s16", "s32", "fltp"… */
+  sampleFormat: string;
+  sampleRate: number;
+}
+
+/**
+ * ffmpeg 5.1 sets its (simple) filter graph up again whenever the decoded frames change sample
+ * rate, channel layout or sample format, and the resampler it inserts says at `verbose` what it
+ * converts from: "[auto_aresample_0 @ 0x…] [verbose] ch:2 chl:stereo fmt:fltp r:44100Hz -> …".
+ * The formats in order, each change once (a file that goes back and forth lists each step).
+ * Empty when no conversion was needed (a source already in the check's own 8-bit mono).
+ */
+export function formatsIn(lines: readonly string[]): StreamFormat[] {
+  const out: StreamFormat[] = [];
+  for (const line of lines) {
+    const m = /\[verbose\] ch:(\d+) chl:(\S+) fmt:(\w+) r:(\d+)Hz ->/.exec(line);
+    if (!m) continue;
+    const f: StreamFormat = {
+      channels: Number(m[1]),
+      layout: m[2]!,
+      sampleFormat: m[3]!,
+      sampleRate: Number(m[4]),
+    };
+    const last = out[out.length - 1];
+    if (
+      !last ||
+      last.channels !== f.channels ||
+      last.layout !== f.layout ||
+      last.sampleFormat !== f.sampleFormat ||
+      last.sampleRate !== f.sampleRate
+    )
+      out.push(f);
+  }
+  return out;
+}
+
+/**
+ * The change in words, or undefined for a stream of one format: "changes sample rate midway
+ * (44.1 kHz, then 48 kHz)", "changes channels midway (mono, then stereo, then 6 channels)".
+ */
+export function describeChange(formats: readonly StreamFormat[]): FormatChange | undefined {
+  if (formats.length < 2) return undefined;
+  const steps = (word: (f: StreamFormat) => string) =>
+    formats.map(word).filter((w, i, all) => i === 0 || w !== all[i - 1]);
+  const kinds: { name: string; steps: string[] }[] = [
+    { name: 'sample rate', steps: steps((f) => khz(f.sampleRate)) },
+    { name: 'channels', steps: steps((f) => channelWord(f.channels)) },
+    {
+      name: 'sample format',
+      steps: steps((f) => SAMPLE_FORMATS[f.sampleFormat.replace(/p$/, '')] ?? f.sampleFormat),
+    },
+  ].filter((k) => k.steps.length > 1);
+  // Only the layout changed (the same count, other speakers): said as channels all the same.
+  const changed = kinds.length > 0 ? kinds : [{ name: 'channels', steps: steps((f) => f.layout) }];
+  return {
+    reason: `changes ${changed.map((k) => k.name).join(' and ')} midway (${changed.map((k) => k.steps.join(', then ')).join('; ')})`,
+    channels: formats.map((f) => f.channels).filter((c, i, all) => i === 0 || c !== all[i - 1]),
+    sampleRates: formats
+      .map((f) => f.sampleRate)
+      .filter((r, i, all) => i === 0 || r !== all[i - 1]),
+  };
+}
+
+const SAMPLE_FORMATS: Record<string, string> = {
+  u8: '8-bit',
+  s16: '16-bit',
+  s32: '32-bit',
+  s64: '64-bit',
+  flt: 'float',
+  dbl: 'double',
+};
 
 /** What ffmpeg said first, quoted as it said it (only its case is kept): ` (ffmpeg: "…")`. */
 function damageWords(lines: readonly string[], lead: string): string {

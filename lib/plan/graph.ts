@@ -2,7 +2,7 @@
  * The re-encode half of the planner: one ffmpeg filter graph from the inputs to `[out]`, and the
  * encoder arguments of each format. Pure string building; planner.ts decides when to use it.
  *
- * Per track:  [i:a:0] asetpts (its first sample is t=0) → atrim (the kept part, exact to the
+ * Per track:  [i:a:0] asetpts (time counted from its samples, from t=0) → atrim (the kept part, exact to the
  *             sample) → pan (a mono voice in both speakers at full level) → aresample + aformat
  *             (the output's rate and layout; a stereo → mono downmix keeps the level) → apad (the
  *             gap after it, if any) → [ai]
@@ -67,7 +67,11 @@ export function filterGraph(
 ): string {
   const layout = out.channels.layout;
   const statements = tracks.map((t, i) => {
-    const parts = ['asetpts=PTS-STARTPTS'];
+    // Time from the samples themselves, not the file's timestamps: a FLAC that starts at a
+    // frame header mid-stream (flac-test-files 10) has packets 46 ms apart that hold 93 ms
+    // each, so by its timestamps half of it overlapped, and ffmpeg's time= (the output check)
+    // said 11 s of a join holding 18.6 s. The decode check counts samples the same way.
+    const parts = ['asetpts=N/SR/TB'];
     if (t.span.trimmed) {
       const bounds = [
         ...(t.span.startCut ? [`start=${num(t.span.startSec)}`] : []),

@@ -10,6 +10,8 @@ import { clampTransitions, MIN_KEPT_SEC, outputLength, trimSpan, type Clamp } fr
 import { chapterTimes, resolveChapterMode, type ChapterTime } from './chapters';
 import { BITEXACT, coverArgs, inputExtension, LOG_ARGS, metadataArgs } from './args';
 import {
+  changeNote,
+  changeReasons,
   editReasons,
   fastPathReasons,
   GAPLESS_HOW,
@@ -28,6 +30,13 @@ import {
 } from '@/lib/core/settings';
 import { channelWord, codecLabel, formatDuration, khz } from '@/lib/core/text';
 import { allLossless, flacDepthNote, targetChannels, wavTarget } from './layout';
+import {
+  intermediateInfo,
+  intermediatePath,
+  predecodeRun,
+  type PredecodeRun,
+  type StepInput,
+} from './predecode';
 
 export { clampTransitions, trimSpan } from './timeline';
 export { chapterTimes } from './chapters';
@@ -37,6 +46,7 @@ export type { ChapterTime } from './chapters';
 export { encoderArgs } from './graph';
 export { targetChannels } from './layout';
 export { checkOutputLength } from './output-check';
+export type { PredecodeRun } from './predecode';
 
 /** A track as the planner sees it: probed, in queue order, with its edit (absent = none). */
 export interface PlanTrack {
@@ -49,11 +59,8 @@ export interface PlanTrack {
 /** The join options (lib/core/settings.ts), each optional here: tests and previews omit some. */
 export type PlanOptions = Partial<Omit<JoinOptions, 'tags'>> & { tags?: Partial<OutputTags> };
 
-/** A file the engine writes into ffmpeg's file system before running. */
-export interface PlanInput {
-  trackId: string;
-  path: string;
-}
+/** A file the engine mounts into ffmpeg's file system before running. */
+export type PlanInput = StepInput;
 
 interface PlanCommon {
   /** True when no audio is decoded and re-encoded. */
@@ -109,6 +116,11 @@ export type JoinPlan =
        * priming and padding left out at each join); absent for every other run.
        */
       closeJoins?: CopyJoinKind;
+      /**
+       * Tracks that change format midway, each decoded first in a run of its own (in queue
+       * order); the join's inputs marked `intermediate` read what they wrote. Absent: none.
+       */
+      predecode?: PredecodeRun[];
     });
 
 /**
@@ -155,7 +167,7 @@ export function planJoin(
   };
   const mismatch = mismatchReasons(tracks, spec);
   // Only worth saying when the tracks would otherwise go in unchanged.
-  const unfit = mismatch.length === 0 ? fastPathReasons(tracks) : [];
+  const unfit = mismatch.length === 0 ? [...fastPathReasons(tracks), ...changeReasons(tracks)] : [];
   const edits = editReasons(tracks, spans, transitions, output, target);
   const lossless = mismatch.length === 0 && unfit.length === 0 && edits.length === 0;
   // What the output format cannot hold (channels, bits), said once.
@@ -169,6 +181,8 @@ export function planJoin(
     edits.length === 0 &&
     formatNotes.length === 0 &&
     fastPathReasons(tracks).length === 0 &&
+    // A track that changes format midway is brought to one rate and layout: not kept as it is.
+    !tracks.some((t) => t.info.formatChange) &&
     allLossless(tracks.map((t) => t.info)) &&
     new Set(tracks.map((t) => t.info.sampleRate)).size === 1 &&
     new Set(tracks.map((t) => t.info.channels)).size === 1;
@@ -299,8 +313,20 @@ export function planJoin(
     };
   }
 
-  const graphTracks: GraphTrack[] = tracks.map((t, i) => ({
-    channels: t.info.channels,
+  // Tracks that change format midway are read from their intermediate (./predecode.ts).
+  const predecode = tracks.flatMap((t, i) =>
+    t.info.formatChange ? [predecodeRun(i, t.id, t.info, inputs[i]!.path, target)] : [],
+  );
+  const joinInfos = tracks.map((t) =>
+    t.info.formatChange ? intermediateInfo(t.info, target) : t.info,
+  );
+  const joinInputs: PlanInput[] = inputs.map((input, i) =>
+    tracks[i]!.info.formatChange
+      ? { trackId: input.trackId, path: intermediatePath(i), intermediate: true }
+      : input,
+  );
+  const graphTracks: GraphTrack[] = tracks.map((_, i) => ({
+    channels: joinInfos[i]!.channels,
     span: spans[i]!,
   }));
   const graph = filterGraph(graphTracks, transitions, {
@@ -319,26 +345,64 @@ export function planJoin(
     target.channels.count,
     output.format === 'wav' ? wavTarget(tracks.map((t) => t.info)) : undefined,
   );
+  // The intermediate is float, which FLAC's encoder takes as 24-bit: sources of 16 bits at
+  // most stay 16-bit, as they do without it.
+  const flacDepthArgs =
+    output.format === 'flac' &&
+    predecode.length > 0 &&
+    tracks.every((t) => allLossless([t.info]) && (t.info.bitsPerSample ?? 16) <= 16)
+      ? ['-sample_fmt', 's16']
+      : [];
   const reasons = [...mismatch, ...unfit, ...edits];
+  // Said as a note where the head line does not already say it.
+  const heads = flacAgain || rewrite ? [] : reasons;
+  tracks.forEach((t, i) => {
+    const change = t.info.formatChange;
+    if (change && !heads.some((r) => r.startsWith(`track ${i + 1} ${change.reason}`)))
+      notes.push(changeNote(i, change));
+  });
+  // A cover from a track that is read from its intermediate comes from its file, an input of
+  // its own after the others.
+  const coverFromFile =
+    coverTrack !== undefined && tracks[coverTrack]!.info.formatChange ? coverTrack : undefined;
+  const coverInput =
+    coverFromFile !== undefined
+      ? {
+          trackId: tracks[coverFromFile]!.id,
+          path: `/in/cover-${coverFromFile}.${inputExtension(tracks[coverFromFile]!.info)}`,
+        }
+      : undefined;
+  const coverIndex = meta.next + (coverImage ? 1 : 0);
   return {
     kind: 'ffmpeg',
     lossless: flacAgain || rewrite,
-    inputs: coverImage ? [...inputs, imageInput] : inputs,
+    inputs: [
+      ...joinInputs,
+      ...(coverImage ? [imageInput] : []),
+      ...(coverInput ? [coverInput] : []),
+    ],
     files,
     args: [
       ...LOG_ARGS,
-      ...inputs.flatMap((i, n) => [...(tracks[n]!.info.inputArgs ?? []), '-i', i.path]),
+      ...joinInputs.flatMap((i, n) => [...(joinInfos[n]!.inputArgs ?? []), '-i', i.path]),
       ...meta.inputArgs,
       ...(coverImage ? ['-i', imageInput.path] : []),
+      ...(coverInput
+        ? [...(tracks[coverFromFile!]!.info.inputArgs ?? []), '-i', coverInput.path]
+        : []),
       ...['-filter_complex', graph, '-map', '[out]'],
-      ...(coverTrack !== undefined ? coverArgs(coverTrack, tracks[coverTrack]!.info) : []),
+      ...(coverTrack !== undefined
+        ? coverArgs(coverInput ? coverIndex : coverTrack, tracks[coverTrack]!.info)
+        : []),
       ...(coverImage ? coverArgs(meta.next, undefined) : []),
       ...enc.args,
+      ...flacDepthArgs,
       ...meta.outputArgs,
       ...BITEXACT,
       ...['-f', spec.muxer, outputPath],
     ],
     outputPath,
+    ...(predecode.length > 0 ? { predecode } : {}),
     ...common,
     reencodeReasons: reasons,
     ...finish(

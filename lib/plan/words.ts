@@ -3,7 +3,7 @@
  * the lossless head line, as the popup shows them (PlanCommon.lines). Pure; the decision itself
  * is in ./planner.ts.
  */
-import type { Transition } from '@/lib/core/track';
+import type { FormatChange, Transition } from '@/lib/core/track';
 import type { FormatSpec } from '@/lib/core/formats';
 import type { OutputSettings, OutputTags } from '@/lib/core/settings';
 import { channelWord, codecLabel, khz, trackList } from '@/lib/core/text';
@@ -36,8 +36,27 @@ export function mismatchReasons(tracks: readonly PlanTrack[], spec: FormatSpec):
 export function fastPathReasons(tracks: readonly PlanTrack[]): string[] {
   return tracks.flatMap((t, i) => {
     const check = t.info.fastPath;
+    // A change of format midway is said once, by changeReasons.
+    if (t.info.formatChange) return [];
     return check && !check.ok ? [`track ${i + 1} ${check.reason}`] : [];
   });
+}
+
+/**
+ * Tracks whose stream changes format midway (`AudioInfo.formatChange`), which are decoded on
+ * their own first (./predecode.ts): "track 2 changes sample rate from 44.1 kHz to 48 kHz at
+ * 0:10, so it is decoded first".
+ */
+export function changeReasons(tracks: readonly PlanTrack[]): string[] {
+  return tracks.flatMap((t, i) => {
+    const change = t.info.formatChange;
+    return change ? [`track ${i + 1} ${change.reason}, so it is decoded first`] : [];
+  });
+}
+
+/** The same as a sentence, where the plan's head line does not say it. */
+export function changeNote(index: number, change: FormatChange): string {
+  return `Track ${index + 1} ${change.reason}: it is decoded first.`;
 }
 
 /** The edits and settings that change the audio, in words ("track 2 is trimmed", "fade in"). */

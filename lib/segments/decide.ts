@@ -33,6 +33,9 @@ export function parallelJoin(
   cores: number,
 ): ParallelJoin | undefined {
   if (plan.kind !== 'ffmpeg' || !plan.args.includes('-filter_complex')) return undefined;
+  // A cover taken from the file of a track read from its intermediate is an input the
+  // segments' commands do not place (lib/plan/predecode.ts): such a join runs in one engine.
+  if (plan.inputs.length > tracks.length + (plan.coverImage ? 1 : 0)) return undefined;
   const rate = targetSampleRate(tracks, formatSpec(output.format), output.sampleRate);
   const codec = segmentCodec(output.format, rate);
   if (!codec) return undefined;

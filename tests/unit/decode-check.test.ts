@@ -12,6 +12,7 @@ import { CorruptAudioError, SeamError, TruncatedAudioError } from '@/lib/core/er
 import {
   classifyLog,
   decodeArgs,
+  formatsIn,
   headSeconds,
   judgeDecode,
   nextRun,
@@ -79,7 +80,8 @@ describe('decodeArgs', () => {
       inputArgs: ['-f', 's16be'],
     });
     expect(args).toEqual([
-      ...['-hide_banner', '-loglevel', 'error', '-f', 's16be', '-t', '1.5', '-i', '/in/a'],
+      ...['-hide_banner', '-loglevel', 'level+verbose', '-nostats'],
+      ...['-f', 's16be', '-t', '1.5', '-i', '/in/a'],
       ...['-map', '0:a:0', '-ac', '1', '-ar', '8000', '-c:a', 'pcm_u8'],
       ...['-progress', '/p.txt', '-f', 'u8', '-y', '/dev/null'],
     ]);
@@ -194,5 +196,51 @@ describe('classifyLog', () => {
     expect(headSeconds(60)).toBe(59.5);
     expect(headSeconds(0.1)).toBe(0.08);
     expect(headSeconds(0.01)).toBeUndefined();
+  });
+});
+
+describe('formatsIn', () => {
+  it.each([
+    [
+      'flac-test-files/uncommon/02_-_increasing_number_of_channels.flac',
+      ['mono s16 44100', 'stereo s16 44100', '5.1(side) s16 44100'],
+    ],
+    ['taglib/sinewave.flac', ['stereo s16 44100']],
+  ])('lists each format the decoded stream takes on (%s)', (file, want) => {
+    const run = decode(file, verdicts[file]!.sampleRate);
+    expect(formatsIn(run.log).map((f) => `${f.layout} ${f.sampleFormat} ${f.sampleRate}`)).toEqual(
+      want,
+    );
+  });
+
+  it.each([
+    ['cat-44100-then-48000.mp3', ['48000', '44100', '48000']],
+    ['cat-stereo-then-mono.mp3', ['stereo', 'mono']],
+  ])('finds the change in an MP3 made with cat (%s)', (file, want) => {
+    const progress = join(tmp, 'progress.txt');
+    const args = decodeArgs(join(__dirname, '..', 'fixtures', file), progress, {
+      sampleRate: 44100,
+    });
+    const run = spawnSync('ffmpeg', ['-nostdin', '-threads', '1', ...args], { encoding: 'utf8' });
+    const formats = formatsIn(run.stderr.split('\n'));
+    expect(formats.map((f) => (file.includes('mono') ? f.layout : String(f.sampleRate)))).toEqual(
+      want,
+    );
+  });
+
+  it('judges only error lines of a tagged log, with their repeats', () => {
+    const sorted = classifyLog([
+      '[flac @ 0x1] [verbose] something at verbose',
+      '    Last message repeated 3 times',
+      '[flac @ 0x1] [warning] number of channels change detected',
+      '[flac @ 0x1] [error] decode_frame() failed',
+      '    Last message repeated 2 times',
+      '[error] Error while decoding stream #0:0: Invalid data found when processing input',
+    ]);
+    expect(sorted.damage).toEqual([
+      'decode_frame() failed',
+      'Last message repeated 2 times',
+      'Error while decoding stream #0:0: Invalid data found when processing input',
+    ]);
   });
 });
