@@ -7,7 +7,7 @@ import {
   SeamError,
   errorText,
 } from '@/lib/core/errors';
-import { ffmpegFailure } from '@/lib/media/ffmpeg-log';
+import { ffmpegFailure, keepLogLine } from '@/lib/media/ffmpeg-log';
 import { checkOutputLength, type JoinPlan } from '@/lib/plan/planner';
 import { parseFfmpegTime } from '@/lib/media/probe';
 import { OPUS_COMPLEXITY } from '@/lib/plan/graph';
@@ -310,7 +310,9 @@ export class Engine implements TaskRunner {
       },
       readText: (path) => w.call({ type: 'readText', path }),
     };
-    w.onLog = (message) => void log.push(message);
+    w.onLog = (message) => {
+      if (keepLogLine(message, log.length)) log.push(message);
+    };
     try {
       await w.call({ type: 'mountBlobs', dir, files: [...files] });
       return await work(task);

@@ -52,3 +52,27 @@ export function ffmpegSaid(line: string, inputs: readonly PlanInput[] = []): str
   text = text.replace(/^\/\S*: /, '').replace(/\.$/, '');
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
+
+/** A task keeps every log line up to this many; past it, only the lines that are judged. */
+export const LOG_KEEP_ALL = 2_000;
+/** …and none past this many (a file whose every frame complains is damaged long before). */
+export const LOG_KEEP_MAX = 50_000;
+
+/**
+ * Whether a task's log keeps `line`, with `kept` lines kept so far: everything at first; then
+ * lines at error level or above, untagged lines (a run at `-loglevel error` tags none), and the
+ * resampler's format lines the decode check reads (lib/media/decode-check.ts, formatsIn). A
+ * long file whose every packet warns would otherwise hold a log as long as the file.
+ */
+export function keepLogLine(line: string, kept: number): boolean {
+  if (kept < LOG_KEEP_ALL) return true;
+  if (kept >= LOG_KEEP_MAX) return false;
+  const level = /\[(panic|fatal|error|warning|info|verbose|debug|trace)\]/.exec(line)?.[1];
+  return (
+    level === undefined ||
+    level === 'panic' ||
+    level === 'fatal' ||
+    level === 'error' ||
+    /\[verbose\] ch:\d+ /.test(line)
+  );
+}

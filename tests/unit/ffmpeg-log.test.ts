@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ffmpegFailure } from '@/lib/media/ffmpeg-log';
+import { ffmpegFailure, keepLogLine, LOG_KEEP_ALL, LOG_KEEP_MAX } from '@/lib/media/ffmpeg-log';
 
 const inputs = [
   { trackId: 'a', path: '/in/0.mp3' },
@@ -38,5 +38,33 @@ describe('ffmpegFailure', () => {
       ffmpegFailure(['[flac @ 0x55d0c1a2b3c0] /in/0.mp3: CRC error in frame 3.'], inputs).reason,
     ).toBe('It stopped with an error (ffmpeg reports “CRC error in frame 3”)');
     expect(ffmpegFailure([], inputs).reason).toBe('It stopped without saying why');
+  });
+});
+
+describe('keepLogLine: a task log stays bounded', () => {
+  const warning = '[mp3float @ 0x1] [warning] Header missing';
+  const error = '[mp3float @ 0x1] [error] invalid block type';
+  const format = '[auto_aresample_0 @ 0x2] [verbose] ch:1 chl:mono fmt:fltp r:48000Hz -> ch:1';
+  it('keeps everything at first', () => {
+    expect(keepLogLine(warning, 0)).toBe(true);
+    expect(keepLogLine(warning, LOG_KEEP_ALL - 1)).toBe(true);
+  });
+  it('past the first lines keeps only errors, untagged lines and format lines', () => {
+    expect(keepLogLine(warning, LOG_KEEP_ALL)).toBe(false);
+    expect(keepLogLine('[info] stream 0', LOG_KEEP_ALL)).toBe(false);
+    expect(keepLogLine(error, LOG_KEEP_ALL)).toBe(true);
+    expect(keepLogLine('Error while decoding stream #0:0', LOG_KEEP_ALL)).toBe(true);
+    expect(keepLogLine(format, LOG_KEEP_ALL)).toBe(true);
+  });
+  it('keeps nothing past the cap', () => {
+    expect(keepLogLine(error, LOG_KEEP_MAX)).toBe(false);
+  });
+  it('a file whose every packet warns: 100,000 warnings and an error at the end keep the error', () => {
+    const log: string[] = [];
+    for (let i = 0; i < 100_000; i++) if (keepLogLine(warning, log.length)) log.push(warning);
+    if (keepLogLine(format, log.length)) log.push(format);
+    if (keepLogLine(error, log.length)) log.push(error);
+    expect(log.length).toBe(LOG_KEEP_ALL + 2);
+    expect(log.slice(-2)).toEqual([format, error]);
   });
 });
