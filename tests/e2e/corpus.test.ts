@@ -128,6 +128,8 @@ const NAMED = [
   'mediabunny/malformed-join.mp3', // damaged midway
   'taglib/lame_cbr.mp3', // announces 31 min over a 4 kB excerpt
   'mutagen/emptyfile.mp3', // 0 bytes
+  'flac-test-files/uncommon/02_-_increasing_number_of_channels.flac', // mono, stereo, then 5.1
+  'flac-test-files/uncommon/10_-_file_starting_at_frame_header.flac', // timestamps overlap
 ];
 
 /** Codec family, for choosing a subset that covers each. */
