@@ -74,7 +74,7 @@ export default tseslint.config(
     files: ['components/**'],
     plugins: { seam: { rules: { 'no-ui-literal': noUiLiteral } } },
     rules: {
-      'seam/no-ui-literal': 'warn',
+      'seam/no-ui-literal': 'error',
       'no-restricted-imports': [
         'error',
         {

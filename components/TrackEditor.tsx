@@ -9,6 +9,7 @@ import type { Track } from '@/lib/core/track';
 import { run } from '@/lib/queue/alerts';
 import { NumberField, TextField } from './fields';
 import { Waveform } from './Waveform';
+import { t as tr } from '@/lib/core/i18n';
 
 /** A ready track's waveform with its time ruler, trims and chapter title (options page only). */
 export function TrackEditor(props: {
@@ -75,22 +76,22 @@ export function TrackEditor(props: {
       />
       <div class="trim-row">
         <NumberField
-          label="Start"
+          label={tr('editor.start')}
           class="time"
           value={trim.startSec}
           step={0.01}
-          suffix="s"
+          suffix={tr('units.secondsShort')}
           min={0}
           max={Number(dur.toFixed(2))}
           disabled={locked}
           onCommit={(v) => setField('start', v)}
         />
         <NumberField
-          label="End"
+          label={tr('editor.end')}
           class="time"
           value={trim.endSec}
           step={0.01}
-          suffix="s"
+          suffix={tr('units.secondsShort')}
           min={0}
           max={Number(dur.toFixed(2))}
           placeholder={dur.toFixed(2)}
@@ -99,11 +100,11 @@ export function TrackEditor(props: {
         />
         <span class="kept">
           {kept < dur - 0.005
-            ? `Keeps ${formatPreciseTime(kept)} of ${formatPreciseTime(dur)}`
-            : `Whole track, ${formatPreciseTime(dur)}`}
+            ? tr('editor.keepsOf', formatPreciseTime(kept), formatPreciseTime(dur))
+            : tr('editor.wholeTrack', formatPreciseTime(dur))}
         </span>
         <TextField
-          label="Chapter title"
+          label={tr('editor.chapterTitle')}
           class="chapter"
           value={edit.chapterTitle ?? ''}
           placeholder={trackTitle(t.name)}

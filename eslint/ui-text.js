@@ -72,7 +72,7 @@ export default {
       },
       Property(node) {
         const key = node.key.type === 'Identifier' ? node.key.name : node.key.value;
-        if (key === 'label') yielded(node.value).forEach(report);
+        if (UI_ATTRS.has(key)) yielded(node.value).forEach(report);
       },
     };
   },
