@@ -373,7 +373,10 @@ export function planJoin(
     reencodeReasons: reasons,
     ...finish(
       flacAgain
-        ? `${losslessSummary(tracks).replace(/, so they are joined without re-encoding\.$/, '')}; they are decoded and encoded again as FLAC, which loses nothing.`
+        ? losslessSummary(
+            tracks,
+            '; they are decoded and encoded again as FLAC, which loses nothing.',
+          )
         : rewrite
           ? `Lossless: the tracks hold exact samples (${[...new Set(tracks.map((t) => codecLabel(t.info.codec)))].join(', ')}, ${khz(first.info.sampleRate)} ${channelWord(first.info.channels)}); they are decoded and written again as ${enc.label}, which loses nothing.`
           : `Re-encoding to ${enc.label}, ${khz(target.rate)} ${channelWord(target.channels.count)}: ${reasons.join('; ')}.`,
@@ -541,9 +544,16 @@ function trackNotes(tracks: readonly PlanTrack[]): string[] {
 /** Shorter than this a track is too short to hear as more than a click: said in the plan. */
 const TINY_SEC = 0.05;
 
-function losslessSummary(tracks: readonly PlanTrack[]): string {
+/**
+ * The head line of a lossless plan: what the tracks share, then how they are joined (by default
+ * as they are; `how` says otherwise, e.g. FLAC decoded and encoded again).
+ */
+function losslessSummary(
+  tracks: readonly PlanTrack[],
+  how = ', so they are joined without re-encoding.',
+): string {
   const first = tracks[0]!.info;
-  return `Lossless: all tracks are ${codecLabel(first.codec)}, ${khz(first.sampleRate)} ${channelWord(first.channels)}, so they are joined without re-encoding.`;
+  return `Lossless: all tracks are ${codecLabel(first.codec)}, ${khz(first.sampleRate)} ${channelWord(first.channels)}${how}`;
 }
 
 /** The extension ffmpeg's demuxer probing likes best for this input. */

@@ -216,8 +216,11 @@ describe('the full page', () => {
       expect(await junction.getByRole(role, { name, exact: true }).count()).toBe(1);
     }
     await junction.getByRole('combobox', { name: 'Transition' }).selectOption('crossfade');
-    expect(await junction.getByRole('spinbutton', { name: 'Seconds' }).count()).toBe(1);
-    expect(await junction.getByRole('combobox', { name: 'Curve' }).count()).toBe(1);
+    // The edit is stored, then drawn: wait for the crossfade's fields.
+    await until(async () => {
+      expect(await junction.getByRole('spinbutton', { name: 'Seconds' }).count()).toBe(1);
+      expect(await junction.getByRole('combobox', { name: 'Curve' }).count()).toBe(1);
+    }, 10_000);
     await page.close();
   });
 
