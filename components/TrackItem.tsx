@@ -7,6 +7,7 @@ import { run } from '@/lib/queue/alerts';
 import { usePlayer } from '@/components/hooks/player';
 import { Icon } from './Icon';
 import { t as tr } from '@/lib/core/i18n';
+import { reasonOf } from '@/lib/core/errors';
 
 export interface TrackActions {
   onMoveUp: (id: string) => void;
@@ -97,7 +98,7 @@ export function TrackItem(
           <span class="track-error" role="alert">
             {/* The sentence describeError makes, "NAME: reason". The name is right above it:
                 said to screen readers (and in innerText), not shown twice. */}
-            <span class="sr-name">{t.name}:</span> {error.message}
+            <span class="sr-name">{t.name}:</span> {reasonOf(error)}
           </span>
         )}
       </div>

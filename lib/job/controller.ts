@@ -21,6 +21,7 @@ import { listTracks, removeTracks } from '@/lib/store/tracks';
 import { showFailed, showProgress, showQueue } from './badge';
 import { onDownloadChanged as releaseOnEnd, saveResult } from './download';
 import { engineLink } from './link';
+import { text } from '@/lib/core/i18n';
 
 /**
  * The background's side of a join: the job's state machine in storage.session (running → done,
@@ -57,9 +58,8 @@ export const cancelJoin = serial((jobId: string) => cancelJoinNow(jobId));
 export const recoverJob = serial(() => recoverJobNow());
 
 /** Why a join stopped, completing "The join stopped because …". */
-export const ENGINE_GONE =
-  'Seam’s engine closed before it finished (its process ended; a join too large for this device’s memory can do that)';
-export const BROWSER_CLOSED = 'the browser closed (or Seam was restarted) before it finished';
+export const ENGINE_GONE = text('errors.engineGone');
+export const BROWSER_CLOSED = text('errors.browserClosed');
 
 /** Writes a finished job (done, failed, canceled): it is no longer in flight. */
 async function finish(state: JobState): Promise<void> {
@@ -92,7 +92,7 @@ async function startJoinNow(): Promise<{ jobId: string }> {
   const bad = tracks.find((t) => t.status === 'error');
   if (bad?.error) {
     return fail(
-      new JoinFailedError(`${bad.error.message}. Remove it to join the others`, {
+      new JoinFailedError(text('errors.removeToJoin', bad.error.text ?? bad.error.message), {
         id: bad.id,
         name: bad.name,
       }),
@@ -100,7 +100,7 @@ async function startJoinNow(): Promise<{ jobId: string }> {
   }
   const fetching = tracks.find((t) => t.status === 'fetching');
   if (fetching) {
-    return fail(new JoinFailedError('is still downloading; join when it has arrived', fetching));
+    return fail(new JoinFailedError(text('errors.stillDownloading'), fetching));
   }
   await jobState.setValue({
     ...base,

@@ -1,6 +1,7 @@
 import { browser } from '#imports';
 import { JoinFailedError, toErrorData } from '@/lib/core/errors';
 import { engineLink } from './link';
+import { text } from '@/lib/core/i18n';
 
 /**
  * Saving a result through the browser's downloads, and releasing its blob: URL (and with it the
@@ -18,7 +19,7 @@ export async function saveResult(url: string, fileName: string, saveAs: boolean)
     return id;
   } catch (err) {
     await engineLink().release(url);
-    throw new JoinFailedError(`The joined file could not be saved: ${toErrorData(err).message}.`);
+    throw new JoinFailedError(text('errors.notSaved', toErrorData(err).message));
   }
 }
 
