@@ -94,8 +94,7 @@ export function parseProbe(
   // Magic bytes are surer than ffprobe about what a file is not: a text file can even be a valid
   // ffconcat or HLS "media" file to ffprobe.
   const sniffed = notAudioDescription(headerCheck?.kind);
-  if (sniffed)
-    throw new UnsupportedAudioError(text('errors.looksLike', sniffed), track);
+  if (sniffed) throw new UnsupportedAudioError(text('errors.looksLike', sniffed), track);
 
   const probe = parseJson(json);
   if (!probe) {
@@ -112,8 +111,7 @@ export function parseProbe(
   const container = format.format_name ?? '';
   const streams = probe.streams ?? [];
   const lookalike = nonAudioFormat(container);
-  if (lookalike)
-    throw new UnsupportedAudioError(text('errors.looksLike', lookalike), track);
+  if (lookalike) throw new UnsupportedAudioError(text('errors.looksLike', lookalike), track);
 
   const audio = streams.find((s) => s.codec_type === 'audio');
   if (!audio) throw new NoAudioStreamError(track);
@@ -133,9 +131,7 @@ export function parseProbe(
     (statedSec !== undefined
       ? mp3SizeTruncation(container, audio, format, statedSec)
       : undefined) ??
-    (/filesize and duration do not match/i.test(stderr)
-      ? text('errors.cutShort')
-      : undefined);
+    (/filesize and duration do not match/i.test(stderr) ? text('errors.cutShort') : undefined);
   if (cut) throw new TruncatedAudioError(cut, track);
 
   const cover = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic === 1);
