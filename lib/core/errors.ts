@@ -127,12 +127,18 @@ export class TooLargeError extends SeamError {
     this.name = 'TooLargeError';
   }
 }
-/** No room left to store page audio (the disk or the browser's storage quota is full). */
+/** No room left to store audio (the disk or the browser's storage quota is full). */
 export class DiskFullError extends SeamError {
   constructor(message: Reason, track?: TrackRef) {
     super('disk-full', message, track);
     this.name = 'DiskFullError';
   }
+}
+
+/** Whether a storage write failed for want of room (IndexedDB's QuotaExceededError and kin). */
+export function isQuotaError(err: unknown): boolean {
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === 'QuotaExceededError' || /quota|disk.*full|no space/i.test(String(err));
 }
 /**
  * A download that would reach a private-network or loopback address from a public page (or a
@@ -271,14 +277,36 @@ export function errorFromData(data: SeamErrorData): SeamError {
 /** Any thrown value as data, keeping a SeamError's code; anything else becomes `fallback`. */
 export function toErrorData(err: unknown, fallback: SeamErrorCode = 'join-failed'): SeamErrorData {
   if (err instanceof SeamError) return err.toData();
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: fallback, message };
+  return { code: fallback, message: errorText(err) };
 }
 
 /** An error's reason in the person's language (its `text` when it has one). */
 export function reasonOf(data: SeamErrorData): string {
   return data.text ? render(data.text) : data.message;
 }
+
+/**
+ * What a thrown value says, in words: an Error's message, a string, an object's `message`, an
+ * Emscripten exit (`{ status }`, what ffmpeg.wasm throws when ffmpeg exits). Never "[object
+ * Object]": a value with nothing to say is "no reason given".
+ */
+export function errorText(err: unknown): string {
+  const said = (text: unknown) =>
+    typeof text === 'string' && text.trim() !== '' && !/^\[object \w+\]$/.test(text.trim())
+      ? text.trim()
+      : undefined;
+  if (typeof err === 'string') return said(err) ?? NO_REASON;
+  if (err instanceof Error) return said(err.message) ?? said(err.name) ?? NO_REASON;
+  if (typeof err === 'object' && err !== null) {
+    const o = err as { message?: unknown; status?: unknown; reason?: unknown };
+    const text = said(o.message) ?? said(o.reason);
+    if (text) return text;
+    if (typeof o.status === 'number') return `ffmpeg exited with code ${o.status}`;
+  }
+  return NO_REASON;
+}
+
+const NO_REASON = 'no reason given';
 
 /**
  * The sentence the UI shows: the track's name, then the reason as a whole sentence (capitalized,
@@ -293,10 +321,13 @@ export function describeError(data: SeamErrorData): string {
     : reason;
 }
 
-/** "the file is empty" → "The file is empty."; a sentence stays as it is. */
+/**
+ * "the file is empty" → "The file is empty."; a sentence stays as it is, and so does a name
+ * written in lower case ("ffmpeg …").
+ */
 export function sentence(text: string): string {
   const t = text.trim();
   if (t === '') return t;
-  const head = t.charAt(0).toUpperCase() + t.slice(1);
+  const head = /^(ffmpeg|ffprobe)\b/.test(t) ? t : t.charAt(0).toUpperCase() + t.slice(1);
   return /[.!?…]$/.test(head) ? head : `${head}.`;
 }

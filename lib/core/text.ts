@@ -148,3 +148,10 @@ export function listOf(items: readonly string[]): string {
 export function formatDate(date: number | string): string {
   return new Intl.DateTimeFormat(locale()).format(new Date(date));
 }
+
+/** Files named in a sentence: "“a.mp3”", "“a.mp3” and “b.wav”", "these 5 files". */
+export function fileNames(names: readonly string[]): string {
+  if (names.length === 1) return `“${names[0]}”`;
+  if (names.length === 2) return `“${names[0]}” and “${names[1]}”`;
+  return `these ${names.length} files`;
+}

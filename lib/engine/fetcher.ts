@@ -1,5 +1,5 @@
 import { concat } from '@/lib/core/bytes';
-import { DiskFullError, SeamError, TrackMissingError } from '@/lib/core/errors';
+import { DiskFullError, SeamError, TrackMissingError, isQuotaError } from '@/lib/core/errors';
 import {
   CONNECT_TIMEOUT_MS,
   MIN_BYTES_PER_SEC,
@@ -213,9 +213,4 @@ function diskFull(ref: { id: string; name: string }): DiskFullError {
     'The disk (or the browser’s storage for Seam) is full, so the download could not be stored.',
     ref,
   );
-}
-
-function isQuotaError(err: unknown): boolean {
-  const name = (err as { name?: unknown } | null)?.name;
-  return name === 'QuotaExceededError' || /quota|disk.*full|no space/i.test(String(err));
 }

@@ -5,6 +5,7 @@ import {
   JoinFailedError,
   ProbeTimeoutError,
   SeamError,
+  errorText,
 } from '@/lib/core/errors';
 import { ffmpegFailure } from '@/lib/media/ffmpeg-log';
 import { checkOutputLength, type JoinPlan } from '@/lib/plan/planner';
@@ -69,7 +70,7 @@ export class Engine implements TaskRunner {
         return w;
       })
       .catch((err: unknown) => {
-        throw new EngineFailedError(`ffmpeg could not start: ${String(err)}`);
+        throw new EngineFailedError(`ffmpeg could not start: ${errorText(err)}`);
       })
       .finally(() => {
         this.#loading = undefined;
@@ -171,7 +172,7 @@ export class Engine implements TaskRunner {
     } catch (err) {
       if (signal?.aborted) throw new JoinCanceledError();
       if (err instanceof SeamError) throw err;
-      throw new EngineFailedError(`ffmpeg stopped: ${String(err)}`);
+      throw new EngineFailedError(`ffmpeg stopped: ${errorText(err)}`);
     } finally {
       signal?.removeEventListener('abort', stop);
       w.onLog = undefined;
@@ -215,7 +216,7 @@ export class Engine implements TaskRunner {
     } catch (err) {
       if (err instanceof SeamError || err instanceof WorkerStoppedError) throw err;
       this.reset();
-      throw new EngineFailedError(`ffmpeg stopped while reading the file (${engineReason(err)}).`);
+      throw new EngineFailedError(`ffmpeg stopped while reading the file (${errorText(err)}).`);
     } finally {
       w.onLog = undefined;
       if (!w.stopped) {
@@ -224,12 +225,6 @@ export class Engine implements TaskRunner {
       }
     }
   }
-}
-
-/** The worker's errors can arrive as strings, some of them "[object Object]": say something. */
-function engineReason(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text && text !== '[object Object]' ? text : 'no reason given';
 }
 
 /**

@@ -11,13 +11,15 @@ import { abortFetches, fetchTrack } from './fetcher';
 import { formatSpec } from '@/lib/core/formats';
 import type { JobPhase } from '@/lib/core/job';
 import type { EngineCommands, FetchRequest, JobEvents, JoinRequest } from '@/lib/protocol/contract';
-import { joinLosslessly, retagMp3 } from '@/lib/lossless';
+import { closeJoins, joinLosslessly, retagMp3 } from '@/lib/lossless';
+import { SpliceError } from '@/lib/segments';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
 import { getCoverImage } from '@/lib/store/cover';
 import { COVER_IMAGE_ID } from '@/lib/core/settings';
 import { trackRef, type Track } from '@/lib/core/track';
 import { checkMemory, deviceMemory } from './preflight';
+import { rewriteWavHeader } from './wav-output';
 import { checkTrack } from './probe';
 import type { TaskRunner } from './task';
 
@@ -316,8 +318,19 @@ export class EngineHost implements EngineCommands {
         spec.mime,
         signal,
       );
-      result = run.blob;
+      // A WAV gets a header that names its speakers, and RF64 past 4 GiB (./wav-output.ts).
+      result = spec.id === 'wav' ? await rewriteWavHeader(run.blob) : run.blob;
       heapPeakBytes = run.heapPeakBytes;
+      if (plan.closeJoins) {
+        const copied = result;
+        const inputs = ready.map((t) => blobs.get(t.id)!);
+        // A copy the pass cannot read (an odd file) is still the whole audio: kept as it is.
+        result = await closeJoins(plan.closeJoins, copied, inputs).catch((e: unknown) => {
+          if (!(e instanceof SpliceError)) throw e;
+          console.warn(`Seam: the joins stay as copied (${e.message})`);
+          return copied;
+        });
+      }
     }
     if (signal.aborted) throw new JoinCanceledError();
     progress('saving', 100, plan.lossless);

@@ -59,7 +59,11 @@ export const recoverJob = serial(() => recoverJobNow());
 
 /** Why a join stopped, completing "The join stopped because …". */
 export const ENGINE_GONE = text('errors.engineGone');
-export const BROWSER_CLOSED = text('errors.browserClosed');
+/**
+ * Why a join left in flight when the background was gone (storage.session emptied) stopped:
+ * Seam cannot tell a closed browser from a crashed extension process afterwards, so it says both.
+ */
+export const SEAM_CLOSED = text('errors.seamClosed');
 
 /** Writes a finished job (done, failed, canceled): it is no longer in flight. */
 async function finish(state: JobState): Promise<void> {
@@ -218,11 +222,16 @@ export function onDownloadChanged(delta: {
   });
 }
 
-/** The engine has nothing to do. Free it soon; at once after a cancel or failure. */
-export async function onEngineIdle(): Promise<void> {
+/**
+ * The engine has nothing to do. Free it soon; at once after a cancel or failure. Serial: the
+ * engine says so while a Cancel may still be waiting for its answer, and only once the job is
+ * written as canceled does it read as one (else the engine stays loaded until a timer in a
+ * service worker that may be gone by then).
+ */
+export const onEngineIdle = serial(async (): Promise<void> => {
   const job = await jobState.getValue();
   engineLink().idle(!!job && job.status !== 'done' && job.status !== 'running');
-}
+});
 
 async function recoverJobNow(): Promise<void> {
   const job = await jobState.getValue();
@@ -242,7 +251,7 @@ async function recoverJobNow(): Promise<void> {
   await finish({
     ...marked,
     status: 'failed',
-    error: JobInterruptedError.because(BROWSER_CLOSED).toData(),
+    error: JobInterruptedError.because(SEAM_CLOSED).toData(),
     finishedAt: Date.now(),
   });
   void showQueue(await listTracks());

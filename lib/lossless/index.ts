@@ -3,8 +3,11 @@
  * header, so no audio byte is copied or decoded. Used instead of an ffmpeg stream copy when every
  * input already has the output's codec and parameters.
  */
+import { formatSpec } from '@/lib/core/formats';
 import { joinMp3 } from './mp3/join';
 import { joinWav } from './wav';
+import { closeMp4Joins } from './mp4';
+import { closeOpusJoins } from './ogg-opus';
 import type { LosslessInput, LosslessKind, LosslessOptions } from './types';
 
 export type { LosslessInput, LosslessKind, LosslessOptions } from './types';
@@ -15,18 +18,39 @@ export { retagMp3 } from './mp3/retag';
 export { joinWav, parseWav, rifxInput } from './wav';
 export type { WavFormat, WavInfo } from './wav';
 export { checkFastPath, type FastPathCheck, type FastPathExpected } from './check';
+export { planJunctions, type FrameTiming, type JunctionPlan } from './junctions';
+export { closeMp4Joins } from './mp4';
+export { closeOpusJoins } from './ogg-opus';
 
-/** PCM codecs (ffprobe names) whose WAV data can be joined by byte concatenation. */
-const WAV_CODECS: ReadonlySet<string> = new Set([
-  'pcm_u8',
-  'pcm_s16le',
-  'pcm_s24le',
-  'pcm_s32le',
-  'pcm_f32le',
-  'pcm_f64le',
-  'pcm_alaw',
-  'pcm_mulaw',
-]);
+/** Stream copies whose joins a pass in JS closes: AAC in MP4, Opus in Ogg. */
+export type CopyJoinKind = 'mp4' | 'opus';
+
+/** Which join-closing pass applies to a stream copy of these inputs to this format, if any. */
+export function copyJoinKind(format: string, inputs: ProbedInput[]): CopyJoinKind | undefined {
+  const mp4 = (c: string) => c.includes('mp4') || c.includes('mov');
+  if (
+    ['m4a', 'm4b', 'm4r'].includes(format) &&
+    inputs.every((i) => i.codec === 'aac' && mp4(i.container))
+  ) {
+    return 'mp4';
+  }
+  if (format === 'opus' && inputs.every((i) => i.codec === 'opus' && i.container === 'ogg')) {
+    return 'opus';
+  }
+  return undefined;
+}
+
+/** Runs the join-closing pass `kind` names over a stream copy `joined` of `inputs`. */
+export function closeJoins(
+  kind: CopyJoinKind,
+  joined: Blob,
+  inputs: readonly Blob[],
+): Promise<Blob> {
+  return kind === 'mp4' ? closeMp4Joins(joined, inputs) : closeOpusJoins(joined, inputs);
+}
+
+/** PCM codecs (ffprobe names) whose WAV data can be joined by byte concatenation: every PCM a WAV holds. */
+const WAV_CODECS: ReadonlySet<string> = new Set(formatSpec('wav').copyCodecs);
 
 interface ProbedInput {
   codec: string;

@@ -11,13 +11,14 @@
  *   tag after FLAC, an Ogg end-of-stream quirk, an APE tag after WavPack) is a note, not
  *   damage: a second decode of all but that tail runs clean. Complaints all within the first
  *   moment (junk before the first frame, skipped) are a note too: a third decode of only that
- *   moment shows them all.
+ *   moment shows them all; unless the file also holds more than 10 % less than it announces.
  * - A file that decodes to much less than its container announces (more than 2 s and more
  *   than 10 % missing) is cut short; one that decodes to nothing cannot be joined at all.
  */
 import { CorruptAudioError, TruncatedAudioError } from '@/lib/core/errors';
 import { formatLength } from '@/lib/core/text';
 import type { TrackRef } from '@/lib/core/track';
+import { ffmpegSaid } from './ffmpeg-log';
 
 /** Missing audio below both of these is an estimate's slack, not a cut. */
 const CUT_MIN_SEC = 2;
@@ -260,6 +261,10 @@ export function judgeDecode(
     // fine when every complaint before the tail is already there in the first moment.
     const atStart = runs.start ? lineCount(badLines(runs.start)) : 0;
     if (atStart < lineCount(beforeTail)) throw damaged(beforeTail);
+    // Skipped junk takes no audio with it: frames that fail at the start of a file that then
+    // holds much less than it announces (an ALS stream whose frames mostly fail) are damage.
+    if (stated !== undefined && stated - durationSec > stated * CUT_FRACTION)
+      throw damaged(beforeTail);
     notes.push('starts with data that is not audio, which is skipped');
   }
   if (inTail > 0) notes.push('ends with a moment that does not decode cleanly; the rest is whole');
@@ -282,9 +287,7 @@ function lineCount(lines: readonly string[]): number {
 function damageWords(lines: readonly string[], lead: string): string {
   const first = lines.find((l) => !FOLLOW_UP.test(l)) ?? lines[0];
   if (!first) return '';
-  const said = first.replace(/\.$/, '');
-  const short = said.length > 80 ? `${said.slice(0, 79)}…` : said;
-  return `${lead}(ffmpeg reports “${short}”)`;
+  return `${lead}(ffmpeg reports “${ffmpegSaid(first)}”)`;
 }
 
 /** A log line without its "[flac @ 0x…]" prefix and trailing white space. */

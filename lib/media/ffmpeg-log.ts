@@ -33,5 +33,22 @@ export function ffmpegFailure(
     if (hit) return { reason: hit[1], ...(input ? { trackId: input.trackId } : {}) };
   }
   const errorLine = [...log].reverse().find((l) => /error/i.test(l));
-  return { reason: errorLine ? `ffmpeg failed: ${errorLine.trim()}` : 'ffmpeg failed' };
+  const said = errorLine && ffmpegSaid(errorLine, inputs);
+  return {
+    reason: said
+      ? `It stopped with an error (ffmpeg reports “${said}”)`
+      : 'It stopped without saying why',
+  };
+}
+
+/**
+ * A log line fit to quote to a person: without its "[mp3 @ 0x55…]" prefix and the engine's
+ * paths (a leading one, and the inputs' anywhere), as ffmpeg wrote it otherwise (its own casing), cut at 80 characters.
+ */
+export function ffmpegSaid(line: string, inputs: readonly PlanInput[] = []): string {
+  let text = line.replace(/^\s*\[[^\]]*\]\s*/, '').trim();
+  for (const i of inputs) text = text.split(`${i.path}: `).join('').split(i.path).join('the file');
+  // The engine's own paths ("/task-…/input.flac: Invalid data…") mean nothing to a person.
+  text = text.replace(/^\/\S*: /, '').replace(/\.$/, '');
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }

@@ -85,14 +85,17 @@ export function id3v2TagSize(h: Uint8Array, at = 0): number {
 }
 
 /**
- * The frames of an ID3v2.3 or v2.4 tag (bytes from its header on). Undefined for v2.2 and for
- * anything that does not parse. Unsynchronisation is undone; v2.4 frames are de-unsynchronised
- * one by one.
+ * The frames of an ID3v2 tag (bytes from its header on), or undefined for anything that does
+ * not parse. Unsynchronisation is undone; v2.4 frames are de-unsynchronised one by one. A v2.2
+ * tag (three-letter frames, iTunes wrote them for years) comes back converted to v2.3: its
+ * frames renamed, its pictures (PIC, with a three-letter image format) as APIC with a MIME type,
+ * frames v2.3 has no name for left out.
  */
 export function parseId3v2(bytes: Uint8Array): Id3Tag | undefined {
   const size = id3v2TagSize(bytes);
   if (size === 0 || bytes.length < size) return undefined;
   const major = bytes[3];
+  if (major === 2) return parseId3v22(bytes);
   if (major !== 3 && major !== 4) return undefined;
   const flags = bytes[5]!;
   let body = bytes.subarray(ID3V2_HEADER, ID3V2_HEADER + syncsafe(bytes, 6));
@@ -121,6 +124,65 @@ export function parseId3v2(bytes: Uint8Array): Id3Tag | undefined {
     p = start + len;
   }
   return { major, frames };
+}
+
+/** v2.2's three-letter frames and their v2.3 names (ID3v2.3 spec, appendix; iTunes' own). */
+// prettier-ignore
+const V22_NAMES: Record<string, string> = {
+  BUF: 'RBUF', CNT: 'PCNT', COM: 'COMM', CRA: 'AENC', ETC: 'ETCO', GEO: 'GEOB', IPL: 'IPLS',
+  LNK: 'LINK', MCI: 'MCDI', MLL: 'MLLT', POP: 'POPM', REV: 'RVRB', RVA: 'RVAD', SLT: 'SYLT',
+  STC: 'SYTC', TAL: 'TALB', TBP: 'TBPM', TCM: 'TCOM', TCO: 'TCON', TCR: 'TCOP', TDA: 'TDAT',
+  TDY: 'TDLY', TEN: 'TENC', TFT: 'TFLT', TIM: 'TIME', TKE: 'TKEY', TLA: 'TLAN', TLE: 'TLEN',
+  TMT: 'TMED', TOA: 'TOPE', TOF: 'TOFN', TOL: 'TOLY', TOR: 'TORY', TOT: 'TOAL', TP1: 'TPE1',
+  TP2: 'TPE2', TP3: 'TPE3', TP4: 'TPE4', TPA: 'TPOS', TPB: 'TPUB', TRC: 'TSRC', TRD: 'TRDA',
+  TRK: 'TRCK', TSI: 'TSIZ', TSS: 'TSSE', TT1: 'TIT1', TT2: 'TIT2', TT3: 'TIT3', TXT: 'TEXT',
+  TXX: 'TXXX', TYE: 'TYER', UFI: 'UFID', ULT: 'USLT', WAF: 'WOAF', WAR: 'WOAR', WAS: 'WOAS',
+  WCM: 'WCOM', WCP: 'WCOP', WPB: 'WPUB', WXX: 'WXXX',
+  // iTunes' sort orders and "compilation", which v2.3 readers know under these names.
+  TCP: 'TCMP', TS2: 'TSO2', TSA: 'TSOA', TSC: 'TSOC', TSP: 'TSOP', TST: 'TSOT',
+};
+
+/** v2.2 PIC image formats as MIME types. */
+const V22_IMAGE: Record<string, string> = {
+  JPG: 'image/jpeg',
+  PNG: 'image/png',
+  GIF: 'image/gif',
+  BMP: 'image/bmp',
+};
+
+/** A v2.2 tag's frames as v2.3 frames (see parseId3v2). Compressed v2.2 tags are undefined. */
+function parseId3v22(bytes: Uint8Array): Id3Tag | undefined {
+  const flags = bytes[5]!;
+  if (flags & 0x40) return undefined; // "compression", which the spec never defined
+  let body = bytes.subarray(ID3V2_HEADER, ID3V2_HEADER + syncsafe(bytes, 6));
+  if (flags & 0x80) body = undoUnsync(body);
+  const frames: Id3Frame[] = [];
+  for (let p = 0; p + 6 <= body.length;) {
+    const id = ascii(body, p, 3);
+    if (!/^[A-Z0-9]{3}$/.test(id)) break; // padding or junk
+    const len = (body[p + 3]! << 16) | (body[p + 4]! << 8) | body[p + 5]!;
+    const start = p + 6;
+    if (start + len > body.length) break;
+    const frame = body.subarray(start, start + len);
+    p = start + len;
+    if (id === 'PIC') {
+      if (frame.length < 6) continue;
+      const format = ascii(frame, 1, 3).toUpperCase();
+      const mime = V22_IMAGE[format] ?? `image/${format.toLowerCase()}`;
+      // encoding, MIME (Latin-1, NUL-terminated), then type, description, data as in PIC.
+      const apic = concat([
+        frame.subarray(0, 1),
+        latin1(mime),
+        new Uint8Array([0]),
+        frame.subarray(4),
+      ]);
+      frames.push({ id: 'APIC', flags: 0, body: apic });
+      continue;
+    }
+    const name = V22_NAMES[id];
+    if (name) frames.push({ id: name, flags: 0, body: frame.slice() });
+  }
+  return { major: 3, frames };
 }
 
 export interface LeadingId3 {

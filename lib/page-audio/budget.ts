@@ -2,8 +2,9 @@ import { DiskFullError } from '@/lib/core/errors';
 import { formatBytes } from '@/lib/core/text';
 
 /**
- * Room for page audio: downloads land in IndexedDB, so what the browser says is free
- * (`navigator.storage.estimate()`: quota minus usage) bounds what may be queued or fetched.
+ * Room for audio: page downloads and added local files land in IndexedDB, so what the browser
+ * says is free (`navigator.storage.estimate()`: quota minus usage) bounds what may be queued,
+ * fetched or added.
  * Any extension context with `navigator.storage` (pages, the offscreen document).
  */
 

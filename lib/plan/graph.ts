@@ -34,7 +34,15 @@ export interface GraphOutput {
   fadeOutSec: number;
   /** LUFS; undefined = no normalization. */
   loudnessTarget?: number | undefined;
+  /**
+   * Samples the output must hold at least, padded with silence when the join is shorter: LAME
+   * given (next to) nothing writes only its Info frame, a file no player or ffmpeg opens.
+   */
+  minSamples?: number | undefined;
 }
+
+/** MP3's shortest whole output: one MPEG-1 Layer III frame. */
+export const MP3_MIN_SAMPLES = 1152;
 
 /**
  * ffmpeg's acrossfade curve for each of Seam's. Both sides use the same curve (ffmpeg mirrors it
@@ -117,6 +125,8 @@ export function filterGraph(
   const fadeOut = Math.min(Math.max(0, out.fadeOutSec), out.totalSec);
   if (fadeIn > 0) post.push(`afade=t=in:st=0:d=${num(fadeIn)}`);
   if (fadeOut > 0) post.push(`afade=t=out:st=${num(out.totalSec - fadeOut)}:d=${num(fadeOut)}`);
+  if (out.minSamples !== undefined && out.totalSec * out.rate < out.minSamples)
+    post.push(`apad=whole_len=${out.minSamples}`);
 
   if (segments.length > 1) {
     const label = post.length > 0 ? 'cat' : 'out';

@@ -2,19 +2,22 @@ import type { AudioInfo } from '@/lib/core/track';
 import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
 import { JoinFailedError } from '@/lib/core/errors';
 import { formatSpec, RINGTONE_MAX_SEC, type FormatSpec } from '@/lib/core/formats';
-import { losslessKind, type LosslessKind } from '@/lib/lossless';
+import { copyJoinKind, losslessKind, type CopyJoinKind, type LosslessKind } from '@/lib/lossless';
 import type { Id3Edit } from '@/lib/media/id3';
-import { chapterMillis, ffmetadata, resolveTags, userTagChanges, type ResolvedTags } from './tags';
-import { encoderArgs, filterGraph, type GraphTrack } from './graph';
-import {
-  clampTransitions,
-  MIN_KEPT_SEC,
-  outputLength,
-  trimSpan,
-  type Clamp,
-  type TrimSpan,
-} from './timeline';
+import { id3Edit, resolveTags, type ResolvedTags } from './tags';
+import { encoderArgs, filterGraph, MP3_MIN_SAMPLES, type GraphTrack } from './graph';
+import { clampTransitions, MIN_KEPT_SEC, outputLength, trimSpan, type Clamp } from './timeline';
 import { chapterTimes, resolveChapterMode, type ChapterTime } from './chapters';
+import { BITEXACT, coverArgs, inputExtension, LOG_ARGS, metadataArgs } from './args';
+import {
+  editReasons,
+  fastPathReasons,
+  GAPLESS_NOTE,
+  losslessSummary,
+  metadataNotes,
+  mismatchReasons,
+  trackNotes,
+} from './words';
 import {
   COVER_IMAGE_ID,
   defaultOutput,
@@ -23,17 +26,12 @@ import {
   type OutputSettings,
   type OutputTags,
 } from '@/lib/core/settings';
-import { channelWord, codecLabel, formatDuration, khz, trackList } from '@/lib/core/text';
-import {
-  allLossless,
-  flacDepthNote,
-  targetChannels,
-  wavTarget,
-  type ChannelTarget,
-} from './layout';
+import { channelWord, codecLabel, formatDuration, khz } from '@/lib/core/text';
+import { allLossless, flacDepthNote, targetChannels, wavTarget } from './layout';
 
 export { clampTransitions, trimSpan } from './timeline';
 export { chapterTimes } from './chapters';
+export { editReasons, fastPathReasons, mismatchReasons } from './words';
 export type { Clamp } from './timeline';
 export type { ChapterTime } from './chapters';
 export { encoderArgs } from './graph';
@@ -101,63 +99,12 @@ export type JoinPlan =
       files: { path: string; text: string }[];
       args: string[];
       outputPath: string;
+      /**
+       * A stream copy whose joins a pass in JS closes afterwards (lib/lossless: the encoders'
+       * priming and padding left out at each join); absent for every other run.
+       */
+      closeJoins?: CopyJoinKind;
     });
-
-/** The first (in queue order) parameters that differ, in words; empty when all match. */
-export function mismatchReasons(tracks: readonly PlanTrack[], spec: FormatSpec): string[] {
-  const reasons: string[] = [];
-  const codecs = unique(tracks.map((t) => t.info.codec));
-  if (codecs.length > 1)
-    reasons.push(`the tracks use different codecs (${codecs.map(codecLabel).join(', ')})`);
-  else if (codecs[0] === 'vorbis' && spec.id === 'ogg')
-    reasons.push('Vorbis files cannot be joined unchanged (each has its own codebooks)');
-  else if (codecs[0] !== undefined && !spec.copyCodecs.includes(codecs[0]))
-    reasons.push(`${codecLabel(codecs[0])} audio cannot go into ${spec.label} unchanged`);
-  const rates = unique(tracks.map((t) => t.info.sampleRate));
-  if (rates.length > 1) reasons.push(`sample rates differ (${rates.map(khz).join(', ')})`);
-  const channels = unique(tracks.map((t) => t.info.channels));
-  if (channels.length > 1)
-    reasons.push(`channel counts differ (${channels.map(channelWord).join(', ')})`);
-  return reasons;
-}
-
-/**
- * Tracks whose probe found them unfit for an unchanged join (`AudioInfo.fastPath`), in words:
- * "track 2 changes sample rate from 44.1 kHz to 48 kHz at 0:10".
- */
-export function fastPathReasons(tracks: readonly PlanTrack[]): string[] {
-  return tracks.flatMap((t, i) => {
-    const check = t.info.fastPath;
-    return check && !check.ok ? [`track ${i + 1} ${check.reason}`] : [];
-  });
-}
-
-/** The edits and settings that change the audio, in words ("track 2 is trimmed", "fade in"). */
-export function editReasons(
-  tracks: readonly PlanTrack[],
-  spans: readonly TrimSpan[],
-  transitions: readonly Transition[],
-  output: OutputSettings,
-  target: { rate: number; channels: ChannelTarget },
-): string[] {
-  const reasons: string[] = [];
-  const trimmed = spans.flatMap((s, i) => (s.trimmed ? [i + 1] : []));
-  if (trimmed.length > 0)
-    reasons.push(`${trackList(trimmed)} ${trimmed.length === 1 ? 'is' : 'are'} trimmed`);
-  for (const kind of ['crossfade', 'gap'] as const) {
-    const at = transitions.flatMap((t, i) => (t.kind === kind ? [i + 1] : []));
-    if (at.length > 0) reasons.push(`a ${kind} after ${trackList(at)}`);
-  }
-  if (output.fadeInSec > 0) reasons.push('fade in');
-  if (output.fadeOutSec > 0) reasons.push('fade out');
-  if (output.normalize) reasons.push('loudness normalization');
-  const first = tracks[0]!.info;
-  if (output.sampleRate !== 'source' && target.rate !== first.sampleRate)
-    reasons.push(`sample rate ${khz(target.rate)}`);
-  if (output.channels !== 'source' && target.channels.count !== first.channels)
-    reasons.push(`${channelWord(output.channels)} output`);
-  return reasons;
-}
 
 /**
  * Chooses how to join. Lossless (the zero-copy fast path for MP3 and WAV, else an ffmpeg stream
@@ -246,6 +193,12 @@ export function planJoin(
       `Ringtones over ${RINGTONE_MAX_SEC} s may not be accepted by iPhone; this one is ${formatDuration(totalSec)}.`,
     );
   }
+  if (output.format === 'mp3' && totalSec * target.rate < MP3_MIN_SAMPLES) {
+    // The graph pads it (./graph.ts minSamples): say so, as the length changes.
+    notes.push(
+      `The joined audio is shorter than one MP3 frame: it is padded with silence to ${Math.round((MP3_MIN_SAMPLES / target.rate) * 1000)} ms.`,
+    );
+  }
   for (const c of clamped) {
     notes.push(
       `The crossfade after track ${c.junction + 1} is shortened to ${c.applied} s: ${c.reason}.`,
@@ -278,10 +231,18 @@ export function planJoin(
   // first file; decoding and encoding FLAC again loses nothing, so that is the lossless path.
   const flacAgain = lossless && output.format === 'flac';
   if (lossless && !flacAgain) {
-    const summary = finish(losslessSummary(tracks));
     const fast = losslessKind(
       output.format,
       tracks.map((t) => t.info),
+    );
+    const closeJoins = copyJoinKind(
+      output.format,
+      tracks.map((t) => t.info),
+    );
+    const summary = finish(
+      tracks.length > 1 && (fast === 'mp3' || closeJoins)
+        ? losslessSummary(tracks, `, so they are joined without re-encoding; ${GAPLESS_NOTE}`)
+        : losslessSummary(tracks),
     );
     if (fast) {
       const id3 =
@@ -309,6 +270,7 @@ export function planJoin(
     return {
       kind: 'ffmpeg',
       lossless: true,
+      ...(closeJoins ? { closeJoins } : {}),
       inputs: coverImage ? [...inputs, imageInput] : inputs,
       files,
       args: [
@@ -341,6 +303,7 @@ export function planJoin(
     fadeInSec: output.fadeInSec,
     fadeOutSec: output.fadeOutSec,
     loudnessTarget: output.normalize ? (opts.loudnessTarget ?? -16) : undefined,
+    ...(output.format === 'mp3' ? { minSamples: MP3_MIN_SAMPLES } : {}),
   });
   const files: { path: string; text: string }[] = [];
   const meta = metadataArgs(spec, tags, chapters, tracks.length, files);
@@ -384,85 +347,6 @@ export function planJoin(
   };
 }
 
-/** ffmpeg.wasm keeps the previous command's log level; `info` keeps the `time=` progress lines. */
-const LOG_ARGS = ['-hide_banner', '-loglevel', 'info', '-stats'];
-/** No "Lavf"/"Lavc" version tags (ID3 TSSE, MP4 ©too, WAV ISFT) in the output. */
-const BITEXACT = ['-fflags', '+bitexact', '-flags:a', '+bitexact'];
-
-/**
- * Maps input `index`'s attached picture as the output's cover, copied as it is: by its stream
- * index (`disposition.attached_pic`), never a video track (a VP8 film copied into an MP3 as its
- * "cover" fails at the trailer). A probe from before that index was kept takes the first video
- * stream only when the file has no video of its own.
- */
-function coverArgs(index: number, info: AudioInfo | undefined): string[] {
-  // The person's own image file: its one stream is the picture.
-  if (!info) return ['-map', `${index}:v:0`, '-c:v', 'copy', '-disposition:v:0', 'attached_pic'];
-  const stream =
-    info.coverStreamIndex !== undefined
-      ? String(info.coverStreamIndex)
-      : info.hasVideo
-        ? undefined
-        : 'v:0?';
-  if (stream === undefined) return [];
-  return ['-map', `${index}:${stream}`, '-c:v', 'copy', '-disposition:v:0', 'attached_pic'];
-}
-
-/**
- * Tags and chapters through an FFMETADATA1 input at `index` (its file added to `files`); for a
- * format that holds no tags, none at all. Chapters are always mapped explicitly, so an input's
- * own chapters (an M4B joined into another) never leak into the output.
- */
-function metadataArgs(
-  spec: FormatSpec,
-  tags: ResolvedTags,
-  chapters: readonly ChapterTime[],
-  index: number,
-  files: { path: string; text: string }[],
-): { inputArgs: string[]; outputArgs: string[]; next: number } {
-  if (!spec.tags) {
-    return {
-      inputArgs: [],
-      outputArgs: ['-map_metadata', '-1', '-map_chapters', '-1'],
-      next: index,
-    };
-  }
-  files.push({ path: '/in/metadata.txt', text: ffmetadata(tags, chapters) });
-  return {
-    inputArgs: ['-f', 'ffmetadata', '-i', '/in/metadata.txt'],
-    outputArgs: [
-      ...['-map_metadata', String(index)],
-      // Stream tags of the first input (Vorbis comments live there in Ogg) are not the output's.
-      ...['-map_metadata:s:a', '-1'],
-      ...['-map_chapters', chapters.length > 0 ? String(index) : '-1'],
-    ],
-    next: index + 1,
-  };
-}
-
-/** The lossless MP3 path's tag rewrite, or undefined when the first input's tag can stay. */
-function id3Edit(
-  tracks: readonly PlanTrack[],
-  userTags: OutputTags,
-  chapters: ChapterTime[],
-  coverTrack: number | undefined,
-  coverImage: boolean,
-): Id3Edit | undefined {
-  const first = tracks[0]!.info;
-  const set = userTagChanges(first.tags, userTags);
-  const cover: Id3Edit['cover'] = coverImage
-    ? { trackId: COVER_IMAGE_ID }
-    : coverTrack === 0
-      ? 'keep'
-      : coverTrack === undefined
-        ? first.hasCover
-          ? 'none'
-          : 'keep'
-        : { trackId: tracks[coverTrack]!.id };
-  if (Object.keys(set).length === 0 && chapters.length === 0 && cover === 'keep') return undefined;
-  return { set, chapters: chapterMillis(chapters), cover };
-}
-
 /** Index of the track whose picture becomes the cover, or undefined for none. */
 export function chooseCover(
   tracks: readonly PlanTrack[],
@@ -473,28 +357,6 @@ export function chooseCover(
   if (choice === 'first') return usable(tracks[0]) ? 0 : undefined;
   const i = tracks.findIndex((t) => t.id === choice.trackId);
   return i >= 0 && usable(tracks[i]) ? i : undefined;
-}
-
-/**
- * What the format leaves out, said once. (Chapters are not mentioned: the editor says by its
- * Chapters box which formats hold them.)
- */
-function metadataNotes(
-  tracks: readonly PlanTrack[],
-  output: OutputSettings,
-  spec: FormatSpec,
-  userTags: OutputTags,
-): string[] {
-  const notes: string[] = [];
-  const cover = output.cover;
-  const wantsCover =
-    cover === 'image' ||
-    (cover === 'first' && tracks[0]!.info.hasCover) ||
-    (typeof cover === 'object' && tracks.some((t) => t.id === cover.trackId && t.info.hasCover));
-  if (wantsCover && !spec.cover) notes.push(`${spec.label} files get no cover art here.`);
-  if (!spec.tags && Object.values(userTags).some((v) => v.trim() !== ''))
-    notes.push(`${spec.label} files get no tags.`);
-  return notes;
 }
 
 /**
@@ -519,51 +381,4 @@ export function targetSampleRate(
   const allowed = spec.sampleRates;
   if (!allowed) return rate;
   return allowed.find((r) => r >= rate) ?? allowed[allowed.length - 1] ?? rate;
-}
-
-/**
- * Each track's own notes from its probe (a damaged tag ignored, an end that does not decode
- * cleanly), and a word on tracks too short to matter, as sentences: "Track 3 is only 9 samples
- * long (1.1 ms)."
- */
-function trackNotes(tracks: readonly PlanTrack[]): string[] {
-  return tracks.flatMap((t, i) => {
-    const out = (t.info.notes ?? []).map((n) => `Track ${i + 1} ${n}.`);
-    const sec = t.info.durationSec;
-    if (sec > 0 && sec < TINY_SEC) {
-      const samples = t.info.samples ?? Math.round(sec * t.info.sampleRate);
-      const ms = Number((sec * 1000).toFixed(sec < 0.01 ? 2 : 1));
-      out.push(
-        `Track ${i + 1} is only ${samples} sample${samples === 1 ? '' : 's'} long (${ms} ms), too short to hear.`,
-      );
-    }
-    return out;
-  });
-}
-
-/** Shorter than this a track is too short to hear as more than a click: said in the plan. */
-const TINY_SEC = 0.05;
-
-/**
- * The head line of a lossless plan: what the tracks share, then how they are joined (by default
- * as they are; `how` says otherwise, e.g. FLAC decoded and encoded again).
- */
-function losslessSummary(
-  tracks: readonly PlanTrack[],
-  how = ', so they are joined without re-encoding.',
-): string {
-  const first = tracks[0]!.info;
-  return `Lossless: all tracks are ${codecLabel(first.codec)}, ${khz(first.sampleRate)} ${channelWord(first.channels)}${how}`;
-}
-
-/** The extension ffmpeg's demuxer probing likes best for this input. */
-function inputExtension(info: AudioInfo): string {
-  const c = info.container;
-  if (c.includes('mp4') || c.includes('mov')) return 'mp4';
-  if (c === 'matroska,webm') return 'webm';
-  return c.split(',')[0] ?? 'bin';
-}
-
-function unique<T>(xs: readonly T[]): T[] {
-  return [...new Set(xs)];
 }

@@ -5,6 +5,7 @@ import {
   type JoinPlan,
   type PlanOptions,
 } from './planner';
+import { errorText } from '@/lib/core/errors';
 import { formatSpec, opusBitrate, VBR_KBPS } from '@/lib/core/formats';
 import {
   defaultOutput,
@@ -72,8 +73,8 @@ export function planSummary(
     );
   } catch (err) {
     // A trim that leaves nothing: say which track, as Join would, and keep Join off.
-    const e = err as { trackName?: string; message?: string };
-    const reason = `${e.trackName ? `${e.trackName} ` : ''}${e.message ?? String(err)}`;
+    const e = err as { trackName?: string };
+    const reason = `${e.trackName ? `${e.trackName} ` : ''}${errorText(err)}`;
     return { lines: [], failed: bad.length, blocked: blocked ?? reason };
   }
   const size = formatApproxBytes(estimateBytes(plan, good, output));

@@ -4,11 +4,14 @@
  * - `userTagChanges`: what a rewrite of the first track's ID3v2 tag must change;
  * - `ffmetadata`: an FFMETADATA1 file (tags and chapters) for ffmpeg's `-i meta.txt
  *   -map_metadata N -map_chapters N`, which its muxers turn into MP4 chapters and ID3 CHAP frames;
- * - `chapterMillis`: chapters in whole milliseconds, as both FFMETADATA1 and ID3 CHAP count them.
+ * - `chapterMillis`: chapters in whole milliseconds, as both FFMETADATA1 and ID3 CHAP count them;
+ * - `id3Edit`: the lossless MP3 path's rewrite of the first track's tag (tags, chapters, cover).
  * Pure.
  */
 import type { ChapterTime } from './chapters';
-import type { OutputTags } from '@/lib/core/settings';
+import { COVER_IMAGE_ID, type OutputTags } from '@/lib/core/settings';
+import type { Id3Edit } from '@/lib/media/id3';
+import type { PlanTrack } from './planner';
 
 /** The tags Seam writes: the editor's fields plus the few others worth keeping. */
 export interface ResolvedTags {
@@ -133,4 +136,27 @@ export function chapterMillis(
     ms[i]!.end = Math.max(ms[i]!.end, ms[i]!.start);
   }
   return ms;
+}
+
+/** The lossless MP3 path's tag rewrite, or undefined when the first input's tag can stay. */
+export function id3Edit(
+  tracks: readonly PlanTrack[],
+  userTags: OutputTags,
+  chapters: ChapterTime[],
+  coverTrack: number | undefined,
+  coverImage: boolean,
+): Id3Edit | undefined {
+  const first = tracks[0]!.info;
+  const set = userTagChanges(first.tags, userTags);
+  const cover: Id3Edit['cover'] = coverImage
+    ? { trackId: COVER_IMAGE_ID }
+    : coverTrack === 0
+      ? 'keep'
+      : coverTrack === undefined
+        ? first.hasCover
+          ? 'none'
+          : 'keep'
+        : { trackId: tracks[coverTrack]!.id };
+  if (Object.keys(set).length === 0 && chapters.length === 0 && cover === 'keep') return undefined;
+  return { set, chapters: chapterMillis(chapters), cover };
 }

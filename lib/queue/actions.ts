@@ -1,12 +1,13 @@
 import { browser } from '#imports';
 import { targetTabId } from '@/lib/page-audio/actions';
+import { ensureRoom } from '@/lib/page-audio/budget';
 import { background } from '@/lib/protocol';
 import { effectiveEdit, patchEdit } from '@/lib/editor/edit';
 import { moveSelection, type SelectionMove } from '@/lib/editor/reorder';
 import { naturalSort, reverseOrder, sortTracks, type SortKey } from '@/lib/editor/sort';
 import { SeamError } from '@/lib/core/errors';
 import { defaultOutput, defaultTags } from '@/lib/core/settings';
-import { countTracks } from '@/lib/core/text';
+import { countTracks, fileNames } from '@/lib/core/text';
 import { MAX_COVER_IMAGE_MB } from '@/lib/core/limits';
 import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
 import { clearCoverImage, putCoverImage } from '@/lib/store/cover';
@@ -62,6 +63,11 @@ async function addFolderBatch(batch: Batch): Promise<void> {
 
 async function addBatch(files: readonly File[]): Promise<void> {
   if (files.length === 0) return;
+  // The files are copied into the queue's storage: refuse at once what cannot fit.
+  await ensureRoom(
+    files.reduce((n, f) => n + f.size, 0),
+    fileNames(files.map((f) => f.name)),
+  );
   const added = await addFiles(files);
   await background.sendMessage(
     'bg:tracksAdded',

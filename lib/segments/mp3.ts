@@ -69,13 +69,18 @@ export type Mp3Splice =
   /** Later segments of junctions no fix could splice: merge each with the one before it. */
   | { ok: false; failed: number[] };
 
-interface Mp3Stream {
+/** Frames of an MP3 stream held in memory: all a reservoir move reads and writes. */
+export interface Mp3Frames {
   bytes: Bytes;
+  /** Where each frame starts in `bytes`, and its length. */
+  offsets: number[];
+  lengths: number[];
+}
+
+interface Mp3Stream extends Mp3Frames {
   head: number;
   vbr: VbrTag | undefined;
   first: FrameHeader;
-  offsets: number[];
-  lengths: number[];
   firstFrame: number;
 }
 
@@ -105,11 +110,11 @@ export function parseSegment(seg: EncodedSegment, index = 0): Mp3Stream {
   return { bytes, head, vbr, first, offsets, lengths, firstFrame: seg.firstFrame };
 }
 
-function header(s: Mp3Stream, i: number): FrameHeader {
+function header(s: Mp3Frames, i: number): FrameHeader {
   return frameHeaderAt(s.bytes, s.offsets[i]!)!;
 }
 
-function mainData(s: Mp3Stream, i: number) {
+function mainData(s: Mp3Frames, i: number) {
   return readMainDataInfo(s.bytes.subarray(s.offsets[i]!), header(s, i));
 }
 
@@ -117,14 +122,14 @@ function mainData(s: Mp3Stream, i: number) {
  * Unused bytes at the end of the data stream up to frame `end` (exclusive): after the main data
  * of frame end-1, which the frames before it never reach past.
  */
-function freeTail(s: Mp3Stream, end: number): number {
+function freeTail(s: Mp3Frames, end: number): number {
   const last = mainData(s, end - 1);
   const dataSize = s.lengths[end - 1]! - last.dataOffset;
   return dataSize + last.begin - Math.ceil(last.bits / 8);
 }
 
 /** The `n` bytes of main-data stream that come before frame `at`'s data area. */
-function readBack(s: Mp3Stream, at: number, n: number): Bytes {
+function readBack(s: Mp3Frames, at: number, n: number): Bytes {
   const out = new Uint8Array(n);
   let left = n;
   for (let i = at - 1; left > 0 && i >= 0; i--) {
@@ -277,7 +282,30 @@ export function spliceMp3(
   };
 }
 
-function frameCopy(s: Mp3Stream, i: number): Bytes {
+/**
+ * Makes frame `bStart` of `b` decodable right after frame `aEnd - 1` of `a` (a junction that drops
+ * b's frames before `bStart`): the reservoir bytes it reads (`main_data_begin`) are copied into
+ * the unused tail of a's last kept frame(s), that frame enlarged to a higher bitrate when they do
+ * not fit. Returns the rewritten copies of a's frames by index (none when nothing is read back),
+ * or undefined when the bytes fit nowhere. `a` and `b` are not changed.
+ */
+export function carryReservoir(
+  a: Mp3Frames,
+  aEnd: number,
+  b: Mp3Frames,
+  bStart: number,
+): Map<number, Bytes> | undefined {
+  const patched = new Map<number, Bytes>();
+  const begin = mainData(b, bStart).begin;
+  if (begin === 0) return patched;
+  const free = freeTail(a, aEnd);
+  const last = begin <= free ? frameCopy(a, aEnd - 1) : enlarge(a, aEnd - 1, begin - free);
+  if (!last) return undefined;
+  writeTail(a, aEnd, last, readBack(b, bStart, begin), patched);
+  return patched;
+}
+
+function frameCopy(s: Mp3Frames, i: number): Bytes {
   return s.bytes.slice(s.offsets[i]!, s.offsets[i]! + s.lengths[i]!);
 }
 
@@ -288,7 +316,7 @@ function frameCopy(s: Mp3Stream, i: number): Bytes {
  * The copies go into `patched` by frame index.
  */
 function writeTail(
-  a: Mp3Stream,
+  a: Mp3Frames,
   end: number,
   lastFrame: Bytes,
   moved: Bytes,
@@ -316,7 +344,7 @@ function writeTail(
  * data area (zeros, for the moved reservoir bytes), or undefined when none does or the frame
  * has a CRC (which covers the bitrate bits).
  */
-function enlarge(a: Mp3Stream, i: number, need: number): Bytes | undefined {
+function enlarge(a: Mp3Frames, i: number, need: number): Bytes | undefined {
   if (i < 0 || i >= a.offsets.length) return undefined;
   const h = header(a, i);
   if (h.crc) return undefined;

@@ -3,7 +3,7 @@
  * tables (other boxes stay opaque bytes), reading a track's samples, and writing the tree back.
  * Pure.
  */
-import type { Bytes } from '@/lib/core/bytes';
+import { concat, type Bytes } from '@/lib/core/bytes';
 import { SpliceError } from './errors';
 
 export interface Box {
@@ -54,16 +54,6 @@ export function writeBox(box: Box): Bytes {
   new DataView(out.buffer).setUint32(0, out.length);
   for (let i = 0; i < 4; i++) out[4 + i] = box.type.charCodeAt(i);
   out.set(body, 8);
-  return out;
-}
-
-function concat(parts: readonly Bytes[]): Bytes {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 

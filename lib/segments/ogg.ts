@@ -1,5 +1,5 @@
 /** Ogg pages: reading packets with their pages' granule positions, and writing pages. Pure. */
-import type { Bytes } from '@/lib/core/bytes';
+import { concat, type Bytes } from '@/lib/core/bytes';
 import { SpliceError } from './errors';
 
 export interface OggPacket {
@@ -53,7 +53,7 @@ export function readOgg(bytes: Bytes, index = 0): OggStream {
       if (mine) pending.push(bytes.subarray(q, q + n));
       q += n;
       if (n < 255 && mine) {
-        packets.push({ data: join(pending), granule: -1 });
+        packets.push({ data: pending.length === 1 ? pending[0]! : concat(pending), granule: -1 });
         pending = [];
         lastEnd = packets.length - 1;
       }
@@ -64,17 +64,6 @@ export function readOgg(bytes: Bytes, index = 0): OggStream {
   }
   if (serial === -1) throw new SpliceError(`segment ${index} has no Ogg pages`);
   return { serial, packets };
-}
-
-function join(parts: Bytes[]): Bytes {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((s, x) => s + x.length, 0));
-  let at = 0;
-  for (const x of parts) {
-    out.set(x, at);
-    at += x.length;
-  }
-  return out;
 }
 
 export interface PageOptions {

@@ -79,24 +79,40 @@ export function spliceOpus(
   // The last segment's own end: its decoded length, placed after the frames before it.
   const endGranule = last.firstFrame * frame + last.endGranule;
 
-  const serial = first.serial;
+  return pageOpus(first.head.data, first.tags.data, first.serial, kept, endGranule);
+}
+
+/**
+ * One Ogg Opus stream of `packets` (after its OpusHead and OpusTags), paged anew: granule
+ * positions counted through the whole stream (each packet's samples from its TOC byte), the last
+ * page's set to `endGranule`, which ends the stream there.
+ */
+export function pageOpus(
+  head: Bytes,
+  tags: Bytes,
+  serial: number,
+  packets: readonly Bytes[],
+  endGranule: number,
+): Blob {
   let sequence = 0;
   const pages: Bytes[] = [
-    oggPage([first.head.data], { serial, sequence: sequence++, granule: 0, bos: true }),
-    oggPage([first.tags.data], { serial, sequence: sequence++, granule: 0 }),
+    oggPage([head], { serial, sequence: sequence++, granule: 0, bos: true }),
+    oggPage([tags], { serial, sequence: sequence++, granule: 0 }),
   ];
-  for (let i = 0; i < kept.length;) {
+  let granule = 0;
+  for (let i = 0; i < packets.length;) {
     const page: Bytes[] = [];
     let lacing = 0;
-    while (i < kept.length && page.length < PACKETS_PER_PAGE) {
-      const n = lacingCount(kept[i]!);
+    while (i < packets.length && page.length < PACKETS_PER_PAGE) {
+      const n = lacingCount(packets[i]!);
       if (lacing + n > 255) break;
       lacing += n;
-      page.push(kept[i++]!);
+      granule += opusPacketSamples(packets[i]!);
+      page.push(packets[i++]!);
     }
-    const eos = i === kept.length;
+    const eos = i === packets.length;
     pages.push(
-      oggPage(page, { serial, sequence: sequence++, granule: eos ? endGranule : i * frame, eos }),
+      oggPage(page, { serial, sequence: sequence++, granule: eos ? endGranule : granule, eos }),
     );
   }
   return new Blob(pages, { type: 'audio/ogg' });

@@ -1,4 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { DiskFullError, isQuotaError } from '@/lib/core/errors';
+import { fileNames } from '@/lib/core/text';
 import type { Track, TrackSource } from '@/lib/core/track';
 
 /**
@@ -96,7 +98,15 @@ export async function addTracks(items: NewTrack[]): Promise<Track[]> {
     if (item.blob) void tx.objectStore('audio').put(item.blob, track.id);
     added.push(track);
   }
-  await tx.done;
+  try {
+    await tx.done;
+  } catch (err) {
+    // The whole transaction is undone: nothing of this batch was stored.
+    if (!isQuotaError(err)) throw err;
+    throw new DiskFullError(
+      `There is not enough free space to add ${fileNames(items.map((i) => i.name))}: the disk (or the browser’s storage for Seam) is full. Nothing was added.`,
+    );
+  }
   announce();
   return added;
 }

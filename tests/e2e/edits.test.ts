@@ -9,6 +9,10 @@
  * chrome.storage.local ("output", "tags"), as the editor stores them; the editor's own controls are
  * tested in editor.test.ts.
  */
+import { existsSync, mkdirSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { FormatId } from '@/lib/core/formats';
@@ -20,6 +24,7 @@ import {
   concatPacketHashes,
   decodePcm,
   decodedDuration,
+  ffmpeg,
   ffprobe as probe,
   packetHashes,
   rms,
@@ -142,6 +147,84 @@ describe('lengths', () => {
     expect(start).toBeLessThan(middle / 10);
     expect(end).toBeLessThan(middle / 10);
   });
+});
+
+/**
+ * The small edit of issue 8 that once ran out of memory: eight mixed tracks of 4:51 in all
+ * (same-rate MP3s, an Ogg Vorbis, an 8 kHz mono WAV, an AAC, a 96 kHz FLAC), track 1 trimmed, a
+ * 3 s equal-power crossfade, a 2 s gap and a 10 s crossfade, fades of 2 s and 3 s, loudness
+ * normalization, MP3 VBR. Made here with native ffmpeg: a tone over pink noise, so the encoders
+ * and loudnorm have real work.
+ */
+const SMALL_EDIT: {
+  name: string;
+  seconds: number;
+  rate: number;
+  mono?: boolean;
+  codec: string[];
+}[] = [
+  { name: 'edit-1.mp3', seconds: 40, rate: 44100, codec: ['-c:a', 'libmp3lame', '-b:a', '128k'] },
+  { name: 'edit-2.mp3', seconds: 36, rate: 44100, codec: ['-c:a', 'libmp3lame', '-b:a', '128k'] },
+  { name: 'edit-3.ogg', seconds: 38, rate: 44100, codec: ['-c:a', 'libvorbis', '-q:a', '4'] },
+  { name: 'edit-4.wav', seconds: 35, rate: 8000, mono: true, codec: ['-c:a', 'pcm_s16le'] },
+  { name: 'edit-5.mp3', seconds: 34, rate: 44100, codec: ['-c:a', 'libmp3lame', '-b:a', '192k'] },
+  { name: 'edit-6.m4a', seconds: 37, rate: 44100, codec: ['-c:a', 'aac', '-b:a', '128k'] },
+  { name: 'edit-7.flac', seconds: 36, rate: 96000, codec: ['-c:a', 'flac'] },
+  { name: 'edit-8.mp3', seconds: 35, rate: 44100, codec: ['-c:a', 'libmp3lame', '-b:a', '128k'] },
+];
+
+async function smallEditInputs(): Promise<string[]> {
+  const dir = joinPath(tmpdir(), 'seam-small-edit');
+  mkdirSync(dir, { recursive: true });
+  return Promise.all(
+    SMALL_EDIT.map(async (t, i) => {
+      const path = joinPath(dir, t.name);
+      if (existsSync(path)) return path;
+      const rate = `sample_rate=${t.rate}:duration=${t.seconds}`;
+      const part = joinPath(dir, `part-${t.name}`);
+      await ffmpeg([
+        ...['-f', 'lavfi', '-i', `sine=frequency=${220 + 55 * i}:${rate}`],
+        ...['-f', 'lavfi', '-i', `anoisesrc=color=pink:amplitude=0.1:${rate}:seed=${i + 1}`],
+        '-filter_complex',
+        `[0:a][1:a]amix=inputs=2${t.mono ? '' : ',pan=stereo|c0=c0|c1=c0'}[out]`,
+        ...['-map', '[out]', ...t.codec, part],
+      ]);
+      // Written aside and renamed, so an interrupted run leaves no half file to be reused.
+      await rename(part, path);
+      return path;
+    }),
+  );
+}
+
+describe('the small edit that ran out of memory', () => {
+  test('eight mixed tracks, a trim, crossfades of 3 s and 10 s, a gap, fades and loudness normalization join as MP3 VBR with the planned length', async () => {
+    const inputs = await smallEditInputs();
+    await ui.addFilesAndWait(inputs, 120_000);
+    const names = SMALL_EDIT.map((t) => t.name);
+    await setEdits({
+      [names[0]!]: { startSec: 5 },
+      [names[1]!]: { transitionAfter: { kind: 'crossfade', seconds: 3, curve: 'equal-power' } },
+      [names[3]!]: { transitionAfter: { kind: 'gap', seconds: 2 } },
+      [names[5]!]: { transitionAfter: { kind: 'crossfade', seconds: 10, curve: 'equal-power' } },
+    });
+    await setSettings({
+      format: 'mp3',
+      mp3Mode: 'vbr',
+      vbrQuality: 2,
+      fadeInSec: 2,
+      fadeOutSec: 3,
+      normalize: true,
+    });
+    await expect.poll(() => ui.plan.innerText()).toMatch(/loudness normalization/);
+    const { job, file } = await seam.ext.joinAndWait(() => ui.join(), 300_000);
+    expect(job.lossless).toBe(false);
+    const total = SMALL_EDIT.reduce((a, t) => a + t.seconds, 0);
+    expect(total).toBe(291);
+    const audio = (await probe(file)).streams.find((st) => st.codec_type === 'audio');
+    expect(audio?.codec_name).toBe('mp3');
+    // 4:51, less the 5 s trim and the two crossfades' overlaps, plus the gap.
+    expect(Math.abs((await decodedDuration(file)) - (total - 5 - 3 + 2 - 10))).toBeLessThan(0.1);
+  }, 400_000);
 });
 
 describe('chapters', () => {

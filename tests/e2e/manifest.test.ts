@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHIPPED_BUILD_DIR } from '../support/paths';
+import { FIREFOX_BUILD_DIR, SHIPPED_BUILD_DIR } from '../support/paths';
 
 /** The shipped build (`npm run build`), checked for what it asks of the person and what it ships. */
 const manifest = () => JSON.parse(readFileSync(join(SHIPPED_BUILD_DIR, 'manifest.json'), 'utf8'));
@@ -31,8 +31,7 @@ describe('shipped manifest', () => {
     expect(csp).not.toMatch(/https?:|\*/);
   });
 
-  it('ships the ffmpeg core inside the extension', () => {
-    // The classic-script core and its wasm, run by Seam's own worker (ffmpeg-worker.js).
+  it('ships the ffmpeg core inside the extension, with Seam’s own worker', () => {
     for (const f of ['ffmpeg/ffmpeg-core.js', 'ffmpeg/ffmpeg-core.wasm', 'ffmpeg-worker.js']) {
       expect(existsSync(join(SHIPPED_BUILD_DIR, f)), f).toBe(true);
     }
@@ -43,5 +42,49 @@ describe('shipped manifest', () => {
     expect(readFileSync(join(SHIPPED_BUILD_DIR, 'background.js'), 'utf8')).not.toContain(
       'seamMenuClick',
     );
+  });
+});
+
+/** Every file of a build, relative to it. */
+function files(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile())
+    .map((f) => relative(dir, f));
+}
+
+/** Files a browser or a store reviewer reads as text. */
+const TEXT = /\.(js|mjs|html|json|css)$/;
+
+describe.each([
+  ['Chrome', SHIPPED_BUILD_DIR],
+  ['Firefox', FIREFOX_BUILD_DIR],
+])('the shipped %s build', (_name, dir) => {
+  const shipped = () => {
+    if (!existsSync(join(dir, 'manifest.json'))) {
+      throw new Error(`No build in ${dir}: run npm run build and npm run build:firefox first`);
+    }
+    return files(dir).filter((f) => TEXT.test(f));
+  };
+
+  it('holds no CDN URL (unpkg, jsdelivr, cdn.), which store review flags as remote code', () => {
+    const found = shipped().flatMap((f) => {
+      const hits = readFileSync(join(dir, f), 'utf8').match(/unpkg|jsdelivr|\bcdn\./gi) ?? [];
+      return hits.map((h) => `${f}: ${h}`);
+    });
+    expect(found).toEqual([]);
+  });
+
+  it('holds no unused script or worker: each is named by the manifest, a page or another script', () => {
+    const texts = shipped();
+    const unused = files(dir)
+      .filter((f) => /\.(js|mjs|wasm)$/.test(f))
+      .filter(
+        (f) =>
+          !texts.some(
+            (other) => other !== f && readFileSync(join(dir, other), 'utf8').includes(basename(f)),
+          ),
+      );
+    expect(unused).toEqual([]);
   });
 });

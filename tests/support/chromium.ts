@@ -25,6 +25,8 @@ export interface Seam {
   openOptions(query?: string): Promise<Page>;
   /** Where Playwright puts accepted downloads (under GUID names). */
   downloadsDir: string;
+  /** The folders this browser runs on: pass them to `launchSeam({ dirs })` to start it again. */
+  dirs: SeamDirs;
   /** The id of the first tab whose URL starts with `url`. */
   tabId(url: string): Promise<number>;
   /**
@@ -32,7 +34,25 @@ export interface Seam {
    * tab `tabId` would (a native menu cannot be clicked from Playwright). e2e build only.
    */
   menuClick(info: Record<string, unknown>, tabId: number): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Closes the browser and removes its folders; with `keepDirs` the folders stay, for a launch
+   * on the same profile (the browser closed and started again).
+   */
+  close(opts?: { keepDirs?: boolean }): Promise<void>;
+}
+
+/** A launch's folders: its profile, its copy of the build (whose path fixes the extension's id), its downloads. */
+export interface SeamDirs {
+  profileDir: string;
+  extensionDir: string;
+  downloadsDir: string;
+}
+
+/** Removes a launch's folders (after `close({ keepDirs: true })`). */
+export async function removeDirs(dirs: SeamDirs): Promise<void> {
+  for (const dir of [dirs.profileDir, dirs.downloadsDir, dirs.extensionDir]) {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
 }
 
 export function chromePath(): string {
@@ -56,6 +76,12 @@ export interface LaunchOptions {
   args?: string[];
   /** More host permissions in this launch's copy of the manifest, standing in for grants. */
   hosts?: string[];
+  /**
+   * Starts again on a previous launch's folders (`seam.dirs` after `close({ keepDirs: true })`):
+   * the same profile and the same extension copy, so the extension keeps its id, its storage and
+   * its IndexedDB, as when a person quits the browser and opens it again.
+   */
+  dirs?: SeamDirs;
 }
 
 export async function launchSeam(opts: LaunchOptions = {}): Promise<Seam> {
@@ -67,18 +93,20 @@ export async function launchSeam(opts: LaunchOptions = {}): Promise<Seam> {
       `No built extension in ${buildDir}: run ${buildDir === E2E_BUILD_DIR ? 'npm run build:e2e' : 'npm run build'} first`,
     );
   }
-  const profileDir = await mkdtemp(join(tmpdir(), `${name}-profile-`));
-  const downloadsDir = await mkdtemp(join(tmpdir(), `${name}-downloads-`));
-  const extensionDir = await mkdtemp(join(tmpdir(), `${name}-extension-`));
+  const reused = opts.dirs !== undefined;
+  const dirs: SeamDirs = opts.dirs ?? {
+    profileDir: await mkdtemp(join(tmpdir(), `${name}-profile-`)),
+    downloadsDir: await mkdtemp(join(tmpdir(), `${name}-downloads-`)),
+    extensionDir: await mkdtemp(join(tmpdir(), `${name}-extension-`)),
+  };
+  const { profileDir, downloadsDir, extensionDir } = dirs;
   const cleanUp = async () => {
-    for (const dir of [profileDir, downloadsDir, extensionDir]) {
-      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-    }
+    if (!reused) await removeDirs(dirs);
   };
   let context: BrowserContext | undefined;
   try {
-    await cp(buildDir, extensionDir, { recursive: true });
-    if (opts.hosts?.length) {
+    if (!reused) await cp(buildDir, extensionDir, { recursive: true });
+    if (opts.hosts?.length && !reused) {
       const path = join(extensionDir, 'manifest.json');
       const manifest = JSON.parse(await readFile(path, 'utf8')) as { host_permissions?: string[] };
       manifest.host_permissions = [...(manifest.host_permissions ?? []), ...opts.hosts];
@@ -127,6 +155,7 @@ export async function launchSeam(opts: LaunchOptions = {}): Promise<Seam> {
       openPopup: (query = '') => open(`popup.html${query}`),
       openOptions: (query = '') => open(`options.html${query}`),
       downloadsDir,
+      dirs,
       async tabId(url) {
         const id = await inWorker(
           async (u) => (await chrome.tabs.query({ url: `${u}*` }))[0]?.id,
@@ -150,9 +179,9 @@ export async function launchSeam(opts: LaunchOptions = {}): Promise<Seam> {
           { info, tabId },
         );
       },
-      async close() {
+      async close(closeOpts) {
         await ctx.close().catch(() => undefined);
-        await cleanUp();
+        if (!closeOpts?.keepDirs) await removeDirs(dirs);
       },
     };
   } catch (err) {

@@ -43,6 +43,8 @@ export interface Probe {
     codec_name: string;
     sample_rate?: string;
     channels?: number;
+    sample_fmt?: string;
+    bits_per_raw_sample?: string;
     duration?: string;
     bit_rate?: string;
     disposition?: { attached_pic?: number };

@@ -9,20 +9,9 @@ import {
   trackNumber,
 } from '@/lib/editor/sort';
 import type { AudioInfo, Track } from '@/lib/core/track';
+import { audioInfo } from './support/audio-info';
 
-const info = (tags: Record<string, string> = {}): AudioInfo => ({
-  container: 'mp3',
-  codec: 'mp3',
-  sampleRate: 44100,
-  channels: 2,
-  channelLayout: 'stereo',
-  durationSec: 60,
-  bitRate: 128000,
-  audioStreamIndex: 0,
-  hasVideo: false,
-  hasCover: false,
-  tags,
-});
+const info = (tags: Record<string, string> = {}): AudioInfo => audioInfo({ tags });
 
 type T = Pick<Track, 'id' | 'name' | 'addedAt' | 'info'> & { modifiedAt?: number };
 const track = (name: string, tags?: Record<string, string>, extra: Partial<T> = {}): T => ({

@@ -8,6 +8,7 @@ import {
   sentence,
   errorFromData,
   toErrorData,
+  errorText,
 } from '@/lib/core/errors';
 
 describe('errors cross boundaries as data', () => {
@@ -31,7 +32,22 @@ describe('errors cross boundaries as data', () => {
       code: 'engine-failed',
       message: 'boom',
     });
-    expect(describeError({ code: 'join-failed', message: 'ffmpeg failed' })).toBe('Ffmpeg failed.');
+    // ffmpeg's name keeps its own casing at the start of a sentence.
+    expect(describeError({ code: 'join-failed', message: 'ffmpeg failed' })).toBe('ffmpeg failed.');
+  });
+
+  it.each([
+    ['an Error', new Error('memory access out of bounds'), 'memory access out of bounds'],
+    ['a string', 'RuntimeError: unreachable', 'RuntimeError: unreachable'],
+    ['an object with a message', { message: 'Aborted(OOM)' }, 'Aborted(OOM)'],
+    ['an Emscripten exit', { name: 'ExitStatus', status: 1 }, 'ffmpeg exited with code 1'],
+    ['an empty object', {}, 'no reason given'],
+    ['a stringified object', '[object Object]', 'no reason given'],
+    ['an Error without a message', new RangeError(''), 'RangeError'],
+    ['nothing', undefined, 'no reason given'],
+  ])('errorText says what %s says, never "[object Object]"', (_, err, text) => {
+    expect(errorText(err)).toBe(text);
+    expect(toErrorData(err).message).toBe(text);
   });
 
   it('shows every reason as a whole sentence, keeping one that already is', () => {

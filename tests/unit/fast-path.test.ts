@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { NotUniformError, SeamError } from '@/lib/core/errors';
 import type { AudioInfo } from '@/lib/core/track';
-import { checkFastPath, joinMp3, type FastPathExpected, type LosslessInput } from '@/lib/lossless';
+import {
+  checkFastPath,
+  joinMp3,
+  scanMp3,
+  type FastPathExpected,
+  type LosslessInput,
+} from '@/lib/lossless';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { defaultOutput } from '@/lib/core/settings';
 import { requireNativeFfmpeg, sampleCount } from '../support/native-ffmpeg';
@@ -135,7 +141,7 @@ describe('checkFastPath names what a lossless join would lose', () => {
   });
 });
 
-describe('joinMp3 never outputs fewer samples than its inputs decode to', () => {
+describe('joinMp3 never outputs fewer samples than its inputs decode to (but at the joins)', () => {
   const cases: [string, string[]][] = [
     ['a tone, then a file that changes rate', ['tone-440-2s-44100-stereo.mp3', CAT_RATE]],
     ['a file that changes rate, then a tone', [CAT_RATE, 'tone-440-2s-44100-stereo.mp3']],
@@ -167,7 +173,19 @@ describe('joinMp3 never outputs fewer samples than its inputs decode to', () => 
     writeFileSync(out, new Uint8Array(await (joined as Blob).arrayBuffer()));
     const counts = await Promise.all(names.map((n) => decodedSamples(path(n))));
     const inputs = counts.reduce((sum, n) => sum + n, 0);
-    expect(await decodedSamples(out)).toBeGreaterThanOrEqual(inputs);
+    // The joins drop whole frames of encoder delay and padding (lib/lossless/junctions.ts): the
+    // next track's audio starts within half a frame of where it belongs. Behind leading junk
+    // native ffmpeg misses a file's LAME tag and plays its delay and padding; the join skips them.
+    const scans = await Promise.all(names.map((n) => scanMp3(input(n))));
+    const unread = scans.reduce(
+      (sum, s, i) =>
+        counts[i] === s.frameCount * s.header.samplesPerFrame && s.vbrTag?.lame
+          ? sum + (s.vbrTag.delay ?? 0) + (s.vbrTag.padding ?? 0)
+          : sum,
+      0,
+    );
+    const half = scans[0]!.header.samplesPerFrame / 2;
+    expect(await decodedSamples(out)).toBeGreaterThanOrEqual(inputs - half - unread);
   });
 });
 

@@ -30,10 +30,13 @@ describe('ffmpegFailure', () => {
     expect(f.trackId).toBe(trackId);
   });
 
-  it('falls back to the last error line', () => {
+  it('falls back to the last error line, quoted in its own casing without prefix or paths', () => {
     expect(ffmpegFailure(['ok', 'Some Error happened', 'done'], inputs).reason).toBe(
-      'ffmpeg failed: Some Error happened',
+      'It stopped with an error (ffmpeg reports “Some Error happened”)',
     );
-    expect(ffmpegFailure([], inputs).reason).toBe('ffmpeg failed');
+    expect(
+      ffmpegFailure(['[flac @ 0x55d0c1a2b3c0] /in/0.mp3: CRC error in frame 3.'], inputs).reason,
+    ).toBe('It stopped with an error (ffmpeg reports “CRC error in frame 3”)');
+    expect(ffmpegFailure([], inputs).reason).toBe('It stopped without saying why');
   });
 });

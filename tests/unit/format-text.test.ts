@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatAudio, formatBytes, formatDuration } from '@/lib/core/text';
+import { isQuotaError } from '@/lib/core/errors';
+import { fileNames, formatAudio, formatBytes, formatDuration } from '@/lib/core/text';
 
 describe('format-text', () => {
   it.each([
@@ -23,5 +24,17 @@ describe('format-text', () => {
     expect(formatAudio('mp3', 44100, 2)).toBe('MP3 · 44.1 kHz · stereo');
     expect(formatAudio('pcm_s16le', 8000, 1)).toBe('WAV 16-bit · 8 kHz · mono');
     expect(formatAudio('ac3', 48000, 6)).toBe('AC3 · 48 kHz · 6 channels');
+  });
+
+  it.each([
+    [['a.mp3'], '“a.mp3”'],
+    [['a.mp3', 'b.wav'], '“a.mp3” and “b.wav”'],
+    [['a', 'b', 'c'], 'these 3 files'],
+  ])('fileNames(%j) = %s', (names, text) => expect(fileNames(names)).toBe(text));
+
+  it('tells a full disk from other storage failures', () => {
+    expect(isQuotaError(new DOMException('x', 'QuotaExceededError'))).toBe(true);
+    expect(isQuotaError(new Error('The quota has been exceeded.'))).toBe(true);
+    expect(isQuotaError(new DOMException('x', 'AbortError'))).toBe(false);
   });
 });

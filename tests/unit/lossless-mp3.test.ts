@@ -9,7 +9,7 @@ import {
   UnsupportedAudioError,
 } from '@/lib/core/errors';
 import { joinMp3, lameTagCrc, scanMp3 } from '@/lib/lossless';
-import { ffprobe, packets, requireNativeFfmpeg } from '../support/native-ffmpeg';
+import { ffprobe, packets, requireNativeFfmpeg, sampleCount } from '../support/native-ffmpeg';
 import { fixture } from '../support/paths';
 import { fixtureBytes, losslessInput as input, tempFolder, type Bytes } from './support/files';
 
@@ -50,15 +50,17 @@ describe('joinMp3', () => {
     const out = await joinMp3(inputs);
     const joined = await scanMp3({ id: 'out', name: 'out.mp3', blob: out });
 
+    // Every frame, but for whole frames of encoder delay and padding at the joins (at most two
+    // a join: the delay and padding of one encode are under two frames).
     const frames = scans.reduce((sum, s) => sum + s.frameCount, 0);
-    const audioBytes = scans.reduce((sum, s) => sum + s.byteCount, 0);
-    expect(joined.frameCount).toBe(frames);
-    expect(joined.byteCount).toBe(audioBytes);
+    expect(joined.frameCount).toBeLessThanOrEqual(frames);
+    expect(joined.frameCount).toBeGreaterThanOrEqual(frames - 2 * (names.length - 1));
     expect(joined.ranges).toHaveLength(1);
+    expect(joined.byteCount).toBe(joined.ranges[0]![1] - joined.ranges[0]![0]);
     expect(joined.audioEnd).toBe(out.size);
     expect(joined.vbrTag?.kind).toBe(kind);
     if (kind) {
-      expect(joined.vbrTag?.frames).toBe(frames);
+      expect(joined.vbrTag?.frames).toBe(joined.frameCount);
       // The byte count covers the Xing frame and the audio, not the ID3v2 tag in front.
       expect(joined.vbrTag?.bytes).toBe(out.size - joined.id3v2End);
       const toc = joined.vbrTag?.toc;
@@ -69,23 +71,41 @@ describe('joinMp3', () => {
   });
 
   it.each(cases)(
-    '%s: ffmpeg sees the inputs’ packets in order and the summed duration',
+    '%s: ffmpeg sees the inputs’ packets in order, all but a few at each join as they were',
     async (_, names, kind) => {
       const inputs = names.map((n) => input(n));
       const out = await writeTemp(
         await joinMp3(inputs),
         names[0]!.endsWith('.mp2') ? 'mp2' : 'mp3',
       );
-      const expected = (
-        await Promise.all(names.map((n) => packets(fixture(`lossless/${n}`))))
-      ).flat();
-      expect(expected.length).toBeGreaterThan(0);
-      expect(await packets(out)).toEqual(expected);
+      const each = await Promise.all(names.map((n) => packets(fixture(`lossless/${n}`))));
+      const got = await packets(out);
+      // Each input's packets, in order, as a run: a few may be left out at its ends (delay and
+      // padding) and the last kept one before a join rewritten (bit-reservoir bytes moved in).
+      let at = 0;
+      each.forEach((mine, k) => {
+        const hashes = mine.map((p) => p.hash);
+        let from = 0;
+        while (from < hashes.length && hashes[from] !== got[at]?.hash) from++;
+        expect(from, `input ${k + 1}'s first kept packet`).toBeLessThanOrEqual(2);
+        let n = 0;
+        while (got[at + n]?.hash === hashes[from + n]) n++;
+        const rewritten = k + 1 < each.length ? 1 : 0;
+        expect(from + n + rewritten + 2, `input ${k + 1}'s kept packets`).toBeGreaterThanOrEqual(
+          hashes.length,
+        );
+        at += n + (from + n < hashes.length ? rewritten : 0);
+        if (k + 1 < each.length) {
+          // A rewritten frame sits before the next input's first kept packet, if any.
+          while (at < got.length && !each[k + 1]!.some((p) => p.hash === got[at]!.hash)) at++;
+        }
+      });
+      expect(at).toBe(got.length);
       expect(decodeErrors(out)).toBe('');
       if (kind) {
         // With a Xing frame ffmpeg takes the duration from its frame count: exact, no estimate.
         const scan = await scanMp3(inputs[0]!);
-        const seconds = (expected.length * scan.header.samplesPerFrame) / scan.header.sampleRate;
+        const seconds = (got.length * scan.header.samplesPerFrame) / scan.header.sampleRate;
         expect(Number((await ffprobe(out)).format.duration)).toBeCloseTo(seconds, 3);
       }
     },
@@ -117,16 +137,16 @@ describe('joinMp3', () => {
     expect(info.streams.some((s) => s.disposition?.attached_pic === 1)).toBe(true);
   });
 
-  it('carries the first input’s encoder delay and the last input’s padding', async () => {
-    const a = await scanMp3(input('cbr-64k-44100-stereo.mp3'));
-    const b = await scanMp3(input('mpeg2-22050-mono.mp3'));
-    expect(a.vbrTag?.lame).toBeDefined();
-    const out = await joinMp3([input('vbr-xing.mp3'), input('cbr-64k-44100-stereo.mp3')]);
+  it('carries the first input’s encoder delay and a padding that makes the inputs’ length', async () => {
+    const names = ['vbr-xing.mp3', 'cbr-64k-44100-stereo.mp3'];
+    const out = await joinMp3(names.map((n) => input(n)));
     const joined = await scanMp3({ id: 'o', name: 'o.mp3', blob: out });
     const first = await scanMp3(input('vbr-xing.mp3'));
     expect(joined.vbrTag?.delay).toBe(first.vbrTag?.delay);
-    expect(joined.vbrTag?.padding).toBe(a.vbrTag?.padding);
-    expect(b.vbrTag?.padding).not.toBe(a.vbrTag?.padding);
+    const counts = await Promise.all(names.map((n) => sampleCount(fixture(`lossless/${n}`))));
+    const sum = counts.reduce((s, c) => s + c.samples, 0);
+    const got = (await sampleCount(await writeTemp(out))).samples;
+    expect(Math.abs(got - sum)).toBeLessThanOrEqual(first.header.samplesPerFrame / 2);
   });
 
   it('writes a LAME tag CRC that matches, computed like the encoder’s own', async () => {

@@ -5,21 +5,9 @@ import { formatSpec } from '@/lib/core/formats';
 import { planJoin, targetSampleRate, type PlanTrack } from '@/lib/plan/planner';
 import { estimateBytes, nextJoinSettings, planSummary, qualityLabel } from '@/lib/plan/summary';
 import { resultStillRelevant, type JobState } from '@/lib/core/job';
+import { audioInfo } from './support/audio-info';
 
-const info = (over: Partial<AudioInfo> = {}): AudioInfo => ({
-  container: 'mp3',
-  codec: 'mp3',
-  sampleRate: 44100,
-  channels: 2,
-  channelLayout: 'stereo',
-  durationSec: 60,
-  bitRate: 128000,
-  audioStreamIndex: 0,
-  hasVideo: false,
-  hasCover: false,
-  tags: {},
-  ...over,
-});
+const info = audioInfo;
 
 const track = (id: string, over: Partial<Track> = {}, audio: Partial<AudioInfo> = {}): Track => ({
   id,
@@ -45,7 +33,7 @@ describe('planSummary', () => {
   it('says how the join goes in short lines, with the length and size', () => {
     const s = planSummary([track('a'), track('b')], { ...defaultOutput, format: 'mp3' });
     expect(s.lines).toEqual([
-      'Lossless: all tracks are MP3, 44.1 kHz stereo, so they are joined without re-encoding.',
+      'Lossless: all tracks are MP3, 44.1 kHz stereo, so they are joined without re-encoding; at each join the whole frames of encoder padding are left out, so the tracks play back to back.',
     ]);
     expect(s.totals).toBe('2:00 in all · about 1.8 MB');
     expect(s.blocked).toBeUndefined();

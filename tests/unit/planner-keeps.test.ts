@@ -237,6 +237,20 @@ describe('tiny files', () => {
       expect(audioOf(run(planJoin(tracks, out('mp3')), tracks)).codec_name).toBe('mp3');
     },
   );
+
+  it('4 samples at 192 kHz to MP3: padded to one frame (a file ffprobe opens), and the plan says so', async () => {
+    // Resampled to 48 kHz, next to nothing reaches LAME, which then writes only its Info frame:
+    // ffprobe fails on it ("Failed to read frame size").
+    const file = 'lofty/hound/waveformatextensible-24bit-192kHz-mono.wav';
+    const tracks = [await probe(file, 'a'), await probe(file, 'b')];
+    const plan = planJoin(tracks, out('mp3'));
+    expect(plan.summary).toContain(
+      'The joined audio is shorter than one MP3 frame: it is padded with silence to 24 ms.',
+    );
+    const path = run(plan, tracks);
+    expect(audioOf(path).codec_name).toBe('mp3');
+    expect(pcm16(path).length).toBe(1152);
+  });
 });
 
 describe('covers come from the attached picture, never from a video track', () => {

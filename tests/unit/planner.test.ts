@@ -50,7 +50,7 @@ describe('planJoin chooses lossless or re-encode', () => {
   it('says lossless before Join', () => {
     const plan = planJoin([mp3('a'), mp3('b')], { ...defaultOutput, format: 'mp3', bitrate: 192 });
     expect(plan.summary).toBe(
-      'Lossless: all tracks are MP3, 44.1 kHz stereo, so they are joined without re-encoding.',
+      'Lossless: all tracks are MP3, 44.1 kHz stereo, so they are joined without re-encoding; at each join the whole frames of encoder padding are left out, so the tracks play back to back.',
     );
   });
 });

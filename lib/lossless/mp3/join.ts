@@ -1,15 +1,34 @@
 /** Joins MP3 inputs into one Blob of slices of the inputs behind a fresh Xing/Info frame. */
 import { NothingToJoinError } from '@/lib/core/errors';
-import { throwIfAborted } from '@/lib/core/bytes';
+import { throwIfAborted, type Bytes } from '@/lib/core/bytes';
+import { frameHeaderAt } from '@/lib/media/mpeg';
+import { carryReservoir, type Mp3Frames } from '@/lib/segments/mp3';
+import { SpliceError } from '@/lib/segments/errors';
 import type { LosslessInput, LosslessOptions } from '../types';
+import { planJunctions, type FrameTiming, type JunctionPlan } from '../junctions';
 import { scanMp3, type Mp3Scan } from './scan';
 import { buildXingFrame } from './xing';
+
+/** Frames read either side of a junction: more than any reservoir move needs. */
+const NEAR = 8;
+
+/**
+ * The MP3 decoder's own delay (its filter bank's), which a LAME tag's delay leaves out and its
+ * padding includes: decoders skip delay + 529 samples at the start and padding - 529 at the end
+ * (as ffmpeg's mp3 demuxer does).
+ */
+const DECODER_DELAY = 529;
 
 /**
  * Joins MP3 inputs without re-encoding. Output: the first input's leading ID3v2 tag (verbatim),
  * a fresh Xing/Info frame for the whole stream (Layer III only), then every input's audio frames
- * as slices of its Blob. Every frame an input decodes to is carried: an input whose stream
- * changes midway throws NotUniformError instead of being cut short.
+ * as slices of its Blob. Every frame an input decodes to is carried, but for whole frames of
+ * encoder delay and end padding at the joins (../junctions.ts: the tracks play back to back,
+ * each within half a frame of where it belongs, and the joined file's LAME tag says the first
+ * input's delay and the padding that makes its length the inputs' sum). The frame after each
+ * such cut may read bit-reservoir bytes from the frames left out: they are copied into the
+ * unused end of the frame before it. An input whose stream changes midway throws
+ * NotUniformError instead of being cut short.
  */
 export async function joinMp3(inputs: LosslessInput[], opts: LosslessOptions = {}): Promise<Blob> {
   if (inputs.length === 0) throw new NothingToJoinError();
@@ -38,38 +57,161 @@ export async function joinMp3(inputs: LosslessInput[], opts: LosslessOptions = {
   throwIfAborted(opts.signal);
 
   const first = scans[0]!;
-  const last = scans[scans.length - 1]!;
+  const blobs = inputs.map((i) => i.blob);
+  const starts = scans.map(frameStarts);
+  const { plan, patched } = await cutJunctions(scans, blobs, starts);
+
+  const kept = scans.map((scan, k) => ({
+    from: k > 0 ? plan.cuts[k - 1]!.dropHead : 0,
+    to: scan.frameCount - (plan.cuts[k]?.dropTail ?? 0),
+  }));
+  const frameSizes = kept.map(({ from, to }, k) => {
+    const sizes = scans[k]!.frameSizes.slice(from, to);
+    for (const [i, frame] of patched[k]!) sizes[i - from] = frame.length;
+    return sizes;
+  });
   const parts: BlobPart[] = [];
-  if (first.id3v2End > 0) parts.push(inputs[0]!.blob.slice(0, first.id3v2End));
+  if (first.id3v2End > 0) parts.push(blobs[0]!.slice(0, first.id3v2End));
   if (first.header.layer === 3) {
-    const uniform = scans.every((s) => s.uniformBitrate === first.uniformBitrate);
+    const bitrates = new Set(scans.map((s) => s.uniformBitrate));
+    for (const p of patched) for (const f of p.values()) bitrates.add(frameHeaderAt(f, 0)!.bitrate);
+    const uniform = bitrates.size === 1 ? first.uniformBitrate : 0;
     const firstLame = first.vbrTag?.lame;
     parts.push(
       buildXingFrame({
         like: first.header,
-        frames: scans.reduce((sum, s) => sum + s.frameCount, 0),
-        audioBytes: scans.reduce((sum, s) => sum + s.byteCount, 0),
-        uniformBitrate: uniform ? first.uniformBitrate : 0,
-        frameSizes: scans.map((s) => s.frameSizes),
+        frames: plan.frames,
+        audioBytes: frameSizes.reduce((sum, s) => sum + s.reduce((a, b) => a + b, 0), 0),
+        uniformBitrate: uniform,
+        frameSizes,
         quality: first.vbrTag?.quality ?? 0,
         ...(firstLame
           ? {
               lame: {
                 tag: firstLame,
                 delay: first.vbrTag?.delay ?? 0,
-                padding: last.vbrTag?.lame ? (last.vbrTag.padding ?? 0) : 0,
+                padding: plan.tail + DECODER_DELAY,
               },
             }
           : {}),
       }),
     );
   }
-  scans.forEach((scan, i) => {
-    const blob = inputs[i]!.blob;
-    for (const [start, stop] of scan.ranges) parts.push(blob.slice(start, stop));
-    const cut = scan.cutFrame;
-    if (cut) parts.push(blob.slice(cut.start, cut.end), new Uint8Array(cut.missing));
-  });
+  scans.forEach((scan, k) =>
+    parts.push(...keptParts(scan, blobs[k]!, starts[k]!, kept[k]!, patched[k]!)),
+  );
   opts.onProgress?.(1);
   return new Blob(parts, { type: 'audio/mpeg' });
+}
+
+/** What the decoder skips of an input: its LAME tag's delay and padding (none without one). */
+function timing(scan: Mp3Scan, first: Mp3Scan): FrameTiming {
+  // Without the first input's LAME tag the joined file has none: nothing is skipped anywhere.
+  const lame = scan.vbrTag?.lame && first.vbrTag?.lame && scan.header.layer === 3;
+  return {
+    frames: scan.frameCount,
+    lead: lame ? (scan.vbrTag?.delay ?? 0) + DECODER_DELAY : 0,
+    // A cut-short file's padding describes the whole file it was cut from.
+    tail: lame && !scan.cutFrame ? Math.max(0, (scan.vbrTag?.padding ?? 0) - DECODER_DELAY) : 0,
+  };
+}
+
+/**
+ * Plans the cuts and moves reservoir bytes across each; a junction whose bytes fit nowhere keeps
+ * its frames (and the plan is made again around it).
+ */
+async function cutJunctions(
+  scans: Mp3Scan[],
+  blobs: Blob[],
+  starts: Float64Array[],
+): Promise<{ plan: JunctionPlan; patched: Map<number, Bytes>[] }> {
+  const timings = scans.map((s) => timing(s, scans[0]!));
+  const fixed = new Set<number>();
+  scans.forEach((s, k) => {
+    if (k + 1 < scans.length && s.cutFrame) fixed.add(k);
+  });
+  for (;;) {
+    const plan = planJunctions(timings, scans[0]!.header.samplesPerFrame, fixed);
+    const patched = scans.map(() => new Map<number, Bytes>());
+    let failed = -1;
+    for (let k = 0; k < plan.cuts.length && failed < 0; k++) {
+      const cut = plan.cuts[k]!;
+      if (cut.dropHead === 0 && cut.dropTail === 0) continue;
+      const aEnd = scans[k]!.frameCount - cut.dropTail;
+      const a = await readFrames(blobs[k]!, starts[k]!, scans[k]!, Math.max(0, aEnd - NEAR), aEnd);
+      const b = await readFrames(blobs[k + 1]!, starts[k + 1]!, scans[k + 1]!, 0, cut.dropHead + 1);
+      let moved: Map<number, Bytes> | undefined;
+      try {
+        moved = carryReservoir(a.frames, a.frames.offsets.length, b.frames, cut.dropHead);
+      } catch (e) {
+        if (!(e instanceof SpliceError)) throw e;
+      }
+      if (!moved) failed = k;
+      else for (const [i, f] of moved) patched[k]!.set(a.first + i, f);
+    }
+    if (failed < 0) return { plan, patched };
+    fixed.add(failed);
+  }
+}
+
+/** Where each audio frame of a scanned input starts in its Blob. */
+function frameStarts(scan: Mp3Scan): Float64Array {
+  const out = new Float64Array(scan.frameCount);
+  let i = 0;
+  for (const [start, stop] of scan.ranges) {
+    for (let p = start; p < stop && i < out.length; i++) {
+      out[i] = p;
+      p += scan.frameSizes[i]!;
+    }
+  }
+  if (scan.cutFrame && i < out.length) out[i++] = scan.cutFrame.start;
+  return out;
+}
+
+/** Frames [from, to) of an input, read into memory. */
+async function readFrames(
+  blob: Blob,
+  starts: Float64Array,
+  scan: Mp3Scan,
+  from: number,
+  to: number,
+): Promise<{ first: number; frames: Mp3Frames }> {
+  const base = starts[from]!;
+  const end = starts[to - 1]! + scan.frameSizes[to - 1]!;
+  const bytes = new Uint8Array(await blob.slice(base, end).arrayBuffer());
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  for (let i = from; i < to; i++) {
+    offsets.push(starts[i]! - base);
+    lengths.push(scan.frameSizes[i]!);
+  }
+  return { first: from, frames: { bytes, offsets, lengths } };
+}
+
+/** The kept frames [from, to) of an input as Blob parts, rewritten frames in their place. */
+function keptParts(
+  scan: Mp3Scan,
+  blob: Blob,
+  starts: Float64Array,
+  { from, to }: { from: number; to: number },
+  patched: Map<number, Bytes>,
+): BlobPart[] {
+  const parts: BlobPart[] = [];
+  const cut = scan.cutFrame;
+  const lastWhole = cut && to === scan.frameCount ? to - 1 : to;
+  let copyEnd = lastWhole;
+  while (copyEnd > from && patched.has(copyEnd - 1)) copyEnd--;
+  if (copyEnd > from) {
+    const lo = starts[from]!;
+    const hi = starts[copyEnd - 1]! + scan.frameSizes[copyEnd - 1]!;
+    for (const [start, stop] of scan.ranges) {
+      const a = Math.max(start, lo);
+      const b = Math.min(stop, hi);
+      if (b > a) parts.push(blob.slice(a, b));
+    }
+  }
+  for (let i = copyEnd; i < lastWhole; i++) parts.push(patched.get(i)!);
+  if (cut && lastWhole < to)
+    parts.push(blob.slice(cut.start, cut.end), new Uint8Array(cut.missing));
+  return parts;
 }

@@ -1,0 +1,266 @@
+/**
+ * Closes the gaps a stream copy of AAC-in-MP4 files leaves at each join. Pure (Blob only).
+ *
+ * Every M4A holds its encoder's priming before its audio (1024 samples from ffmpeg, 2112 from
+ * Apple's encoders) and padding after it, and says so in its edit list; ffmpeg's concat demuxer
+ * copies every frame and writes an edit list that skips nothing, so each join plays one input's
+ * padding and the next one's priming (about 2048 samples), and the start plays the first one's
+ * priming. This pass rewrites only the `moov` of the joined file: the audio track's sample tables
+ * leave out the whole frames ./junctions.ts picks at each join, and one edit skips the first
+ * input's priming and ends where the inputs' audio ends. The audio bytes stay where ffmpeg wrote
+ * them (a dropped frame's bytes stay in `mdat`, unreferenced).
+ */
+import type { Bytes } from '@/lib/core/bytes';
+import {
+  child,
+  findTrack,
+  leaf,
+  mustChild,
+  readBoxes,
+  readSamples,
+  u32s,
+  writeBox,
+  type Box,
+} from '@/lib/segments/mp4';
+import { SpliceError } from '@/lib/segments/errors';
+import { planJunctions, type FrameTiming } from './junctions';
+
+/** A top-level box found by walking a Blob's box headers. */
+interface TopBox {
+  type: string;
+  start: number;
+  size: number;
+}
+
+async function topBoxes(blob: Blob): Promise<TopBox[]> {
+  const out: TopBox[] = [];
+  for (let p = 0; p + 8 <= blob.size;) {
+    const head = new DataView(await blob.slice(p, p + 16).arrayBuffer());
+    let size = head.getUint32(0);
+    const type = String.fromCharCode(
+      head.getUint8(4),
+      head.getUint8(5),
+      head.getUint8(6),
+      head.getUint8(7),
+    );
+    if (size === 1) size = Number(head.getBigUint64(8));
+    else if (size === 0) size = blob.size - p;
+    if (size < 8) throw new SpliceError(`MP4 box ${type} at ${p} has no size`);
+    out.push({ type, start: p, size });
+    p += size;
+  }
+  return out;
+}
+
+/** The `moov` of an MP4 Blob, parsed, and where it sits. */
+async function readMoov(blob: Blob): Promise<{ moov: Box; at: TopBox; tops: TopBox[] }> {
+  const tops = await topBoxes(blob);
+  const at = tops.find((b) => b.type === 'moov');
+  if (!at) throw new SpliceError('MP4 has no moov');
+  const bytes = new Uint8Array(await blob.slice(at.start, at.start + at.size).arrayBuffer());
+  const [moov] = readBoxes(bytes);
+  return { moov: moov!, at, tops };
+}
+
+function view(b: Bytes): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** A movie's timescale (mvhd). */
+function movieScale(moov: Box): number {
+  const p = mustChild(moov, 'mvhd').payload;
+  return view(p).getUint32(p[0] === 1 ? 20 : 12);
+}
+
+/** The first edit of a track: where in the media it starts and how long it plays (movie units). */
+function firstEdit(trak: Box): { mediaTime: number; duration: number } | undefined {
+  const p = child(trak, 'edts/elst')?.payload;
+  if (!p || view(p).getUint32(4) === 0) return undefined;
+  // An empty edit (media time -1) first is a delay, not a trim: not what encoders write.
+  if (p[0] === 1) {
+    return {
+      duration: Number(view(p).getBigUint64(8)),
+      mediaTime: Number(view(p).getBigInt64(16)),
+    };
+  }
+  return { duration: view(p).getUint32(8), mediaTime: view(p).getInt32(12) };
+}
+
+/** What a decoder skips of one input: its edit list's priming and what follows its audio. */
+async function inputTiming(blob: Blob): Promise<FrameTiming & { frame: number }> {
+  const { moov } = await readMoov(blob);
+  const audio = findTrack(moov, 'soun');
+  const table = readSamples(audio);
+  // Every frame decodes to a whole frame of samples, though ffmpeg's muxer shortens the last
+  // one's duration to where the audio ends.
+  const frame = table.durations[0] ?? 1024;
+  const total = table.sizes.length * frame;
+  const edit = firstEdit(audio);
+  const lead = edit && edit.mediaTime > 0 ? edit.mediaTime : 0;
+  const plays = edit
+    ? Math.round((edit.duration * table.timescale) / movieScale(moov))
+    : total - lead;
+  return {
+    frames: table.sizes.length,
+    lead,
+    tail: Math.max(0, total - lead - plays),
+    frame,
+  };
+}
+
+/**
+ * The joined MP4 `joined` (a stream copy of `inputs`, every frame of each in order) with its
+ * audio track's joins closed. Throws SpliceError when the files are not what that assumes.
+ */
+export async function closeMp4Joins(joined: Blob, inputs: readonly Blob[]): Promise<Blob> {
+  const timings = await Promise.all(inputs.map(inputTiming));
+  const { moov, at, tops } = await readMoov(joined);
+  // ffmpeg's mov muxer writes moov after mdat; a moov in front would move every chunk.
+  if (tops.some((b) => b.type === 'mdat' && b.start > at.start)) {
+    throw new SpliceError('the joined MP4 has its moov before its audio');
+  }
+  const audio = findTrack(moov, 'soun');
+  const table = readSamples(audio);
+  if (table.sizes.length !== timings.reduce((s, t) => s + t.frames, 0)) {
+    throw new SpliceError('the joined MP4 does not hold every frame of its inputs');
+  }
+  const frame = timings[0]!.frame;
+  if (timings.some((t) => t.frame !== frame)) throw new SpliceError('the inputs’ frames differ');
+  const plan = planJunctions(timings, frame);
+
+  // Kept samples, in order.
+  const kept: number[] = [];
+  let base = 0;
+  timings.forEach((t, k) => {
+    const from = k > 0 ? plan.cuts[k - 1]!.dropHead : 0;
+    const to = t.frames - (plan.cuts[k]?.dropTail ?? 0);
+    for (let i = from; i < to; i++) kept.push(base + i);
+    base += t.frames;
+  });
+  const moovBytes = writeBox(rewriteMoov(moov, audio, table, kept, frame, plan));
+  return new Blob([joined.slice(0, at.start), moovBytes, joined.slice(at.start + at.size)], {
+    type: joined.type || 'audio/mp4',
+  });
+}
+
+function rewriteMoov(
+  moov: Box,
+  audio: Box,
+  table: ReturnType<typeof readSamples>,
+  kept: readonly number[],
+  frame: number,
+  { lead, tail }: { lead: number; tail: number },
+): Box {
+  // Chunks: runs of kept samples that follow each other in the file.
+  const chunkOffsets: number[] = [];
+  const perChunk: number[] = [];
+  let end = -1;
+  for (const i of kept) {
+    const o = table.offsets[i]!;
+    if (o === end) perChunk[perChunk.length - 1]!++;
+    else {
+      chunkOffsets.push(o);
+      perChunk.push(1);
+    }
+    end = o + table.sizes[i]!;
+  }
+  const stsc: number[] = [];
+  perChunk.forEach((n, c) => {
+    if (stsc.length === 0 || stsc[stsc.length - 2] !== n) stsc.push(c + 1, n, 1);
+  });
+  // Whole frames, as they decode; the edit list says where the audio ends.
+  const durations = kept.map(() => frame);
+  const runs: number[] = [];
+  for (const d of durations) {
+    if (runs.length > 0 && runs[runs.length - 1] === d) runs[runs.length - 2]!++;
+    else runs.push(1, d);
+  }
+  const big = chunkOffsets.some((o) => o >= 2 ** 32);
+  const co = big
+    ? new Uint8Array(8 + 8 * chunkOffsets.length)
+    : u32s(0, chunkOffsets.length, ...chunkOffsets);
+  if (big) {
+    view(co).setUint32(4, chunkOffsets.length);
+    chunkOffsets.forEach((o, i) => view(co).setBigUint64(8 + 8 * i, BigInt(o)));
+  }
+  const n = kept.length;
+  const tables: Record<string, Bytes> = {
+    stts: u32s(0, runs.length / 2, ...runs),
+    stsz: u32s(0, 0, n, ...kept.map((i) => table.sizes[i]!)),
+    stsc: u32s(0, stsc.length / 3, ...stsc),
+  };
+  const stbl = mustChild(audio, 'mdia/minf/stbl');
+  // Each AAC frame is a sync sample and has the same roll group: one run, n samples long.
+  const sbgp = child(stbl, 'sbgp');
+  if (sbgp) {
+    const p = sbgp.payload;
+    const entries = view(p).getUint32(p[0] === 1 ? 12 : 8);
+    if (entries !== 1) throw new SpliceError('the audio track has more than one sample group run');
+    const copy = p.slice();
+    view(copy).setUint32(copy.length - 8, n);
+    tables.sbgp = copy;
+  }
+  if (child(stbl, 'stss')) throw new SpliceError('the audio track lists sync samples');
+  const newStbl: Box = {
+    ...stbl,
+    children: [
+      ...stbl
+        .children!.filter((c) => c.type !== 'co64' && c.type !== 'stco')
+        .map((c) => (tables[c.type] ? leaf(c.type, tables[c.type]!) : c)),
+      leaf(big ? 'co64' : 'stco', co),
+    ],
+  };
+
+  const media = durations.reduce((s, d) => s + d, 0);
+  const mdhd = mustChild(audio, 'mdia/mdhd').payload.slice();
+  const v1 = mdhd[0] === 1;
+  const timescale = view(mdhd).getUint32(v1 ? 20 : 12);
+  if (v1) view(mdhd).setBigUint64(24, BigInt(media));
+  else view(mdhd).setUint32(16, media);
+  const mvhd = mustChild(moov, 'mvhd').payload.slice();
+  const scale = movieScale(moov);
+  const plays = Math.max(0, media - lead - tail);
+  const movieDuration = Math.round((plays * scale) / timescale);
+  const elst = u32s(0, 1, movieDuration, lead, 0x10000);
+  const tkhd = mustChild(audio, 'tkhd').payload.slice();
+  if (tkhd[0] === 1) view(tkhd).setBigUint64(28, BigInt(movieDuration));
+  else view(tkhd).setUint32(20, movieDuration);
+
+  const replace = (box: Box): Box => {
+    if (box === stbl) return newStbl;
+    if (box === child(audio, 'mdia/mdhd')) return leaf('mdhd', mdhd);
+    if (box === child(audio, 'tkhd')) return leaf('tkhd', tkhd);
+    if (box === child(audio, 'edts/elst')) return leaf('elst', elst);
+    return box.children ? { ...box, children: box.children.map(replace) } : box;
+  };
+  const out = replace(moov);
+  if (!child(audio, 'edts/elst')) {
+    const trak = out.children!.find(
+      (c) => c.type === 'trak' && child(c, 'mdia/hdlr') === child(audio, 'mdia/hdlr'),
+    )!;
+    const at = trak.children!.findIndex((c) => c.type === 'tkhd') + 1;
+    trak.children = [
+      ...trak.children!.slice(0, at),
+      {
+        type: 'edts',
+        payload: new Uint8Array(0),
+        children: [leaf('elst', elst)],
+        start: -1,
+        size: 0,
+      },
+      ...trak.children!.slice(at),
+    ];
+  }
+  // The movie lasts as long as its longest track.
+  const others = moov
+    .children!.filter((t) => t.type === 'trak' && t !== audio)
+    .map((t) => {
+      const p = mustChild(t, 'tkhd').payload;
+      return p[0] === 1 ? Number(view(p).getBigUint64(28)) : view(p).getUint32(20);
+    });
+  const movie = Math.max(movieDuration, ...others);
+  if (mvhd[0] === 1) view(mvhd).setBigUint64(24, BigInt(movie));
+  else view(mvhd).setUint32(16, movie);
+  out.children = out.children!.map((c) => (c.type === 'mvhd' ? leaf('mvhd', mvhd) : c));
+  return out;
+}
