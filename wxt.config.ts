@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
+import { bundledPackages, NOTICES_FILE, thirdPartyNotices } from './build/notices';
+import { privacyPage } from './build/privacy';
 
 /**
  * ffmpeg.wasm's core shipped inside the extension (MV3 forbids remote code), copied from
@@ -22,6 +24,12 @@ const ffmpegAssets = [
  */
 const E2E_HOSTS = ['http://127.0.0.1/*'];
 
+/** The suggested keyboard shortcut that opens the popup (README, "Keyboard shortcut"). */
+const POPUP_SHORTCUT = 'Alt+Shift+J';
+
+/** What the bundles hold, for THIRD_PARTY_NOTICES.txt (build/notices.ts). */
+const bundled = bundledPackages();
+
 /** `npm start` opens this browser (Debian's Chromium unless CHROME_PATH says otherwise). */
 const chromePath =
   process.env.CHROME_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
@@ -36,8 +44,29 @@ export default defineConfig({
     chromiumArgs: isRoot ? ['--no-sandbox'] : [],
     startUrls: ['chrome://extensions'],
   },
-  vite: () => ({ plugins: [preact()] }),
+  zip: {
+    // The sources AMO reviews: what `npm ci && npm run zip` needs to rebuild the add-on
+    // (BUILD.md), and no tests, fixtures or tooling it does not use.
+    includeSources: [
+      'BUILD.md',
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'wxt.config.ts',
+      'build/**',
+      'components/**',
+      'entrypoints/**',
+      'lib/**',
+      'locales/**',
+      'public/**',
+      'store/**',
+    ],
+  },
+  vite: () => ({ plugins: [preact(), privacyPage(), bundled.plugin] }),
   hooks: {
+    'build:before': () => bundled.reset(),
     // Firefox runs the engine in the background page (it has no offscreen API); a persistent
     // page is never suspended, so a long join cannot be cut off.
     'build:manifestGenerated': (wxt, manifest) => {
@@ -53,6 +82,11 @@ export default defineConfig({
       for (const [src, dest] of ffmpegAssets) {
         files.push({ absoluteSrc: resolve('node_modules', src), relativeDest: dest });
       }
+      // Runs after every bundle is written: the notices cover what they hold, and the core.
+      files.push({
+        contents: thirdPartyNotices(bundled.names(), process.cwd()),
+        relativeDest: NOTICES_FILE,
+      });
     },
   },
   manifest: ({ browser, manifestVersion, mode }) => {
@@ -81,6 +115,14 @@ export default defineConfig({
       ...(mv2 ? { optional_permissions: sites } : { optional_host_permissions: sites }),
       content_security_policy: mv2 ? csp : { extension_pages: csp },
       action: { default_title: 'Seam' },
+      // Opens the popup from the keyboard; the person can change it in the browser's shortcut
+      // settings (chrome://extensions/shortcuts, Firefox's "Manage Extension Shortcuts").
+      commands: {
+        [mv2 ? '_execute_browser_action' : '_execute_action']: {
+          suggested_key: { default: POPUP_SHORTCUT },
+          description: 'Open Seam',
+        },
+      },
       ...(browser === 'firefox'
         ? {
             browser_specific_settings: {

@@ -16,6 +16,7 @@ import {
   usePreferences,
   useTracks,
 } from '@/components/hooks/store';
+import { AboutLinks } from './AboutLinks';
 import { AddFiles, AddFolder } from './AddFiles';
 import { DropZone } from './DropZone';
 import { JoinPanel } from './JoinPanel';
@@ -75,7 +76,9 @@ export function App({ compact }: { compact: boolean }) {
     onRemove: (id: string) => void run('remove', () => actions.remove(id)),
   };
   const options = joinOptions(prefs, tags);
-  const summary = running ? undefined : planSummary(list, output, options);
+  const summary = running
+    ? undefined
+    : planSummary(list, output, options, navigator.hardwareConcurrency);
   const fileName = outputFileName(
     list[0]?.name ?? 'Seam join',
     list.length,
@@ -161,6 +164,7 @@ export function App({ compact }: { compact: boolean }) {
           />
         )}
         {editor && <editor.SettingsSection />}
+        {!compact && <AboutLinks />}
       </main>
     </DropZone>
   );

@@ -20,6 +20,7 @@ import { usePreferences } from '@/components/hooks/store';
 import { usePlayer } from '@/components/hooks/player';
 import { useRovingRows } from '@/components/hooks/roving';
 import { forgetPeaksExcept } from '@/lib/editor/waveform';
+import { trimSilence } from '@/lib/editor/silence-trim';
 import { Icon } from './Icon';
 import { JunctionEditor } from './JunctionEditor';
 import { TrackEditor } from './TrackEditor';
@@ -159,6 +160,22 @@ export function EditorTrackList(
         >
           <Icon name={previewingAll ? 'stop' : 'play'} />{' '}
           {previewingAll ? tr('transition.stopPreview') : tr('editor.previewJoins')}
+        </button>
+        <button
+          type="button"
+          disabled={locked}
+          title={tr('editor.trimSilenceAllTitle', prefs.silenceThresholdDb, prefs.silenceMinSec)}
+          onClick={() =>
+            void run('silence', () =>
+              trimSilence(
+                tracks,
+                { thresholdDb: prefs.silenceThresholdDb, minSec: prefs.silenceMinSec },
+                defaultTransition,
+              ),
+            )
+          }
+        >
+          {tr('editor.trimSilenceAll')}
         </button>
         <span class="hint" aria-live="polite">
           {previewingAll && player.kind === 'junction' && player.step

@@ -144,6 +144,14 @@ export function JoinPanel(props: {
               {t('join.showInFolder')}
             </button>
           )}
+          {job.chapterFiles && job.chapterFiles.length > 0 && (
+            <> {t('join.chapterFilesSaved', job.chapterFiles.join(', '))}</>
+          )}
+        </p>
+      )}
+      {job?.status === 'done' && props.showResult && job.chapterFilesError && (
+        <p class="alert" role="alert">
+          {job.chapterFilesError}
         </p>
       )}
       {job?.status === 'canceled' && props.showResult && (

@@ -1,5 +1,10 @@
 import {
   CHANNEL_CHOICES,
+  CHAPTER_CHOICES,
+  CHAPTER_TITLE_CHOICES,
+  anyOwnChapters,
+  chapterModeFromChoice,
+  shownChapterMode,
   SAMPLE_RATES,
   VBR_CHOICES,
   coverChoices,
@@ -15,7 +20,12 @@ import {
 import { formatDuration } from '@/lib/core/text';
 import { timeline } from '@/lib/editor/timeline';
 import { BITRATES, FORMATS, type Bitrate, type FormatId } from '@/lib/core/formats';
-import { defaultPreferences, type OutputSettings, type OutputTags } from '@/lib/core/settings';
+import {
+  defaultPreferences,
+  type ChapterTitleSource,
+  type OutputSettings,
+  type OutputTags,
+} from '@/lib/core/settings';
 import { clampTenths, MAX_FADE_SEC, MAX_TEMPLATE_CHARS } from '@/lib/core/limits';
 import type { Track } from '@/lib/core/track';
 import * as actions from '@/lib/queue/actions';
@@ -231,12 +241,35 @@ export function OutputSection(props: {
             </button>
           )}
         </span>
-        <CheckboxField
+        <SelectField
           label={t('output.chapters')}
-          checked={o.chapters !== 'none' && !off.chapters}
+          value={off.chapters ? 'none' : shownChapterMode(o.chapters, good)}
           disabled={disabled || !!off.chapters}
-          hint={off.chapters ?? t('output.chaptersHint')}
-          onChange={(on) => props.onChange({ chapters: on ? 'auto' : 'none' })}
+          options={CHAPTER_CHOICES.map((c) => ({ value: c.value, label: c.label }))}
+          hint={
+            off.chapters ??
+            (anyOwnChapters(good) ? t('output.chaptersHintOwn') : t('output.chaptersHint'))
+          }
+          onChange={(v) =>
+            props.onChange({
+              chapters: chapterModeFromChoice(parseChoice(CHAPTER_CHOICES, v) ?? 'per-track', good),
+            })
+          }
+        />
+        <CheckboxField
+          label={t('output.chapterFiles')}
+          checked={o.chapterFiles}
+          disabled={disabled}
+          hint={t('output.chapterFilesHint')}
+          onChange={(chapterFiles) => props.onChange({ chapterFiles })}
+        />
+        <SelectField<ChapterTitleSource>
+          label={t('output.chapterTitles')}
+          value={prefs.chapterTitles}
+          disabled={disabled || !!off.chapters}
+          options={CHAPTER_TITLE_CHOICES.map((c) => ({ value: c.value, label: c.label }))}
+          hint={t('output.chapterTitlesHint')}
+          onChange={(chapterTitles) => setPrefs({ chapterTitles })}
         />
       </div>
     </section>

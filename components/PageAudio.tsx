@@ -126,6 +126,16 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
 
   const count = main.length;
   const heading = feed ? t('page.episodesOf', feed.title || t('page.theFeed')) : t('page.region');
+  const renderRow = (r: Row) => (
+    <PageAudioRow
+      key={r.rec.key}
+      row={r}
+      checked={picked.has(r.rec.key)}
+      disabled={!addable(r)}
+      onToggle={toggle}
+      onFormat={(key, url) => setFormatOf(new Map(formatOf).set(key, url))}
+    />
+  );
   return (
     <section class="page-audio" aria-label={t('page.region')}>
       <h2>{count > 0 ? t('page.withCount', heading, count) : heading}</h2>
@@ -193,18 +203,7 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
               </>
             )}
           </div>
-          <ul class="page-items">
-            {filtered.slice(0, shown).map((r) => (
-              <PageAudioRow
-                key={r.rec.key}
-                row={r}
-                checked={picked.has(r.rec.key)}
-                disabled={!addable(r)}
-                onToggle={toggle}
-                onFormat={(key, url) => setFormatOf(new Map(formatOf).set(key, url))}
-              />
-            ))}
-          </ul>
+          <ul class="page-items">{filtered.slice(0, shown).map(renderRow)}</ul>
           {filtered.length > shown && (
             <button type="button" onClick={() => setShown(shown + PAGE_ROWS)}>
               {t(
@@ -219,18 +218,7 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
       {others.length > 0 && (
         <details class="other-sounds">
           <summary>{t('page.otherSounds', others.length)}</summary>
-          <ul class="page-items">
-            {others.map((r) => (
-              <PageAudioRow
-                key={r.rec.key}
-                row={r}
-                checked={picked.has(r.rec.key)}
-                disabled={!addable(r)}
-                onToggle={toggle}
-                onFormat={(key, url) => setFormatOf(new Map(formatOf).set(key, url))}
-              />
-            ))}
-          </ul>
+          <ul class="page-items">{others.map(renderRow)}</ul>
         </details>
       )}
       {confirming && (

@@ -1,6 +1,7 @@
 import { changeKind, clampTransitionSeconds } from '@/lib/editor/timeline';
 import type { CrossfadeCurve, Transition } from '@/lib/core/track';
 import {
+  clampNumber,
   clampWhole,
   FETCH_LIMIT_MAX_MB,
   FETCH_LIMIT_MIN_MB,
@@ -9,6 +10,10 @@ import {
   MAX_CROSSFADE_SEC,
   MAX_GAP_SEC,
   MIN_CROSSFADE_SEC,
+  SILENCE_MAX_DB,
+  SILENCE_MAX_SEC,
+  SILENCE_MIN_DB,
+  SILENCE_MIN_SEC,
 } from '@/lib/core/limits';
 import { defaultPreferences } from '@/lib/core/settings';
 import { usePreferences } from '@/components/hooks/store';
@@ -118,6 +123,49 @@ export function SettingsSection() {
                 LOUDNESS_MAX_LUFS,
                 defaultPreferences.loudnessTarget,
               ),
+            })
+          }
+        />
+      </div>
+      <div class="fields">
+        <NumberField
+          label={tr('settings.silenceThreshold')}
+          class="short"
+          value={prefs.silenceThresholdDb}
+          step={1}
+          min={SILENCE_MIN_DB}
+          max={SILENCE_MAX_DB}
+          hint={tr('settings.silenceThresholdHint')}
+          onCommit={(v) =>
+            setPrefs({
+              silenceThresholdDb: clampWhole(
+                v,
+                SILENCE_MIN_DB,
+                SILENCE_MAX_DB,
+                defaultPreferences.silenceThresholdDb,
+              ),
+            })
+          }
+        />
+        <NumberField
+          label={tr('settings.silenceMin')}
+          class="short"
+          value={prefs.silenceMinSec}
+          step={0.1}
+          min={SILENCE_MIN_SEC}
+          max={SILENCE_MAX_SEC}
+          hint={tr('settings.silenceMinHint')}
+          onCommit={(v) =>
+            setPrefs({
+              silenceMinSec:
+                Math.round(
+                  clampNumber(
+                    v,
+                    SILENCE_MIN_SEC,
+                    SILENCE_MAX_SEC,
+                    defaultPreferences.silenceMinSec,
+                  ) * 10,
+                ) / 10,
             })
           }
         />

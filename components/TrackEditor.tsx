@@ -1,12 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { usePlayer } from '@/components/hooks/player';
-import { trackTitle } from '@/lib/core/naming';
+import { chapterTitle } from '@/lib/plan/chapters';
+import { usePreferences } from '@/components/hooks/store';
 import { playTrack } from '@/lib/editor/player';
 import { formatPreciseTime } from '@/lib/core/text';
 import { moveHandle, trimEnd, trimmedLength, type Trim } from '@/lib/editor/trim';
 import type { TrackEdit } from '@/lib/core/track';
 import type { Track } from '@/lib/core/track';
 import { run } from '@/lib/queue/alerts';
+import { trimSilence } from '@/lib/editor/silence-trim';
 import { NumberField, TextField } from './fields';
 import { Waveform } from './Waveform';
 import { t as tr } from '@/lib/core/i18n';
@@ -36,6 +38,7 @@ export function TrackEditor(props: {
   const latest = useRef(trim);
   latest.current = pending ?? stored;
   const player = usePlayer();
+  const [prefs] = usePreferences();
   const playing = player.kind === 'track' && player.trackId === t.id;
 
   const commitTrim = (change: Trim | ((latest: Trim) => Trim)) => {
@@ -98,6 +101,22 @@ export function TrackEditor(props: {
           disabled={locked}
           onCommit={(v) => setField('end', v)}
         />
+        <button
+          type="button"
+          disabled={locked}
+          title={tr('editor.trimSilenceTitle', prefs.silenceThresholdDb, prefs.silenceMinSec)}
+          onClick={() =>
+            void run('silence', () =>
+              trimSilence(
+                [t],
+                { thresholdDb: prefs.silenceThresholdDb, minSec: prefs.silenceMinSec },
+                prefs.defaultTransition,
+              ),
+            )
+          }
+        >
+          {tr('editor.trimSilence')}
+        </button>
         <span class="kept">
           {kept < dur - 0.005
             ? tr('editor.keepsOf', formatPreciseTime(kept), formatPreciseTime(dur))
@@ -107,7 +126,7 @@ export function TrackEditor(props: {
           label={tr('editor.chapterTitle')}
           class="chapter"
           value={edit.chapterTitle ?? ''}
-          placeholder={trackTitle(t.name)}
+          placeholder={chapterTitle({ name: t.name, info }, prefs.chapterTitles)}
           maxLength={200}
           disabled={locked}
           onCommit={(v) => props.onEdit({ chapterTitle: v.trim() || undefined })}

@@ -13,3 +13,15 @@ offscreen.onMessage('off:abortFetch', ({ data }) => host.abortFetch(data));
 offscreen.onMessage('off:join', ({ data }) => host.join(data));
 offscreen.onMessage('off:cancel', ({ data }) => host.cancel(data));
 offscreen.onMessage('off:release', ({ data }) => host.release(data));
+offscreen.onMessage('off:warm', () => host.warm());
+
+// Test builds: an e2e test sets the cores a join plans for ({ seamE2eCores: n }, from the
+// service worker), to compare a join in parts with the same join in one engine.
+if (import.meta.env.MODE === 'e2e') {
+  chrome.runtime.onMessage.addListener((message: unknown) => {
+    if (message && typeof message === 'object' && 'seamE2eCores' in message) {
+      const cores = (message as { seamE2eCores: unknown }).seamE2eCores;
+      host.setCores(typeof cores === 'number' ? cores : undefined);
+    }
+  });
+}

@@ -295,11 +295,15 @@ export function errorText(err: unknown): string {
     typeof text === 'string' && text.trim() !== '' && !/^\[object \w+\]$/.test(text.trim())
       ? text.trim()
       : undefined;
-  if (typeof err === 'string') return said(err) ?? NO_REASON;
-  if (err instanceof Error) return said(err.message) ?? said(err.name) ?? NO_REASON;
+  if (typeof err === 'string') return exited(err) ?? said(err) ?? NO_REASON;
+  if (err instanceof Error)
+    return exited(err.message) ?? said(err.message) ?? said(err.name) ?? NO_REASON;
   if (typeof err === 'object' && err !== null) {
     const o = err as { message?: unknown; status?: unknown; reason?: unknown };
-    const text = said(o.message) ?? said(o.reason);
+    const text =
+      (typeof o.message === 'string' ? exited(o.message) : undefined) ??
+      said(o.message) ??
+      said(o.reason);
     if (text) return text;
     if (typeof o.status === 'number') return `ffmpeg exited with code ${o.status}`;
   }
@@ -307,6 +311,12 @@ export function errorText(err: unknown): string {
 }
 
 const NO_REASON = 'no reason given';
+
+/** Emscripten's "Program terminated with exit(1)" (ffmpeg.wasm calling exit), in words. */
+function exited(text: string): string | undefined {
+  const code = /^(?:ExitStatus: )?Program terminated with exit\((\d+)\)$/.exec(text.trim())?.[1];
+  return code === undefined ? undefined : `ffmpeg exited with code ${code}`;
+}
 
 /**
  * The sentence the UI shows: the track's name, then the reason as a whole sentence (capitalized,

@@ -30,6 +30,12 @@ export type JobState =
       lossless: boolean;
       /** The largest ffmpeg.wasm's heap grew during the join, bytes (absent: no ffmpeg run). */
       heapPeakBytes?: number;
+      /** Segments encoded at once by as many engines (absent: one engine). */
+      parts?: number;
+      /** Chapter files saved beside it, by name (when asked for). */
+      chapterFiles?: string[];
+      /** Why the chapter files asked for were not all saved (the joined file was). */
+      chapterFilesError?: string;
     })
   | (JobBase & { status: 'failed'; error: SeamErrorData; finishedAt: number })
   | (JobBase & { status: 'canceled'; finishedAt: number });

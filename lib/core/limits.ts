@@ -28,6 +28,16 @@ export const MAX_COVER_IMAGE_MB = 10;
 /** Longest file-name template, characters. */
 export const MAX_TEMPLATE_CHARS = 200;
 
+/**
+ * "Trim silence at start and end": the level below which audio counts as silence, dBFS (-80
+ * is below any recording's noise floor; -20 would take quiet speech for silence), and the
+ * shortest silence trimmed, seconds.
+ */
+export const SILENCE_MIN_DB = -80;
+export const SILENCE_MAX_DB = -20;
+export const SILENCE_MIN_SEC = 0.1;
+export const SILENCE_MAX_SEC = 10;
+
 /** `value` within [min, max]; `fallback` when it is not a finite number. */
 export function clampNumber(value: unknown, min: number, max: number, fallback: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;

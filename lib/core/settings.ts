@@ -12,6 +12,10 @@ import {
   MAX_GAP_SEC,
   MAX_TEMPLATE_CHARS,
   MIN_CROSSFADE_SEC,
+  SILENCE_MAX_DB,
+  SILENCE_MAX_SEC,
+  SILENCE_MIN_DB,
+  SILENCE_MIN_SEC,
   VBR_QUALITY_BEST,
   VBR_QUALITY_SMALLEST,
 } from './limits';
@@ -52,6 +56,11 @@ export const defaultOutput = {
    */
   chapters: 'auto' as ChapterMode,
   /**
+   * Save the chapters beside the joined file too: a .cue sheet, a .chapters.txt (m4b-tool,
+   * tone) and Podcasting 2.0 JSON chapters (lib/plan/chapter-files.ts).
+   */
+  chapterFiles: false,
+  /**
    * Cover art: the first track's, another track's (by id), an image file the person chose
    * (kept in lib/store/cover.ts), or none.
    */
@@ -79,6 +88,10 @@ export const defaultPreferences = {
   chapterTitles: 'tag' as ChapterTitleSource,
   /** Files added together (picked, dropped, a folder) go in by name, "Part 2" before "Part 10". */
   sortAddedByName: true,
+  /** "Trim silence at start and end": below this level is silence, dBFS. */
+  silenceThresholdDb: -50,
+  /** "Trim silence at start and end": shorter silence is kept, seconds. */
+  silenceMinSec: 0.5,
 };
 export type Preferences = typeof defaultPreferences;
 
@@ -147,6 +160,7 @@ export function cleanOutput(raw: unknown): OutputSettings {
         : r.chapters === false
           ? 'none'
           : oneOf(r.chapters, ['auto', 'per-track', 'keep', 'none'] as const, d.chapters),
+    chapterFiles: typeof r.chapterFiles === 'boolean' ? r.chapterFiles : d.chapterFiles,
     cover:
       cover === 'first' || cover === 'none' || cover === 'image'
         ? cover
@@ -183,6 +197,16 @@ export function cleanPreferences(raw: unknown): Preferences {
       d.loudnessTarget,
     ),
     sortAddedByName: typeof r.sortAddedByName === 'boolean' ? r.sortAddedByName : d.sortAddedByName,
+    silenceThresholdDb: clampWhole(
+      r.silenceThresholdDb,
+      SILENCE_MIN_DB,
+      SILENCE_MAX_DB,
+      d.silenceThresholdDb,
+    ),
+    silenceMinSec:
+      Math.round(
+        clampNumber(r.silenceMinSec, SILENCE_MIN_SEC, SILENCE_MAX_SEC, d.silenceMinSec) * 10,
+      ) / 10,
   };
 }
 

@@ -130,6 +130,11 @@ export interface Track {
   progress?: number;
   /** Trims, the transition after it, its chapter title; absent = none. */
   edit?: TrackEdit;
+  /**
+   * Chapters a cue sheet added with the file gives it (a CD-image rip: one file, a TRACK per
+   * chapter), in the file's seconds; the probe makes them the file's own (`AudioInfo.chapters`).
+   */
+  cueChapters?: { title: string; startSec: number }[];
 }
 
 /** How errors, progress and the engine name a track: its id and the name the person sees. */

@@ -5,8 +5,14 @@
  */
 import { stripExtension, outputFileName } from '@/lib/core/naming';
 import { FORMATS, formatSpec, RINGTONE_MAX_SEC, VBR_KBPS, type FormatId } from '@/lib/core/formats';
-import type { OutputSettings, OutputTags } from '@/lib/core/settings';
+import type {
+  ChapterMode,
+  ChapterTitleSource,
+  OutputSettings,
+  OutputTags,
+} from '@/lib/core/settings';
 import type { Track } from '@/lib/core/track';
+import { resolveChapterMode, type ChapterTrack } from '@/lib/plan/chapters';
 
 /** Which of the quality fields apply to the chosen format and mode. */
 export function qualityFields(output: Pick<OutputSettings, 'format' | 'mp3Mode'>): {
@@ -40,6 +46,47 @@ export const CHANNEL_CHOICES: readonly { value: OutputSettings['channels']; labe
   { value: 1, label: 'Mono' },
   { value: 2, label: 'Stereo' },
 ];
+
+/** The Chapters select's options: what "auto" resolves to is one of them. */
+export const CHAPTER_CHOICES: readonly { value: Exclude<ChapterMode, 'auto'>; label: string }[] = [
+  { value: 'per-track', label: 'One chapter per track' },
+  { value: 'keep', label: 'Keep the tracks’ chapters' },
+  { value: 'none', label: 'No chapters' },
+];
+
+/** The "Chapter titles from" select's options (the preference `chapterTitles`). */
+export const CHAPTER_TITLE_CHOICES: readonly { value: ChapterTitleSource; label: string }[] = [
+  { value: 'tag', label: 'Title tag, then file name' },
+  { value: 'file', label: 'File name' },
+];
+
+/**
+ * What the Chapters select shows for the stored mode: "auto" shows what it does for these
+ * tracks (keep their own chapters when any has some, else one per track).
+ */
+export function shownChapterMode(
+  mode: ChapterMode,
+  tracks: readonly ChapterTrack[],
+): Exclude<ChapterMode, 'auto'> {
+  return resolveChapterMode(mode, tracks);
+}
+
+/**
+ * The mode stored for a choice: the choice "auto" would make for these tracks stays "auto", so
+ * the default keeps following the queue (a book with chapters added later is kept); any other
+ * choice is stored as it is.
+ */
+export function chapterModeFromChoice(
+  choice: Exclude<ChapterMode, 'auto'>,
+  tracks: readonly ChapterTrack[],
+): ChapterMode {
+  return choice === resolveChapterMode('auto', tracks) ? 'auto' : choice;
+}
+
+/** Whether any track has chapters of its own (an M4B's, an MP3's ID3 CHAP, a cue sheet's). */
+export function anyOwnChapters(tracks: readonly ChapterTrack[]): boolean {
+  return tracks.some((t) => (t.info?.chapters?.length ?? 0) > 0);
+}
 
 /** Reads a select's string value back into a setting's value. */
 export function parseChoice<T extends string | number>(

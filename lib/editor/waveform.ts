@@ -5,7 +5,8 @@
  * its own, so a reopened editor draws at once. One decode runs at a time.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { computePeaks, PEAK_BUCKETS, type Peaks } from './peaks';
+import { computePeaks, edgeLevels, PEAK_BUCKETS, type Peaks } from './peaks';
+import type { EdgeLevels } from './silence';
 import { getAudio } from '@/lib/store/tracks';
 
 interface PeaksDB extends DBSchema {
@@ -120,7 +121,38 @@ async function decodeAndStore(req: PeaksRequest): Promise<Peaks> {
   return peaks;
 }
 
-async function decodePeaks(blob: Blob, buckets: number): Promise<Peaks> {
+/**
+ * The level at a track's two ends (./peaks.ts `edgeLevels`), for finding silence there: the
+ * whole track decoded, or for a long MP3 only its first and last pieces. Not cached: it is
+ * asked for on a click, and a decode of the ends is quick.
+ */
+export function loadEdgeLevels(req: PeaksRequest): Promise<EdgeLevels> {
+  return enqueue(async () => {
+    const blob = await getAudio(req.id);
+    if (!blob) throw new WaveformUnavailableError('The audio is not stored yet.');
+    const decodedBytes = req.durationSec * req.sampleRate * Math.max(1, req.channels) * 4;
+    let levels: EdgeLevels;
+    if (decodedBytes <= MAX_DECODED_BYTES) {
+      levels = edgeLevels(...(await decodeChannels(blob)));
+    } else if (req.codec === 'mp3') {
+      const head = edgeLevels(...(await decodeChannels(blob.slice(0, MP3_PIECE_BYTES))));
+      const tail = edgeLevels(
+        ...(await decodeChannels(blob.slice(Math.max(0, blob.size - MP3_PIECE_BYTES)))),
+      );
+      levels = { ...head, tail: tail.tail };
+    } else {
+      throw new WaveformUnavailableError('This track is too long to decode here.');
+    }
+    // Trims are measured against the probe's length.
+    return req.durationSec > 0 ? { ...levels, durationSec: req.durationSec } : levels;
+  });
+}
+
+/** A Blob decoded by the page's audio decoder at DECODE_RATE: its channels and rate. */
+async function decodeChannels(
+  blob: Blob,
+  refusal = 'This browser cannot decode this file.',
+): Promise<[Float32Array[], number]> {
   const data = await blob.arrayBuffer();
   // decodeAudioData resamples to the context's rate; an offline context needs no user gesture.
   const ctx = new OfflineAudioContext(1, 1, DECODE_RATE);
@@ -128,12 +160,20 @@ async function decodePeaks(blob: Blob, buckets: number): Promise<Peaks> {
   try {
     audio = await ctx.decodeAudioData(data);
   } catch {
-    throw new WaveformUnavailableError('This browser cannot decode this file for a waveform.');
+    throw new WaveformUnavailableError(refusal);
   }
   const channels = Array.from({ length: audio.numberOfChannels }, (_, i) =>
     audio.getChannelData(i),
   );
-  return computePeaks(channels, audio.sampleRate, buckets);
+  return [channels, audio.sampleRate];
+}
+
+async function decodePeaks(blob: Blob, buckets: number): Promise<Peaks> {
+  const [channels, rate] = await decodeChannels(
+    blob,
+    'This browser cannot decode this file for a waveform.',
+  );
+  return computePeaks(channels, rate, buckets);
 }
 
 /** Long MP3s: pieces decoded one by one, each given its share of the buckets by bytes. */

@@ -10,6 +10,7 @@ import {
 import { ffmpegFailure } from '@/lib/media/ffmpeg-log';
 import { checkOutputLength, type JoinPlan } from '@/lib/plan/planner';
 import { parseFfmpegTime } from '@/lib/media/probe';
+import { OPUS_COMPLEXITY } from '@/lib/plan/graph';
 import { checkTrack, probeTrack } from './probe';
 import type { EngineTask, TaskFile, TaskRunner } from './task';
 import { FfmpegWorker, WorkerStoppedError, type EngineUrls } from './worker-client';
@@ -26,8 +27,8 @@ type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
  */
 const MAX_EXECS_PER_INSTANCE = 40;
 /**
- * How long reading one track may take before it is given up: a probe plus a decode of up to
- * 20 min of audio (./probe.ts INLINE_CHECK_MAX_SEC) took under 5 s here (2 shared cores), so a minute leaves room for a slow
+ * How long reading one track may take before it is given up: a probe, or a decode check of
+ * 20 min of audio, took under 5 s here (2 shared cores), so a minute leaves room for a slow
  * machine, plus a second per 10 MB read for the file itself. A file that hangs the decoder (or
  * a wasm fault that never returns) ends here with a message naming it, instead of keeping the
  * queue waiting forever.
@@ -36,11 +37,34 @@ export function probeTimeoutMs(bytes: number): number {
   return 60_000 + Math.ceil(bytes / 10_000_000) * 1000;
 }
 
+/**
+ * The warm-up job: three seconds of a tone and noise, resampled, mixed and encoded to MP3, AAC
+ * and Opus (the encoders and filters a join spends its time in), written nowhere.
+ */
+const WARM_UP_ARGS = [
+  ...['-hide_banner', '-loglevel', 'error', '-nostats'],
+  ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100:duration=3'],
+  ...['-f', 'lavfi', '-i', 'anoisesrc=color=pink:sample_rate=44100:duration=3:amplitude=0.1'],
+  ...['-filter_complex', '[0][1]amix=inputs=2,aformat=channel_layouts=stereo,asplit=3[a][b][c]'],
+  ...['-map', '[a]', '-c:a', 'libmp3lame', '-b:a', '192k', '-f', 'null', '-'],
+  ...['-map', '[b]', '-c:a', 'aac', '-b:a', '128k', '-f', 'null', '-'],
+  ...['-map', '[c]', '-ar', '48000', '-c:a', 'libopus', '-b:a', '96k'],
+  ...['-compression_level', String(OPUS_COMPLEXITY), '-f', 'null', '-'],
+];
+
 /** What a finished run hands back: the output, and the largest the wasm heap grew. */
 export interface RunResult {
   blob: Blob;
   heapPeakBytes: number;
+  /** ffmpeg's last `time=`: the seconds of audio it wrote (undefined when it printed none). */
+  writtenSec: number | undefined;
 }
+
+/** What the engine runs: a join plan, or one segment's command (lib/segments SegmentRun). */
+export type EngineCommand = Pick<
+  FfmpegPlan,
+  'inputs' | 'files' | 'args' | 'outputPath' | 'totalSec'
+>;
 
 /**
  * The ffmpeg.wasm wrapper over Seam's own worker (./worker/): loads once, probes, runs a plan with
@@ -76,6 +100,30 @@ export class Engine implements TaskRunner {
         this.#loading = undefined;
       });
     return this.#loading;
+  }
+
+  /**
+   * Loads the worker (unless loaded) and runs a short encode in it once, so the wasm code a join
+   * runs is compiled to its fast tier before the join: the first run after a load was 1.0 to
+   * 1.4 s slower here without it (DESIGN.md, "Encoding faster than one native process"). Does
+   * nothing for an instance already warm; after a failure the instance is dropped (the next
+   * call loads a fresh, cold one).
+   */
+  async warm(): Promise<void> {
+    const w = await this.#instance();
+    if (this.#warmed === w) return;
+    this.#execs++;
+    const code = await w.call({ type: 'exec', tool: 'ffmpeg', args: WARM_UP_ARGS }).catch(() => 1);
+    if (code === 0) this.#warmed = w;
+    // A warm-up that failed may have left the wasm instance unusable: never run a probe in it.
+    else if (this.#worker === w) this.reset();
+  }
+
+  /** The instance the last warm-up ran in (a fresh one is cold again). */
+  #warmed: FfmpegWorker | undefined;
+
+  get warmed(): boolean {
+    return !!this.#worker && this.#warmed === this.#worker && !this.#worker.stopped;
   }
 
   /** Kills the worker and forgets it; the next call loads a fresh one. */
@@ -120,19 +168,60 @@ export class Engine implements TaskRunner {
   }
 
   /**
-   * Runs an ffmpeg plan. `blobs` are the tracks' audio, by track id. Progress is ffmpeg's own
-   * `time=` against the plan's total duration. When `signal` fires, the worker is killed and the
-   * call rejects with JoinCanceledError. The instance is always dropped afterwards: a join leaves
-   * the wasm heap grown, and only a fresh worker gives that memory back.
+   * Runs an ffmpeg plan (or one segment's command, lib/segments). `blobs` are the tracks' audio,
+   * by track id. Progress is ffmpeg's own `time=` against the command's total duration. When
+   * `signal` fires, the worker is killed and the call rejects with JoinCanceledError. The
+   * instance is always dropped afterwards: a join leaves the wasm heap grown, and only a fresh
+   * worker gives that memory back.
    */
   async run(
-    plan: FfmpegPlan,
+    plan: EngineCommand,
     tracks: readonly TrackRef[],
     blobs: ReadonlyMap<string, Blob>,
     onProgress: (fraction: number, phase: 'reading' | 'joining') => void,
     mime: string,
     signal?: AbortSignal,
   ): Promise<RunResult> {
+    return this.#exec(plan, tracks, blobs, onProgress, signal, async (w, lastTime) => {
+      // Never "Saved" for a file that holds less audio than planned: ffmpeg's last time= is
+      // the output's length.
+      checkOutputLength(plan, lastTime);
+      const blob = await w.call({ type: 'takeOutput', path: plan.outputPath, mime });
+      if (blob.size === 0) throw new JoinFailedError('ffmpeg produced no output');
+      const heap = await w.call({ type: 'heap' });
+      return { blob, heapPeakBytes: heap.peakBytes, writtenSec: lastTime };
+    });
+  }
+
+  /**
+   * Runs a command that writes nothing (an analysis pass such as lib/segments' loudness
+   * measurement) and hands back its log, under the same progress, cancel and failure rules.
+   */
+  async analyse(
+    command: Omit<EngineCommand, 'outputPath'>,
+    tracks: readonly TrackRef[],
+    blobs: ReadonlyMap<string, Blob>,
+    onProgress: (fraction: number) => void,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    return this.#exec(
+      { ...command, outputPath: '/out/-' },
+      tracks,
+      blobs,
+      (f, phase) => phase === 'joining' && onProgress(f),
+      signal,
+      (_w, _t, log) => Promise.resolve(log.join('\n')),
+    );
+  }
+
+  async #exec<T>(
+    plan: EngineCommand,
+    tracks: readonly TrackRef[],
+    blobs: ReadonlyMap<string, Blob>,
+    onProgress: (fraction: number, phase: 'reading' | 'joining') => void,
+    signal: AbortSignal | undefined,
+    finish: (w: FfmpegWorker, lastTime: number | undefined, log: string[]) => Promise<T>,
+  ): Promise<T> {
     if (signal?.aborted) throw new JoinCanceledError();
     const w = await this.#instance();
     const stop = () => w.stop();
@@ -162,13 +251,7 @@ export class Engine implements TaskRunner {
         const track = failure.trackId ? findTrack(tracks, failure.trackId) : undefined;
         throw new JoinFailedError(failure.reason, track);
       }
-      // Never "Saved" for a file that holds less audio than planned: ffmpeg's last time= is
-      // the output's length.
-      checkOutputLength(plan, lastTime);
-      const blob = await w.call({ type: 'takeOutput', path: plan.outputPath, mime });
-      if (blob.size === 0) throw new JoinFailedError('ffmpeg produced no output');
-      const heap = await w.call({ type: 'heap' });
-      return { blob, heapPeakBytes: heap.peakBytes };
+      return await finish(w, lastTime, log);
     } catch (err) {
       if (signal?.aborted) throw new JoinCanceledError();
       if (err instanceof SeamError) throw err;
@@ -216,7 +299,9 @@ export class Engine implements TaskRunner {
     } catch (err) {
       if (err instanceof SeamError || err instanceof WorkerStoppedError) throw err;
       this.reset();
-      throw new EngineFailedError(`ffmpeg stopped while reading the file (${errorText(err)}).`);
+      throw new EngineFailedError(
+        `The file could not be read: ffmpeg stopped while reading it (${errorText(err)}).`,
+      );
     } finally {
       w.onLog = undefined;
       if (!w.stopped) {

@@ -1,4 +1,5 @@
 import { WorkerStoppedError, type Engine } from './ffmpeg';
+import { runParallel } from './parallel';
 import {
   JoinCanceledError,
   JoinFailedError,
@@ -10,14 +11,21 @@ import {
 import { abortFetches, fetchTrack } from './fetcher';
 import { formatSpec } from '@/lib/core/formats';
 import type { JobPhase } from '@/lib/core/job';
-import type { EngineCommands, FetchRequest, JobEvents, JoinRequest } from '@/lib/protocol/contract';
+import type {
+  EngineCommands,
+  FetchRequest,
+  JobEvents,
+  JobResult,
+  JoinRequest,
+} from '@/lib/protocol/contract';
 import { closeJoins, joinLosslessly, retagMp3 } from '@/lib/lossless';
-import { SpliceError } from '@/lib/segments';
+import { parallelJoin, SpliceError } from '@/lib/segments';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
 import { getCoverImage } from '@/lib/store/cover';
 import { COVER_IMAGE_ID } from '@/lib/core/settings';
 import { trackRef, type Track } from '@/lib/core/track';
+import { cueSourceChapters } from '@/lib/media/cue';
 import { checkMemory, deviceMemory } from './preflight';
 import { rewriteWavHeader } from './wav-output';
 import { checkTrack } from './probe';
@@ -57,15 +65,59 @@ export class EngineHost implements EngineCommands {
    * A second engine for decode checks of long tracks (lib/engine/probe.ts), so they run beside
    * probes and joins; undefined on one core, where they queue on the engine like the rest.
    */
-  readonly #checker: (TaskRunner & { reset(): void }) | undefined;
+  readonly #checker: Engine | undefined;
   #checkChain: Promise<unknown> = Promise.resolve();
+  /** More engines for a parallel join on more than two cores, made when first needed. */
+  readonly #spare: (() => Engine) | undefined;
+  readonly #extra: Engine[] = [];
+  /** A page asked for warm engines (warm()). */
+  #keepWarm = false;
+  readonly #warming = new Set<Engine>();
+  /** Cores a join may use; navigator.hardwareConcurrency unless a test says otherwise. */
+  #cores: number | undefined;
   /** Decode checks scheduled or running, by track id. */
   readonly #checks = new Map<string, Promise<void>>();
+  /** Decode checks queued or running on each engine. */
+  readonly #checksWaiting = { engine: 0, checker: 0 };
 
-  constructor(engine: Engine, events: JobEvents, checker?: TaskRunner & { reset(): void }) {
+  constructor(engine: Engine, events: JobEvents, checker?: Engine, spare?: () => Engine) {
     this.#engine = engine;
     this.#events = events;
     this.#checker = checker;
+    this.#spare = spare;
+  }
+
+  /**
+   * Runs `work` with the checker engine to itself: it waits for the check under way (checks
+   * queued after it wait for `work`). Without a checker, `work` runs at once.
+   */
+  #withChecker<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.#checker) return work();
+    const run = this.#checkChain.then(work, work);
+    this.#checkChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * `n` engines for a parallel join: the join's own, the checker, then spares. Called with the
+   * checker held (#withChecker).
+   */
+  #parallelEngines(n: number): Engine[] {
+    const engines = [this.#engine, ...(this.#checker ? [this.#checker] : [])];
+    while (engines.length < n && this.#spare) {
+      const i = engines.length - (this.#checker ? 2 : 1);
+      this.#extra[i] ??= this.#spare();
+      engines.push(this.#extra[i]);
+    }
+    return engines.slice(0, n);
+  }
+
+  /**
+   * Test builds only (entrypoints/offscreen/main.ts): the cores the next joins plan for, so an
+   * e2e test can run the same join in one engine and in parts. Undefined: the machine's own.
+   */
+  setCores(cores: number | undefined): void {
+    this.#cores = cores;
   }
 
   /** Something is queued, running or holding a result. */
@@ -90,6 +142,39 @@ export class EngineHost implements EngineCommands {
   /** Probes each track and stores what it learned (or why it failed) on the track. */
   probe(trackIds: string[]): void {
     for (const id of trackIds) void this.#probeOnce(id);
+    // Behind the probes: the engines are loaded by now, and warm for the Join that follows.
+    if (this.#keepWarm) this.#warmAll();
+  }
+
+  /**
+   * A page is open: load both engines and run their warm-up job (Engine.warm), each on its own
+   * queue, behind what is there. Engines reset after a join or a check are warmed again while
+   * this lasts (this document's life in Chrome, which ends when the engine is idle).
+   */
+  warm(): void {
+    this.#keepWarm = true;
+    this.#warmAll();
+  }
+
+  #warmAll(): void {
+    if (!this.#engine.warmed && !this.#warming.has(this.#engine)) {
+      this.#warming.add(this.#engine);
+      void this.#enqueue(() => this.#engine.warm())
+        .catch(() => undefined)
+        .finally(() => this.#warming.delete(this.#engine));
+    }
+    const checker = this.#checker;
+    if (checker && !checker.warmed && !this.#warming.has(checker)) {
+      this.#warming.add(checker);
+      this.#pending++;
+      void this.#withChecker(() => checker.warm())
+        .catch(() => undefined)
+        .finally(() => {
+          this.#warming.delete(checker);
+          this.#pending--;
+          this.#maybeIdle();
+        });
+    }
   }
 
   #probeOnce(id: string): Promise<Track | undefined> {
@@ -107,9 +192,13 @@ export class EngineHost implements EngineCommands {
       try {
         const blob = await getAudio(id);
         if (!blob) throw new TrackMissingError(trackRef(track));
-        const info = await this.#engine.probe(trackRef(track), blob);
+        const probed = await this.#engine.probe(trackRef(track), blob);
+        // A cue sheet's chapters stand for the file's own (they are what the person gave).
+        const info = track.cueChapters?.length
+          ? { ...probed, chapters: cueSourceChapters(track.cueChapters, probed.durationSec) }
+          : probed;
         await updateTrack(id, { status: 'ready', info, error: undefined });
-        // A long track is listed now and checked to its end in the background.
+        // The track is listed now and checked to its end in the background.
         if (!info.decoded) void this.#scheduleCheck(id);
         return { ...track, status: 'ready', info };
       } catch (err) {
@@ -130,24 +219,30 @@ export class EngineHost implements EngineCommands {
   }
 
   /**
-   * Queues the decode check of a listed track: on the second engine when there is one, else on
-   * the engine's own queue (behind what is already there, so a join pressed later finds it done).
+   * Queues the decode check of a listed track on whichever engine has fewer checks waiting: the
+   * second engine (when there is one) or the engine's own queue (behind the probes already
+   * there, so every track is listed first). Two engines check two tracks at once.
    */
   #scheduleCheck(id: string): Promise<void> {
     const known = this.#checks.get(id);
     if (known) return known;
     const checker = this.#checker;
     let run: Promise<void>;
-    if (checker) {
+    if (checker && this.#checksWaiting.checker <= this.#checksWaiting.engine) {
       this.#pending++;
+      this.#checksWaiting.checker++;
       run = this.#checkChain.then(() => this.#checkOne(id, checker));
       this.#checkChain = run.catch(() => undefined);
       run = run.finally(() => {
         this.#pending--;
+        this.#checksWaiting.checker--;
         this.#maybeIdle();
       });
     } else {
-      run = this.#enqueue(() => this.#checkOne(id, this.#engine));
+      this.#checksWaiting.engine++;
+      run = this.#enqueue(() => this.#checkOne(id, this.#engine)).finally(
+        () => void this.#checksWaiting.engine--,
+      );
     }
     const settled = run.catch(() => undefined).finally(() => this.#checks.delete(id));
     this.#checks.set(id, settled);
@@ -172,8 +267,12 @@ export class EngineHost implements EngineCommands {
       const error = { ...toErrorData(err, 'corrupt-audio'), trackId: id, trackName: track.name };
       await updateTrack(id, { status: 'error', error });
     } finally {
-      // The second engine's memory goes back after each check; it loads again in a second.
-      if (runner === this.#checker) this.#checker.reset();
+      // The second engine's memory goes back after the last check queued on it; it loads (and
+      // warms, while a page is open) again in a second.
+      if (runner === this.#checker && this.#checksWaiting.checker <= 1) {
+        this.#checker.reset();
+        if (this.#keepWarm) this.#warmAll();
+      }
     }
   }
 
@@ -218,6 +317,8 @@ export class EngineHost implements EngineCommands {
         const tracks = await this.#ready(req, abort.signal);
         const result = await this.#enqueue(() => this.#runJoin(req, tracks, abort.signal));
         this.#urls.add(result.url);
+        // The join's engines were reset to free their memory: warm again for the next one.
+        if (this.#keepWarm) this.#warmAll();
         await this.#events.done({ jobId: req.jobId, ...result });
       } catch (err) {
         const error = abort.signal.aborted ? new JoinCanceledError().toData() : toErrorData(err);
@@ -271,7 +372,7 @@ export class EngineHost implements EngineCommands {
     req: JoinRequest,
     ready: PlanTrack[],
     signal: AbortSignal,
-  ): Promise<{ url: string; bytes: number; lossless: boolean; heapPeakBytes?: number }> {
+  ): Promise<Omit<JobResult, 'jobId'>> {
     if (signal.aborted) throw new JoinCanceledError();
     const progress = (phase: JobPhase, percent: number, lossless: boolean) =>
       this.#events.progress({ jobId: req.jobId, phase, percent, lossless });
@@ -293,6 +394,7 @@ export class EngineHost implements EngineCommands {
     const spec = formatSpec(req.output.format);
     let result: Blob;
     let heapPeakBytes: number | undefined;
+    let parts: number | undefined;
     if (plan.kind === 'fast') {
       const inputs = ready.map((t) => ({ id: t.id, name: t.name, blob: blobs.get(t.id)! }));
       const onProgress = (f: number) => progress('joining', Math.round(f * 100), true);
@@ -310,14 +412,27 @@ export class EngineHost implements EngineCommands {
       // Refused by name before starting what cannot fit (./preflight.ts).
       checkMemory(plan, ready, deviceMemory());
       progress('reading', 0, plan.lossless);
-      const run = await this.#engine.run(
-        plan,
-        ready,
-        blobs,
-        (f, phase) => progress(phase, Math.round(f * 100), plan.lossless),
-        spec.mime,
-        signal,
-      );
+      const onProgress = (f: number, phase: 'reading' | 'joining') =>
+        progress(phase, Math.round(f * 100), plan.lossless);
+      // Long re-encodes run in segments, one engine per core (lib/segments/decide.ts, the
+      // rule the plan summary states too).
+      const cores = this.#cores ?? navigator.hardwareConcurrency;
+      const parallel = parallelJoin(plan, ready, req.output, cores);
+      const run: { blob: Blob; heapPeakBytes: number; parts?: number } = parallel
+        ? await this.#withChecker(() =>
+            runParallel({
+              plan,
+              tracks: ready,
+              output: req.output,
+              parallel,
+              blobs,
+              engines: this.#parallelEngines(parallel.segments.segments.length),
+              onProgress,
+              mime: spec.mime,
+              signal,
+            }),
+          )
+        : await this.#engine.run(plan, ready, blobs, onProgress, spec.mime, signal);
       // A WAV gets a header that names its speakers, and RF64 past 4 GiB (./wav-output.ts).
       result = spec.id === 'wav' ? await rewriteWavHeader(run.blob) : run.blob;
       heapPeakBytes = run.heapPeakBytes;
@@ -331,6 +446,7 @@ export class EngineHost implements EngineCommands {
           return copied;
         });
       }
+      parts = run.parts;
     }
     if (signal.aborted) throw new JoinCanceledError();
     progress('saving', 100, plan.lossless);
@@ -340,6 +456,16 @@ export class EngineHost implements EngineCommands {
       bytes: typed.size,
       lossless: plan.lossless,
       ...(heapPeakBytes !== undefined ? { heapPeakBytes } : {}),
+      ...(parts !== undefined ? { parts } : {}),
+      ...(req.output.chapterFiles && plan.chapterList.length > 0
+        ? {
+            chapterFiles: {
+              chapters: plan.chapterList,
+              ...(plan.tags.title ? { title: plan.tags.title } : {}),
+              ...(plan.tags.artist ? { artist: plan.tags.artist } : {}),
+            },
+          }
+        : {}),
     };
   }
 }

@@ -4,9 +4,9 @@
  * zero-copy join may take it (checkFastPath, lib/lossless). Offscreen document (Chrome),
  * background page (Firefox); everything it decides is in the pure modules it calls.
  *
- * A track that announces up to INLINE_CHECK_MAX_SEC is checked before it is listed (about 2 s
- * of work for 20 min of MP3 here); a longer one is listed at once with `decoded: false`, and
- * `checkTrack` runs later (in the background, or at the latest before a join uses it).
+ * Every track is listed as soon as ffprobe and its header say what it is, with `decoded: false`;
+ * `checkTrack` runs after (in the background, on engines with nothing else to do, or at the
+ * latest before a join uses it), so adding ten tracks does not wait for ten decodes.
  */
 import type { AudioInfo, TrackRef } from '@/lib/core/track';
 import { readRange } from '@/lib/core/bytes';
@@ -31,9 +31,6 @@ import { parseProbe, probeArgs } from '@/lib/media/probe';
 import { inspectHeader, SNIFF_WINDOW } from '@/lib/media/sniff';
 import type { EngineTask, TaskRunner } from './task';
 
-/** Tracks announcing up to this long are decode-checked before they are listed. */
-export const INLINE_CHECK_MAX_SEC = 20 * 60;
-
 /**
  * The mounted file's name: "input" plus the file's own extension, which ffmpeg's format probing
  * weighs (a FLAC or ADTS file that starts with junk is found by its extension, as natively).
@@ -43,7 +40,7 @@ function inputName(track: TrackRef): string {
   return ext ? `input.${ext.toLowerCase()}` : 'input';
 }
 
-/** Reads a track: ffprobe, the header, the length when unstated, the decode check if short. */
+/** Reads a track: ffprobe, the header, the length when unstated; the decode check comes later. */
 export async function probeTrack(
   runner: TaskRunner,
   track: TrackRef,
@@ -67,8 +64,7 @@ export async function probeTrack(
       length = progressSeconds(await t.readText(progress)) ?? 0;
       probed = { ...probed, durationSec: length };
     }
-    if (length > INLINE_CHECK_MAX_SEC) return { ...probed, decoded: false };
-    return decodeInTask(t, input, track, probed);
+    return { ...probed, decoded: false };
   });
   return withFastPath(info, track, blob);
 }

@@ -17,7 +17,11 @@ export function startEngineHost(events: JobEvents): { host: EngineHost; engine: 
   };
   const engine = new Engine(urls);
   // Long tracks are decode-checked after they are listed; with a core to spare, in an engine of
-  // their own, so probes and joins do not wait behind them.
-  const checker = navigator.hardwareConcurrency > 1 ? new Engine(urls) : undefined;
-  return { host: new EngineHost(engine, events, checker), engine };
+  // their own, so probes and joins do not wait behind them. A parallel join (./parallel.ts)
+  // borrows it for a segment.
+  const cores = navigator.hardwareConcurrency;
+  const checker = cores > 1 ? new Engine(urls) : undefined;
+  // A parallel join on more cores than two takes further engines, made when first needed.
+  const spare = cores > 2 ? () => new Engine(urls) : undefined;
+  return { host: new EngineHost(engine, events, checker, spare), engine };
 }

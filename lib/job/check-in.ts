@@ -16,14 +16,17 @@ export async function requestProbe(trackIds: string[]): Promise<void> {
 }
 
 /**
- * A page opened: a join cut off from outside (its engine vanished, the browser closed) is told
- * as such, and tracks left "probing" or "fetching" by an engine that closed are taken up again,
- * so nothing stays wedged.
+ * A page opened: the engines warm up; a join cut off from outside (its engine vanished, the
+ * browser closed) is told as such, and tracks left "probing" or "fetching" by an engine that
+ * closed are taken up again, so nothing stays wedged.
  */
 export async function checkIn(): Promise<void> {
   await recoverJob();
   const tracks = await listTracks();
-  if (await engineLink().active()) return;
-  await requestProbe(tracks.filter((t) => t.status === 'probing').map((t) => t.id));
-  await requestFetch(tracks.filter((t) => t.status === 'fetching').map((t) => t.id));
+  if (!(await engineLink().active())) {
+    await requestProbe(tracks.filter((t) => t.status === 'probing').map((t) => t.id));
+    await requestFetch(tracks.filter((t) => t.status === 'fetching').map((t) => t.id));
+  }
+  // The page is open: the engines load and warm up now, so Join starts work at once.
+  await engineLink().warm(undefined);
 }

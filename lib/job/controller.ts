@@ -19,7 +19,8 @@ import { jobInFlight, jobState } from '@/lib/store/job';
 import { outputSettings, outputTags, preferences } from '@/lib/store/settings';
 import { listTracks, removeTracks } from '@/lib/store/tracks';
 import { showFailed, showProgress, showQueue } from './badge';
-import { onDownloadChanged as releaseOnEnd, saveResult } from './download';
+import { chaptersCue, chaptersJson, chaptersText } from '@/lib/plan/chapter-files';
+import { onDownloadChanged as releaseOnEnd, saveChapterFiles, saveResult } from './download';
 import { engineLink } from './link';
 import { text } from '@/lib/core/i18n';
 
@@ -166,6 +167,21 @@ async function onJobDoneNow(r: JobResult): Promise<void> {
     await failJob(r.jobId, toErrorData(err));
     return;
   }
+  const chapterFiles: { chapterFiles?: string[]; chapterFilesError?: string } = {};
+  if (r.chapterFiles) {
+    const { chapters, title, artist } = r.chapterFiles;
+    const base = fileName.replace(/^.*\//, '');
+    try {
+      chapterFiles.chapterFiles = await saveChapterFiles(fileName, [
+        { kind: 'cue', text: chaptersCue(chapters, base, { title, artist }) },
+        { kind: 'txt', text: chaptersText(chapters) },
+        { kind: 'json', text: chaptersJson(chapters) },
+      ]);
+    } catch (err) {
+      // The joined file is saved: the job is done, and the missing chapter file is said.
+      chapterFiles.chapterFilesError = toErrorData(err).message;
+    }
+  }
   const done: JobState = {
     id: job.id,
     trackIds: job.trackIds,
@@ -179,6 +195,8 @@ async function onJobDoneNow(r: JobResult): Promise<void> {
     finishedAt: Date.now(),
     lossless: r.lossless,
     ...(r.heapPeakBytes !== undefined ? { heapPeakBytes: r.heapPeakBytes } : {}),
+    ...(r.parts !== undefined ? { parts: r.parts } : {}),
+    ...chapterFiles,
   };
   await finish(done);
   // The queue stays by default, so a second format or a fix is one click away. When it is

@@ -17,6 +17,7 @@ export function localLink(events: JobEvents): EngineLink {
     fetch: async (req) => (wake(), host.fetch(req)),
     abortFetch: async (trackIds) => host.abortFetch(trackIds),
     join: async (req) => (wake(), host.join(req)),
+    warm: async () => (wake(), host.warm()),
     cancel: async (jobId) => host.cancel(jobId),
     release: async (url) => host.release(url),
     active: async () => host.busy,

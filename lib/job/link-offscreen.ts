@@ -16,6 +16,10 @@ export const offscreenLink: EngineLink = {
     await ensureOffscreen();
     await offscreen.sendMessage('off:join', req);
   },
+  async warm() {
+    await ensureOffscreen();
+    await offscreen.sendMessage('off:warm', undefined);
+  },
   // Stopping downloads, cancel and release never start a document: with none, there is
   // nothing to stop or free.
   async abortFetch(trackIds) {

@@ -19,6 +19,8 @@ import {
   readBoxes,
   readSamples,
   u32s,
+  view,
+  withMovieDuration,
   writeBox,
   type Box,
 } from '@/lib/segments/mp4';
@@ -60,10 +62,6 @@ async function readMoov(blob: Blob): Promise<{ moov: Box; at: TopBox; tops: TopB
   const bytes = new Uint8Array(await blob.slice(at.start, at.start + at.size).arrayBuffer());
   const [moov] = readBoxes(bytes);
   return { moov: moov!, at, tops };
-}
-
-function view(b: Bytes): DataView {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** A movie's timescale (mvhd). */
@@ -251,16 +249,5 @@ function rewriteMoov(
       ...trak.children!.slice(at),
     ];
   }
-  // The movie lasts as long as its longest track.
-  const others = moov
-    .children!.filter((t) => t.type === 'trak' && t !== audio)
-    .map((t) => {
-      const p = mustChild(t, 'tkhd').payload;
-      return p[0] === 1 ? Number(view(p).getBigUint64(28)) : view(p).getUint32(20);
-    });
-  const movie = Math.max(movieDuration, ...others);
-  if (mvhd[0] === 1) view(mvhd).setBigUint64(24, BigInt(movie));
-  else view(mvhd).setUint32(16, movie);
-  out.children = out.children!.map((c) => (c.type === 'mvhd' ? leaf('mvhd', mvhd) : c));
-  return out;
+  return withMovieDuration(moov, out, audio, mvhd, movieDuration);
 }

@@ -175,3 +175,96 @@ export function matchCueFiles(sheet: CueSheet, names: readonly string[]): (numbe
     return i;
   });
 }
+
+/** A chapter start a cue sheet gives a file with several TRACKs in it, in that file's seconds. */
+export interface CueStart {
+  title: string;
+  startSec: number;
+}
+
+/** What a batch of files added with cue sheets comes to (`cueBatch`). */
+export interface CueBatch {
+  /**
+   * Indexes into the batch's names in queue order: the files the sheets name, in the sheets'
+   * order, then the rest of the batch in the order given.
+   */
+  order: number[];
+  /**
+   * For a named file: the chapter title of its one TRACK, or the chapters of its several
+   * (CD-image rips: one FILE, a TRACK per chapter).
+   */
+  perFile: Map<number, { chapterTitle?: string; chapters?: CueStart[] }>;
+  /** Tags from the sheets' TITLE, PERFORMER and REM DATE/GENRE, for the joined file. */
+  tags: { title?: string; album?: string; artist?: string; year?: string; genre?: string };
+  /** FILE entries that name no file of the batch. */
+  missing: { cue: string; file: string }[];
+}
+
+/**
+ * Puts a batch of files in the order its cue sheets give, with their titles. A file named by
+ * several sheets goes where the first one puts it.
+ */
+export function cueBatch(
+  sheets: readonly { name: string; sheet: CueSheet }[],
+  names: readonly string[],
+): CueBatch {
+  const order: number[] = [];
+  const perFile: CueBatch['perFile'] = new Map();
+  const missing: CueBatch['missing'] = [];
+  const tags: CueBatch['tags'] = {};
+  for (const { name, sheet } of sheets) {
+    matchCueFiles(sheet, names).forEach((index, i) => {
+      const file = sheet.files[i]!;
+      if (index === undefined) {
+        missing.push({ cue: name, file: file.name.replace(/^.*[\\/]/, '') });
+        return;
+      }
+      if (order.includes(index)) return;
+      order.push(index);
+      if (file.tracks.length === 1) {
+        const title = file.tracks[0]!.title?.trim();
+        if (title) perFile.set(index, { chapterTitle: title });
+      } else if (file.tracks.length > 1) {
+        perFile.set(index, {
+          chapters: cueChapters(file).map((c) => ({ title: c.title, startSec: c.startSec })),
+        });
+      }
+    });
+    const performer =
+      sheet.performer?.trim() || sheet.files.flatMap((f) => f.tracks)[0]?.performer?.trim();
+    const title = sheet.title?.trim();
+    const year = /\d{4}/.exec(sheet.rem['DATE'] ?? '')?.[0];
+    const genre = sheet.rem['GENRE']?.trim();
+    if (title) {
+      tags.title ??= title;
+      tags.album ??= title;
+    }
+    if (performer) tags.artist ??= performer;
+    if (year) tags.year ??= year;
+    if (genre) tags.genre ??= genre;
+  }
+  names.forEach((_, i) => {
+    if (!order.includes(i)) order.push(i);
+  });
+  return { order, perFile, tags, missing };
+}
+
+/** A cue sheet's chapter starts as the file's own chapters, each ending where the next starts. */
+export function cueSourceChapters(
+  starts: readonly CueStart[],
+  durationSec: number,
+): { title: string; startSec: number; endSec: number }[] {
+  const sorted = [...starts].sort((a, b) => a.startSec - b.startSec);
+  return sorted
+    .filter((s) => s.startSec < durationSec || durationSec <= 0)
+    .map((s, i) => ({
+      title: s.title,
+      startSec: s.startSec,
+      endSec: Math.max(s.startSec, sorted[i + 1]?.startSec ?? durationSec),
+    }));
+}
+
+/** Whether a file is a cue sheet (by its extension: browsers give cue sheets no type). */
+export function isCueSheet(f: { name: string }): boolean {
+  return /\.cue$/i.test(f.name);
+}

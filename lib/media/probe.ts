@@ -17,12 +17,13 @@ import { text, type Text } from '@/lib/core/i18n';
 
 /**
  * Arguments for ffmpeg.wasm's `ffprobe` (and native ffprobe, which has `-o` since ffmpeg 5.0):
- * JSON of the container and every stream, written to `outputPath` because ffmpeg.wasm has no
+ * JSON of the container, every stream and the file's chapters (an M4B's chapter track or
+ * `chpl`, an MP3's ID3 CHAP frames, Matroska and Ogg chapters), written to `outputPath` because ffmpeg.wasm has no
  * stdout to read. `-v error` keeps the log to real errors, which `parseProbe` reads.
  */
 export function probeArgs(inputPath: string, outputPath: string): string[] {
   return [
-    ...['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams'],
+    ...['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-show_chapters'],
     inputPath,
     ...['-o', outputPath],
   ];
@@ -38,6 +39,13 @@ interface ProbeJson {
     tags?: Record<string, string>;
   };
   streams?: ProbeStream[];
+  chapters?: ProbeChapter[];
+}
+
+interface ProbeChapter {
+  start_time?: string;
+  end_time?: string;
+  tags?: Record<string, string>;
 }
 
 interface ProbeStream {
@@ -152,7 +160,30 @@ export function parseProbe(
     hasCover: cover !== undefined,
     ...(cover?.index !== undefined ? { coverStreamIndex: cover.index } : {}),
     tags: collectTags(format.tags, audio.tags),
+    ...chaptersOf(probe.chapters),
   };
+}
+
+/**
+ * The file's own chapters, in its time, when it has any: untitled ones keep an empty title
+ * (lib/plan/chapters.ts names them after the track), and ones whose times cannot be read are
+ * left out.
+ */
+function chaptersOf(raw: ProbeChapter[] | undefined): Pick<AudioInfo, 'chapters'> {
+  const chapters = (raw ?? []).flatMap((c) => {
+    const startSec = num(c.start_time);
+    const endSec = num(c.end_time);
+    if (!Number.isFinite(startSec) || startSec < 0) return [];
+    const title = Object.entries(c.tags ?? {}).find(([k]) => k.toLowerCase() === 'title')?.[1];
+    return [
+      {
+        title: (title ?? '').trim(),
+        startSec,
+        endSec: Number.isFinite(endSec) && endSec >= startSec ? endSec : startSec,
+      },
+    ];
+  });
+  return chapters.length > 0 ? { chapters } : {};
 }
 
 /** The last `out_time_us` of an ffmpeg `-progress` file, in seconds. */

@@ -12,7 +12,7 @@ import { BITEXACT, coverArgs, inputExtension, LOG_ARGS, metadataArgs } from './a
 import {
   editReasons,
   fastPathReasons,
-  GAPLESS_NOTE,
+  GAPLESS_HOW,
   losslessSummary,
   metadataNotes,
   mismatchReasons,
@@ -74,6 +74,11 @@ interface PlanCommon {
   transitions: Transition[];
   /** The chapters written (empty when none are). */
   chapters: ChapterTime[];
+  /**
+   * The chapters as chapter files beside the output list them: the same, and for a format
+   * that holds none (a FLAC or WAV with its .cue) what it would hold. Empty with "No chapters".
+   */
+  chapterList: ChapterTime[];
   /** The tags written (empty when the format holds none). */
   tags: ResolvedTags;
   /** Index of the track whose cover is written, or undefined for none (or for an image). */
@@ -173,13 +178,14 @@ export function planJoin(
   const tags = spec.tags ? resolveTags(first.info.tags, userTags) : {};
   // One track gets chapters only from chapters of its own; one per track needs two tracks.
   const chapterMode = resolveChapterMode(output.chapters, tracks);
-  const chapters =
-    spec.chapters && chapterMode !== 'none' && (tracks.length > 1 || chapterMode === 'keep')
+  const chapterList =
+    chapterMode !== 'none' && (tracks.length > 1 || chapterMode === 'keep')
       ? chapterTimes(tracks, transitions, {
           mode: chapterMode,
           titleFrom: opts.chapterTitles ?? 'file',
         })
       : [];
+  const chapters = spec.chapters ? chapterList : [];
   const coverTrack = spec.cover ? chooseCover(tracks, output.cover) : undefined;
   const coverImage = spec.cover && output.cover === 'image';
   const notes = [
@@ -209,6 +215,7 @@ export function planJoin(
     clamped,
     transitions,
     chapters,
+    chapterList,
     tags,
     coverTrack,
     coverImage,
@@ -241,7 +248,7 @@ export function planJoin(
     );
     const summary = finish(
       tracks.length > 1 && (fast === 'mp3' || closeJoins)
-        ? losslessSummary(tracks, `, so they are joined without re-encoding; ${GAPLESS_NOTE}`)
+        ? losslessSummary(tracks, GAPLESS_HOW)
         : losslessSummary(tracks),
     );
     if (fast) {

@@ -24,6 +24,7 @@ import {
 } from '@/lib/core/text';
 import type { Track, Transition } from '@/lib/core/track';
 import { formatNumber, t, tn } from '@/lib/core/i18n';
+import { parallelJoin } from '@/lib/segments/decide';
 
 /**
  * What Join will do, said before it is pressed, in short lines: lossless or why it re-encodes,
@@ -41,10 +42,15 @@ export interface JoinSummary {
   failed: number;
 }
 
+/**
+ * `cores` is navigator.hardwareConcurrency: a re-encode the engines split into parts (the rule
+ * lib/segments/decide.ts shares with the engine host) says so in a line of its own.
+ */
 export function planSummary(
   tracks: readonly Track[],
   output: OutputSettings,
   opts: PlanOptions = {},
+  cores = 1,
 ): JoinSummary {
   if (tracks.length === 0) return { lines: [], failed: 0, blocked: t('plan.addAudio') };
   const bad = tracks.filter((t) => t.status === 'error');
@@ -65,12 +71,9 @@ export function planSummary(
   }
   if (good.length === 0) return { lines: [], failed: bad.length, ...(blocked ? { blocked } : {}) };
   let plan: JoinPlan;
+  const planTracks = good.map((t) => ({ id: t.id, name: t.name, info: t.info!, edit: t.edit }));
   try {
-    plan = planJoin(
-      good.map((t) => ({ id: t.id, name: t.name, info: t.info!, edit: t.edit })),
-      output,
-      opts,
-    );
+    plan = planJoin(planTracks, output, opts);
   } catch (err) {
     // A trim that leaves nothing: say which track, as Join would, and keep Join off.
     const e = err as { trackName?: string };
@@ -79,8 +82,9 @@ export function planSummary(
   }
   const size = formatApproxBytes(estimateBytes(plan, good, output));
   const length = formatDuration(plan.totalSec);
+  const parts = parallelJoin(plan, planTracks, output, cores)?.segments.segments.length;
   return {
-    lines: [...plan.lines, ...checkingLine(tracks)],
+    lines: [...plan.lines, ...(parts ? [tn('plan.parts', parts)] : []), ...checkingLine(tracks)],
     totals:
       bad.length > 0
         ? t('plan.totalsReadable', length, countTracks(good.length), size)
@@ -90,10 +94,12 @@ export function planSummary(
   };
 }
 
-/** Long tracks are listed first and decoded to their end in the background: Join waits. */
+/** Tracks are listed first and decoded to their end in the background: Join waits. */
 function checkingLine(tracks: readonly Track[]): string[] {
   const checking = tracks.flatMap((t, i) => (t.info?.decoded === false ? [i + 1] : []));
   if (checking.length === 0) return [];
+  // Past three numbers, the count says it better than a list.
+  if (checking.length > 3) return [tn('plan.manyChecking', checking.length)];
   return [tn('plan.stillChecking', checking.length, listOf(checking.map((n) => formatNumber(n))))];
 }
 

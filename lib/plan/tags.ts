@@ -157,6 +157,9 @@ export function id3Edit(
           ? 'none'
           : 'keep'
         : { trackId: tracks[coverTrack]!.id };
-  if (Object.keys(set).length === 0 && chapters.length === 0 && cover === 'keep') return undefined;
+  // The first file's own CHAP frames would stay in a kept tag: only when they are the output's.
+  const ownChapters = (first.chapters?.length ?? 0) > 0;
+  if (Object.keys(set).length === 0 && chapters.length === 0 && cover === 'keep' && !ownChapters)
+    return undefined;
   return { set, chapters: chapterMillis(chapters), cover };
 }

@@ -113,6 +113,13 @@ export function trackNotes(tracks: readonly PlanTrack[]): string[] {
 export const TINY_SEC = 0.05;
 
 /**
+ * How a lossless join of frames goes (lib/lossless/junctions.ts): said because the frames it
+ * leaves out at each join are not the inputs' audio.
+ */
+export const GAPLESS_HOW =
+  ', so they are joined without re-encoding; at each join the whole frames of encoder padding are left out, so the tracks play back to back.';
+
+/**
  * The head line of a lossless plan: what the tracks share, then how they are joined (by default
  * as they are; `how` says otherwise, e.g. FLAC decoded and encoded again).
  */
@@ -127,10 +134,3 @@ export function losslessSummary(
 function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
 }
-
-/**
- * What a lossless join of frames does at each join (lib/lossless/junctions.ts): said because the
- * frames it leaves out are not the inputs' audio, and a person comparing sizes may wonder.
- */
-export const GAPLESS_NOTE =
-  'at each join the whole frames of encoder padding are left out, so the tracks play back to back.';

@@ -44,6 +44,17 @@ export interface JobResult {
   lossless: boolean;
   /** The largest the wasm heap grew during an ffmpeg join (absent for the fast path). */
   heapPeakBytes?: number;
+  /** Engines that encoded it at once, in segments (absent: one engine, or no ffmpeg run). */
+  parts?: number;
+  /**
+   * When the join asked for chapter files (`OutputSettings.chapterFiles`): the chapters and the
+   * joined file's title and artist, for the background to save beside it. Absent otherwise.
+   */
+  chapterFiles?: {
+    chapters: { title: string; startSec: number; endSec: number }[];
+    title?: string;
+    artist?: string;
+  };
 }
 
 export interface JobFailure {
@@ -67,6 +78,11 @@ export interface EngineCommands {
   cancel(jobId: string): void;
   /** The download finished (or failed): release the result's memory. */
   release(url: string): void;
+  /**
+   * A page opened (or tracks were added): load the engines and warm them up with a short job,
+   * so the next Join starts work at once. They go idle and are freed as after any work.
+   */
+  warm(): void;
 }
 
 /** The command names, for wiring and for the structural test; checked against the interface. */
@@ -77,6 +93,7 @@ export const ENGINE_COMMANDS = [
   'join',
   'cancel',
   'release',
+  'warm',
 ] as const;
 
 /** What the engine's host reports about a job, and when it has nothing to do. */

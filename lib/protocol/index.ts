@@ -64,4 +64,5 @@ export const offscreen = guardMessaging(defineExtensionMessaging<OffscreenProtoc
   'off:join': 'background',
   'off:cancel': 'background',
   'off:release': 'background',
+  'off:warm': 'background',
 });

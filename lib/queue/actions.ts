@@ -5,8 +5,9 @@ import { background } from '@/lib/protocol';
 import { effectiveEdit, patchEdit } from '@/lib/editor/edit';
 import { moveSelection, type SelectionMove } from '@/lib/editor/reorder';
 import { naturalSort, reverseOrder, sortTracks, type SortKey } from '@/lib/editor/sort';
-import { SeamError } from '@/lib/core/errors';
-import { defaultOutput, defaultTags } from '@/lib/core/settings';
+import { NotAllAddedError, SeamError } from '@/lib/core/errors';
+import { defaultOutput, defaultTags, type OutputTags } from '@/lib/core/settings';
+import { cueBatch, decodeCue, isCueSheet, parseCue } from '@/lib/media/cue';
 import { countTracks, fileNames } from '@/lib/core/text';
 import { MAX_COVER_IMAGE_MB } from '@/lib/core/limits';
 import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
@@ -33,7 +34,11 @@ import { notify } from './notices';
 export async function addLocalFiles(files: readonly File[]): Promise<void> {
   if (files.length === 0) return;
   const { sortAddedByName } = await preferences.getValue();
-  await addBatch(sortAddedByName ? naturalSort(files, (f) => f.name) : files);
+  const audio = files.filter((f) => !isCueSheet(f));
+  await addBatch(
+    sortAddedByName ? naturalSort(audio, (f) => f.name) : audio,
+    files.filter(isCueSheet),
+  );
 }
 
 /** Files dropped on the page: loose files and the audio inside dropped folders. */
@@ -50,7 +55,7 @@ export async function addPickedFolder(files: readonly File[]): Promise<void> {
 }
 
 async function addFolderBatch(batch: Batch): Promise<void> {
-  await addBatch(batch.files);
+  await addBatch(batch.files, batch.cues);
   if (batch.folders.length === 0) return;
   const from =
     batch.folders.length === 1 ? `“${batch.folders[0]}”` : `${batch.folders.length} folders`;
@@ -61,18 +66,72 @@ async function addFolderBatch(batch: Batch): Promise<void> {
   notify({ text: `Added ${countTracks(batch.files.length)} from ${from}${skipped}.` });
 }
 
-async function addBatch(files: readonly File[]): Promise<void> {
-  if (files.length === 0) return;
-  // The files are copied into the queue's storage: refuse at once what cannot fit.
-  await ensureRoom(
-    files.reduce((n, f) => n + f.size, 0),
-    fileNames(files.map((f) => f.name)),
+/**
+ * Stores a batch and has it probed. With cue sheets, the files they name go first, in their
+ * order, with their titles (a chapter title per file, or a file's chapters) and the sheet's
+ * tags in the tag fields left empty; a FILE the batch lacks is named in an alert.
+ */
+async function addBatch(files: readonly File[], cues: readonly File[] = []): Promise<void> {
+  const sheets = await Promise.all(
+    cues.map(async (f) => ({
+      name: f.name,
+      sheet: parseCue(decodeCue(new Uint8Array(await f.arrayBuffer()))),
+    })),
   );
-  const added = await addFiles(files);
-  await background.sendMessage(
-    'bg:tracksAdded',
-    added.map((t) => t.id),
+  const plan = cueBatch(
+    sheets,
+    files.map((f) => f.name),
   );
+  if (files.length > 0) {
+    // The files are copied into the queue's storage: refuse at once what cannot fit.
+    await ensureRoom(
+      files.reduce((n, f) => n + f.size, 0),
+      fileNames(files.map((f) => f.name)),
+    );
+    const added = await addFiles(plan.order.map((i) => files[i]!));
+    if (plan.perFile.size > 0) {
+      const { defaultTransition } = await preferences.getValue();
+      for (const [n, track] of added.entries()) {
+        const cue = plan.perFile.get(plan.order[n]!);
+        if (!cue) continue;
+        await updateTrack(track.id, {
+          ...(cue.chapterTitle
+            ? { edit: patchEdit(track, { chapterTitle: cue.chapterTitle }, defaultTransition) }
+            : {}),
+          ...(cue.chapters ? { cueChapters: cue.chapters } : {}),
+        });
+      }
+    }
+    await background.sendMessage(
+      'bg:tracksAdded',
+      added.map((t) => t.id),
+    );
+  }
+  await fillEmptyTags(plan.tags);
+  if (plan.missing.length > 0) {
+    throw new NotAllAddedError(
+      plan.missing
+        .map(
+          (m) =>
+            `“${m.cue}” names “${m.file}”, which was not added with it: add that file together with the cue sheet.`,
+        )
+        .join(' '),
+    );
+  }
+}
+
+/** Tag fields the person left empty take these values (a cue sheet's title, performer…). */
+async function fillEmptyTags(values: Partial<OutputTags>): Promise<void> {
+  const tags = await outputTags.getValue();
+  const next = { ...tags };
+  let changed = false;
+  for (const [k, v] of Object.entries(values) as [keyof OutputTags, string | undefined][]) {
+    if (v && !tags[k].trim()) {
+      next[k] = v;
+      changed = true;
+    }
+  }
+  if (changed) await outputTags.setValue(next);
 }
 
 export const moveUp = (id: string) => moveTrack(id, -1);

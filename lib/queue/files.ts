@@ -3,6 +3,7 @@
  * into the queue. Extension pages (a drop's FileSystemEntry API).
  */
 import { naturalSort } from '@/lib/editor/sort';
+import { isCueSheet } from '@/lib/media/cue';
 
 /** Extensions Seam offers in the file picker and takes from folders. */
 const AUDIO_EXTENSIONS = [
@@ -36,6 +37,8 @@ export const AUDIO_ACCEPT = [
   'video/quicktime',
   'video/x-matroska',
   AUDIO_EXTENSIONS.map((e) => `.${e}`).join(','),
+  // A cue sheet picked with the files it names puts them in its order, with its titles.
+  '.cue',
 ].join(',');
 
 /**
@@ -60,8 +63,10 @@ export interface Batch {
   files: File[];
   /** Folders it came from (0 for loose files). */
   folders: string[];
-  /** Files inside folders that were left out because they are not audio. */
+  /** Files inside folders that were left out because they are not audio (nor cue sheets). */
   skipped: number;
+  /** Cue sheets among them (loose or in the folders), which say the order and the titles. */
+  cues: File[];
 }
 
 /**
@@ -76,11 +81,17 @@ export function orderBatch(
   order: readonly string[] = [...loose.map((l) => l.path), ...folders.map((f) => f.name)],
 ): Batch {
   let skipped = 0;
+  const cues: File[] = [];
   const groups = new Map<string, PathedFile[]>();
-  for (const l of loose) groups.set(l.path, [l]);
+  for (const l of loose) {
+    if (isCueSheet(l.file)) cues.push(l.file);
+    else groups.set(l.path, [l]);
+  }
   for (const f of folders) {
     const audio = f.files.filter((x) => isAudioFile(x.file));
-    skipped += f.files.length - audio.length;
+    const sheets = f.files.filter((x) => isCueSheet(x.file) && !x.file.name.startsWith('.'));
+    cues.push(...sheets.map((x) => x.file));
+    skipped += f.files.length - audio.length - sheets.length;
     groups.set(
       f.name,
       naturalSort(audio, (x) => x.path),
@@ -88,7 +99,12 @@ export function orderBatch(
   }
   const all = order.flatMap((key) => groups.get(key) ?? []);
   const sorted = byName ? naturalSort(all, (x) => x.path) : all;
-  return { files: sorted.map((x) => x.file), folders: folders.map((f) => f.name), skipped };
+  return {
+    files: sorted.map((x) => x.file),
+    folders: folders.map((f) => f.name),
+    skipped,
+    cues,
+  };
 }
 
 /**

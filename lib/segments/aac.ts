@@ -22,6 +22,8 @@ import {
   readBoxes,
   readSamples,
   u32s,
+  view,
+  withMovieDuration,
   writeBox,
   type Box,
   type SampleTable,
@@ -131,10 +133,6 @@ export function spliceAac(segments: readonly AacSegment[], junctions: readonly J
   );
 }
 
-function view(b: Bytes): DataView {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength);
-}
-
 /** `moov` with the audio track's tables and durations for the spliced samples (a new tree). */
 function rewriteMoov(
   moov: Box,
@@ -209,16 +207,5 @@ function rewriteMoov(
     return box.children ? { ...box, children: box.children.map(replace) } : box;
   };
   const out = replace(moov);
-  // The movie lasts as long as its longest track.
-  const others = moov
-    .children!.filter((t) => t.type === 'trak' && t !== audio)
-    .map((t) => {
-      const p = mustChild(t, 'tkhd').payload;
-      return p[0] === 1 ? Number(view(p).getBigUint64(28)) : view(p).getUint32(20);
-    });
-  const movie = Math.max(movieDuration, ...others);
-  if (mvhd[0] === 1) view(mvhd).setBigUint64(24, BigInt(movie));
-  else view(mvhd).setUint32(16, movie);
-  out.children = out.children!.map((c) => (c.type === 'mvhd' ? leaf('mvhd', mvhd) : c));
-  return out;
+  return withMovieDuration(moov, out, audio, mvhd, movieDuration);
 }

@@ -338,7 +338,14 @@ export function measureRun(
     args: [
       ...parsed.head,
       ...plan.inputs.flatMap((i) => ['-i', i.path]),
-      ...['-filter_complex', `${graph};[out]${measureFilter(opts.target)}[seg]`, '-map', '[seg]'],
+      // loudnorm gets 100 ms frames, as in the single pass (lib/plan/graph.ts): fed a crossfade's
+      // whole overlap as one frame it needs memory out of all proportion (ffmpeg 5.1).
+      ...[
+        '-filter_complex',
+        `${graph};[out]asetnsamples=n=${Math.round(opts.rate / 10)}:p=0,${measureFilter(opts.target)}[seg]`,
+        '-map',
+        '[seg]',
+      ],
       ...['-f', 'null', '-'],
     ],
     outputPath: '-',

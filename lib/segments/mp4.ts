@@ -73,8 +73,32 @@ export function leaf(type: string, payload: Bytes): Box {
   return { type, payload, start: -1, size: payload.length + 8 };
 }
 
-function view(b: Bytes): DataView {
+export function view(b: Bytes): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/**
+ * `out` (a rewritten `moov`) with its mvhd's duration set: the movie lasts as long as its
+ * longest track, the audio's `movieDuration` (movie timescale) or any other track's.
+ */
+export function withMovieDuration(
+  moov: Box,
+  out: Box,
+  audio: Box,
+  mvhd: Bytes,
+  movieDuration: number,
+): Box {
+  const others = moov
+    .children!.filter((t) => t.type === 'trak' && t !== audio)
+    .map((t) => {
+      const p = mustChild(t, 'tkhd').payload;
+      return p[0] === 1 ? Number(view(p).getBigUint64(28)) : view(p).getUint32(20);
+    });
+  const movie = Math.max(movieDuration, ...others);
+  if (mvhd[0] === 1) view(mvhd).setBigUint64(24, BigInt(movie));
+  else view(mvhd).setUint32(16, movie);
+  out.children = out.children!.map((c) => (c.type === 'mvhd' ? leaf('mvhd', mvhd) : c));
+  return out;
 }
 
 export interface SampleTable {

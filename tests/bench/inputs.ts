@@ -18,8 +18,12 @@ export interface AudioSpec {
   seconds: number;
   hz: number;
   seed: number;
-  /** MP3 128 kb/s unless 'wav'. */
-  format?: 'mp3' | 'wav';
+  /** MP3 128 kb/s unless 'wav', or 'm4a' (AAC). */
+  format?: 'mp3' | 'wav' | 'm4a';
+  /** kb/s of MP3 or AAC (128 unless said). */
+  kbps?: number;
+  /** A cover picture (a generated PNG) attached to the file, as audiobook chapter files have. */
+  cover?: boolean;
 }
 
 /** A set of input files a row joins, by its name in the report ("10 × 60 s"). */
@@ -62,11 +66,35 @@ export const WAV_40: InputSet = {
   ],
 };
 
+/**
+ * A 10-hour audiobook in 30 chapter files of 20 minutes, 64 kb/s (what audiobook stores sell),
+ * the first with a cover: as MP3s (joined losslessly to MP3 with ID3 chapters) and as AAC M4As
+ * (joined by stream copy to an M4B with a cover and 30 chapters).
+ */
+function book(format: 'mp3' | 'm4a'): InputSet {
+  return {
+    name: `10 h book, 30 × 20 min ${format === 'mp3' ? 'MP3' : 'AAC'} 64k`,
+    files: Array.from({ length: 30 }, (_, i) => ({
+      name: `book-${String(i + 1).padStart(2, '0')}-20min.${format}`,
+      seconds: 1200,
+      hz: 200 + 13 * i,
+      seed: 300 + i,
+      format,
+      kbps: 64,
+      ...(i === 0 ? { cover: true } : {}),
+    })),
+  };
+}
+export const BOOK_MP3 = book('mp3');
+export const BOOK_AAC = book('m4a');
+
 async function generate(spec: AudioSpec): Promise<void> {
   const path = join(DATA_DIR, spec.name);
   if (existsSync(path)) return;
   const wav = spec.format === 'wav';
-  const part = `${path}.part.${wav ? 'wav' : 'mp3'}`;
+  const ext = spec.format ?? 'mp3';
+  const part = `${path}.part.${ext}`;
+  const kbps = `${spec.kbps ?? 128}k`;
   const d = spec.seconds;
   const src = (s: string) => ['-f', 'lavfi', '-i', s];
   await ffmpeg([
@@ -75,8 +103,16 @@ async function generate(spec: AudioSpec): Promise<void> {
     ...src(`anoisesrc=color=pink:amplitude=0.3:sample_rate=44100:duration=${d}:seed=${spec.seed}`),
     '-filter_complex',
     '[0:a][1:a][2:a]amerge=inputs=3,pan=stereo|c0=0.45*c0+0.55*c2|c1=0.45*c1+0.55*c2[out]',
+    ...(spec.cover ? src('color=steelblue:s=300x300:d=1') : []),
     ...['-map', '[out]', '-ar', '44100', '-ac', '2'],
-    ...(wav ? ['-c:a', 'pcm_s16le'] : ['-c:a', 'libmp3lame', '-b:a', '128k']),
+    ...(spec.cover
+      ? ['-map', '3:v', '-frames:v', '1', '-c:v', 'png', '-disposition:v:0', 'attached_pic']
+      : []),
+    ...(wav
+      ? ['-c:a', 'pcm_s16le']
+      : ext === 'm4a'
+        ? ['-c:a', 'aac', '-b:a', kbps]
+        : ['-c:a', 'libmp3lame', '-b:a', kbps, '-id3v2_version', '3']),
     part,
   ]);
   await rename(part, path);

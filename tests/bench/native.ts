@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { probeAudio } from '../support/native-ffmpeg';
 
 export interface NativeRun {
   /** Wall time of the process, start included (as for a person running it). */
@@ -72,6 +73,47 @@ export async function concatEncode(
       ...files.flatMap((f) => ['-i', f]),
       ...['-filter_complex', `${labels}concat=n=${files.length}:v=0:a=1[out]`, '-map', '[out]'],
       ...encoder,
+      out,
+    ]);
+  } finally {
+    await rm(out, { force: true });
+  }
+}
+
+/**
+ * A book's chapter files joined by stream copy with a chapter per file (an FFMETADATA1 file
+ * made from ffprobe's durations) and the first file's cover: what a person does natively.
+ */
+export async function concatCopyBook(
+  files: string[],
+  tmp: string,
+  ext: 'mp3' | 'm4b',
+): Promise<NativeRun> {
+  const list = join(tmp, 'list.txt');
+  const meta = join(tmp, 'chapters.txt');
+  const out = join(tmp, `native.${ext}`);
+  await writeFile(list, files.map((f) => `file '${f.replaceAll("'", "'\\''")}'\n`).join(''));
+  let at = 0;
+  const chapters: string[] = [];
+  for (const [i, f] of files.entries()) {
+    const sec = (await probeAudio(f)).durationSec;
+    const end = at + sec;
+    chapters.push(
+      '[CHAPTER]',
+      'TIMEBASE=1/1000',
+      `START=${Math.round(at * 1000)}`,
+      `END=${Math.round(end * 1000)}`,
+      `title=Chapter ${i + 1}`,
+    );
+    at = end;
+  }
+  await writeFile(meta, [';FFMETADATA1', ...chapters].join('\n') + '\n');
+  try {
+    return await timeFfmpeg([
+      ...['-f', 'concat', '-safe', '0', '-i', list, '-i', meta, '-i', files[0]!],
+      ...['-map', '0:a', '-map', '2:v', '-map_chapters', '1', '-c', 'copy'],
+      ...['-disposition:v:0', 'attached_pic'],
+      ...(ext === 'mp3' ? ['-id3v2_version', '3'] : []),
       out,
     ]);
   } finally {

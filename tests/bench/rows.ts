@@ -4,8 +4,8 @@
  * inputs (an InputSet from inputs.ts, or a new one), whether `--quick` runs it, and the two ways
  * of doing the job.
  */
-import { LONG, LONG_WAV, SHORT, WAV_40, type InputSet } from './inputs';
-import { concatCopy, concatEncode, type NativeRun } from './native';
+import { BOOK_AAC, BOOK_MP3, LONG, LONG_WAV, SHORT, WAV_40, type InputSet } from './inputs';
+import { concatCopy, concatCopyBook, concatEncode, type NativeRun } from './native';
 import type { SeamBench, SeamJob, SeamRun } from './seam';
 
 /** Everything a row's two sides get for one run. */
@@ -115,6 +115,27 @@ function reencodeMp3(inputs: InputSet, quick: boolean, natural = false): Row {
   };
 }
 
+/**
+ * A long book's chapter files into one file with a chapter per file and the first file's cover:
+ * MP3 losslessly with ID3 chapters (Seam's zero-copy join and a new ID3 tag), M4B by stream copy
+ * of the AAC (ffmpeg's concat demuxer in both columns; native gets the chapters and cover too).
+ */
+function bookRow(inputs: InputSet, format: 'MP3' | 'M4B'): Row {
+  const mp3 = format === 'MP3';
+  const job: SeamJob = {
+    format,
+    reencode: false,
+    expect: { codec: mp3 ? 'mp3' : 'aac', kbps: 64, chapters: 30, cover: true },
+  };
+  return {
+    name: `${inputs.name} → ${format}, ${mp3 ? 'lossless, ID3 chapters' : 'copy'}, cover, 30 chapters`,
+    inputs,
+    quick: false,
+    native: ({ files, tmp }) => concatCopyBook(files, tmp, mp3 ? 'mp3' : 'm4b'),
+    seam: (bench, { files, expectedSec, mark }) => bench.join(files, job, expectedSec, mark),
+  };
+}
+
 export const ROWS: Row[] = [
   lossless(SHORT, true),
   reencodeMp3(SHORT, true),
@@ -124,4 +145,6 @@ export const ROWS: Row[] = [
   lossless(LONG_WAV, false, 'wav'),
   // The memory row: 0.85 GB of WAV through ffmpeg.wasm.
   reencodeMp3(WAV_40, false, true),
+  bookRow(BOOK_MP3, 'MP3'),
+  bookRow(BOOK_AAC, 'M4B'),
 ];

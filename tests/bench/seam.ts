@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { OutputSettings } from '@/lib/core/settings';
 import { inPage, launchSeam, resetSeam, type Seam } from '../support/chromium';
 import type { Evaluate } from '../support/extension';
-import { probeAudio } from '../support/native-ffmpeg';
+import { ffprobe, probeAudio } from '../support/native-ffmpeg';
 import { PopupPage } from '../support/pages';
 import { SHIPPED_BUILD_DIR } from '../support/paths';
 import { putStoredTracks, storedTracks, waitForStoredReady } from '../support/queue';
@@ -51,7 +51,7 @@ export interface SeamJob {
    * What the output should be (checked with ffprobe): its codec, its kb/s when the encoder holds
    * to one (CBR), its sample rate (44.1 kHz unless said).
    */
-  expect: { codec: string; kbps?: number; rate?: number };
+  expect: { codec: string; kbps?: number; rate?: number; chapters?: number; cover?: boolean };
 }
 
 /**
@@ -158,7 +158,8 @@ export class SeamBench {
     if (job.bitrate !== undefined) await ui.setBitrate(job.bitrate);
     const plan =
       job.reencode === 'natural'
-        ? await this.waitForPlan(/^Re-encoding to /)
+        ? // Long tracks are checked to their end after they are listed: the plan waits for them.
+          await this.waitForPlan(/^Re-encoding to /, READY_TIMEOUT_MS)
         : job.reencode
           ? await this.forceReencode(job)
           : await this.waitForPlan(/^Lossless/);
@@ -222,6 +223,16 @@ export class SeamBench {
 
   /** Makes Seam plan a re-encode of inputs it would join losslessly; returns the plan line. */
   private async forceReencode(job: SeamJob): Promise<string> {
+    // Tracks are listed before their decode check, which then stores their info again: tag a
+    // probe result only once every check is done, or the check writes over the tag.
+    await until(
+      async () => {
+        const tracks = await storedTracks(this.evaluate);
+        if (tracks.some((t) => t.info?.decoded === false)) throw new Error('still checking');
+      },
+      READY_TIMEOUT_MS,
+      50,
+    );
     const rate = job.format === 'MP3' ? ` ${job.bitrate ?? ''} kb\\/s` : '';
     const want = new RegExp(`^Re-encoding to ${job.format}${rate}, 44\\.1 kHz stereo`);
     if (this.reencodeMethod !== 'probe-tag') {
@@ -266,6 +277,14 @@ async function checkOutput(
     }
     if (want.kbps !== undefined && !(Math.abs(audio.kbps - want.kbps) < want.kbps * 0.05)) {
       odd.push(`bitrate ${audio.kbps.toFixed(0)} kb/s, expected ${want.kbps}`);
+    }
+    if (want.chapters !== undefined || want.cover !== undefined) {
+      const p = await ffprobe(path);
+      if (want.chapters !== undefined && p.chapters.length !== want.chapters)
+        odd.push(`${p.chapters.length} chapters, expected ${want.chapters}`);
+      const covers = p.streams.filter((s) => s.disposition?.attached_pic === 1).length;
+      if (want.cover !== undefined && covers !== (want.cover ? 1 : 0))
+        odd.push(`${covers} cover pictures, expected ${want.cover ? 1 : 0}`);
     }
     return odd.join('; ');
   } catch (err) {

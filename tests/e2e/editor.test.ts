@@ -229,6 +229,8 @@ describe('persistence', () => {
         // Not touched here: its default (the preference came with chapters from tags, 3818321).
         chapterTitles: 'tag',
         sortAddedByName: true,
+        silenceThresholdDb: -50,
+        silenceMinSec: 0.5,
       });
       expect(stored['output']).toMatchObject({ mp3Mode: 'vbr', vbrQuality: 4, normalize: true });
       expect(stored['tags']).toMatchObject({ artist: 'Someone' });

@@ -21,7 +21,6 @@ import type { OutputSettings, OutputTags } from '@/lib/core/settings';
 import { inPage, launchSeam, resetSeam, type Seam } from '../support/chromium';
 import {
   channelSlice,
-  concatPacketHashes,
   decodePcm,
   decodedDuration,
   ffmpeg,
@@ -31,6 +30,7 @@ import {
 } from '../support/native-ffmpeg';
 import { PopupPage } from '../support/pages';
 import { fixture } from '../support/paths';
+import { packetsKeptInOrder } from '../support/gapless';
 import { setEdits as storeEdits, storedTracks } from '../support/queue';
 
 const TONES = [
@@ -275,8 +275,10 @@ describe('chapters', () => {
       [4, 'tone-880-2s-44100-stereo'],
     ]);
     expect(p.format.tags?.title).toBe('Lossless Tones');
-    const expected = await concatPacketHashes(TONES.map(fixture));
-    expect(await packetHashes(file)).toEqual(expected);
+    // The inputs' frames in order, but a few at each join (the gapless join's delay and padding).
+    const each = await Promise.all(TONES.map((n) => packetHashes(fixture(n))));
+    const total = each.reduce((n, h) => n + h.length, 0);
+    expect(packetsKeptInOrder(each, await packetHashes(file))).toBeGreaterThanOrEqual(total - 10);
   });
 });
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FormatId } from '@/lib/core/formats';
 import type { OutputSettings } from '@/lib/core/settings';
 import { launchSeam, resetSeam, type Seam } from '../support/chromium';
-import { decodedDuration, ffprobe } from '../support/native-ffmpeg';
+import { decodeWarnings, decodedDuration, ffprobe } from '../support/native-ffmpeg';
 import { PopupPage } from '../support/pages';
 import { fixture } from '../support/paths';
 
@@ -77,6 +77,8 @@ describe('every format in the Format list', () => {
       expect(Number(audio[0]!.sample_rate)).toBe(ext === 'opus' ? 48000 : 44100);
       const len = await decodedDuration(file);
       expect(Math.abs(len - inputSec)).toBeLessThanOrEqual(SLACK);
+      // Native ffmpeg decodes it without a warning (issue 8: OGG had backward timestamps).
+      expect(await decodeWarnings(file)).toBe('');
     },
   );
 

@@ -11,7 +11,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { launchSeam, resetSeam, type Seam } from '../support/chromium';
 import type { DoneJob } from '../support/extension';
 import {
-  concatPacketHashes,
   decodePcm,
   decodedDuration,
   ffmpeg,
@@ -19,6 +18,7 @@ import {
   packetHashes,
   toneSections,
 } from '../support/native-ffmpeg';
+import { packetsKeptInOrder } from '../support/gapless';
 import { PopupPage } from '../support/pages';
 import { fixture } from '../support/paths';
 import { until } from '../support/wait';
@@ -77,7 +77,21 @@ async function joinAndDownload(): Promise<{ job: DoneJob; file: string }> {
   return { job, file };
 }
 
-const concatHashes = (names: readonly string[]) => concatPacketHashes(names.map(fixture));
+/**
+ * The joined file holds the inputs' MPEG frames byte for byte, in this order, but a few at each
+ * join (the gapless join leaves out delay and padding frames and rewrites the last frame before
+ * a join), and nothing else.
+ */
+async function expectFramesInOrder(file: string, names: readonly string[]): Promise<void> {
+  const each = await Promise.all(names.map((n) => packetHashes(fixture(n))));
+  const total = each.reduce((n, h) => n + h.length, 0);
+  expect(total).toBeGreaterThan(100);
+  const got = await packetHashes(file);
+  const kept = packetsKeptInOrder(each, got);
+  const joins = names.length - 1;
+  expect(kept).toBeGreaterThanOrEqual(total - 5 * joins);
+  expect(got.length - kept).toBeLessThanOrEqual(joins);
+}
 
 async function expectSavedInUi(fileName: string): Promise<void> {
   await until(async () => {
@@ -104,10 +118,8 @@ describe('lossless join', () => {
     const [item] = await seam.ext.downloads({ id: job.downloadId! });
     expect(item?.mime).toBe('audio/mpeg');
 
-    // Every MPEG frame of the inputs, byte for byte, in list order.
-    const expected = await concatHashes(TONES);
-    expect(expected.length).toBeGreaterThan(200);
-    expect(await packetHashes(file)).toEqual(expected);
+    // The inputs' MPEG frames, byte for byte, in list order (but a few at each join).
+    await expectFramesInOrder(file, TONES);
     const probe = await ffprobe(file);
     expect(probe.streams.map((s) => s.codec_name)).toEqual(['mp3']);
     expect(Math.abs((await decodedDuration(file)) - 6)).toBeLessThan(0.15);
@@ -126,7 +138,7 @@ describe('lossless join', () => {
 
     const { job, file } = await joinAndDownload();
     expect(job.fileName).toBe('tone-880-2s-44100-stereo + 2 more.mp3');
-    expect(await packetHashes(file)).toEqual(await concatHashes(order));
+    await expectFramesInOrder(file, order);
     // The queue stays as it was after a join.
     expect(await ui.tracks()).toEqual(order);
   });
@@ -337,7 +349,7 @@ describe('bad input', () => {
     await until(async () => expect(await ui.alerts()).toEqual([]));
     const { job, file } = await joinAndDownload();
     expect(job.fileName).toBe('tone-440-2s-44100-stereo + 1 more.mp3');
-    expect(await packetHashes(file)).toEqual(await concatHashes([TONES[0]!, TONES[1]!]));
+    await expectFramesInOrder(file, [TONES[0]!, TONES[1]!]);
     await until(async () => expect(await ui.alerts()).toEqual([]));
   });
 

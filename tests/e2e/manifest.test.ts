@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { FIREFOX_BUILD_DIR, SHIPPED_BUILD_DIR } from '../support/paths';
 
 /** The shipped build (`npm run build`), checked for what it asks of the person and what it ships. */
-const manifest = () => JSON.parse(readFileSync(join(SHIPPED_BUILD_DIR, 'manifest.json'), 'utf8'));
+const manifest = (dir = SHIPPED_BUILD_DIR) =>
+  JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
 
 describe('shipped manifest', () => {
   it('asks for no host access at install; sites are optional, asked one at a time', () => {
@@ -86,5 +87,13 @@ describe.each([
           ),
       );
     expect(unused).toEqual([]);
+  });
+});
+
+describe('keyboard shortcut', () => {
+  it('opens the popup: _execute_action in Chrome (MV3), _execute_browser_action in Firefox (MV2)', () => {
+    const shortcut = { suggested_key: { default: 'Alt+Shift+J' }, description: 'Open Seam' };
+    expect(manifest().commands).toEqual({ _execute_action: shortcut });
+    expect(manifest(FIREFOX_BUILD_DIR).commands).toEqual({ _execute_browser_action: shortcut });
   });
 });

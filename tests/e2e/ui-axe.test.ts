@@ -81,6 +81,8 @@ describe.each([
 
     await ui.addFiles(['empty.mp3', 'corrupt-garbage-middle.mp3'].map(fixture));
     await ui.waitForSettled(4);
+    // The damaged one is listed first and found damaged by its decode check after.
+    await until(async () => expect(await ui.alerts()).toHaveLength(2), 60_000);
     await check(page, `${where}, with broken tracks`);
     await page.getByRole('button', { name: 'Remove failed tracks' }).click();
     await until(async () => expect2(await ui.items.count()));

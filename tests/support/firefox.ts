@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { Extension, evaluateIn } from './extension';
 import { assertReady } from './pages';
-import { FIREFOX_BUILD_DIR } from './paths';
+import { FIREFOX_E2E_BUILD_DIR } from './paths';
 import { clearQueue } from './queue';
 import { until } from './wait';
 
@@ -32,15 +32,23 @@ export interface SeamFirefox {
   openPage(path: string): Promise<Page>;
   /** The extension's state (job, downloads, badge, settings), read from `page`. */
   ext(page: Page): Extension;
+  /** Opens a web page in a new tab and returns the tab and its id (from `page`, an extension page). */
+  openTab(url: string, page: Page): Promise<{ tab: Page; tabId: number }>;
+  /**
+   * Calls the background page's context-menu click handler (the e2e build's `seamMenuClick`) as
+   * a click on one of Seam's menu items in tab `tabId`: a native menu cannot be clicked from
+   * automation. Runs from `page`, an extension page, through `runtime.getBackgroundPage`.
+   */
+  menuClick(page: Page, info: Record<string, unknown>, tabId: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function launchFirefox(buildDir = FIREFOX_BUILD_DIR): Promise<SeamFirefox> {
+export async function launchFirefox(buildDir = FIREFOX_E2E_BUILD_DIR): Promise<SeamFirefox> {
   if (!existsSync(FIREFOX)) {
     throw new Error(`Firefox not found at ${FIREFOX}: apt-get install -y firefox-esr`);
   }
   if (!existsSync(join(buildDir, 'manifest.json'))) {
-    throw new Error(`No Firefox build in ${buildDir}: run npm run build:firefox first`);
+    throw new Error(`No Firefox build in ${buildDir}: run npm run build:e2e first`);
   }
   const downloadsDir = await mkdtemp(join(tmpdir(), 'seam-ff-downloads-'));
   // A private copy of the build, so a rebuild during the run cannot pull files from under it.
@@ -57,6 +65,8 @@ export async function launchFirefox(buildDir = FIREFOX_BUILD_DIR): Promise<SeamF
       browser: 'firefox',
       executablePath: FIREFOX,
       headless: true,
+      // Firefox starts in seconds when the machine is idle; a busy CI machine can take a minute.
+      timeout: 120_000,
       // Lets the automation reach moz-extension:// pages.
       args: ['--remote-allow-system-access'],
       extraPrefsFirefox: {
@@ -84,10 +94,35 @@ export async function launchFirefox(buildDir = FIREFOX_BUILD_DIR): Promise<SeamF
           if (href !== url || state !== 'complete') {
             throw new Error(`still loading: ${href} ${state}`);
           }
-        }, 20_000);
+        }, 60_000);
         return page;
       },
       ext: (page) => new Extension(evaluateIn(page)),
+      async openTab(url, page) {
+        const tab = await b.newPage();
+        await tab.goto(url);
+        // Match patterns take no port: find the tab by its URL's start instead.
+        const tabId = await evaluateIn(page)(async (u) => {
+          const api = (globalThis as unknown as { browser: typeof chrome }).browser;
+          const tabs = await api.tabs.query({});
+          return tabs.find((t) => t.url?.startsWith(u))?.id;
+        }, url);
+        if (tabId === undefined) throw new Error(`no tab shows ${url}`);
+        return { tab, tabId };
+      },
+      async menuClick(page, info, tabId) {
+        await evaluateIn(page)(
+          async ({ info, tabId }) => {
+            const api = (globalThis as unknown as { browser: typeof chrome }).browser;
+            const tab = await api.tabs.get(tabId);
+            const bg = (await api.runtime.getBackgroundPage()) as unknown as {
+              seamMenuClick: (i: unknown, t: unknown) => Promise<void>;
+            };
+            await bg.seamMenuClick({ editable: false, pageUrl: tab.url, frameId: 0, ...info }, tab);
+          },
+          { info, tabId },
+        );
+      },
       async close() {
         await b.close().catch(() => undefined);
         await cleanUp();
@@ -143,6 +178,73 @@ export class FirefoxPopup {
   private async click(name: string): Promise<void> {
     const button = await this.page.waitForSelector(`::-p-aria(${name}[role="button"])`);
     await button!.click();
+  }
+
+  /** The list items of the region "On this page", as "name | host | reason" (waits for them). */
+  async pageItems(): Promise<string[]> {
+    const query = '::-p-aria(On this page[role="region"]) ::-p-aria([role="listitem"])';
+    let items: ElementHandle[] = [];
+    await until(async () => {
+      items = await this.page.$$(query);
+      if (items.length === 0) throw new Error('nothing listed "On this page"');
+    });
+    const texts = await Promise.all(
+      items.map((li) => li.evaluate((e) => (e as HTMLElement).innerText)),
+    );
+    return texts.map((t) =>
+      t
+        .split('\n')
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .join(' | '),
+    );
+  }
+
+  /** Ticks the named items "On this page" and clicks "Add selected". */
+  async addFromPage(names: string[]): Promise<void> {
+    const region = await this.page.waitForSelector('::-p-aria(On this page[role="region"])');
+    for (const name of names) {
+      const box = await region!.waitForSelector(`::-p-aria(${name}[role="checkbox"])`);
+      await box!.click();
+    }
+    const add = await region!.waitForSelector('::-p-aria(Add selected[role="button"])');
+    await add!.click();
+  }
+
+  /** A form control by role and accessible name, inside the `index`th track's list item. */
+  async trackField(index: number, role: string, name: string): Promise<ElementHandle> {
+    const items = await this.page.$$('::-p-aria(Tracks[role="list"]) ::-p-aria([role="listitem"])');
+    const item = items[index];
+    if (!item) throw new Error(`no track number ${index + 1}`);
+    const control = await item.waitForSelector(`::-p-aria(${name}[role="${role}"])`);
+    return control!;
+  }
+
+  /** Types a number into a field and commits it with Enter, as a person does. */
+  async enter(field: ElementHandle, value: string): Promise<void> {
+    await field.focus();
+    // Select what is there (a click does not in Firefox's number fields), then type over it.
+    await this.page.keyboard.down('Control');
+    await this.page.keyboard.press('a');
+    await this.page.keyboard.up('Control');
+    await field.type(value);
+    await field.press('Enter');
+  }
+
+  /** Picks an option of a select (a combobox) by its visible label. */
+  async choose(select: ElementHandle, label: string): Promise<void> {
+    const value = await select.evaluate(
+      (s, l) => [...(s as HTMLSelectElement).options].find((o) => o.label === l)?.value,
+      label,
+    );
+    if (value === undefined) throw new Error(`no option "${label}"`);
+    await select.select(value);
+  }
+
+  /** The select labelled exactly "Format". */
+  async setFormat(label: string): Promise<void> {
+    const format = await this.page.waitForSelector('::-p-aria(Format[role="combobox"])');
+    await this.choose(format!, label);
   }
 
   join(): Promise<void> {

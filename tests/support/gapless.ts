@@ -152,3 +152,25 @@ export function describeFigures(label: string, f: GaplessFigures): string {
     ...joins.map((l) => `  ${l}`),
   ].join('\n');
 }
+
+/**
+ * How many of `got` (an output's packet hashes) are the inputs' packets in their order: the
+ * longest common subsequence of `got` and the inputs' hashes one after another. A gapless MP3
+ * join keeps every packet but a few at each join (delay and padding frames left out, the last
+ * kept frame before a join rewritten), so this is the total less a few per join.
+ */
+export function packetsKeptInOrder(
+  inputs: readonly (readonly string[])[],
+  got: readonly string[],
+): number {
+  const want = inputs.flat();
+  let prev = new Array<number>(got.length + 1).fill(0);
+  for (const w of want) {
+    const row = new Array<number>(got.length + 1).fill(0);
+    for (let j = 1; j <= got.length; j++) {
+      row[j] = w === got[j - 1] ? prev[j - 1]! + 1 : Math.max(prev[j]!, row[j - 1]!);
+    }
+    prev = row;
+  }
+  return prev[got.length]!;
+}

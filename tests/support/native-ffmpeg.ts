@@ -28,6 +28,24 @@ export async function ffmpeg(args: string[]): Promise<void> {
   });
 }
 
+/**
+ * What native ffmpeg says while decoding `path` at `-v warning` ("" when all is well: no "non
+ * monotonically increasing dts", no guessed channel layout, no invalid header).
+ */
+export async function decodeWarnings(path: string): Promise<string> {
+  const { stderr } = await run('ffmpeg', [
+    '-nostdin',
+    '-v',
+    'warning',
+    '-i',
+    path,
+    '-f',
+    'null',
+    '-',
+  ]);
+  return stderr.trim();
+}
+
 /** The parts of `ffprobe -show_format -show_streams -show_chapters` the tests look at. */
 export interface Probe {
   format: {

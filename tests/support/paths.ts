@@ -11,10 +11,15 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export const E2E_BUILD_DIR = join(ROOT, process.env.SEAM_BUILD_DIR ?? '.output/chrome-mv3-e2e');
 /** The shipped Chrome build (`npm run build`): what the benchmark times. */
 export const SHIPPED_BUILD_DIR = join(ROOT, '.output/chrome-mv3');
-/** The Firefox build (`npm run build:firefox`). */
-export const FIREFOX_BUILD_DIR = join(
+/** The shipped Firefox build (`npm run build:firefox`). */
+export const FIREFOX_BUILD_DIR = join(ROOT, '.output/firefox-mv2');
+/**
+ * The Firefox e2e build (`wxt build -b firefox --mode e2e`): as the Chrome one, the shipped
+ * add-on plus host access to 127.0.0.1 and the context menu's test hook. The Firefox tests run it.
+ */
+export const FIREFOX_E2E_BUILD_DIR = join(
   ROOT,
-  process.env.SEAM_FIREFOX_BUILD_DIR ?? '.output/firefox-mv2',
+  process.env.SEAM_FIREFOX_BUILD_DIR ?? '.output/firefox-mv2-e2e',
 );
 
 export const FIXTURES = join(ROOT, 'tests/fixtures');

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cueChapters, cueTime, decodeCue, matchCueFiles, parseCue } from '@/lib/media/cue';
+import {
+  cueBatch,
+  cueChapters,
+  cueSourceChapters,
+  cueTime,
+  decodeCue,
+  matchCueFiles,
+  parseCue,
+} from '@/lib/media/cue';
 import {
   chapterFileName,
   chaptersCue,
@@ -130,5 +138,47 @@ describe('writing chapter files', () => {
     expect(chapterFileName('My Book.m4b', 'cue')).toBe('My Book.cue');
     expect(chapterFileName('My Book.m4b', 'txt')).toBe('My Book.chapters.txt');
     expect(chapterFileName('My Book.m4b', 'json')).toBe('My Book.chapters.json');
+  });
+});
+
+describe('a batch added with its cue sheet', () => {
+  it('EAC separate files: queued in the cue order, each titled by its TRACK, tags from the sheet', () => {
+    const sheet = parseCue(decodeCue(fixture('eac-separate-gaps-appended.cue')));
+    const names = ['notes.txt.mp3', "03 - Love Ain't for Keeping.flac", '02 - Bargain.flac'];
+    const batch = cueBatch([{ name: 'Whos Next.cue', sheet }], names);
+    // The FLACs made from the WAV rips are matched by name; the first file is missing.
+    expect(batch.missing).toEqual([{ cue: 'Whos Next.cue', file: "01 - Baba O'Riley.wav" }]);
+    expect(batch.order).toEqual([2, 1, 0]);
+    expect(batch.perFile.get(2)).toEqual({ chapterTitle: 'Bargain' });
+    expect(batch.perFile.get(1)).toEqual({ chapterTitle: "Love Ain't for Keeping" });
+    expect(batch.perFile.has(0)).toBe(false);
+    expect(batch.tags).toEqual({
+      title: "Who's Next",
+      album: "Who's Next",
+      artist: 'The Who',
+      year: '1971',
+      genre: 'Rock',
+    });
+  });
+
+  it('one file with a TRACK per chapter: the chapters go to that file', () => {
+    const sheet = parseCue(decodeCue(fixture('utf8-bom-single-file.cue')));
+    const batch = cueBatch([{ name: 'Buch.cue', sheet }], ['Die Zählung der Welt.m4b']);
+    expect(batch.missing).toEqual([]);
+    const chapters = batch.perFile.get(0)?.chapters ?? [];
+    expect(chapters.map((c) => c.title).slice(0, 3)).toEqual([
+      'Kapitel 1: Die Reise',
+      'Kapitel 2: Überfahrt',
+      'Kapitel 3: Gauß',
+    ]);
+    expect(chapters[1]?.startSec).toBeCloseTo(12 * 60 + 5, 6);
+    // As the file's own chapters, each ends where the next starts, the last at the file's end.
+    const own = cueSourceChapters(chapters, 5000);
+    expect(own[0]).toEqual({ title: 'Kapitel 1: Die Reise', startSec: 0, endSec: 725 });
+    expect(own.at(-1)?.endSec).toBe(5000);
+  });
+
+  it('without cue sheets the batch keeps its order', () => {
+    expect(cueBatch([], ['b', 'a']).order).toEqual([0, 1]);
   });
 });

@@ -41,6 +41,12 @@ describe('errors cross boundaries as data', () => {
     ['a string', 'RuntimeError: unreachable', 'RuntimeError: unreachable'],
     ['an object with a message', { message: 'Aborted(OOM)' }, 'Aborted(OOM)'],
     ['an Emscripten exit', { name: 'ExitStatus', status: 1 }, 'ffmpeg exited with code 1'],
+    ['an exit as a string', 'Program terminated with exit(1)', 'ffmpeg exited with code 1'],
+    [
+      'an exit as an Error',
+      new Error('Program terminated with exit(2)'),
+      'ffmpeg exited with code 2',
+    ],
     ['an empty object', {}, 'no reason given'],
     ['a stringified object', '[object Object]', 'no reason given'],
     ['an Error without a message', new RangeError(''), 'RangeError'],

@@ -50,7 +50,7 @@ function probeError(run: () => unknown): SeamError {
 }
 
 describe('probeArgs', () => {
-  it('asks for JSON of the format and streams, written to a file', () => {
+  it('asks for JSON of the format, streams and chapters, written to a file', () => {
     expect(probeArgs('/probe-1/input', '/probe-1.json')).toEqual([
       '-v',
       'error',
@@ -58,6 +58,7 @@ describe('probeArgs', () => {
       'json',
       '-show_format',
       '-show_streams',
+      '-show_chapters',
       '/probe-1/input',
       '-o',
       '/probe-1.json',

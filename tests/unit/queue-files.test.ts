@@ -83,3 +83,23 @@ describe('secondsLeft', () => {
     ).toBeUndefined();
   });
 });
+
+describe('cue sheets in a batch', () => {
+  it('are set apart from the audio, loose or in folders, and not counted as skipped', () => {
+    const loose = [{ file: file('Book.cue'), path: 'Book.cue' }];
+    const folders = [
+      {
+        name: 'Book',
+        files: [
+          { file: file('2.mp3'), path: 'Book/2.mp3' },
+          { file: file('Book.cue'), path: 'Book/Book.cue' },
+          { file: file('cover.jpg'), path: 'Book/cover.jpg' },
+        ],
+      },
+    ];
+    const batch = orderBatch(loose, folders, true);
+    expect(batch.files.map((f) => f.name)).toEqual(['2.mp3']);
+    expect(batch.cues.map((f) => f.name)).toEqual(['Book.cue', 'Book.cue']);
+    expect(batch.skipped).toBe(1);
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * A re-encode in parallel: the joined timeline's segments (lib/segments) each encoded by an
+ * engine of its own at the same time, then spliced into one gapless file. Loudness, when the
+ * join normalizes, is measured once over the whole timeline first (one engine), and every
+ * segment applies the same gain. Offscreen document (Chrome), background page (Firefox).
+ *
+ * Each engine is dropped after its segment (Engine.run resets it), so their memory goes back
+ * when the join ends. Cancel (the signal) stops every engine at once; a segment that fails
+ * stops the others and its error is the join's.
+ */
+import { JoinCanceledError, JoinFailedError } from '@/lib/core/errors';
+import { checkOutputLength, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
+import type { OutputSettings } from '@/lib/core/settings';
+import type { Bytes } from '@/lib/core/bytes';
+import {
+  loudnessGain,
+  measureRun,
+  mergeSegments,
+  parseLoudness,
+  planLoudnessTarget,
+  segmentRuns,
+  spliceSegments,
+  type ParallelJoin,
+  type SegmentPlan,
+} from '@/lib/segments';
+import type { Engine } from './ffmpeg';
+
+type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
+
+/**
+ * Share of the progress bar the loudness pass takes in a normalized join: it decodes the whole
+ * timeline once without encoding (about a quarter of an encode's time for MP3 here), on one
+ * engine, before the segments start.
+ */
+const MEASURE_SHARE = 0.2;
+
+export interface ParallelRunResult {
+  blob: Blob;
+  /** The largest any one engine's wasm heap grew. */
+  heapPeakBytes: number;
+  /** Segments encoded (after any merged for a junction that would not splice). */
+  parts: number;
+}
+
+export interface ParallelRunOptions {
+  plan: FfmpegPlan;
+  tracks: readonly PlanTrack[];
+  output: OutputSettings;
+  parallel: ParallelJoin;
+  blobs: ReadonlyMap<string, Blob>;
+  /** At least as many engines as segments; each runs one segment at a time. */
+  engines: readonly Engine[];
+  onProgress: (fraction: number, phase: 'reading' | 'joining') => void;
+  mime: string;
+  signal?: AbortSignal | undefined;
+}
+
+/** The samples a track decodes to, when its decode check has counted them. */
+function decodedSamples(track: PlanTrack): number | undefined {
+  const info = track.info;
+  if (!info.decoded) return undefined;
+  return info.samples ?? Math.round(info.durationSec * info.sampleRate);
+}
+
+export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunResult> {
+  const { plan, tracks, output, parallel, blobs, engines, mime } = o;
+  // One segment failing stops the others; Cancel stops them all.
+  const stopAll = new AbortController();
+  const onAbort = () => stopAll.abort();
+  o.signal?.addEventListener('abort', onAbort);
+  const signal = stopAll.signal;
+  let heapPeakBytes = 0;
+  try {
+    if (o.signal?.aborted) throw new JoinCanceledError();
+    const target = output.normalize ? planLoudnessTarget(plan.args) : undefined;
+    const measureShare = target === undefined ? 0 : MEASURE_SHARE;
+    let gainDb: number | undefined;
+    if (target !== undefined) {
+      const measure = measureRun(plan, tracks, {
+        rate: parallel.rate,
+        channels: parallel.channels,
+        target,
+      });
+      const log = await engines[0]!.analyse(
+        measure,
+        tracks,
+        blobs,
+        (f) => o.onProgress(f * measureShare, 'joining'),
+        signal,
+      );
+      const measured = parseLoudness(log);
+      if (!measured)
+        throw new JoinFailedError('the loudness of the joined audio could not be measured');
+      gainDb = loudnessGain(measured, target);
+    }
+
+    let segPlan: SegmentPlan = parallel.segments;
+    let outputs: (Bytes | undefined)[] = segPlan.segments.map(() => undefined);
+    let writtenSec: number | undefined;
+    for (;;) {
+      const runs = segmentRuns(plan, tracks, output, segPlan.segments, {
+        rate: parallel.rate,
+        channels: parallel.channels,
+        decodedSamples: (i) => decodedSamples(tracks[i]!),
+        gainDb,
+      });
+      const todo = runs.filter((r) => outputs[r.segment] === undefined);
+      const weight = todo.reduce((sum, r) => sum + r.totalSec, 0);
+      const done = new Map<number, number>();
+      const report = () => {
+        let sec = 0;
+        for (const r of todo) sec += (done.get(r.segment) ?? 0) * r.totalSec;
+        o.onProgress(measureShare + (1 - measureShare) * (sec / Math.max(weight, 1e-9)), 'joining');
+      };
+      let reading = todo.length;
+      const results = await Promise.all(
+        todo.map(async (run, i) => {
+          try {
+            const res = await engines[i % engines.length]!.run(
+              run,
+              tracks,
+              blobs,
+              (f, phase) => {
+                if (phase === 'reading') {
+                  if (--reading === 0) o.onProgress(1, 'reading');
+                  return;
+                }
+                done.set(run.segment, f);
+                report();
+              },
+              mime,
+              signal,
+            );
+            heapPeakBytes = Math.max(heapPeakBytes, res.heapPeakBytes);
+            return {
+              run,
+              bytes: new Uint8Array(await res.blob.arrayBuffer()),
+              sec: res.writtenSec,
+            };
+          } catch (err) {
+            stopAll.abort();
+            throw err;
+          }
+        }),
+      );
+      outputs = [...outputs];
+      for (const r of results) {
+        outputs[r.run.segment] = r.bytes;
+        if (r.run.segment === segPlan.segments.length - 1 && r.sec !== undefined) {
+          writtenSec = segPlan.segments[r.run.segment]!.encodeStart / parallel.rate + r.sec;
+        }
+      }
+      const res = spliceSegments(segPlan, outputs as Bytes[]);
+      if (res.ok) {
+        // The spliced file must hold the whole timeline: the last segment ends where it does.
+        checkOutputLength(plan, writtenSec);
+        return {
+          blob: new Blob([res.blob], { type: mime }),
+          heapPeakBytes,
+          parts: segPlan.segments.length,
+        };
+      }
+      // MP3 junctions whose reservoir bytes fit nowhere: their two segments are encoded again
+      // as one (latest first, so earlier indexes stay put), and the splice is tried again.
+      for (const later of [...res.failed].sort((a, b) => b - a)) {
+        segPlan = mergeSegments(segPlan, later);
+        outputs = [...outputs.slice(0, later - 1), undefined, ...outputs.slice(later + 1)];
+      }
+    }
+  } catch (err) {
+    if (o.signal?.aborted) throw new JoinCanceledError();
+    throw err;
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Parallel encoding in the built extension: the same join encoded in parts (two engines, each a
+ * segment, spliced) and in one engine, through the popup, both with real ffmpeg.wasm. What a
+ * person would notice if the junctions were wrong:
+ * - the file is longer or shorter (a lost or doubled frame, encoder padding left in): the two
+ *   decode to exactly the same number of samples;
+ * - tags or chapters change: native ffprobe reads the same tags and chapters from both;
+ * - a click or a dropout at a junction. The threshold is the unit test's (segments-native):
+ *   in every window of 2048 samples (43 ms at 48 kHz),
+ *     RMS(parts - one engine) <= K x RMS(one engine - source) + 1e-4 (-80 dBFS),
+ *   i.e. splitting moves the audio less than encoding it at all does; K = 1 for MP3 and Opus,
+ *   3 for AAC (ffmpeg's encoder carries rate control for seconds; a single pass at 224 instead
+ *   of 192 kb/s differs from itself by 2.45 x its error against the source). And near each
+ *   junction (within the splicer's reach of the nominal boundary, plus 256 samples) the peak
+ *   difference is at most the one-engine file's own peak error around it.
+ * FLAC is lossless: the two decode sample for sample the same.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { FormatId } from '@/lib/core/formats';
+import type { OutputSettings } from '@/lib/core/settings';
+import { segmentCodec } from '@/lib/segments/codecs';
+import { planSegments } from '@/lib/segments/plan';
+import { launchSeam, resetSeam, type Seam } from '../support/chromium';
+import { ffprobe, requireNativeFfmpeg } from '../support/native-ffmpeg';
+import { PopupPage } from '../support/pages';
+import { decodeFloat, makeMusic, peakDiff, rmsDiff } from '../unit/support/segments-native';
+
+const RATE = 48000;
+/** Three tracks of 25 s: 75 s in all, two segments of at least 30 s on two engines. */
+const TRACK_SEC = 25;
+const TRACKS = 3;
+const WINDOW = 2048;
+const FLOOR = 1e-4;
+
+let seam: Seam;
+let page: Page;
+let ui: PopupPage;
+const tmp = mkdtempSync(join(tmpdir(), 'seam-parallel-'));
+const inputs = Array.from({ length: TRACKS }, (_, i) => join(tmp, `music-${i + 1}.wav`));
+let source: Float32Array;
+
+beforeAll(async () => {
+  requireNativeFfmpeg();
+  inputs.forEach((p, i) => makeMusic(p, TRACK_SEC, RATE, 2, i + 1));
+  // The timeline before encoding: the tracks end to end, as float samples.
+  const parts = inputs.map((p) => decodeFloat(p, 2));
+  source = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    source.set(p, at);
+    at += p.length;
+  }
+  seam = await launchSeam();
+  page = await seam.openPopup();
+  await resetSeam(seam, page);
+  ui = new PopupPage(page);
+  await seam.ext.setTags({ title: 'Joined in parts', artist: 'Seam' });
+  await page.reload();
+  ui = new PopupPage(page);
+  await ui.addFilesAndWait(inputs);
+}, 180_000);
+
+afterAll(async () => {
+  await seam?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** The cores the offscreen engine host plans the next join for (a test build's hook). */
+async function useCores(cores: number): Promise<void> {
+  await seam.worker.evaluate(async (n) => {
+    await chrome.runtime.sendMessage({ seamE2eCores: n }).catch(() => undefined);
+  }, cores);
+}
+
+async function joinWith(cores: number): Promise<{ file: string; parts: number | undefined }> {
+  await useCores(cores);
+  const { job, file } = await seam.ext.joinAndWait(() => ui.join(), 240_000);
+  return { file, parts: job.parts };
+}
+
+async function metadataOf(path: string) {
+  const p = await ffprobe(path);
+  return {
+    tags: p.format.tags,
+    chapters: (p.chapters ?? []).map((c) => [c.start_time, c.end_time, c.tags?.title]),
+    streams: p.streams.map((s) => [s.codec_type, s.codec_name, s.sample_rate, s.channels]),
+  };
+}
+
+const CASES: [label: string, format: FormatId, output: Partial<OutputSettings>, k: number][] = [
+  ['MP3 CBR 192k with a chapter per track', 'mp3', { bitrate: 192, mp3Mode: 'cbr' }, 1],
+  ['M4B (AAC) 128k with a chapter per track', 'm4b', { bitrate: 128 }, 3],
+  ['Opus 96k', 'opus', { bitrate: 96 }, 1],
+  ['FLAC', 'flac', {}, 0],
+];
+
+describe('a re-encode in two parts at once', () => {
+  test.each(CASES)(
+    '%s: the same samples’ count, tags and chapters as one engine; junctions within the codec’s noise',
+    async (label, format, output, k) => {
+      await seam.ext.setOutput({
+        format,
+        sampleRate: 'source',
+        chapters: 'per-track',
+        ...output,
+      });
+      await page.reload();
+      ui = new PopupPage(page);
+      await ui.waitForReady(TRACKS);
+      // The popup says so, on this machine's cores (the engine host follows the same rule).
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      if (cores > 1) {
+        await expect.poll(() => page.getByText(/^Encoding in \d parts at once\.$/).count()).toBe(1);
+      }
+
+      const inParts = await joinWith(2);
+      const inOne = await joinWith(1);
+      await useCores(0);
+      expect(inParts.parts).toBe(2);
+      expect(inOne.parts).toBeUndefined();
+      const parts = inParts.file;
+      const one = inOne.file;
+
+      expect(await metadataOf(parts)).toEqual(await metadataOf(one));
+      const a = decodeFloat(parts, 2);
+      const b = decodeFloat(one, 2);
+      expect(a.length / 2, `${label}: samples`).toBe(b.length / 2);
+      if (k === 0) {
+        expect(peakDiff(a, b, 2, 0, b.length / 2)).toBe(0);
+        return;
+      }
+      const frames = b.length / 2;
+      const over: string[] = [];
+      for (let at = 0; at < frames; at += WINDOW) {
+        const diff = rmsDiff(a, b, 2, at, at + WINDOW);
+        const noise = rmsDiff(b, source, 2, at, at + WINDOW);
+        if (diff > k * noise + FLOOR) over.push(`${at}: ${diff} > ${k} x ${noise}`);
+      }
+      expect(over).toEqual([]);
+      // Where the junction is: the planner's boundary, give or take the splicer's reach.
+      const codec = segmentCodec(format, RATE)!;
+      const seg = planSegments(codec, {
+        totalSamples: TRACKS * TRACK_SEC * RATE,
+        rate: RATE,
+        cores: 2,
+      });
+      expect(seg.junctions.length).toBe(1);
+      for (const j of seg.junctions) {
+        const at = j.nominal * codec.frame;
+        const reach = (codec.spread + 1) * codec.frame + 256;
+        const click = peakDiff(a, b, 2, at - reach, at + reach);
+        const codecPeak = peakDiff(b, source, 2, at - reach - WINDOW, at + reach + WINDOW);
+        expect(click, `junction near sample ${at}`).toBeLessThanOrEqual(codecPeak + FLOOR);
+      }
+    },
+    600_000,
+  );
+});
