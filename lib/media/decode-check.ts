@@ -16,6 +16,7 @@
  *   than 10 % missing) is cut short; one that decodes to nothing cannot be joined at all.
  */
 import { CorruptAudioError, TruncatedAudioError } from '@/lib/core/errors';
+import { text, type Text } from '@/lib/core/i18n';
 import { formatLength } from '@/lib/core/text';
 import type { TrackRef } from '@/lib/core/track';
 import { ffmpegSaid } from './ffmpeg-log';
@@ -106,7 +107,7 @@ export interface DecodeVerdict {
   samples: number;
   durationSec: number;
   /** Phrases after the track's name (AudioInfo.notes). */
-  notes: string[];
+  notes: Text[];
 }
 
 /** ffmpeg's log lines sorted by what they mean. */
@@ -234,16 +235,12 @@ export function judgeDecode(
       track,
     );
 
-  const notes: string[] = [];
-  if (sorted.tags.length > 0) notes.push('has a damaged tag, which is ignored');
-  if (sorted.partialSample.length > 0)
-    notes.push('ends with an incomplete sample, which is left out');
+  const notes: Text[] = [];
+  if (sorted.tags.length > 0) notes.push(text('notes.damagedTag'));
+  if (sorted.partialSample.length > 0) notes.push(text('notes.partialSample'));
   // A file cut from a longer stream starts with a frame whose bit reservoir is not there: that
   // frame's first granules decode as silence. Once is that; more is damage.
-  if (sorted.backstep.length === 1)
-    notes.push(
-      'starts with a frame that needs audio from before the file began (a moment of silence)',
-    );
+  if (sorted.backstep.length === 1) notes.push(text('notes.backstep'));
 
   const bad = badLines(full);
   if (bad.length === 0) return { samples: full.samples, durationSec, notes };
@@ -265,9 +262,9 @@ export function judgeDecode(
     // holds much less than it announces (an ALS stream whose frames mostly fail) are damage.
     if (stated !== undefined && stated - durationSec > stated * CUT_FRACTION)
       throw damaged(beforeTail);
-    notes.push('starts with data that is not audio, which is skipped');
+    notes.push(text('notes.junkStart'));
   }
-  if (inTail > 0) notes.push('ends with a moment that does not decode cleanly; the rest is whole');
+  if (inTail > 0) notes.push(text('notes.noisyEnd'));
   return { samples: full.samples, durationSec, notes };
 }
 

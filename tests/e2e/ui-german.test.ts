@@ -162,7 +162,9 @@ describe('Seam in German', () => {
     const output = page.getByRole('region', { name: de('output.heading') });
     for (const [role, key] of [
       ['combobox', 'output.format'],
-      ['checkbox', 'output.chapters'],
+      ['combobox', 'output.chapters'],
+      ['checkbox', 'output.chapterFiles'],
+      ['combobox', 'output.chapterTitles'],
       ['textbox', 'output.title'],
       ['textbox', 'output.artist'],
       ['textbox', 'output.album'],
@@ -171,6 +173,12 @@ describe('Seam in German', () => {
     ] as const) {
       expect(await output.getByRole(role, { name: de(key), exact: true }).count(), key).toBe(1);
     }
+    const chapters = output.getByRole('combobox', { name: de('output.chapters'), exact: true });
+    expect(await chapters.locator('option').allTextContents()).toEqual([
+      de('output.chapterPerTrack'),
+      de('output.chapterKeep'),
+      de('output.chapterNone'),
+    ]);
     expect(
       await page.getByRole('region', { name: de('settings.heading'), exact: true }).count(),
     ).toBe(1);
