@@ -16,8 +16,17 @@ export type MessageKey = Exclude<keyof Structure, `@@${string}`>;
 type PluralKey = { [K in MessageKey]: Structure[K]['plural'] extends true ? K : never }[MessageKey];
 type PlainKey = Exclude<MessageKey, PluralKey>;
 
-/** A substitution: a string, a number (written the person's way), or a sentence of its own. */
-export type Sub = string | number | Text;
+/**
+ * A substitution: a string, a number (written the person's way, to at most two decimals), a
+ * number with a fixed count of decimals ("2.0 KB"), or a sentence of its own.
+ */
+export type Sub = string | number | Fixed | Text;
+
+/** A number written with exactly `decimals` decimals where it is shown. */
+export interface Fixed {
+  fixed: number;
+  decimals: number;
+}
 
 /** A sentence as data: JSON-safe, so it crosses contexts; `render` puts it into words. */
 export interface Text {
@@ -108,5 +117,6 @@ function read(x: Text): string {
 function sub(s: Sub): string {
   if (typeof s === 'number') return formatNumber(s, 2);
   if (typeof s === 'string') return s;
+  if ('fixed' in s) return formatNumber(s.fixed, s.decimals, s.decimals);
   return read(s);
 }

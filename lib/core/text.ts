@@ -8,7 +8,7 @@
  * editor's trims and what they keep) the same clock carries hundredths, "0:20.75" ("0:20,75" in
  * German).
  */
-import { formatNumber, locale, t, tn } from './i18n';
+import { formatNumber, locale, render, t, text, textN, tn, type Text } from './i18n';
 
 /**
  * A time on the clock: "0:20", "4:51", "1:02:05"; with `decimals` (1 or 2) the seconds carry
@@ -41,7 +41,15 @@ function decimalSign(): string {
 
 /** "512 B", "2.0 KB", "1.5 MB", "50 MB" ("1,5 Mo" in French). */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return t('units.bytes', formatNumber(bytes));
+  return render(bytesText(bytes));
+}
+
+/**
+ * A size as a sentence in data, for errors made where no language is installed (the offscreen
+ * document): its number is written where it is shown.
+ */
+export function bytesText(bytes: number): Text {
+  if (bytes < 1024) return text('units.bytes', bytes);
   const units = ['units.kb', 'units.mb', 'units.gb'] as const;
   let v = bytes / 1024;
   let i = 0;
@@ -49,7 +57,7 @@ export function formatBytes(bytes: number): string {
     v /= 1024;
     i++;
   }
-  return t(units[i]!, v >= 10 ? formatNumber(Math.round(v)) : formatNumber(v, 1, 1));
+  return text(units[i]!, v >= 10 ? Math.round(v) : { fixed: v, decimals: 1 });
 }
 
 /** "1.9 s", "0.25 s", "12 s": seconds to at most two decimals. */
@@ -150,8 +158,8 @@ export function formatDate(date: number | string): string {
 }
 
 /** Files named in a sentence: "“a.mp3”", "“a.mp3” and “b.wav”", "these 5 files". */
-export function fileNames(names: readonly string[]): string {
-  if (names.length === 1) return `“${names[0]}”`;
-  if (names.length === 2) return `“${names[0]}” and “${names[1]}”`;
-  return `these ${names.length} files`;
+export function fileNames(names: readonly string[]): Text {
+  if (names.length > 2) return textN('files.these', names.length);
+  if (names.length === 2) return text('files.two', names[0]!, names[1]!);
+  return text('page.quoted', names[0] ?? '');
 }

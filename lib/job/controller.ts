@@ -143,10 +143,7 @@ async function onJobDoneNow(r: JobResult): Promise<void> {
   // Only a file the engine made inside the extension is saved: never a URL of a site, which
   // the downloads API would fetch with the site's cookies.
   if (!isOwnBlobUrl(r.url, browser.runtime.getURL('/'))) {
-    await failJob(
-      r.jobId,
-      new EngineFailedError('the joined file did not come from Seam’s engine').toData(),
-    );
+    await failJob(r.jobId, new EngineFailedError(text('errors.foreignResult')).toData());
     return;
   }
   const tracks = await listTracks();

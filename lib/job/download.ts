@@ -77,9 +77,7 @@ export async function saveChapterFiles(
       saved.push(name);
     } catch (err) {
       if (blob) URL.revokeObjectURL(url);
-      throw new JoinFailedError(
-        `The chapter file “${name}” could not be saved: ${toErrorData(err).message}.`,
-      );
+      throw new JoinFailedError(text('errors.chapterFileNotSaved', name, toErrorData(err).message));
     }
   }
   return saved;

@@ -106,7 +106,9 @@ describe('judgeDecode on the corpus', () => {
   ])('accepts %s (%s) with a note: its only complaint is at the very end', (file) => {
     const { verdict } = check(file);
     const v = verdict();
-    expect(v.notes.map(render)).toContain('ends with a moment that does not decode cleanly; the rest is whole');
+    expect(v.notes.map(render)).toContain(
+      'ends with a moment that does not decode cleanly; the rest is whole',
+    );
   });
 
   it.each([
