@@ -220,18 +220,15 @@ export function judgeDecode(
   const sorted = classifyLog(full.log);
   if (full.samples <= 0) {
     if (stated !== undefined && stated > 0)
-      throw new TruncatedAudioError(
-        `The file is cut short: none of the ${formatLength(stated)} its header announces can be decoded.`,
-        track,
-      );
+      throw new TruncatedAudioError(text('errors.cutShortNone', formatLength(stated)), track);
     throw new CorruptAudioError(
-      `No audio in it can be decoded${damageWords(sorted.damage, ' ')}.`,
+      withFfmpegWords('errors.nothingDecodes', 'errors.nothingDecodesSaid', sorted.damage),
       track,
     );
   }
   if (stated !== undefined && stated - durationSec > Math.max(CUT_MIN_SEC, stated * CUT_FRACTION))
     throw new TruncatedAudioError(
-      `The file is cut short: it holds ${formatLength(durationSec)} of the ${formatLength(stated)} its header announces.`,
+      text('errors.cutShortHolds', formatLength(durationSec), formatLength(stated)),
       track,
     );
 
@@ -245,10 +242,7 @@ export function judgeDecode(
   const bad = badLines(full);
   if (bad.length === 0) return { samples: full.samples, durationSec, notes };
   const damaged = (lines: readonly string[]) =>
-    new CorruptAudioError(
-      `The audio is damaged: part of it cannot be decoded${damageWords(lines, ' ')}.`,
-      track,
-    );
+    new CorruptAudioError(withFfmpegWords('errors.damaged', 'errors.damagedSaid', lines), track);
   if (!runs.head) throw damaged(bad);
   const beforeTail = badLines(runs.head);
   const inTail = lineCount(bad) - lineCount(beforeTail);
@@ -281,10 +275,14 @@ function lineCount(lines: readonly string[]): number {
 }
 
 /** What ffmpeg said first, quoted as it said it (only its case is kept): ` (ffmpeg: "…")`. */
-function damageWords(lines: readonly string[], lead: string): string {
+function withFfmpegWords(
+  plain: 'errors.nothingDecodes' | 'errors.damaged',
+  said: 'errors.nothingDecodesSaid' | 'errors.damagedSaid',
+  lines: readonly string[],
+): Text {
   const first = lines.find((l) => !FOLLOW_UP.test(l)) ?? lines[0];
-  if (!first) return '';
-  return `${lead}(ffmpeg reports “${ffmpegSaid(first)}”)`;
+  // ffmpeg's own words stay as ffmpeg wrote them.
+  return first ? text(said, ffmpegSaid(first)) : text(plain);
 }
 
 /** A log line without its "[flac @ 0x…]" prefix and trailing white space. */
