@@ -1,4 +1,5 @@
 import tseslint from 'typescript-eslint';
+import noUiLiteral from './eslint/ui-text.js';
 
 /**
  * Besides the recommended rules, the architecture's boundaries (lib/README.md), so that a
@@ -6,7 +7,8 @@ import tseslint from 'typescript-eslint';
  * - pure folders (lib/core, lib/media, lib/plan, lib/lossless, lib/segments) import no browser
  *   API, no UI framework, no storage, no engine, and only each other;
  * - components/ import no browser API and declare no domain limits (they come from lib/core);
- * - lib/ imports nothing from components/ or entrypoints/.
+ * - lib/ imports nothing from components/ or entrypoints/;
+ * - components/ hard-code no words a person reads: they come from locales/ (eslint/ui-text.js).
  */
 const PURE = ['lib/core/**', 'lib/media/**', 'lib/plan/**', 'lib/lossless/**', 'lib/segments/**'];
 
@@ -70,7 +72,9 @@ export default tseslint.config(
   },
   {
     files: ['components/**'],
+    plugins: { seam: { rules: { 'no-ui-literal': noUiLiteral } } },
     rules: {
+      'seam/no-ui-literal': 'error',
       'no-restricted-imports': [
         'error',
         {

@@ -14,6 +14,7 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts', 'tests/unit/**/*.test.tsx'],
           environment: 'node',
+          setupFiles: ['tests/support/setup-language.ts'],
           // Some unit tests check planned commands with native ffmpeg: seconds of work that a busy
           // 2-core machine can stretch. A timeout is for hangs, not a speed test.
           testTimeout: 60_000,
@@ -29,6 +30,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts', 'tests/e2e-firefox/**/*.test.ts'],
           environment: 'node',
+          // What the tests expect the UI to say is English, from locales/en.yml.
+          setupFiles: ['tests/support/setup-language.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -36,7 +36,7 @@ const chromePath =
 const isRoot = process.getuid?.() === 0;
 
 export default defineConfig({
-  modules: ['@wxt-dev/webextension-polyfill'],
+  modules: ['@wxt-dev/webextension-polyfill', '@wxt-dev/i18n/module'],
   outDirTemplate: '{{browser}}-mv{{manifestVersion}}{{modeSuffix}}',
   webExt: {
     ...(chromePath ? { binaries: { chrome: chromePath, edge: chromePath } } : {}),
@@ -59,6 +59,7 @@ export default defineConfig({
       'components/**',
       'entrypoints/**',
       'lib/**',
+      'locales/**',
       'public/**',
       'store/**',
     ],
@@ -93,10 +94,11 @@ export default defineConfig({
     const sites = ['http://*/*', 'https://*/*'];
     const csp = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';";
     return {
-      name: 'Seam: join audio, on your machine',
+      // The person's language picks these from locales/ (@wxt-dev/i18n writes _locales/).
+      default_locale: 'en',
+      name: '__MSG_extName__',
       short_name: 'Seam',
-      description:
-        'Join audio files without uploading them: local files and page audio, joined by ffmpeg inside your browser.',
+      description: '__MSG_extDescription__',
       permissions: [
         'storage',
         'unlimitedStorage',

@@ -1,9 +1,10 @@
 import { AUDIO_ACCEPT } from '@/lib/queue/files';
+import { t } from '@/lib/core/i18n';
 
 export function AddFiles({ onFiles }: { onFiles: (files: File[]) => void }) {
   return (
     <label class="button primary add-files">
-      Add files
+      {t('app.addFiles')}
       <input
         class="visually-hidden"
         type="file"
@@ -23,7 +24,7 @@ export function AddFiles({ onFiles }: { onFiles: (files: File[]) => void }) {
 export function AddFolder({ onFiles }: { onFiles: (files: File[]) => void }) {
   return (
     <label class="button add-folder">
-      Add folder
+      {t('app.addFolder')}
       <input
         class="visually-hidden"
         type="file"

@@ -26,6 +26,7 @@ import { OutputPanel } from './OutputPanel';
 import { PageAudio } from './PageAudio';
 import { TrackList } from './TrackList';
 import type { TrackSelection } from './TrackItem';
+import { t } from '@/lib/core/i18n';
 
 /** The options page's editor, a chunk of its own: the popup never loads it. */
 const loadEditor = () => import('./Editor').then((m) => m.Editor);
@@ -91,15 +92,15 @@ export function App({ compact }: { compact: boolean }) {
     <DropZone onDrop={(taken) => void run('add', () => actions.addDropped(taken))}>
       <main class={compact ? 'app compact' : 'app'}>
         <header class="top">
-          <h1>Seam</h1>
-          <span class="tagline">Joins audio on this computer. Nothing is uploaded.</span>
+          <h1>{t('app.name')}</h1>
+          <span class="tagline">{t('app.tagline')}</span>
           {compact && (
             <button
               type="button"
               class="link"
               onClick={() => void run('open-in-tab', actions.openInTab)}
             >
-              Open in a tab
+              {t('app.openInTab')}
             </button>
           )}
         </header>

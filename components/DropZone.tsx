@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { takeDrop } from '@/lib/queue/files';
+import { t } from '@/lib/core/i18n';
 
 /**
  * The whole page takes dropped files and folders; an outline shows where they will go. The
@@ -31,7 +32,7 @@ export function DropZone(props: {
       }}
     >
       {props.children}
-      {over && <div class="drop-hint">Drop audio files or folders to add them</div>}
+      {over && <div class="drop-hint">{t('app.dropHint')}</div>}
     </div>
   );
 }

@@ -26,6 +26,7 @@ import { JunctionEditor } from './JunctionEditor';
 import { TrackEditor } from './TrackEditor';
 import { TrackItem, type TrackActions, type TrackSelection } from './TrackItem';
 import { EmptyQueue, ListHelp } from './TrackList';
+import { t as tr } from '@/lib/core/i18n';
 
 /** Lists this long or shorter open every card; longer ones start collapsed, one line a track. */
 const OPEN_UP_TO = 5;
@@ -147,27 +148,23 @@ export function EditorTrackList(
           type="button"
           onClick={() => setOpen(Object.fromEntries(tracks.map((t) => [t.id, !allOpen])))}
         >
-          {allOpen ? 'Collapse all' : 'Expand all'}
+          {allOpen ? tr('editor.collapseAll') : tr('editor.expandAll')}
         </button>
         <button
           type="button"
           disabled={!canPreviewAll && !previewingAll}
-          title={
-            canPreviewAll
-              ? 'Plays a few seconds around each junction, as the join will sound'
-              : undefined
-          }
+          title={canPreviewAll ? tr('editor.previewJoinsHint') : undefined}
           onClick={() =>
             previewingAll ? stopPlayback() : void run('preview', () => previewAll(junctions))
           }
         >
           <Icon name={previewingAll ? 'stop' : 'play'} />{' '}
-          {previewingAll ? 'Stop preview' : 'Preview joins'}
+          {previewingAll ? tr('transition.stopPreview') : tr('editor.previewJoins')}
         </button>
         <button
           type="button"
           disabled={locked}
-          title={`Trims silence below ${prefs.silenceThresholdDb} dBFS lasting ${prefs.silenceMinSec} s or more at the start and end of each track (see Settings)`}
+          title={tr('editor.trimSilenceAllTitle', prefs.silenceThresholdDb, prefs.silenceMinSec)}
           onClick={() =>
             void run('silence', () =>
               trimSilence(
@@ -178,20 +175,23 @@ export function EditorTrackList(
             )
           }
         >
-          Trim silence in every track
+          {tr('editor.trimSilenceAll')}
         </button>
         <span class="hint" aria-live="polite">
           {previewingAll && player.kind === 'junction' && player.step
-            ? `Junction ${player.step.index + 1} of ${player.step.count}: into ${
-                tracks[tracks.findIndex((t) => t.id === player.trackId) + 1]?.name ?? ''
-              }`
+            ? tr(
+                'editor.junctionOf',
+                player.step.index + 1,
+                player.step.count,
+                tracks[tracks.findIndex((x) => x.id === player.trackId) + 1]?.name ?? '',
+              )
             : ''}
         </span>
       </div>
       <ol
         ref={list}
         class={`tracks editor${drag ? ' dragging' : ''}`}
-        aria-label="Tracks"
+        aria-label={tr('list.label')}
         aria-describedby="tracks-help"
       >
         {tracks.map((t, i) => {
@@ -227,10 +227,10 @@ export function EditorTrackList(
                 <button
                   type="button"
                   class="reorder-handle"
-                  aria-label="Reorder"
+                  aria-label={tr('editor.reorder')}
                   aria-describedby="reorder-help"
                   aria-pressed={reorder.grabbed?.id === t.id}
-                  title="Drag to reorder, or press Space then the arrow keys"
+                  title={tr('editor.reorderTitle')}
                   data-control="reorder"
                   disabled={locked}
                   style={dragged ? { transform: `translateY(${drag.dy}px)` } : undefined}
@@ -278,7 +278,7 @@ export function EditorTrackList(
                 ) : seam && (junction.applied.kind !== 'none' || junction.note) ? (
                   <p class="junction-line">
                     <span class="junction-mark" aria-hidden="true" />
-                    {transitionLabel(junction.applied)} into {next.name}
+                    {tr('transition.into', transitionLabel(junction.applied), next.name)}
                     {junction.note && <span class="junction-note"> · {junction.note}</span>}
                   </p>
                 ) : undefined
@@ -293,8 +293,7 @@ export function EditorTrackList(
       </ol>
       <ListHelp />
       <p id="reorder-help" class="visually-hidden">
-        Press Space to pick the track up, the up and down arrow keys to move it, Space to drop it
-        and Escape to cancel. Alt with the up and down arrow keys moves it at once.
+        {tr('editor.reorderHelp')}
       </p>
       <div class="visually-hidden" aria-live="assertive">
         {message}
@@ -320,5 +319,5 @@ function side(t: Track & { info: NonNullable<Track['info']> }): PreviewSide {
 function trimNote(e: TrackEdit, dur: number): string | undefined {
   const kept = trimmedLength(e, dur);
   if (kept >= dur - 0.005) return undefined;
-  return `keeps ${formatPreciseTime(kept)} from ${formatPreciseTime(e.startSec)}`;
+  return tr('track.keeps', formatPreciseTime(kept), formatPreciseTime(e.startSec));
 }

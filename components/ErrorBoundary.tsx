@@ -1,4 +1,5 @@
 import { Component, type ComponentChildren } from 'preact';
+import { t } from '@/lib/core/i18n';
 
 /** A drawing error shows a way back instead of a blank popup. The queue is safe in storage. */
 export class ErrorBoundary extends Component<{ children: ComponentChildren }, { error?: Error }> {
@@ -12,10 +13,10 @@ export class ErrorBoundary extends Component<{ children: ComponentChildren }, { 
     if (this.state.error) {
       return (
         <div class="crashed" role="alert">
-          <p>Seam could not draw this page: {this.state.error.message}</p>
-          <p>Your tracks are safe.</p>
+          <p>{t('app.crashed', this.state.error.message)}</p>
+          <p>{t('app.crashedSafe')}</p>
           <button type="button" onClick={() => location.reload()}>
-            Reload
+            {t('app.reload')}
           </button>
         </div>
       );

@@ -6,13 +6,15 @@ import { formatBytes, formatTimeLeft } from '@/lib/core/text';
 import type { JobState } from '@/lib/core/job';
 import type { JoinSummary } from '@/lib/plan/summary';
 import { useBarHeight, useTimeLeft } from '@/components/hooks/ui';
+import { t } from '@/lib/core/i18n';
+import { fill, SLOT } from './slot';
 
 const PHASES = {
-  starting: 'Starting',
-  loading: 'Loading the engine',
-  reading: 'Reading tracks',
-  joining: 'Joining',
-  saving: 'Saving',
+  starting: 'join.phase.starting',
+  loading: 'join.phase.loading',
+  reading: 'join.phase.reading',
+  joining: 'join.phase.joining',
+  saving: 'join.phase.saving',
 } as const;
 
 /**
@@ -50,9 +52,11 @@ export function JoinPanel(props: {
   const left = useTimeLeft(job);
   const blocked = summary?.blocked;
   const canJoin = !running && props.hasTracks && !blocked;
+  const phase = running ? t(PHASES[job.phase]) : '';
+  const percent = running ? `${job.percent}` : '';
 
   return (
-    <section class="join" aria-label="Join" ref={bar}>
+    <section class="join" aria-label={t('join.region')} ref={bar}>
       {props.children}
       {summary && summary.lines.length > 0 && (
         <ul class="plan">
@@ -65,12 +69,14 @@ export function JoinPanel(props: {
         <p class="next">
           {summary?.totals && <span class="totals">{summary.totals}. </span>}
           <span>
-            Next join: {props.next.parts.join(' · ')}, saved as{' '}
-            <strong class="file-name">“{props.fileName}”</strong>.
+            {fill(
+              t('join.nextJoin', props.next.parts.join(' · '), SLOT),
+              <strong class="file-name">{props.fileName}</strong>,
+            )}
           </span>{' '}
           {!props.next.atDefaults && (
             <button type="button" class="link" disabled={running} onClick={props.onReset}>
-              Reset to defaults
+              {t('join.resetDefaults')}
             </button>
           )}
         </p>
@@ -80,20 +86,24 @@ export function JoinPanel(props: {
           <div
             class="progress"
             role="progressbar"
-            aria-label="Join progress"
+            aria-label={t('join.progress')}
             aria-valuemin={0}
             aria-valuemax={100}
             aria-valuenow={job.percent}
-            aria-valuetext={`${PHASES[job.phase]}: ${job.percent}%${left !== undefined ? `, ${formatTimeLeft(left)}` : ''}`}
+            aria-valuetext={
+              left !== undefined
+                ? t('join.progressTextLeft', phase, percent, formatTimeLeft(left))
+                : t('join.progressText', phase, percent)
+            }
           >
             <div class="bar" style={{ width: `${job.percent}%` }} />
           </div>
           <span class="percent">
-            {PHASES[job.phase]} {job.percent}%
+            {t('join.phasePercent', phase, percent)}
             {left !== undefined && <span class="left"> · {formatTimeLeft(left)}</span>}
           </span>
           <button type="button" onClick={() => props.onCancel(job.id)}>
-            Cancel
+            {t('join.cancel')}
           </button>
         </div>
       ) : (
@@ -105,7 +115,7 @@ export function JoinPanel(props: {
             aria-describedby={blocked ? 'join-blocked' : undefined}
             onClick={props.onJoin}
           >
-            Join
+            {t('join.join')}
           </button>
           {blocked && props.hasTracks && (
             <span class="blocked" id="join-blocked">
@@ -114,26 +124,28 @@ export function JoinPanel(props: {
           )}
           {summary && summary.failed > 0 && (
             <button type="button" onClick={props.onRemoveFailed}>
-              Remove failed tracks
+              {t('join.removeFailed')}
             </button>
           )}
         </div>
       )}
       {job?.status === 'done' && props.showResult && (
         <p class="result" role="status">
-          Saved <strong>{job.fileName}</strong> ({formatBytes(job.bytes)}
-          {job.lossless ? ', lossless' : ''}).{' '}
+          {fill(
+            t(job.lossless ? 'join.savedLossless' : 'join.saved', SLOT, formatBytes(job.bytes)),
+            <strong>{job.fileName}</strong>,
+          )}{' '}
           {job.downloadId !== undefined && (
             <button
               type="button"
               class="link"
               onClick={() => props.onShowInFolder(job.downloadId!)}
             >
-              Show in folder
+              {t('join.showInFolder')}
             </button>
           )}
           {job.chapterFiles && job.chapterFiles.length > 0 && (
-            <> Its chapters are saved beside it ({job.chapterFiles.join(', ')}).</>
+            <> {t('join.chapterFilesSaved', job.chapterFiles.join(', '))}</>
           )}
         </p>
       )}
@@ -144,7 +156,7 @@ export function JoinPanel(props: {
       )}
       {job?.status === 'canceled' && props.showResult && (
         <p class="result" role="status">
-          Join canceled. The queue is as it was.
+          {t('join.canceled')}
         </p>
       )}
       {job?.status === 'failed' &&
@@ -155,12 +167,12 @@ export function JoinPanel(props: {
           <p class="alert" role="alert">
             {describeError(job.error)}{' '}
             <button type="button" class="link" onClick={props.onJoin}>
-              Retry
+              {t('join.retry')}
             </button>
           </p>
         ) : (
           <p class="alert" role="alert">
-            Join failed. {describeError(job.error)}
+            {t('join.failed', describeError(job.error))}
           </p>
         ))}
       {props.alerts.map((a) => (

@@ -5,17 +5,20 @@ import type { CrossfadeCurve, Transition } from '@/lib/core/track';
 import { MAX_CROSSFADE_SEC, MAX_GAP_SEC, MIN_CROSSFADE_SEC } from '@/lib/core/limits';
 import { run } from '@/lib/queue/alerts';
 import { NumberField, SelectField } from './fields';
+import { t as tr } from '@/lib/core/i18n';
 
-const KINDS: { value: Transition['kind']; label: string }[] = [
-  { value: 'none', label: 'None' },
-  { value: 'gap', label: 'Gap' },
-  { value: 'crossfade', label: 'Crossfade' },
+/** The transition kinds, named (the editor's junctions and the default in Settings). */
+export const transitionKinds = (): { value: Transition['kind']; label: string }[] => [
+  { value: 'none', label: tr('transition.none') },
+  { value: 'gap', label: tr('transition.gap') },
+  { value: 'crossfade', label: tr('transition.crossfade') },
 ];
 
-const CURVES: { value: CrossfadeCurve; label: string }[] = [
-  { value: 'linear', label: 'Linear' },
-  { value: 'equal-power', label: 'Equal power' },
-  { value: 'logarithmic', label: 'Logarithmic' },
+/** The crossfade curves, named. */
+export const crossfadeCurves = (): { value: CrossfadeCurve; label: string }[] => [
+  { value: 'linear', label: tr('transition.linear') },
+  { value: 'equal-power', label: tr('transition.equalPower') },
+  { value: 'logarithmic', label: tr('transition.logarithmic') },
 ];
 
 /** The transition between a track and the next, with Preview (options page only). */
@@ -37,22 +40,26 @@ export function JunctionEditor(props: {
   const previewing = player.kind === 'junction' && props.sides?.[0].id === player.trackId;
 
   return (
-    <div class={`junction ${t.kind}`} role="group" aria-label={`Transition into ${props.nextName}`}>
+    <div
+      class={`junction ${t.kind}`}
+      role="group"
+      aria-label={tr('transition.group', props.nextName)}
+    >
       <span class="junction-mark" aria-hidden="true" />
       <SelectField
-        label="Transition"
+        label={tr('transition.transition')}
         value={t.kind}
-        options={KINDS}
+        options={transitionKinds()}
         disabled={locked}
         onChange={(kind) => props.onChange((cur) => changeKind(cur, kind, props.defaultTransition))}
       />
       {t.kind !== 'none' && (
         <NumberField
-          label="Seconds"
+          label={tr('transition.seconds')}
           class="seconds"
           value={t.seconds}
           step={0.1}
-          suffix="s"
+          suffix={tr('units.secondsShort')}
           min={t.kind === 'crossfade' ? MIN_CROSSFADE_SEC : 0}
           max={t.kind === 'crossfade' ? MAX_CROSSFADE_SEC : MAX_GAP_SEC}
           disabled={locked}
@@ -67,9 +74,9 @@ export function JunctionEditor(props: {
       )}
       {t.kind === 'crossfade' && (
         <SelectField
-          label="Curve"
+          label={tr('transition.curve')}
           value={t.curve}
-          options={CURVES}
+          options={crossfadeCurves()}
           disabled={locked}
           onChange={(curve) =>
             props.onChange((cur) => (cur.kind === 'crossfade' ? { ...cur, curve } : cur))
@@ -86,9 +93,11 @@ export function JunctionEditor(props: {
         }}
       >
         <span aria-hidden="true">{previewing ? '■' : '▶'}</span>{' '}
-        {previewing ? 'Stop preview' : 'Preview'}
+        {previewing ? tr('transition.stopPreview') : tr('transition.preview')}
       </button>
-      {props.usesDefault && t.kind !== 'none' && <span class="hint">Default from Settings</span>}
+      {props.usesDefault && t.kind !== 'none' && (
+        <span class="hint">{tr('transition.fromSettings')}</span>
+      )}
       {j.note && <span class="junction-note">{j.note}</span>}
     </div>
   );

@@ -3,6 +3,7 @@ import { hasTrackNumbers, type SortKey } from '@/lib/editor/sort';
 import type { SelectionMove } from '@/lib/editor/reorder';
 import { countTracks } from '@/lib/core/text';
 import type { Track } from '@/lib/core/track';
+import { t, tn } from '@/lib/core/i18n';
 
 /**
  * What works on the whole list: select all, Sort (by name, track number or date, or reversed)
@@ -48,7 +49,7 @@ export function ListTools(props: {
           />
         )}
         <button type="button" disabled={props.locked} onClick={props.onClearAll}>
-          Clear all
+          {t('list.clearAll')}
         </button>
       </div>
     </div>
@@ -103,26 +104,26 @@ function SortMenu(props: {
         disabled={props.disabled}
         onClick={() => setOpen(!open)}
       >
-        Sort
+        {t('list.sort')}
       </button>
       {open && (
-        <div class="menu-panel" id="sort-menu" role="group" aria-label="Sort the tracks">
+        <div class="menu-panel" id="sort-menu" role="group" aria-label={t('list.sortGroup')}>
           <button type="button" onClick={choose(() => props.onSort('name'))}>
-            By name
+            {t('list.byName')}
           </button>
           <button
             type="button"
             disabled={!numbers}
-            title={numbers ? undefined : 'None of the tracks has a track number in its tags'}
+            title={numbers ? undefined : t('list.noNumbers')}
             onClick={choose(() => props.onSort('number'))}
           >
-            By track number
+            {t('list.byNumber')}
           </button>
           <button type="button" onClick={choose(() => props.onSort('date'))}>
-            By date
+            {t('list.byDate')}
           </button>
           <button type="button" onClick={choose(props.onReverse)}>
-            Reverse order
+            {t('list.reverse')}
           </button>
         </div>
       )}
@@ -151,27 +152,27 @@ function Selection(props: {
           }}
           onChange={(e) => props.onSelectAll(e.currentTarget.checked)}
         />
-        <span class="visually-hidden">Select all tracks</span>
+        <span class="visually-hidden">{t('list.selectAll')}</span>
       </label>
       {props.count > 0 && (
-        <div class="selection-bar" role="group" aria-label={`${props.count} selected`}>
+        <div class="selection-bar" role="group" aria-label={tn('list.selected', props.count)}>
           <span class="selected-count" aria-hidden="true">
-            {props.count} selected:
+            {tn('list.selectedColon', props.count)}
           </span>
           <button type="button" disabled={props.locked} onClick={() => props.onMove('top')}>
-            To top
+            {t('list.toTop')}
           </button>
           <button type="button" disabled={props.locked} onClick={() => props.onMove('up')}>
-            Up
+            {t('list.up')}
           </button>
           <button type="button" disabled={props.locked} onClick={() => props.onMove('down')}>
-            Down
+            {t('list.down')}
           </button>
           <button type="button" disabled={props.locked} onClick={() => props.onMove('bottom')}>
-            To bottom
+            {t('list.toBottom')}
           </button>
           <button type="button" disabled={props.locked} onClick={props.onRemove}>
-            Remove selected
+            {t('list.removeSelected')}
           </button>
         </div>
       )}

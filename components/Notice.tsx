@@ -1,6 +1,7 @@
 import { undoNotice, notify } from '@/lib/queue/notices';
 import { run } from '@/lib/queue/alerts';
 import { useNotice } from '@/components/hooks/ui';
+import { t } from '@/lib/core/i18n';
 
 /** The queue's latest news, with Undo where it can be undone. */
 export function Notice() {
@@ -12,11 +13,11 @@ export function Notice() {
           <span>{n.text}</span>
           {n.undo && (
             <button type="button" class="link" onClick={() => void run('undo', undoNotice)}>
-              Undo
+              {t('app.undo')}
             </button>
           )}
           <button type="button" class="link quiet" onClick={() => notify(null)}>
-            Dismiss
+            {t('app.dismiss')}
           </button>
         </>
       )}

@@ -1,5 +1,6 @@
 import { BITRATES, FORMATS, formatSpec, type Bitrate, type FormatId } from '@/lib/core/formats';
 import type { OutputSettings } from '@/lib/core/settings';
+import { t } from '@/lib/core/i18n';
 
 export function OutputPanel(props: {
   value: OutputSettings;
@@ -13,7 +14,7 @@ export function OutputPanel(props: {
   return (
     <div class="output">
       <label>
-        Format
+        {t('output.format')}
         <select
           value={value.format}
           disabled={disabled}
@@ -26,10 +27,10 @@ export function OutputPanel(props: {
           ))}
         </select>
       </label>
-      {vbr && <span class="hint">VBR quality {value.vbrQuality}</span>}
+      {vbr && <span class="hint">{t('output.vbrQualityValue', value.vbrQuality)}</span>}
       {spec.lossy && !vbr && (
         <label>
-          Bitrate
+          {t('output.bitrate')}
           <select
             value={String(value.bitrate)}
             disabled={disabled}
@@ -37,7 +38,7 @@ export function OutputPanel(props: {
           >
             {BITRATES.map((b) => (
               <option key={b} value={String(b)}>
-                {b} kb/s
+                {t('units.kbps', b)}
               </option>
             ))}
           </select>

@@ -32,6 +32,10 @@ import * as actions from '@/lib/queue/actions';
 import { run } from '@/lib/queue/alerts';
 import { useCoverImageName, useOutputTags, usePreferences } from '@/components/hooks/store';
 import { CheckboxField, NumberField, SelectField, TextField } from './fields';
+import { t } from '@/lib/core/i18n';
+
+/** A file-name template's placeholder as typed: "{title}" (lib/core/naming.ts reads them). */
+const token = (name: string) => `{${name}}`;
 
 /**
  * The options page's output choices: format and quality, whole-result fades, the file's name,
@@ -70,14 +74,14 @@ export function OutputSection(props: {
   return (
     <section class="panel output-section" aria-labelledby="output-heading">
       <h2 id="output-heading">
-        Output
+        {t('output.heading')}
         {total !== undefined && good.length > 0 && (
-          <span class="heading-note">{formatDuration(total)} in all</span>
+          <span class="heading-note">{t('output.inAll', formatDuration(total))}</span>
         )}
       </h2>
       <div class="fields">
         <SelectField<FormatId>
-          label="Format"
+          label={t('output.format')}
           value={o.format}
           disabled={disabled}
           options={FORMATS.map((f) => ({ value: f.id, label: f.label }))}
@@ -85,28 +89,28 @@ export function OutputSection(props: {
         />
         {show.mode && (
           <SelectField<'cbr' | 'vbr'>
-            label="Mode"
+            label={t('output.mode')}
             value={o.mp3Mode}
             disabled={disabled}
             options={[
-              { value: 'cbr', label: 'CBR' },
-              { value: 'vbr', label: 'VBR' },
+              { value: 'cbr', label: t('output.cbr') },
+              { value: 'vbr', label: t('output.vbr') },
             ]}
             onChange={(mp3Mode) => props.onChange({ mp3Mode })}
           />
         )}
         {show.bitrate && (
           <SelectField
-            label="Bitrate"
+            label={t('output.bitrate')}
             value={String(o.bitrate)}
             disabled={disabled}
-            options={BITRATES.map((b) => ({ value: String(b), label: `${b} kb/s` }))}
+            options={BITRATES.map((b) => ({ value: String(b), label: t('units.kbps', b) }))}
             onChange={(b) => props.onChange({ bitrate: Number(b) as Bitrate })}
           />
         )}
         {show.vbrQuality && (
           <SelectField
-            label="VBR quality"
+            label={t('output.vbrQuality')}
             value={String(o.vbrQuality)}
             disabled={disabled}
             options={VBR_CHOICES.map((q) => ({ value: String(q.value), label: q.label }))}
@@ -114,7 +118,7 @@ export function OutputSection(props: {
           />
         )}
         <SelectField
-          label="Sample rate"
+          label={t('output.sampleRate')}
           value={off.sampleRate ? 'source' : String(o.sampleRate)}
           disabled={disabled || !!off.sampleRate}
           hint={off.sampleRate}
@@ -122,7 +126,7 @@ export function OutputSection(props: {
           onChange={(v) => props.onChange({ sampleRate: parseChoice(SAMPLE_RATES, v) ?? 'source' })}
         />
         <SelectField
-          label="Channels"
+          label={t('output.channels')}
           value={String(o.channels)}
           disabled={disabled}
           options={CHANNEL_CHOICES.map((c) => ({ value: String(c.value), label: c.label }))}
@@ -133,39 +137,39 @@ export function OutputSection(props: {
       </div>
       <div class="fields">
         <NumberField
-          label="Fade in"
+          label={t('output.fadeIn')}
           class="short"
           value={o.fadeInSec}
           step={0.1}
           min={0}
           max={MAX_FADE_SEC}
-          suffix="s"
+          suffix={t('units.secondsShort')}
           disabled={disabled}
           onCommit={(v) => props.onChange({ fadeInSec: fade(v) })}
         />
         <NumberField
-          label="Fade out"
+          label={t('output.fadeOut')}
           class="short"
           value={o.fadeOutSec}
           step={0.1}
           min={0}
           max={MAX_FADE_SEC}
-          suffix="s"
+          suffix={t('units.secondsShort')}
           disabled={disabled}
           onCommit={(v) => props.onChange({ fadeOutSec: fade(v) })}
         />
         <CheckboxField
-          label="Normalize loudness"
+          label={t('output.normalize')}
           checked={o.normalize}
           disabled={disabled}
-          hint={`to ${prefs.loudnessTarget} LUFS (EBU R128; target in Settings)`}
+          hint={t('output.normalizeHint', String(prefs.loudnessTarget))}
           onChange={(normalize) => props.onChange({ normalize })}
         />
       </div>
       {m4r && <p class="warning">{m4r}</p>}
       <div class="fields">
         <TextField
-          label="File name"
+          label={t('output.fileName')}
           class="wide"
           value={prefs.fileNameTemplate}
           placeholder={defaultPreferences.fileNameTemplate}
@@ -173,9 +177,11 @@ export function OutputSection(props: {
           disabled={disabled}
           hint={
             <>
-              <code>{'{title}'}</code> the Title tag (without one: the first track and how many
-              more), <code>{'{first}'}</code> first track, <code>{'{count}'}</code> other tracks,{' '}
-              <code>{'{total}'}</code> all tracks, <code>{'{date}'}</code> today. Next file:{' '}
+              <code>{token('title')}</code> {t('output.fileNameTitle')}{' '}
+              <code>{token('first')}</code> {t('output.fileNameFirst')}{' '}
+              <code>{token('count')}</code> {t('output.fileNameCount')}{' '}
+              <code>{token('total')}</code> {t('output.fileNameTotal')} <code>{token('date')}</code>{' '}
+              {t('output.fileNameDate')} {t('output.nextFile')}{' '}
               <strong class="file-preview">
                 {fileNamePreview(prefs.fileNameTemplate, good, o.format, new Date(), tags.title)}
               </strong>
@@ -187,25 +193,21 @@ export function OutputSection(props: {
         />
       </div>
 
-      <h3>Tags</h3>
-      {off.tags ? (
-        <p class="hint">{off.tags}</p>
-      ) : (
-        <p class="hint">Empty fields keep the first track&rsquo;s tags, shown in grey.</p>
-      )}
+      <h3>{t('output.tags')}</h3>
+      {off.tags ? <p class="hint">{off.tags}</p> : <p class="hint">{t('output.tagsHint')}</p>}
       <div class="fields tags">
-        {tag('title', 'Title')}
-        {tag('artist', 'Artist')}
-        {tag('album', 'Album')}
-        {tag('albumArtist', 'Album artist')}
-        {tag('genre', 'Genre')}
-        {tag('year', 'Year', 'short', 4)}
-        {tag('track', 'Track number', 'short', 9)}
-        {tag('comment', 'Comment', 'wide', 500)}
+        {tag('title', t('output.title'))}
+        {tag('artist', t('output.artist'))}
+        {tag('album', t('output.album'))}
+        {tag('albumArtist', t('output.albumArtist'))}
+        {tag('genre', t('output.genre'))}
+        {tag('year', t('output.year'), 'short', 4)}
+        {tag('track', t('output.trackNumber'), 'short', 9)}
+        {tag('comment', t('output.comment'), 'wide', 500)}
       </div>
       <div class="fields">
         <SelectField
-          label="Cover"
+          label={t('output.cover')}
           value={off.cover ? 'none' : shownCover(covers, o.cover)}
           disabled={disabled || !!off.cover}
           options={covers}
@@ -214,7 +216,7 @@ export function OutputSection(props: {
         />
         <span class="field cover-file">
           <label class={`button${disabled || off.cover ? ' disabled' : ''}`}>
-            {imageName ? 'Choose another image' : 'Choose an image'}
+            {imageName ? t('output.chooseAnotherImage') : t('output.chooseImage')}
             <input
               class="visually-hidden"
               type="file"
@@ -235,20 +237,18 @@ export function OutputSection(props: {
               disabled={disabled}
               onClick={() => void run('cover', actions.removeCoverImage)}
             >
-              Forget the image
+              {t('output.forgetImage')}
             </button>
           )}
         </span>
         <SelectField
-          label="Chapters"
+          label={t('output.chapters')}
           value={off.chapters ? 'none' : shownChapterMode(o.chapters, good)}
           disabled={disabled || !!off.chapters}
           options={CHAPTER_CHOICES.map((c) => ({ value: c.value, label: c.label }))}
           hint={
             off.chapters ??
-            (anyOwnChapters(good)
-              ? 'Tracks with chapters of their own bring them; the others get one, named by its Chapter title.'
-              : 'Each track is a chapter, named by its Chapter title.')
+            (anyOwnChapters(good) ? t('output.chaptersHintOwn') : t('output.chaptersHint'))
           }
           onChange={(v) =>
             props.onChange({
@@ -257,18 +257,18 @@ export function OutputSection(props: {
           }
         />
         <CheckboxField
-          label="Save chapter files"
+          label={t('output.chapterFiles')}
           checked={o.chapterFiles}
           disabled={disabled}
-          hint="A .cue sheet, a .chapters.txt (m4b-tool, tone) and Podcasting 2.0 JSON chapters, saved beside the joined file."
+          hint={t('output.chapterFilesHint')}
           onChange={(chapterFiles) => props.onChange({ chapterFiles })}
         />
         <SelectField<ChapterTitleSource>
-          label="Chapter titles from"
+          label={t('output.chapterTitles')}
           value={prefs.chapterTitles}
           disabled={disabled || !!off.chapters}
           options={CHAPTER_TITLE_CHOICES.map((c) => ({ value: c.value, label: c.label }))}
-          hint="for tracks whose Chapter title is empty"
+          hint={t('output.chapterTitlesHint')}
           onChange={(chapterTitles) => setPrefs({ chapterTitles })}
         />
       </div>

@@ -10,10 +10,11 @@ import { needsConfirmation } from '@/lib/page-audio/picks';
 import { canAdd, filterItems } from '@/lib/page-audio/urls';
 import { describeHost } from '@/lib/page-audio/tracking';
 import { run } from '@/lib/queue/alerts';
-import { formatBytes } from '@/lib/core/text';
+import { formatBytes, listOf } from '@/lib/core/text';
 import { usePageAudio } from '@/components/hooks/page-audio';
 import { PageAudioRow, type Row } from './PageAudioRow';
 import type { Track } from '@/lib/core/track';
+import { t, tn } from '@/lib/core/i18n';
 
 /** Long lists get a filter box and a range pick; short ones don't need them. */
 const FILTER_FROM = 8;
@@ -124,6 +125,7 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
     });
 
   const count = main.length;
+  const heading = feed ? t('page.episodesOf', feed.title || t('page.theFeed')) : t('page.region');
   const renderRow = (r: Row) => (
     <PageAudioRow
       key={r.rec.key}
@@ -135,28 +137,25 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
     />
   );
   return (
-    <section class="page-audio" aria-label="On this page">
-      <h2>
-        {feed ? `Episodes of ${feed.title || 'the feed'}` : 'On this page'}
-        {count > 0 ? ` (${count})` : ''}
-      </h2>
-      {state.status === 'scanning' && <p class="muted">Looking for audio…</p>}
+    <section class="page-audio" aria-label={t('page.region')}>
+      <h2>{count > 0 ? t('page.withCount', heading, count) : heading}</h2>
+      {state.status === 'scanning' && <p class="muted">{t('page.looking')}</p>}
       {state.status === 'done' && !state.ok && <p class="muted">{state.reason}</p>}
       {scanned && !feed && count === 0 && others.length === 0 && (
-        <p class="muted">No audio found on this page.</p>
+        <p class="muted">{t('page.noAudio')}</p>
       )}
       {scanned && !feed && scanned.feeds.length > 0 && (
         <div class="page-feeds">
           {scanned.feeds.map((f) => (
             <button type="button" key={f.url} onClick={() => void openFeed(f.url, f.title)}>
-              Episodes of the feed {f.title ? `“${f.title}”` : new URL(f.url).host}
+              {t('page.feedButton', f.title ? t('page.quoted', f.title) : new URL(f.url).host)}
             </button>
           ))}
         </div>
       )}
       {feed && (
         <button type="button" onClick={() => (setFeed(null), setPicked(new Set()))}>
-          Back to the page
+          {t('page.back')}
         </button>
       )}
       {count > 0 && (
@@ -169,15 +168,15 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
                 disabled={selectable.length === 0}
                 onChange={(e) => pickMany(selectable, e.currentTarget.checked)}
               />
-              Select all
+              {t('page.selectAll')}
             </label>
             {count >= FILTER_FROM && (
               <>
                 <input
                   type="search"
                   class="filter"
-                  aria-label="Filter"
-                  placeholder="Filter by name"
+                  aria-label={t('page.filter')}
+                  placeholder={t('page.filterPlaceholder')}
                   value={query}
                   onInput={(e) => (setQuery(e.currentTarget.value), setShown(PAGE_ROWS))}
                 />
@@ -186,7 +185,7 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
                     type="number"
                     min={1}
                     max={selectable.length}
-                    aria-label="How many"
+                    aria-label={t('page.howMany')}
                     value={rangeCount}
                     onInput={(e) => setRangeCount(Math.max(1, Number(e.currentTarget.value) || 1))}
                   />
@@ -196,7 +195,9 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
                       setPicked(new Set(selectable.slice(0, rangeCount).map((r) => r.rec.key)))
                     }
                   >
-                    {isFeed ? `Select the newest ${rangeCount}` : `Select the first ${rangeCount}`}
+                    {isFeed
+                      ? t('page.selectNewest', rangeCount)
+                      : t('page.selectFirst', rangeCount)}
                   </button>
                 </span>
               </>
@@ -205,31 +206,35 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
           <ul class="page-items">{filtered.slice(0, shown).map(renderRow)}</ul>
           {filtered.length > shown && (
             <button type="button" onClick={() => setShown(shown + PAGE_ROWS)}>
-              Show {Math.min(PAGE_ROWS, filtered.length - shown)} more of {filtered.length - shown}
+              {t(
+                'page.showMore',
+                Math.min(PAGE_ROWS, filtered.length - shown),
+                filtered.length - shown,
+              )}
             </button>
           )}
         </>
       )}
       {others.length > 0 && (
         <details class="other-sounds">
-          <summary>Other sounds on this page ({others.length})</summary>
+          <summary>{t('page.otherSounds', others.length)}</summary>
           <ul class="page-items">{others.map(renderRow)}</ul>
         </details>
       )}
       {confirming && (
-        <div class="confirm" role="alertdialog" aria-label="Add all?">
+        <div class="confirm" role="alertdialog" aria-label={t('page.confirmLabel')}>
           <p>{confirmText(confirming)}</p>
           <button type="button" onClick={() => void add(confirming)}>
-            Add them
+            {t('page.addThem')}
           </button>
           <button type="button" onClick={() => setConfirming(null)}>
-            Cancel
+            {t('page.cancel')}
           </button>
         </div>
       )}
       {(count > 0 || others.length > 0) && (
         <button type="button" disabled={picked.size === 0} onClick={onAdd}>
-          Add selected
+          {t('page.addSelected')}
         </button>
       )}
     </section>
@@ -242,8 +247,9 @@ function toPick(r: Row): Pick {
 
 function confirmText(picks: readonly Pick[]): string {
   const bytes = picks.reduce((n, p) => n + (p.size ?? 0), 0);
-  const size = bytes > 0 ? ` (${formatBytes(bytes)} by the page’s own sizes)` : '';
-  return `Add ${picks.length} recordings${size}? Seam downloads each of them.`;
+  return bytes > 0
+    ? tn('page.confirmSized', picks.length, formatBytes(bytes))
+    : tn('page.confirm', picks.length);
 }
 
 /** Where the file lives (after tracking prefixes, or where the download really ended up). */
@@ -251,5 +257,5 @@ function hostText(url: string, queued: Track | undefined): string {
   const final = queued?.source.kind === 'url' ? queued.source.finalUrl : undefined;
   const { host, via } = describeHost(url);
   const where = final ? describeHost(final).host : host;
-  return via.length > 0 ? `${where} (via ${via.join(', ')})` : where;
+  return via.length > 0 ? t('page.via', where, listOf(via)) : where;
 }

@@ -1,6 +1,7 @@
 import type { PageFormat, PageRecording } from '@/lib/page-audio/group';
-import { formatBytes, formatDuration } from '@/lib/core/text';
+import { formatBytes, formatDate, formatDuration } from '@/lib/core/text';
 import type { Track } from '@/lib/core/track';
+import { t } from '@/lib/core/i18n';
 
 export interface Row {
   rec: PageRecording;
@@ -23,7 +24,7 @@ export function PageAudioRow(props: {
 }) {
   const { rec, format, queued, name, host } = props.row;
   const facts = [
-    rec.date ? new Date(rec.date).toLocaleDateString() : '',
+    rec.date ? formatDate(rec.date) : '',
     rec.duration ? formatDuration(rec.duration) : '',
     format.size ? formatBytes(format.size) : '',
     host,
@@ -44,13 +45,13 @@ export function PageAudioRow(props: {
       </label>
       <span class="page-meta">
         {facts.join(' · ')}
-        {queued && <span class="tag">in the queue</span>}
+        {queued && <span class="tag">{t('page.inQueue')}</span>}
         {rec.disabledReason && <span class="reason">{rec.disabledReason}</span>}
       </span>
       {rec.formats.length > 1 && (
         <select
           class="page-format"
-          aria-label={`Format of ${name}`}
+          aria-label={t('page.formatOf', name)}
           value={format.url}
           onChange={(e) => props.onFormat(rec.key, e.currentTarget.value)}
         >

@@ -18,6 +18,8 @@ import {
 import { defaultPreferences } from '@/lib/core/settings';
 import { usePreferences } from '@/components/hooks/store';
 import { CheckboxField, NumberField, SelectField } from './fields';
+import { t as tr } from '@/lib/core/i18n';
+import { crossfadeCurves, transitionKinds } from './JunctionEditor';
 
 /** The options page's settings: the person's habits for every join. Stored as they change. */
 export function SettingsSection() {
@@ -27,31 +29,24 @@ export function SettingsSection() {
 
   return (
     <section class="panel settings" aria-labelledby="settings-heading">
-      <h2 id="settings-heading">Settings</h2>
-      <p class="hint">
-        These apply to every join. What the next join uses is listed beside Join, with Reset to
-        defaults.
-      </p>
+      <h2 id="settings-heading">{tr('settings.heading')}</h2>
+      <p class="hint">{tr('settings.intro')}</p>
       <div class="fields">
         <SelectField
-          label="Default transition"
+          label={tr('settings.defaultTransition')}
           value={t.kind}
-          options={[
-            { value: 'none', label: 'None' },
-            { value: 'gap', label: 'Gap' },
-            { value: 'crossfade', label: 'Crossfade' },
-          ]}
-          hint="for junctions you have not set"
+          options={transitionKinds()}
+          hint={tr('settings.defaultTransitionHint')}
           onChange={(kind) => setTransition(changeKind(t, kind, t))}
         />
         {t.kind !== 'none' && (
           <NumberField
-            label="Default transition seconds"
-            visibleLabel="Seconds"
+            label={tr('settings.defaultSeconds')}
+            visibleLabel={tr('transition.seconds')}
             class="short"
             value={t.seconds}
             step={0.1}
-            suffix="s"
+            suffix={tr('units.secondsShort')}
             min={t.kind === 'crossfade' ? MIN_CROSSFADE_SEC : 0}
             max={t.kind === 'crossfade' ? MAX_CROSSFADE_SEC : MAX_GAP_SEC}
             onCommit={(v) =>
@@ -61,45 +56,41 @@ export function SettingsSection() {
         )}
         {t.kind === 'crossfade' && (
           <SelectField<CrossfadeCurve>
-            label="Default curve"
+            label={tr('settings.defaultCurve')}
             value={t.curve}
-            options={[
-              { value: 'linear', label: 'Linear' },
-              { value: 'equal-power', label: 'Equal power' },
-              { value: 'logarithmic', label: 'Logarithmic' },
-            ]}
+            options={crossfadeCurves()}
             onChange={(curve) => setTransition({ ...t, curve })}
           />
         )}
       </div>
       <div class="fields">
         <CheckboxField
-          label="Sort files added together by name"
+          label={tr('settings.sortByName')}
           labelFirst
           checked={prefs.sortAddedByName}
-          hint="“Part 2” before “Part 10”. Off: in the order they are picked or dropped."
+          hint={tr('settings.sortByNameHint')}
           onChange={(sortAddedByName) => setPrefs({ sortAddedByName })}
         />
         <CheckboxField
-          label="Ask where to save"
+          label={tr('settings.askWhere')}
           labelFirst
           checked={prefs.askWhereToSave}
-          hint="Otherwise the file goes to your downloads folder."
+          hint={tr('settings.askWhereHint')}
           onChange={(askWhereToSave) => setPrefs({ askWhereToSave })}
         />
         <SelectField
-          label="After a join"
+          label={tr('settings.afterJoin')}
           value={prefs.keepQueueAfterJoin ? 'keep' : 'clear'}
           options={[
-            { value: 'keep', label: 'Keep the queue' },
-            { value: 'clear', label: 'Clear the queue' },
+            { value: 'keep', label: tr('settings.keepQueue') },
+            { value: 'clear', label: tr('settings.clearQueue') },
           ]}
           onChange={(v) => setPrefs({ keepQueueAfterJoin: v === 'keep' })}
         />
       </div>
       <div class="fields">
         <NumberField
-          label="Size limit for page audio (MB)"
+          label={tr('settings.fetchLimit')}
           class="short"
           value={prefs.fetchLimitMB}
           step={1}
@@ -117,13 +108,13 @@ export function SettingsSection() {
           }
         />
         <NumberField
-          label="Loudness target (LUFS)"
+          label={tr('settings.loudnessTarget')}
           class="short"
           value={prefs.loudnessTarget}
           step={1}
           min={LOUDNESS_MIN_LUFS}
           max={LOUDNESS_MAX_LUFS}
-          hint="-16 suits spoken word, -14 music streaming, -23 broadcast."
+          hint={tr('settings.loudnessHint')}
           onCommit={(v) =>
             setPrefs({
               loudnessTarget: clampWhole(
@@ -138,13 +129,13 @@ export function SettingsSection() {
       </div>
       <div class="fields">
         <NumberField
-          label="Silence threshold (dBFS)"
+          label={tr('settings.silenceThreshold')}
           class="short"
           value={prefs.silenceThresholdDb}
           step={1}
           min={SILENCE_MIN_DB}
           max={SILENCE_MAX_DB}
-          hint="“Trim silence at start and end” takes quieter audio for silence."
+          hint={tr('settings.silenceThresholdHint')}
           onCommit={(v) =>
             setPrefs({
               silenceThresholdDb: clampWhole(
@@ -157,13 +148,13 @@ export function SettingsSection() {
           }
         />
         <NumberField
-          label="Shortest silence (s)"
+          label={tr('settings.silenceMin')}
           class="short"
           value={prefs.silenceMinSec}
           step={0.1}
           min={SILENCE_MIN_SEC}
           max={SILENCE_MAX_SEC}
-          hint="Shorter silence at a track’s ends is kept."
+          hint={tr('settings.silenceMinHint')}
           onCommit={(v) =>
             setPrefs({
               silenceMinSec:

@@ -11,6 +11,7 @@ import { run } from '@/lib/queue/alerts';
 import { trimSilence } from '@/lib/editor/silence-trim';
 import { NumberField, TextField } from './fields';
 import { Waveform } from './Waveform';
+import { t as tr } from '@/lib/core/i18n';
 
 /** A ready track's waveform with its time ruler, trims and chapter title (options page only). */
 export function TrackEditor(props: {
@@ -78,22 +79,22 @@ export function TrackEditor(props: {
       />
       <div class="trim-row">
         <NumberField
-          label="Start"
+          label={tr('editor.start')}
           class="time"
           value={trim.startSec}
           step={0.01}
-          suffix="s"
+          suffix={tr('units.secondsShort')}
           min={0}
           max={Number(dur.toFixed(2))}
           disabled={locked}
           onCommit={(v) => setField('start', v)}
         />
         <NumberField
-          label="End"
+          label={tr('editor.end')}
           class="time"
           value={trim.endSec}
           step={0.01}
-          suffix="s"
+          suffix={tr('units.secondsShort')}
           min={0}
           max={Number(dur.toFixed(2))}
           placeholder={dur.toFixed(2)}
@@ -103,7 +104,7 @@ export function TrackEditor(props: {
         <button
           type="button"
           disabled={locked}
-          title={`Finds silence below ${prefs.silenceThresholdDb} dBFS lasting ${prefs.silenceMinSec} s or more (see Settings) and trims it`}
+          title={tr('editor.trimSilenceTitle', prefs.silenceThresholdDb, prefs.silenceMinSec)}
           onClick={() =>
             void run('silence', () =>
               trimSilence(
@@ -114,15 +115,15 @@ export function TrackEditor(props: {
             )
           }
         >
-          Trim silence at start and end
+          {tr('editor.trimSilence')}
         </button>
         <span class="kept">
           {kept < dur - 0.005
-            ? `Keeps ${formatPreciseTime(kept)} of ${formatPreciseTime(dur)}`
-            : `Whole track, ${formatPreciseTime(dur)}`}
+            ? tr('editor.keepsOf', formatPreciseTime(kept), formatPreciseTime(dur))
+            : tr('editor.wholeTrack', formatPreciseTime(dur))}
         </span>
         <TextField
-          label="Chapter title"
+          label={tr('editor.chapterTitle')}
           class="chapter"
           value={edit.chapterTitle ?? ''}
           placeholder={chapterTitle({ name: t.name, info }, prefs.chapterTitles)}

@@ -6,6 +6,8 @@ import { trimEnd } from '@/lib/editor/trim';
 import { run } from '@/lib/queue/alerts';
 import { usePlayer } from '@/components/hooks/player';
 import { Icon } from './Icon';
+import { t as tr } from '@/lib/core/i18n';
+import { reasonOf } from '@/lib/core/errors';
 
 export interface TrackActions {
   onMoveUp: (id: string) => void;
@@ -78,7 +80,7 @@ export function TrackItem(
       <input
         type="checkbox"
         class="select"
-        aria-label={`Select ${t.name}`}
+        aria-label={tr('track.select', t.name)}
         checked={checked}
         data-control="select"
         onClick={(e) =>
@@ -96,7 +98,7 @@ export function TrackItem(
           <span class="track-error" role="alert">
             {/* The sentence describeError makes, "NAME: reason". The name is right above it:
                 said to screen readers (and in innerText), not shown twice. */}
-            <span class="sr-name">{t.name}:</span> {error.message}
+            <span class="sr-name">{t.name}:</span> {reasonOf(error)}
           </span>
         )}
       </div>
@@ -105,9 +107,9 @@ export function TrackItem(
           <button
             type="button"
             class="icon"
-            aria-label={playing ? 'Stop' : 'Play'}
+            aria-label={playing ? tr('track.stop') : tr('track.play')}
             aria-describedby={nameId}
-            title={playing ? 'Stop' : 'Play'}
+            title={playing ? tr('track.stop') : tr('track.play')}
             data-control="play"
             onClick={() => {
               if (playing) return stopPlayback();
@@ -121,9 +123,9 @@ export function TrackItem(
         <button
           type="button"
           class="icon"
-          aria-label="Move up"
+          aria-label={tr('track.moveUp')}
           aria-describedby={nameId}
-          title="Move up"
+          title={tr('track.moveUp')}
           data-control="up"
           disabled={props.first || locked}
           onClick={() => props.onMoveUp(t.id)}
@@ -133,9 +135,9 @@ export function TrackItem(
         <button
           type="button"
           class="icon"
-          aria-label="Move down"
+          aria-label={tr('track.moveDown')}
           aria-describedby={nameId}
-          title="Move down"
+          title={tr('track.moveDown')}
           data-control="down"
           disabled={props.last || locked}
           onClick={() => props.onMoveDown(t.id)}
@@ -145,9 +147,9 @@ export function TrackItem(
         <button
           type="button"
           class="icon"
-          aria-label="Remove"
+          aria-label={tr('track.remove')}
           aria-describedby={nameId}
-          title="Remove"
+          title={tr('track.remove')}
           data-control="remove"
           disabled={locked}
           onClick={() => props.onRemove(t.id)}
@@ -186,9 +188,11 @@ function meta(t: Track): string {
   const size = formatBytes(t.size);
   switch (t.status) {
     case 'fetching':
-      return `Downloading${t.progress !== undefined ? ` ${Math.round(t.progress * 100)}%` : ''}…`;
+      return t.progress !== undefined
+        ? tr('track.downloadingPercent', Math.round(t.progress * 100))
+        : tr('track.downloading');
     case 'probing':
-      return `${size} · checking…`;
+      return tr('track.checking', size);
     case 'error':
       return size;
     case 'ready':

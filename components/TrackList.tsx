@@ -2,6 +2,7 @@ import { useRef } from 'preact/hooks';
 import type { Track } from '@/lib/core/track';
 import { useRovingRows } from '@/components/hooks/roving';
 import { TrackItem, type TrackActions, type TrackSelection } from './TrackItem';
+import { t } from '@/lib/core/i18n';
 
 /** The popup's queue: one row per track, one Tab stop for the whole list (arrows move in it). */
 export function TrackList(
@@ -13,7 +14,7 @@ export function TrackList(
   if (tracks.length === 0) return <EmptyQueue />;
   return (
     <>
-      <ol ref={list} class="tracks" aria-label="Tracks" aria-describedby="tracks-help">
+      <ol ref={list} class="tracks" aria-label={t('list.label')} aria-describedby="tracks-help">
         {tracks.map((t, i) => (
           <TrackItem
             key={t.id}
@@ -34,18 +35,14 @@ export function TrackList(
 }
 
 export function EmptyQueue() {
-  return (
-    <p class="empty">
-      No tracks yet. Add audio files or a folder, or drop them here; they stay on this computer.
-    </p>
-  );
+  return <p class="empty">{t('list.empty')}</p>;
 }
 
 /** What the list's keys do, for screen readers (aria-describedby="tracks-help"). */
 export function ListHelp() {
   return (
     <p id="tracks-help" class="visually-hidden">
-      The list is one stop for the Tab key: the up and down arrow keys move between tracks.
+      {t('list.help')}
     </p>
   );
 }

@@ -16,6 +16,7 @@ import { formatPreciseTime, formatTime } from '@/lib/core/text';
 import { useSeen } from '@/components/hooks/player';
 import { peakLevel, resamplePeaks, type Peaks } from '@/lib/editor/peaks';
 import { loadPeaks, type PeaksRequest } from '@/lib/editor/waveform';
+import { t } from '@/lib/core/i18n';
 
 /**
  * A track's waveform with its two trim handles and a time ruler above it. Dragging a handle (or
@@ -54,7 +55,7 @@ export function Waveform(props: {
     loadPeaks(props.source).then(
       (p) => alive && setPeaks(p),
       (err: unknown) =>
-        alive && setProblem(err instanceof Error ? err.message : 'No waveform for this track.'),
+        alive && setProblem(err instanceof Error ? err.message : t('editor.noWaveform')),
     );
     return () => {
       alive = false;
@@ -126,7 +127,7 @@ export function Waveform(props: {
       'data-handle': handle,
       class: `trim-handle ${handle}`,
       style: { left: `${(handle === 'start' ? startFrac : endFrac) * 100}%` },
-      'aria-label': handle === 'start' ? 'Trim start' : 'Trim end',
+      'aria-label': handle === 'start' ? t('editor.trimStart') : t('editor.trimEnd'),
       'aria-valuemin': 0,
       'aria-valuemax': Number(dur.toFixed(2)),
       'aria-valuenow': Number(value.toFixed(2)),
@@ -156,7 +157,7 @@ export function Waveform(props: {
       <div
         class="ruler"
         aria-hidden="true"
-        title="Click to play from here"
+        title={t('editor.clickToPlay')}
         onClick={(e) => {
           if (dur > 0) props.onSeek(secondsAt(e.clientX));
         }}
@@ -191,7 +192,7 @@ export function Waveform(props: {
         <div {...handleProps('start')} />
         <div {...handleProps('end')} />
         {!peaks && (
-          <span class="waveform-status">{problem ?? (seen ? 'Drawing the waveform…' : '')}</span>
+          <span class="waveform-status">{problem ?? (seen ? t('editor.drawing') : '')}</span>
         )}
       </div>
     </div>

@@ -19,8 +19,10 @@ import { requestFetch, retryForOrigins, stopFetches } from '@/lib/page-audio/dow
 import { MENU_LINK, onMenuClicked, registerMenus } from '@/lib/page-audio/context-menu';
 import { background } from '@/lib/protocol';
 import { onTracksChanged } from '@/lib/store/tracks';
+import { installLanguage } from '@/lib/i18n/install';
 
 export default defineBackground(() => {
+  installLanguage();
   // Firefox has no offscreen API: there the engine runs in this (persistent) background page.
   useEngineLink(import.meta.env.FIREFOX ? localLink(localJobEvents) : offscreenLink);
   // Each handler runs only for its senders (lib/protocol/index.ts): pages, or the engine.

@@ -2,6 +2,7 @@
  * Named errors. They cross context boundaries as plain data (`SeamErrorData`) and are rebuilt
  * into the right class on the other side, so the UI can say the right sentence for each.
  */
+import { isText, render, text, type Sub, type Text } from './i18n';
 import type { TrackRef } from './track';
 
 export type SeamErrorCode =
@@ -29,21 +30,33 @@ export type SeamErrorCode =
 
 export interface SeamErrorData {
   code: SeamErrorCode;
+  /** The reason in words (in the language of the context that made it; see `text`). */
   message: string;
+  /**
+   * The reason as data (lib/core/i18n.ts), when it was written for translation: the UI puts it
+   * into the person's language, wherever the error was made (the offscreen document has no
+   * `browser.i18n`).
+   */
+  text?: Text;
   /** The track the error is about, when there is one. */
   trackId?: string;
   trackName?: string;
 }
 
+/** An error's reason: a sentence as data (translated where shown), or words already written. */
+export type Reason = string | Text;
+
 export class SeamError extends Error {
   readonly code: SeamErrorCode;
   readonly trackId?: string;
   readonly trackName?: string;
+  readonly text?: Text;
 
-  constructor(code: SeamErrorCode, message: string, track?: { id: string; name: string }) {
-    super(message);
+  constructor(code: SeamErrorCode, message: Reason, track?: { id: string; name: string }) {
+    super(isText(message) ? render(message) : message);
     this.name = 'SeamError';
     this.code = code;
+    if (isText(message)) this.text = message;
     this.trackId = track?.id;
     this.trackName = track?.name;
   }
@@ -52,6 +65,7 @@ export class SeamError extends Error {
     return {
       code: this.code,
       message: this.message,
+      ...(this.text !== undefined ? { text: this.text } : {}),
       ...(this.trackId !== undefined ? { trackId: this.trackId } : {}),
       ...(this.trackName !== undefined ? { trackName: this.trackName } : {}),
     };
@@ -60,62 +74,62 @@ export class SeamError extends Error {
 
 /** Not audio Seam can read: an image, a text file, an unknown container. */
 export class UnsupportedAudioError extends SeamError {
-  constructor(message: string, track?: TrackRef) {
+  constructor(message: Reason, track?: TrackRef) {
     super('unsupported-audio', message, track);
     this.name = 'UnsupportedAudioError';
   }
 }
 export class EmptyFileError extends SeamError {
   constructor(track?: TrackRef) {
-    super('empty-file', 'The file is empty (0 bytes).', track);
+    super('empty-file', text('errors.emptyFile'), track);
     this.name = 'EmptyFileError';
   }
 }
 export class NoAudioStreamError extends SeamError {
   constructor(track?: TrackRef) {
-    super('no-audio-stream', 'The file has no audio stream.', track);
+    super('no-audio-stream', text('errors.noAudioStream'), track);
     this.name = 'NoAudioStreamError';
   }
 }
 export class CorruptAudioError extends SeamError {
-  constructor(message: string, track?: TrackRef) {
+  constructor(message: Reason, track?: TrackRef) {
     super('corrupt-audio', message, track);
     this.name = 'CorruptAudioError';
   }
 }
 export class TruncatedAudioError extends SeamError {
-  constructor(message: string, track?: TrackRef) {
+  constructor(message: Reason, track?: TrackRef) {
     super('truncated-audio', message, track);
     this.name = 'TruncatedAudioError';
   }
 }
 export class TrackMissingError extends SeamError {
   constructor(track?: TrackRef) {
-    super('track-missing', 'The audio of this track is no longer stored; add it again.', track);
+    super('track-missing', text('errors.trackMissing'), track);
     this.name = 'TrackMissingError';
   }
 }
 export class FetchRefusedError extends SeamError {
-  constructor(message: string, track?: TrackRef) {
+  constructor(message: Reason, track?: TrackRef) {
     super('fetch-refused', message, track);
     this.name = 'FetchRefusedError';
   }
 }
 export class FetchFailedError extends SeamError {
-  constructor(message: string, track?: TrackRef) {
+  constructor(message: Reason, track?: TrackRef) {
     super('fetch-failed', message, track);
     this.name = 'FetchFailedError';
   }
 }
 export class TooLargeError extends SeamError {
-  constructor(message: string, track?: TrackRef) {
+  constructor(message: Reason, track?: TrackRef) {
     super('too-large', message, track);
     this.name = 'TooLargeError';
   }
 }
 /** No room left to store audio (the disk or the browser's storage quota is full). */
 export class DiskFullError extends SeamError {
-  constructor(message: string, track?: TrackRef) {
+  constructor(message: Reason, track?: TrackRef) {
     super('disk-full', message, track);
     this.name = 'DiskFullError';
   }
@@ -131,7 +145,7 @@ export function isQuotaError(err: unknown): boolean {
  * redirect that goes there): refused, and not tried again when a site is granted.
  */
 export class PrivateNetworkError extends SeamError {
-  constructor(message: string, track?: TrackRef) {
+  constructor(message: Reason, track?: TrackRef) {
     super('private-network', message, track);
     this.name = 'PrivateNetworkError';
   }
@@ -141,19 +155,19 @@ export class PrivateNetworkError extends SeamError {
  * twice), or it was past the cap of one add. The message says which and how many.
  */
 export class NotAllAddedError extends SeamError {
-  constructor(message: string) {
+  constructor(message: Reason) {
     super('not-all-added', message);
     this.name = 'NotAllAddedError';
   }
 }
 export class JoinCanceledError extends SeamError {
   constructor() {
-    super('join-canceled', 'The join was canceled.');
+    super('join-canceled', text('errors.joinCanceled'));
     this.name = 'JoinCanceledError';
   }
 }
 export class JoinFailedError extends SeamError {
-  constructor(message: string, track?: TrackRef) {
+  constructor(message: Reason, track?: TrackRef) {
     super('join-failed', message, track);
     this.name = 'JoinFailedError';
   }
@@ -164,7 +178,7 @@ export class JoinFailedError extends SeamError {
  * it, so it must be re-encoded. `message` is the reason in plain words, naming the time.
  */
 export class NotUniformError extends SeamError {
-  constructor(message: string, track?: TrackRef) {
+  constructor(message: Reason, track?: TrackRef) {
     super('not-uniform', message, track);
     this.name = 'NotUniformError';
   }
@@ -174,40 +188,37 @@ export class NotUniformError extends SeamError {
  * copy that lost its audio): it is not saved. `message` says how much was planned and written.
  */
 export class OutputTooShortError extends SeamError {
-  constructor(message: string) {
+  constructor(message: Reason) {
     super('output-short', message);
     this.name = 'OutputTooShortError';
   }
 }
 export class EngineFailedError extends SeamError {
-  constructor(message: string) {
+  constructor(message: Reason) {
     super('engine-failed', message);
     this.name = 'EngineFailedError';
   }
 }
 export class NothingToJoinError extends SeamError {
-  constructor(message = 'Add at least one track to join.') {
+  constructor(message: Reason = text('errors.nothingToJoin')) {
     super('nothing-to-join', message);
     this.name = 'NothingToJoinError';
   }
 }
 /** Reading a track (probe and decode check) took longer than Seam waits: it is given up. */
 export class ProbeTimeoutError extends SeamError {
-  constructor(message: string, track?: TrackRef) {
+  constructor(message: Reason, track?: TrackRef) {
     super('probe-timeout', message, track);
     this.name = 'ProbeTimeoutError';
   }
 
   static after(track: TrackRef, seconds: number): ProbeTimeoutError {
-    return new ProbeTimeoutError(
-      `Reading ${track.name} took longer than ${seconds} s, so Seam stopped: the file may be damaged. Remove it, or add it again to try once more.`,
-      track,
-    );
+    return new ProbeTimeoutError(text('errors.probeTimeout', track.name, seconds), track);
   }
 }
 /** A join that cannot fit in memory, refused before it starts or stopped when ffmpeg ran out. */
 export class NotEnoughMemoryError extends SeamError {
-  constructor(message: string, track?: TrackRef) {
+  constructor(message: Reason, track?: TrackRef) {
     super('not-enough-memory', message, track);
     this.name = 'NotEnoughMemoryError';
   }
@@ -217,48 +228,49 @@ export class NotEnoughMemoryError extends SeamError {
  * (a crash, out of memory) or the browser closed.
  */
 export class JobInterruptedError extends SeamError {
-  constructor(message: string) {
+  constructor(message: Reason) {
     super('job-interrupted', message);
     this.name = 'JobInterruptedError';
   }
 
   /** `reason` completes "The join stopped because …". */
-  static because(reason: string): JobInterruptedError {
-    return new JobInterruptedError(
-      `The join stopped because ${reason}. The queue is as it was: press Retry to join again.`,
-    );
+  static because(reason: Sub): JobInterruptedError {
+    return new JobInterruptedError(text('errors.interrupted', reason));
   }
 }
 
+/** The reason in an error's data form, as data again when it was written for translation. */
+const why = (d: SeamErrorData): Reason => d.text ?? d.message;
+
 const classes: Record<SeamErrorCode, (d: SeamErrorData, t?: TrackRef) => SeamError> = {
-  'unsupported-audio': (d, t) => new UnsupportedAudioError(d.message, t),
+  'unsupported-audio': (d, t) => new UnsupportedAudioError(why(d), t),
   'empty-file': (_d, t) => new EmptyFileError(t),
   'no-audio-stream': (_d, t) => new NoAudioStreamError(t),
-  'corrupt-audio': (d, t) => new CorruptAudioError(d.message, t),
-  'truncated-audio': (d, t) => new TruncatedAudioError(d.message, t),
+  'corrupt-audio': (d, t) => new CorruptAudioError(why(d), t),
+  'truncated-audio': (d, t) => new TruncatedAudioError(why(d), t),
   'track-missing': (_d, t) => new TrackMissingError(t),
-  'fetch-refused': (d, t) => new FetchRefusedError(d.message, t),
-  'fetch-failed': (d, t) => new FetchFailedError(d.message, t),
-  'too-large': (d, t) => new TooLargeError(d.message, t),
-  'disk-full': (d, t) => new DiskFullError(d.message, t),
-  'private-network': (d, t) => new PrivateNetworkError(d.message, t),
-  'not-all-added': (d) => new NotAllAddedError(d.message),
+  'fetch-refused': (d, t) => new FetchRefusedError(why(d), t),
+  'fetch-failed': (d, t) => new FetchFailedError(why(d), t),
+  'too-large': (d, t) => new TooLargeError(why(d), t),
+  'disk-full': (d, t) => new DiskFullError(why(d), t),
+  'private-network': (d, t) => new PrivateNetworkError(why(d), t),
+  'not-all-added': (d) => new NotAllAddedError(why(d)),
   'join-canceled': () => new JoinCanceledError(),
-  'join-failed': (d, t) => new JoinFailedError(d.message, t),
-  'not-uniform': (d, t) => new NotUniformError(d.message, t),
-  'output-short': (d) => new OutputTooShortError(d.message),
-  'engine-failed': (d) => new EngineFailedError(d.message),
-  'nothing-to-join': (d) => new NothingToJoinError(d.message),
-  'probe-timeout': (d, t) => new ProbeTimeoutError(d.message, t),
-  'not-enough-memory': (d, t) => new NotEnoughMemoryError(d.message, t),
-  'job-interrupted': (d) => new JobInterruptedError(d.message),
+  'join-failed': (d, t) => new JoinFailedError(why(d), t),
+  'not-uniform': (d, t) => new NotUniformError(why(d), t),
+  'output-short': (d) => new OutputTooShortError(why(d)),
+  'engine-failed': (d) => new EngineFailedError(why(d)),
+  'nothing-to-join': (d) => new NothingToJoinError(why(d)),
+  'probe-timeout': (d, t) => new ProbeTimeoutError(why(d), t),
+  'not-enough-memory': (d, t) => new NotEnoughMemoryError(why(d), t),
+  'job-interrupted': (d) => new JobInterruptedError(why(d)),
 };
 
 /** Rebuilds the named class from its data form. */
 export function errorFromData(data: SeamErrorData): SeamError {
   const track =
     data.trackId !== undefined ? { id: data.trackId, name: data.trackName ?? '' } : undefined;
-  const make = classes[data.code] ?? ((d: SeamErrorData) => new JoinFailedError(d.message));
+  const make = classes[data.code] ?? ((d: SeamErrorData) => new JoinFailedError(why(d)));
   return make(data, track);
 }
 
@@ -266,6 +278,11 @@ export function errorFromData(data: SeamErrorData): SeamError {
 export function toErrorData(err: unknown, fallback: SeamErrorCode = 'join-failed'): SeamErrorData {
   if (err instanceof SeamError) return err.toData();
   return { code: fallback, message: errorText(err) };
+}
+
+/** An error's reason in the person's language (its `text` when it has one). */
+export function reasonOf(data: SeamErrorData): string {
+  return data.text ? render(data.text) : data.message;
 }
 
 /**
@@ -307,8 +324,9 @@ function exited(text: string): string | undefined {
  * so) is shown as it is.
  */
 export function describeError(data: SeamErrorData): string {
-  const reason = sentence(data.message);
-  return data.trackName && !data.message.includes(data.trackName)
+  const message = reasonOf(data);
+  const reason = sentence(message);
+  return data.trackName && !message.includes(data.trackName)
     ? `${data.trackName}: ${reason}`
     : reason;
 }

@@ -1,10 +1,14 @@
 /**
  * Every piece of text Seam builds from numbers, in one place: durations, sizes, rates, channel
- * counts, codec names, track lists. Pure.
+ * counts, codec names, track lists, dates. Pure. Numbers, lists and dates are written the
+ * person's way through Intl (lib/core/i18n.ts `locale()`), the words around them come from
+ * locales/.
  *
  * Times have one format, a clock: "4:51", "1:02:05"; where a trim is set to the hundredth (the
- * editor's trims and what they keep) the same clock carries hundredths, "0:20.75".
+ * editor's trims and what they keep) the same clock carries hundredths, "0:20.75" ("0:20,75" in
+ * German).
  */
+import { formatNumber, locale, render, t, text, textN, tn, type Text } from './i18n';
 
 /**
  * A time on the clock: "0:20", "4:51", "1:02:05"; with `decimals` (1 or 2) the seconds carry
@@ -20,7 +24,7 @@ export function formatTime(sec: number, decimals: 0 | 1 | 2 = 0): string {
   const m = Math.floor((whole % 3600) / 60);
   const s = whole % 60;
   const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
-  const tail = decimals > 0 ? `.${String(frac).padStart(decimals, '0')}` : '';
+  const tail = decimals > 0 ? `${decimalSign()}${String(frac).padStart(decimals, '0')}` : '';
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}${tail}`;
 }
 
@@ -29,26 +33,41 @@ export function formatDuration(sec: number): string {
   return formatTime(sec);
 }
 
+/** The clock's decimal sign in the person's language: "." or ",". */
+function decimalSign(): string {
+  const parts = new Intl.NumberFormat(locale()).formatToParts(1.5);
+  return parts.find((p) => p.type === 'decimal')?.value ?? '.';
+}
+
+/** "512 B", "2.0 KB", "1.5 MB", "50 MB" ("1,5 Mo" in French). */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB'];
+  return render(bytesText(bytes));
+}
+
+/**
+ * A size as a sentence in data, for errors made where no language is installed (the offscreen
+ * document): its number is written where it is shown.
+ */
+export function bytesText(bytes: number): Text {
+  if (bytes < 1024) return text('units.bytes', bytes);
+  const units = ['units.kb', 'units.mb', 'units.gb'] as const;
   let v = bytes / 1024;
   let i = 0;
   while (v >= 1024 && i < units.length - 1) {
     v /= 1024;
     i++;
   }
-  return `${v >= 10 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
+  return text(units[i]!, v >= 10 ? Math.round(v) : { fixed: v, decimals: 1 });
 }
 
 /** "1.9 s", "0.25 s", "12 s": seconds to at most two decimals. */
 export function formatSeconds(sec: number): string {
-  return `${Number(Math.max(0, sec).toFixed(2))} s`;
+  return t('units.seconds', formatNumber(Math.max(0, sec), 2));
 }
 
 /** "44.1 kHz", "22.05 kHz", "8 kHz". */
 export function khz(rate: number): string {
-  return `${Number((rate / 1000).toFixed(2))} kHz`;
+  return t('units.khz', formatNumber(rate / 1000, 2));
 }
 
 /** "MP3 · 44.1 kHz · stereo" from a probe. */
@@ -92,12 +111,12 @@ export function codecLabel(codec: string): string {
 
 /** "mono", "stereo", "6 channels". */
 export function channelWord(n: number): string {
-  return n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} channels`;
+  return n === 1 ? t('audio.mono') : n === 2 ? t('audio.stereo') : tn('audio.channels', n);
 }
 
 /** A length in words: "1.5 s" under a minute, then "2:05" or "1:02:05". */
 export function formatLength(sec: number): string {
-  return sec < 60 ? `${Math.max(0, sec).toFixed(1)} s` : formatDuration(sec);
+  return sec < 60 ? t('units.seconds', formatNumber(Math.max(0, sec), 1, 1)) : formatDuration(sec);
 }
 
 /** "1:02.25": a position to the hundredth (trims, the editor's lengths). */
@@ -107,29 +126,40 @@ export function formatPreciseTime(sec: number): string {
 
 /** "about 0:12 left", "less than 0:05 left" while a join runs. */
 export function formatTimeLeft(sec: number): string {
-  if (sec < 5) return 'less than 0:05 left';
-  return `about ${formatDuration(sec)} left`;
+  if (sec < 5) return t('time.leftUnder', formatDuration(5));
+  return t('time.leftAbout', formatDuration(sec));
 }
 
 /** "about 8.9 MB", for sizes known only roughly. */
 export function formatApproxBytes(bytes: number): string {
-  return `about ${formatBytes(Math.max(0, bytes))}`;
+  return t('units.about', formatBytes(Math.max(0, bytes)));
 }
 
 /** "1 track", "5 tracks". */
 export function countTracks(n: number): string {
-  return `${n} ${n === 1 ? 'track' : 'tracks'}`;
+  return tn('tracks.count', n);
 }
 
 /** "track 2", "tracks 2 and 3", "tracks 1, 2 and 4" (1-based numbers). */
 export function trackList(ns: readonly number[]): string {
-  if (ns.length === 1) return `track ${ns[0]}`;
-  return `tracks ${ns.slice(0, -1).join(', ')} and ${ns[ns.length - 1]}`;
+  return tn('tracks.numbers', ns.length, listOf(ns.map((n) => formatNumber(n))));
+}
+
+/** "a, b and c" in the person's language (Intl.ListFormat). */
+export function listOf(items: readonly string[]): string {
+  // Seam's English lists take no comma before "and", as British English writes them.
+  const lang = locale().toLowerCase().startsWith('en') ? 'en-GB' : locale();
+  return new Intl.ListFormat(lang, { type: 'conjunction' }).format(items);
+}
+
+/** A calendar date written the person's way: "3/1/2026", "1.3.2026", "2026/3/1". */
+export function formatDate(date: number | string): string {
+  return new Intl.DateTimeFormat(locale()).format(new Date(date));
 }
 
 /** Files named in a sentence: "“a.mp3”", "“a.mp3” and “b.wav”", "these 5 files". */
-export function fileNames(names: readonly string[]): string {
-  if (names.length === 1) return `“${names[0]}”`;
-  if (names.length === 2) return `“${names[0]}” and “${names[1]}”`;
-  return `these ${names.length} files`;
+export function fileNames(names: readonly string[]): Text {
+  if (names.length > 2) return textN('files.these', names.length);
+  if (names.length === 2) return text('files.two', names[0]!, names[1]!);
+  return text('page.quoted', names[0] ?? '');
 }

@@ -4,6 +4,7 @@
  * defaults; the track store (lib/store/tracks.ts) keeps them in IndexedDB.
  */
 import type { SeamErrorData } from './errors';
+import type { Text } from './i18n';
 
 /** What a probe learns about one track. Produced by `parseProbe` from ffprobe's JSON. */
 export interface AudioInfo {
@@ -53,7 +54,7 @@ export interface AudioInfo {
    * What is worth saying about the file that does not stop a join, as phrases that follow the
    * track's name or number: "has a damaged tag, which is ignored".
    */
-  notes?: string[];
+  notes?: (string | Text)[];
   /** Container and stream tags, keys lower-cased (title, artist, album, date, ...). */
   tags: Record<string, string>;
   /** The file's own chapters (MP4 chapter track or chpl, ID3 CHAP, a cue sheet), in its time. */

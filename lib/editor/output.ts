@@ -13,6 +13,8 @@ import type {
 } from '@/lib/core/settings';
 import type { Track } from '@/lib/core/track';
 import { resolveChapterMode, type ChapterTrack } from '@/lib/plan/chapters';
+import { t } from '@/lib/core/i18n';
+import { formatSeconds, khz, listOf } from '@/lib/core/text';
 
 /** Which of the quality fields apply to the chosen format and mode. */
 export function qualityFields(output: Pick<OutputSettings, 'format' | 'mp3Mode'>): {
@@ -30,34 +32,111 @@ export function qualityFields(output: Pick<OutputSettings, 'format' | 'mp3Mode'>
  * LAME's VBR scale (-q:a / -V), with the average bitrate of each step from LAME's own table,
  * so the number means something.
  */
-export const VBR_CHOICES: readonly { value: number; label: string }[] = VBR_KBPS.map((kbps, q) => ({
-  value: q,
-  label: `${q}${q === 0 ? ' (best)' : q === 9 ? ' (smallest)' : ''}, about ${kbps} kb/s`,
-}));
+export const VBR_CHOICES: readonly { value: number; readonly label: string }[] = VBR_KBPS.map(
+  (kbps, q) => ({
+    value: q,
+    // Labels are read when shown: the language is installed after this module loads.
+    get label() {
+      const about = t('units.kbps', kbps);
+      return q === 0
+        ? t('output.vbrBest', q, about)
+        : q === 9
+          ? t('output.vbrSmallest', q, about)
+          : t('output.vbrStep', q, about);
+    },
+  }),
+);
 
-export const SAMPLE_RATES: readonly { value: OutputSettings['sampleRate']; label: string }[] = [
-  { value: 'source', label: 'As source' },
-  { value: 44100, label: '44.1 kHz' },
-  { value: 48000, label: '48 kHz' },
+export const SAMPLE_RATES: readonly {
+  value: OutputSettings['sampleRate'];
+  readonly label: string;
+}[] = [
+  {
+    value: 'source',
+    get label() {
+      return t('output.asSource');
+    },
+  },
+  {
+    value: 44100,
+    get label() {
+      return khz(44100);
+    },
+  },
+  {
+    value: 48000,
+    get label() {
+      return khz(48000);
+    },
+  },
 ];
 
-export const CHANNEL_CHOICES: readonly { value: OutputSettings['channels']; label: string }[] = [
-  { value: 'source', label: 'As source' },
-  { value: 1, label: 'Mono' },
-  { value: 2, label: 'Stereo' },
+export const CHANNEL_CHOICES: readonly {
+  value: OutputSettings['channels'];
+  readonly label: string;
+}[] = [
+  {
+    value: 'source',
+    get label() {
+      return t('output.asSource');
+    },
+  },
+  {
+    value: 1,
+    get label() {
+      return t('output.mono');
+    },
+  },
+  {
+    value: 2,
+    get label() {
+      return t('output.stereo');
+    },
+  },
 ];
 
 /** The Chapters select's options: what "auto" resolves to is one of them. */
-export const CHAPTER_CHOICES: readonly { value: Exclude<ChapterMode, 'auto'>; label: string }[] = [
-  { value: 'per-track', label: 'One chapter per track' },
-  { value: 'keep', label: 'Keep the tracks’ chapters' },
-  { value: 'none', label: 'No chapters' },
+export const CHAPTER_CHOICES: readonly {
+  value: Exclude<ChapterMode, 'auto'>;
+  readonly label: string;
+}[] = [
+  {
+    value: 'per-track',
+    get label() {
+      return t('output.chapterPerTrack');
+    },
+  },
+  {
+    value: 'keep',
+    get label() {
+      return t('output.chapterKeep');
+    },
+  },
+  {
+    value: 'none',
+    get label() {
+      return t('output.chapterNone');
+    },
+  },
 ];
 
 /** The "Chapter titles from" select's options (the preference `chapterTitles`). */
-export const CHAPTER_TITLE_CHOICES: readonly { value: ChapterTitleSource; label: string }[] = [
-  { value: 'tag', label: 'Title tag, then file name' },
-  { value: 'file', label: 'File name' },
+export const CHAPTER_TITLE_CHOICES: readonly {
+  value: ChapterTitleSource;
+  readonly label: string;
+}[] = [
+  {
+    value: 'tag',
+    get label() {
+      return t('output.titlesFromTag');
+    },
+  },
+  {
+    value: 'file',
+    get label() {
+      return t('output.titlesFromFile');
+    },
+  },
 ];
 
 /**
@@ -99,32 +178,35 @@ export function parseChoice<T extends string | number>(
 /** The ringtone length warning, when an M4R would be longer than a phone takes. */
 export function m4rWarning(format: FormatId, totalSec: number | undefined): string | undefined {
   if (format !== 'm4r' || totalSec === undefined || totalSec <= RINGTONE_MAX_SEC) return undefined;
-  return `Ringtones are limited to ${RINGTONE_MAX_SEC} s; this one would be ${Math.round(totalSec)} s. Trim the tracks, or the phone may refuse it.`;
+  return t(
+    'output.ringtoneLimit',
+    formatSeconds(RINGTONE_MAX_SEC),
+    formatSeconds(Math.round(totalSec)),
+  );
 }
 
 /** "MP3, M4A and M4B": the labels of the formats with `has`, in the Format list's order. */
 function formatsWith(has: (f: (typeof FORMATS)[number]) => boolean): string {
-  const labels = FORMATS.filter(has).map((f) => f.label);
-  return labels.length > 1
-    ? `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`
-    : (labels[0] ?? '');
+  return listOf(FORMATS.filter(has).map((f) => f.label));
 }
 
 export function chaptersNote(format: FormatId): string {
-  const base = `One chapter per track, named by its Chapter title. ${formatsWith((f) => f.chapters)} hold chapters`;
   const spec = formatSpec(format);
-  return spec.chapters ? `${base}.` : `${base}; ${spec.label} does not, so none are written.`;
+  const holders = formatsWith((f) => f.chapters);
+  return spec.chapters
+    ? t('output.chaptersNote', holders)
+    : t('output.chaptersNoteNone', holders, spec.label);
 }
 
 export function coverNote(format: FormatId): string | undefined {
   const spec = formatSpec(format);
-  return spec.cover ? undefined : `${spec.label} files get no cover.`;
+  return spec.cover ? undefined : t('output.noCover', spec.label);
 }
 
 /** Said under the tag fields when the format keeps no tags at all. */
 export function tagsNote(format: FormatId): string | undefined {
   const spec = formatSpec(format);
-  return spec.tags ? undefined : `${spec.label} files are written without tags.`;
+  return spec.tags ? undefined : t('output.noTags', spec.label);
 }
 
 /**
@@ -137,12 +219,12 @@ export function coverChoices(
 ): { value: string; label: string }[] {
   const [first, ...rest] = tracks;
   return [
-    ...(first?.info?.hasCover ? [{ value: 'first', label: "First track's cover" }] : []),
+    ...(first?.info?.hasCover ? [{ value: 'first', label: t('output.firstCover') }] : []),
     ...rest
-      .filter((t) => t.info?.hasCover)
-      .map((t) => ({ value: `track:${t.id}`, label: `Cover of ${stripExtension(t.name)}` })),
-    ...(imageName ? [{ value: 'image', label: `Image: ${imageName}` }] : []),
-    { value: 'none', label: 'None' },
+      .filter((r) => r.info?.hasCover)
+      .map((r) => ({ value: `track:${r.id}`, label: t('output.coverOf', stripExtension(r.name)) })),
+    ...(imageName ? [{ value: 'image', label: t('output.imageCover', imageName) }] : []),
+    { value: 'none', label: t('output.coverNone') },
   ];
 }
 
@@ -183,12 +265,16 @@ export function unavailable(format: FormatId): {
     ...(spec.chapters
       ? {}
       : {
-          chapters: `${spec.label} holds no chapters; ${formatsWith((f) => f.chapters)} do.`,
+          chapters: t(
+            'output.noChaptersIn',
+            spec.label,
+            formatsWith((f) => f.chapters),
+          ),
         }),
-    ...(spec.cover ? {} : { cover: `${spec.label} files hold no cover picture.` }),
-    ...(spec.tags ? {} : { tags: `${spec.label} files are written without tags.` }),
+    ...(spec.cover ? {} : { cover: t('output.noCoverIn', spec.label) }),
+    ...(spec.tags ? {} : { tags: t('output.noTags', spec.label) }),
     ...(spec.sampleRates?.length === 1
-      ? { sampleRate: `${spec.label} is always ${Number(spec.sampleRates[0]) / 1000} kHz.` }
+      ? { sampleRate: t('output.alwaysRate', spec.label, khz(Number(spec.sampleRates[0]))) }
       : {}),
   };
 }
@@ -221,7 +307,7 @@ export function fileNamePreview(
   date = new Date(),
   title = '',
 ): string {
-  const first = tracks[0]?.name ?? 'First track.mp3';
+  const first = tracks[0]?.name ?? t('output.sampleFileName');
   const count = tracks.length > 0 ? tracks.length : 3;
   return outputFileName(
     first,

@@ -3,6 +3,8 @@
  * hears. Pure; the track list draws the result and stores the new order.
  */
 
+import { t } from '@/lib/core/i18n';
+
 /** `list` with the item at `from` moved to index `to` (both clamped to the list). */
 export function moveIndex<T>(list: readonly T[], from: number, to: number): T[] {
   const out = [...list];
@@ -82,16 +84,16 @@ export function reorderMessage(
   position: number,
   count: number,
 ): string {
-  const where = `position ${position + 1} of ${count}`;
+  const where = t('reorder.position', position + 1, count);
   switch (kind) {
     case 'grab':
-      return `Picked up ${name} at ${where}. Use the up and down arrow keys to move it, Space to drop it, Escape to cancel.`;
+      return t('reorder.grab', name, where);
     case 'move':
-      return `${name} moved to ${where}.`;
+      return t('reorder.move', name, where);
     case 'drop':
-      return `${name} dropped at ${where}.`;
+      return t('reorder.drop', name, where);
     case 'cancel':
-      return `Reorder canceled. ${name} is back at ${where}.`;
+      return t('reorder.cancel', name, where);
   }
 }
 

@@ -5,6 +5,7 @@
  * silence keeps the trim it had. Options page only (it decodes audio).
  */
 import { SeamError } from '@/lib/core/errors';
+import { t, text, textN, tn } from '@/lib/core/i18n';
 import type { Track, Transition } from '@/lib/core/track';
 import { formatSeconds } from '@/lib/core/text';
 import { editTrack } from '@/lib/queue/actions';
@@ -52,13 +53,13 @@ export async function trimSilence(
       defaultTransition,
     );
   }
-  const what = `silence of ${formatSeconds(opts.minSec)} or more below ${opts.thresholdDb} dBFS`;
+  const what = t('notices.silenceWhat', formatSeconds(opts.minSec), opts.thresholdDb);
   if (ready.length > 1 || trimmed === 0) {
     notify({
       text:
         trimmed > 0
-          ? `Trimmed ${what} from ${trimmed} of ${ready.length} tracks.`
-          : `No ${what} at the start or end${ready.length > 1 ? ' of any track' : ''}.`,
+          ? tn('notices.silenceTrimmed', ready.length, trimmed, what)
+          : t(ready.length > 1 ? 'notices.noSilenceAny' : 'notices.noSilence', what),
     });
   }
   if (failed.length > 0) {
@@ -66,8 +67,13 @@ export async function trimSilence(
     throw new SeamError(
       'unsupported-audio',
       failed.length === 1
-        ? `Silence could not be looked for: ${first!.reason}`
-        : `Silence could not be looked for in ${failed.length} tracks (${failed.map((f) => f.track.name).join(', ')}): ${first!.reason}`,
+        ? text('errors.silenceFailed', first!.reason)
+        : textN(
+            'errors.silenceFailedMany',
+            failed.length,
+            failed.map((f) => f.track.name).join(', '),
+            first!.reason,
+          ),
       failed.length === 1 ? first!.track : undefined,
     );
   }

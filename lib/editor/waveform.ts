@@ -5,6 +5,7 @@
  * its own, so a reopened editor draws at once. One decode runs at a time.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { t } from '@/lib/core/i18n';
 import { computePeaks, edgeLevels, PEAK_BUCKETS, type Peaks } from './peaks';
 import type { EdgeLevels } from './silence';
 import { getAudio } from '@/lib/store/tracks';
@@ -101,7 +102,7 @@ function enqueue<T>(job: () => Promise<T>): Promise<T> {
 
 async function decodeAndStore(req: PeaksRequest): Promise<Peaks> {
   const blob = await getAudio(req.id);
-  if (!blob) throw new WaveformUnavailableError('The audio is not stored yet.');
+  if (!blob) throw new WaveformUnavailableError(t('editor.notStored'));
   const decodedBytes = req.durationSec * req.sampleRate * Math.max(1, req.channels) * 4;
   let peaks: Peaks;
   if (decodedBytes <= MAX_DECODED_BYTES) {
@@ -109,7 +110,7 @@ async function decodeAndStore(req: PeaksRequest): Promise<Peaks> {
   } else if (req.codec === 'mp3') {
     peaks = await decodeMp3InPieces(blob, req.durationSec);
   } else {
-    throw new WaveformUnavailableError('This track is too long to draw here.');
+    throw new WaveformUnavailableError(t('editor.tooLongToDraw'));
   }
   // The probe's duration is the one trims are measured against.
   if (req.durationSec > 0) peaks = { ...peaks, durationSec: req.durationSec };
@@ -129,7 +130,7 @@ async function decodeAndStore(req: PeaksRequest): Promise<Peaks> {
 export function loadEdgeLevels(req: PeaksRequest): Promise<EdgeLevels> {
   return enqueue(async () => {
     const blob = await getAudio(req.id);
-    if (!blob) throw new WaveformUnavailableError('The audio is not stored yet.');
+    if (!blob) throw new WaveformUnavailableError(t('editor.notStored'));
     const decodedBytes = req.durationSec * req.sampleRate * Math.max(1, req.channels) * 4;
     let levels: EdgeLevels;
     if (decodedBytes <= MAX_DECODED_BYTES) {
@@ -141,7 +142,7 @@ export function loadEdgeLevels(req: PeaksRequest): Promise<EdgeLevels> {
       );
       levels = { ...head, tail: tail.tail };
     } else {
-      throw new WaveformUnavailableError('This track is too long to decode here.');
+      throw new WaveformUnavailableError(t('editor.tooLongToDecode'));
     }
     // Trims are measured against the probe's length.
     return req.durationSec > 0 ? { ...levels, durationSec: req.durationSec } : levels;
@@ -151,7 +152,7 @@ export function loadEdgeLevels(req: PeaksRequest): Promise<EdgeLevels> {
 /** A Blob decoded by the page's audio decoder at DECODE_RATE: its channels and rate. */
 async function decodeChannels(
   blob: Blob,
-  refusal = 'This browser cannot decode this file.',
+  refusal = t('editor.cannotDecode'),
 ): Promise<[Float32Array[], number]> {
   const data = await blob.arrayBuffer();
   // decodeAudioData resamples to the context's rate; an offline context needs no user gesture.
@@ -169,10 +170,7 @@ async function decodeChannels(
 }
 
 async function decodePeaks(blob: Blob, buckets: number): Promise<Peaks> {
-  const [channels, rate] = await decodeChannels(
-    blob,
-    'This browser cannot decode this file for a waveform.',
-  );
+  const [channels, rate] = await decodeChannels(blob, t('editor.cannotDecodeWaveform'));
   return computePeaks(channels, rate, buckets);
 }
 

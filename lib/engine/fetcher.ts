@@ -1,5 +1,6 @@
 import { concat } from '@/lib/core/bytes';
 import { DiskFullError, SeamError, TrackMissingError, isQuotaError } from '@/lib/core/errors';
+import { text } from '@/lib/core/i18n';
 import {
   CONNECT_TIMEOUT_MS,
   MIN_BYTES_PER_SEC,
@@ -15,7 +16,7 @@ import {
 import { freeBytes } from '@/lib/page-audio/budget';
 import { getTrack, putAudio, updateTrack } from '@/lib/store/tracks';
 import { trackRef } from '@/lib/core/track';
-import { formatBytes } from '@/lib/core/text';
+import { bytesText } from '@/lib/core/text';
 
 /** Enough of the body to tell an HTML error page or an image from audio. */
 const SNIFF_BYTES = 4096;
@@ -201,7 +202,7 @@ async function reserveRoom(trackId: string, bytes: number, ref: { id: string; na
   const free = await freeBytes();
   if (others + bytes > free) {
     throw new DiskFullError(
-      `There is not enough free space to store it: ${formatBytes(bytes)} is needed and ${formatBytes(Math.max(0, free - others))} is free.`,
+      text('errors.noRoomToStore', bytesText(bytes), bytesText(Math.max(0, free - others))),
       ref,
     );
   }
@@ -209,8 +210,5 @@ async function reserveRoom(trackId: string, bytes: number, ref: { id: string; na
 }
 
 function diskFull(ref: { id: string; name: string }): DiskFullError {
-  return new DiskFullError(
-    'The disk (or the browser’s storage for Seam) is full, so the download could not be stored.',
-    ref,
-  );
+  return new DiskFullError(text('errors.diskFullDownload'), ref);
 }

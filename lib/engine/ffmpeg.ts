@@ -1,3 +1,4 @@
+import { text } from '@/lib/core/i18n';
 import type { AudioInfo, TrackRef } from '@/lib/core/track';
 import {
   EngineFailedError,
@@ -101,7 +102,7 @@ export class Engine implements TaskRunner {
         return w;
       })
       .catch((err: unknown) => {
-        throw new EngineFailedError(`ffmpeg could not start: ${errorText(err)}`);
+        throw new EngineFailedError(text('engine.couldNotStart', errorText(err)));
       })
       .finally(() => {
         this.#loading = undefined;
@@ -205,7 +206,7 @@ export class Engine implements TaskRunner {
       // the output's length.
       checkOutputLength(plan, lastTime);
       const blob = await w.call({ type: 'takeOutput', path: plan.outputPath, mime });
-      if (blob.size === 0) throw new JoinFailedError('ffmpeg produced no output');
+      if (blob.size === 0) throw new JoinFailedError(text('engine.noOutput'));
       const heap = await w.call({ type: 'heap' });
       return { blob, heapPeakBytes: heap.peakBytes, writtenSec: lastTime };
     });
@@ -273,7 +274,7 @@ export class Engine implements TaskRunner {
     } catch (err) {
       if (signal?.aborted) throw new JoinCanceledError();
       if (err instanceof SeamError) throw err;
-      throw new EngineFailedError(`ffmpeg stopped: ${errorText(err)}`);
+      throw new EngineFailedError(text('engine.stopped', errorText(err)));
     } finally {
       signal?.removeEventListener('abort', stop);
       w.onLog = undefined;
@@ -319,9 +320,7 @@ export class Engine implements TaskRunner {
     } catch (err) {
       if (err instanceof SeamError || err instanceof WorkerStoppedError) throw err;
       this.reset();
-      throw new EngineFailedError(
-        `The file could not be read: ffmpeg stopped while reading it (${errorText(err)}).`,
-      );
+      throw new EngineFailedError(text('engine.stoppedReading', errorText(err)));
     } finally {
       w.onLog = undefined;
       if (!w.stopped) {
@@ -351,7 +350,8 @@ export function mountsFor(
   };
   for (const input of plan.inputs) {
     const blob = blobs.get(input.intermediate ? intermediateKey(input.trackId) : input.trackId);
-    if (!blob) throw new JoinFailedError('its audio is missing', findTrack(tracks, input.trackId));
+    if (!blob)
+      throw new JoinFailedError(text('engine.audioMissing'), findTrack(tracks, input.trackId));
     add(input.path, blob);
   }
   for (const f of plan.files) add(f.path, new Blob([f.text], { type: 'text/plain' }));

@@ -1,5 +1,6 @@
 import { WorkerStoppedError, type Engine } from './ffmpeg';
 import { runParallel } from './parallel';
+import { text } from '@/lib/core/i18n';
 import {
   JoinCanceledError,
   JoinFailedError,
@@ -393,7 +394,7 @@ export class EngineHost implements EngineCommands {
     if (plan.coverImage) {
       // The person's own cover image, an input like the tracks' audio.
       const image = await getCoverImage();
-      if (!image) throw new JoinFailedError('the cover image is no longer stored; choose it again');
+      if (!image) throw new JoinFailedError(text('engine.coverGone'));
       blobs.set(COVER_IMAGE_ID, image.blob);
     }
     const spec = formatSpec(req.output.format);

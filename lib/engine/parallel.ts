@@ -9,6 +9,7 @@
  * stops the others and its error is the join's.
  */
 import { JoinCanceledError, JoinFailedError } from '@/lib/core/errors';
+import { text } from '@/lib/core/i18n';
 import { checkOutputLength, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
 import type { OutputSettings } from '@/lib/core/settings';
 import type { Bytes } from '@/lib/core/bytes';
@@ -89,8 +90,7 @@ export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunRes
         signal,
       );
       const measured = parseLoudness(log);
-      if (!measured)
-        throw new JoinFailedError('the loudness of the joined audio could not be measured');
+      if (!measured) throw new JoinFailedError(text('engine.noLoudness'));
       gainDb = loudnessGain(measured, target);
     }
 

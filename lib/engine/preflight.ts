@@ -1,5 +1,6 @@
 import { NotEnoughMemoryError } from '@/lib/core/errors';
 import type { JoinPlan, PlanTrack } from '@/lib/plan/planner';
+import { text } from '@/lib/core/i18n';
 
 type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
 
@@ -43,7 +44,7 @@ export function checkMemory(
   const need = estimateHeapBytes(plan, tracks);
   void device;
   if (need > WASM_HEAP_MAX_BYTES) {
-    throw new NotEnoughMemoryError('This join needs more memory than ffmpeg can use.');
+    throw new NotEnoughMemoryError(text('engine.notEnoughMemory'));
   }
   return need;
 }

@@ -107,7 +107,12 @@ async function decodeInTask(
   for (let next = nextRun(runs, info.sampleRate); next; next = nextRun(runs, info.sampleRate))
     runs[next.name] = await decodeRun(t, input, info, next.name, next.seconds);
   const verdict = judgeDecode(track, info, runs);
-  const notes = [...new Set([...(info.notes ?? []), ...verdict.notes])];
+  // Notes are sentences as data: the same note twice is the same JSON.
+  const seen = new Set<string>();
+  const notes = [...(info.notes ?? []), ...verdict.notes].filter((n) => {
+    const key = JSON.stringify(n);
+    return !seen.has(key) && !!seen.add(key);
+  });
   return {
     info: {
       ...info,

@@ -22,6 +22,7 @@ import { showFailed, showProgress, showQueue } from './badge';
 import { chaptersCue, chaptersJson, chaptersText } from '@/lib/plan/chapter-files';
 import { onDownloadChanged as releaseOnEnd, saveChapterFiles, saveResult } from './download';
 import { engineLink } from './link';
+import { text } from '@/lib/core/i18n';
 
 /**
  * The background's side of a join: the job's state machine in storage.session (running → done,
@@ -58,14 +59,12 @@ export const cancelJoin = serial((jobId: string) => cancelJoinNow(jobId));
 export const recoverJob = serial(() => recoverJobNow());
 
 /** Why a join stopped, completing "The join stopped because …". */
-export const ENGINE_GONE =
-  'Seam’s engine closed before it finished (its process ended; a join too large for this device’s memory can do that)';
+export const ENGINE_GONE = text('errors.engineGone');
 /**
  * Why a join left in flight when the background was gone (storage.session emptied) stopped:
  * Seam cannot tell a closed browser from a crashed extension process afterwards, so it says both.
  */
-export const SEAM_CLOSED =
-  'Seam closed before it finished: the browser was closed, or Seam’s process ended (a crash, or a join too large for this device’s memory)';
+export const SEAM_CLOSED = text('errors.seamClosed');
 
 /** Writes a finished job (done, failed, canceled): it is no longer in flight. */
 async function finish(state: JobState): Promise<void> {
@@ -98,7 +97,7 @@ async function startJoinNow(): Promise<{ jobId: string }> {
   const bad = tracks.find((t) => t.status === 'error');
   if (bad?.error) {
     return fail(
-      new JoinFailedError(`${bad.error.message}. Remove it to join the others`, {
+      new JoinFailedError(text('errors.removeToJoin', bad.error.text ?? bad.error.message), {
         id: bad.id,
         name: bad.name,
       }),
@@ -106,7 +105,7 @@ async function startJoinNow(): Promise<{ jobId: string }> {
   }
   const fetching = tracks.find((t) => t.status === 'fetching');
   if (fetching) {
-    return fail(new JoinFailedError('is still downloading; join when it has arrived', fetching));
+    return fail(new JoinFailedError(text('errors.stillDownloading'), fetching));
   }
   await jobState.setValue({
     ...base,
@@ -144,10 +143,7 @@ async function onJobDoneNow(r: JobResult): Promise<void> {
   // Only a file the engine made inside the extension is saved: never a URL of a site, which
   // the downloads API would fetch with the site's cookies.
   if (!isOwnBlobUrl(r.url, browser.runtime.getURL('/'))) {
-    await failJob(
-      r.jobId,
-      new EngineFailedError('the joined file did not come from Seam’s engine').toData(),
-    );
+    await failJob(r.jobId, new EngineFailedError(text('errors.foreignResult')).toData());
     return;
   }
   const tracks = await listTracks();

@@ -2,6 +2,7 @@ import { browser } from '#imports';
 import { JoinFailedError, toErrorData } from '@/lib/core/errors';
 import { chapterFileName, type ChapterFileKind } from '@/lib/plan/chapter-files';
 import { engineLink } from './link';
+import { text } from '@/lib/core/i18n';
 
 /**
  * Saving a result through the browser's downloads, and releasing its blob: URL (and with it the
@@ -19,7 +20,7 @@ export async function saveResult(url: string, fileName: string, saveAs: boolean)
     return id;
   } catch (err) {
     await engineLink().release(url);
-    throw new JoinFailedError(`The joined file could not be saved: ${toErrorData(err).message}.`);
+    throw new JoinFailedError(text('errors.notSaved', toErrorData(err).message));
   }
 }
 
@@ -76,9 +77,7 @@ export async function saveChapterFiles(
       saved.push(name);
     } catch (err) {
       if (blob) URL.revokeObjectURL(url);
-      throw new JoinFailedError(
-        `The chapter file “${name}” could not be saved: ${toErrorData(err).message}.`,
-      );
+      throw new JoinFailedError(text('errors.chapterFileNotSaved', name, toErrorData(err).message));
     }
   }
   return saved;

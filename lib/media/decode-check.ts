@@ -16,6 +16,7 @@
  *   than 10 % missing) is cut short; one that decodes to nothing cannot be joined at all.
  */
 import { CorruptAudioError, TruncatedAudioError } from '@/lib/core/errors';
+import { text, type Text } from '@/lib/core/i18n';
 import { channelWord, formatLength, khz } from '@/lib/core/text';
 import type { FormatChange, TrackRef } from '@/lib/core/track';
 import { ffmpegSaid } from './ffmpeg-log';
@@ -108,7 +109,7 @@ export interface DecodeVerdict {
   samples: number;
   durationSec: number;
   /** Phrases after the track's name (AudioInfo.notes). */
-  notes: string[];
+  notes: Text[];
 }
 
 /** ffmpeg's log lines sorted by what they mean. */
@@ -236,39 +237,29 @@ export function judgeDecode(
   const sorted = classifyLog(full.log);
   if (full.samples <= 0) {
     if (stated !== undefined && stated > 0)
-      throw new TruncatedAudioError(
-        `The file is cut short: none of the ${formatLength(stated)} its header announces can be decoded.`,
-        track,
-      );
+      throw new TruncatedAudioError(text('errors.cutShortNone', formatLength(stated)), track);
     throw new CorruptAudioError(
-      `No audio in it can be decoded${damageWords(sorted.damage, ' ')}.`,
+      withFfmpegWords('errors.nothingDecodes', 'errors.nothingDecodesSaid', sorted.damage),
       track,
     );
   }
   if (stated !== undefined && stated - durationSec > Math.max(CUT_MIN_SEC, stated * CUT_FRACTION))
     throw new TruncatedAudioError(
-      `The file is cut short: it holds ${formatLength(durationSec)} of the ${formatLength(stated)} its header announces.`,
+      text('errors.cutShortHolds', formatLength(durationSec), formatLength(stated)),
       track,
     );
 
-  const notes: string[] = [];
-  if (sorted.tags.length > 0) notes.push('has a damaged tag, which is ignored');
-  if (sorted.partialSample.length > 0)
-    notes.push('ends with an incomplete sample, which is left out');
+  const notes: Text[] = [];
+  if (sorted.tags.length > 0) notes.push(text('notes.damagedTag'));
+  if (sorted.partialSample.length > 0) notes.push(text('notes.partialSample'));
   // A file cut from a longer stream starts with a frame whose bit reservoir is not there: that
   // frame's first granules decode as silence. Once is that; more is damage.
-  if (sorted.backstep.length === 1)
-    notes.push(
-      'starts with a frame that needs audio from before the file began (a moment of silence)',
-    );
+  if (sorted.backstep.length === 1) notes.push(text('notes.backstep'));
 
   const bad = badLines(full);
   if (bad.length === 0) return { samples: full.samples, durationSec, notes };
   const damaged = (lines: readonly string[]) =>
-    new CorruptAudioError(
-      `The audio is damaged: part of it cannot be decoded${damageWords(lines, ' ')}.`,
-      track,
-    );
+    new CorruptAudioError(withFfmpegWords('errors.damaged', 'errors.damagedSaid', lines), track);
   if (!runs.head) throw damaged(bad);
   const beforeTail = badLines(runs.head);
   const inTail = lineCount(bad) - lineCount(beforeTail);
@@ -282,9 +273,9 @@ export function judgeDecode(
     // holds much less than it announces (an ALS stream whose frames mostly fail) are damage.
     if (stated !== undefined && stated - durationSec > stated * CUT_FRACTION)
       throw damaged(beforeTail);
-    notes.push('starts with data that is not audio, which is skipped');
+    notes.push(text('notes.junkStart'));
   }
-  if (inTail > 0) notes.push('ends with a moment that does not decode cleanly; the rest is whole');
+  if (inTail > 0) notes.push(text('notes.noisyEnd'));
   return { samples: full.samples, durationSec, notes };
 }
 
@@ -378,10 +369,14 @@ const SAMPLE_FORMATS: Record<string, string> = {
 };
 
 /** What ffmpeg said first, quoted as it said it (only its case is kept): ` (ffmpeg: "…")`. */
-function damageWords(lines: readonly string[], lead: string): string {
+function withFfmpegWords(
+  plain: 'errors.nothingDecodes' | 'errors.damaged',
+  said: 'errors.nothingDecodesSaid' | 'errors.damagedSaid',
+  lines: readonly string[],
+): Text {
   const first = lines.find((l) => !FOLLOW_UP.test(l)) ?? lines[0];
-  if (!first) return '';
-  return `${lead}(ffmpeg reports “${ffmpegSaid(first)}”)`;
+  // ffmpeg's own words stay as ffmpeg wrote them.
+  return first ? text(said, ffmpegSaid(first)) : text(plain);
 }
 
 /** A log line without its "[flac @ 0x…]" prefix and trailing white space. */

@@ -13,6 +13,7 @@ import {
 } from '@/lib/core/errors';
 import { notAudioDescription, type HeaderCheck } from './sniff';
 import { formatLength } from '@/lib/core/text';
+import { text, type Text } from '@/lib/core/i18n';
 
 /**
  * Arguments for ffmpeg.wasm's `ffprobe` (and native ffprobe, which has `-o` since ffmpeg 5.0):
@@ -101,18 +102,14 @@ export function parseProbe(
   // Magic bytes are surer than ffprobe about what a file is not: a text file can even be a valid
   // ffconcat or HLS "media" file to ffprobe.
   const sniffed = notAudioDescription(headerCheck?.kind);
-  if (sniffed)
-    throw new UnsupportedAudioError(`It is not an audio file (it looks like ${sniffed}).`, track);
+  if (sniffed) throw new UnsupportedAudioError(text('errors.looksLike', sniffed), track);
 
   const probe = parseJson(json);
   if (!probe) {
     // An MP4/M4A whose index (moov) was to come after the audio, as ffmpeg and most recorders
     // write it, cannot be opened at all once cut.
     if (/moov atom not found/i.test(stderr))
-      throw new TruncatedAudioError(
-        'The file is cut short: its index (the MP4 moov box) is missing.',
-        track,
-      );
+      throw new TruncatedAudioError(text('errors.noMoov'), track);
     const cut = headerTruncation(headerCheck, file.size);
     if (cut) throw new TruncatedAudioError(cut, track);
     throw new UnsupportedAudioError(NOT_READABLE, track);
@@ -122,21 +119,17 @@ export function parseProbe(
   const container = format.format_name ?? '';
   const streams = probe.streams ?? [];
   const lookalike = nonAudioFormat(container);
-  if (lookalike)
-    throw new UnsupportedAudioError(`It is not an audio file (it looks like ${lookalike}).`, track);
+  if (lookalike) throw new UnsupportedAudioError(text('errors.looksLike', lookalike), track);
 
   const audio = streams.find((s) => s.codec_type === 'audio');
   if (!audio) throw new NoAudioStreamError(track);
   if (!audio.codec_name || audio.codec_name === 'none')
-    throw new UnsupportedAudioError('Its audio codec is not one Seam can read.', track);
+    throw new UnsupportedAudioError(text('errors.codecUnknown'), track);
 
   const sampleRate = int(audio.sample_rate);
   const channels = int(audio.channels);
   if (!(sampleRate > 0) || !(channels > 0))
-    throw new CorruptAudioError(
-      'Its audio format cannot be read (it states no sample rate or channel count).',
-      track,
-    );
+    throw new CorruptAudioError(text('errors.noRateOrChannels'), track);
 
   // The audio stream's own length first: a recording's video may run longer than its sound.
   const statedSec = positive(num(audio.duration)) ?? positive(num(format.duration));
@@ -146,9 +139,7 @@ export function parseProbe(
     (statedSec !== undefined
       ? mp3SizeTruncation(container, audio, format, statedSec)
       : undefined) ??
-    (/filesize and duration do not match/i.test(stderr)
-      ? 'The file is cut short: it holds less than its header announces.'
-      : undefined);
+    (/filesize and duration do not match/i.test(stderr) ? text('errors.cutShort') : undefined);
   if (cut) throw new TruncatedAudioError(cut, track);
 
   const cover = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic === 1);
@@ -273,7 +264,7 @@ function nonAudioFormat(formatName: string): string | undefined {
 }
 
 /** The truncation message from a header that announces more bytes than the file has. */
-function headerTruncation(check: HeaderCheck | undefined, size: number): string | undefined {
+function headerTruncation(check: HeaderCheck | undefined, size: number): Text | undefined {
   const declared = check?.declaredBytes;
   if (declared === undefined || declared <= size * (1 + HEADER_TOLERANCE)) return undefined;
   const offset = check?.payloadOffset ?? 0;
@@ -291,7 +282,7 @@ function mp3SizeTruncation(
   audio: ProbeStream,
   format: NonNullable<ProbeJson['format']>,
   durationSec: number,
-): string | undefined {
+): Text | undefined {
   if (container !== 'mp3') return undefined;
   const bitRate = positive(num(audio.bit_rate));
   const size = positive(num(format.size));
@@ -301,17 +292,16 @@ function mp3SizeTruncation(
   return cutMessage(size / expected, durationSec);
 }
 
-function cutMessage(heldFraction: number, declaredSec: number | undefined): string {
+function cutMessage(heldFraction: number, declaredSec: number | undefined): Text {
   if (declaredSec === undefined || !(declaredSec > 0)) {
-    const percent = Math.round(heldFraction * 100);
-    return `The file is cut short: it holds ${percent}% of the data its header announces.`;
+    return text('errors.cutShortPercent', Math.round(heldFraction * 100));
   }
   const held = formatLength(declaredSec * heldFraction);
-  return `The file is cut short: it holds ${held} of the ${formatLength(declaredSec)} its header announces.`;
+  return text('errors.cutShortHolds', held, formatLength(declaredSec));
 }
 
 /** Why a file ffprobe cannot open is refused. */
-const NOT_READABLE = 'It is not an audio file Seam can read.';
+const NOT_READABLE = text('errors.notReadable');
 
 /**
  * Tags that describe how the file was made rather than what it is, and would be wrong on a

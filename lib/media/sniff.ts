@@ -6,6 +6,7 @@
  *
  * Pure: give it the head of the file (64 KB is plenty) and the full size.
  */
+import type { MessageKey, Text } from '@/lib/core/i18n';
 import { ascii, startsWith, u32be, u32le } from '@/lib/core/bytes';
 import { leadingId3Size } from './id3';
 import { frameHeaderAt, readVbrTag, type FrameHeader } from './mpeg';
@@ -54,22 +55,26 @@ export interface HeaderCheck {
 export const SNIFF_WINDOW = 64 * 1024;
 
 /** What each non-audio kind looks like, for "not an audio file (looks like …)". */
-const NOT_AUDIO: Partial<Record<SniffKind, string>> = {
-  png: 'a PNG image',
-  jpeg: 'a JPEG image',
-  gif: 'a GIF image',
-  webp: 'a WebP image',
-  pdf: 'a PDF document',
-  zip: 'a ZIP archive',
-  html: 'a web page (HTML)',
-  xml: 'an XML document',
-  playlist: 'a playlist, not the audio it lists',
-  text: 'text',
+const NOT_AUDIO: Partial<Record<SniffKind, MessageKey>> = {
+  png: 'kinds.png',
+  jpeg: 'kinds.jpeg',
+  gif: 'kinds.gif',
+  webp: 'kinds.webp',
+  pdf: 'kinds.pdf',
+  zip: 'kinds.zip',
+  html: 'kinds.html',
+  xml: 'kinds.xml',
+  playlist: 'kinds.playlist',
+  text: 'kinds.text',
 };
 
-/** "a PNG image", "text", … for kinds that are never audio; undefined for everything else. */
-export function notAudioDescription(kind: SniffKind | undefined): string | undefined {
-  return kind === undefined ? undefined : NOT_AUDIO[kind];
+/**
+ * "a PNG image", "text", … (as sentences in data) for kinds that are never audio; undefined for
+ * everything else.
+ */
+export function notAudioDescription(kind: SniffKind | undefined): Text | undefined {
+  const key = kind === undefined ? undefined : NOT_AUDIO[kind];
+  return key ? { key } : undefined;
 }
 
 /** Sniffs `bytes` (the start of a file of `size` bytes). Never throws. */

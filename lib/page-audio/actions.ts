@@ -1,3 +1,4 @@
+import { t, text, textN, tn } from '@/lib/core/i18n';
 import { browser } from '#imports';
 import { NotAllAddedError, FetchFailedError, FetchRefusedError } from '@/lib/core/errors';
 import { background } from '@/lib/protocol';
@@ -51,20 +52,20 @@ export function loadFeed(url: string): Promise<PageRecording[]> {
   return (async () => {
     const host = new URL(url).host;
     if (!(await asked)) {
-      throw new FetchRefusedError(`Seam was not allowed to read the feed on ${host}.`);
+      throw new FetchRefusedError(text('feed.notAllowed', host));
     }
     let res: Response;
     try {
       res = await fetch(url, { credentials: 'omit' });
     } catch {
-      throw new FetchFailedError(`The feed on ${host} could not be reached.`);
+      throw new FetchFailedError(text('feed.unreachable', host));
     }
-    if (!res.ok) throw new FetchFailedError(`The feed on ${host} answered ${res.status}.`);
-    const text = await res.text();
-    if (text.length > MAX_FEED_BYTES) {
-      throw new FetchFailedError(`The feed on ${host} is too large to read.`);
+    if (!res.ok) throw new FetchFailedError(text('feed.status', host, String(res.status)));
+    const body = await res.text();
+    if (body.length > MAX_FEED_BYTES) {
+      throw new FetchFailedError(text('feed.tooLarge', host));
     }
-    return feedRecordings(text, res.url || url);
+    return feedRecordings(body, res.url || url);
   })();
 }
 
@@ -89,7 +90,7 @@ export function addSelected(picks: readonly Pick[], pageUrl: string): Promise<vo
   const asked = browser.permissions.request({ origins }).catch(() => false);
   return (async () => {
     const known = picks.reduce((n, p) => n + (p.size ?? 0), 0);
-    await ensureRoom(known, picks.length === 1 ? 'this recording' : 'these recordings');
+    await ensureRoom(known, textN('page.theseRecordings', picks.length));
     const { added, duplicates, dropped } = await queuePageAudio(
       picks.map((p) => ({ url: p.url, name: p.name, pageUrl })),
     );
@@ -101,16 +102,12 @@ export function addSelected(picks: readonly Pick[], pageUrl: string): Promise<vo
     }
     const notes: string[] = [];
     if (duplicates.length === 1) {
-      notes.push(`“${duplicates[0]!.name}” is already in the queue, so it was not added again.`);
+      notes.push(t('page.duplicate', duplicates[0]!.name ?? ''));
     } else if (duplicates.length > 1) {
-      notes.push(
-        `${duplicates.length} recordings are already in the queue, so they were not added again.`,
-      );
+      notes.push(tn('page.duplicates', duplicates.length));
     }
     if (dropped > 0) {
-      notes.push(
-        `${dropped} ${dropped === 1 ? 'recording was' : 'recordings were'} left out: Seam adds at most ${MAX_PICKS} at once.`,
-      );
+      notes.push(tn('page.dropped', dropped, MAX_PICKS));
     }
     if (added.length > 0 && !(await asked)) {
       const hosts = [
@@ -118,9 +115,7 @@ export function addSelected(picks: readonly Pick[], pageUrl: string): Promise<vo
       ]
         .filter(Boolean)
         .join(', ');
-      throw new FetchRefusedError(
-        `Seam was not allowed to download from ${hosts}. Allow it (Add selected again) or remove those tracks.${notes.length ? ` ${notes.join(' ')}` : ''}`,
-      );
+      throw new FetchRefusedError([t('page.notAllowed', hosts), ...notes].join(' '));
     }
     if (notes.length > 0) throw new NotAllAddedError(notes.join(' '));
   })();

@@ -1,5 +1,6 @@
 import { DiskFullError } from '@/lib/core/errors';
-import { formatBytes } from '@/lib/core/text';
+import { bytesText } from '@/lib/core/text';
+import { text, type Sub } from '@/lib/core/i18n';
 
 /**
  * Room for audio: page downloads and added local files land in IndexedDB, so what the browser
@@ -20,12 +21,10 @@ export async function freeBytes(): Promise<number> {
 }
 
 /** Throws DiskFullError when `bytes` more would not fit. `what` names them in the sentence. */
-export async function ensureRoom(bytes: number, what: string): Promise<void> {
+export async function ensureRoom(bytes: number, what: Sub): Promise<void> {
   if (!(bytes > 0)) return;
   const free = await freeBytes();
   if (bytes > free) {
-    throw new DiskFullError(
-      `There is not enough free space for ${what}: ${formatBytes(bytes)} is needed and ${formatBytes(free)} is free.`,
-    );
+    throw new DiskFullError(text('errors.noRoomFor', what, bytesText(bytes), bytesText(free)));
   }
 }

@@ -1,3 +1,4 @@
+import { t } from '@/lib/core/i18n';
 import { browser, type Browser } from '#imports';
 import { showFailed } from '@/lib/job/badge';
 import { AUDIO_EXTENSIONS, canAdd, looksLikeAudioUrl, originPattern } from './urls';
@@ -19,18 +20,18 @@ export async function registerMenus(): Promise<void> {
   await browser.contextMenus.removeAll();
   browser.contextMenus.create({
     id: MENU_LINK,
-    title: 'Add to Seam',
+    title: t('menu.add'),
     contexts: ['link'],
     targetUrlPatterns: LINK_PATTERNS,
   });
   browser.contextMenus.create({
     id: MENU_MEDIA,
-    title: 'Add to Seam',
+    title: t('menu.add'),
     contexts: ['audio', 'video'],
   });
   browser.contextMenus.create({
     id: MENU_PAGE,
-    title: 'Add all audio on this page to Seam',
+    title: t('menu.addPage'),
     contexts: ['page'],
   });
 }

@@ -1,3 +1,4 @@
+import { text } from '@/lib/core/i18n';
 import {
   FetchFailedError,
   FetchRefusedError,
@@ -6,7 +7,7 @@ import {
   TooLargeError,
   UnsupportedAudioError,
 } from '@/lib/core/errors';
-import { formatBytes } from '@/lib/core/text';
+import { bytesText } from '@/lib/core/text';
 import { inspectHeader, notAudioDescription } from '@/lib/media/sniff';
 import type { TrackRef } from '@/lib/core/track';
 import { coveredBy } from './urls';
@@ -56,17 +57,21 @@ export function checkResponseHead(
   track: TrackRef,
 ): SeamError | undefined {
   const host = head.url ? hostOf(head.url) : '';
-  const from = host ? ` (${host})` : '';
   if (head.status < 200 || head.status > 299) {
-    const text = head.statusText || STATUS_TEXT[head.status] || '';
+    const said = head.statusText || STATUS_TEXT[head.status] || '';
+    // The status and its words as the server sent them.
+    const status = `${head.status}${said ? ` ${said}` : ''}`;
     return new FetchFailedError(
-      `The server${from} answered ${head.status}${text ? ` ${text}` : ''}.`,
+      host ? text('fetch.statusFrom', host, status) : text('fetch.status', status),
       track,
     );
   }
   const type = (head.contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'text/html' || type === 'application/xhtml+xml') {
-    return new UnsupportedAudioError(`The link${from} gave a web page (HTML), not audio.`, track);
+    return new UnsupportedAudioError(
+      host ? text('fetch.htmlFrom', host) : text('fetch.html'),
+      track,
+    );
   }
   if (head.contentLength !== undefined && head.contentLength > limitBytes) {
     return tooLarge(head.contentLength, limitBytes, track);
@@ -75,10 +80,7 @@ export function checkResponseHead(
 }
 
 export function tooLarge(bytes: number, limitBytes: number, track: TrackRef): TooLargeError {
-  return new TooLargeError(
-    `It is ${formatBytes(bytes)}, over the ${formatBytes(limitBytes)} limit set in Settings.`,
-    track,
-  );
+  return new TooLargeError(text('fetch.tooLarge', bytesText(bytes), bytesText(limitBytes)), track);
 }
 
 /** Checks the first bytes of the body: a server may send HTML or JSON as audio/mpeg. */
@@ -88,13 +90,23 @@ export function checkFirstBytes(
   url?: string,
 ): SeamError | undefined {
   const kind = inspectHeader(bytes, bytes.length).kind;
-  const link = url ? `The link (${hostOf(url)})` : 'The link';
+  const host = url ? hostOf(url) : undefined;
   if (kind === 'html')
-    return new UnsupportedAudioError(`${link} gave a web page (HTML), not audio.`, track);
+    return new UnsupportedAudioError(
+      host ? text('fetch.htmlFrom', host) : text('fetch.html'),
+      track,
+    );
   if (kind === 'playlist')
-    return new UnsupportedAudioError(`${link} gave a playlist, not audio.`, track);
+    return new UnsupportedAudioError(
+      host ? text('fetch.playlistFrom', host) : text('fetch.playlist'),
+      track,
+    );
   const what = notAudioDescription(kind);
-  return what ? new UnsupportedAudioError(`${link} gave ${what}, not audio.`, track) : undefined;
+  if (!what) return undefined;
+  return new UnsupportedAudioError(
+    host ? text('fetch.notAudioFrom', host, what) : text('fetch.notAudio', what),
+    track,
+  );
 }
 
 export type FetchStop = 'timeout' | 'stall' | 'slow';
@@ -110,26 +122,28 @@ export function describeFetchFailure(
   const host = hostOf(url);
   if (reason === 'timeout') {
     return new FetchFailedError(
-      `${host} did not answer within ${CONNECT_TIMEOUT_MS / 1000} s.`,
+      text('fetch.timeout', host, text('units.seconds', CONNECT_TIMEOUT_MS / 1000)),
       track,
     );
   }
   if (reason === 'stall') {
     return new FetchFailedError(
-      `The download from ${host} stalled for ${STALL_TIMEOUT_MS / 1000} s.`,
+      text('fetch.stalled', host, text('units.seconds', STALL_TIMEOUT_MS / 1000)),
       track,
     );
   }
   if (reason === 'slow') {
     return new FetchFailedError(
-      `The download from ${host} was too slow (under ${formatBytes(MIN_BYTES_PER_SEC)}/s for ${SLOW_WINDOW_MS / 1000} s), so Seam stopped it.`,
+      text(
+        'fetch.slow',
+        host,
+        bytesText(MIN_BYTES_PER_SEC),
+        text('units.seconds', SLOW_WINDOW_MS / 1000),
+      ),
       track,
     );
   }
-  return new FetchRefusedError(
-    `Seam could not download from ${host}: the connection was refused or blocked, the server sent no permission for Seam (CORS), or a redirect led to a site Seam has no access to.`,
-    track,
-  );
+  return new FetchRefusedError(text('fetch.refused', host), track);
 }
 
 /**
@@ -147,17 +161,13 @@ export function refuseTarget(
   const host = hostOf(url);
   if (isPrivateUrl(url) && !(pageUrl && isPrivateUrl(pageUrl))) {
     return new PrivateNetworkError(
-      which === 'redirect'
-        ? `The link redirected to ${host}, a private-network address, which Seam does not download from for a public page.`
-        : `${host} is a private-network address, which Seam does not download from for a public page.`,
+      which === 'redirect' ? text('fetch.privateRedirect', host) : text('fetch.private', host),
       track,
     );
   }
   if (!coveredBy(url, granted)) {
     return new FetchRefusedError(
-      which === 'redirect'
-        ? `The link redirected to ${host}, a site Seam has no access to. Allow it (Add selected again) or remove this track.`
-        : `Seam has no access to ${host}. Allow it (Add selected again) or remove this track.`,
+      which === 'redirect' ? text('fetch.noAccessRedirect', host) : text('fetch.noAccess', host),
       track,
     );
   }

@@ -1,3 +1,4 @@
+import { t } from '@/lib/core/i18n';
 import { browser } from '#imports';
 import { groupHits, type PageRecording } from './group';
 import { scanPage, type FeedLink, type HitVia, type PageScanResult, type ScanHit } from './scan';
@@ -28,10 +29,10 @@ export async function scanTab(tabId: number): Promise<PageScan> {
   try {
     pageUrl = (await browser.tabs.get(tabId)).url ?? '';
   } catch {
-    return { ok: false, reason: 'That tab is gone.' };
+    return { ok: false, reason: t('page.tabGone') };
   }
   if (/^(chrome|edge|about|chrome-extension|moz-extension|view-source|devtools):/.test(pageUrl)) {
-    return { ok: false, reason: 'Browser and extension pages cannot be scanned for audio.' };
+    return { ok: false, reason: t('page.cannotScan') };
   }
   let results: { result?: unknown }[];
   try {
@@ -50,7 +51,7 @@ export async function scanTab(tabId: number): Promise<PageScan> {
     } catch {
       return {
         ok: false,
-        reason: 'Seam cannot read this page. Open Seam from its toolbar button while on the page.',
+        reason: t('page.cannotRead'),
       };
     }
   }

@@ -13,6 +13,7 @@
  *             cannot undo them.
  */
 import type { CrossfadeCurve, Transition } from '@/lib/core/track';
+import { t } from '@/lib/core/i18n';
 import { formatSpec, opusBitrate, vorbisQuality } from '@/lib/core/formats';
 import type { TrimSpan } from './timeline';
 import type { OutputSettings } from '@/lib/core/settings';
@@ -158,7 +159,7 @@ export function encoderArgs(
     case 'mp3':
       if (output.mp3Mode === 'vbr') {
         const q = Math.min(9, Math.max(0, Math.round(output.vbrQuality)));
-        return { args: [...c, '-q:a', String(q)], label: `MP3 VBR quality ${q}` };
+        return { args: [...c, '-q:a', String(q)], label: t('plan.mp3Vbr', String(q)) };
       }
       return { args: [...c, '-b:a', `${kbps}k`], label: `MP3 ${kbps} kb/s` };
     case 'm4a':
@@ -169,7 +170,7 @@ export function encoderArgs(
       const q = vorbisQuality(kbps);
       return {
         args: [...c, '-q:a', String(q)],
-        label: `OGG Vorbis quality ${q} (about ${kbps} kb/s)`,
+        label: t('plan.vorbisQuality', String(q), t('units.kbps', kbps)),
       };
     }
     case 'opus': {

@@ -8,6 +8,7 @@
 import type { FormatId } from '@/lib/core/formats';
 import type { AudioInfo } from '@/lib/core/track';
 import type { OutputSettings } from '@/lib/core/settings';
+import { t } from '@/lib/core/i18n';
 
 export interface ChannelTarget {
   count: number;
@@ -71,7 +72,7 @@ export function targetChannels(
     return {
       count: MAX_CHANNELS,
       layout: LAYOUTS[format]?.includes('7.1') === false ? 'stereo' : '7.1',
-      note: `Seam writes at most ${MAX_CHANNELS} channels: the ${counts[0]} channels are mixed down.`,
+      note: t('plan.mixDownMax', MAX_CHANNELS, counts[0]!),
     };
   }
   const source = counts[0]!;
@@ -87,7 +88,10 @@ export function targetChannels(
   return {
     count,
     layout: most,
-    note: `${formatName(format)} holds at most ${count === 2 ? 'two' : count} channels here: the ${counts[0]} channels are mixed down to ${most === 'stereo' ? 'stereo' : most}.`,
+    note:
+      most === 'stereo'
+        ? t('plan.mixDownStereo', formatName(format), counts[0]!)
+        : t('plan.mixDownFormat', formatName(format), count, counts[0]!, most),
   };
 }
 
@@ -178,8 +182,10 @@ export function flacDepthNote(
   const depths = infos.map((i) => sampleDepth(i)).filter((d) => d !== undefined);
   const over = depths.filter((d) => d.float || d.bits > FLAC_MAX_BITS);
   if (over.length === 0) return undefined;
-  const what = over.some((d) => d.float) ? 'floating-point' : `${over[0]!.bits}-bit`;
-  return `FLAC holds at most ${FLAC_MAX_BITS} bits a sample here: the ${what} samples are rounded to ${FLAC_MAX_BITS} bits (WAV keeps them as they are).`;
+  const what = over.some((d) => d.float)
+    ? t('plan.floatSamples')
+    : t('plan.bitSamples', over[0]!.bits);
+  return t('plan.flacDepth', FLAC_MAX_BITS, what);
 }
 
 /** True when every source's samples are exact (PCM, FLAC, ALAC…), so a lossless re-write is. */

@@ -4,6 +4,7 @@
  * (an M4A of 980 bytes with no audio stream, an MP3 that is only its tag). Pure.
  */
 import { OutputTooShortError } from '@/lib/core/errors';
+import { text } from '@/lib/core/i18n';
 import { formatLength } from '@/lib/core/text';
 
 /**
@@ -26,6 +27,6 @@ export function checkOutputLength(
   const slack = Math.max(SHORT_SLACK_SEC, plan.totalSec * SHORT_SLACK_FRACTION);
   if (writtenSec >= plan.totalSec - slack) return;
   throw new OutputTooShortError(
-    `The joined file holds ${formatLength(writtenSec)} of audio, but ${formatLength(plan.totalSec)} was planned, so it was not saved.`,
+    text('errors.outputShort', formatLength(writtenSec), formatLength(plan.totalSec)),
   );
 }

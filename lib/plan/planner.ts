@@ -14,7 +14,7 @@ import {
   changeReasons,
   editReasons,
   fastPathReasons,
-  GAPLESS_HOW,
+  clampNote,
   losslessSummary,
   metadataNotes,
   mismatchReasons,
@@ -28,7 +28,8 @@ import {
   type OutputSettings,
   type OutputTags,
 } from '@/lib/core/settings';
-import { channelWord, codecLabel, formatDuration, khz } from '@/lib/core/text';
+import { channelWord, codecLabel, formatDuration, formatSeconds, khz } from '@/lib/core/text';
+import { t, text } from '@/lib/core/i18n';
 import { allLossless, flacDepthNote, targetChannels, wavTarget } from './layout';
 import {
   intermediateInfo,
@@ -147,7 +148,7 @@ export function planJoin(
     // Only a trim can leave nothing: a file of a few samples, untrimmed, is joined as it is.
     if (s.trimmed && s.lengthSec < MIN_KEPT_SEC) {
       throw new JoinFailedError(
-        `is trimmed to nothing (Start ${s.startSec} s is not before End ${s.endSec} s)`,
+        text('plan.trimmedToNothing', formatSeconds(s.startSec), formatSeconds(s.endSec)),
         tracks[i],
       );
     }
@@ -209,20 +210,14 @@ export function planJoin(
   ];
   const warnings: string[] = [];
   if (output.format === 'm4r' && totalSec > RINGTONE_MAX_SEC) {
-    warnings.push(
-      `Ringtones over ${RINGTONE_MAX_SEC} s may not be accepted by iPhone; this one is ${formatDuration(totalSec)}.`,
-    );
+    warnings.push(t('plan.ringtone', formatSeconds(RINGTONE_MAX_SEC), formatDuration(totalSec)));
   }
   if (output.format === 'mp3' && totalSec * target.rate < MP3_MIN_SAMPLES) {
     // The graph pads it (./graph.ts minSamples): say so, as the length changes.
-    notes.push(
-      `The joined audio is shorter than one MP3 frame: it is padded with silence to ${Math.round((MP3_MIN_SAMPLES / target.rate) * 1000)} ms.`,
-    );
+    notes.push(t('plan.paddedToFrame', Math.round((MP3_MIN_SAMPLES / target.rate) * 1000)));
   }
   for (const c of clamped) {
-    notes.push(
-      `The crossfade after track ${c.junction + 1} is shortened to ${c.applied} s: ${c.reason}.`,
-    );
+    notes.push(clampNote(c.junction, c.applied, c.reason));
   }
   const common = {
     totalSec,
@@ -262,7 +257,7 @@ export function planJoin(
     );
     const summary = finish(
       tracks.length > 1 && (fast === 'mp3' || closeJoins)
-        ? losslessSummary(tracks, GAPLESS_HOW)
+        ? losslessSummary(tracks, 'gapless')
         : losslessSummary(tracks),
     );
     if (fast) {
@@ -407,13 +402,22 @@ export function planJoin(
     reencodeReasons: reasons,
     ...finish(
       flacAgain
-        ? losslessSummary(
-            tracks,
-            '; they are decoded and encoded again as FLAC, which loses nothing.',
-          )
+        ? losslessSummary(tracks, 'flac')
         : rewrite
-          ? `Lossless: the tracks hold exact samples (${[...new Set(tracks.map((t) => codecLabel(t.info.codec)))].join(', ')}, ${khz(first.info.sampleRate)} ${channelWord(first.info.channels)}); they are decoded and written again as ${enc.label}, which loses nothing.`
-          : `Re-encoding to ${enc.label}, ${khz(target.rate)} ${channelWord(target.channels.count)}: ${reasons.join('; ')}.`,
+          ? t(
+              'plan.rewrite',
+              [...new Set(tracks.map((t) => codecLabel(t.info.codec)))].join(', '),
+              khz(first.info.sampleRate),
+              channelWord(first.info.channels),
+              enc.label,
+            )
+          : t(
+              'plan.reencode',
+              enc.label,
+              khz(target.rate),
+              channelWord(target.channels.count),
+              reasons.join(t('plan.reasonSeparator')),
+            ),
     ),
   };
 }

@@ -14,13 +14,16 @@ import {
   type OutputTags,
 } from '@/lib/core/settings';
 import {
+  channelWord,
   countTracks,
   formatApproxBytes,
   formatDuration,
   formatSeconds,
   khz,
+  listOf,
 } from '@/lib/core/text';
 import type { Track, Transition } from '@/lib/core/track';
+import { formatNumber, t, tn } from '@/lib/core/i18n';
 import { parallelJoin } from '@/lib/segments/decide';
 
 /**
@@ -49,20 +52,19 @@ export function planSummary(
   opts: PlanOptions = {},
   cores = 1,
 ): JoinSummary {
-  if (tracks.length === 0) return { lines: [], failed: 0, blocked: 'Add audio to join.' };
+  if (tracks.length === 0) return { lines: [], failed: 0, blocked: t('plan.addAudio') };
   const bad = tracks.filter((t) => t.status === 'error');
   const good = tracks.filter((t) => t.status !== 'error');
   const pending = good.filter((t) => t.status !== 'ready' || !t.info);
-  const them = bad.length === 1 ? 'it' : 'them';
   const blocked =
     bad.length === 0
       ? undefined
       : good.length === 0
-        ? `${badNames(bad)} cannot be read. Remove ${them} and add audio that plays.`
-        : `${badNames(bad)} cannot be read. Remove ${them} to join the other ${countTracks(good.length)}.`;
+        ? tn('plan.unreadableAll', bad.length, badNames(bad))
+        : tn('plan.unreadable', bad.length, badNames(bad), countTracks(good.length));
   if (pending.length > 0) {
     return {
-      lines: [`Checking ${pending.length} of ${countTracks(good.length)}…`],
+      lines: [t('plan.checking', pending.length, countTracks(good.length))],
       failed: bad.length,
       ...(blocked ? { blocked } : {}),
     };
@@ -82,15 +84,11 @@ export function planSummary(
   const length = formatDuration(plan.totalSec);
   const parts = parallelJoin(plan, planTracks, output, cores)?.segments.segments.length;
   return {
-    lines: [
-      ...plan.lines,
-      ...(parts ? [`Encoding in ${parts} parts at once.`] : []),
-      ...checkingLine(tracks),
-    ],
+    lines: [...plan.lines, ...(parts ? [tn('plan.parts', parts)] : []), ...checkingLine(tracks)],
     totals:
       bad.length > 0
-        ? `${length} for the ${countTracks(good.length)} that can be read · ${size}`
-        : `${length} in all · ${size}`,
+        ? t('plan.totalsReadable', length, countTracks(good.length), size)
+        : t('plan.totals', length, size),
     failed: bad.length,
     ...(blocked ? { blocked } : {}),
   };
@@ -100,20 +98,15 @@ export function planSummary(
 function checkingLine(tracks: readonly Track[]): string[] {
   const checking = tracks.flatMap((t, i) => (t.info?.decoded === false ? [i + 1] : []));
   if (checking.length === 0) return [];
-  const which =
-    checking.length === 1
-      ? `Track ${checking[0]} is`
-      : checking.length > 3
-        ? `${countTracks(checking.length)} are`
-        : `Tracks ${checking.slice(0, -1).join(', ')} and ${checking[checking.length - 1]} are`;
-  return [`${which} still being checked to the end; Join waits for that.`];
+  // Past three numbers, the count says it better than a list.
+  if (checking.length > 3) return [tn('plan.manyChecking', checking.length)];
+  return [tn('plan.stillChecking', checking.length, listOf(checking.map((n) => formatNumber(n))))];
 }
 
 /** "a.mp3", "a.mp3 and b.mp3", "a.mp3, b.mp3 and c.mp3"; past three, "5 tracks". */
 function badNames(bad: readonly Track[]): string {
   if (bad.length > 3) return countTracks(bad.length);
-  const names = bad.map((t) => t.name);
-  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return listOf(bad.map((t) => t.name));
 }
 
 /**
@@ -173,27 +166,25 @@ export function nextJoinSettings(
   const spec = formatSpec(output.format);
   const parts = [qualityLabel(output)];
   if (output.sampleRate !== 'source') parts.push(khz(output.sampleRate));
-  if (output.channels !== 'source') parts.push(output.channels === 1 ? 'mono' : 'stereo');
-  if (output.normalize) parts.push(`loudness to ${loudnessTarget} LUFS`);
-  if (output.fadeInSec > 0) parts.push(`fade in ${formatSeconds(output.fadeInSec)}`);
-  if (output.fadeOutSec > 0) parts.push(`fade out ${formatSeconds(output.fadeOutSec)}`);
-  if (spec.chapters && output.chapters !== 'auto') parts.push(CHAPTER_WORDS[output.chapters]);
+  if (output.channels !== 'source') parts.push(channelWord(output.channels === 1 ? 1 : 2));
+  if (output.normalize) parts.push(t('plan.loudness', String(loudnessTarget)));
+  if (output.fadeInSec > 0) parts.push(t('plan.fadeIn', formatSeconds(output.fadeInSec)));
+  if (output.fadeOutSec > 0) parts.push(t('plan.fadeOut', formatSeconds(output.fadeOutSec)));
+  if (spec.chapters && output.chapters !== 'auto') parts.push(t(CHAPTER_WORDS[output.chapters]));
   if (spec.cover) {
-    if (output.cover === 'none') parts.push('no cover');
-    else if (output.cover === 'image') parts.push('own cover image');
-    else if (typeof output.cover === 'object') parts.push('cover of another track');
+    if (output.cover === 'none') parts.push(t('plan.noCover'));
+    else if (output.cover === 'image') parts.push(t('plan.ownCover'));
+    else if (typeof output.cover === 'object') parts.push(t('plan.otherCover'));
   }
   if (defaultTransition.kind !== 'none') {
-    parts.push(
-      `${defaultTransition.kind === 'gap' ? 'gaps' : 'crossfades'} of ${formatSeconds(defaultTransition.seconds)}`,
-    );
+    const secs = formatSeconds(defaultTransition.seconds);
+    parts.push(t(defaultTransition.kind === 'gap' ? 'plan.gaps' : 'plan.crossfades', secs));
   }
   const typed = (Object.keys(defaultTags) as (keyof OutputTags)[]).filter(
     (k) => tags[k].trim() !== '',
   );
-  for (const k of typed.slice(0, 2)) parts.push(`${TAG_NAMES[k]} “${tags[k].trim()}”`);
-  if (typed.length > 2)
-    parts.push(`${typed.length - 2} more ${typed.length === 3 ? 'tag' : 'tags'}`);
+  for (const k of typed.slice(0, 2)) parts.push(t('plan.tag', t(TAG_NAMES[k]), tags[k].trim()));
+  if (typed.length > 2) parts.push(tn('plan.moreTags', typed.length - 2));
   const atDefaults =
     typed.length === 0 &&
     defaultTransition.kind === 'none' &&
@@ -210,25 +201,25 @@ export function qualityLabel(
   const spec = formatSpec(output.format);
   if (!spec.lossy) return spec.label;
   if (output.format === 'mp3' && output.mp3Mode === 'vbr') {
-    return `MP3 VBR quality ${output.vbrQuality}`;
+    return t('plan.mp3Vbr', String(output.vbrQuality));
   }
-  return `${spec.label} ${output.bitrate} kb/s`;
+  return `${spec.label} ${t('units.kbps', output.bitrate)}`;
 }
 
 /** The chapter modes other than the default, as the line beside Join says them. */
 const CHAPTER_WORDS = {
-  none: 'no chapters',
-  'per-track': 'a chapter per track',
-  keep: 'the tracks’ own chapters',
+  none: 'plan.noChapters',
+  'per-track': 'plan.chapterPerTrack',
+  keep: 'plan.ownChapters',
 } as const;
 
-const TAG_NAMES: Record<keyof OutputTags, string> = {
-  title: 'Title',
-  artist: 'Artist',
-  album: 'Album',
-  year: 'Year',
-  albumArtist: 'Album artist',
-  genre: 'Genre',
-  track: 'Track',
-  comment: 'Comment',
-};
+const TAG_NAMES = {
+  title: 'output.title',
+  artist: 'output.artist',
+  album: 'output.album',
+  year: 'output.year',
+  albumArtist: 'output.albumArtist',
+  genre: 'output.genre',
+  track: 'plan.trackTag',
+  comment: 'output.comment',
+} as const satisfies Record<keyof OutputTags, string>;

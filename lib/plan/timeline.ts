@@ -20,6 +20,7 @@
 import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
 import { MAX_CROSSFADE_SEC } from '@/lib/core/limits';
 import { formatSeconds } from '@/lib/core/text';
+import { t as say } from '@/lib/core/i18n';
 
 /** Room left in a track beyond its crossfades, seconds. */
 export const CROSSFADE_MARGIN_SEC = 0.05;
@@ -134,12 +135,12 @@ export function clampTransitions(
         limit === MAX_CROSSFADE_SEC ? limit : Math.max(0, Math.floor(limit * 10 + 1e-9) / 10);
       const reason =
         limit === MAX_CROSSFADE_SEC
-          ? `crossfades are at most ${MAX_CROSSFADE_SEC} s`
+          ? say('plan.clampMax', formatSeconds(MAX_CROSSFADE_SEC))
           : before <= after
             ? headTaken > 0
-              ? `track ${j + 1} (${formatSeconds(lengths[j]!)} long) also fades in from track ${j}`
-              : `track ${j + 1} is only ${formatSeconds(lengths[j]!)} long`
-            : `track ${j + 2} is only ${formatSeconds(lengths[j + 1]!)} long`;
+              ? say('plan.clampBothEnds', j + 1, formatSeconds(lengths[j]!), j)
+              : say('plan.clampShort', j + 1, formatSeconds(lengths[j]!))
+            : say('plan.clampShort', j + 2, formatSeconds(lengths[j + 1]!));
       clamped.push({ junction: j, requested: t.seconds, applied, reason });
     }
     if (applied > 0) {

@@ -6,7 +6,8 @@
 import type { FormatChange, Transition } from '@/lib/core/track';
 import type { FormatSpec } from '@/lib/core/formats';
 import type { OutputSettings, OutputTags } from '@/lib/core/settings';
-import { channelWord, codecLabel, khz, trackList } from '@/lib/core/text';
+import { channelWord, codecLabel, formatSeconds, khz, trackList } from '@/lib/core/text';
+import { t, tn } from '@/lib/core/i18n';
 import type { ChannelTarget } from './layout';
 import type { PlanTrack } from './planner';
 import type { TrimSpan } from './timeline';
@@ -15,17 +16,15 @@ import type { TrimSpan } from './timeline';
 export function mismatchReasons(tracks: readonly PlanTrack[], spec: FormatSpec): string[] {
   const reasons: string[] = [];
   const codecs = unique(tracks.map((t) => t.info.codec));
-  if (codecs.length > 1)
-    reasons.push(`the tracks use different codecs (${codecs.map(codecLabel).join(', ')})`);
-  else if (codecs[0] === 'vorbis' && spec.id === 'ogg')
-    reasons.push('Vorbis files cannot be joined unchanged (each has its own codebooks)');
+  if (codecs.length > 1) reasons.push(t('plan.reasonCodecs', codecs.map(codecLabel).join(', ')));
+  else if (codecs[0] === 'vorbis' && spec.id === 'ogg') reasons.push(t('plan.reasonVorbis'));
   else if (codecs[0] !== undefined && !spec.copyCodecs.includes(codecs[0]))
-    reasons.push(`${codecLabel(codecs[0])} audio cannot go into ${spec.label} unchanged`);
+    reasons.push(t('plan.reasonCodecInto', codecLabel(codecs[0]), spec.label));
   const rates = unique(tracks.map((t) => t.info.sampleRate));
-  if (rates.length > 1) reasons.push(`sample rates differ (${rates.map(khz).join(', ')})`);
+  if (rates.length > 1) reasons.push(t('plan.reasonRates', rates.map(khz).join(', ')));
   const channels = unique(tracks.map((t) => t.info.channels));
   if (channels.length > 1)
-    reasons.push(`channel counts differ (${channels.map(channelWord).join(', ')})`);
+    reasons.push(t('plan.reasonChannels', channels.map(channelWord).join(', ')));
   return reasons;
 }
 
@@ -34,11 +33,11 @@ export function mismatchReasons(tracks: readonly PlanTrack[], spec: FormatSpec):
  * "track 2 changes sample rate from 44.1 kHz to 48 kHz at 0:10".
  */
 export function fastPathReasons(tracks: readonly PlanTrack[]): string[] {
-  return tracks.flatMap((t, i) => {
-    const check = t.info.fastPath;
+  return tracks.flatMap((track, i) => {
+    const check = track.info.fastPath;
     // A change of format midway is said once, by changeReasons.
-    if (t.info.formatChange) return [];
-    return check && !check.ok ? [`track ${i + 1} ${check.reason}`] : [];
+    if (track.info.formatChange) return [];
+    return check && !check.ok ? [t('plan.reasonTrack', i + 1, check.reason)] : [];
   });
 }
 
@@ -70,19 +69,22 @@ export function editReasons(
   const reasons: string[] = [];
   const trimmed = spans.flatMap((s, i) => (s.trimmed ? [i + 1] : []));
   if (trimmed.length > 0)
-    reasons.push(`${trackList(trimmed)} ${trimmed.length === 1 ? 'is' : 'are'} trimmed`);
+    reasons.push(tn('plan.reasonTrimmed', trimmed.length, trackList(trimmed)));
   for (const kind of ['crossfade', 'gap'] as const) {
     const at = transitions.flatMap((t, i) => (t.kind === kind ? [i + 1] : []));
-    if (at.length > 0) reasons.push(`a ${kind} after ${trackList(at)}`);
+    if (at.length > 0)
+      reasons.push(
+        t(kind === 'gap' ? 'plan.reasonGapAfter' : 'plan.reasonCrossfadeAfter', trackList(at)),
+      );
   }
-  if (output.fadeInSec > 0) reasons.push('fade in');
-  if (output.fadeOutSec > 0) reasons.push('fade out');
-  if (output.normalize) reasons.push('loudness normalization');
+  if (output.fadeInSec > 0) reasons.push(t('plan.reasonFadeIn'));
+  if (output.fadeOutSec > 0) reasons.push(t('plan.reasonFadeOut'));
+  if (output.normalize) reasons.push(t('plan.reasonLoudness'));
   const first = tracks[0]!.info;
   if (output.sampleRate !== 'source' && target.rate !== first.sampleRate)
-    reasons.push(`sample rate ${khz(target.rate)}`);
+    reasons.push(t('plan.reasonRate', khz(target.rate)));
   if (output.channels !== 'source' && target.channels.count !== first.channels)
-    reasons.push(`${channelWord(output.channels)} output`);
+    reasons.push(t('plan.reasonChannelsOut', channelWord(output.channels)));
   return reasons;
 }
 
@@ -102,9 +104,9 @@ export function metadataNotes(
     cover === 'image' ||
     (cover === 'first' && tracks[0]!.info.hasCover) ||
     (typeof cover === 'object' && tracks.some((t) => t.id === cover.trackId && t.info.hasCover));
-  if (wantsCover && !spec.cover) notes.push(`${spec.label} files get no cover art here.`);
+  if (wantsCover && !spec.cover) notes.push(t('plan.noCoverArt', spec.label));
   if (!spec.tags && Object.values(userTags).some((v) => v.trim() !== ''))
-    notes.push(`${spec.label} files get no tags.`);
+    notes.push(t('plan.noTagsIn', spec.label));
   return notes;
 }
 
@@ -114,15 +116,13 @@ export function metadataNotes(
  * long (1.1 ms)."
  */
 export function trackNotes(tracks: readonly PlanTrack[]): string[] {
-  return tracks.flatMap((t, i) => {
-    const out = (t.info.notes ?? []).map((n) => `Track ${i + 1} ${n}.`);
-    const sec = t.info.durationSec;
+  return tracks.flatMap((track, i) => {
+    const out = (track.info.notes ?? []).map((n) => t('plan.trackNote', i + 1, n));
+    const sec = track.info.durationSec;
     if (sec > 0 && sec < TINY_SEC) {
-      const samples = t.info.samples ?? Math.round(sec * t.info.sampleRate);
+      const samples = track.info.samples ?? Math.round(sec * track.info.sampleRate);
       const ms = Number((sec * 1000).toFixed(sec < 0.01 ? 2 : 1));
-      out.push(
-        `Track ${i + 1} is only ${samples} sample${samples === 1 ? '' : 's'} long (${ms} ms), too short to hear.`,
-      );
+      out.push(tn('plan.tooShort', samples, i + 1, ms));
     }
     return out;
   });
@@ -132,22 +132,27 @@ export function trackNotes(tracks: readonly PlanTrack[]): string[] {
 export const TINY_SEC = 0.05;
 
 /**
- * How a lossless join of frames goes (lib/lossless/junctions.ts): said because the frames it
- * leaves out at each join are not the inputs' audio.
- */
-export const GAPLESS_HOW =
-  ', so they are joined without re-encoding; at each join the whole frames of encoder padding are left out, so the tracks play back to back.';
-
-/**
- * The head line of a lossless plan: what the tracks share, then how they are joined (by default
- * as they are; `how` says otherwise, e.g. FLAC decoded and encoded again).
+ * The head line of a lossless plan: what the tracks share, then how they are joined: as they
+ * are ("copy"); as they are with the whole frames of encoder padding left out at each join
+ * ("gapless", lib/lossless/junctions.ts: said because those frames are not the inputs' audio);
+ * or FLAC decoded and encoded again ("flac").
  */
 export function losslessSummary(
   tracks: readonly PlanTrack[],
-  how = ', so they are joined without re-encoding.',
+  how: 'copy' | 'gapless' | 'flac' = 'copy',
 ): string {
   const first = tracks[0]!.info;
-  return `Lossless: all tracks are ${codecLabel(first.codec)}, ${khz(first.sampleRate)} ${channelWord(first.channels)}${how}`;
+  const key = {
+    copy: 'plan.lossless',
+    gapless: 'plan.losslessGapless',
+    flac: 'plan.losslessFlac',
+  } as const;
+  return t(key[how], codecLabel(first.codec), khz(first.sampleRate), channelWord(first.channels));
+}
+
+/** The crossfade after a track, shortened to what the tracks allow (./timeline.ts), in words. */
+export function clampNote(junction: number, applied: number, reason: string): string {
+  return t('plan.crossfadeShortened', junction + 1, formatSeconds(applied), reason);
 }
 
 function unique<T>(xs: readonly T[]): T[] {

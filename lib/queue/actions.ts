@@ -1,5 +1,6 @@
 import { browser } from '#imports';
 import { targetTabId } from '@/lib/page-audio/actions';
+import { t, text, tn } from '@/lib/core/i18n';
 import { ensureRoom } from '@/lib/page-audio/budget';
 import { background } from '@/lib/protocol';
 import { effectiveEdit, patchEdit } from '@/lib/editor/edit';
@@ -58,12 +59,15 @@ async function addFolderBatch(batch: Batch): Promise<void> {
   await addBatch(batch.files, batch.cues);
   if (batch.folders.length === 0) return;
   const from =
-    batch.folders.length === 1 ? `“${batch.folders[0]}”` : `${batch.folders.length} folders`;
-  const skipped =
-    batch.skipped > 0
-      ? `; left out ${batch.skipped} ${batch.skipped === 1 ? 'file that is' : 'files that are'} not audio`
-      : '';
-  notify({ text: `Added ${countTracks(batch.files.length)} from ${from}${skipped}.` });
+    batch.folders.length === 1
+      ? t('page.quoted', batch.folders[0]!)
+      : tn('notices.folders', batch.folders.length);
+  notify({
+    text:
+      batch.skipped > 0
+        ? tn('notices.addedSkipped', batch.skipped, countTracks(batch.files.length), from)
+        : tn('notices.added', batch.files.length, from),
+  });
 }
 
 /**
@@ -110,12 +114,7 @@ async function addBatch(files: readonly File[], cues: readonly File[] = []): Pro
   await fillEmptyTags(plan.tags);
   if (plan.missing.length > 0) {
     throw new NotAllAddedError(
-      plan.missing
-        .map(
-          (m) =>
-            `“${m.cue}” names “${m.file}”, which was not added with it: add that file together with the cue sheet.`,
-        )
-        .join(' '),
+      plan.missing.map((m) => t('errors.cueMissing', m.cue, m.file)).join(' '),
     );
   }
 }
@@ -167,7 +166,7 @@ export async function removeMany(ids: readonly string[]): Promise<void> {
   await background.sendMessage('bg:tracksRemoved', [...ids]);
   const n = removed.items.length;
   notify({
-    text: `Removed ${countTracks(n)}.`,
+    text: tn('notices.removed', n),
     undo: () => restoreTracks(removed),
   });
 }
@@ -204,7 +203,7 @@ export async function setCoverImage(file: File): Promise<void> {
   const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
   const track = { id: `cover:${file.name}`, name: file.name };
   if (!imageKind(head)) {
-    throw new SeamError('unsupported-audio', 'a cover must be a JPEG or PNG image', track);
+    throw new SeamError('unsupported-audio', text('errors.coverImage'), track);
   }
   if (file.size > MAX_COVER_IMAGE_MB * 1024 * 1024) {
     throw new SeamError('too-large', `a cover image must be under ${MAX_COVER_IMAGE_MB} MB`, track);

@@ -4,6 +4,7 @@ import {
   type SeamErrorCode,
   type SeamErrorData,
 } from '@/lib/core/errors';
+import { t } from '@/lib/core/i18n';
 
 /**
  * The one path from a failed action to the person: every action a page starts (add, move,
@@ -76,13 +77,10 @@ export function reportUncaught(win: Pick<Window, 'addEventListener'>): void {
 function friendly(error: SeamErrorData): SeamErrorData {
   const m = error.message;
   if (/Extension context invalidated/i.test(m)) {
-    return {
-      ...error,
-      message: 'Seam was updated or reloaded. Close this page and open Seam again.',
-    };
+    return { ...error, message: t('errors.reloaded'), text: undefined };
   }
   if (/Could not establish connection|Receiving end does not exist/i.test(m)) {
-    return { ...error, message: 'Seam’s background did not answer. Try again in a moment.' };
+    return { ...error, message: t('errors.noAnswer'), text: undefined };
   }
   // A named error keeps its own words.
   return errorFromData(error).toData();

@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { DiskFullError, isQuotaError } from '@/lib/core/errors';
+import { text } from '@/lib/core/i18n';
 import { fileNames } from '@/lib/core/text';
 import type { Track, TrackSource } from '@/lib/core/track';
 
@@ -103,9 +104,7 @@ export async function addTracks(items: NewTrack[]): Promise<Track[]> {
   } catch (err) {
     // The whole transaction is undone: nothing of this batch was stored.
     if (!isQuotaError(err)) throw err;
-    throw new DiskFullError(
-      `There is not enough free space to add ${fileNames(items.map((i) => i.name))}: the disk (or the browser’s storage for Seam) is full. Nothing was added.`,
-    );
+    throw new DiskFullError(text('errors.diskFullAdd', fileNames(items.map((i) => i.name))));
   }
   announce();
   return added;

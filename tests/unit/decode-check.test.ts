@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorruptAudioError, SeamError, TruncatedAudioError } from '@/lib/core/errors';
+import { render } from '@/lib/core/i18n';
 import {
   classifyLog,
   decodeArgs,
@@ -107,7 +108,9 @@ describe('judgeDecode on the corpus', () => {
   ])('accepts %s (%s) with a note: its only complaint is at the very end', (file) => {
     const { verdict } = check(file);
     const v = verdict();
-    expect(v.notes).toContain('ends with a moment that does not decode cleanly; the rest is whole');
+    expect(v.notes.map(render)).toContain(
+      'ends with a moment that does not decode cleanly; the rest is whole',
+    );
   });
 
   it.each([
@@ -122,7 +125,7 @@ describe('judgeDecode on the corpus', () => {
       'starts with a frame that needs audio from before the file began (a moment of silence)',
     ],
   ])('accepts %s: "%s"', (file, note) => {
-    expect(check(file).verdict().notes).toContain(note);
+    expect(check(file).verdict().notes.map(render)).toContain(note);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isQuotaError } from '@/lib/core/errors';
 import { fileNames, formatAudio, formatBytes, formatDuration } from '@/lib/core/text';
+import { render } from '@/lib/core/i18n';
 
 describe('format-text', () => {
   it.each([
@@ -30,7 +31,7 @@ describe('format-text', () => {
     [['a.mp3'], '“a.mp3”'],
     [['a.mp3', 'b.wav'], '“a.mp3” and “b.wav”'],
     [['a', 'b', 'c'], 'these 3 files'],
-  ])('fileNames(%j) = %s', (names, text) => expect(fileNames(names)).toBe(text));
+  ])('fileNames(%j) = %s', (names, text) => expect(render(fileNames(names))).toBe(text));
 
   it('tells a full disk from other storage failures', () => {
     expect(isQuotaError(new DOMException('x', 'QuotaExceededError'))).toBe(true);

@@ -1,3 +1,4 @@
+import { render } from '@/lib/core/i18n';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -308,6 +309,7 @@ describe('notAudioDescription', () => {
     ['unknown', undefined],
     [undefined, undefined],
   ])('%s → %s', (kind, description) => {
-    expect(notAudioDescription(kind)).toBe(description);
+    const said = notAudioDescription(kind);
+    expect(said && render(said)).toBe(description);
   });
 });
