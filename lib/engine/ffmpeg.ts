@@ -291,6 +291,7 @@ export class Engine implements TaskRunner {
         return { code, log };
       },
       readText: (path) => w.call({ type: 'readText', path }),
+      readBytes: (path) => w.call({ type: 'readBytes', path }),
     };
     w.onLog = (message) => void log.push(message);
     try {
