@@ -29,6 +29,7 @@ import { cueSourceChapters } from '@/lib/media/cue';
 import { checkMemory, deviceMemory } from './preflight';
 import { rewriteWavHeader } from './wav-output';
 import { checkTrack } from './probe';
+import { engineMp3Coder } from './junction-coder';
 import type { TaskRunner } from './task';
 
 /** Parallel page-audio downloads: enough to hide latency, few enough to be polite to a server. */
@@ -398,7 +399,10 @@ export class EngineHost implements EngineCommands {
     if (plan.kind === 'fast') {
       const inputs = ready.map((t) => ({ id: t.id, name: t.name, blob: blobs.get(t.id)! }));
       const onProgress = (f: number) => progress('joining', Math.round(f * 100), true);
-      result = await joinLosslessly(plan.fast, inputs, { signal, onProgress });
+      // The few frames at each MP3 join are decoded and encoded again in the engine, so the
+      // tracks meet exactly (lib/lossless/mp3/seams.ts); every other frame is copied.
+      const mp3Coder = engineMp3Coder(this.#engine);
+      result = await joinLosslessly(plan.fast, inputs, { signal, onProgress, mp3Coder });
       if (plan.id3) {
         // Tags, chapters (ID3 CHAP) and cover without touching the audio: a new leading tag.
         const cover = plan.id3.cover;

@@ -113,11 +113,28 @@ export function trackNotes(tracks: readonly PlanTrack[]): string[] {
 export const TINY_SEC = 0.05;
 
 /**
- * How a lossless join of frames goes (lib/lossless/junctions.ts): said because the frames it
- * leaves out at each join are not the inputs' audio.
+ * How a lossless join of frames goes (lib/lossless/junctions.ts: AAC and Opus stream copies,
+ * and MP3 tracks too short for seams.ts): said because the frames it leaves out at each join
+ * are not the inputs' audio.
  */
 export const GAPLESS_HOW =
   ', so they are joined without re-encoding; at each join the whole frames of encoder padding are left out, so the tracks play back to back.';
+
+/**
+ * How a lossless MP3 join goes (lib/lossless/mp3/seams.ts): every frame is copied but the few
+ * around each join, which are decoded and encoded again so the tracks meet exactly. How many:
+ * seams.ts keeps 1,728 samples of margin either side of the join's crossfade, which is 3 to 6
+ * frames of 1152 samples (MPEG-1, 32 kHz and up) or 6 to 8 of 576 (MPEG-2 and 2.5, below).
+ */
+export function mp3SeamSummary(tracks: readonly PlanTrack[]): string {
+  const first = tracks[0]!.info;
+  const frames = first.sampleRate >= 32000 ? '3 to 6' : '6 to 8';
+  return losslessSummary(
+    tracks,
+    `; every frame is copied as it is but ${frames} at each join, which are encoded again from the decoded audio so the tracks meet with no gap.`,
+    `Lossless except ${frames} frames at each join`,
+  );
+}
 
 /**
  * The head line of a lossless plan: what the tracks share, then how they are joined (by default
@@ -126,9 +143,10 @@ export const GAPLESS_HOW =
 export function losslessSummary(
   tracks: readonly PlanTrack[],
   how = ', so they are joined without re-encoding.',
+  head = 'Lossless',
 ): string {
   const first = tracks[0]!.info;
-  return `Lossless: all tracks are ${codecLabel(first.codec)}, ${khz(first.sampleRate)} ${channelWord(first.channels)}${how}`;
+  return `${head}: all tracks are ${codecLabel(first.codec)}, ${khz(first.sampleRate)} ${channelWord(first.channels)}${how}`;
 }
 
 function unique<T>(xs: readonly T[]): T[] {

@@ -75,6 +75,13 @@ const MARGIN_AFTER = 1152 + 576;
 /** More frames tried either side when reservoir bytes fit nowhere. */
 const SPARE = 2;
 
+/**
+ * The fewest samples of audio each input must have for its joins to be closed here (the frames
+ * around a join, a spare frame or two either side, and some copied frames between two joins),
+ * with room to spare; the plan (lib/plan/words.ts) says so by the same number.
+ */
+export const SEAM_MIN_SAMPLES = 24 * 1152;
+
 export interface SeamInput {
   scan: Mp3Scan;
   blob: Blob;
@@ -153,6 +160,10 @@ export async function closeMp3Seams(
 ): Promise<SeamPlan> {
   const frame = inputs[0]!.scan.header.samplesPerFrame;
   const enc = encodingOf(inputs.map((i) => i.scan));
+  const short = inputs.findIndex(
+    (i) => i.scan.frameCount * frame - i.lead - i.tail < SEAM_MIN_SAMPLES,
+  );
+  if (short >= 0) throw new SeamNotPossibleError(`input ${short + 1} is too short`);
   const seams: Seam[] = [];
   /** Output frame index of the current input's frame 0 (negative once its head is dropped). */
   let g = 0;
