@@ -23,45 +23,30 @@
  * - every frame but a few at each join is one of the inputs' frames, byte for byte, in order;
  * - the first input's tags stay, and the LAME tag says the first input's delay.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { joinMp3 } from '@/lib/lossless/mp3/join';
-import { frameHeaderAt, readVbrTag } from '@/lib/media/mpeg';
-import { leadingId3Size } from '@/lib/media/id3';
 import { ffprobe, packetHashes, requireNativeFfmpeg } from '../support/native-ffmpeg';
 import { measureGapless, packetsKeptInOrder } from '../support/gapless';
 import { tempFolder } from './support/files';
 import { nativeMp3Coder } from './support/mp3-coder-native';
-import { decodeFloat, rmsDiff } from './support/segments-native';
+import { decodeFloat } from './support/segments-native';
+import {
+  joinOverlaps,
+  leadOf,
+  makeSweepPieces,
+  noiseAroundJoins,
+  NOISE_FLOOR,
+  NOISE_K,
+  type SweepCase,
+} from '../support/mp3-seams';
 
 vi.setConfig({ hookTimeout: 180_000, testTimeout: 60_000 });
 beforeAll(requireNativeFfmpeg);
 const tmp = tempFolder('mp3-seams').dir;
 
-const K = 2;
-const FLOOR = 1e-4;
-const WINDOW = 1024;
-/** Samples each side of a join compared. */
-const AROUND = 4096;
-
-interface Case {
-  label: string;
-  rate: number;
-  channels: 1 | 2;
-  encode: string[];
-  /** Samples in each piece (off every frame grid). */
-  pieces: number[];
-  /**
-   * Frames at most that may differ from the inputs' at each join: those encoded again (3 to 6
-   * of 1152 samples: seams.ts's margins are in samples, so twice as many of MPEG-2's 576), and
-   * the copied frame or two before them that took reservoir bytes into their unused tails.
-   */
-  maxChanged: number;
-}
-
-const CASES: Case[] = [
+const CASES: SweepCase[] = [
   {
     label: '44.1 kHz CBR 128k',
     rate: 44100,
@@ -96,84 +81,6 @@ const CASES: Case[] = [
   },
 ];
 
-/** A sweep from 150 Hz to 5 kHz over quiet pink noise, in pieces of `pieces` samples. */
-function makePieces(c: Case, dir: string): { wavs: string[]; mp3s: string[] } {
-  const total = c.pieces.reduce((a, b) => a + b, 0);
-  const sec = total / c.rate;
-  const src = join(dir, `${c.rate}-${c.channels}-sweep.wav`);
-  const sweep = `aevalsrc=0.5*sin(2*PI*(150*t+${(5000 - 150) / (2 * sec)}*t*t)):s=${c.rate}:d=${sec + 0.1}`;
-  const noise = `anoisesrc=color=pink:a=0.05:r=${c.rate}:d=${sec + 0.1}:seed=7`;
-  execFileSync('ffmpeg', [
-    ...['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', sweep, '-f', 'lavfi', '-i', noise],
-    ...[
-      '-filter_complex',
-      `[0][1]amix=inputs=2:normalize=0,aformat=channel_layouts=${c.channels === 2 ? 'stereo' : 'mono'}[o]`,
-    ],
-    ...['-map', '[o]', '-c:a', 'pcm_s16le', src],
-  ]);
-  const wavs: string[] = [];
-  const mp3s: string[] = [];
-  let at = 0;
-  c.pieces.forEach((n, i) => {
-    const wav = join(dir, `${c.rate}-${c.channels}-${i}.wav`);
-    const mp3 = join(dir, `${c.rate}-${c.channels}-${c.encode.join('')}-${i}.mp3`);
-    execFileSync('ffmpeg', [
-      ...['-nostdin', '-v', 'error', '-y', '-i', src],
-      ...['-af', `atrim=start_sample=${at}:end_sample=${at + n}`, '-c:a', 'pcm_s16le', wav],
-    ]);
-    execFileSync('ffmpeg', [
-      ...['-nostdin', '-v', 'error', '-y', '-i', wav, '-c:a', 'libmp3lame', ...c.encode],
-      ...(i === 0 ? ['-metadata', 'title=Sweep', '-metadata', 'artist=Seam tests'] : []),
-      mp3,
-    ]);
-    wavs.push(wav);
-    mp3s.push(mp3);
-    at += n;
-  });
-  return { wavs, mp3s };
-}
-
-/** The LAME tag's delay + 529 of an MP3 file: where its audio starts in its decoded frames. */
-function leadOf(bytes: Uint8Array): { lead: number; frame: number } {
-  const head = leadingId3Size(bytes);
-  const h = frameHeaderAt(bytes, head)!;
-  const tag = readVbrTag(bytes.subarray(head), h)!;
-  return { lead: tag.delay! + 529, frame: h.samplesPerFrame };
-}
-
-/**
- * The inputs' decodes (or sources) laid end to end as the join lays them: each next one `r`
- * samples early, overlapped in an equal-power crossfade. `overlaps[k]` is join k's r.
- */
-function layEndToEnd(
-  parts: Float32Array[],
-  overlaps: number[],
-  ch: number,
-): { pcm: Float32Array; joins: number[] } {
-  const lengths = parts.map((p) => p.length / ch);
-  const total = lengths.reduce((a, b) => a + b, 0) - overlaps.reduce((a, b) => a + b, 0);
-  const pcm = new Float32Array(total * ch);
-  const joins: number[] = [];
-  let at = 0;
-  parts.forEach((p, k) => {
-    const r = k > 0 ? overlaps[k - 1]! : 0;
-    const start = at - r;
-    if (k > 0) joins.push(at);
-    for (let i = 0; i < lengths[k]!; i++) {
-      for (let c = 0; c < ch; c++) {
-        const v = p[i * ch + c]!;
-        const o = (start + i) * ch + c;
-        if (i < r) {
-          const u = ((i + 0.5) / r) * (Math.PI / 2);
-          pcm[o] = pcm[o]! * Math.cos(u) + v * Math.sin(u);
-        } else pcm[o] = v;
-      }
-    }
-    at = start + lengths[k]!;
-  });
-  return { pcm, joins };
-}
-
 describe.each(CASES)('an exact lossless MP3 join, $label', (c) => {
   let out: string;
   let mp3s: string[];
@@ -181,7 +88,7 @@ describe.each(CASES)('an exact lossless MP3 join, $label', (c) => {
   let overlaps: number[];
   let coderCalls: number;
   beforeAll(async () => {
-    ({ wavs, mp3s } = makePieces(c, tmp));
+    ({ wavs, mp3s } = makeSweepPieces(c, tmp));
     const coder = nativeMp3Coder();
     const blob = await joinMp3(
       mp3s.map((p, i) => ({ id: `t${i}`, name: `t${i}.mp3`, blob: new Blob([readFileSync(p)]) })),
@@ -190,21 +97,7 @@ describe.each(CASES)('an exact lossless MP3 join, $label', (c) => {
     coderCalls = coder.calls;
     out = join(tmp, `joined-${c.rate}-${c.encode.join('')}.mp3`);
     writeFileSync(out, new Uint8Array(await blob.arrayBuffer()));
-    // Where each next input must sit, from the inputs alone: A's audio ends at its lead plus its
-    // decoded length; B's frames sit on the grid, so B starts r = (end - B's lead) mod frame early.
-    const decoded = mp3s.map((p) => decodeFloat(p, c.channels).length / c.channels);
-    overlaps = [];
-    let end = 0;
-    mp3s.forEach((p, k) => {
-      const { lead, frame } = leadOf(readFileSync(p));
-      if (k === 0) {
-        end = lead + decoded[0]!;
-        return;
-      }
-      const r = (((end - lead) % frame) + frame) % frame;
-      overlaps.push(r);
-      end = end - r + decoded[k]!;
-    });
+    overlaps = joinOverlaps(mp3s, c.channels);
   });
 
   it('encodes only around the joins (a decode of each side and one encode per join)', () => {
@@ -229,27 +122,13 @@ describe.each(CASES)('an exact lossless MP3 join, $label', (c) => {
   });
 
   it('differs from the inputs around each join by no more than the codec’s own noise', () => {
-    const ch = c.channels;
-    const expected = layEndToEnd(
-      mp3s.map((p) => decodeFloat(p, ch)),
-      overlaps,
-      ch,
-    );
-    const source = layEndToEnd(
-      wavs.map((p) => decodeFloat(p, ch)),
-      overlaps,
-      ch,
-    );
-    const got = decodeFloat(out, ch);
-    let worst = 0;
-    for (const at of expected.joins) {
-      for (let w = at - AROUND; w < at + AROUND; w += WINDOW) {
-        const diff = rmsDiff(got, expected.pcm, ch, w, w + WINDOW);
-        const codec = rmsDiff(expected.pcm, source.pcm, ch, w, w + WINDOW);
-        worst = Math.max(worst, (diff - FLOOR) / codec);
-        expect(diff, `window at ${w} (join at ${at})`).toBeLessThanOrEqual(K * codec + FLOOR);
-      }
+    const windows = noiseAroundJoins(out, mp3s, wavs, overlaps, c.channels);
+    for (const w of windows) {
+      expect(w.diff, `window at ${w.at} (join at ${w.join})`).toBeLessThanOrEqual(
+        NOISE_K * w.codec + NOISE_FLOOR,
+      );
     }
+    const worst = Math.max(...windows.map((w) => (w.diff - NOISE_FLOOR) / w.codec));
     console.log(`${c.label}: worst window ${worst.toFixed(2)} x the codec's own error`);
   });
 

@@ -80,7 +80,7 @@ const SPARE = 2;
  * around a join, a spare frame or two either side, and some copied frames between two joins),
  * with room to spare; the plan (lib/plan/words.ts) says so by the same number.
  */
-export const SEAM_MIN_SAMPLES = 24 * 1152;
+export const SEAM_MIN_SAMPLES = 16 * 1152;
 
 export interface SeamInput {
   scan: Mp3Scan;
