@@ -18,7 +18,13 @@ import type {
   JobResult,
   JoinRequest,
 } from '@/lib/protocol/contract';
-import { closeJoins, joinLosslessly, retagMp3 } from '@/lib/lossless';
+import {
+  closeJoins,
+  joinLosslessly,
+  retagMp3,
+  shiftChapters,
+  type JoinOverlap,
+} from '@/lib/lossless';
 import { parallelJoin, SpliceError } from '@/lib/segments';
 import { planJoin, type PlanTrack } from '@/lib/plan/planner';
 import { getAudio, getTrack, listTracks, updateTrack } from '@/lib/store/tracks';
@@ -402,13 +408,21 @@ export class EngineHost implements EngineCommands {
       // The few frames at each MP3 join are decoded and encoded again in the engine, so the
       // tracks meet exactly (lib/lossless/mp3/seams.ts); every other frame is copied.
       const mp3Coder = engineMp3Coder(this.#engine);
-      result = await joinLosslessly(plan.fast, inputs, { signal, onProgress, mp3Coder });
+      let overlaps: JoinOverlap[] = [];
+      result = await joinLosslessly(plan.fast, inputs, {
+        signal,
+        onProgress,
+        mp3Coder,
+        onOverlaps: (o) => (overlaps = o),
+      });
       if (plan.id3) {
         // Tags, chapters (ID3 CHAP) and cover without touching the audio: a new leading tag.
-        const cover = plan.id3.cover;
+        // Chapters follow the tracks, each a join's overlap earlier (seams.ts).
+        const id3 = { ...plan.id3, chapters: shiftChapters(plan.id3.chapters, overlaps) };
+        const cover = id3.cover;
         result = await retagMp3(
           result,
-          plan.id3,
+          id3,
           typeof cover === 'object' ? blobs.get(cover.trackId) : undefined,
         );
       }

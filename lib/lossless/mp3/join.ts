@@ -76,6 +76,15 @@ export async function joinMp3(inputs: LosslessInput[], opts: LosslessOptions = {
     inserted = scans.map((_, k) => seams.seams[k]?.frames ?? []);
     frames = kept.reduce((n, r, k) => n + r.to - r.from + inserted[k]!.length, 0);
     tail = seams.tail;
+    const rate = first.header.sampleRate;
+    let atSamples = 0;
+    opts.onOverlaps?.(
+      seams.seams.map((seam, k) => {
+        const t = timing(scans[k]!, first);
+        atSamples += scans[k]!.frameCount * first.header.samplesPerFrame - t.lead - t.tail;
+        return { atSec: atSamples / rate, overlapSec: seam.overlap / rate };
+      }),
+    );
   } else {
     const cut = await cutJunctions(scans, blobs, starts);
     kept = scans.map((scan, k) => ({
