@@ -310,6 +310,7 @@ export class Engine implements TaskRunner {
         return { code, log };
       },
       readText: (path) => w.call({ type: 'readText', path }),
+      readBytes: (path) => w.call({ type: 'readBytes', path }),
     };
     w.onLog = (message) => {
       if (keepLogLine(message, log.length)) log.push(message);

@@ -20,7 +20,13 @@ import type {
   JobResult,
   JoinRequest,
 } from '@/lib/protocol/contract';
-import { closeJoins, joinLosslessly, retagMp3 } from '@/lib/lossless';
+import {
+  closeJoins,
+  joinLosslessly,
+  retagMp3,
+  shiftChapters,
+  type JoinOverlap,
+} from '@/lib/lossless';
 import { parallelJoin, SpliceError } from '@/lib/segments';
 import { planJoin, type PlanTrack, type PredecodeRun } from '@/lib/plan/planner';
 import { INTERMEDIATE_SAMPLE_BYTES, intermediateInfo, intermediateKey } from '@/lib/plan/predecode';
@@ -33,6 +39,7 @@ import { checkMemory, deviceMemory } from './preflight';
 import { rewriteWavHeader } from './wav-output';
 import { checkTrack } from './probe';
 import { Lanes, type Lane } from './lanes';
+import { engineMp3Coder } from './junction-coder';
 import type { TaskRunner } from './task';
 
 /** Parallel page-audio downloads: enough to hide latency, few enough to be polite to a server. */
@@ -404,13 +411,24 @@ export class EngineHost implements EngineCommands {
     if (plan.kind === 'fast') {
       const inputs = ready.map((t) => ({ id: t.id, name: t.name, blob: blobs.get(t.id)! }));
       const onProgress = (f: number) => progress('joining', Math.round(f * 100), true);
-      result = await joinLosslessly(plan.fast, inputs, { signal, onProgress });
+      // The few frames at each MP3 join are decoded and encoded again in the engine, so the
+      // tracks meet exactly (lib/lossless/mp3/seams.ts); every other frame is copied.
+      const mp3Coder = engineMp3Coder(this.#engine);
+      let overlaps: JoinOverlap[] = [];
+      result = await joinLosslessly(plan.fast, inputs, {
+        signal,
+        onProgress,
+        mp3Coder,
+        onOverlaps: (o) => (overlaps = o),
+      });
       if (plan.id3) {
         // Tags, chapters (ID3 CHAP) and cover without touching the audio: a new leading tag.
-        const cover = plan.id3.cover;
+        // Chapters follow the tracks, each a join's overlap earlier (seams.ts).
+        const id3 = { ...plan.id3, chapters: shiftChapters(plan.id3.chapters, overlaps) };
+        const cover = id3.cover;
         result = await retagMp3(
           result,
-          plan.id3,
+          id3,
           typeof cover === 'object' ? blobs.get(cover.trackId) : undefined,
         );
       }

@@ -21,6 +21,8 @@ export interface EngineTask {
   run(tool: 'ffmpeg' | 'ffprobe', args: string[]): Promise<{ code: number; log: string[] }>;
   /** A small output as text, or undefined when it was not written. */
   readText(path: string): Promise<string | undefined>;
+  /** A small output's bytes as a Blob, or undefined when it was not written. */
+  readBytes(path: string): Promise<Blob | undefined>;
 }
 
 /** Anything that runs tasks: the engine, or a second one for checks in the background. */

@@ -29,6 +29,8 @@ export type WorkerRequest =
   | { type: 'takeOutput'; path: string; mime: string }
   /** Reads a small text file (ffprobe's JSON, a progress file); undefined when absent. */
   | { type: 'readText'; path: string }
+  /** Reads a small file (the frames around a join) as a Blob; undefined when absent. */
+  | { type: 'readBytes'; path: string }
   /** Removes a file, if it exists. */
   | { type: 'remove'; path: string }
   /** The wasm heap's size now and the largest it has been, bytes. */
@@ -49,6 +51,7 @@ export interface WorkerResults {
   unmount: void;
   takeOutput: Blob;
   readText: string | undefined;
+  readBytes: Blob | undefined;
   remove: void;
   heap: HeapSize;
 }

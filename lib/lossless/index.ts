@@ -10,10 +10,12 @@ import { closeMp4Joins } from './mp4';
 import { closeOpusJoins } from './ogg-opus';
 import type { LosslessInput, LosslessKind, LosslessOptions } from './types';
 
-export type { LosslessInput, LosslessKind, LosslessOptions } from './types';
+export type { JoinOverlap, LosslessInput, LosslessKind, LosslessOptions } from './types';
+export { shiftChapters } from './types';
 export { joinMp3 } from './mp3/join';
 export { scanMp3, type Mp3Scan } from './mp3/scan';
 export { lameTagCrc } from './mp3/xing';
+export { SEAM_MIN_SAMPLES, type Mp3Encoding, type Mp3JunctionCoder } from './mp3/seams';
 export { retagMp3 } from './mp3/retag';
 export { joinWav, parseWav, rifxInput } from './wav';
 export type { WavFormat, WavInfo } from './wav';

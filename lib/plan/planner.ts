@@ -2,7 +2,13 @@ import type { AudioInfo } from '@/lib/core/track';
 import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
 import { JoinFailedError } from '@/lib/core/errors';
 import { formatSpec, RINGTONE_MAX_SEC, type FormatSpec } from '@/lib/core/formats';
-import { copyJoinKind, losslessKind, type CopyJoinKind, type LosslessKind } from '@/lib/lossless';
+import {
+  copyJoinKind,
+  losslessKind,
+  SEAM_MIN_SAMPLES,
+  type CopyJoinKind,
+  type LosslessKind,
+} from '@/lib/lossless';
 import type { Id3Edit } from '@/lib/media/id3';
 import { id3Edit, resolveTags, type ResolvedTags } from './tags';
 import { encoderArgs, filterGraph, MP3_MIN_SAMPLES, type GraphTrack } from './graph';
@@ -255,10 +261,18 @@ export function planJoin(
       output.format,
       tracks.map((t) => t.info),
     );
+    // MP3 joins are closed exactly where every track is long enough (lib/lossless/mp3/seams.ts).
+    const seams =
+      fast === 'mp3' &&
+      tracks.every((t) => t.info.durationSec * t.info.sampleRate >= SEAM_MIN_SAMPLES);
     const summary = finish(
-      tracks.length > 1 && (fast === 'mp3' || closeJoins)
-        ? losslessSummary(tracks, 'gapless')
-        : losslessSummary(tracks),
+      tracks.length < 2
+        ? losslessSummary(tracks)
+        : seams
+          ? losslessSummary(tracks, 'seams')
+          : fast === 'mp3' || closeJoins
+            ? losslessSummary(tracks, 'gapless')
+            : losslessSummary(tracks),
     );
     if (fast) {
       const id3 =

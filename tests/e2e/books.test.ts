@@ -451,11 +451,15 @@ describe('a long book', () => {
     expect(probe.chapters).toHaveLength(30);
     expect(titles(probe).at(-1)).toBe('Chapter 30');
     expect(probe.streams.filter((s) => s.disposition?.attached_pic === 1)).toHaveLength(1);
-    // The frames are joined as they are, so each file's encoder delay and padding (about 36 ms
-    // here) stays at its junction: at least the book's length, at most that much more per file.
-    // Gapless stream copies (issue 11, item 5, another branch) are to make this 30 × one.
+    // The joins are closed exactly (lib/lossless/mp3/seams.ts): the book's length less each
+    // join's crossfade overlap, under one frame (1152 samples) a join; nothing added.
     const sec = await decodedDuration(file);
-    expect(sec).toBeGreaterThan(30 * one - 0.05);
-    expect(sec).toBeLessThan(30 * (one + 0.05));
+    expect(sec).toBeGreaterThan(30 * one - (29 * 1152) / 44100);
+    expect(sec).toBeLessThanOrEqual(30 * one + 0.001);
+    // The chapters follow the tracks: the last one starts where its track does, within a frame.
+    const lastStart = Number(probe.chapters[29]!.start_time);
+    expect(lastStart).toBeLessThanOrEqual(29 * one + 0.001);
+    expect(lastStart).toBeGreaterThan(29 * one - (29 * 1152) / 44100);
+    expect(Math.abs(lastStart + one - sec)).toBeLessThan(1152 / 44100);
   }, 600_000);
 });

@@ -4,7 +4,9 @@
  * joined to that format without re-encoding, then measured with native ffmpeg
  * (tests/support/gapless.ts): the output's length is the inputs' within one codec frame, each
  * next track starts within half a frame of where it belongs, and no join holds a run of silence
- * the inputs did not have longer than half a frame (what dropping whole frames leaves).
+ * the inputs did not have longer than half a frame (what dropping whole frames leaves). MP3 joins
+ * are closed exactly (lib/lossless/mp3/seams.ts): each next track starts under one frame early
+ * (the crossfade overlap) and no join holds any silence the inputs did not have.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +18,19 @@ import { launchSeam, resetSeam, type Seam } from '../support/chromium';
 import { describeFigures, measureGapless } from '../support/gapless';
 import { ffmpeg, ffprobe, requireNativeFfmpeg } from '../support/native-ffmpeg';
 import { PopupPage } from '../support/pages';
-import { makeMusic } from '../unit/support/segments-native';
+import { decodeFloat, makeMusic } from '../unit/support/segments-native';
+import {
+  joinOverlaps,
+  leadOf,
+  makeSweepPieces,
+  noiseAroundJoins,
+  NOISE_FLOOR,
+  NOISE_K,
+  type SweepCase,
+} from '../support/mp3-seams';
+import { packetHashes } from '../support/native-ffmpeg';
+import { packetsKeptInOrder } from '../support/gapless';
+import { readFileSync } from 'node:fs';
 
 const SECONDS = [1.37, 0.83, 1.11];
 
@@ -27,6 +41,11 @@ const FAMILIES: {
   rate: number;
   frame: number;
   encode: string[];
+  /**
+   * MP3: the joins are closed exactly (lib/lossless/mp3/seams.ts): each next track sits r < one
+   * frame early, overlapped in a crossfade, and no silence at all is left at a join.
+   */
+  exact?: true;
 }[] = [
   {
     label: 'MP3',
@@ -35,6 +54,7 @@ const FAMILIES: {
     rate: 44100,
     frame: 1152,
     encode: ['-c:a', 'libmp3lame', '-b:a', '128k'],
+    exact: true,
   },
   { label: 'WAV', format: 'wav', ext: 'wav', rate: 44100, frame: 1, encode: ['-c:a', 'pcm_s16le'] },
   {
@@ -113,14 +133,101 @@ describe('a lossless join plays its tracks back to back', () => {
           : undefined;
       const m = await measureGapless(paths, file, lengths ? { lengths } : {});
       console.log(describeFigures(`${f.label} (extension)`, m));
-      expect(Math.abs(m.output - m.expected)).toBeLessThanOrEqual(f.frame);
-      for (const j of m.joins) {
-        expect(j.match).toBeGreaterThan(0.9);
-        expect(Math.abs(j.shift)).toBeLessThanOrEqual(Math.ceil(f.frame / 2));
-        expect(j.silenceRun).toBeLessThanOrEqual(j.inputsSilenceRun + Math.ceil(f.frame / 2));
+      if (f.exact) {
+        // Shorter by the joins' overlaps, each under a frame; nothing added anywhere.
+        expect(m.output).toBeLessThanOrEqual(m.expected);
+        expect(m.expected - m.output).toBeLessThan(f.frame * m.joins.length);
+        // A join's shift counts the joins before it too: each adds its own overlap.
+        m.joins.forEach((j, k) => {
+          const step = j.shift - (m.joins[k - 1]?.shift ?? 0);
+          expect(j.match).toBeGreaterThan(0.9);
+          expect(step).toBeLessThanOrEqual(0);
+          expect(step).toBeGreaterThan(-f.frame);
+          expect(j.silenceRun).toBeLessThanOrEqual(j.inputsSilenceRun);
+        });
+      } else {
+        expect(Math.abs(m.output - m.expected)).toBeLessThanOrEqual(f.frame);
+        for (const j of m.joins) {
+          expect(j.match).toBeGreaterThan(0.9);
+          expect(Math.abs(j.shift)).toBeLessThanOrEqual(Math.ceil(f.frame / 2));
+          expect(j.silenceRun).toBeLessThanOrEqual(j.inputsSilenceRun + Math.ceil(f.frame / 2));
+        }
       }
       const stated = Number((await ffprobe(file)).format.duration);
       expect(Number.isFinite(stated)).toBe(true);
+    },
+    240_000,
+  );
+});
+
+/**
+ * Exact MP3 joins through the extension (the engine's junction coder in ffmpeg.wasm): a sweep
+ * cut into three pieces and encoded piece by piece, as in tests/unit/mp3-seams-native.test.ts,
+ * with the same measures: the inputs' samples less each join's overlap (< one frame), no
+ * silence at a join, the codec's own noise around each join (K x its own error + -80 dBFS, K
+ * stated in tests/support/mp3-seams.ts), every other frame byte for byte, tags kept.
+ */
+const SWEEPS: SweepCase[] = [
+  {
+    label: '44.1 kHz CBR 128k',
+    rate: 44100,
+    channels: 2,
+    encode: ['-b:a', '128k'],
+    pieces: [61_237, 37_011, 48_900],
+    maxChanged: 8,
+  },
+  {
+    label: '48 kHz VBR V2',
+    rate: 48000,
+    channels: 2,
+    encode: ['-q:a', '2'],
+    pieces: [66_666, 39_999, 52_345],
+    maxChanged: 8,
+  },
+];
+
+describe('an exact MP3 join through the extension', () => {
+  test.each(SWEEPS)(
+    '$label: the inputs less the overlaps, no silence, codec noise, other frames unchanged',
+    async (c) => {
+      const { wavs, mp3s } = makeSweepPieces(c, tmp);
+      await resetSeam(seam, page);
+      ui = new PopupPage(page);
+      await ui.addFilesAndWait(mp3s);
+      await ui.setFormat('MP3');
+      await expect
+        .poll(() => ui.plan.innerText(), { timeout: 30_000 })
+        .toMatch(/^Lossless except 3 to 6 frames at each join/);
+      const { file } = await seam.ext.joinAndWait(() => ui.join(), 120_000);
+
+      const overlaps = joinOverlaps(mp3s, c.channels);
+      const inputs = mp3s.map((p) => decodeFloat(p, c.channels).length / c.channels);
+      const output = decodeFloat(file, c.channels).length / c.channels;
+      console.log(
+        `${c.label} (extension): inputs ${inputs.join(' + ')}, overlaps ${overlaps.join(', ')}, output ${output}`,
+      );
+      expect(output).toBe(inputs.reduce((a, b) => a + b, 0) - overlaps.reduce((a, b) => a + b, 0));
+
+      const m = await measureGapless(mp3s, file);
+      for (const j of m.joins) expect(j.silenceRun).toBeLessThanOrEqual(j.inputsSilenceRun);
+
+      const windows = noiseAroundJoins(file, mp3s, wavs, overlaps, c.channels);
+      for (const w of windows) {
+        expect(w.diff, `window at ${w.at} (join at ${w.join})`).toBeLessThanOrEqual(
+          NOISE_K * w.codec + NOISE_FLOOR,
+        );
+      }
+      const worst = Math.max(...windows.map((w) => (w.diff - NOISE_FLOOR) / w.codec));
+
+      const got = await packetHashes(file);
+      const kept = packetsKeptInOrder(await Promise.all(mp3s.map(packetHashes)), got);
+      console.log(
+        `${c.label} (extension): worst window ${worst.toFixed(2)} x the codec's own error; ` +
+          `${got.length} frames, ${got.length - kept} not the inputs'`,
+      );
+      expect(got.length - kept).toBeGreaterThan(0);
+      expect(got.length - kept).toBeLessThanOrEqual(c.maxChanged * (mp3s.length - 1));
+      expect(leadOf(readFileSync(file)).lead).toBe(leadOf(readFileSync(mp3s[0]!)).lead);
     },
     240_000,
   );

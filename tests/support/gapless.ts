@@ -154,6 +154,19 @@ export function describeFigures(label: string, f: GaplessFigures): string {
 }
 
 /**
+ * An exact MP3 join (lib/lossless/mp3/seams.ts) at each join: at most this many of the output's
+ * frames are not the inputs' (3 to 6 encoded again, and the copied frame or two before them
+ * that took reservoir bytes into their unused tails)...
+ */
+export const MP3_SEAM_NEW_FRAMES = 8;
+/**
+ * ...and at most this many of the inputs' frames are not in the output: those the new frames
+ * stand for (up to 6, and 2 spare where reservoir bytes fit nowhere), the first input's
+ * padding frames (1 or 2), the next one's delay frames, and those 2 rewritten tails.
+ */
+export const MP3_SEAM_LEFT_OUT = 12;
+
+/**
  * How many of `got` (an output's packet hashes) are the inputs' packets in their order: the
  * longest common subsequence of `got` and the inputs' hashes one after another. A gapless MP3
  * join keeps every packet but a few at each join (delay and padding frames left out, the last

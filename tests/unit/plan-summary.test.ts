@@ -33,7 +33,7 @@ describe('planSummary', () => {
   it('says how the join goes in short lines, with the length and size', () => {
     const s = planSummary([track('a'), track('b')], { ...defaultOutput, format: 'mp3' });
     expect(s.lines).toEqual([
-      'Lossless: all tracks are MP3, 44.1 kHz stereo, so they are joined without re-encoding; at each join the whole frames of encoder padding are left out, so the tracks play back to back.',
+      'Lossless except 3 to 6 frames at each join: all tracks are MP3, 44.1 kHz stereo; every frame is copied as it is but 3 to 6 at each join, which are encoded again from the decoded audio so the tracks meet with no gap.',
     ]);
     expect(s.totals).toBe('2:00 in all · about 1.8 MB');
     expect(s.blocked).toBeUndefined();

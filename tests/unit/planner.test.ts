@@ -50,7 +50,7 @@ describe('planJoin chooses lossless or re-encode', () => {
   it('says lossless before Join', () => {
     const plan = planJoin([mp3('a'), mp3('b')], { ...defaultOutput, format: 'mp3', bitrate: 192 });
     expect(plan.summary).toBe(
-      'Lossless: all tracks are MP3, 44.1 kHz stereo, so they are joined without re-encoding; at each join the whole frames of encoder padding are left out, so the tracks play back to back.',
+      'Lossless except 3 to 6 frames at each join: all tracks are MP3, 44.1 kHz stereo; every frame is copied as it is but 3 to 6 at each join, which are encoded again from the decoded audio so the tracks meet with no gap.',
     );
   });
 });

@@ -59,6 +59,7 @@ export interface EmFS {
   unmount(mountpoint: string): void;
   lookupPath(path: string): { node: EmNode | null };
   readFile(path: string, opts: { encoding: 'utf8' }): string;
+  readFile(path: string, opts: { encoding: 'binary' }): Uint8Array<ArrayBuffer>;
   analyzePath(path: string): { exists: boolean };
 }
 

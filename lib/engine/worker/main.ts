@@ -93,6 +93,11 @@ export function startFfmpegWorker(scope: WorkerScope): void {
         if (!core.FS.analyzePath(req.path).exists) return undefined;
         return core.FS.readFile(req.path, { encoding: 'utf8' });
       }
+      case 'readBytes': {
+        const { core } = loaded();
+        if (!core.FS.analyzePath(req.path).exists) return undefined;
+        return new Blob([core.FS.readFile(req.path, { encoding: 'binary' })]);
+      }
       case 'remove': {
         const { core } = loaded();
         if (core.FS.analyzePath(req.path).exists) core.FS.unlink(req.path);

@@ -7,6 +7,7 @@ import { SpliceError } from '@/lib/segments/errors';
 import type { LosslessInput, LosslessOptions } from '../types';
 import { planJunctions, type FrameTiming, type JunctionPlan } from '../junctions';
 import { scanMp3, type Mp3Scan } from './scan';
+import { closeMp3Seams, SeamNotPossibleError, type SeamPlan } from './seams';
 import { buildXingFrame } from './xing';
 
 /** Frames read either side of a junction: more than any reservoir move needs. */
@@ -59,28 +60,61 @@ export async function joinMp3(inputs: LosslessInput[], opts: LosslessOptions = {
   const first = scans[0]!;
   const blobs = inputs.map((i) => i.blob);
   const starts = scans.map(frameStarts);
-  const { plan, patched } = await cutJunctions(scans, blobs, starts);
+  const seams = await seamPlan(scans, blobs, starts, opts);
+  let kept: { from: number; to: number }[];
+  let patched: Map<number, Bytes>[];
+  /** Frames encoded again, after each input's kept frames (none at the last). */
+  let inserted: Bytes[][];
+  let frames: number;
+  let tail: number;
+  if (seams) {
+    kept = scans.map((scan, k) => ({
+      from: k > 0 ? seams.seams[k - 1]!.bFrom : 0,
+      to: seams.seams[k]?.aEnd ?? scan.frameCount,
+    }));
+    patched = scans.map((_, k) => seams.seams[k]?.aPatched ?? new Map<number, Bytes>());
+    inserted = scans.map((_, k) => seams.seams[k]?.frames ?? []);
+    frames = kept.reduce((n, r, k) => n + r.to - r.from + inserted[k]!.length, 0);
+    tail = seams.tail;
+    const rate = first.header.sampleRate;
+    let atSamples = 0;
+    opts.onOverlaps?.(
+      seams.seams.map((seam, k) => {
+        const t = timing(scans[k]!, first);
+        atSamples += scans[k]!.frameCount * first.header.samplesPerFrame - t.lead - t.tail;
+        return { atSec: atSamples / rate, overlapSec: seam.overlap / rate };
+      }),
+    );
+  } else {
+    const cut = await cutJunctions(scans, blobs, starts);
+    kept = scans.map((scan, k) => ({
+      from: k > 0 ? cut.plan.cuts[k - 1]!.dropHead : 0,
+      to: scan.frameCount - (cut.plan.cuts[k]?.dropTail ?? 0),
+    }));
+    patched = cut.patched;
+    inserted = scans.map(() => []);
+    frames = cut.plan.frames;
+    tail = cut.plan.tail;
+  }
+  throwIfAborted(opts.signal);
 
-  const kept = scans.map((scan, k) => ({
-    from: k > 0 ? plan.cuts[k - 1]!.dropHead : 0,
-    to: scan.frameCount - (plan.cuts[k]?.dropTail ?? 0),
-  }));
-  const frameSizes = kept.map(({ from, to }, k) => {
+  const frameSizes = kept.flatMap(({ from, to }, k) => {
     const sizes = scans[k]!.frameSizes.slice(from, to);
     for (const [i, frame] of patched[k]!) sizes[i - from] = frame.length;
-    return sizes;
+    return [sizes, Uint16Array.from(inserted[k]!, (f) => f.length)];
   });
   const parts: BlobPart[] = [];
   if (first.id3v2End > 0) parts.push(blobs[0]!.slice(0, first.id3v2End));
   if (first.header.layer === 3) {
     const bitrates = new Set(scans.map((s) => s.uniformBitrate));
     for (const p of patched) for (const f of p.values()) bitrates.add(frameHeaderAt(f, 0)!.bitrate);
+    for (const list of inserted) for (const f of list) bitrates.add(frameHeaderAt(f, 0)!.bitrate);
     const uniform = bitrates.size === 1 ? first.uniformBitrate : 0;
     const firstLame = first.vbrTag?.lame;
     parts.push(
       buildXingFrame({
         like: first.header,
-        frames: plan.frames,
+        frames,
         audioBytes: frameSizes.reduce((sum, s) => sum + s.reduce((a, b) => a + b, 0), 0),
         uniformBitrate: uniform,
         frameSizes,
@@ -90,7 +124,7 @@ export async function joinMp3(inputs: LosslessInput[], opts: LosslessOptions = {
               lame: {
                 tag: firstLame,
                 delay: first.vbrTag?.delay ?? 0,
-                padding: plan.tail + DECODER_DELAY,
+                padding: tail + DECODER_DELAY,
               },
             }
           : {}),
@@ -98,10 +132,43 @@ export async function joinMp3(inputs: LosslessInput[], opts: LosslessOptions = {
     );
   }
   scans.forEach((scan, k) =>
-    parts.push(...keptParts(scan, blobs[k]!, starts[k]!, kept[k]!, patched[k]!)),
+    parts.push(...keptParts(scan, blobs[k]!, starts[k]!, kept[k]!, patched[k]!), ...inserted[k]!),
   );
   opts.onProgress?.(1);
   return new Blob(parts, { type: 'audio/mpeg' });
+}
+
+/**
+ * The joins closed by encoding their few frames again (./seams.ts), when the caller gave a coder
+ * and the inputs allow it: Layer III with the first input's LAME tag (without it the joined file
+ * has none, and every frame plays as it is), no input cut short before a join. Undefined when
+ * not, or when an input is too short for its joins' frames or the encode is not usable: the
+ * join then drops whole frames instead.
+ */
+async function seamPlan(
+  scans: Mp3Scan[],
+  blobs: Blob[],
+  starts: Float64Array[],
+  opts: LosslessOptions,
+): Promise<SeamPlan | undefined> {
+  const first = scans[0]!;
+  if (!opts.mp3Coder || scans.length < 2 || first.header.layer !== 3 || !first.vbrTag?.lame) {
+    return undefined;
+  }
+  if (scans.slice(0, -1).some((s) => s.cutFrame)) return undefined;
+  const inputs = scans.map((scan, k) => {
+    const t = timing(scan, first);
+    return { scan, blob: blobs[k]!, starts: starts[k]!, lead: t.lead, tail: t.tail };
+  });
+  try {
+    return await closeMp3Seams(inputs, opts.mp3Coder, opts.signal);
+  } catch (e) {
+    if (e instanceof SeamNotPossibleError || e instanceof SpliceError) {
+      console.warn(`Seam: the joins drop whole frames instead (${e.message})`);
+      return undefined;
+    }
+    throw e;
+  }
 }
 
 /** What the decoder skips of an input: its LAME tag's delay and padding (none without one). */

@@ -1,0 +1,320 @@
+/**
+ * Closes the joins of a lossless MP3 join exactly: the few frames around each join are encoded
+ * again from the decoded neighbourhood, every other frame is copied. Pure (Blobs, and a coder
+ * the caller supplies: ffmpeg.wasm in the extension, native ffmpeg in tests).
+ *
+ * Why re-encode at all: input A ends `tail` samples of padding into its last frame, input B's
+ * audio starts `lead` samples (encoder delay + the decoder's 529) into its first. B's frames can
+ * be copied only on the output's frame grid, so B's audio lands right after A's only when
+ * (A's end + B's lead) is a multiple of the frame; dropping whole frames (../junctions.ts) leaves
+ * up to half a frame of padding, or cuts as much audio, at every join. Here, at each join:
+ *
+ * - B is placed on the grid `r` samples early (0 <= r < frame: the least move that never leaves
+ *   a gap), and A's last r samples and B's first r are overlapped in an equal-power crossfade;
+ * - the output's frames from a little before that overlap to a little after it are encoded again
+ *   (LAME, the inputs' own rate, mode and bitrate or VBR quality) from A's and B's decoded
+ *   audio: only A's last frames and B's first are read and decoded, with frames before them for
+ *   the decoder to warm up;
+ * - the new encode starts `PREROLL` frames early, on the output's grid, and those frames are
+ *   dropped (the segment splicer's technique, lib/segments/mp3.ts): bit-reservoir bytes the first
+ *   kept new frame reads are written into the unused tail of A's last copied frame, and those B's
+ *   first copied frame reads into the tail of the last new frame (made larger when they do not
+ *   fit, or one more frame is encoded again);
+ * - the output's LAME tag keeps the first input's delay and the last one's padding.
+ *
+ * The output then decodes to the inputs, one after the other, less r samples per join, and
+ * differs from them only within the new frames, by about the codec's own noise.
+ */
+import type { Bytes } from '@/lib/core/bytes';
+import { throwIfAborted } from '@/lib/core/bytes';
+import type { FrameHeader } from '@/lib/media/mpeg';
+import { carryReservoir, parseSegment, type Mp3Frames } from '@/lib/segments/mp3';
+import { SpliceError } from '@/lib/segments/errors';
+import type { Mp3Scan } from './scan';
+
+/** How the junction frames are encoded: as the inputs were, as far as their headers tell. */
+export interface Mp3Encoding {
+  sampleRate: number;
+  channels: 1 | 2;
+  /** Joint stereo (LAME's default) unless the inputs are plain stereo or dual channel. */
+  jointStereo: boolean;
+  /** Constant bitrate in kb/s; undefined for VBR. */
+  bitrate?: number;
+  /** LAME's VBR quality (0 best .. 9), when `bitrate` is undefined. */
+  vbrQuality?: number;
+}
+
+/**
+ * Decodes and encodes the few frames around a join. Implemented by the engine (ffmpeg.wasm) in
+ * the extension and by native ffmpeg in tests.
+ */
+export interface Mp3JunctionCoder {
+  /**
+   * Decodes a run of MP3 frames (no tag, maybe starting mid-stream) to interleaved 32-bit float
+   * PCM: sample 0 is the first frame's first sample (nothing skipped).
+   */
+  decode(frames: Blob, enc: Mp3Encoding): Promise<Float32Array>;
+  /** Encodes interleaved float PCM to an MP3 file (libmp3lame, with its LAME tag). */
+  encode(pcm: Float32Array, enc: Mp3Encoding): Promise<Uint8Array>;
+}
+
+/** The samples libmp3lame puts before its input: its encoder delay (576) + the decoder's 529. */
+export const ENCODER_LEAD = 576 + 529;
+/** Frames decoded before the first one used: the decoder needs its reservoir and overlap. */
+const WARM_DECODE = 3;
+/** Frames the new encode starts before the first one kept (dropped, as the splicer does). */
+const PREROLL = 8;
+/**
+ * Samples between the last copied frame of A and the overlap: a frame's data shapes decoded
+ * audio up to about 1,100 samples past its own end (the MDCT overlap and the synthesis filter),
+ * which must still be A's own there.
+ */
+const MARGIN_BEFORE = 1152 + 576;
+/** The same after the overlap, before B's first copied frame. */
+const MARGIN_AFTER = 1152 + 576;
+/** More frames tried either side when reservoir bytes fit nowhere. */
+const SPARE = 2;
+
+/**
+ * The fewest samples of audio each input must have for its joins to be closed here (the frames
+ * around a join, a spare frame or two either side, and some copied frames between two joins),
+ * with room to spare; the plan (lib/plan/words.ts) says so by the same number.
+ */
+export const SEAM_MIN_SAMPLES = 16 * 1152;
+
+export interface SeamInput {
+  scan: Mp3Scan;
+  blob: Blob;
+  /** Where each audio frame starts in the Blob. */
+  starts: Float64Array;
+  /** Samples before the audio (LAME delay + 529) and after it (padding - 529). */
+  lead: number;
+  tail: number;
+}
+
+export interface Seam {
+  /** Frames of A copied (from the kept start) up to here, exclusive; B copied from `bFrom`. */
+  aEnd: number;
+  bFrom: number;
+  /** The frames encoded again, in order (the output's frames between A's and B's copies). */
+  frames: Bytes[];
+  /**
+   * A's last copied frames that took reservoir bytes into their unused tails, by frame index:
+   * copies whose audio data is the input's.
+   */
+  aPatched: Map<number, Bytes>;
+  /** Samples of A and B overlapped in the crossfade. */
+  overlap: number;
+}
+
+export interface SeamPlan {
+  seams: Seam[];
+  /** Samples the joined stream skips at its end: the last input's tail. */
+  tail: number;
+}
+
+/** Why a join cannot be closed this way (an input too short for the frames around its joins). */
+export class SeamNotPossibleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SeamNotPossibleError';
+  }
+}
+
+/** What the inputs' headers say about how to encode like them. */
+export function encodingOf(scans: readonly Mp3Scan[]): Mp3Encoding {
+  const first = scans[0]!;
+  const h: FrameHeader = first.header;
+  const channels = h.channelMode === 3 ? 1 : 2;
+  const cbr = scans.every((s) => s.uniformBitrate > 0 && s.vbrTag?.kind !== 'Xing');
+  return {
+    sampleRate: h.sampleRate,
+    channels,
+    jointStereo: h.channelMode === 1,
+    ...(cbr
+      ? { bitrate: Math.max(...scans.map((s) => s.uniformBitrate)) }
+      : { vbrQuality: vbrQuality(first) }),
+  };
+}
+
+/**
+ * The VBR quality of an input: from its Xing quality field when LAME wrote one (100 - 10 x V -
+ * q). ffmpeg writes 0 there, and the average bitrate says little (it follows the music), so
+ * then V0: the few frames come out a little larger, never worse than the input's.
+ */
+function vbrQuality(scan: Mp3Scan): number {
+  const q = scan.vbrTag?.quality;
+  if (q !== undefined && q > 0 && q <= 100) return Math.min(9, Math.floor((100 - q) / 10));
+  return 0;
+}
+
+/**
+ * Plans and encodes every join of `inputs` (in order). Throws SeamNotPossibleError when an input
+ * is too short for its joins' frames, and SpliceError when the coder's output is not what it
+ * should be; the caller then joins by whole frames instead.
+ */
+export async function closeMp3Seams(
+  inputs: readonly SeamInput[],
+  coder: Mp3JunctionCoder,
+  signal?: AbortSignal,
+): Promise<SeamPlan> {
+  const frame = inputs[0]!.scan.header.samplesPerFrame;
+  const enc = encodingOf(inputs.map((i) => i.scan));
+  const short = inputs.findIndex(
+    (i) => i.scan.frameCount * frame - i.lead - i.tail < SEAM_MIN_SAMPLES,
+  );
+  if (short >= 0) throw new SeamNotPossibleError(`input ${short + 1} is too short`);
+  const seams: Seam[] = [];
+  /** Output frame index of the current input's frame 0 (negative once its head is dropped). */
+  let g = 0;
+  let from = 0;
+  for (let k = 0; k + 1 < inputs.length; k++) {
+    throwIfAborted(signal);
+    const a = inputs[k]!;
+    const b = inputs[k + 1]!;
+    const nA = a.scan.frameCount;
+    // Output sample where A's audio ends, and where B's must start: on B's grid, r early.
+    const end = (g + nA) * frame - a.tail;
+    const overlap = mod(end - b.lead, frame);
+    const gB = (end - overlap - b.lead) / frame;
+    // Output frames [aOut, bOut) are encoded again at first; SPARE more either side may be.
+    const aOut = Math.floor((end - overlap - MARGIN_BEFORE) / frame);
+    const bOut = Math.ceil((end + MARGIN_AFTER) / frame);
+    const encFrom = aOut - SPARE - PREROLL;
+    const encTo = bOut + SPARE + 1;
+    const aFirstUsed = encFrom - g - WARM_DECODE;
+    if (aOut - SPARE - g - 1 < from) {
+      throw new SeamNotPossibleError(`input ${k + 1} is too short for the frames at its joins`);
+    }
+    if (encTo - gB + 3 > b.scan.frameCount) {
+      throw new SeamNotPossibleError(`input ${k + 2} is too short for the frames at its joins`);
+    }
+
+    // A's decoded audio from its frame aDec on, and B's from its start.
+    const aDec = Math.max(0, aFirstUsed);
+    const aFrames = await readFrames(a, aDec, nA);
+    const bFrames = await readFrames(b, 0, encTo - gB + 3);
+    const ch = enc.channels;
+    const aPcm = await coder.decode(framesBlob(aFrames), enc);
+    const bPcm = await coder.decode(framesBlob(bFrames), enc);
+    throwIfAborted(signal);
+
+    // The output's audio from sample y0 (so the encode's frame 0 is output frame encFrom).
+    const y0 = encFrom * frame + ENCODER_LEAD;
+    const y1 = encTo * frame + ENCODER_LEAD + frame;
+    const pcm = new Float32Array((y1 - y0) * ch);
+    const aBase = (g + aDec) * frame;
+    const bBase = gB * frame;
+    const xStart = end - overlap;
+    for (let t = y0; t < y1; t++) {
+      for (let c = 0; c < ch; c++) {
+        const av = aPcm[(t - aBase) * ch + c] ?? 0;
+        const bv = bPcm[(t - bBase) * ch + c] ?? 0;
+        let v: number;
+        if (t < xStart) v = av;
+        else if (t >= end) v = bv;
+        else {
+          // Equal power: cos² + sin² = 1, for audio that does not correlate across the join.
+          const u = ((t - xStart + 0.5) / overlap) * (Math.PI / 2);
+          v = av * Math.cos(u) + bv * Math.sin(u);
+        }
+        pcm[(t - y0) * ch + c] = v;
+      }
+    }
+    const encoded = parseSegment({ bytes: toBytes(await coder.encode(pcm, enc)), firstFrame: 0 });
+    if (encoded.vbr?.delay !== undefined && encoded.vbr.delay + 529 !== ENCODER_LEAD) {
+      throw new SpliceError(`the junction encoder's delay is ${encoded.vbr.delay}, not 576`);
+    }
+    if (encoded.offsets.length < encTo - encFrom)
+      throw new SpliceError('the junction encode is short');
+
+    // A's side: the first new frame kept reads reservoir bytes from the dropped ones before it.
+    const aTail = await readFrames(a, Math.max(from, aOut - SPARE - g - 8), aOut - g);
+    let aEndOut = -1;
+    const aPatched = new Map<number, Bytes>();
+    for (let o = aOut; o >= aOut - SPARE; o--) {
+      const aEnd = o - g;
+      const moved = carryReservoir(aTail.frames, aEnd - aTail.first, encoded, o - encFrom);
+      // Into the unused tail of A's last copied frame (or two, where that frame's own data
+      // ends in the one before it): their audio data stays as it was.
+      if (!moved || [...moved.keys()].some((i) => i + aTail.first < from)) continue;
+      aEndOut = o;
+      for (const [i, f] of moved) aPatched.set(i + aTail.first, f);
+      break;
+    }
+    if (aEndOut < 0) throw new SpliceError('reservoir bytes fit nowhere before a join');
+
+    // B's side: its first copied frame reads reservoir bytes from the frames encoded again.
+    let bFromOut = -1;
+    let newFrames: Bytes[] = [];
+    for (let o = bOut; o <= bOut + SPARE; o++) {
+      const moved = carryReservoir(encoded, o - encFrom, bFrames.frames, o - gB);
+      // Bytes spread into frames that are dropped would be lost: one more frame, then.
+      if (!moved || [...moved.keys()].some((i) => i < aEndOut - encFrom)) continue;
+      newFrames = [];
+      for (let i = aEndOut - encFrom; i < o - encFrom; i++) {
+        newFrames.push(moved.get(i) ?? frameCopy(encoded, i));
+      }
+      bFromOut = o;
+      break;
+    }
+    if (bFromOut < 0) throw new SpliceError('reservoir bytes fit nowhere after a join');
+
+    seams.push({
+      aEnd: aEndOut - g,
+      bFrom: bFromOut - gB,
+      frames: newFrames,
+      aPatched,
+      overlap,
+    });
+    g = gB;
+    from = bFromOut - gB;
+  }
+  return { seams, tail: inputs[inputs.length - 1]!.tail };
+}
+
+function mod(x: number, m: number): number {
+  return ((x % m) + m) % m;
+}
+
+function toBytes(u: Uint8Array): Bytes {
+  return u.buffer instanceof ArrayBuffer ? (u as Bytes) : new Uint8Array(u);
+}
+
+function frameCopy(s: Mp3Frames, i: number): Bytes {
+  return s.bytes.slice(s.offsets[i]!, s.offsets[i]! + s.lengths[i]!);
+}
+
+interface ReadFrames {
+  first: number;
+  frames: Mp3Frames;
+}
+
+function framesBlob(r: ReadFrames): Blob {
+  return new Blob([r.frames.bytes]);
+}
+
+/** Frames [from, to) of an input, read into memory as one run (gaps between ranges left out). */
+async function readFrames(input: SeamInput, from: number, to: number): Promise<ReadFrames> {
+  const { scan, starts, blob } = input;
+  const lo = Math.max(0, from);
+  const hi = Math.min(scan.frameCount, to);
+  const parts: Blob[] = [];
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  let at = 0;
+  for (let i = lo; i < hi; i++) {
+    const len = scan.frameSizes[i]!;
+    const cut = scan.cutFrame && starts[i] === scan.cutFrame.start ? scan.cutFrame : undefined;
+    parts.push(
+      cut
+        ? new Blob([blob.slice(cut.start, cut.end), new Uint8Array(cut.missing)])
+        : blob.slice(starts[i]!, starts[i]! + len),
+    );
+    offsets.push(at);
+    lengths.push(len);
+    at += len;
+  }
+  const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
+  return { first: lo, frames: { bytes, offsets, lengths } };
+}
