@@ -1,4 +1,4 @@
-import type { MessageReader } from './i18n';
+import { keyForm, type MessageReader } from './i18n';
 
 /**
  * A message reader over a Chrome `messages.json` as @wxt-dev/i18n builds it: keys with "_" for
@@ -9,7 +9,7 @@ import type { MessageReader } from './i18n';
 export function englishReader(messages: Record<string, { message?: string }>): MessageReader {
   return (key, n, subs) => {
     const message = messages[key.replaceAll('.', '_')]?.message;
-    if (message === undefined) return subs.length > 0 ? `${key}(${subs.join('; ')})` : key;
+    if (message === undefined) return keyForm(key, subs);
     const forms = message.split(' | ');
     const form =
       n === undefined || forms.length === 1
