@@ -176,16 +176,16 @@ function rewriteMoov(
   const big = chunkOffsets.some((o) => o >= 2 ** 32);
   const co = big
     ? new Uint8Array(8 + 8 * chunkOffsets.length)
-    : u32s(0, chunkOffsets.length, ...chunkOffsets);
+    : u32s(0, chunkOffsets.length, chunkOffsets);
   if (big) {
     view(co).setUint32(4, chunkOffsets.length);
     chunkOffsets.forEach((o, i) => view(co).setBigUint64(8 + 8 * i, BigInt(o)));
   }
   const n = kept.length;
   const tables: Record<string, Bytes> = {
-    stts: u32s(0, runs.length / 2, ...runs),
-    stsz: u32s(0, 0, n, ...kept.map((i) => table.sizes[i]!)),
-    stsc: u32s(0, stsc.length / 3, ...stsc),
+    stts: u32s(0, runs.length / 2, runs),
+    stsz: u32s(0, 0, n, kept.map((i) => table.sizes[i]!)),
+    stsc: u32s(0, stsc.length / 3, stsc),
   };
   const stbl = mustChild(audio, 'mdia/minf/stbl');
   // Each AAC frame is a sync sample and has the same roll group: one run, n samples long.

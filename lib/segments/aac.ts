@@ -148,8 +148,8 @@ function rewriteMoov(
     else runs.push(1, d);
   }
   const tables: Record<string, Bytes> = {
-    stts: u32s(0, runs.length / 2, ...runs),
-    stsz: u32s(0, 0, n, ...sizes),
+    stts: u32s(0, runs.length / 2, runs),
+    stsz: u32s(0, 0, n, sizes),
     stsc: u32s(0, 1, 1, n, 1),
     stco: u32s(0, 1, offset),
   };

@@ -162,10 +162,18 @@ export function readSamples(trak: Box): SampleTable {
   return { offsets, sizes, durations, timescale };
 }
 
-/** Big-endian bytes of 32-bit numbers. */
-export function u32s(...values: number[]): Bytes {
-  const out = new Uint8Array(values.length * 4);
+/**
+ * Big-endian bytes of 32-bit numbers, given one by one or as arrays: a sample table of a long
+ * book holds millions of entries, more than a spread call's arguments may be.
+ */
+export function u32s(...values: (number | readonly number[])[]): Bytes {
+  const count = values.reduce<number>((n, v) => n + (typeof v === 'number' ? 1 : v.length), 0);
+  const out = new Uint8Array(count * 4);
   const v = new DataView(out.buffer);
-  values.forEach((n, i) => v.setUint32(4 * i, n));
+  let at = 0;
+  for (const value of values) {
+    if (typeof value === 'number') v.setUint32(4 * at++, value);
+    else for (const n of value) v.setUint32(4 * at++, n);
+  }
   return out;
 }
