@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { closeMp4Joins } from '@/lib/lossless/mp4';
-import { concat } from '@/lib/core/bytes';
+import { concat, type Bytes } from '@/lib/core/bytes';
 import {
   leaf,
   mustChild,
@@ -26,7 +26,7 @@ function box(type: string, children: Box[]): Box {
 }
 
 /** An M4A-shaped file: mdat (one byte a frame) then moov; priming 1024, padding `pad`. */
-function m4a(frames: number, mdatAt: number, pad: number): Uint8Array {
+function m4a(frames: number, mdatAt: number, pad: number): Bytes {
   const mdatHeader = 8;
   const media = frames * FRAME;
   const plays = media - FRAME - pad;
