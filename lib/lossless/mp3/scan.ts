@@ -6,6 +6,7 @@ import {
   TruncatedAudioError,
   UnsupportedAudioError,
 } from '@/lib/core/errors';
+import { text } from '@/lib/core/i18n';
 import { BlobReader, throwIfAborted } from '@/lib/core/bytes';
 import type { TrackRef } from '@/lib/core/track';
 import { ID3V2_HEADER, id3v2TagSize, readLeadingId3 } from '@/lib/media/id3';
@@ -72,20 +73,19 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
   if (blob.size === 0) throw new EmptyFileError(track);
 
   const lead = await readLeadingId3(blob, { frames: false });
-  if (lead.truncated) throw new TruncatedAudioError('the file ends inside its ID3v2 tag', track);
+  if (lead.truncated) throw new TruncatedAudioError(text('refusals.id3Cut'), track);
   const id3v2End = lead.size;
   const end = await trailingTagsStart(blob, id3v2End);
   const r = new BlobReader(blob, { signal: opts.signal, onRead: (n) => opts.onBytes?.(n) });
 
   const first = await findFrame(r, id3v2End, end);
   if (!first) {
-    throw new UnsupportedAudioError('no MPEG audio frames found: this is not an MP3 file', track);
+    throw new UnsupportedAudioError(text('refusals.notMp3'), track);
   }
   const like = opts.like ?? first.header;
   if (!sameStream(like, first.header)) {
     throw new UnsupportedAudioError(
-      `it is ${describeStream(first.header)}, but the first track is ${describeStream(like)}; ` +
-        'a lossless join needs the same MPEG version, layer, sample rate and channel count',
+      text('refusals.mp3Mismatch', describeStream(first.header), describeStream(like)),
       track,
     );
   }
@@ -102,7 +102,10 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
   let cutFrame: Mp3Scan['cutFrame'];
   const changed = (h: FrameHeader): never => {
     const sec = (sizes.length * like.samplesPerFrame - (vbrTag?.delay ?? 0)) / like.sampleRate;
-    throw new NotUniformError(`${streamChange(like, h)} at ${clockAt(sec)}`, track);
+    throw new NotUniformError(
+      text('refusals.changeAt', streamChange(like, h) ?? '', clockAt(sec)),
+      track,
+    );
   };
   while (p + 4 <= end) {
     if (!r.has(p, 4)) await r.ensure(p, 4);
@@ -141,7 +144,7 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
   if (p > rangeStart) ranges.push([rangeStart, p]);
   opts.onBytes?.(blob.size);
 
-  if (sizes.length === 0) throw new CorruptAudioError('the file has no MP3 audio frames', track);
+  if (sizes.length === 0) throw new CorruptAudioError(text('refusals.mp3NoFrames'), track);
   return {
     header: first.header,
     id3v2End,
