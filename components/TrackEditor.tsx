@@ -29,9 +29,11 @@ export function TrackEditor(props: {
   const [pending, setPending] = useState<Trim | null>(null);
   const stored: Trim = { startSec: edit.startSec, endSec: edit.endSec };
   useEffect(() => {
-    if (pending && pending.startSec === stored.startSec && pending.endSec === stored.endSec) {
-      setPending(null);
-    }
+    // Compared with the pending trim of now, not of the render that stored this edit: a key
+    // pressed since then made a newer one, which must stay until its own write comes back.
+    setPending((p) =>
+      p && p.startSec === edit.startSec && p.endSec === edit.endSec ? null : p,
+    );
   }, [edit.startSec, edit.endSec]);
   const trim: Trim = draft ?? pending ?? stored;
   // The last trim committed, even before a redraw: a step builds on it.

@@ -1,6 +1,10 @@
 import { startEngineHost } from '@/lib/engine/setup';
 import { messageEvents } from '@/lib/job/link-offscreen';
 import { offscreen } from '@/lib/protocol';
+import { installEnglish } from '@/lib/i18n/english';
+
+// No browser.i18n here: Seam's English words for the few plain sentences made in this document.
+await installEnglish().catch((err: unknown) => console.warn('Seam: no English words', err));
 
 // The engine's host in Chrome. Each engine command arrives as its off:* message, from the
 // service worker only (lib/protocol/index.ts): a page's content script hears these too.

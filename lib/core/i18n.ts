@@ -110,8 +110,13 @@ function read(x: Text): string {
   if (x.n !== undefined) subs.unshift(formatNumber(x.n));
   // Where no reader is installed (the offscreen document), the key and its substitutions
   // stand in: such text is only logged there, and put into words where it is shown.
-  if (!reader) return subs.length > 0 ? `${x.key}(${subs.join('; ')})` : x.key;
+  if (!reader) return keyForm(x.key, subs);
   return reader(x.key, x.n, subs);
+}
+
+/** A message no reader can put into words, as its key and substitutions: "plan.x(a; b)". */
+export function keyForm(key: string, subs: readonly string[]): string {
+  return subs.length > 0 ? `${key}(${subs.join('; ')})` : key;
 }
 
 function sub(s: Sub): string {

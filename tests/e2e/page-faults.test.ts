@@ -213,7 +213,7 @@ describe('page-audio faults', () => {
     await until(async () =>
       expect(await new PopupPage(view).alerts()).toEqual([
         expect.stringMatching(
-          /^There is not enough free space for this recording: 10240 GB is needed and .+ is free\.$/,
+          /^There is not enough free space for this recording: 10,240 GB is needed and .+ is free\.$/,
         ),
       ]),
     );
