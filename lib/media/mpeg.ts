@@ -5,6 +5,7 @@
  */
 import { ascii, u32be } from '@/lib/core/bytes';
 import { text, type Text } from '@/lib/core/i18n';
+import { khzText } from '@/lib/core/text';
 
 export type MpegVersion = 1 | 2 | 25;
 
@@ -266,9 +267,4 @@ export function readMainDataInfo(frame: Uint8Array, h: FrameHeader): MainDataInf
     }
   }
   return { begin, bits, dataOffset: start + sideInfoSize(h) };
-}
-
-/** "44.1 kHz" as data (it may be put into words in another context). */
-function khzText(rate: number): Text {
-  return text('units.khz', rate / 1000);
 }

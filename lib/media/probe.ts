@@ -12,7 +12,7 @@ import {
   UnsupportedAudioError,
 } from '@/lib/core/errors';
 import { notAudioDescription, type HeaderCheck } from './sniff';
-import { formatLength } from '@/lib/core/text';
+import { lengthText } from '@/lib/core/text';
 import { text, type Text } from '@/lib/core/i18n';
 
 /**
@@ -296,8 +296,8 @@ function cutMessage(heldFraction: number, declaredSec: number | undefined): Text
   if (declaredSec === undefined || !(declaredSec > 0)) {
     return text('errors.cutShortPercent', Math.round(heldFraction * 100));
   }
-  const held = formatLength(declaredSec * heldFraction);
-  return text('errors.cutShortHolds', held, formatLength(declaredSec));
+  const held = lengthText(declaredSec * heldFraction);
+  return text('errors.cutShortHolds', held, lengthText(declaredSec));
 }
 
 /** Why a file ffprobe cannot open is refused. */
