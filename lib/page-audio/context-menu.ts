@@ -68,7 +68,7 @@ function askHostAccess(url: string): Promise<boolean> {
 
 async function addOne(url: string, pageUrl: string | undefined, fromMedia: boolean): Promise<void> {
   if (url.startsWith('blob:') || url.startsWith('data:') || url.startsWith('mediastream:')) {
-    const name = 'Streamed audio';
+    const name = t('menu.streamedAudio');
     await addTracks([
       {
         name,
