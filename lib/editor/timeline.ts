@@ -99,13 +99,13 @@ export function timeline(
 }
 
 /** A transition in words: "Crossfade 2 s", "Gap 1.5 s", "No transition". */
-export function transitionLabel(t: Transition): string {
-  switch (t.kind) {
+export function transitionLabel(x: Transition): string {
+  switch (x.kind) {
     case 'none':
-      return 'No transition';
+      return t('transition.noneLabel');
     case 'gap':
-      return `Gap ${formatSeconds(t.seconds)}`;
+      return t('transition.gapOf', formatSeconds(x.seconds));
     case 'crossfade':
-      return `Crossfade ${formatSeconds(t.seconds)}`;
+      return t('transition.crossfadeOf', formatSeconds(x.seconds));
   }
 }

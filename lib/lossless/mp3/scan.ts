@@ -6,7 +6,7 @@ import {
   TruncatedAudioError,
   UnsupportedAudioError,
 } from '@/lib/core/errors';
-import { text } from '@/lib/core/i18n';
+import { text, type Text } from '@/lib/core/i18n';
 import { BlobReader, throwIfAborted } from '@/lib/core/bytes';
 import type { TrackRef } from '@/lib/core/track';
 import { ID3V2_HEADER, id3v2TagSize, readLeadingId3 } from '@/lib/media/id3';
@@ -160,12 +160,15 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
 }
 
 /** "0:10", "1:02.5": a time in a track, to a tenth of a second. */
-export function clockAt(sec: number): string {
+export function clockAt(sec: number): string | Text {
   const tenths = Math.max(0, Math.round(sec * 10));
   const m = Math.floor(tenths / 600);
-  const s = (tenths % 600) / 10;
-  const ss = s.toFixed(tenths % 10 === 0 ? 0 : 1).padStart(tenths % 10 === 0 ? 2 : 4, '0');
-  return `${m}:${ss}`;
+  const s = Math.floor((tenths % 600) / 10);
+  const ss = String(s).padStart(2, '0');
+  // A tenth is written with the person's decimal sign where the sentence is shown.
+  return tenths % 10 === 0
+    ? `${m}:${ss}`
+    : text('units.clockTenths', String(m), ss, String(tenths % 10));
 }
 
 /** Checks that more frames of the same stream follow `pos`, unless the audio ends first. */
