@@ -2,6 +2,7 @@ import type { PageFormat, PageRecording } from '@/lib/page-audio/group';
 import { formatBytes, formatDate, formatDuration } from '@/lib/core/text';
 import type { Track } from '@/lib/core/track';
 import { t } from '@/lib/core/i18n';
+import { disabledWords } from '@/lib/page-audio/urls';
 
 export interface Row {
   rec: PageRecording;
@@ -46,7 +47,7 @@ export function PageAudioRow(props: {
       <span class="page-meta">
         {facts.join(' · ')}
         {queued && <span class="tag">{t('page.inQueue')}</span>}
-        {rec.disabledReason && <span class="reason">{rec.disabledReason}</span>}
+        {rec.disabledReason && <span class="reason">{disabledWords(rec.disabledReason)}</span>}
       </span>
       {rec.formats.length > 1 && (
         <select

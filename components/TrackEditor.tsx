@@ -31,9 +31,7 @@ export function TrackEditor(props: {
   useEffect(() => {
     // Compared with the pending trim of now, not of the render that stored this edit: a key
     // pressed since then made a newer one, which must stay until its own write comes back.
-    setPending((p) =>
-      p && p.startSec === edit.startSec && p.endSec === edit.endSec ? null : p,
-    );
+    setPending((p) => (p && p.startSec === edit.startSec && p.endSec === edit.endSec ? null : p));
   }, [edit.startSec, edit.endSec]);
   const trim: Trim = draft ?? pending ?? stored;
   // The last trim committed, even before a redraw: a step builds on it.

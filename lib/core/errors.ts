@@ -291,31 +291,42 @@ export function reasonOf(data: SeamErrorData): string {
  * Object]": a value with nothing to say is "no reason given".
  */
 export function errorText(err: unknown): string {
+  const x = errorReason(err);
+  return typeof x === 'string' ? x : render(x);
+}
+
+/**
+ * The same as a substitution for a sentence as data (`text`): a SeamError's own `Text`, Seam's
+ * words for an ffmpeg exit or for nothing said (put into words where the sentence is shown, as
+ * the engine's context may have no `browser.i18n`), else the thrown value's own words.
+ */
+export function errorReason(err: unknown): string | Text {
+  if (err instanceof SeamError && err.text) return err.text;
+  const said = rawErrorText(err);
+  if (said === undefined) return text('errors.noReason');
+  const code = /^(?:ExitStatus: )?Program terminated with exit\((\d+)\)$/.exec(said)?.[1];
+  return code === undefined ? said : text('errors.exitCode', code);
+}
+
+/**
+ * A thrown value's own words, as it said them (an ffmpeg exit still as Emscripten wrote it), or
+ * undefined when it says nothing: for the ffmpeg worker, which has no words of Seam's and
+ * passes this on to be read by `errorReason`.
+ */
+export function rawErrorText(err: unknown): string | undefined {
   const said = (text: unknown) =>
     typeof text === 'string' && text.trim() !== '' && !/^\[object \w+\]$/.test(text.trim())
       ? text.trim()
       : undefined;
-  if (typeof err === 'string') return exited(err) ?? said(err) ?? NO_REASON;
-  if (err instanceof Error)
-    return exited(err.message) ?? said(err.message) ?? said(err.name) ?? NO_REASON;
+  if (typeof err === 'string') return said(err);
+  if (err instanceof Error) return said(err.message) ?? said(err.name);
   if (typeof err === 'object' && err !== null) {
     const o = err as { message?: unknown; status?: unknown; reason?: unknown };
-    const text =
-      (typeof o.message === 'string' ? exited(o.message) : undefined) ??
-      said(o.message) ??
-      said(o.reason);
-    if (text) return text;
-    if (typeof o.status === 'number') return `ffmpeg exited with code ${o.status}`;
+    const words = said(o.message) ?? said(o.reason);
+    if (words) return words;
+    if (typeof o.status === 'number') return `Program terminated with exit(${o.status})`;
   }
-  return NO_REASON;
-}
-
-const NO_REASON = 'no reason given';
-
-/** Emscripten's "Program terminated with exit(1)" (ffmpeg.wasm calling exit), in words. */
-function exited(text: string): string | undefined {
-  const code = /^(?:ExitStatus: )?Program terminated with exit\((\d+)\)$/.exec(text.trim())?.[1];
-  return code === undefined ? undefined : `ffmpeg exited with code ${code}`;
+  return undefined;
 }
 
 /**

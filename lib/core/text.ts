@@ -116,7 +116,34 @@ export function channelWord(n: number): string {
 
 /** A length in words: "1.5 s" under a minute, then "2:05" or "1:02:05". */
 export function formatLength(sec: number): string {
-  return sec < 60 ? t('units.seconds', formatNumber(Math.max(0, sec), 1, 1)) : formatDuration(sec);
+  const x = lengthText(sec);
+  return typeof x === 'string' ? x : render(x);
+}
+
+/**
+ * The same as data, for a sentence made where it cannot be put into words (the engine in
+ * Chrome's offscreen document): written the person's way where it is shown. A clock ("2:05")
+ * is the same in every language.
+ */
+export function lengthText(sec: number): string | Text {
+  return sec < 60
+    ? text('units.seconds', { fixed: Math.max(0, sec), decimals: 1 })
+    : formatDuration(sec);
+}
+
+/** "2.5 s" (to at most two decimals), as data. */
+export function secondsText(sec: number): Text {
+  return text('units.seconds', Math.max(0, sec));
+}
+
+/** "44.1 kHz", as data. */
+export function khzText(rate: number): Text {
+  return text('units.khz', rate / 1000);
+}
+
+/** "mono", "stereo", "6 channels", as data. */
+export function channelText(n: number): Text {
+  return n === 1 ? text('audio.mono') : n === 2 ? text('audio.stereo') : textN('audio.channels', n);
 }
 
 /** "1:02.25": a position to the hundredth (trims, the editor's lengths). */

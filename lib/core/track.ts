@@ -62,9 +62,11 @@ export interface AudioInfo {
   /**
    * Whether the zero-copy join may take this file unchanged (MP3 and WAV: `checkFastPath` in
    * lib/lossless): its frames or data chunk hold what it decodes to, in one stream. Absent =
-   * not checked. `reason` follows the track's number: "changes sample rate … at 0:10".
+   * not checked. `reason` follows the track's number: "changes sample rate … at 0:10"; a
+   * sentence as data, made in the engine and put into words where shown (a string: words
+   * already written, as older stored probes hold them).
    */
-  fastPath?: { ok: true } | { ok: false; reason: string; change?: boolean };
+  fastPath?: { ok: true } | { ok: false; reason: string | Text; change?: boolean };
   /**
    * The decoded stream changes sample rate, channels or sample format midway (the decode
    * check; for an MP3 also its frame scan, which knows the time). Such a track is decoded on
@@ -78,9 +80,10 @@ export interface AudioInfo {
 export interface FormatChange {
   /**
    * A verb phrase that follows the track's number: "changes sample rate from 44.1 kHz to
-   * 48 kHz at 0:10", "changes channels midway (mono, then stereo, then 5.1)".
+   * 48 kHz at 0:10", "changes channels midway (mono, then stereo, then 5.1)". A sentence as
+   * data, made in the engine and put into words where shown (a string: words already written).
    */
-  reason: string;
+  reason: string | Text;
   /** The channel counts it takes on, in order (each change once). */
   channels: number[];
   /** The sample rates it takes on, in order (each change once). */

@@ -8,6 +8,7 @@ import type { Transition } from '@/lib/core/track';
 import { MAX_CROSSFADE_SEC, MAX_GAP_SEC, MIN_CROSSFADE_SEC } from '@/lib/core/limits';
 import { effectiveEdit } from './edit';
 import { formatSeconds } from '@/lib/core/text';
+import { t } from '@/lib/core/i18n';
 import { clampTransitions, outputLength, trimSpan } from '@/lib/plan/timeline';
 import type { Track } from '@/lib/core/track';
 
@@ -83,8 +84,8 @@ export function timeline(
         ? {
             note:
               clamp.applied > 0
-                ? `Crossfade shortened to ${formatSeconds(clamp.applied)}: ${clamp.reason}`
-                : `No crossfade here: ${clamp.reason}`,
+                ? t('editor.crossfadeShortenedTo', formatSeconds(clamp.applied), clamp.reason)
+                : t('editor.noCrossfadeHere', clamp.reason),
           }
         : {}),
     };
@@ -98,13 +99,13 @@ export function timeline(
 }
 
 /** A transition in words: "Crossfade 2 s", "Gap 1.5 s", "No transition". */
-export function transitionLabel(t: Transition): string {
-  switch (t.kind) {
+export function transitionLabel(x: Transition): string {
+  switch (x.kind) {
     case 'none':
-      return 'No transition';
+      return t('transition.noneLabel');
     case 'gap':
-      return `Gap ${formatSeconds(t.seconds)}`;
+      return t('transition.gapOf', formatSeconds(x.seconds));
     case 'crossfade':
-      return `Crossfade ${formatSeconds(t.seconds)}`;
+      return t('transition.crossfadeOf', formatSeconds(x.seconds));
   }
 }

@@ -6,7 +6,7 @@ import {
   JoinFailedError,
   ProbeTimeoutError,
   SeamError,
-  errorText,
+  errorReason,
 } from '@/lib/core/errors';
 import { ffmpegFailure, keepLogLine } from '@/lib/media/ffmpeg-log';
 import { checkOutputLength, type JoinPlan } from '@/lib/plan/planner';
@@ -102,7 +102,7 @@ export class Engine implements TaskRunner {
         return w;
       })
       .catch((err: unknown) => {
-        throw new EngineFailedError(text('engine.couldNotStart', errorText(err)));
+        throw new EngineFailedError(text('engine.couldNotStart', errorReason(err)));
       })
       .finally(() => {
         this.#loading = undefined;
@@ -274,7 +274,7 @@ export class Engine implements TaskRunner {
     } catch (err) {
       if (signal?.aborted) throw new JoinCanceledError();
       if (err instanceof SeamError) throw err;
-      throw new EngineFailedError(text('engine.stopped', errorText(err)));
+      throw new EngineFailedError(text('engine.stopped', errorReason(err)));
     } finally {
       signal?.removeEventListener('abort', stop);
       w.onLog = undefined;
@@ -321,7 +321,7 @@ export class Engine implements TaskRunner {
     } catch (err) {
       if (err instanceof SeamError || err instanceof WorkerStoppedError) throw err;
       this.reset();
-      throw new EngineFailedError(text('engine.stoppedReading', errorText(err)));
+      throw new EngineFailedError(text('engine.stoppedReading', errorReason(err)));
     } finally {
       w.onLog = undefined;
       if (!w.stopped) {

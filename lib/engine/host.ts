@@ -547,7 +547,7 @@ export class EngineHost implements EngineCommands {
       } catch (err) {
         if (!(err instanceof OutputTooShortError)) throw err;
         throw new JoinFailedError(
-          `changes format midway, and decoding it on its own did not give all of its audio (${err.message})`,
+          text('engine.predecodeShort', err.text ?? err.message),
           trackRef(track),
         );
       }

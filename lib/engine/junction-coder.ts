@@ -5,6 +5,7 @@
  * background page (Firefox).
  */
 import { JoinFailedError } from '@/lib/core/errors';
+import { text, type Text } from '@/lib/core/i18n';
 import type { Mp3Encoding, Mp3JunctionCoder } from '@/lib/lossless/mp3/seams';
 import type { TaskRunner } from './task';
 
@@ -53,7 +54,10 @@ export function engineMp3Coder(runner: TaskRunner): Mp3JunctionCoder {
   };
 }
 
-function failure(step: string, log: string[]): string {
+/** Why a join's frames could not be decoded or encoded, with ffmpeg's last line as it wrote it. */
+function failure(step: 'decode' | 'encode', log: string[]): Text {
   const last = log.filter((l) => l.trim()).slice(-1)[0];
-  return `the frames at a join could not ${step === 'decode' ? 'be decoded' : 'be encoded'}${last ? ` (${last})` : ''}`;
+  if (step === 'decode')
+    return last ? text('engine.joinDecodeSaid', last) : text('engine.joinDecode');
+  return last ? text('engine.joinEncodeSaid', last) : text('engine.joinEncode');
 }

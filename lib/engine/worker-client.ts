@@ -1,3 +1,5 @@
+import { EngineFailedError } from '@/lib/core/errors';
+import { text } from '@/lib/core/i18n';
 import type { WorkerCall, WorkerMessage, WorkerRequest, WorkerResults } from './worker-protocol';
 
 /** Where the packaged ffmpeg pieces are (runtime.getURL in the extension). */
@@ -46,13 +48,18 @@ export class FfmpegWorker {
       if (!waiting) return;
       this.#pending.delete(data.id);
       if (data.ok) waiting.resolve(data.value as never);
-      else waiting.reject(new Error(data.error));
+      // The worker passes its error's own words (none: Seam's words for that, read here).
+      else
+        waiting.reject(
+          data.error ? new Error(data.error) : new EngineFailedError(text('errors.noReason')),
+        );
     };
     // A worker that dies on its own (out of memory, a crash in the wasm) answers nothing more.
     worker.onerror = (e) => {
       e.preventDefault();
       worker.terminate();
-      this.#fail(new Error(`the ffmpeg worker failed: ${e.message || 'no reason given'}`));
+      const said = e.message ? e.message : text('errors.noReason');
+      this.#fail(new EngineFailedError(text('engine.workerFailed', said)));
     };
   }
 

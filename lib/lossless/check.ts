@@ -4,7 +4,8 @@
  * with the reason in plain words, naming the time, for the planner to show as it re-encodes.
  */
 import { JoinCanceledError, NotUniformError, SeamError } from '@/lib/core/errors';
-import { formatSeconds, khz } from '@/lib/core/text';
+import { text, type Text } from '@/lib/core/i18n';
+import { channelText, khzText, secondsText } from '@/lib/core/text';
 import { channelCount } from '@/lib/media/mpeg';
 import { scanMp3 } from './mp3/scan';
 import type { LosslessInput, LosslessKind } from './types';
@@ -13,9 +14,11 @@ import { parseWav } from './wav';
 /**
  * `reason` is a verb phrase that follows the track's name or number: "changes sample rate
  * from 44.1 kHz to 48 kHz at 0:10", "holds 10 s in its frames but decodes to 20 s"; `change`
- * marks the first kind (the stream changes midway).
+ * marks the first kind (the stream changes midway). It is a sentence as data (`Text`): the check
+ * runs in the engine (Chrome's offscreen document, which has no `browser.i18n`), and the reason
+ * is put into words where it is shown (lib/plan/words.ts), in the person's language.
  */
-export type FastPathCheck = { ok: true } | { ok: false; reason: string; change?: boolean };
+export type FastPathCheck = { ok: true } | { ok: false; reason: Text; change?: boolean };
 
 /** What the probe found: the decoded stream's parameters and length. */
 export interface FastPathExpected {
@@ -49,8 +52,9 @@ export async function checkFastPath(
   } catch (err) {
     if (err instanceof SeamError && !(err instanceof JoinCanceledError)) {
       // A change of stream midway (files joined with `cat`): `change` says so, for the plan.
-      if (err instanceof NotUniformError) return { ok: false, reason: err.message, change: true };
-      return { ok: false, reason: `cannot be read unchanged: ${err.message}` };
+      const said = err.text ?? text('fastPath.said', err.message);
+      if (err instanceof NotUniformError) return { ok: false, reason: said, change: true };
+      return { ok: false, reason: text('fastPath.unreadable', said) };
     }
     throw err;
   }
@@ -60,7 +64,7 @@ async function mp3Reason(
   input: LosslessInput,
   expected: FastPathExpected,
   opts: { signal?: AbortSignal },
-): Promise<string | undefined> {
+): Promise<Text | undefined> {
   const scan = await scanMp3(input, opts);
   const h = scan.header;
   const params = paramsReason('frames', h.sampleRate, channelCount(h), expected);
@@ -73,7 +77,7 @@ async function mp3Reason(
   const decoded = expected.durationSec;
   // One frame either way: a decoder may keep or drop a cut-off last frame.
   if (decoded > gross + frameSec + 1e-3 || decoded < net - frameSec - 1e-3) {
-    return `holds ${formatSeconds(lame ? net : gross)} in its frames but decodes to ${formatSeconds(decoded)}`;
+    return text('fastPath.framesHold', secondsText(lame ? net : gross), secondsText(decoded));
   }
   return undefined;
 }
@@ -81,36 +85,34 @@ async function mp3Reason(
 async function wavReason(
   input: LosslessInput,
   expected: FastPathExpected,
-): Promise<string | undefined> {
+): Promise<Text | undefined> {
   const info = await parseWav(input);
   if (info.container === 'RIFX') {
-    return 'is big-endian WAV (RIFX), whose samples are written again in ordinary WAV byte order';
+    return text('fastPath.rifx');
   }
   const f = info.format;
-  const params = paramsReason('WAV header', f.sampleRate, f.channels, expected);
+  const params = paramsReason('header', f.sampleRate, f.channels, expected);
   if (params || expected.durationSec === undefined) return params;
   const held = info.dataSize / f.blockAlign / f.sampleRate;
   if (Math.abs(held - expected.durationSec) > WAV_SLACK_SEC + 1 / f.sampleRate) {
-    return `holds ${formatSeconds(held)} in its data chunk but decodes to ${formatSeconds(expected.durationSec)}`;
+    return text('fastPath.dataHolds', secondsText(held), secondsText(expected.durationSec));
   }
   return undefined;
 }
 
 function paramsReason(
-  what: string,
+  what: 'frames' | 'header',
   rate: number,
   channels: number,
   expected: FastPathExpected,
-): string | undefined {
+): Text | undefined {
   if (rate !== expected.sampleRate) {
-    return `has a ${khz(rate)} ${what} but decodes at ${khz(expected.sampleRate)}`;
+    const key = what === 'frames' ? 'fastPath.framesRate' : 'fastPath.headerRate';
+    return text(key, khzText(rate), khzText(expected.sampleRate));
   }
   if (channels !== expected.channels) {
-    return `has ${channelWord(channels)} ${what} but decodes to ${channelWord(expected.channels)}`;
+    const key = what === 'frames' ? 'fastPath.framesChannels' : 'fastPath.headerChannels';
+    return text(key, channelText(channels), channelText(expected.channels));
   }
   return undefined;
-}
-
-function channelWord(n: number): string {
-  return n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} channels`;
 }

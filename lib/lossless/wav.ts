@@ -10,6 +10,7 @@ import {
   TruncatedAudioError,
   UnsupportedAudioError,
 } from '@/lib/core/errors';
+import { text, textN, type Text } from '@/lib/core/i18n';
 import { ascii, readRange, throwIfAborted, u16be, u16le, u32be, u32le } from '@/lib/core/bytes';
 import type { LosslessInput, LosslessOptions } from './types';
 import type { TrackRef } from '@/lib/core/track';
@@ -85,7 +86,7 @@ const BIG: Order = { u16: u16be, u32: u32be };
 
 function parseFmt(body: Uint8Array, track: TrackRef, order: Order = LITTLE): WavFormat {
   const { u16: u16le, u32: u32le } = order;
-  if (body.length < 16) throw new CorruptAudioError('its WAV fmt chunk is too short', track);
+  if (body.length < 16) throw new CorruptAudioError(text('refusals.wavFmtShort'), track);
   const format: WavFormat = {
     formatTag: u16le(body, 0),
     codecTag: u16le(body, 0),
@@ -97,7 +98,7 @@ function parseFmt(body: Uint8Array, track: TrackRef, order: Order = LITTLE): Wav
   };
   if (format.formatTag === WAVE_FORMAT_EXTENSIBLE) {
     if (body.length < 40) {
-      throw new CorruptAudioError('its WAVE_FORMAT_EXTENSIBLE fmt chunk is too short', track);
+      throw new CorruptAudioError(text('refusals.wavExtensibleShort'), track);
     }
     format.validBitsPerSample = u16le(body, 18);
     format.channelMask = u32le(body, 20);
@@ -106,14 +107,13 @@ function parseFmt(body: Uint8Array, track: TrackRef, order: Order = LITTLE): Wav
   }
   if (!JOINABLE.has(format.codecTag)) {
     const tag =
-      format.codecTag < 0 ? 'an unknown sub-format' : `format tag ${hex(format.codecTag)}`;
-    throw new UnsupportedAudioError(
-      `its WAV audio uses ${tag}; only PCM, float, A-law and µ-law WAV can be joined losslessly`,
-      track,
-    );
+      format.codecTag < 0
+        ? text('refusals.wavUnknownSubformat')
+        : text('refusals.wavFormatTag', hex(format.codecTag));
+    throw new UnsupportedAudioError(text('refusals.wavCodec', tag), track);
   }
   if (!format.channels || !format.sampleRate || !format.blockAlign) {
-    throw new CorruptAudioError('its WAV fmt chunk has no channels, rate or block size', track);
+    throw new CorruptAudioError(text('refusals.wavFmtEmpty'), track);
   }
   return format;
 }
@@ -122,7 +122,7 @@ function hex(n: number): string {
   return `0x${n.toString(16).padStart(4, '0')}`;
 }
 
-function describe(f: WavFormat): string {
+function describe(f: WavFormat): Text {
   const kind =
     f.codecTag === WAVE_FORMAT_IEEE_FLOAT
       ? 'float'
@@ -132,7 +132,7 @@ function describe(f: WavFormat): string {
           ? 'µ-law'
           : 'PCM';
   const bits = f.validBitsPerSample ?? f.bitsPerSample;
-  return `${bits}-bit ${kind}, ${f.sampleRate} Hz, ${f.channels} channel${f.channels === 1 ? '' : 's'}`;
+  return textN('refusals.wavFormat', f.channels, String(bits), kind, String(f.sampleRate));
 }
 
 function sameFormat(a: WavFormat, b: WavFormat): boolean {
@@ -172,7 +172,7 @@ export async function parseWav(input: LosslessInput): Promise<WavInfo> {
   const order = container === 'RIFX' ? BIG : LITTLE;
   const u32le = order.u32;
   if (!container || ascii(head, 8, 4) !== 'WAVE') {
-    throw new UnsupportedAudioError('no RIFF/WAVE header: this is not a WAV file', track);
+    throw new UnsupportedAudioError(text('refusals.notWav'), track);
   }
 
   let ds64DataSize: number | undefined;
@@ -218,15 +218,15 @@ export async function parseWav(input: LosslessInput): Promise<WavInfo> {
   }
   if (!format || !fmtChunk) {
     if (ranPastEnd || data) {
-      throw new TruncatedAudioError('the file ends before its WAV fmt chunk', track);
+      throw new TruncatedAudioError(text('refusals.wavEndsBeforeFmt'), track);
     }
-    throw new CorruptAudioError('its WAV file has no fmt chunk', track);
+    throw new CorruptAudioError(text('refusals.wavNoFmt'), track);
   }
   if (!data) {
     if (ranPastEnd || pos + 8 > blob.size) {
-      throw new TruncatedAudioError('the file ends before its WAV audio data', track);
+      throw new TruncatedAudioError(text('refusals.wavEndsBeforeData'), track);
     }
-    throw new CorruptAudioError('its WAV file has no data chunk', track);
+    throw new CorruptAudioError(text('refusals.wavNoData'), track);
   }
   return {
     container,
@@ -263,11 +263,8 @@ function buildHeader(first: WavInfo, dataSize: number): Uint8Array<ArrayBuffer> 
   const length = 12 + 8 + fmt.length + (fact ? 12 : 0) + 8;
   const riffSize = length - 8 + dataSize + (dataSize & 1);
   if (riffSize > MAX_U32) {
-    const gib = (dataSize / 2 ** 30).toFixed(2);
-    throw new TooLargeError(
-      `the joined WAV would hold ${gib} GiB of audio, over the 4 GiB a WAV file can hold; ` +
-        'join fewer tracks or choose a compressed format such as FLAC',
-    );
+    const gib = { fixed: dataSize / 2 ** 30, decimals: 2 };
+    throw new TooLargeError(text('refusals.wavTooLarge', gib));
   }
   const out = new Uint8Array(length);
   const v = view(out);
@@ -304,16 +301,12 @@ export async function joinWav(inputs: LosslessInput[], opts: LosslessOptions = {
     const info = await parseWav(input);
     throwIfAborted(opts.signal);
     if (info.container === 'RIFX') {
-      throw new UnsupportedAudioError(
-        'It is big-endian WAV (RIFX), which a zero-copy join cannot write as ordinary WAV.',
-        { id: input.id, name: input.name },
-      );
+      throw new UnsupportedAudioError(text('refusals.wavRifx'), { id: input.id, name: input.name });
     }
     const first = infos[0];
     if (first && !sameFormat(first.format, info.format)) {
       throw new UnsupportedAudioError(
-        `it is ${describe(info.format)}, but the first track is ${describe(first.format)}; ` +
-          'a lossless WAV join needs the same sample format, rate and channels',
+        text('refusals.wavMismatch', describe(info.format), describe(first.format)),
         { id: input.id, name: input.name },
       );
     }

@@ -16,8 +16,8 @@
  *   than 10 % missing) is cut short; one that decodes to nothing cannot be joined at all.
  */
 import { CorruptAudioError, TruncatedAudioError } from '@/lib/core/errors';
-import { text, type Text } from '@/lib/core/i18n';
-import { channelWord, formatLength, khz } from '@/lib/core/text';
+import { text, type Sub, type Text } from '@/lib/core/i18n';
+import { channelText, khzText, lengthText } from '@/lib/core/text';
 import type { FormatChange, TrackRef } from '@/lib/core/track';
 import { ffmpegSaid } from './ffmpeg-log';
 
@@ -237,7 +237,7 @@ export function judgeDecode(
   const sorted = classifyLog(full.log);
   if (full.samples <= 0) {
     if (stated !== undefined && stated > 0)
-      throw new TruncatedAudioError(text('errors.cutShortNone', formatLength(stated)), track);
+      throw new TruncatedAudioError(text('errors.cutShortNone', lengthText(stated)), track);
     throw new CorruptAudioError(
       withFfmpegWords('errors.nothingDecodes', 'errors.nothingDecodesSaid', sorted.damage),
       track,
@@ -245,7 +245,7 @@ export function judgeDecode(
   }
   if (stated !== undefined && stated - durationSec > Math.max(CUT_MIN_SEC, stated * CUT_FRACTION))
     throw new TruncatedAudioError(
-      text('errors.cutShortHolds', formatLength(durationSec), formatLength(stated)),
+      text('errors.cutShortHolds', lengthText(durationSec), lengthText(stated)),
       track,
     );
 
@@ -333,25 +333,66 @@ export function formatsIn(lines: readonly string[]): StreamFormat[] {
 }
 
 /**
- * The change in words, or undefined for a stream of one format: "changes sample rate midway
- * (44.1 kHz, then 48 kHz)", "changes channels midway (mono, then stereo, then 6 channels)".
+ * The change as a sentence (data: it is made in the engine and put into words where shown), or
+ * undefined for a stream of one format: "changes sample rate midway (44.1 kHz, then 48 kHz)",
+ * "changes channels midway (mono, then stereo, then 6 channels)".
  */
 export function describeChange(formats: readonly StreamFormat[]): FormatChange | undefined {
   if (formats.length < 2) return undefined;
-  const steps = (word: (f: StreamFormat) => string) =>
-    formats.map(word).filter((w, i, all) => i === 0 || w !== all[i - 1]);
-  const kinds: { name: string; steps: string[] }[] = [
-    { name: 'sample rate', steps: steps((f) => khz(f.sampleRate)) },
-    { name: 'channels', steps: steps((f) => channelWord(f.channels)) },
+  // Each value once per run, compared as written by ffmpeg; then as data in words.
+  const steps = (key: (f: StreamFormat) => string, word: (f: StreamFormat) => Sub) =>
+    formats.filter((f, i, all) => i === 0 || key(f) !== key(all[i - 1]!)).map(word);
+  const kinds: { name: Text; steps: Sub[] }[] = [
     {
-      name: 'sample format',
-      steps: steps((f) => SAMPLE_FORMATS[f.sampleFormat.replace(/p$/, '')] ?? f.sampleFormat),
+      name: text('formatChange.sampleRate'),
+      steps: steps(
+        (f) => String(f.sampleRate),
+        (f) => khzText(f.sampleRate),
+      ),
+    },
+    {
+      name: text('formatChange.channels'),
+      steps: steps(
+        (f) => String(f.channels),
+        (f) => channelText(f.channels),
+      ),
+    },
+    {
+      name: text('formatChange.sampleFormat'),
+      steps: steps(
+        (f) => f.sampleFormat.replace(/p$/, ''),
+        (f) => sampleFormatText(f.sampleFormat),
+      ),
     },
   ].filter((k) => k.steps.length > 1);
-  // Only the layout changed (the same count, other speakers): said as channels all the same.
-  const changed = kinds.length > 0 ? kinds : [{ name: 'channels', steps: steps((f) => f.layout) }];
+  // Only the layout changed (the same count, other speakers): said as channels all the same,
+  // in ffmpeg's names for the layouts ("5.1(side)").
+  const changed =
+    kinds.length > 0
+      ? kinds
+      : [
+          {
+            name: text('formatChange.channels'),
+            steps: steps(
+              (f) => f.layout,
+              (f) => f.layout,
+            ),
+          },
+        ];
+  const names = changed.map((k) => k.name);
+  const named =
+    names.length === 1
+      ? names[0]!
+      : text(
+          'formatChange.and',
+          names.slice(0, -1).reduce((a, b) => text('formatChange.list', a, b)),
+          names[names.length - 1]!,
+        );
+  const runs = changed
+    .map((k) => k.steps.reduce((a, b) => text('formatChange.then', a, b)))
+    .reduce((a, b) => text('formatChange.groups', a, b));
   return {
-    reason: `changes ${changed.map((k) => k.name).join(' and ')} midway (${changed.map((k) => k.steps.join(', then ')).join('; ')})`,
+    reason: text('formatChange.midway', named, runs),
     channels: formats.map((f) => f.channels).filter((c, i, all) => i === 0 || c !== all[i - 1]),
     sampleRates: formats
       .map((f) => f.sampleRate)
@@ -359,14 +400,17 @@ export function describeChange(formats: readonly StreamFormat[]): FormatChange |
   };
 }
 
-const SAMPLE_FORMATS: Record<string, string> = {
-  u8: '8-bit',
-  s16: '16-bit',
-  s32: '32-bit',
-  s64: '64-bit',
-  flt: 'float',
-  dbl: 'double',
-};
+/** A sample format in words, as data: "16-bit", "32-bit float"; ffmpeg's name if unknown. */
+function sampleFormatText(format: string): Sub {
+  const f = format.replace(/p$/, '');
+  const bits = SAMPLE_BITS[f];
+  if (bits !== undefined) return text('plan.bitSamples', String(bits));
+  if (f === 'flt') return text('formatChange.float');
+  if (f === 'dbl') return text('formatChange.double');
+  return format;
+}
+
+const SAMPLE_BITS: Record<string, number> = { u8: 8, s16: 16, s32: 32, s64: 64 };
 
 /** What ffmpeg said first, quoted as it said it (only its case is kept): ` (ffmpeg: "…")`. */
 function withFfmpegWords(

@@ -1,22 +1,23 @@
+import { text, type Text } from '@/lib/core/i18n';
 import type { PlanInput } from '@/lib/plan/planner';
 
 /** Lines ffmpeg prints when it gives up, and what to tell a person instead. */
-const REASONS: readonly [RegExp, string][] = [
-  [/Invalid data found when processing input/i, 'the file is not audio ffmpeg can read'],
+const REASONS: readonly [RegExp, Text][] = [
+  [/Invalid data found when processing input/i, text('refusals.ffmpegNotAudio')],
   [
     /could not find codec parameters|unknown format|Failed to read frame size/i,
-    'the audio format is not recognised',
+    text('refusals.ffmpegUnknownFormat'),
   ],
   [
     /does not contain any stream|matches no streams|Output file #0 does not contain/i,
-    'the file has no audio stream',
+    text('refusals.ffmpegNoStream'),
   ],
-  [/Error while decoding|Invalid frame|corrupt|Header missing/i, 'the audio data is damaged'],
+  [/Error while decoding|Invalid frame|corrupt|Header missing/i, text('refusals.ffmpegDamaged')],
   [
     /Cannot allocate memory|out of memory|memory access out of bounds/i,
-    'there was not enough memory for this join',
+    text('refusals.ffmpegMemory'),
   ],
-  [/Unknown encoder|Encoder not found/i, 'this build of ffmpeg cannot write that format'],
+  [/Unknown encoder|Encoder not found/i, text('refusals.ffmpegNoEncoder')],
 ];
 
 /**
@@ -26,7 +27,7 @@ const REASONS: readonly [RegExp, string][] = [
 export function ffmpegFailure(
   log: readonly string[],
   inputs: readonly PlanInput[],
-): { reason: string; trackId?: string } {
+): { reason: Text; trackId?: string } {
   for (const line of [...log].reverse()) {
     const input = inputs.find((i) => line.includes(i.path));
     const hit = REASONS.find(([re]) => re.test(line));
@@ -35,9 +36,7 @@ export function ffmpegFailure(
   const errorLine = [...log].reverse().find((l) => /error/i.test(l));
   const said = errorLine && ffmpegSaid(errorLine, inputs);
   return {
-    reason: said
-      ? `It stopped with an error (ffmpeg reports “${said}”)`
-      : 'It stopped without saying why',
+    reason: said ? text('refusals.ffmpegSaid', said) : text('refusals.ffmpegSilent'),
   };
 }
 

@@ -4,7 +4,8 @@
  * lossless MP3 joiner and its fast-path check. Pure.
  */
 import { ascii, u32be } from '@/lib/core/bytes';
-import { khz } from '@/lib/core/text';
+import { text, type Text } from '@/lib/core/i18n';
+import { khzText } from '@/lib/core/text';
 
 export type MpegVersion = 1 | 2 | 25;
 
@@ -120,17 +121,17 @@ export function channelCount(h: FrameHeader): 1 | 2 {
  * Xing header miscounts), in words; undefined when `b` can follow `a` in one stream. Bitrate,
  * padding and stereo mode may change from frame to frame; the rest may not.
  */
-export function streamChange(a: FrameHeader, b: FrameHeader): string | undefined {
-  if (a.layer !== b.layer) return `changes MPEG layer from ${layerName(a)} to ${layerName(b)}`;
+export function streamChange(a: FrameHeader, b: FrameHeader): Text | undefined {
+  if (a.layer !== b.layer) return text('refusals.mpegLayerChange', layerName(a), layerName(b));
   if (a.version !== b.version) {
-    return `changes MPEG version from ${versionName(a)} to ${versionName(b)}`;
+    return text('refusals.mpegVersionChange', versionName(a), versionName(b));
   }
   if (a.sampleRate !== b.sampleRate) {
-    return `changes sample rate from ${khz(a.sampleRate)} to ${khz(b.sampleRate)}`;
+    return text('refusals.mpegRateChange', khzText(a.sampleRate), khzText(b.sampleRate));
   }
   const ca = channelCount(a);
   const cb = channelCount(b);
-  if (ca !== cb) return `changes from ${channelWord(ca)} to ${channelWord(cb)}`;
+  if (ca !== cb) return text('refusals.mpegChannelChange', channelWord(ca), channelWord(cb));
   return undefined;
 }
 
@@ -140,8 +141,14 @@ export function sameStream(a: FrameHeader, b: FrameHeader): boolean {
 }
 
 /** "MPEG-1 Layer III, 44100 Hz, stereo". */
-export function describeStream(h: FrameHeader): string {
-  return `${versionName(h)} Layer ${layerName(h)}, ${h.sampleRate} Hz, ${channelWord(channelCount(h))}`;
+export function describeStream(h: FrameHeader): Text {
+  return text(
+    'refusals.mpegStream',
+    versionName(h),
+    layerName(h),
+    String(h.sampleRate),
+    channelWord(channelCount(h)),
+  );
 }
 
 function versionName(h: FrameHeader): string {
@@ -152,8 +159,8 @@ function layerName(h: FrameHeader): string {
   return ['I', 'II', 'III'][h.layer - 1]!;
 }
 
-function channelWord(n: 1 | 2): string {
-  return n === 1 ? 'mono' : 'stereo';
+function channelWord(n: 1 | 2): Text {
+  return n === 1 ? text('audio.mono') : text('audio.stereo');
 }
 
 /** Layer III side information size: a Xing tag sits right after it. */

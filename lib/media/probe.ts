@@ -12,8 +12,8 @@ import {
   UnsupportedAudioError,
 } from '@/lib/core/errors';
 import { notAudioDescription, type HeaderCheck } from './sniff';
-import { formatLength } from '@/lib/core/text';
-import { text, type Text } from '@/lib/core/i18n';
+import { lengthText } from '@/lib/core/text';
+import { text, type MessageKey, type Text } from '@/lib/core/i18n';
 
 /**
  * Arguments for ffmpeg.wasm's `ffprobe` (and native ffprobe, which has `-o` since ffmpeg 5.0):
@@ -225,42 +225,43 @@ function parseJson(json: string): ProbeJson | undefined {
   return probe;
 }
 
-/** ffprobe's image demuxers, by format_name, and what to call them. */
-const IMAGE_FORMATS: Record<string, string> = {
-  png_pipe: 'a PNG image',
-  apng: 'a PNG image',
-  jpeg_pipe: 'a JPEG image',
-  jpegls_pipe: 'a JPEG image',
-  jpegxl_pipe: 'a JPEG XL image',
-  gif: 'a GIF image',
-  webp_pipe: 'a WebP image',
-  bmp_pipe: 'a BMP image',
-  tiff_pipe: 'a TIFF image',
-  svg_pipe: 'an SVG image',
-  ico: 'an icon image',
-  image2: 'an image',
+/** ffprobe's image demuxers, by format_name, and what to call them (locales/: kinds). */
+const IMAGE_FORMATS: Record<string, MessageKey> = {
+  png_pipe: 'kinds.png',
+  apng: 'kinds.png',
+  jpeg_pipe: 'kinds.jpeg',
+  jpegls_pipe: 'kinds.jpeg',
+  jpegxl_pipe: 'kinds.jpegxl',
+  gif: 'kinds.gif',
+  webp_pipe: 'kinds.webp',
+  bmp_pipe: 'kinds.bmp',
+  tiff_pipe: 'kinds.tiff',
+  svg_pipe: 'kinds.svg',
+  ico: 'kinds.icon',
+  image2: 'kinds.image',
 };
 /** Demuxers that read text: subtitles, ANSI art, playlists. */
-const TEXT_FORMATS: Record<string, string> = {
-  tty: 'text',
-  srt: 'subtitles',
-  ass: 'subtitles',
-  webvtt: 'subtitles',
-  subviewer: 'subtitles',
-  microdvd: 'subtitles',
-  lrc: 'song lyrics',
-  concat: 'a playlist, not the audio it lists',
-  hls: 'a playlist, not the audio it lists',
+const TEXT_FORMATS: Record<string, MessageKey> = {
+  tty: 'kinds.text',
+  srt: 'kinds.subtitles',
+  ass: 'kinds.subtitles',
+  webvtt: 'kinds.subtitles',
+  subviewer: 'kinds.subtitles',
+  microdvd: 'kinds.subtitles',
+  lrc: 'kinds.lyrics',
+  concat: 'kinds.playlist',
+  hls: 'kinds.playlist',
 };
 
-/** "a PNG image" and the like when ffprobe read the file with a non-audio demuxer. */
-function nonAudioFormat(formatName: string): string | undefined {
+/** "a PNG image" and the like (as data) when ffprobe read the file with a non-audio demuxer. */
+function nonAudioFormat(formatName: string): Text | undefined {
   const name = formatName.split(',')[0] ?? '';
-  if (name in IMAGE_FORMATS) return IMAGE_FORMATS[name];
-  if (name in TEXT_FORMATS) return TEXT_FORMATS[name];
-  // Every image demuxer ffmpeg has is named "<codec>_pipe".
-  if (name.endsWith('_pipe')) return 'an image';
-  return undefined;
+  const key =
+    (Object.hasOwn(IMAGE_FORMATS, name) ? IMAGE_FORMATS[name] : undefined) ??
+    (Object.hasOwn(TEXT_FORMATS, name) ? TEXT_FORMATS[name] : undefined) ??
+    // Every image demuxer ffmpeg has is named "<codec>_pipe".
+    (name.endsWith('_pipe') ? 'kinds.image' : undefined);
+  return key ? { key } : undefined;
 }
 
 /** The truncation message from a header that announces more bytes than the file has. */
@@ -296,8 +297,8 @@ function cutMessage(heldFraction: number, declaredSec: number | undefined): Text
   if (declaredSec === undefined || !(declaredSec > 0)) {
     return text('errors.cutShortPercent', Math.round(heldFraction * 100));
   }
-  const held = formatLength(declaredSec * heldFraction);
-  return text('errors.cutShortHolds', held, formatLength(declaredSec));
+  const held = lengthText(declaredSec * heldFraction);
+  return text('errors.cutShortHolds', held, lengthText(declaredSec));
 }
 
 /** Why a file ffprobe cannot open is refused. */

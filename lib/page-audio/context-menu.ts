@@ -1,4 +1,4 @@
-import { t } from '@/lib/core/i18n';
+import { t, text } from '@/lib/core/i18n';
 import { browser, type Browser } from '#imports';
 import { showFailed } from '@/lib/job/badge';
 import { AUDIO_EXTENSIONS, canAdd, looksLikeAudioUrl, originPattern } from './urls';
@@ -68,7 +68,7 @@ function askHostAccess(url: string): Promise<boolean> {
 
 async function addOne(url: string, pageUrl: string | undefined, fromMedia: boolean): Promise<void> {
   if (url.startsWith('blob:') || url.startsWith('data:') || url.startsWith('mediastream:')) {
-    const name = 'Streamed audio';
+    const name = t('menu.streamedAudio');
     await addTracks([
       {
         name,
@@ -77,7 +77,8 @@ async function addOne(url: string, pageUrl: string | undefined, fromMedia: boole
         status: 'error',
         error: {
           code: 'fetch-refused',
-          message: 'Streamed or protected audio cannot be saved.',
+          message: t('refusals.streamed'),
+          text: text('refusals.streamed'),
           trackName: name,
         },
       },

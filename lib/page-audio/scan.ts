@@ -102,6 +102,8 @@ export interface ScanOptions {
 /** Reasons `scanPage` gives; repeated as literals inside it, which cannot import them. */
 export const STREAMED_REASON = 'streamed or protected audio cannot be saved';
 export const EMBEDDED_REASON = 'embedded audio cannot be saved';
+/** What `tab.ts` says of a hit that the page marked but gave no reason for. */
+export const UNSAVABLE_REASON = 'this audio cannot be saved';
 
 export function scanPage(doc: Document = document, opts: ScanOptions = {}): PageScanResult {
   // Everything below is inside the function on purpose: see the header comment.

@@ -1,7 +1,14 @@
 import { t } from '@/lib/core/i18n';
 import { browser } from '#imports';
 import { groupHits, type PageRecording } from './group';
-import { scanPage, type FeedLink, type HitVia, type PageScanResult, type ScanHit } from './scan';
+import {
+  scanPage,
+  UNSAVABLE_REASON,
+  type FeedLink,
+  type HitVia,
+  type PageScanResult,
+  type ScanHit,
+} from './scan';
 
 /**
  * Scanning a tab from an extension page: the scanner runs in every frame Seam may reach, and what
@@ -158,7 +165,7 @@ function validHit(raw: unknown, frameIndex: number): ScanHit | undefined {
   if (mime && /^[\w.+-]+\/[\w.+-]+$/.test(mime)) hit.mime = mime.toLowerCase();
   const reason = str(r.disabledReason, 200);
   if (reason || !/^https?:/.test(hit.url)) {
-    hit.disabledReason = reason ?? 'this audio cannot be saved';
+    hit.disabledReason = reason ?? UNSAVABLE_REASON;
   }
   const frame = str(r.frame, 4096);
   if (frame) hit.frame = frame;

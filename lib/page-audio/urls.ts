@@ -6,7 +6,22 @@
  */
 
 export type { ScanHit, ScanOptions, PageScanResult, FeedLink } from './scan';
-export { EMBEDDED_REASON, STREAMED_REASON } from './scan';
+import { t } from '@/lib/core/i18n';
+import { EMBEDDED_REASON, STREAMED_REASON, UNSAVABLE_REASON } from './scan';
+
+export { EMBEDDED_REASON, STREAMED_REASON, UNSAVABLE_REASON } from './scan';
+
+/**
+ * Why a page's audio cannot be added, in the person's language. The scanner runs inside the
+ * page (no `browser.i18n`), so its reasons travel as these fixed English phrases; any other
+ * reason is shown as it came.
+ */
+export function disabledWords(reason: string): string {
+  if (reason === STREAMED_REASON) return t('refusals.pageStreamed');
+  if (reason === EMBEDDED_REASON) return t('refusals.pageEmbedded');
+  if (reason === UNSAVABLE_REASON) return t('refusals.pageUnsavable');
+  return reason;
+}
 
 /**
  * File extensions taken as audio. `.webm` and `.mp4` are left out: they are mostly video, and

@@ -16,6 +16,7 @@ import type { CrossfadeCurve, Transition } from '@/lib/core/track';
 import { t } from '@/lib/core/i18n';
 import { formatSpec, opusBitrate, vorbisQuality } from '@/lib/core/formats';
 import type { TrimSpan } from './timeline';
+import { wavLabel } from './layout';
 import type { OutputSettings } from '@/lib/core/settings';
 import { clampNumber, LOUDNESS_MAX_LUFS, LOUDNESS_MIN_LUFS } from '@/lib/core/limits';
 
@@ -161,11 +162,14 @@ export function encoderArgs(
         const q = Math.min(9, Math.max(0, Math.round(output.vbrQuality)));
         return { args: [...c, '-q:a', String(q)], label: t('plan.mp3Vbr', String(q)) };
       }
-      return { args: [...c, '-b:a', `${kbps}k`], label: `MP3 ${kbps} kb/s` };
+      return { args: [...c, '-b:a', `${kbps}k`], label: `MP3 ${t('units.kbps', kbps)}` };
     case 'm4a':
     case 'm4b':
     case 'm4r':
-      return { args: [...c, '-b:a', `${kbps}k`], label: `${spec.label} (AAC) ${kbps} kb/s` };
+      return {
+        args: [...c, '-b:a', `${kbps}k`],
+        label: `${spec.label} (AAC) ${t('units.kbps', kbps)}`,
+      };
     case 'ogg': {
       const q = vorbisQuality(kbps);
       return {
@@ -181,7 +185,7 @@ export function encoderArgs(
       // and up, CELT mode) it costs little quality.
       return {
         args: [...c, '-b:a', `${b}k`, '-compression_level', String(OPUS_COMPLEXITY)],
-        label: `Opus ${b} kb/s`,
+        label: `Opus ${t('units.kbps', b)}`,
       };
     }
     case 'flac':
@@ -189,7 +193,7 @@ export function encoderArgs(
     case 'wav':
       return pcm
         ? { args: ['-c:a', pcm.encoder], label: pcm.label }
-        : { args: c, label: 'WAV (16-bit PCM)' };
+        : { args: c, label: wavLabel(16) };
   }
 }
 

@@ -162,14 +162,19 @@ export function wavTarget(
   if (floats.length > 0) {
     const wide = floats.some((d) => d.bits > 32) || intBits > 24;
     return wide
-      ? { encoder: 'pcm_f64le', label: 'WAV (64-bit float)' }
-      : { encoder: 'pcm_f32le', label: 'WAV (32-bit float)' };
+      ? { encoder: 'pcm_f64le', label: wavLabel(64, true) }
+      : { encoder: 'pcm_f32le', label: wavLabel(32, true) };
   }
   if (intBits <= 8 && depths.every((d) => d.bits <= 8))
-    return { encoder: 'pcm_u8', label: 'WAV (8-bit PCM)' };
-  if (intBits <= 16) return { encoder: 'pcm_s16le', label: 'WAV (16-bit PCM)' };
-  if (intBits <= 24) return { encoder: 'pcm_s24le', label: 'WAV (24-bit PCM)' };
-  return { encoder: 'pcm_s32le', label: 'WAV (32-bit PCM)' };
+    return { encoder: 'pcm_u8', label: wavLabel(8) };
+  if (intBits <= 16) return { encoder: 'pcm_s16le', label: wavLabel(16) };
+  if (intBits <= 24) return { encoder: 'pcm_s24le', label: wavLabel(24) };
+  return { encoder: 'pcm_s32le', label: wavLabel(32) };
+}
+
+/** "WAV (24-bit PCM)", "WAV (32-bit float)". */
+export function wavLabel(bits: number, float = false): string {
+  return t('plan.wav', t(float ? 'plan.floatBits' : 'plan.pcmBits', String(bits)));
 }
 
 /** FLAC in ffmpeg 5.1 writes at most 24 bits a sample. */

@@ -17,6 +17,7 @@ import { chapterTimes, resolveChapterMode, type ChapterTime } from './chapters';
 import { BITEXACT, coverArgs, inputExtension, LOG_ARGS, metadataArgs } from './args';
 import {
   changeNote,
+  changeReason,
   changeReasons,
   editReasons,
   fastPathReasons,
@@ -367,8 +368,7 @@ export function planJoin(
   const heads = flacAgain || rewrite ? [] : reasons;
   tracks.forEach((t, i) => {
     const change = t.info.formatChange;
-    if (change && !heads.some((r) => r.startsWith(`track ${i + 1} ${change.reason}`)))
-      notes.push(changeNote(i, change));
+    if (change && !heads.includes(changeReason(i, change))) notes.push(changeNote(i, change));
   });
   // A cover from a track that is read from its intermediate comes from its file, an input of
   // its own after the others.

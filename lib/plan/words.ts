@@ -49,13 +49,18 @@ export function fastPathReasons(tracks: readonly PlanTrack[]): string[] {
 export function changeReasons(tracks: readonly PlanTrack[]): string[] {
   return tracks.flatMap((t, i) => {
     const change = t.info.formatChange;
-    return change ? [`track ${i + 1} ${change.reason}, so it is decoded first`] : [];
+    return change ? [changeReason(i, change)] : [];
   });
+}
+
+/** One track's line of `changeReasons`. */
+export function changeReason(index: number, change: FormatChange): string {
+  return t('plan.changeReason', index + 1, change.reason);
 }
 
 /** The same as a sentence, where the plan's head line does not say it. */
 export function changeNote(index: number, change: FormatChange): string {
-  return `Track ${index + 1} ${change.reason}: it is decoded first.`;
+  return t('plan.changeNote', index + 1, change.reason);
 }
 
 /** The edits and settings that change the audio, in words ("track 2 is trimmed", "fade in"). */

@@ -206,7 +206,7 @@ export async function setCoverImage(file: File): Promise<void> {
     throw new SeamError('unsupported-audio', text('errors.coverImage'), track);
   }
   if (file.size > MAX_COVER_IMAGE_MB * 1024 * 1024) {
-    throw new SeamError('too-large', `a cover image must be under ${MAX_COVER_IMAGE_MB} MB`, track);
+    throw new SeamError('too-large', text('refusals.coverTooLarge', MAX_COVER_IMAGE_MB), track);
   }
   await putCoverImage({ blob: file, name: file.name });
   const output = await outputSettings.getValue();

@@ -186,6 +186,21 @@ describe('Seam in German', () => {
     await page.close();
   });
 
+  test('plan: a reason the engine made (offscreen, no browser.i18n) is German, not a key', async () => {
+    // One file changes sample rate midway: the engine's frame scan says where, as data
+    // (lib/lossless/check.ts), and the popup puts it into German words.
+    await open('popup', [TONES[0]!, 'cat-44100-then-48000.mp3']);
+    await until(async () => assertReady(await itemTexts(), 2), 60_000);
+    // Said in the head line or as a note (the tracks' rates differ too), by its number.
+    const said =
+      /Titel \d wechselt die Abtastrate von 44,1 kHz zu 48 kHz bei 0:01\b.*zuerst dekodiert/;
+    await until(async () => expect(await page.locator('body').innerText()).toMatch(said), 60_000);
+    const body = await page.locator('body').innerText();
+    expect(body).not.toMatch(/\b(fastPath|formatChange|refusals|units|audio)\.\w/);
+    expect(body).not.toMatch(/changes sample rate|decoded first/);
+    await page.close();
+  });
+
   test('alerts: a broken file is named with the reason in German, by role', async () => {
     await open('popup', ['empty.mp3', TONES[0]!]);
     const alert = list().getByRole('listitem').first().getByRole('alert');

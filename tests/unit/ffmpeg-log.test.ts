@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { render } from '@/lib/core/i18n';
 import { ffmpegFailure, keepLogLine, LOG_KEEP_ALL, LOG_KEEP_MAX } from '@/lib/media/ffmpeg-log';
 
 const inputs = [
@@ -26,18 +27,20 @@ describe('ffmpegFailure', () => {
     [['Unknown encoder libfoo'], 'this build of ffmpeg cannot write that format', undefined],
   ])('%j', (log, reason, trackId) => {
     const f = ffmpegFailure(log, inputs);
-    expect(f.reason).toBe(reason);
+    expect(render(f.reason)).toBe(reason);
     expect(f.trackId).toBe(trackId);
   });
 
   it('falls back to the last error line, quoted in its own casing without prefix or paths', () => {
-    expect(ffmpegFailure(['ok', 'Some Error happened', 'done'], inputs).reason).toBe(
+    expect(render(ffmpegFailure(['ok', 'Some Error happened', 'done'], inputs).reason)).toBe(
       'It stopped with an error (ffmpeg reports “Some Error happened”)',
     );
     expect(
-      ffmpegFailure(['[flac @ 0x55d0c1a2b3c0] /in/0.mp3: CRC error in frame 3.'], inputs).reason,
+      render(
+        ffmpegFailure(['[flac @ 0x55d0c1a2b3c0] /in/0.mp3: CRC error in frame 3.'], inputs).reason,
+      ),
     ).toBe('It stopped with an error (ffmpeg reports “CRC error in frame 3”)');
-    expect(ffmpegFailure([], inputs).reason).toBe('It stopped without saying why');
+    expect(render(ffmpegFailure([], inputs).reason)).toBe('It stopped without saying why');
   });
 });
 

@@ -3,6 +3,7 @@
  * real error lines native ffmpeg printed for the corpus (tests/fixtures/corpus/verdicts.json),
  * through the decode check's verdict and the join's failure reading, as the UI shows them.
  */
+import { render } from '@/lib/core/i18n';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +67,13 @@ describe('messages from the corpus’s ffmpeg lines', () => {
 
   it.each(LINES)('a join that fails with “$line”', ({ line }) => {
     const { reason } = ffmpegFailure([asPrinted(line, 'mp3')], []);
-    expectWords(describeError({ code: 'join-failed', message: reason, trackName: 'a.mp3' }));
+    expectWords(
+      describeError({
+        code: 'join-failed',
+        message: render(reason),
+        text: reason,
+        trackName: 'a.mp3',
+      }),
+    );
   });
 });

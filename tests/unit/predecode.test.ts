@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AudioInfo, FormatChange } from '@/lib/core/track';
 import { describeChange, type StreamFormat } from '@/lib/media/decode-check';
+import { render, type Text } from '@/lib/core/i18n';
 import { checkOutputLength, planJoin, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
 import { parseFfmpegTime } from '@/lib/media/probe';
 import {
@@ -68,7 +69,8 @@ describe('describeChange', () => {
       'changes sample rate and sample format midway (44.1 kHz, then 48 kHz; 16-bit, then 32-bit)',
     ],
   ])('%s', (_name, formats, reason) => {
-    expect(describeChange(formats)?.reason).toBe(reason);
+    const change = describeChange(formats);
+    expect(change && render(change.reason as Text)).toBe(reason);
   });
 
   it('lists the channel counts and rates in order', () => {

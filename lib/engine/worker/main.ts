@@ -4,7 +4,7 @@ import type {
   WorkerRequest,
   WorkerResults,
 } from '@/lib/engine/worker-protocol';
-import { errorText } from '@/lib/core/errors';
+import { rawErrorText } from '@/lib/core/errors';
 import type { CreateFfmpegCore, FfmpegCore } from './emscripten';
 import { installFileSystems, type SeamFileSystems } from './fs';
 
@@ -118,7 +118,7 @@ export function startFfmpegWorker(scope: WorkerScope): void {
         const value = await handle(req as WorkerRequest);
         scope.postMessage({ kind: 'reply', id, ok: true, value });
       } catch (err) {
-        scope.postMessage({ kind: 'reply', id, ok: false, error: errorText(err) });
+        scope.postMessage({ kind: 'reply', id, ok: false, error: rawErrorText(err) ?? '' });
       }
     });
   };

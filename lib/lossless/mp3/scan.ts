@@ -6,6 +6,7 @@ import {
   TruncatedAudioError,
   UnsupportedAudioError,
 } from '@/lib/core/errors';
+import { text, type Text } from '@/lib/core/i18n';
 import { BlobReader, throwIfAborted } from '@/lib/core/bytes';
 import type { TrackRef } from '@/lib/core/track';
 import { ID3V2_HEADER, id3v2TagSize, readLeadingId3 } from '@/lib/media/id3';
@@ -72,20 +73,19 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
   if (blob.size === 0) throw new EmptyFileError(track);
 
   const lead = await readLeadingId3(blob, { frames: false });
-  if (lead.truncated) throw new TruncatedAudioError('the file ends inside its ID3v2 tag', track);
+  if (lead.truncated) throw new TruncatedAudioError(text('refusals.id3Cut'), track);
   const id3v2End = lead.size;
   const end = await trailingTagsStart(blob, id3v2End);
   const r = new BlobReader(blob, { signal: opts.signal, onRead: (n) => opts.onBytes?.(n) });
 
   const first = await findFrame(r, id3v2End, end);
   if (!first) {
-    throw new UnsupportedAudioError('no MPEG audio frames found: this is not an MP3 file', track);
+    throw new UnsupportedAudioError(text('refusals.notMp3'), track);
   }
   const like = opts.like ?? first.header;
   if (!sameStream(like, first.header)) {
     throw new UnsupportedAudioError(
-      `it is ${describeStream(first.header)}, but the first track is ${describeStream(like)}; ` +
-        'a lossless join needs the same MPEG version, layer, sample rate and channel count',
+      text('refusals.mp3Mismatch', describeStream(first.header), describeStream(like)),
       track,
     );
   }
@@ -102,7 +102,10 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
   let cutFrame: Mp3Scan['cutFrame'];
   const changed = (h: FrameHeader): never => {
     const sec = (sizes.length * like.samplesPerFrame - (vbrTag?.delay ?? 0)) / like.sampleRate;
-    throw new NotUniformError(`${streamChange(like, h)} at ${clockAt(sec)}`, track);
+    throw new NotUniformError(
+      text('refusals.changeAt', streamChange(like, h) ?? '', clockAt(sec)),
+      track,
+    );
   };
   while (p + 4 <= end) {
     if (!r.has(p, 4)) await r.ensure(p, 4);
@@ -141,7 +144,7 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
   if (p > rangeStart) ranges.push([rangeStart, p]);
   opts.onBytes?.(blob.size);
 
-  if (sizes.length === 0) throw new CorruptAudioError('the file has no MP3 audio frames', track);
+  if (sizes.length === 0) throw new CorruptAudioError(text('refusals.mp3NoFrames'), track);
   return {
     header: first.header,
     id3v2End,
@@ -157,12 +160,15 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
 }
 
 /** "0:10", "1:02.5": a time in a track, to a tenth of a second. */
-export function clockAt(sec: number): string {
+export function clockAt(sec: number): string | Text {
   const tenths = Math.max(0, Math.round(sec * 10));
   const m = Math.floor(tenths / 600);
-  const s = (tenths % 600) / 10;
-  const ss = s.toFixed(tenths % 10 === 0 ? 0 : 1).padStart(tenths % 10 === 0 ? 2 : 4, '0');
-  return `${m}:${ss}`;
+  const s = Math.floor((tenths % 600) / 10);
+  const ss = String(s).padStart(2, '0');
+  // A tenth is written with the person's decimal sign where the sentence is shown.
+  return tenths % 10 === 0
+    ? `${m}:${ss}`
+    : text('units.clockTenths', String(m), ss, String(tenths % 10));
 }
 
 /** Checks that more frames of the same stream follow `pos`, unless the audio ends first. */
