@@ -184,7 +184,12 @@ function rewriteMoov(
   const n = kept.length;
   const tables: Record<string, Bytes> = {
     stts: u32s(0, runs.length / 2, runs),
-    stsz: u32s(0, 0, n, kept.map((i) => table.sizes[i]!)),
+    stsz: u32s(
+      0,
+      0,
+      n,
+      kept.map((i) => table.sizes[i]!),
+    ),
     stsc: u32s(0, stsc.length / 3, stsc),
   };
   const stbl = mustChild(audio, 'mdia/minf/stbl');
