@@ -20,16 +20,18 @@
  * HE-AAC (SBR, PS) is not closed this way (its SBR data has its own delay and state): the
  * caller keeps the whole-frame join (./mp4.ts) for it.
  */
-import type { Bytes } from '@/lib/core/bytes';
+import { concat, type Bytes } from '@/lib/core/bytes';
 import { throwIfAborted } from '@/lib/core/bytes';
 import {
   child,
   findTrack,
+  leaf,
   mustChild,
   readBoxes,
   readSamples,
   view,
   writeBox,
+  type Box,
 } from '@/lib/segments/mp4';
 import { SpliceError } from '@/lib/segments/errors';
 import type { FrameTiming } from './junctions';
@@ -42,7 +44,7 @@ import {
   type JunctionCoder,
   type SeamMargins,
 } from './seam-plan';
-import type { JoinOverlap } from './types';
+import { shiftChapters, type JoinOverlap } from './types';
 
 /** How the junction frames are encoded: as the inputs were. */
 export interface AacEncoding {
@@ -326,7 +328,10 @@ export async function closeMp4Seams(
   view(mdatHead).setUint32(0, 8 + addedBytes);
   mdatHead.set([0x6d, 0x64, 0x61, 0x74], 4);
   // Nothing before the moov moves: the new mdat takes the moov's place and the moov follows.
-  const newMoov = rewriteMoov(moov, audio, out, FRAME, { lead: infos[0]!.lead, tail: last.tail });
+  const newMoov = shiftMp4Chapters(
+    rewriteMoov(moov, audio, out, FRAME, { lead: infos[0]!.lead, tail: last.tail }),
+    overlaps,
+  );
   const blob = new Blob(
     [
       joined.slice(0, at.start),
@@ -357,4 +362,112 @@ function encodedFrames(file: Uint8Array): Bytes[] {
   }
   const t = readSamples(audio);
   return t.offsets.map((o, i) => bytes.slice(o, o + t.sizes[i]!));
+}
+
+/**
+ * `moov` (a new tree) with its chapters where the audio now is: each chapter at or after a join
+ * starts that join's overlap earlier (shiftChapters), in the chapter (text) track's sample
+ * durations and in the Nero `chpl` list ffmpeg writes in `udta`.
+ */
+export function shiftMp4Chapters(moov: Box, overlaps: readonly JoinOverlap[]): Box {
+  if (overlaps.length === 0) return moov;
+  const shiftMs = (ms: number) => shiftChapters([{ start: ms, end: ms }], overlaps)[0]!.start;
+  const mvhd = mustChild(moov, 'mvhd').payload.slice();
+  const movieScale = view(mvhd).getUint32(mvhd[0] === 1 ? 20 : 12);
+  const children = moov.children!.map((c) => {
+    if (c.type === 'trak' && handlerOf(c) === 'text') return shiftTextTrack(c, shiftMs, movieScale);
+    if (c.type === 'udta') return shiftChpl(c, shiftMs);
+    return c;
+  });
+  // The movie lasts as long as its longest track, now.
+  const longest = Math.max(
+    ...children
+      .filter((t) => t.type === 'trak')
+      .map((t) => {
+        const p = mustChild(t, 'tkhd').payload;
+        return p[0] === 1 ? Number(view(p).getBigUint64(28)) : view(p).getUint32(20);
+      }),
+  );
+  if (mvhd[0] === 1) view(mvhd).setBigUint64(24, BigInt(longest));
+  else view(mvhd).setUint32(16, longest);
+  return {
+    ...moov,
+    children: children.map((c) => (c.type === 'mvhd' ? leaf('mvhd', mvhd) : c)),
+  };
+}
+
+function handlerOf(trak: Box): string {
+  const hdlr = child(trak, 'mdia/hdlr')?.payload;
+  return hdlr ? String.fromCharCode(...hdlr.subarray(8, 12)) : '';
+}
+
+/** A chapter track with each sample's start moved (its durations, in its own timescale). */
+function shiftTextTrack(trak: Box, shiftMs: (ms: number) => number, movieScale: number): Box {
+  const stbl = child(trak, 'mdia/minf/stbl');
+  const stts = child(stbl, 'stts');
+  const mdhdBox = child(trak, 'mdia/mdhd');
+  if (!stbl || !stts || !mdhdBox) return trak;
+  const mdhd = mdhdBox.payload.slice();
+  const v1 = mdhd[0] === 1;
+  const scale = view(mdhd).getUint32(v1 ? 20 : 12);
+  const st = view(stts.payload);
+  const durations: number[] = [];
+  for (let i = 0, n = st.getUint32(4); i < n; i++) {
+    for (let k = 0; k < st.getUint32(8 + 8 * i); k++) durations.push(st.getUint32(12 + 8 * i));
+  }
+  // Starts and the end, in ms, moved; then back to durations in the track's timescale.
+  const edges: number[] = [0];
+  for (const d of durations) edges.push(edges[edges.length - 1]! + d);
+  const moved = edges.map((e, i) =>
+    i === 0 ? 0 : Math.round((shiftMs((e * 1000) / scale) * scale) / 1000),
+  );
+  const newDurations = durations.map((_, i) => Math.max(0, moved[i + 1]! - moved[i]!));
+  const total = newDurations.reduce((a, b) => a + b, 0);
+  const runs: number[] = [];
+  for (const d of newDurations) {
+    if (runs.length > 0 && runs[runs.length - 1] === d) runs[runs.length - 2]!++;
+    else runs.push(1, d);
+  }
+  const sttsNew = new Uint8Array(8 + 4 * runs.length);
+  view(sttsNew).setUint32(4, runs.length / 2);
+  runs.forEach((v, i) => view(sttsNew).setUint32(8 + 4 * i, v));
+  if (v1) view(mdhd).setBigUint64(24, BigInt(total));
+  else view(mdhd).setUint32(16, total);
+  const movieTotal = Math.round((total * movieScale) / scale);
+  const tkhdBox = mustChild(trak, 'tkhd');
+  const tkhd = tkhdBox.payload.slice();
+  if (tkhd[0] === 1) view(tkhd).setBigUint64(28, BigInt(movieTotal));
+  else view(tkhd).setUint32(20, movieTotal);
+  // One edit over the whole track (what ffmpeg writes): its duration follows.
+  const elstBox = child(trak, 'edts/elst');
+  const elst = elstBox?.payload.slice();
+  if (elst && view(elst).getUint32(4) === 1) {
+    if (elst[0] === 1) view(elst).setBigUint64(8, BigInt(movieTotal));
+    else view(elst).setUint32(8, movieTotal);
+  }
+  const replace = (box: Box): Box => {
+    if (box === stts) return leaf('stts', sttsNew);
+    if (box === mdhdBox) return leaf('mdhd', mdhd);
+    if (box === tkhdBox) return leaf('tkhd', tkhd);
+    if (elst && box === elstBox) return leaf('elst', elst);
+    return box.children ? { ...box, children: box.children.map(replace) } : box;
+  };
+  return replace(trak);
+}
+
+/** `udta` with its `chpl` (Nero chapters: starts in 100 ns units) moved, if it has one. */
+function shiftChpl(udta: Box, shiftMs: (ms: number) => number): Box {
+  const inner = readBoxes(udta.payload);
+  const chpl = inner.find((b) => b.type === 'chpl');
+  if (!chpl || chpl.payload[0] !== 1) return udta;
+  const p = chpl.payload.slice();
+  const count = p[8]!;
+  let at = 9;
+  for (let i = 0; i < count && at + 9 <= p.length; i++) {
+    const start = Number(view(p).getBigUint64(at)) / 10_000;
+    view(p).setBigUint64(at, BigInt(Math.round(shiftMs(start) * 10_000)));
+    at += 9 + p[at + 8]!;
+  }
+  const payload = concat(inner.map((b) => writeBox(b === chpl ? leaf('chpl', p) : b)));
+  return leaf('udta', payload);
 }

@@ -100,16 +100,20 @@ describe.each(CASES)('an exact lossless M4A join, $label', (c) => {
   let result: AacSeamsResult;
   let calls: number;
   let m: SeamFigures;
+  let chapterTwo: number;
   beforeAll(async () => {
     ({ wavs, files } = makeExactPieces(c, tmp));
     const list = join(tmp, `list-${c.rate}.txt`);
     writeFileSync(list, files.map((f) => `file '${f}'`).join('\n') + '\n');
     const meta = join(tmp, `meta-${c.rate}.txt`);
+    // Chapter "Two" starts just after the first join: it moves by that join's overlap.
+    const two = Math.ceil((c.pieces[0]! / c.rate) * 1000) + 5;
     writeFileSync(
       meta,
-      ';FFMETADATA1\ntitle=Joined\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1000\ntitle=One\n' +
-        '[CHAPTER]\nTIMEBASE=1/1000\nSTART=1000\nEND=3000\ntitle=Two\n',
+      `;FFMETADATA1\ntitle=Joined\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=${two}\ntitle=One\n` +
+        `[CHAPTER]\nTIMEBASE=1/1000\nSTART=${two}\nEND=${two + 1000}\ntitle=Two\n`,
     );
+    chapterTwo = two / 1000;
     const copied = join(tmp, `copied-${c.rate}.m4a`);
     execFileSync('ffmpeg', [
       ...['-nostdin', '-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-i', meta],
@@ -176,12 +180,15 @@ describe.each(CASES)('an exact lossless M4A join, $label', (c) => {
     expect(got.length - kept).toBe(fresh);
   });
 
-  it('keeps the tags and chapters', async () => {
+  it('keeps the tags, and the chapters move with the audio', async () => {
     const probe = await ffprobe(out);
     expect(probe.format.tags?.title).toBe('Joined');
     const chapters = JSON.parse(
       execFileSync('ffprobe', ['-v', 'error', '-show_chapters', '-of', 'json', out]).toString(),
-    ) as { chapters: { tags?: { title?: string } }[] };
+    ) as { chapters: { start_time: string; end_time: string; tags?: { title?: string } }[] };
     expect(chapters.chapters.map((ch) => ch.tags?.title)).toEqual(['One', 'Two']);
+    const start = Number(chapters.chapters[1]!.start_time);
+    console.log(`${c.label}: chapter two at ${chapterTwo} s moved to ${start} s`);
+    expect(Math.abs(start - (chapterTwo - overlaps[0]! / c.rate))).toBeLessThanOrEqual(0.0011);
   });
 });

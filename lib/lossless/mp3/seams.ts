@@ -121,6 +121,16 @@ export class SeamNotPossibleError extends Error {
   }
 }
 
+/**
+ * The fewest and most frames encoded again at a join, as the plan says (lib/plan/words.ts):
+ * the margins keep 1,728 samples either side of the crossfade: 3 to 6 frames of 1152 samples
+ * (MPEG-1, 32 kHz and up; one more where reservoir bytes fit nowhere) or 6 to 8 of 576 (MPEG-2
+ * and 2.5).
+ */
+export function mp3SeamFrames(sampleRate: number): [number, number] {
+  return sampleRate >= 32000 ? [3, 6] : [6, 8];
+}
+
 /** What the inputs' headers say about how to encode like them. */
 export function encodingOf(scans: readonly Mp3Scan[]): Mp3Encoding {
   const first = scans[0]!;
