@@ -6,7 +6,9 @@
  * the output compared with that.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inputTiming } from '@/lib/lossless/mp4';
 import { decodeFloat } from '../unit/support/segments-native';
 import { layEndToEnd } from './mp3-seams';
 
@@ -65,12 +67,23 @@ export function makeExactPieces(c: ExactCase, dir: string): { wavs: string[]; fi
  */
 export function decodePlayed(path: string, ch: number, rate: number): Float32Array {
   const pcm = decodeFloat(path, ch);
-  if (!path.endsWith('.m4a')) return pcm;
-  const out = execFileSync('ffprobe', [
-    ...['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=duration'],
-    ...['-of', 'csv=p=0', path],
-  ]).toString();
-  const n = Math.round(Number(out.trim()) * rate);
+  const [format, duration] = execFileSync('ffprobe', [
+    ...[
+      '-v',
+      'error',
+      '-select_streams',
+      'a:0',
+      '-show_entries',
+      'format=format_name:stream=duration',
+    ],
+    ...['-of', 'default=nw=1:nk=1', path],
+  ])
+    .toString()
+    .trim()
+    .split('\n')
+    .reverse();
+  if (!format?.includes('mp4')) return pcm;
+  const n = Math.round(Number(duration) * rate);
   return pcm.subarray(0, Math.min(pcm.length, n * ch));
 }
 
@@ -176,4 +189,22 @@ export function measureSeams(
     codecSnr: expected.joins.map((j) => snrOf(expected.pcm, source.pcm, j)),
     zeroRun,
   };
+}
+
+/**
+ * Each join's overlap r of an exact M4A join, from the inputs' edit lists: A's audio ends where
+ * its edit ends, B's 1024-sample frames sit on the output's grid, so B starts r early.
+ */
+export async function m4aOverlaps(files: readonly string[]): Promise<number[]> {
+  const overlaps: number[] = [];
+  let end = 0;
+  for (const [k, p] of files.entries()) {
+    const t = await inputTiming(new Blob([readFileSync(p)]));
+    if (k > 0) {
+      const r = (((end - t.lead) % 1024) + 1024) % 1024;
+      overlaps.push(r);
+      end += t.frames * 1024 - t.tail - t.lead - r;
+    } else end = t.frames * 1024 - t.tail;
+  }
+  return overlaps;
 }

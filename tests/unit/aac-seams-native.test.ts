@@ -22,11 +22,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { AAC_ARGS } from '@/lib/engine/junction-coder';
-import { inputTiming } from '@/lib/lossless/mp4';
 import { AAC_SEAM_FRAMES, closeMp4Seams, type AacSeamsResult } from '@/lib/lossless/mp4-seams';
 import { ffprobe, packetHashes, requireNativeFfmpeg } from '../support/native-ffmpeg';
 import { packetsKeptInOrder } from '../support/gapless';
 import {
+  m4aOverlaps,
   makeExactPieces,
   measureSeams,
   type ExactCase,
@@ -76,22 +76,6 @@ const CASES: (ExactCase & { minSnr: number; pns?: true })[] = [
   },
 ];
 
-/** Each join's overlap r, from the inputs' edit lists: B's frames sit on the output's grid. */
-async function overlapsOf(files: readonly string[]): Promise<number[]> {
-  const overlaps: number[] = [];
-  let end = 0;
-  for (const [k, p] of files.entries()) {
-    const t = await inputTiming(new Blob([readFileSync(p)]));
-    if (k > 0) {
-      const r = (((end - t.lead) % FRAME) + FRAME) % FRAME;
-      overlaps.push(r);
-      end -= r;
-      end += t.frames * FRAME - t.tail - t.lead;
-    } else end = t.frames * FRAME - t.tail;
-  }
-  return overlaps;
-}
-
 describe.each(CASES)('an exact lossless M4A join, $label', (c) => {
   let out: string;
   let files: string[];
@@ -129,7 +113,7 @@ describe.each(CASES)('an exact lossless M4A join, $label', (c) => {
     calls = coder.calls;
     out = join(tmp, `joined-${c.rate}.m4a`);
     writeFileSync(out, new Uint8Array(await result.blob.arrayBuffer()));
-    overlaps = await overlapsOf(files);
+    overlaps = await m4aOverlaps(files);
     m = measureSeams(out, files, wavs, overlaps, c, (AAC_SEAM_FRAMES[1] + 1) * FRAME);
   });
 
