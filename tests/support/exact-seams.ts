@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputTiming } from '@/lib/lossless/mp4';
+import { inputEnds } from '@/lib/lossless/ogg-opus';
 import { decodeFloat } from '../unit/support/segments-native';
 import { layEndToEnd } from './mp3-seams';
 
@@ -205,6 +206,24 @@ export async function m4aOverlaps(files: readonly string[]): Promise<number[]> {
       overlaps.push(r);
       end += t.frames * 1024 - t.tail - t.lead - r;
     } else end = t.frames * 1024 - t.tail;
+  }
+  return overlaps;
+}
+
+/**
+ * Each join's overlap r of an exact Opus join, from the inputs' pre-skips and last granule
+ * positions: B's 960-sample packets sit on the output's grid, so B starts r early.
+ */
+export async function opusOverlaps(files: readonly string[]): Promise<number[]> {
+  const overlaps: number[] = [];
+  let end = 0;
+  for (const [k, p] of files.entries()) {
+    const { preSkip, endGranule } = await inputEnds(new Blob([readFileSync(p)]));
+    if (k > 0) {
+      const r = (((end - preSkip) % 960) + 960) % 960;
+      overlaps.push(r);
+      end += endGranule - preSkip - r;
+    } else end = endGranule;
   }
   return overlaps;
 }
