@@ -193,7 +193,7 @@ export function rewriteMoov(
   const n = samples.length;
   const tables: Record<string, Bytes> = {
     stts: u32s(0, runs.length / 2, ...runs),
-    stsz: u32s(0, 0, n, ...samples.map((x) => x.size)),
+    stsz: sizeTable(samples),
     stsc: u32s(0, stsc.length / 3, ...stsc),
   };
   const stbl = mustChild(audio, 'mdia/minf/stbl');
@@ -259,4 +259,16 @@ export function rewriteMoov(
     ];
   }
   return withMovieDuration(moov, out, audio, mvhd, movieDuration);
+}
+
+/**
+ * An stsz payload (version, fixed size 0, count, each size): written in a loop, since a long
+ * audiobook has more samples than a call can take arguments.
+ */
+function sizeTable(samples: readonly PlacedSample[]): Bytes {
+  const out = new Uint8Array(12 + 4 * samples.length);
+  const v = view(out);
+  v.setUint32(8, samples.length);
+  samples.forEach((x, i) => v.setUint32(12 + 4 * i, x.size));
+  return out;
 }

@@ -56,7 +56,7 @@ describe('planJoin chooses lossless or re-encode', () => {
 });
 
 describe('planJoin promises exact AAC joins only where they are made', () => {
-  const output = { ...defaultOutput, format: 'm4b' as FormatId, bitrate: 192 };
+  const output: OutputSettings = { ...defaultOutput, format: 'm4b', bitrate: 192 };
 
   it('AAC-LC tracks: the few frames at each join encoded again (lib/lossless/mp4-seams.ts)', () => {
     const plan = planJoin([aac('a', { profile: 'LC' }), aac('b', { profile: 'LC' })], output);
