@@ -95,15 +95,27 @@ export type ExactJoinKind = 'mp3' | 'mp4';
 export function exactJoinKind(
   fast: LosslessKind | undefined,
   copy: CopyJoinKind | undefined,
-  tracks: readonly { durationSec: number; sampleRate: number; profile?: string }[],
+  tracks: readonly {
+    durationSec: number;
+    sampleRate: number;
+    channels: number;
+    profile?: string;
+  }[],
 ): ExactJoinKind | undefined {
   if (tracks.length < 2) return undefined;
   const samples = (t: (typeof tracks)[number]) => t.durationSec * t.sampleRate;
   if (fast === 'mp3' && tracks.every((t) => samples(t) >= SEAM_MIN_SAMPLES)) return 'mp3';
-  // HE-AAC (SBR, PS) keeps whole frames: the probe names the profile, "LC" for plain AAC.
+  // HE-AAC (SBR, PS) keeps whole frames: the probe names the profile, "LC" for plain AAC;
+  // mono and stereo only (what mp4-seams.ts encodes).
   if (
     copy === 'mp4' &&
-    tracks.every((t) => t.profile === 'LC' && samples(t) >= AAC_SEAM_MIN_SAMPLES)
+    tracks.every(
+      (t) =>
+        t.profile === 'LC' &&
+        t.channels >= 1 &&
+        t.channels <= 2 &&
+        samples(t) >= AAC_SEAM_MIN_SAMPLES,
+    )
   ) {
     return 'mp4';
   }

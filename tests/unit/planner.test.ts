@@ -71,8 +71,10 @@ describe('planJoin promises exact AAC joins only where they are made', () => {
     ['HE-AAC', { profile: 'HE-AAC' }],
     ['a profile the probe did not name', {}],
     ['a track too short for the frames at its joins', { profile: 'LC', durationSec: 0.3 }],
+    ['5.1', { profile: 'LC', channels: 6 }],
   ])('%s: whole frames, and the plan says so', (_name, extra) => {
-    const plan = planJoin([aac('a', { profile: 'LC' }), aac('b', extra)], output);
+    const first = aac('a', { profile: 'LC', channels: extra.channels ?? 2 });
+    const plan = planJoin([first, aac('b', extra)], output);
     expect(plan.kind === 'ffmpeg' && plan.closeJoins).toBe('mp4');
     expect(plan.kind === 'ffmpeg' && plan.exactJoins).toBeUndefined();
     expect(plan.summary).toMatch(/^Lossless: all tracks are AAC/);
