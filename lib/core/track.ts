@@ -33,6 +33,8 @@ export interface AudioInfo {
   samples?: number;
   /** How ffmpeg decodes the samples: "s16", "s32", "flt", "dbl", "u8", "fltp"… (sample_fmt). */
   sampleFormat?: string;
+  /** The codec's profile as ffprobe names it, e.g. "LC" or "HE-AAC" for AAC. */
+  profile?: string;
   /** Bits per sample the source holds (bits_per_raw_sample, else bits_per_sample), when stated. */
   bitsPerSample?: number;
   /** Bits per second of the audio stream (or the file), 0 when unknown. */

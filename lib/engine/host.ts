@@ -39,7 +39,7 @@ import { checkMemory, deviceMemory } from './preflight';
 import { rewriteWavHeader } from './wav-output';
 import { checkTrack } from './probe';
 import { Lanes, type Lane } from './lanes';
-import { engineMp3Coder } from './junction-coder';
+import { engineAacCoder, engineMp3Coder } from './junction-coder';
 import type { TaskRunner } from './task';
 
 /** Parallel page-audio downloads: enough to hide latency, few enough to be polite to a server. */
@@ -483,8 +483,11 @@ export class EngineHost implements EngineCommands {
       if (plan.closeJoins) {
         const copied = result;
         const inputs = ready.map((t) => blobs.get(t.id)!);
+        // The few frames at each AAC join are decoded and encoded again in the engine, where
+        // the plan says so (lib/lossless/mp4-seams.ts); else whole frames are left out.
+        const coders = plan.exactJoins ? { mp4: engineAacCoder(this.#engine), signal } : {};
         // A copy the pass cannot read (an odd file) is still the whole audio: kept as it is.
-        result = await closeJoins(plan.closeJoins, copied, inputs).catch((e: unknown) => {
+        result = await closeJoins(plan.closeJoins, copied, inputs, coders).catch((e: unknown) => {
           if (!(e instanceof SpliceError)) throw e;
           console.warn(`Seam: the joins stay as copied (${e.message})`);
           return copied;

@@ -7,7 +7,17 @@ import { formatSpec } from '@/lib/core/formats';
 import { joinMp3 } from './mp3/join';
 import { joinWav } from './wav';
 import { closeMp4Joins } from './mp4';
+import {
+  AacSeamNotPossibleError,
+  AAC_SEAM_FRAMES,
+  AAC_SEAM_MIN_SAMPLES,
+  closeMp4Seams,
+} from './mp4-seams';
+import type { AacJunctionCoder } from './mp4-seams';
 import { closeOpusJoins } from './ogg-opus';
+import { mp3SeamFrames, SEAM_MIN_SAMPLES } from './mp3/seams';
+import { SpliceError } from '@/lib/segments/errors';
+import type { JoinOverlap } from './types';
 import type { LosslessInput, LosslessKind, LosslessOptions } from './types';
 
 export type { JoinOverlap, LosslessInput, LosslessKind, LosslessOptions } from './types';
@@ -23,6 +33,8 @@ export { checkFastPath, type FastPathCheck, type FastPathExpected } from './chec
 export { planJunctions, type FrameTiming, type JunctionPlan } from './junctions';
 export { closeMp4Joins } from './mp4';
 export { closeOpusJoins } from './ogg-opus';
+export { closeMp4Seams, type AacEncoding, type AacJunctionCoder } from './mp4-seams';
+export type { JunctionCoder } from './seam-plan';
 
 /** Stream copies whose joins a pass in JS closes: AAC in MP4, Opus in Ogg. */
 export type CopyJoinKind = 'mp4' | 'opus';
@@ -42,13 +54,77 @@ export function copyJoinKind(format: string, inputs: ProbedInput[]): CopyJoinKin
   return undefined;
 }
 
-/** Runs the join-closing pass `kind` names over a stream copy `joined` of `inputs`. */
-export function closeJoins(
+/** The junction coders of the exact joins after a stream copy, by kind (absent: whole frames). */
+export interface CopyJoinCoders {
+  mp4?: AacJunctionCoder;
+  signal?: AbortSignal;
+  /** Called when the joins were closed exactly: where each is and how far the next track moved. */
+  onOverlaps?: (joins: JoinOverlap[]) => void;
+}
+
+/**
+ * Runs the join-closing pass `kind` names over a stream copy `joined` of `inputs`: exactly
+ * (./mp4-seams.ts) when a coder for it is given and the inputs allow it, else by whole frames.
+ */
+export async function closeJoins(
   kind: CopyJoinKind,
   joined: Blob,
   inputs: readonly Blob[],
+  coders: CopyJoinCoders = {},
 ): Promise<Blob> {
+  if (kind === 'mp4' && coders.mp4 && inputs.length > 1) {
+    try {
+      const res = await closeMp4Seams(joined, inputs, coders.mp4, coders.signal);
+      coders.onOverlaps?.(res.overlaps);
+      return res.blob;
+    } catch (e) {
+      if (!(e instanceof AacSeamNotPossibleError || e instanceof SpliceError)) throw e;
+      console.warn(`Seam: the joins are closed by whole frames (${e.message})`);
+    }
+  }
   return kind === 'mp4' ? closeMp4Joins(joined, inputs) : closeOpusJoins(joined, inputs);
+}
+
+/** Exact joins a lossless plan can promise, by what closes them. */
+export type ExactJoinKind = 'mp3' | 'mp4';
+
+/**
+ * Which exact join (the few frames at each join encoded again) applies to these tracks, if any:
+ * MP3 (./mp3/seams.ts) and AAC-LC in MP4 (./mp4-seams.ts), every track long enough.
+ */
+export function exactJoinKind(
+  fast: LosslessKind | undefined,
+  copy: CopyJoinKind | undefined,
+  tracks: readonly {
+    durationSec: number;
+    sampleRate: number;
+    channels: number;
+    profile?: string;
+  }[],
+): ExactJoinKind | undefined {
+  if (tracks.length < 2) return undefined;
+  const samples = (t: (typeof tracks)[number]) => t.durationSec * t.sampleRate;
+  if (fast === 'mp3' && tracks.every((t) => samples(t) >= SEAM_MIN_SAMPLES)) return 'mp3';
+  // HE-AAC (SBR, PS) keeps whole frames: the probe names the profile, "LC" for plain AAC;
+  // mono and stereo only (what mp4-seams.ts encodes).
+  if (
+    copy === 'mp4' &&
+    tracks.every(
+      (t) =>
+        t.profile === 'LC' &&
+        t.channels >= 1 &&
+        t.channels <= 2 &&
+        samples(t) >= AAC_SEAM_MIN_SAMPLES,
+    )
+  ) {
+    return 'mp4';
+  }
+  return undefined;
+}
+
+/** The fewest and most frames an exact join encodes again at each join (the plan says so). */
+export function seamFrames(kind: ExactJoinKind, sampleRate: number): [number, number] {
+  return kind === 'mp3' ? mp3SeamFrames(sampleRate) : AAC_SEAM_FRAMES;
 }
 
 /** PCM codecs (ffprobe names) whose WAV data can be joined by byte concatenation: every PCM a WAV holds. */

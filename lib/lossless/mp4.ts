@@ -34,7 +34,7 @@ interface TopBox {
   size: number;
 }
 
-async function topBoxes(blob: Blob): Promise<TopBox[]> {
+export async function topBoxes(blob: Blob): Promise<TopBox[]> {
   const out: TopBox[] = [];
   for (let p = 0; p + 8 <= blob.size;) {
     const head = new DataView(await blob.slice(p, p + 16).arrayBuffer());
@@ -55,7 +55,7 @@ async function topBoxes(blob: Blob): Promise<TopBox[]> {
 }
 
 /** The `moov` of an MP4 Blob, parsed, and where it sits. */
-async function readMoov(blob: Blob): Promise<{ moov: Box; at: TopBox; tops: TopBox[] }> {
+export async function readMoov(blob: Blob): Promise<{ moov: Box; at: TopBox; tops: TopBox[] }> {
   const tops = await topBoxes(blob);
   const at = tops.find((b) => b.type === 'moov');
   if (!at) throw new SpliceError('MP4 has no moov');
@@ -85,7 +85,7 @@ function firstEdit(trak: Box): { mediaTime: number; duration: number } | undefin
 }
 
 /** What a decoder skips of one input: its edit list's priming and what follows its audio. */
-async function inputTiming(blob: Blob): Promise<FrameTiming & { frame: number }> {
+export async function inputTiming(blob: Blob): Promise<FrameTiming & { frame: number }> {
   const { moov } = await readMoov(blob);
   const audio = findTrack(moov, 'soun');
   const table = readSamples(audio);
@@ -135,17 +135,27 @@ export async function closeMp4Joins(joined: Blob, inputs: readonly Blob[]): Prom
     for (let i = from; i < to; i++) kept.push(base + i);
     base += t.frames;
   });
-  const moovBytes = writeBox(rewriteMoov(moov, audio, table, kept, frame, plan));
+  const samples = kept.map((i) => ({ offset: table.offsets[i]!, size: table.sizes[i]! }));
+  const moovBytes = writeBox(rewriteMoov(moov, audio, samples, frame, plan));
   return new Blob([joined.slice(0, at.start), moovBytes, joined.slice(at.start + at.size)], {
     type: joined.type || 'audio/mp4',
   });
 }
 
-function rewriteMoov(
+/** A sample of the rewritten audio track: where its bytes are in the file. */
+export interface PlacedSample {
+  offset: number;
+  size: number;
+}
+
+/**
+ * `moov` with the audio track's sample tables listing `samples` (each `frame` long) and one edit
+ * that skips `lead` and ends `tail` before the media's end (a new tree).
+ */
+export function rewriteMoov(
   moov: Box,
   audio: Box,
-  table: ReturnType<typeof readSamples>,
-  kept: readonly number[],
+  samples: readonly PlacedSample[],
   frame: number,
   { lead, tail }: { lead: number; tail: number },
 ): Box {
@@ -153,21 +163,20 @@ function rewriteMoov(
   const chunkOffsets: number[] = [];
   const perChunk: number[] = [];
   let end = -1;
-  for (const i of kept) {
-    const o = table.offsets[i]!;
+  for (const { offset: o, size } of samples) {
     if (o === end) perChunk[perChunk.length - 1]!++;
     else {
       chunkOffsets.push(o);
       perChunk.push(1);
     }
-    end = o + table.sizes[i]!;
+    end = o + size;
   }
   const stsc: number[] = [];
   perChunk.forEach((n, c) => {
     if (stsc.length === 0 || stsc[stsc.length - 2] !== n) stsc.push(c + 1, n, 1);
   });
   // Whole frames, as they decode; the edit list says where the audio ends.
-  const durations = kept.map(() => frame);
+  const durations = samples.map(() => frame);
   const runs: number[] = [];
   for (const d of durations) {
     if (runs.length > 0 && runs[runs.length - 1] === d) runs[runs.length - 2]!++;
@@ -181,14 +190,14 @@ function rewriteMoov(
     view(co).setUint32(4, chunkOffsets.length);
     chunkOffsets.forEach((o, i) => view(co).setBigUint64(8 + 8 * i, BigInt(o)));
   }
-  const n = kept.length;
+  const n = samples.length;
   const tables: Record<string, Bytes> = {
     stts: u32s(0, runs.length / 2, runs),
     stsz: u32s(
       0,
       0,
-      n,
-      kept.map((i) => table.sizes[i]!),
+      samples.length,
+      samples.map((x) => x.size),
     ),
     stsc: u32s(0, stsc.length / 3, stsc),
   };

@@ -17,7 +17,7 @@ import { planJunctions, type FrameTiming } from './junctions';
 const TAIL_BYTES = 65_536 + 282;
 
 /** An input's pre-skip (OpusHead) and last granule position (its last page's). */
-async function inputEnds(blob: Blob): Promise<{ preSkip: number; endGranule: number }> {
+export async function inputEnds(blob: Blob): Promise<{ preSkip: number; endGranule: number }> {
   const head = new Uint8Array(await blob.slice(0, 4096).arrayBuffer());
   const at = findOpusHead(head);
   if (at < 0) throw new SpliceError('an input is not Ogg Opus');

@@ -54,6 +54,8 @@ interface ProbeStream {
   codec_name?: string;
   sample_rate?: string;
   sample_fmt?: string;
+  /** e.g. "LC", "HE-AAC", "HE-AACv2" (AAC). */
+  profile?: string;
   bits_per_raw_sample?: string;
   bits_per_sample?: number;
   channels?: number;
@@ -153,6 +155,7 @@ export function parseProbe(
     durationSec: statedSec ?? 0,
     ...(statedSec !== undefined ? { statedSec } : {}),
     ...(audio.sample_fmt ? { sampleFormat: audio.sample_fmt } : {}),
+    ...(audio.profile ? { profile: audio.profile } : {}),
     ...(bits !== undefined ? { bitsPerSample: bits } : {}),
     bitRate: positive(num(audio.bit_rate)) ?? positive(num(format.bit_rate)) ?? 0,
     audioStreamIndex: audio.index ?? 0,

@@ -4,8 +4,9 @@ import { JoinFailedError } from '@/lib/core/errors';
 import { formatSpec, RINGTONE_MAX_SEC, type FormatSpec } from '@/lib/core/formats';
 import {
   copyJoinKind,
+  exactJoinKind,
   losslessKind,
-  SEAM_MIN_SAMPLES,
+  seamFrames,
   type CopyJoinKind,
   type LosslessKind,
 } from '@/lib/lossless';
@@ -124,6 +125,11 @@ export type JoinPlan =
        * priming and padding left out at each join); absent for every other run.
        */
       closeJoins?: CopyJoinKind;
+      /**
+       * With `closeJoins`: the joins are closed exactly, the few frames at each encoded again
+       * (lib/lossless/mp4-seams.ts), as the plan's line says; absent: by whole frames.
+       */
+      exactJoins?: true;
       /**
        * Tracks that change format midway, each decoded first in a run of its own (in queue
        * order); the join's inputs marked `intermediate` read what they wrote. Absent: none.
@@ -262,15 +268,18 @@ export function planJoin(
       output.format,
       tracks.map((t) => t.info),
     );
-    // MP3 joins are closed exactly where every track is long enough (lib/lossless/mp3/seams.ts).
-    const seams =
-      fast === 'mp3' &&
-      tracks.every((t) => t.info.durationSec * t.info.sampleRate >= SEAM_MIN_SAMPLES);
+    // MP3 and AAC-LC joins are closed exactly where every track is long enough
+    // (lib/lossless/mp3/seams.ts, mp4-seams.ts).
+    const exact = exactJoinKind(
+      fast,
+      closeJoins,
+      tracks.map((t) => t.info),
+    );
     const summary = finish(
       tracks.length < 2
         ? losslessSummary(tracks)
-        : seams
-          ? losslessSummary(tracks, 'seams')
+        : exact
+          ? losslessSummary(tracks, 'seams', seamFrames(exact, tracks[0]!.info.sampleRate))
           : fast === 'mp3' || closeJoins
             ? losslessSummary(tracks, 'gapless')
             : losslessSummary(tracks),
@@ -302,6 +311,7 @@ export function planJoin(
       kind: 'ffmpeg',
       lossless: true,
       ...(closeJoins ? { closeJoins } : {}),
+      ...(closeJoins && exact ? { exactJoins: true as const } : {}),
       inputs: coverImage ? [...inputs, imageInput] : inputs,
       files,
       args: [

@@ -141,12 +141,13 @@ export const TINY_SEC = 0.05;
  * are ("copy"); as they are with the whole frames of encoder padding left out at each join
  * ("gapless", lib/lossless/junctions.ts: AAC and Opus stream copies, and MP3 tracks too short
  * for seams.ts; said because those frames are not the inputs' audio); every frame copied but the
- * few around each join, decoded and encoded again so the tracks meet exactly ("seams",
- * lib/lossless/mp3/seams.ts); or FLAC decoded and encoded again ("flac").
+ * few around each join, decoded and encoded again so the tracks meet exactly ("seams", with
+ * `frames`, the fewest and most at each join: lib/lossless/mp3/seams.ts, ./mp4-seams.ts); or FLAC decoded and encoded again ("flac").
  */
 export function losslessSummary(
   tracks: readonly PlanTrack[],
   how: 'copy' | 'gapless' | 'seams' | 'flac' = 'copy',
+  frames?: readonly [number, number],
 ): string {
   const first = tracks[0]!.info;
   const shared = [
@@ -155,9 +156,8 @@ export function losslessSummary(
     channelWord(first.channels),
   ] as const;
   if (how === 'seams') {
-    // seams.ts keeps 1,728 samples of margin either side of the join's crossfade: 3 to 6
-    // frames of 1152 samples (MPEG-1, 32 kHz and up) or 6 to 8 of 576 (MPEG-2 and 2.5).
-    const [least, most] = first.sampleRate >= 32000 ? [3, 6] : [6, 8];
+    // The frames encoded again at each join, fewest and most (lib/lossless: seamFrames).
+    const [least, most] = frames ?? [3, 6];
     return t('plan.losslessSeams', ...shared, least, most);
   }
   const key = {

@@ -56,9 +56,15 @@ export async function measureGapless(
      * but not the end padding its edit list leaves out. The decodes are cut to these lengths.
      */
     lengths?: readonly number[];
+    /** The same for the output. */
+    outputLength?: number;
   } = {},
 ): Promise<GaplessFigures> {
-  const out = await decodePcm(output, { channels: 1 });
+  const decoded = await decodePcm(output, { channels: 1 });
+  const out =
+    opts.outputLength === undefined
+      ? decoded
+      : { ...decoded, samples: decoded.samples.subarray(0, opts.outputLength) };
   const ins = await Promise.all(
     inputs.map(async (p, i) => {
       const pcm = await decodePcm(p, { channels: 1, rate: out.rate });

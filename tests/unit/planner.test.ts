@@ -55,6 +55,32 @@ describe('planJoin chooses lossless or re-encode', () => {
   });
 });
 
+describe('planJoin promises exact AAC joins only where they are made', () => {
+  const output: OutputSettings = { ...defaultOutput, format: 'm4b', bitrate: 192 };
+
+  it('AAC-LC tracks: the few frames at each join encoded again (lib/lossless/mp4-seams.ts)', () => {
+    const plan = planJoin([aac('a', { profile: 'LC' }), aac('b', { profile: 'LC' })], output);
+    expect(plan.kind === 'ffmpeg' && plan.closeJoins).toBe('mp4');
+    expect(plan.kind === 'ffmpeg' && plan.exactJoins).toBe(true);
+    expect(plan.summary).toMatch(
+      /^Lossless except 2 to 4 frames at each join: all tracks are AAC, 44.1 kHz stereo;/,
+    );
+  });
+
+  it.each<[string, Partial<AudioInfo>]>([
+    ['HE-AAC', { profile: 'HE-AAC' }],
+    ['a profile the probe did not name', {}],
+    ['a track too short for the frames at its joins', { profile: 'LC', durationSec: 0.3 }],
+    ['5.1', { profile: 'LC', channels: 6 }],
+  ])('%s: whole frames, and the plan says so', (_name, extra) => {
+    const first = aac('a', { profile: 'LC', channels: extra.channels ?? 2 });
+    const plan = planJoin([first, aac('b', extra)], output);
+    expect(plan.kind === 'ffmpeg' && plan.closeJoins).toBe('mp4');
+    expect(plan.kind === 'ffmpeg' && plan.exactJoins).toBeUndefined();
+    expect(plan.summary).toMatch(/^Lossless: all tracks are AAC/);
+  });
+});
+
 describe('re-encode graph', () => {
   const plan = planJoin(
     [mp3('a', { sampleRate: 8000, channels: 1 }), wav('b', { sampleRate: 96000 }), aac('c')],

@@ -31,6 +31,7 @@ import type { FrameHeader } from '@/lib/media/mpeg';
 import { carryReservoir, parseSegment, type Mp3Frames } from '@/lib/segments/mp3';
 import { SpliceError } from '@/lib/segments/errors';
 import type { Mp3Scan } from './scan';
+import { junctionAudio, placeJoin, type JunctionCoder, type SeamMargins } from '../seam-plan';
 
 /** How the junction frames are encoded: as the inputs were, as far as their headers tell. */
 export interface Mp3Encoding {
@@ -45,18 +46,11 @@ export interface Mp3Encoding {
 }
 
 /**
- * Decodes and encodes the few frames around a join. Implemented by the engine (ffmpeg.wasm) in
- * the extension and by native ffmpeg in tests.
+ * Decodes and encodes the few frames around a join (../seam-plan.ts): MP3 frames (no tag, maybe
+ * starting mid-stream) to float PCM, nothing skipped; PCM to an MP3 file (libmp3lame, with its
+ * LAME tag).
  */
-export interface Mp3JunctionCoder {
-  /**
-   * Decodes a run of MP3 frames (no tag, maybe starting mid-stream) to interleaved 32-bit float
-   * PCM: sample 0 is the first frame's first sample (nothing skipped).
-   */
-  decode(frames: Blob, enc: Mp3Encoding): Promise<Float32Array>;
-  /** Encodes interleaved float PCM to an MP3 file (libmp3lame, with its LAME tag). */
-  encode(pcm: Float32Array, enc: Mp3Encoding): Promise<Uint8Array>;
-}
+export type Mp3JunctionCoder = JunctionCoder<Mp3Encoding>;
 
 /** The samples libmp3lame puts before its input: its encoder delay (576) + the decoder's 529. */
 export const ENCODER_LEAD = 576 + 529;
@@ -72,6 +66,7 @@ const PREROLL = 8;
 const MARGIN_BEFORE = 1152 + 576;
 /** The same after the overlap, before B's first copied frame. */
 const MARGIN_AFTER = 1152 + 576;
+const MARGINS: SeamMargins = { before: MARGIN_BEFORE, after: MARGIN_AFTER };
 /** More frames tried either side when reservoir bytes fit nowhere. */
 const SPARE = 2;
 
@@ -119,6 +114,16 @@ export class SeamNotPossibleError extends Error {
     super(message);
     this.name = 'SeamNotPossibleError';
   }
+}
+
+/**
+ * The fewest and most frames encoded again at a join, as the plan says (lib/plan/words.ts):
+ * the margins keep 1,728 samples either side of the crossfade: 3 to 6 frames of 1152 samples
+ * (MPEG-1, 32 kHz and up; one more where reservoir bytes fit nowhere) or 6 to 8 of 576 (MPEG-2
+ * and 2.5).
+ */
+export function mp3SeamFrames(sampleRate: number): [number, number] {
+  return sampleRate >= 32000 ? [3, 6] : [6, 8];
 }
 
 /** What the inputs' headers say about how to encode like them. */
@@ -173,13 +178,12 @@ export async function closeMp3Seams(
     const a = inputs[k]!;
     const b = inputs[k + 1]!;
     const nA = a.scan.frameCount;
-    // Output sample where A's audio ends, and where B's must start: on B's grid, r early.
+    // Output sample where A's audio ends, and where B's must start: on B's grid, r early
+    // (../seam-plan.ts). Output frames [aOut, bOut) are encoded again at first; SPARE more
+    // either side may be.
     const end = (g + nA) * frame - a.tail;
-    const overlap = mod(end - b.lead, frame);
-    const gB = (end - overlap - b.lead) / frame;
-    // Output frames [aOut, bOut) are encoded again at first; SPARE more either side may be.
-    const aOut = Math.floor((end - overlap - MARGIN_BEFORE) / frame);
-    const bOut = Math.ceil((end + MARGIN_AFTER) / frame);
+    const place = placeJoin(end, b.lead, frame, MARGINS);
+    const { overlap, gB, aOut, bOut } = place;
     const encFrom = aOut - SPARE - PREROLL;
     const encTo = bOut + SPARE + 1;
     const aFirstUsed = encFrom - g - WARM_DECODE;
@@ -202,25 +206,7 @@ export async function closeMp3Seams(
     // The output's audio from sample y0 (so the encode's frame 0 is output frame encFrom).
     const y0 = encFrom * frame + ENCODER_LEAD;
     const y1 = encTo * frame + ENCODER_LEAD + frame;
-    const pcm = new Float32Array((y1 - y0) * ch);
-    const aBase = (g + aDec) * frame;
-    const bBase = gB * frame;
-    const xStart = end - overlap;
-    for (let t = y0; t < y1; t++) {
-      for (let c = 0; c < ch; c++) {
-        const av = aPcm[(t - aBase) * ch + c] ?? 0;
-        const bv = bPcm[(t - bBase) * ch + c] ?? 0;
-        let v: number;
-        if (t < xStart) v = av;
-        else if (t >= end) v = bv;
-        else {
-          // Equal power: cos² + sin² = 1, for audio that does not correlate across the join.
-          const u = ((t - xStart + 0.5) / overlap) * (Math.PI / 2);
-          v = av * Math.cos(u) + bv * Math.sin(u);
-        }
-        pcm[(t - y0) * ch + c] = v;
-      }
-    }
+    const pcm = junctionAudio(aPcm, (g + aDec) * frame, bPcm, gB * frame, place, y0, y1, ch);
     const encoded = parseSegment({ bytes: toBytes(await coder.encode(pcm, enc)), firstFrame: 0 });
     if (encoded.vbr?.delay !== undefined && encoded.vbr.delay + 529 !== ENCODER_LEAD) {
       throw new SpliceError(`the junction encoder's delay is ${encoded.vbr.delay}, not 576`);
@@ -271,10 +257,6 @@ export async function closeMp3Seams(
     from = bFromOut - gB;
   }
   return { seams, tail: inputs[inputs.length - 1]!.tail };
-}
-
-function mod(x: number, m: number): number {
-  return ((x % m) + m) % m;
 }
 
 function toBytes(u: Uint8Array): Bytes {
