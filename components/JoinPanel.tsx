@@ -6,7 +6,7 @@ import { formatBytes, formatTimeLeft } from '@/lib/core/text';
 import type { JobState } from '@/lib/core/job';
 import type { JoinSummary } from '@/lib/plan/summary';
 import { useBarHeight, useTimeLeft } from '@/components/hooks/ui';
-import { t } from '@/lib/core/i18n';
+import { render, t } from '@/lib/core/i18n';
 import { fill, SLOT } from './slot';
 
 const PHASES = {
@@ -147,6 +147,7 @@ export function JoinPanel(props: {
           {job.chapterFiles && job.chapterFiles.length > 0 && (
             <> {t('join.chapterFilesSaved', job.chapterFiles.join(', '))}</>
           )}
+          {job.note && <> {render(job.note)}</>}
         </p>
       )}
       {job?.status === 'done' && props.showResult && job.chapterFilesError && (

@@ -1,5 +1,6 @@
 import type { SeamErrorData } from './errors';
 import type { FormatId } from './formats';
+import type { Text } from './i18n';
 
 /** A join's state as the person sees it. Pure; the stored item is lib/store/job.ts. */
 
@@ -32,6 +33,8 @@ export type JobState =
       heapPeakBytes?: number;
       /** Segments encoded at once by as many engines (absent: one engine). */
       parts?: number;
+      /** What happened at the joins when it differs from the plan's line (JobResult.note). */
+      note?: Text;
       /** Chapter files saved beside it, by name (when asked for). */
       chapterFiles?: string[];
       /** Why the chapter files asked for were not all saved (the joined file was). */

@@ -408,6 +408,10 @@ export class EngineHost implements EngineCommands {
     let result: Blob;
     let heapPeakBytes: number | undefined;
     let parts: number | undefined;
+    /** The plan promised exact joins, and they were closed by whole frames instead. */
+    let wholeFrames = false;
+    /** The plan promised closed joins, and the copy's joins stayed as ffmpeg wrote them. */
+    let asCopied = false;
     if (plan.kind === 'fast') {
       const inputs = ready.map((t) => ({ id: t.id, name: t.name, blob: blobs.get(t.id)! }));
       const onProgress = (f: number) => progress('joining', Math.round(f * 100), true);
@@ -420,6 +424,7 @@ export class EngineHost implements EngineCommands {
         onProgress,
         mp3Coder,
         onOverlaps: (o) => (overlaps = o),
+        onWholeFrames: () => (wholeFrames = true),
       });
       if (plan.id3) {
         // Tags, chapters (ID3 CHAP) and cover without touching the audio: a new leading tag.
@@ -485,11 +490,14 @@ export class EngineHost implements EngineCommands {
         const inputs = ready.map((t) => blobs.get(t.id)!);
         // The few frames at each AAC join are decoded and encoded again in the engine, where
         // the plan says so (lib/lossless/mp4-seams.ts); else whole frames are left out.
-        const coders = plan.exactJoins ? { mp4: engineAacCoder(this.#engine), signal } : {};
+        const coders = plan.exactJoins
+          ? { mp4: engineAacCoder(this.#engine), signal, onWholeFrames: () => (wholeFrames = true) }
+          : {};
         // A copy the pass cannot read (an odd file) is still the whole audio: kept as it is.
         result = await closeJoins(plan.closeJoins, copied, inputs, coders).catch((e: unknown) => {
           if (!(e instanceof SpliceError)) throw e;
           console.warn(`Seam: the joins stay as copied (${e.message})`);
+          asCopied = true;
           return copied;
         });
       }
@@ -504,6 +512,12 @@ export class EngineHost implements EngineCommands {
       lossless: plan.lossless,
       ...(heapPeakBytes !== undefined ? { heapPeakBytes } : {}),
       ...(parts !== undefined ? { parts } : {}),
+      // What happened at the joins when it is not what the plan's line said.
+      ...(asCopied
+        ? { note: text('join.joinsAsCopied') }
+        : wholeFrames && plan.exactJoins
+          ? { note: text('join.wholeFrames') }
+          : {}),
       ...(req.output.chapterFiles && plan.chapterList.length > 0
         ? {
             chapterFiles: {

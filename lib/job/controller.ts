@@ -193,6 +193,7 @@ async function onJobDoneNow(r: JobResult): Promise<void> {
     lossless: r.lossless,
     ...(r.heapPeakBytes !== undefined ? { heapPeakBytes: r.heapPeakBytes } : {}),
     ...(r.parts !== undefined ? { parts: r.parts } : {}),
+    ...(r.note ? { note: r.note } : {}),
     ...chapterFiles,
   };
   await finish(done);

@@ -60,6 +60,8 @@ export interface CopyJoinCoders {
   signal?: AbortSignal;
   /** Called when the joins were closed exactly: where each is and how far the next track moved. */
   onOverlaps?: (joins: JoinOverlap[]) => void;
+  /** As LosslessOptions.onWholeFrames: the AAC joins were closed by whole frames instead. */
+  onWholeFrames?: LosslessOptions['onWholeFrames'];
 }
 
 /**
@@ -80,6 +82,7 @@ export async function closeJoins(
     } catch (e) {
       if (!(e instanceof AacSeamNotPossibleError || e instanceof SpliceError)) throw e;
       console.warn(`Seam: the joins are closed by whole frames (${e.message})`);
+      coders.onWholeFrames?.(e.message);
     }
   }
   return kind === 'mp4' ? closeMp4Joins(joined, inputs) : closeOpusJoins(joined, inputs);

@@ -23,6 +23,12 @@ export interface LosslessOptions {
    * so that chapter times can follow (shiftChapters).
    */
   onOverlaps?: (joins: JoinOverlap[]) => void;
+  /**
+   * Called when a coder was given but the joins could not be closed exactly (a file without
+   * the LAME tag the join needs, an encode that does not fit): they are closed by whole frames
+   * instead. With why, in English, for the log.
+   */
+  onWholeFrames?: (why: string) => void;
 }
 
 export interface JoinOverlap {

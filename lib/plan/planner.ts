@@ -111,6 +111,11 @@ export type JoinPlan =
       fast: LosslessKind;
       /** MP3 only: rewrite the leading ID3v2 tag (tags, chapters, cover); absent = keep it. */
       id3?: Id3Edit;
+      /**
+       * MP3 only: the joins are closed exactly, the few frames at each encoded again
+       * (lib/lossless/mp3/seams.ts), as the plan's line says; absent: by whole frames.
+       */
+      exactJoins?: true;
     })
   /** ffmpeg.wasm run: stream copy (lossless) or decode, resample, remix, concatenate, encode. */
   | (PlanCommon & {
@@ -292,6 +297,7 @@ export function planJoin(
         lossless: true,
         fast,
         ...(id3 ? { id3 } : {}),
+        ...(exact ? { exactJoins: true as const } : {}),
         ...common,
         reencodeReasons: [],
         ...summary,

@@ -1,5 +1,6 @@
 import type { SeamErrorData } from '@/lib/core/errors';
 import type { JobPhase } from '@/lib/core/job';
+import type { Text } from '@/lib/core/i18n';
 import type { JoinOptions, OutputSettings } from '@/lib/core/settings';
 
 /**
@@ -46,6 +47,8 @@ export interface JobResult {
   heapPeakBytes?: number;
   /** Engines that encoded it at once, in segments (absent: one engine, or no ffmpeg run). */
   parts?: number;
+  /** What happened at the joins when it differs from the plan's line (absent: as planned). */
+  note?: Text;
   /**
    * When the join asked for chapter files (`OutputSettings.chapterFiles`): the chapters and the
    * joined file's title and artist, for the background to save beside it. Absent otherwise.

@@ -301,3 +301,39 @@ describe('an exact M4A join through the extension', () => {
     240_000,
   );
 });
+
+describe('when the joins cannot be closed exactly', () => {
+  test('MP3s without a LAME tag: the plan promised exact joins, the saved line says what happened', async () => {
+    // `-write_xing 0`: no Xing/LAME frame, so the join cannot know the files' delay and padding
+    // and closes the joins by whole frames instead (lib/lossless/mp3/join.ts).
+    const paths = await Promise.all(
+      SECONDS.map(async (sec, i) => {
+        const wav = join(tmp, `nolame-${i}.wav`);
+        makeMusic(wav, sec, 44100, 2, i + 1);
+        const path = join(tmp, `nolame-${i}.mp3`);
+        await ffmpeg(['-i', wav, '-c:a', 'libmp3lame', '-b:a', '128k', '-write_xing', '0', path]);
+        return path;
+      }),
+    );
+    await resetSeam(seam, page);
+    ui = new PopupPage(page);
+    await ui.addFilesAndWait(paths);
+    await ui.setFormat('MP3');
+    await expect
+      .poll(() => ui.plan.innerText(), { timeout: 30_000 })
+      .toMatch(/^Lossless except 3 to 6 frames at each join/);
+    const { file } = await seam.ext.joinAndWait(() => ui.join(), 120_000);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('status')
+          .filter({ hasText: /^Saved/ })
+          .innerText(),
+      )
+      .toContain('The joins could not be closed exactly, so whole frames of padding were left out');
+    // The file is still whole: the inputs' decoded samples, within one frame at each join.
+    const inputs = paths.map((p) => decodeFloat(p, 2).length / 2).reduce((a, b) => a + b, 0);
+    const output = decodeFloat(file, 2).length / 2;
+    expect(Math.abs(output - inputs)).toBeLessThanOrEqual(1152 * (paths.length - 1));
+  }, 120_000);
+});

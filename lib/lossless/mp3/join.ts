@@ -152,10 +152,15 @@ async function seamPlan(
   opts: LosslessOptions,
 ): Promise<SeamPlan | undefined> {
   const first = scans[0]!;
-  if (!opts.mp3Coder || scans.length < 2 || first.header.layer !== 3 || !first.vbrTag?.lame) {
+  if (!opts.mp3Coder || scans.length < 2) return undefined;
+  const wholeFrames = (why: string) => {
+    console.warn(`Seam: the joins drop whole frames instead (${why})`);
+    opts.onWholeFrames?.(why);
     return undefined;
-  }
-  if (scans.slice(0, -1).some((s) => s.cutFrame)) return undefined;
+  };
+  if (first.header.layer !== 3) return wholeFrames('not Layer III');
+  if (!first.vbrTag?.lame) return wholeFrames('the first file has no LAME tag');
+  if (scans.slice(0, -1).some((s) => s.cutFrame)) return wholeFrames('a file is cut short');
   const inputs = scans.map((scan, k) => {
     const t = timing(scan, first);
     return { scan, blob: blobs[k]!, starts: starts[k]!, lead: t.lead, tail: t.tail };
@@ -163,10 +168,8 @@ async function seamPlan(
   try {
     return await closeMp3Seams(inputs, opts.mp3Coder, opts.signal);
   } catch (e) {
-    if (e instanceof SeamNotPossibleError || e instanceof SpliceError) {
-      console.warn(`Seam: the joins drop whole frames instead (${e.message})`);
-      return undefined;
-    }
+    if (e instanceof SeamNotPossibleError || e instanceof SpliceError)
+      return wholeFrames(e.message);
     throw e;
   }
 }
