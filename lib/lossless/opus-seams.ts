@@ -14,9 +14,13 @@
  * whole stream, and a last granule position where the last input's audio ends.
  *
  * CELT-only streams (music at the usual bitrates) only: SILK and hybrid packets (speech, low
- * bitrates) are refused and keep the whole-packet join (./ogg-opus.ts). Not wired into the
- * extension yet: the plan cannot tell CELT from SILK before the join (the probe does not say),
- * so it could not say which join it makes.
+ * bitrates) are refused and keep the whole-packet join (./ogg-opus.ts).
+ *
+ * Not wired into the extension: ffmpeg.wasm's libopus survives only complexity 4 (its stack;
+ * lib/plan/graph.ts OPUS_COMPLEXITY), and packets encoded again at complexity 4 among packets
+ * libopus coded at 10 decode at 12 to 14 dB SNR near the join (31 to 44 dB at complexity 10,
+ * tests/unit/opus-seams-native.test.ts; measured 2026-12-01): a worse click than the whole-packet
+ * join's few milliseconds. Opus joins keep whole packets until the engine can encode them well.
  */
 import type { Bytes } from '@/lib/core/bytes';
 import { throwIfAborted } from '@/lib/core/bytes';
