@@ -16,7 +16,7 @@ import {
 import type { AacJunctionCoder } from './mp4-seams';
 import { closeOpusJoins } from './ogg-opus';
 import { mp3SeamFrames, SEAM_MIN_SAMPLES } from './mp3/seams';
-import { SpliceError } from '@/lib/segments/errors';
+import { fallsBackToWholeFrames } from './seam-plan';
 import type { JoinOverlap } from './types';
 import type { LosslessInput, LosslessKind, LosslessOptions } from './types';
 
@@ -80,9 +80,11 @@ export async function closeJoins(
       coders.onOverlaps?.(res.overlaps);
       return res.blob;
     } catch (e) {
-      if (!(e instanceof AacSeamNotPossibleError || e instanceof SpliceError)) throw e;
-      console.warn(`Seam: the joins are closed by whole frames (${e.message})`);
-      coders.onWholeFrames?.(e.message);
+      const refused = (x: unknown) => x instanceof AacSeamNotPossibleError;
+      if (!fallsBackToWholeFrames(e, refused, coders.signal)) throw e;
+      const why = (e as Error).message;
+      console.warn(`Seam: the joins are closed by whole frames (${why})`);
+      coders.onWholeFrames?.(why);
     }
   }
   return kind === 'mp4' ? closeMp4Joins(joined, inputs) : closeOpusJoins(joined, inputs);

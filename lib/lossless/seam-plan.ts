@@ -13,6 +13,9 @@
  * its own span (MDCT overlap, synthesis filters): that audio must be the copied input's own.
  */
 
+import { EngineFailedError, JoinCanceledError, JoinFailedError } from '@/lib/core/errors';
+import { SpliceError } from '@/lib/segments/errors';
+
 /** Samples either side of a join's crossfade that are encoded again too. */
 export interface SeamMargins {
   before: number;
@@ -116,4 +119,24 @@ export interface JunctionCoder<E> {
   decode(frames: Blob, enc: E): Promise<Float32Array>;
   /** Encodes interleaved float PCM to a file as the inputs were encoded. */
   encode(pcm: Float32Array, enc: E): Promise<Uint8Array>;
+}
+
+/**
+ * Whether an exact join that threw leaves its joins to whole frames: the codec's refusal
+ * (`refused`), a file not as assumed (SpliceError), or the coder's own failure in the engine
+ * (an odd input ffmpeg cannot decode there, an engine that stopped). Never a cancel: that ends
+ * the join.
+ */
+export function fallsBackToWholeFrames(
+  e: unknown,
+  refused: (e: unknown) => boolean,
+  signal?: AbortSignal,
+): boolean {
+  if (signal?.aborted || e instanceof JoinCanceledError) return false;
+  return (
+    refused(e) ||
+    e instanceof SpliceError ||
+    e instanceof JoinFailedError ||
+    e instanceof EngineFailedError
+  );
 }

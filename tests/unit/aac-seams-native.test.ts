@@ -22,7 +22,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { AAC_ARGS } from '@/lib/engine/junction-coder';
-import { AAC_SEAM_FRAMES, closeMp4Seams, type AacSeamsResult } from '@/lib/lossless/mp4-seams';
+import {
+  AAC_SEAM_FRAMES,
+  closeMp4Seams,
+  type AacJunctionCoder,
+  type AacSeamsResult,
+} from '@/lib/lossless/mp4-seams';
+import { closeJoins } from '@/lib/lossless';
+import { JoinCanceledError, JoinFailedError } from '@/lib/core/errors';
 import { ffprobe, packetHashes, requireNativeFfmpeg } from '../support/native-ffmpeg';
 import { packetsKeptInOrder } from '../support/gapless';
 import {
@@ -175,4 +182,51 @@ describe.each(CASES)('an exact lossless M4A join, $label', (c) => {
     console.log(`${c.label}: chapter two at ${chapterTwo} s moved to ${start} s`);
     expect(Math.abs(start - (chapterTwo - overlaps[0]! / c.rate))).toBeLessThanOrEqual(0.0011);
   });
+});
+
+describe('an exact AAC join whose coder fails in the engine', () => {
+  const c = CASES[0]!;
+  let joined: Blob;
+  let inputs: Blob[];
+  beforeAll(() => {
+    const { files } = makeExactPieces({ ...c, label: 'coder fails' }, tmp);
+    const list = join(tmp, 'list-fails.txt');
+    writeFileSync(list, files.map((f) => `file '${f}'`).join('\n') + '\n');
+    const copied = join(tmp, 'copied-fails.m4a');
+    execFileSync('ffmpeg', [
+      ...['-nostdin', '-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list],
+      ...['-map', '0:a', '-c', 'copy', '-f', 'ipod', copied],
+    ]);
+    joined = new Blob([readFileSync(copied)]);
+    inputs = files.map((p) => new Blob([readFileSync(p)]));
+  });
+  const failing = (error: Error): AacJunctionCoder => ({
+    decode: () => Promise.reject(error),
+    encode: () => Promise.reject(error),
+  });
+
+  it('closes the joins by whole frames and says so (an odd input ffmpeg cannot decode there)', async () => {
+    let why: string | undefined;
+    const out = await closeJoins('mp4', joined, inputs, {
+      mp4: failing(new JoinFailedError('the frames at a join could not be decoded')),
+      onWholeFrames: (w) => (why = w),
+    });
+    expect(why).toBe('the frames at a join could not be decoded');
+    // The whole-frame pass's file: every input's audio, within a frame at each join.
+    const played = Number((await ffprobe(await blobFile(out))).format.duration);
+    const sum = c.pieces.reduce((a, b) => a + b, 0) / c.rate;
+    expect(Math.abs(played - sum)).toBeLessThan((1024 * (c.pieces.length - 1)) / c.rate + 0.002);
+  });
+
+  it('ends the join on Cancel instead', async () => {
+    await expect(
+      closeJoins('mp4', joined, inputs, { mp4: failing(new JoinCanceledError()) }),
+    ).rejects.toThrow(JoinCanceledError);
+  });
+
+  async function blobFile(b: Blob): Promise<string> {
+    const path = join(tmp, 'whole-frames.m4a');
+    writeFileSync(path, new Uint8Array(await b.arrayBuffer()));
+    return path;
+  }
 });

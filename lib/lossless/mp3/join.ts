@@ -4,6 +4,7 @@ import { throwIfAborted, type Bytes } from '@/lib/core/bytes';
 import { frameHeaderAt } from '@/lib/media/mpeg';
 import { carryReservoir, type Mp3Frames } from '@/lib/segments/mp3';
 import { SpliceError } from '@/lib/segments/errors';
+import { fallsBackToWholeFrames } from '../seam-plan';
 import type { LosslessInput, LosslessOptions } from '../types';
 import { planJunctions, type FrameTiming, type JunctionPlan } from '../junctions';
 import { scanMp3, type Mp3Scan } from './scan';
@@ -168,8 +169,8 @@ async function seamPlan(
   try {
     return await closeMp3Seams(inputs, opts.mp3Coder, opts.signal);
   } catch (e) {
-    if (e instanceof SeamNotPossibleError || e instanceof SpliceError)
-      return wholeFrames(e.message);
+    const refused = (x: unknown) => x instanceof SeamNotPossibleError;
+    if (fallsBackToWholeFrames(e, refused, opts.signal)) return wholeFrames((e as Error).message);
     throw e;
   }
 }
