@@ -493,9 +493,10 @@ export class EngineHost implements EngineCommands {
         const coders = plan.exactJoins
           ? { mp4: engineAacCoder(this.#engine), signal, onWholeFrames: () => (wholeFrames = true) }
           : {};
-        // A copy the pass cannot read (an odd file) is still the whole audio: kept as it is.
+        // A copy the pass cannot read (an odd file: tables not as assumed, or shorter than they
+        // say) is still the whole audio: kept as it is, and the saved line says so.
         result = await closeJoins(plan.closeJoins, copied, inputs, coders).catch((e: unknown) => {
-          if (!(e instanceof SpliceError)) throw e;
+          if (!(e instanceof SpliceError || e instanceof RangeError)) throw e;
           console.warn(`Seam: the joins stay as copied (${e.message})`);
           asCopied = true;
           return copied;

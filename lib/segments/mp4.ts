@@ -121,8 +121,21 @@ function handlerOf(trak: Box): string {
   return hdlr ? String.fromCharCode(...hdlr.subarray(8, 12)) : '';
 }
 
-/** A track's samples: where each is, how long it is in bytes and in time. */
+/**
+ * A track's samples: where each is, how long it is in bytes and in time. A table shorter than
+ * it says (a file cut short, an odd writer) is a SpliceError like any file not as assumed, so
+ * the caller's fallback takes it.
+ */
 export function readSamples(trak: Box): SampleTable {
+  try {
+    return readSampleTables(trak);
+  } catch (e) {
+    if (e instanceof RangeError) throw new SpliceError('MP4 sample tables are cut short');
+    throw e;
+  }
+}
+
+function readSampleTables(trak: Box): SampleTable {
   const stbl = mustChild(trak, 'mdia/minf/stbl');
   const mdhd = view(mustChild(trak, 'mdia/mdhd').payload);
   const timescale = mdhd.getUint8(0) === 1 ? mdhd.getUint32(20) : mdhd.getUint32(12);

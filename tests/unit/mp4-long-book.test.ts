@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { closeMp4Joins } from '@/lib/lossless/mp4';
+import { SpliceError } from '@/lib/segments/errors';
 import { concat, type Bytes } from '@/lib/core/bytes';
 import {
   leaf,
@@ -92,5 +93,15 @@ describe('a lossless M4B join of a long book', () => {
     // Every kept frame still points into the mdat, in order.
     expect(table.offsets[0]).toBe(8);
     expect(table.offsets.at(-1)).toBeLessThan(8 + all);
+  });
+});
+
+describe('sample tables shorter than they say', () => {
+  test('are a SpliceError (the join keeps its copy), not a RangeError', () => {
+    // As in mutagen's nero-chapters.m4b: an stsz without its sample count.
+    const moov = readBoxes(m4a(10, 0, 0)).find((x) => x.type === 'moov')!;
+    const stbl = mustChild(moov, 'trak/mdia/minf/stbl');
+    stbl.children = stbl.children!.map((c) => (c.type === 'stsz' ? leaf('stsz', u32s(0)) : c));
+    expect(() => readSamples(mustChild(moov, 'trak'))).toThrow(SpliceError);
   });
 });
