@@ -35,7 +35,7 @@ import {
 } from '@/lib/segments/mp4';
 import { SpliceError } from '@/lib/segments/errors';
 import type { FrameTiming } from './junctions';
-import { inputTiming, readMoov, rewriteMoov, type PlacedSample } from './mp4';
+import { inputTiming, readJoinedAudio, readMoov, rewriteMoov, type PlacedSample } from './mp4';
 import {
   junctionAudio,
   placeJoin,
@@ -240,15 +240,7 @@ export async function closeMp4Seams(
   if (infos.some((t) => t.frames * FRAME - t.lead - t.tail < AAC_SEAM_MIN_SAMPLES)) {
     throw new AacSeamNotPossibleError('an input is too short');
   }
-  const { moov, at, tops } = await readMoov(joined);
-  if (tops.some((b) => b.type === 'mdat' && b.start > at.start)) {
-    throw new SpliceError('the joined MP4 has its moov before its audio');
-  }
-  const audio = findTrack(moov, 'soun');
-  const table = readSamples(audio);
-  if (table.sizes.length !== infos.reduce((s, t) => s + t.frames, 0)) {
-    throw new SpliceError('the joined MP4 does not hold every frame of its inputs');
-  }
+  const { moov, at, audio, table } = await readJoinedAudio(joined, infos);
   const sample = (i: number): PlacedSample => ({
     offset: table.offsets[i]!,
     size: table.sizes[i]!,

@@ -55,6 +55,27 @@ export async function topBoxes(blob: Blob): Promise<TopBox[]> {
 }
 
 /** The `moov` of an MP4 Blob, parsed, and where it sits. */
+/**
+ * A stream copy's `moov`, where it sits and its audio track's samples, checked to be what the
+ * join-closing passes assume: the moov after the audio, and every frame of the inputs in it.
+ */
+export async function readJoinedAudio(
+  joined: Blob,
+  inputs: readonly { frames: number }[],
+): Promise<{ moov: Box; at: TopBox; audio: Box; table: ReturnType<typeof readSamples> }> {
+  const { moov, at, tops } = await readMoov(joined);
+  // ffmpeg's mov muxer writes moov after mdat; a moov in front would move every chunk.
+  if (tops.some((b) => b.type === 'mdat' && b.start > at.start)) {
+    throw new SpliceError('the joined MP4 has its moov before its audio');
+  }
+  const audio = findTrack(moov, 'soun');
+  const table = readSamples(audio);
+  if (table.sizes.length !== inputs.reduce((s, t) => s + t.frames, 0)) {
+    throw new SpliceError('the joined MP4 does not hold every frame of its inputs');
+  }
+  return { moov, at, audio, table };
+}
+
 export async function readMoov(blob: Blob): Promise<{ moov: Box; at: TopBox; tops: TopBox[] }> {
   const tops = await topBoxes(blob);
   const at = tops.find((b) => b.type === 'moov');
@@ -112,16 +133,7 @@ export async function inputTiming(blob: Blob): Promise<FrameTiming & { frame: nu
  */
 export async function closeMp4Joins(joined: Blob, inputs: readonly Blob[]): Promise<Blob> {
   const timings = await Promise.all(inputs.map(inputTiming));
-  const { moov, at, tops } = await readMoov(joined);
-  // ffmpeg's mov muxer writes moov after mdat; a moov in front would move every chunk.
-  if (tops.some((b) => b.type === 'mdat' && b.start > at.start)) {
-    throw new SpliceError('the joined MP4 has its moov before its audio');
-  }
-  const audio = findTrack(moov, 'soun');
-  const table = readSamples(audio);
-  if (table.sizes.length !== timings.reduce((s, t) => s + t.frames, 0)) {
-    throw new SpliceError('the joined MP4 does not hold every frame of its inputs');
-  }
+  const { moov, at, audio, table } = await readJoinedAudio(joined, timings);
   const frame = timings[0]!.frame;
   if (timings.some((t) => t.frame !== frame)) throw new SpliceError('the inputs’ frames differ');
   const plan = planJunctions(timings, frame);
