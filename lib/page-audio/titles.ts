@@ -55,13 +55,33 @@ export function isGenericLabel(text: string | undefined): boolean {
   return words.every(isGenericWord);
 }
 
-/** A generic word, or several run together by a page's markup ("ÉcouterÉcouter"). */
+/** The longest generic word, in UTF-16 units: no part of a run-together word is longer. */
+const LONGEST_GENERIC = Math.max(...[...GENERIC_WORDS].map((w) => w.length));
+
+/**
+ * A generic word, or several run together by a page's markup ("ÉcouterÉcouter"): parts of at
+ * least two letters, save the last. Decided from the end of the word backwards, each position
+ * once (`whole[i]`: the word from `i` on splits into generic parts), so the work grows with the
+ * word's length times LONGEST_GENERIC. Trying every split without memo took 2^k steps for
+ * `'deson'.repeat(k) + 'x'` (issue 18).
+ */
 function isGenericWord(word: string): boolean {
   if (GENERIC_WORDS.has(word)) return true;
-  for (let cut = word.length - 1; cut >= 2; cut--) {
-    if (GENERIC_WORDS.has(word.slice(0, cut)) && isGenericWord(word.slice(cut))) return true;
+  const n = word.length;
+  const whole: boolean[] = new Array<boolean>(n + 1).fill(false);
+  for (let i = n - 1; i >= 0; i--) {
+    if (n - i <= LONGEST_GENERIC && GENERIC_WORDS.has(word.slice(i))) {
+      whole[i] = true;
+      continue;
+    }
+    for (let cut = i + 2; cut < n && cut - i <= LONGEST_GENERIC; cut++) {
+      if (whole[cut] && GENERIC_WORDS.has(word.slice(i, cut))) {
+        whole[i] = true;
+        break;
+      }
+    }
   }
-  return false;
+  return whole[0]!;
 }
 
 /** A file name as a title: no extension(s), underscores and `%20` as spaces. */

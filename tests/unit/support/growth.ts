@@ -1,0 +1,75 @@
+/**
+ * Growth tests for parsers of outside text and bytes (issue 18): the work must grow no faster
+ * than the input. A parser is timed at a base size and at 2, 4 and 8 times that size; each
+ * time is the fastest of several trials (the least disturbed by other work on a shared machine)
+ * of enough repeats to last a few milliseconds. A linear parser takes about 8 times as long at 8
+ * times the input; the test allows 2.5 per doubling (15.6 over three), while a quadratic one
+ * takes 64 times and an exponential one far more. Never an absolute time.
+ */
+import { expect } from 'vitest';
+
+/** Allowed growth of the time per doubling of the input. */
+export const PER_DOUBLING = 2.5;
+
+export interface GrowthCase<T> {
+  /** The input at size `n` (n = base, 2 base, 4 base, 8 base). */
+  make: (n: number) => T;
+  /** The work measured (its result is kept from being optimized away). */
+  run: (input: T) => unknown;
+  base: number;
+  /** Doublings measured; 3 by default. */
+  doublings?: number;
+}
+
+/** Milliseconds one `run` of `input` takes: the fastest of `trials`, each repeated to last ≥ 4 ms. */
+export function timeOf<T>(run: (input: T) => unknown, input: T, trials = 5): number {
+  let sink: unknown;
+  let repeats = 1;
+  // Calibrate: repeat until one trial lasts long enough for the clock to resolve it.
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < repeats; i++) sink = run(input);
+    const took = performance.now() - t0;
+    if (took >= 4 || repeats >= 1 << 16) break;
+    repeats *= took < 0.5 ? 8 : 2;
+  }
+  let best = Infinity;
+  for (let t = 0; t < trials; t++) {
+    const t0 = performance.now();
+    for (let i = 0; i < repeats; i++) sink = run(input);
+    best = Math.min(best, (performance.now() - t0) / repeats);
+  }
+  void sink;
+  return best;
+}
+
+/** Time at each size, base first. */
+export function growth<T>(c: GrowthCase<T>): { n: number; ms: number }[] {
+  const doublings = c.doublings ?? 3;
+  const out: { n: number; ms: number }[] = [];
+  // A first run warms the code up (JIT) so the base size is not measured cold.
+  c.run(c.make(c.base));
+  for (let d = 0; d <= doublings; d++) {
+    const n = c.base * 2 ** d;
+    out.push({ n, ms: timeOf(c.run, c.make(n)) });
+    // Already past what the whole run allows: larger sizes would only take longer (an
+    // exponential parser would never finish them).
+    if (out[d]!.ms / out[0]!.ms > PER_DOUBLING ** doublings) break;
+  }
+  return out;
+}
+
+/** Asserts the time grew at most PER_DOUBLING times per doubling of the input, end to end. */
+export function expectLinear<T>(c: GrowthCase<T>): void {
+  const times = growth(c);
+  const first = times[0]!;
+  const last = times[times.length - 1]!;
+  const allowed = PER_DOUBLING ** (c.doublings ?? 3);
+  const ratio = last.ms / first.ms;
+  expect(
+    ratio,
+    `time grew ${ratio.toFixed(1)}x for ${last.n / first.n}x the input (allowed ${allowed.toFixed(1)}x): ${times
+      .map((t) => `${t.n}: ${t.ms.toFixed(3)} ms`)
+      .join(', ')}`,
+  ).toBeLessThanOrEqual(allowed);
+}
