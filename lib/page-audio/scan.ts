@@ -86,18 +86,33 @@ export interface PageScanResult {
   isFeed: boolean;
   /** The name of the one schema.org episode or audio object the page describes, if only one. */
   schemaTitle?: string;
+  /**
+   * The scan stopped before the end of the page: at its time budget (`time`) or its hit cap
+   * (`hits`), so recordings further down may be missing.
+   */
+  leftOut?: ScanLeftOut;
 }
+
+export type ScanLeftOut = 'time' | 'hits';
 
 export interface ScanOptions {
   /** Levels of nested same-origin frames to enter; 0 scans the top document only. Default 3. */
   maxFrameDepth?: number;
   /** Stop after this many hits so a huge page cannot flood the reply. Default 5000. */
   maxHits?: number;
+  /**
+   * Stop after this many milliseconds (SCAN_BUDGET_MS by default), so a huge or hostile page
+   * cannot hold the scan, nor the popup waiting for it.
+   */
+  budgetMs?: number;
   /** Parse this feed text (fetched by the extension) instead of the document. */
   feedText?: string;
   /** Base URL for `feedText`. */
   baseUrl?: string;
 }
+
+/** The scan's time budget, repeated as a literal inside `scanPage`, which cannot import it. */
+export const SCAN_BUDGET_MS = 1500;
 
 /** Reasons `scanPage` gives; repeated as literals inside it, which cannot import them. */
 export const STREAMED_REASON = 'streamed or protected audio cannot be saved';
@@ -124,8 +139,13 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
   ]);
   const SCHEMA_AUDIO =
     /(^|\/)(AudioObject|PodcastEpisode|RadioEpisode|Episode|MusicRecording|AudioBook|Clip|RadioClip)$/;
-  const ABSOLUTE_AUDIO =
-    /https?:\/\/[^\s"'<>(){}|\\^`;,]+?\.(?:mp3|m4a|m4b|aac|wav|flac|ogg|oga|opus|weba|mka)(?:\?[^\s"'<>;,]*)?(?=$|[\s"'<>;,&]|\$)/gi;
+  // Absolute audio URLs inside text (see audioUrlsIn): the characters a URL's body may hold
+  // (runs of them), its scheme, its audio extension, and what may follow that extension.
+  const URL_RUN = /[^\s"'<>(){}|\\^`;,]+/g;
+  const URL_START = /https?:\/\//gi;
+  const URL_EXT = /\.(?:mp3|m4a|m4b|aac|wav|flac|ogg|oga|opus|weba|mka)/gi;
+  const AFTER_EXT = /^[\s"'<>;,&$]$/;
+  const QUERY_END = /[\s"'<>;,]/g;
   const UI_SOUND =
     /(^|[\/_\-.])(sounds?|sfx|ui|notification|notify|chime|beep|click|ding|ping|ring|alert|whoosh|pop|call)([\/_\-.]|$)/i;
   // Labels that are controls, not captions ("info/dl" beside a MediaWiki player).
@@ -134,8 +154,24 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
   const DATE_OR_TIME =
     /^(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\w{3,9}\.? \d{1,2}, \d{4}|\d{1,2} \w{3,9}\.? \d{4}|\d+\s*(min|h|s)|\d{1,2}(:\d{2}){1,2})$/i;
   const NAME_MAX = 200;
+  // Work per hit is bounded (issue 18): text is read up to TEXT_MAX characters, a subtree up to
+  // SUBTREE_MAX elements, ancestors up to UP_MAX levels.
+  const TEXT_MAX = 4 * NAME_MAX;
+  const SUBTREE_MAX = 400;
+  const UP_MAX = 32;
+  const JSON_VISITS = 2000;
   const maxDepth = opts.maxFrameDepth ?? 3;
   const maxHits = opts.maxHits ?? 5000;
+  const deadline = Date.now() + (opts.budgetMs ?? 1500);
+  let leftOut: ScanLeftOut | undefined;
+
+  /** True once the time budget is spent (and says so in the result). */
+  function outOfTime(): boolean {
+    if (leftOut === 'time') return true;
+    if (Date.now() <= deadline) return false;
+    leftOut = 'time';
+    return true;
+  }
 
   const hits: ScanHit[] = [];
   const feeds: FeedLink[] = [];
@@ -145,7 +181,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
   let schemaCount = 0;
 
   function clean(text: string | null | undefined): string {
-    const s = (text ?? '').replace(/\s+/g, ' ').trim();
+    const s = (text ?? '').slice(0, TEXT_MAX).replace(/\s+/g, ' ').trim();
     if (s.length <= NAME_MAX) return s;
     return (
       Array.from(s)
@@ -216,7 +252,10 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
   }
 
   function add(u: URL, hit: Omit<ScanHit, 'url'>): void {
-    if (hits.length >= maxHits) return;
+    if (hits.length >= maxHits) {
+      leftOut ??= 'hits';
+      return;
+    }
     const h: ScanHit = { url: '', ...hit };
     if (u.protocol === 'blob:') h.disabledReason = REASON_STREAMED;
     else if (u.protocol === 'data:') {
@@ -238,6 +277,123 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     hits.push(h);
   }
 
+  /**
+   * An element's text as `textContent` gives it, but only its first TEXT_MAX characters and
+   * SUBTREE_MAX nodes: a label or heading is short, and a page may wrap everything in one.
+   */
+  function textOf(el: Node | null | undefined): string {
+    if (!el) return '';
+    let out = '';
+    let visits = 0;
+    let n: Node | null = el.firstChild;
+    while (n && out.length < TEXT_MAX && visits++ < SUBTREE_MAX) {
+      if (n.nodeType === 3 || n.nodeType === 4) out += (n.nodeValue ?? '').slice(0, TEXT_MAX);
+      if (n.firstChild) {
+        n = n.firstChild;
+        continue;
+      }
+      while (n && n !== el && !n.nextSibling) n = n.parentNode;
+      if (!n || n === el) break;
+      n = n.nextSibling;
+    }
+    return out;
+  }
+
+  /**
+   * The elements under `root` in document order (as `querySelectorAll('*')` lists them), or
+   * null when there are more than `max`: a subtree that large is no one recording's card.
+   */
+  function elementsUnder(root: Element, max = SUBTREE_MAX): Element[] | null {
+    const out: Element[] = [];
+    let el: Element | null = root.firstElementChild;
+    while (el) {
+      if (out.length >= max) return null;
+      out.push(el);
+      if (el.firstElementChild) {
+        el = el.firstElementChild;
+        continue;
+      }
+      while (el && el !== root && !el.nextElementSibling) el = el.parentElement;
+      if (!el || el === root) break;
+      el = el.nextElementSibling;
+    }
+    return out;
+  }
+
+  /** The nearest of `el` and its ancestors (up to UP_MAX levels) that passes `test`. */
+  function up(el: Element, test: (x: Element) => boolean): Element | null {
+    let at: Element | null = el;
+    for (let i = 0; at && i <= UP_MAX; i++, at = at.parentElement) if (test(at)) return at;
+    return null;
+  }
+
+  /**
+   * Players (audio, video) under each element of a document, counted once per document in one
+   * pass from the last element to the first (children before their parents): a query of the
+   * whole subtree per hit made a page of 100,000 links take minutes to list.
+   */
+  const playerCounts = new Map<Document, Map<Element, number>>();
+  function playersIn(el: Element): number {
+    const d = el.ownerDocument;
+    let counts = playerCounts.get(d);
+    if (!counts) {
+      counts = new Map();
+      playerCounts.set(d, counts);
+      if (d.querySelector('audio, video')) {
+        const all = d.querySelectorAll('*');
+        for (let i = all.length - 1; i >= 0; i--) {
+          const x = all[i]!;
+          const parent = x.parentElement;
+          const own =
+            (counts.get(x) ?? 0) + (x.localName === 'audio' || x.localName === 'video' ? 1 : 0);
+          if (parent && own > 0) counts.set(parent, (counts.get(parent) ?? 0) + own);
+        }
+      }
+    }
+    return counts.get(el) ?? 0;
+  }
+
+  /**
+   * Absolute audio URLs in a text, in one pass: `https?://`, then characters a URL holds, up to
+   * the first audio extension that ends it (followed by a query, the end, or a quote, space,
+   * `<`, `>`, `;`, `,`, `&` or `$`). The same matches as the lazy pattern
+   * /https?:\/\/[^\s"'<>(){}|\\^`;,]+?\.(mp3|…)(\?[^\s"'<>;,]*)?(?=$|[\s"'<>;,&]|\$)/gi, whose
+   * retries from every `http://` made 112 KB of them take 2 s (issue 18).
+   */
+  function audioUrlsIn(text: string): string[] {
+    const found: string[] = [];
+    let done = 0;
+    for (const run of text.matchAll(URL_RUN)) {
+      const at = run.index!;
+      const r = run[0];
+      if (at + r.length <= done) continue;
+      const starts = Array.from(r.matchAll(URL_START), (m) => ({ s: m.index!, len: m[0].length }));
+      if (starts.length === 0) continue;
+      // Where an audio extension ends a URL: its dot and the index after it.
+      const ends: { dot: number; end: number }[] = [];
+      for (const m of r.matchAll(URL_EXT)) {
+        const end = m.index! + m[0].length;
+        const next = end < r.length ? r[end]! : (text[at + end] ?? '');
+        if (next === '' || next === '?' || AFTER_EXT.test(next)) ends.push({ dot: m.index!, end });
+      }
+      let e = 0;
+      for (const { s, len } of starts) {
+        if (at + s < done) continue;
+        while (e < ends.length && ends[e]!.dot < s + len + 1) e++;
+        if (e >= ends.length) break;
+        let stop = at + ends[e]!.end;
+        if (text[stop] === '?') {
+          QUERY_END.lastIndex = stop;
+          const q = QUERY_END.exec(text);
+          stop = q ? q.index : text.length;
+        }
+        found.push(text.slice(at + s, stop));
+        done = stop;
+      }
+    }
+    return found;
+  }
+
   /** The accessible name a person (or a screen reader) meets: aria-label, text, title, alt. */
   function ownName(el: Element, d: Document): string {
     const label = clean(el.getAttribute('aria-label'));
@@ -246,27 +402,33 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     if (by) {
       const text = clean(
         by
+          .slice(0, TEXT_MAX)
           .split(/\s+/)
-          .map((id) => d.getElementById(id)?.textContent ?? '')
+          .slice(0, 8)
+          .map((id) => (id ? textOf(d.getElementById(id)) : ''))
           .join(' '),
       );
       if (text) return text;
     }
     const tag = el.localName;
     if (tag !== 'audio' && tag !== 'video' && tag !== 'source' && tag !== 'span' && tag !== 'div') {
-      const text = clean(el.textContent);
+      const text = clean(textOf(el));
       if (text) return text;
     }
     const title = clean(el.getAttribute('title'));
     if (title) return title;
-    const img = el.querySelector('img[alt]');
+    const img = (elementsUnder(el, 64) ?? []).find(
+      (x) => x.localName === 'img' && x.hasAttribute('alt'),
+    );
     return clean(el.getAttribute('alt')) || clean(img ? img.getAttribute('alt') : '');
   }
 
   /** A title kept in data attributes on the element: data-title, data-asset-title... */
   function dataTitle(el: Element): string {
     if (el.localName === 'source') return '';
-    for (const a of Array.from(el.attributes)) {
+    const attrs = el.attributes;
+    for (let i = 0; i < attrs.length && i < 64; i++) {
+      const a = attrs[i]!;
       const n = a.name.toLowerCase();
       if (!/^data-(?:[\w-]*-)?(title|name)$/.test(n) || /^data-mw/.test(n)) continue;
       if (/surtitle|subtitle|file-?name/.test(n)) continue;
@@ -277,39 +439,42 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     return '';
   }
 
-  function playersIn(el: Element): number {
-    return el.querySelectorAll('audio, video').length;
-  }
-
   function isTitleLike(el: Element): boolean {
     const tag = el.localName;
     if (/^h[1-6]$/.test(tag) || tag === 'figcaption' || tag === 'caption' || tag === 'dt') {
       return true;
     }
-    const cls = `${el.getAttribute('class') ?? ''} ${el.id}`;
+    const cls = `${(el.getAttribute('class') ?? '').slice(0, TEXT_MAX)} ${el.id.slice(0, 100)}`;
     if (/(^|[\s_-])(title|caption|heading|headline)([\s_-]|$)/i.test(cls)) return true;
     if (/screen-reader-text|sr-only|visually-hidden/i.test(cls)) return true;
     // A link beside the player names it, unless it is itself a link to audio (another row).
     if (tag === 'a') {
-      const u = resolve(el.getAttribute('href'), el.ownerDocument.baseURI || el.ownerDocument.URL);
+      const u = resolve(el.getAttribute('href'), baseOf(el.ownerDocument));
       return !(u && hasAudioExt(u));
     }
     if (tag === 'b' || tag === 'strong') return true;
     // A line holding only one link or emphasis, as MediaWiki writes a player's caption.
-    const kids = Array.from(el.children);
-    if (kids.length === 1 && /^(a|b|strong|em|i)$/.test(kids[0]!.localName)) {
-      const all = clean(el.textContent);
-      return all.length > 0 && all === clean(kids[0]!.textContent);
+    const only = el.childElementCount === 1 ? el.firstElementChild : null;
+    if (only && /^(a|b|strong|em|i)$/.test(only.localName)) {
+      const all = clean(textOf(el));
+      return all.length > 0 && all === clean(textOf(only));
     }
     return false;
   }
 
+  const bases = new Map<Document, string>();
+  function baseOf(d: Document): string {
+    let base = bases.get(d);
+    if (base === undefined) bases.set(d, (base = d.baseURI || d.URL));
+    return base;
+  }
+
   /** The caption a player or link sits under, looking only inside its own block. */
   function captionOf(el: Element): string {
-    const figure = el.closest('figure');
+    const figure = up(el, (x) => x.localName === 'figure');
     if (figure && playersIn(figure) <= 1) {
-      const cap = figure.querySelector('figcaption');
-      const text = clean(cap?.textContent);
+      const cap = (elementsUnder(figure) ?? []).find((x) => x.localName === 'figcaption');
+      const text = clean(textOf(cap));
       if (text) return text;
     }
     let node: Element | null = el;
@@ -318,7 +483,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       for (let i = 0; i < 4 && sib; i++, sib = sib.previousElementSibling) {
         if (playersIn(sib) > 0) return '';
         if (isTitleLike(sib)) {
-          const text = clean(sib.textContent);
+          const text = clean(textOf(sib));
           if (text && text.length <= 160 && !CONTROL_TEXT.test(text)) return text;
         }
       }
@@ -333,21 +498,54 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
 
   /**
    * A card in a list (`<li>`, `<article>`, role=listitem) that holds this one recording: its
-   * first short line of text that is no date, duration or control label.
+   * first short line of text that is no date, duration or control label. Read in one bounded
+   * walk of the card (a card of more than SUBTREE_MAX elements is none).
    */
+  const cardTitles = new Map<Element, string>();
   function cardTitle(el: Element): string {
-    const card = el.closest('li, [role="listitem"]');
-    if (!card || playersIn(card) > 1) return '';
-    const urls = new Set(Array.from(card.outerHTML.matchAll(ABSOLUTE_AUDIO), (m) => m[0]));
-    if (urls.size > 1) return '';
-    for (const leaf of Array.from(card.querySelectorAll('*'))) {
-      if (leaf.children.length > 0 || /^(script|style|svg|path|button)$/.test(leaf.localName)) {
+    const card = up(el, (x) => x.localName === 'li' || x.getAttribute('role') === 'listitem');
+    if (!card) return '';
+    // The same for every hit in the card: read once.
+    let title = cardTitles.get(card);
+    if (title === undefined) cardTitles.set(card, (title = readCardTitle(card)));
+    return title;
+  }
+
+  function readCardTitle(card: Element): string {
+    if (playersIn(card) > 1) return '';
+    if (up(card, (x) => x.localName === 'button' || x.getAttribute('role') === 'button')) {
+      return '';
+    }
+    const inside = elementsUnder(card);
+    if (!inside) return '';
+    // More than one audio file named anywhere in the card (its markup): a list of several.
+    const urls = new Set<string>();
+    const note = (v: string) => {
+      if (v.length >= 10) for (const u of audioUrlsIn(v)) urls.add(u);
+    };
+    for (const x of [card, ...inside]) {
+      const attrs = x.attributes;
+      for (let i = 0; i < attrs.length && i < 64; i++) note(attrs[i]!.value);
+      for (let t = x.firstChild; t; t = t.nextSibling) {
+        if (t.nodeType === 3) note((t.nodeValue ?? '').slice(0, TEXT_MAX));
+      }
+      if (urls.size > 1) return '';
+    }
+    // Whether each element is (in) a button or a link inside the card: parents come first.
+    const inControl = new Map<Element, boolean>();
+    for (const leaf of inside) {
+      const parent = leaf.parentElement;
+      const control =
+        (parent !== card && parent !== null && inControl.get(parent) === true) ||
+        leaf.localName === 'a' ||
+        leaf.localName === 'button' ||
+        leaf.getAttribute('role') === 'button';
+      inControl.set(leaf, control);
+      if (leaf.childElementCount > 0 || /^(script|style|svg|path|button)$/.test(leaf.localName)) {
         continue;
       }
-      if (leaf.closest('button, [role="button"]')) continue;
-      const link = leaf.closest('a');
-      if (link && link !== card && card.contains(link)) continue;
-      const text = clean(leaf.textContent);
+      if (control) continue;
+      const text = clean(textOf(leaf));
       if (text.length < 3 || text.length > 120 || DATE_OR_TIME.test(text)) continue;
       if (CONTROL_TEXT.test(text)) continue;
       return text;
@@ -362,17 +560,21 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     const ogTitle =
       metaContent('meta[property="og:title"], meta[name="og:title"]') ||
       metaContent('meta[name="twitter:title"], meta[property="twitter:title"]');
-    const h1 = clean(d.querySelector('h1')?.textContent);
+    const h1 = clean(textOf(d.querySelector('h1')));
     const pageTitle = ogTitle || h1 || clean(d.title);
     const fr = frame ? { frame } : {};
 
     // schema.org JSON-LD: names by content URL, and the one episode the page is about.
     const schemaByUrl = new Map<string, string>();
     const schemaNames: string[] = [];
+    let visits = 0;
     const walk = (v: unknown, depthLeft: number): void => {
-      if (!v || typeof v !== 'object' || depthLeft <= 0) return;
+      if (!v || typeof v !== 'object' || depthLeft <= 0 || ++visits > JSON_VISITS) return;
       if (Array.isArray(v)) {
-        for (const x of v) walk(x, depthLeft - 1);
+        for (const x of v) {
+          if (visits > JSON_VISITS) break;
+          walk(x, depthLeft - 1);
+        }
         return;
       }
       const o = v as Record<string, unknown>;
@@ -388,7 +590,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
               urls.push((m as Record<string, unknown>).contentUrl);
           }
         }
-        for (const raw of urls) {
+        for (const raw of urls.slice(0, 100)) {
           if (typeof raw !== 'string') continue;
           const u = resolve(raw, base);
           if (!u || !isWebUrl(u)) continue;
@@ -396,9 +598,13 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
           add(u, { via: 'schema', owner: newOwner('s'), schema: name, og: pageTitle, ...fr });
         }
       }
-      for (const [k, x] of Object.entries(o)) if (k !== '@context') walk(x, depthLeft - 1);
+      for (const [k, x] of Object.entries(o)) {
+        if (visits > JSON_VISITS) break;
+        if (k !== '@context') walk(x, depthLeft - 1);
+      }
     };
     for (const s of Array.from(d.querySelectorAll('script[type="application/ld+json"]'))) {
+      if (visits > JSON_VISITS || outOfTime()) break;
       try {
         walk(JSON.parse(s.textContent ?? ''), 12);
       } catch {
@@ -425,11 +631,16 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
 
     let lastHeading = '';
     const all = d.querySelectorAll('*');
-    for (const el of Array.from(all)) {
-      if (hits.length >= maxHits) break;
+    for (let i = 0; i < all.length; i++) {
+      if (hits.length >= maxHits) {
+        leftOut ??= 'hits';
+        break;
+      }
+      if (outOfTime()) break;
+      const el = all[i]!;
       const tag = el.localName;
       if (/^h[1-6]$/.test(tag)) {
-        const text = clean(el.textContent);
+        const text = clean(textOf(el));
         if (text) lastHeading = text;
         continue;
       }
@@ -490,11 +701,13 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       const raw = el.getAttribute('content') || el.getAttribute('href') || el.getAttribute('src');
       const u = resolve(raw, b);
       if (!u) return;
-      const scope = el.closest('[itemscope]');
-      const type = scope?.getAttribute('itemtype') ?? '';
+      const scope = up(el, (x) => x.hasAttribute('itemscope'));
+      const type = (scope?.getAttribute('itemtype') ?? '').slice(0, TEXT_MAX);
       if (!SCHEMA_AUDIO.test(type.replace(/\/$/, '')) && !hasAudioExt(u)) return;
-      const nameEl = scope?.querySelector('[itemprop="name"]');
-      const name = clean(nameEl?.getAttribute('content') || nameEl?.textContent);
+      const nameEl = scope
+        ? (elementsUnder(scope) ?? []).find((x) => x.getAttribute('itemprop') === 'name')
+        : undefined;
+      const name = clean(nameEl?.getAttribute('content') || textOf(nameEl));
       add(u, {
         via: 'schema',
         owner: newOwner('i'),
@@ -516,7 +729,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     if (u.protocol === 'data:') audio = /^data:audio\//i.test(u.href);
     else if (isWebUrl(u) && !audio) audio = hasAudioExt(u);
     if (!audio) return;
-    const media = a.closest('audio, video');
+    const media = up(a, (x) => x.localName === 'audio' || x.localName === 'video');
     const d = a.ownerDocument;
     add(u, {
       via: 'link',
@@ -602,7 +815,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       candidates.push({ raw: el.currentSrc, type: '' });
     }
     candidates.push({ raw: el.getAttribute('src'), type: essence(el.getAttribute('type')) });
-    for (const s of Array.from(el.querySelectorAll('source'))) {
+    for (const s of (elementsUnder(el) ?? []).filter((x) => x.localName === 'source')) {
       candidates.push({ raw: s.getAttribute('src'), type: essence(s.getAttribute('type')) });
     }
     for (const c of candidates) {
@@ -624,7 +837,9 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     d: Document,
   ): void {
     let found: { u: URL; title: string }[] | null = null;
-    for (const a of Array.from(el.attributes)) {
+    const attrs = el.attributes;
+    for (let i = 0; i < attrs.length && i < 64; i++) {
+      const a = attrs[i]!;
       const n = a.name.toLowerCase();
       if (!n.startsWith('data-') && n !== 'jsdata') continue;
       // A live stream is audio, but not a recording that can be saved and joined.
@@ -638,13 +853,22 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       if (v.startsWith('{') || v.startsWith('[')) {
         try {
           const json = JSON.parse(v) as unknown;
+          let visits = 0;
           const visit = (x: unknown, depthLeft: number): void => {
-            if (!x || typeof x !== 'object' || depthLeft <= 0) return;
-            if (Array.isArray(x)) return x.forEach((y) => visit(y, depthLeft - 1));
+            if (!x || typeof x !== 'object' || depthLeft <= 0 || ++visits > JSON_VISITS) return;
+            if (Array.isArray(x)) {
+              for (const y of x) {
+                if (visits > JSON_VISITS) break;
+                visit(y, depthLeft - 1);
+              }
+              return;
+            }
             const o = x as Record<string, unknown>;
             const title = typeof o.title === 'string' ? clean(o.title) : '';
             for (const val of Object.values(o)) {
+              if (visits > JSON_VISITS) return;
               if (typeof val === 'string') {
+                visits++;
                 const u = resolve(val, base);
                 if (u && isWebUrl(u) && hasAudioExt(u) && /^https?:|^\//.test(val)) push(u, title);
               } else visit(val, depthLeft - 1);
@@ -664,8 +888,8 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
         }
       }
       if (v.length < 10 || !/https?:\/\//i.test(v)) continue;
-      for (const m of v.matchAll(ABSOLUTE_AUDIO)) {
-        const u = resolve(m[0].replace(/&amp;/g, '&'), base);
+      for (const m of audioUrlsIn(v)) {
+        const u = resolve(m.replace(/&amp;/g, '&'), base);
         if (u && hasAudioExt(u)) push(u);
       }
     }
@@ -693,44 +917,75 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
 
   // ------------------------------------------------------------------------------------------
   // Feeds: RSS 2.0 and Atom, read from their text with a tolerant reader (real feeds are often
-  // not well-formed XML: a blank line before `<?xml`, stray entities), the same in every browser.
+  // not well-formed XML: a blank line before `<?xml`, stray entities), the same in every browser
+  // and in any context (a service worker has no DOMParser). One pass over the text: each
+  // character is looked at a bounded number of times, however the markup is nested, unclosed
+  // or repeated (patterns with lazy bodies retried from every `<item>` or `<title>` took
+  // seconds on 200 KB, issue 18), and the text kept of an element is capped.
 
-  function decodeXml(s: string): string {
-    const cdata = s.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, x: string) =>
-      x.replace(/&/g, '&amp;').replace(/</g, '&lt;'),
-    );
-    const named: Record<string, string> = {
-      amp: '&',
-      lt: '<',
-      gt: '>',
-      quot: '"',
-      apos: "'",
-      nbsp: ' ',
-    };
-    return cdata.replace(/<[^>]*>/g, ' ').replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
-      if (e[0] === '#') {
-        const code =
-          e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-        return Number.isFinite(code) && code > 0 && code < 0x110000
-          ? String.fromCodePoint(code)
-          : m;
-      }
-      return named[e.toLowerCase()] ?? m;
-    });
+  const NAMED_ENTITIES: Record<string, string> = {
+    amp: '&',
+    lt: '<',
+    gt: '>',
+    quot: '"',
+    apos: "'",
+    nbsp: ' ',
+  };
+
+  /** XML's entities, `&nbsp;` and numeric references decoded; others left as written. */
+  function decodeEntities(s: string): string {
+    let amp = s.indexOf('&');
+    if (amp < 0) return s;
+    let out = '';
+    let from = 0;
+    for (; amp >= 0; amp = s.indexOf('&', amp + 1)) {
+      // An entity name is short: look no further than this for its ';'.
+      const semi = s.slice(amp + 1, amp + 12).indexOf(';');
+      if (semi < 1) continue;
+      const e = s.slice(amp + 1, amp + 1 + semi);
+      let value: string | undefined;
+      if (/^#x[0-9a-f]+$/i.test(e) || /^#\d+$/.test(e)) {
+        const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1));
+        if (code > 0 && code < 0x110000) value = String.fromCodePoint(code);
+      } else if (/^\w+$/.test(e)) value = NAMED_ENTITIES[e.toLowerCase()];
+      if (value === undefined) continue;
+      out += s.slice(from, amp) + value;
+      from = amp + 2 + semi;
+      amp = from - 1;
+    }
+    return out + s.slice(from);
   }
 
+  /** Attributes of a tag (the text between its name and its '>'), names lower-cased. */
   function attrs(tag: string): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const m of tag.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
-      out[m[1]!.toLowerCase()] = decodeXml(m[2] ?? m[3] ?? '');
+    const NAME = /[\w:.-]+/y;
+    const SPACE = /\s*/y;
+    let i = 0;
+    while (i < tag.length) {
+      NAME.lastIndex = i;
+      const name = NAME.exec(tag);
+      if (!name) {
+        i++;
+        continue;
+      }
+      i = NAME.lastIndex;
+      SPACE.lastIndex = i;
+      SPACE.exec(tag);
+      if (tag[SPACE.lastIndex] !== '=') continue;
+      SPACE.lastIndex += 1;
+      SPACE.exec(tag);
+      const q = tag[SPACE.lastIndex];
+      if (q !== '"' && q !== "'") {
+        i = SPACE.lastIndex;
+        continue;
+      }
+      const close = tag.indexOf(q, SPACE.lastIndex + 1);
+      if (close < 0) break;
+      out[name[0].toLowerCase()] = decodeEntities(tag.slice(SPACE.lastIndex + 1, close));
+      i = close + 1;
     }
     return out;
-  }
-
-  function element(body: string, names: string): string | undefined {
-    const re = new RegExp(`<(${names})(?:\\s[^>]*)?>([\\s\\S]*?)</\\1\\s*>`, 'i');
-    const m = re.exec(body);
-    return m ? clean(decodeXml(m[2]!)) : undefined;
   }
 
   function seconds(text: string | undefined): number | undefined {
@@ -742,54 +997,192 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
   }
 
+  /** Elements whose text an item keeps (the first of each name), and the channel's title. */
+  const ITEM_TEXTS = new Set([
+    'title',
+    'pubdate',
+    'published',
+    'updated',
+    'dc:date',
+    'itunes:duration',
+    'duration',
+    'guid',
+  ]);
+  const ITEM_NAME = /^(?:\w+:)?(?:item|entry)$/;
+  const TAG_NAME = /[A-Za-z_][\w:.-]*/y;
+
+  interface FeedItem {
+    name: string;
+    texts: Map<string, string>;
+    links: { tag: string; attrs: Record<string, string> }[];
+  }
+
   function parseFeed(text: string, base: string): string {
-    const head = text.slice(0, text.search(/<(?:\w+:)?(item|entry)[\s>]/i) >>> 0);
-    const channelTitle = element(head, 'title') ?? '';
-    const items = text.matchAll(/<((?:\w+:)?(?:item|entry))(?:\s[^>]*)?>([\s\S]*?)<\/\1\s*>/gi);
-    for (const m of items) {
-      if (hits.length >= maxHits) break;
-      const body = m[2]!;
-      const title = element(body, 'title') ?? '';
-      const owner = newOwner('f');
-      const dateText =
-        element(body, 'pubDate') ??
-        element(body, 'published') ??
-        element(body, 'updated') ??
-        element(body, 'dc:date');
-      const time = dateText ? Date.parse(dateText) : NaN;
-      const duration = seconds(element(body, 'itunes:duration') ?? element(body, 'duration'));
-      const common = {
-        via: 'feed' as const,
-        owner,
-        own: title,
-        ...(Number.isFinite(time) ? { date: new Date(time).toISOString() } : {}),
-        ...(duration ? { duration } : {}),
-      };
-      const urls: { url: string; type: string; length: number }[] = [];
-      for (const t of body.matchAll(/<(enclosure|media:content|link)\b[^>]*>/gi)) {
-        const a = attrs(t[0]);
-        const tag = t[1]!.toLowerCase();
-        if (tag === 'link' && (a.rel ?? '').toLowerCase() !== 'enclosure') continue;
-        const raw = a.url ?? a.href;
-        const type = essence(a.type);
-        const u = resolve(raw, base);
-        if (!u || !isWebUrl(u)) continue;
-        if (type && !isAudioType(type) && !(tag === 'media:content' && a.medium === 'audio')) {
-          if (!hasAudioExt(u)) continue;
-        }
-        if (!type && !hasAudioExt(u) && tag !== 'enclosure') continue;
-        urls.push({ url: u.href, type, length: Number(a.length ?? a.filesize) || 0 });
+    let channelTitle: string | undefined;
+    let seenItem = false;
+    let item: FeedItem | null = null;
+    let capture: { name: string; text: string } | null = null;
+    const append = (s: string): void => {
+      if (capture && capture.text.length < TEXT_MAX) capture.text += s.slice(0, TEXT_MAX);
+    };
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      if (hits.length >= maxHits) {
+        leftOut ??= 'hits';
+        break;
       }
-      const guid = element(body, 'guid');
-      const gu = guid && /^https?:\/\//.test(guid) ? resolve(guid, base) : null;
-      if (gu && hasAudioExt(gu) && urls.length > 0)
-        urls.push({ url: gu.href, type: '', length: 0 });
-      for (const x of urls) {
-        const u = resolve(x.url, base)!;
-        add(u, { ...common, mime: x.type, ...(x.length > 0 ? { size: x.length } : {}) });
+      if (outOfTime()) break;
+      const lt = text.indexOf('<', i);
+      const stop = lt < 0 ? n : lt;
+      // Entities shrink text at most twelvefold: this much raw text fills what is kept.
+      if (capture && stop > i)
+        append(decodeEntities(text.slice(i, Math.min(stop, i + 12 * TEXT_MAX))));
+      if (lt < 0) break;
+      const skipTo = (end: string, from: number): number => {
+        const at = text.indexOf(end, from);
+        return at < 0 ? n : at + end.length;
+      };
+      if (text.startsWith('<!--', lt)) {
+        i = skipTo('-->', lt + 4);
+        continue;
+      }
+      if (text.startsWith('<![CDATA[', lt)) {
+        const end = text.indexOf(']]>', lt + 9);
+        if (capture) append(text.slice(lt + 9, Math.min(end < 0 ? n : end, lt + 9 + TEXT_MAX)));
+        i = end < 0 ? n : end + 3;
+        continue;
+      }
+      if (text.startsWith('<?', lt)) {
+        i = skipTo('?>', lt + 2);
+        continue;
+      }
+      if (text.startsWith('<!', lt)) {
+        // A DOCTYPE, with its internal subset in brackets: its entities are never expanded.
+        let j = lt + 2;
+        while (j < n && text[j] !== '>' && text[j] !== '[') j++;
+        i = text[j] === '[' ? skipTo(']>', j) : j + 1;
+        continue;
+      }
+      const closing = text[lt + 1] === '/';
+      TAG_NAME.lastIndex = lt + (closing ? 2 : 1);
+      const nameMatch = TAG_NAME.exec(text);
+      if (!nameMatch) {
+        append('<');
+        i = lt + 1;
+        continue;
+      }
+      const gt = text.indexOf('>', TAG_NAME.lastIndex);
+      // A tag that never ends: nothing after it can be read as markup.
+      if (gt < 0) break;
+      i = gt + 1;
+      const name = nameMatch[0].toLowerCase();
+      if (closing) {
+        if (capture && capture.name === name) {
+          if (item) {
+            if (!item.texts.has(name)) item.texts.set(name, capture.text);
+          } else channelTitle ??= capture.text;
+          capture = null;
+        } else append(' ');
+        if (item && name === item.name) {
+          addItem(item, base);
+          item = null;
+          capture = null;
+        }
+        continue;
+      }
+      const selfClosing = text[gt - 1] === '/';
+      if (!item && ITEM_NAME.test(name)) {
+        item = { name, texts: new Map(), links: [] };
+        seenItem = true;
+        capture = null;
+        if (selfClosing) item = null;
+        continue;
+      }
+      if (item && (name === 'enclosure' || name === 'media:content' || name === 'link')) {
+        if (item.links.length < 16) {
+          item.links.push({ tag: name, attrs: attrs(text.slice(TAG_NAME.lastIndex, gt)) });
+        }
+      }
+      if (capture) append(' ');
+      else if (!selfClosing && item && ITEM_TEXTS.has(name) && !item.texts.has(name)) {
+        capture = { name, text: '' };
+      } else if (
+        !selfClosing &&
+        !item &&
+        !seenItem &&
+        name === 'title' &&
+        channelTitle === undefined
+      ) {
+        capture = { name, text: '' };
       }
     }
-    return channelTitle;
+    return clean(channelTitle ?? '');
+  }
+
+  function addItem(item: FeedItem, base: string): void {
+    const texts = item.texts;
+    const get = (name: string): string | undefined => {
+      const v = texts.get(name);
+      return v === undefined ? undefined : clean(v);
+    };
+    const title = get('title') ?? '';
+    const owner = newOwner('f');
+    const dateText = get('pubdate') ?? get('published') ?? get('updated') ?? get('dc:date');
+    const time = dateText ? Date.parse(dateText) : NaN;
+    const duration = seconds(get('itunes:duration') ?? get('duration'));
+    const common = {
+      via: 'feed' as const,
+      owner,
+      own: title,
+      ...(Number.isFinite(time) ? { date: new Date(time).toISOString() } : {}),
+      ...(duration ? { duration } : {}),
+    };
+    const urls: { url: string; type: string; length: number }[] = [];
+    for (const { tag, attrs: a } of item.links) {
+      if (tag === 'link' && (a.rel ?? '').toLowerCase() !== 'enclosure') continue;
+      const raw = a.url ?? a.href;
+      const type = essence(a.type);
+      const u = resolve(raw, base);
+      if (!u || !isWebUrl(u)) continue;
+      if (type && !isAudioType(type) && !(tag === 'media:content' && a.medium === 'audio')) {
+        if (!hasAudioExt(u)) continue;
+      }
+      if (!type && !hasAudioExt(u) && tag !== 'enclosure') continue;
+      urls.push({ url: u.href, type, length: Number(a.length ?? a.filesize) || 0 });
+    }
+    const guid = get('guid');
+    const gu = guid && /^https?:\/\//.test(guid) ? resolve(guid, base) : null;
+    if (gu && hasAudioExt(gu) && urls.length > 0) urls.push({ url: gu.href, type: '', length: 0 });
+    for (const x of urls) {
+      const u = resolve(x.url, base)!;
+      add(u, { ...common, mime: x.type, ...(x.length > 0 ? { size: x.length } : {}) });
+    }
+  }
+
+  /**
+   * Whether a text starts as a feed: an optional XML declaration and comments, then `<rss`,
+   * `<feed` or `<rdf:RDF`. Read forwards once (a pattern of repeated lazy comments backtracked
+   * exponentially on a text of many).
+   */
+  function startsAsFeed(text: string): boolean {
+    let i = 0;
+    const space = () => {
+      while (i < text.length && /\s/.test(text[i]!)) i++;
+    };
+    if (text.startsWith('<?xml')) {
+      const end = text.indexOf('>', i);
+      if (end < 0) return false;
+      i = end + 1;
+    }
+    for (let comments = 0; ; comments++) {
+      space();
+      if (!text.startsWith('<!--', i) || comments > 100) break;
+      const end = text.indexOf('-->', i + 4);
+      if (end < 0) return false;
+      i = end + 3;
+    }
+    return /^<(rss|feed|rdf:RDF)\b/i.test(text.slice(i, i + 12));
   }
 
   /** The document's feed text when the tab shows a feed, as XML or as plain text. */
@@ -810,12 +1203,10 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     // Chromium shows application/rss+xml (and text/plain) as text in one <pre>.
     if (
       /xml|text\/plain/.test(type) ||
-      (body.children.length === 1 && body.firstElementChild?.localName === 'pre')
+      (body.childElementCount === 1 && body.firstElementChild?.localName === 'pre')
     ) {
       const text = (body.textContent ?? '').trimStart();
-      if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<(rss|feed|rdf:RDF)\b/i.test(text)) {
-        return asUtf8(text, d.characterSet);
-      }
+      if (startsAsFeed(text)) return asUtf8(text, d.characterSet);
     }
     return undefined;
   }
@@ -825,7 +1216,9 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
    * UTF-8 unless it says otherwise: "GaragendÃ¤chern" is "Garagendächern". Undo that.
    */
   function asUtf8(text: string, charset: string): string {
-    const declared = /^<\?xml[^>]*encoding=["']([\w-]+)["']/i.exec(text)?.[1]?.toLowerCase();
+    const declared = /^<\?xml[^>]*encoding=["']([\w-]+)["']/i
+      .exec(text.slice(0, 200))?.[1]
+      ?.toLowerCase();
     if (/^utf-?8$/i.test(charset) || (declared && !/^utf-?8$/.test(declared))) return text;
     const cp1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
     const bytes = new Uint8Array(text.length);
@@ -843,14 +1236,15 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     }
   }
 
+  const stopped = () => (leftOut ? { leftOut } : {});
   if (opts.feedText !== undefined) {
     const title = parseFeed(opts.feedText.trimStart(), opts.baseUrl ?? doc.URL);
-    return { hits, feeds, title, isFeed: true };
+    return { hits, feeds, title, isFeed: true, ...stopped() };
   }
   const feedText = feedTextOf(doc);
   if (feedText !== undefined) {
     const title = parseFeed(feedText, doc.URL);
-    return { hits, feeds, title, isFeed: true };
+    return { hits, feeds, title, isFeed: true, ...stopped() };
   }
   const title = scanDoc(doc, 0, doc.URL, '');
   return {
@@ -859,5 +1253,6 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     title,
     isFeed: false,
     ...(schemaCount === 1 && schemaTitle ? { schemaTitle } : {}),
+    ...stopped(),
   };
 }
