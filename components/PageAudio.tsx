@@ -25,6 +25,7 @@ interface Feed {
   url: string;
   title: string;
   recordings: PageRecording[];
+  leftOut?: string;
 }
 
 export function PageAudio({ compact, tracks }: { compact: boolean; tracks: readonly Track[] }) {
@@ -118,8 +119,8 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
   };
   const openFeed = (url: string, title: string) =>
     run('feed', async () => {
-      const recs = await loadFeed(url);
-      setFeed({ url, title, recordings: recs });
+      const { recordings: recs, leftOut } = await loadFeed(url);
+      setFeed({ url, title, recordings: recs, ...(leftOut ? { leftOut } : {}) });
       setPicked(new Set());
       setShown(PAGE_ROWS);
     });
@@ -143,6 +144,11 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
       {state.status === 'done' && !state.ok && <p class="muted">{state.reason}</p>}
       {scanned && !feed && count === 0 && others.length === 0 && (
         <p class="muted">{t('page.noAudio')}</p>
+      )}
+      {(feed ? feed.leftOut : scanned?.leftOut) && (
+        <p class="muted" role="status">
+          {feed ? feed.leftOut : scanned?.leftOut}
+        </p>
       )}
       {scanned && !feed && scanned.feeds.length > 0 && (
         <div class="page-feeds">

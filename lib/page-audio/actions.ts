@@ -40,6 +40,12 @@ export async function scanTarget(compact: boolean): Promise<PageAudioState> {
   return { status: 'done', tabId, ...(await scanTab(tabId)) };
 }
 
+/** A feed's episodes, and what its reading left out when it stopped early (in words). */
+export interface FeedScan {
+  recordings: PageRecording[];
+  leftOut?: string;
+}
+
 /** Feeds larger than this are not read (a podcast feed of 1,000 episodes is a few MB). */
 const MAX_FEED_BYTES = 20 * 1024 * 1024;
 
@@ -47,7 +53,7 @@ const MAX_FEED_BYTES = 20 * 1024 * 1024;
  * The episodes of a feed the page links. Asks for access to the feed's site first (the click's
  * user gesture is lost after an await), then fetches it without cookies.
  */
-export function loadFeed(url: string): Promise<PageRecording[]> {
+export function loadFeed(url: string): Promise<FeedScan> {
   const asked = browser.permissions.request({ origins: [originPattern(url)] }).catch(() => false);
   return (async () => {
     const host = new URL(url).host;

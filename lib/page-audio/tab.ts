@@ -3,11 +3,13 @@ import { browser } from '#imports';
 import { groupHits, type PageRecording } from './group';
 import {
   scanPage,
+  SCAN_BUDGET_MS,
   UNSAVABLE_REASON,
   type FeedLink,
   type HitVia,
   type PageScanResult,
   type ScanHit,
+  type ScanLeftOut,
 } from './scan';
 
 /**
@@ -25,11 +27,33 @@ export type PageScan =
       title: string;
       isFeed: boolean;
       pageUrl: string;
+      /** What the scan left out, in words, when it stopped early (time budget, hit cap). */
+      leftOut?: string;
     }
   | { ok: false; reason: string };
 
 /** More than this many places pointing at audio is a page flooding the list. */
 export const MAX_HITS = 5000;
+
+/**
+ * How long Seam waits for the page to answer a scan. The scan stops itself after
+ * SCAN_BUDGET_MS; a page busy with its own scripts (or frozen) may never run it at all, and the
+ * popup must not wait for it.
+ */
+export const SCAN_TIMEOUT_MS = 5000;
+
+class ScanTimeout extends Error {
+  override name = 'ScanTimeout';
+}
+
+/** `promise`, or a ScanTimeout after SCAN_TIMEOUT_MS, whichever comes first. */
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ScanTimeout()), SCAN_TIMEOUT_MS);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 export async function scanTab(tabId: number): Promise<PageScan> {
   let pageUrl = '';
@@ -42,33 +66,54 @@ export async function scanTab(tabId: number): Promise<PageScan> {
     return { ok: false, reason: t('page.cannotScan') };
   }
   let results: { result?: unknown }[];
+  const timedOut = { ok: false, reason: t('page.scanTimeout', SCAN_TIMEOUT_MS / 1000) } as const;
   try {
-    results = await browser.scripting.executeScript({
-      target: { tabId, allFrames: true },
-      func: scanPage,
-      args: [],
-    });
-  } catch {
-    try {
-      results = await browser.scripting.executeScript({
-        target: { tabId },
+    results = await withTimeout(
+      browser.scripting.executeScript({
+        target: { tabId, allFrames: true },
         func: scanPage,
         args: [],
-      });
-    } catch {
+      }),
+    );
+  } catch (err) {
+    if (err instanceof ScanTimeout) return timedOut;
+    try {
+      results = await withTimeout(
+        browser.scripting.executeScript({
+          target: { tabId },
+          func: scanPage,
+          args: [],
+        }),
+      );
+    } catch (err2) {
+      if (err2 instanceof ScanTimeout) return timedOut;
       return {
         ok: false,
         reason: t('page.cannotRead'),
       };
     }
   }
-  return { ok: true, pageUrl, ...mergeResults(results.map((r) => r.result)) };
+  const merged = mergeResults(results.map((r) => r.result));
+  const leftOut = leftOutWords(merged.leftOut);
+  return { ok: true, pageUrl, ...merged, ...(leftOut ? { leftOut } : {}) };
+}
+
+/** What a scan that stopped early left out, in words. */
+export function leftOutWords(why: ScanLeftOut | undefined): string | undefined {
+  if (why === 'time') return t('page.leftOutTime', SCAN_BUDGET_MS / 1000);
+  if (why === 'hits') return t('page.leftOutHits', MAX_HITS);
+  return undefined;
 }
 
 /** The rows of a feed's text (a feed the page links, fetched by the extension). */
-export function feedRecordings(text: string, url: string): PageRecording[] {
-  const scan = scanPage(document, { feedText: text, baseUrl: url });
-  return mergeResults([scan]).recordings;
+export function feedRecordings(
+  text: string,
+  url: string,
+): { recordings: PageRecording[]; leftOut?: string } {
+  const scan = scanPage(document, { feedText: text, baseUrl: url, maxHits: MAX_HITS });
+  const { recordings, leftOut } = mergeResults([scan]);
+  const words = leftOutWords(leftOut);
+  return { recordings, ...(words ? { leftOut: words } : {}) };
 }
 
 /** Validates per-frame scanner results (the top frame first) and groups them into rows. */
@@ -77,8 +122,10 @@ export function mergeResults(perFrame: readonly unknown[]): {
   feeds: FeedLink[];
   title: string;
   isFeed: boolean;
+  leftOut?: ScanLeftOut;
 } {
   const hits: ScanHit[] = [];
+  let leftOut: ScanLeftOut | undefined;
   const feeds: FeedLink[] = [];
   let title = '';
   let isFeed = false;
@@ -91,9 +138,13 @@ export function mergeResults(perFrame: readonly unknown[]): {
       isFeed = r.isFeed === true;
       schemaTitle = str(r.schemaTitle, 200);
     }
+    if (r.leftOut === 'time' || r.leftOut === 'hits') leftOut ??= r.leftOut;
     if (Array.isArray(r.hits)) {
       for (const h of r.hits) {
-        if (hits.length >= MAX_HITS) break;
+        if (hits.length >= MAX_HITS) {
+          leftOut ??= 'hits';
+          break;
+        }
         const hit = validHit(h, frameIndex);
         if (hit) hits.push(hit);
       }
@@ -111,7 +162,7 @@ export function mergeResults(perFrame: readonly unknown[]): {
     ...(schemaTitle ? { schemaTitle } : {}),
     ...(title ? { title } : {}),
   });
-  return { recordings, feeds, title, isFeed };
+  return { recordings, feeds, title, isFeed, ...(leftOut ? { leftOut } : {}) };
 }
 
 const VIAS = new Set<HitVia>([
@@ -127,8 +178,10 @@ const VIAS = new Set<HitVia>([
 
 function str(v: unknown, max: number): string | undefined {
   if (typeof v !== 'string') return undefined;
-  // Control and bidi-override characters can disguise a name; keep plain text only.
+  // Control and bidi-override characters can disguise a name; keep plain text only. Only the
+  // start of a long text is read: what is kept is at most `max` characters of it.
   const plain = v
+    .slice(0, 4 * max + 16)
     .replace(/[\p{Cc}\p{Cf}]/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
