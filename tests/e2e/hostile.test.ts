@@ -1,0 +1,190 @@
+/**
+ * A web page cannot stall, flood or misuse Seam (issue 18), through the real extension in
+ * Chromium, against servers on loopback run by the test. `public.test` resolves to 127.0.0.1
+ * (Chromium's host resolver rules) and stands for a public site the person allowed; the
+ * launch's copy of the manifest grants it and `localhost.` (a private name written with a
+ * trailing dot), standing in for the person's grants.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanPage } from '@/lib/page-audio/scan';
+import { launchSeam, resetSeam, type Seam } from '../support/chromium';
+import { PopupPage } from '../support/pages';
+import { fixture } from '../support/paths';
+import { until } from '../support/wait';
+
+const MP3 = readFileSync(fixture('tone-440-2s-44100-stereo.mp3'));
+const DESON = 'deson'.repeat(39) + 'x';
+
+let seam: Seam;
+let server: Server;
+let port = 0;
+let base = '';
+
+/** Every request the server saw, as "host path". */
+const seen: string[] = [];
+
+function handle(req: IncomingMessage, res: ServerResponse): unknown {
+  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  seen.push(`${req.headers.host} ${path}`);
+  const html = (body: string) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html><head><title>Hostile</title></head><body>${body}</body></html>`);
+  };
+  if (path === '/deson') return html(`<a href="/media/g.mp3">${DESON}</a>`);
+  if (path === '/many') {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.write('<!doctype html><title>Many</title><ul>');
+    for (let i = 0; i < 20_000; i += 1000) {
+      res.write(
+        Array.from(
+          { length: 1000 },
+          (_, k) => `<li><a href="/c/${i + k}.mp3">Clip ${i + k}</a></li>`,
+        ).join(''),
+      );
+    }
+    return res.end('</ul>');
+  }
+  if (path === '/frozen') {
+    // The page's own script holds its main thread forever once it has loaded.
+    return html('<a href="/a.mp3">A</a><script>setTimeout(() => { for (;;); }, 50)</script>');
+  }
+  if (path === '/blank') return html('');
+  if (/\.mp3$/.test(path)) {
+    res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': MP3.length });
+    return res.end(MP3);
+  }
+  res.writeHead(404);
+  res.end();
+}
+
+beforeAll(async () => {
+  server = createServer(handle);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}/`;
+  seam = await launchSeam({
+    name: 'seam-hostile',
+    args: ['--host-resolver-rules=MAP public.test 127.0.0.1'],
+    hosts: ['http://public.test/*', 'http://localhost./*'],
+  });
+});
+
+afterAll(async () => {
+  await seam?.close();
+  server?.closeAllConnections();
+  await new Promise((r) => server?.close(r));
+});
+
+/** Opens `path` of the test server in a tab and the popup on it. */
+async function popupOn(path: string): Promise<{ tab: Page; popup: Page }> {
+  const tab = await seam.context.newPage();
+  await tab.goto(`${base}${path}`);
+  const popup = await seam.openPopup(`?tab=${await seam.tabId(`${base}${path}`)}`);
+  return { tab, popup };
+}
+
+const region = (p: Page) => p.getByRole('region', { name: 'On this page' });
+
+describe('page scan', () => {
+  it("a link labelled 'deson' 39 times and x is listed at once, and Seam keeps answering", async () => {
+    // Before: 2^39 steps of the title rules froze the popup, the options page and the engine.
+    const { tab, popup } = await popupOn('deson');
+    await region(popup).getByRole('checkbox', { name: DESON }).check();
+    await region(popup).getByRole('button', { name: 'Add selected' }).click();
+    const queue = new PopupPage(popup);
+    await queue.waitForReady(1);
+    // The name is the label, cut to the queue's length for names.
+    expect(await queue.tracks()).toEqual([expect.stringMatching(/^(deson){20,}/)]);
+    await resetSeam(seam, popup);
+    await popup.close();
+    await tab.close();
+  });
+
+  it('a page of 20,000 audio links lists what it found and says what it left out', async () => {
+    // Before: 137 s before the list appeared, and no word of what was left out.
+    const { tab, popup } = await popupOn('many');
+    await until(async () => {
+      const note = await region(popup).getByRole('status').innerText();
+      expect([
+        'Seam lists the first 5,000 places that point at audio; the rest are left out.',
+        'Seam stopped reading after 1.5 s: audio further down is not listed.',
+      ]).toContain(note);
+    }, 30_000);
+    await expect(
+      region(popup).getByRole('checkbox', { name: 'Clip 0', exact: true }).isVisible(),
+    ).resolves.toBe(true);
+    await popup.close();
+    await tab.close();
+  });
+
+  it('the scan grows linearly with pages of many links, players and headings', async () => {
+    const tab = await seam.context.newPage();
+    await tab.goto(`${base}blank`);
+    // The scanner as executeScript sends it: its source text, compiled once in the page.
+    await tab.evaluate((source) => {
+      (window as unknown as { scan: unknown }).scan = new Function(`return (${source})`)();
+    }, scanPage.toString());
+    const links = (n: number) =>
+      Array.from({ length: n }, (_, i) => `<p><a href="/c/${i}.mp3">Download</a></p>`).join('');
+    const shapes: [string, (n: number) => string][] = [
+      ['links in one block', (n) => `<div>${links(n)}</div>`],
+      ['links in one list item', (n) => `<ul><li><h3>Show</h3>${links(n)}</li></ul>`],
+      [
+        'players in one block',
+        (n) => `<div>${'<audio controls preload="none" src="/a.mp3"></audio>'.repeat(n)}</div>`,
+      ],
+      [
+        'links under long headings',
+        (n) => `<div>${`<h2>${'word '.repeat(100)}</h2>${links(1)}`.repeat(n)}</div>`,
+      ],
+      ['deeply nested links', (n) => '<div>'.repeat(n) + links(n) + '</div>'.repeat(n)],
+    ];
+    // Each size in a frame of its own, timed in turns (the fastest of five each), so a spell
+    // of load on the machine slows every size alike.
+    const timesOf = (pages: string[]) =>
+      tab.evaluate((htmls) => {
+        document.body.replaceChildren();
+        const docs = htmls.map((h) => {
+          const frame = document.createElement('iframe');
+          document.body.append(frame);
+          frame.contentDocument!.body.innerHTML = h;
+          return frame.contentDocument!;
+        });
+        const scan = (window as unknown as { scan: typeof scanPage }).scan;
+        for (const d of docs) scan(d, { budgetMs: 1e9 });
+        const best = docs.map(() => Infinity);
+        for (let t = 0; t < 5; t++) {
+          docs.forEach((d, i) => {
+            const t0 = performance.now();
+            scan(d, { budgetMs: 1e9 });
+            best[i] = Math.min(best[i]!, performance.now() - t0);
+          });
+        }
+        return best;
+      }, pages);
+    for (const [name, make] of shapes) {
+      const times = await timesOf([250, 500, 1000, 2000].map(make));
+      const ratio = times[3]! / Math.max(times[0]!, 0.1);
+      expect(ratio, `${name}: ${times.map((t) => t.toFixed(2)).join(', ')} ms`).toBeLessThan(
+        2.5 ** 3,
+      );
+    }
+    await tab.close();
+  });
+
+  it('a page that never lets the scan run costs a sentence, not a popup waiting forever', async () => {
+    const { popup } = await popupOn('frozen');
+    await until(
+      async () =>
+        expect(await region(popup).innerText()).toContain(
+          'The page did not answer within 5 s, so Seam stopped waiting for it.',
+        ),
+      30_000,
+    );
+    await popup.close();
+  });
+});
