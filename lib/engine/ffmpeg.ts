@@ -7,6 +7,7 @@ import {
   ProbeTimeoutError,
   SeamError,
   errorReason,
+  rawErrorText,
 } from '@/lib/core/errors';
 import { ffmpegFailure, keepLogLine } from '@/lib/media/ffmpeg-log';
 import { checkOutputLength, type JoinPlan } from '@/lib/plan/planner';
@@ -266,7 +267,7 @@ export class Engine implements TaskRunner {
       this.#execs++;
       const code = await w.call({ type: 'exec', tool: 'ffmpeg', args: plan.args });
       if (code !== 0) {
-        const failure = ffmpegFailure(log, plan.inputs);
+        const failure = ffmpegFailure(log, plan.inputs, code);
         const track = failure.trackId ? findTrack(tracks, failure.trackId) : undefined;
         throw new JoinFailedError(failure.reason, track);
       }
@@ -274,7 +275,10 @@ export class Engine implements TaskRunner {
     } catch (err) {
       if (signal?.aborted) throw new JoinCanceledError();
       if (err instanceof SeamError) throw err;
-      throw new EngineFailedError(text('engine.stopped', errorReason(err)));
+      // A crash that says nothing of its own is explained by ffmpeg's last lines before it.
+      const said =
+        rawErrorText(err) === undefined ? ffmpegFailure(log, plan.inputs).reason : undefined;
+      throw new EngineFailedError(text('engine.stopped', said ?? errorReason(err)));
     } finally {
       signal?.removeEventListener('abort', stop);
       w.onLog = undefined;

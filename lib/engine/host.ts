@@ -7,7 +7,9 @@ import {
   NothingToJoinError,
   OutputTooShortError,
   TrackMissingError,
+  asStep,
   errorFromData,
+  inStep,
   toErrorData,
 } from '@/lib/core/errors';
 import { abortFetches, fetchTrack } from './fetcher';
@@ -393,14 +395,16 @@ export class EngineHost implements EngineCommands {
 
     const plan = planJoin(ready, req.output, req.options);
     const blobs = new Map<string, Blob>();
-    for (const t of ready) {
-      const blob = await getAudio(t.id);
-      if (!blob) throw new TrackMissingError(trackRef(t));
-      blobs.set(t.id, blob);
-    }
+    await asStep(text('steps.read'), async () => {
+      for (const t of ready) {
+        const blob = await getAudio(t.id);
+        if (!blob) throw new TrackMissingError(trackRef(t));
+        blobs.set(t.id, blob);
+      }
+    });
     if (plan.coverImage) {
       // The person's own cover image, an input like the tracks' audio.
-      const image = await getCoverImage();
+      const image = await asStep(text('steps.cover'), getCoverImage);
       if (!image) throw new JoinFailedError(text('engine.coverGone'));
       blobs.set(COVER_IMAGE_ID, image.blob);
     }
@@ -419,22 +423,23 @@ export class EngineHost implements EngineCommands {
       // tracks meet exactly (lib/lossless/mp3/seams.ts); every other frame is copied.
       const mp3Coder = engineMp3Coder(this.#engine);
       let overlaps: JoinOverlap[] = [];
-      result = await joinLosslessly(plan.fast, inputs, {
-        signal,
-        onProgress,
-        mp3Coder,
-        onOverlaps: (o) => (overlaps = o),
-        onWholeFrames: () => (wholeFrames = true),
-      });
+      result = await asStep(text('steps.fastJoin'), () =>
+        joinLosslessly(plan.fast, inputs, {
+          signal,
+          onProgress,
+          mp3Coder,
+          onOverlaps: (o) => (overlaps = o),
+          onWholeFrames: () => (wholeFrames = true),
+        }),
+      );
       if (plan.id3) {
         // Tags, chapters (ID3 CHAP) and cover without touching the audio: a new leading tag.
         // Chapters follow the tracks, each a join's overlap earlier (seams.ts).
         const id3 = { ...plan.id3, chapters: shiftChapters(plan.id3.chapters, overlaps) };
         const cover = id3.cover;
-        result = await retagMp3(
-          result,
-          id3,
-          typeof cover === 'object' ? blobs.get(cover.trackId) : undefined,
+        const joined = result;
+        result = await asStep(text('steps.retag'), () =>
+          retagMp3(joined, id3, typeof cover === 'object' ? blobs.get(cover.trackId) : undefined),
         );
       }
     } else {
@@ -481,9 +486,15 @@ export class EngineHost implements EngineCommands {
               signal,
             }),
           )
-        : await this.#engine.run(plan, joinTracks, blobs, onProgress, spec.mime, signal);
+        : await asStep(
+            text(plan.args.includes('-filter_complex') ? 'steps.encode' : 'steps.copy'),
+            () => this.#engine.run(plan, joinTracks, blobs, onProgress, spec.mime, signal),
+          );
       // A WAV gets a header that names its speakers, and RF64 past 4 GiB (./wav-output.ts).
-      result = spec.id === 'wav' ? await rewriteWavHeader(run.blob) : run.blob;
+      result =
+        spec.id === 'wav'
+          ? await asStep(text('steps.wavHeader'), () => rewriteWavHeader(run.blob))
+          : run.blob;
       heapPeakBytes = run.heapPeakBytes;
       if (plan.closeJoins) {
         const copied = result;
@@ -495,12 +506,15 @@ export class EngineHost implements EngineCommands {
           : {};
         // A copy the pass cannot read (an odd file: tables not as assumed, or shorter than they
         // say) is still the whole audio: kept as it is, and the saved line says so.
-        result = await closeJoins(plan.closeJoins, copied, inputs, coders).catch((e: unknown) => {
-          if (!(e instanceof SpliceError || e instanceof RangeError)) throw e;
-          console.warn(`Seam: the joins stay as copied (${e.message})`);
-          asCopied = true;
-          return copied;
-        });
+        const close = plan.closeJoins;
+        result = await asStep(text('steps.closeJoins'), () =>
+          closeJoins(close, copied, inputs, coders).catch((e: unknown) => {
+            if (!(e instanceof SpliceError || e instanceof RangeError)) throw e;
+            console.warn(`Seam: the joins stay as copied (${e.message})`);
+            asCopied = true;
+            return copied;
+          }),
+        );
       }
       parts = run.parts;
     }
@@ -563,7 +577,8 @@ export class EngineHost implements EngineCommands {
           signal,
         ));
       } catch (err) {
-        if (!(err instanceof OutputTooShortError)) throw err;
+        if (!(err instanceof OutputTooShortError))
+          throw inStep(err, text('steps.predecode', track.name));
         throw new JoinFailedError(
           text('engine.predecodeShort', err.text ?? err.message),
           trackRef(track),

@@ -8,7 +8,7 @@
  * when the join ends. Cancel (the signal) stops every engine at once; a segment that fails
  * stops the others and its error is the join's.
  */
-import { JoinCanceledError, JoinFailedError } from '@/lib/core/errors';
+import { JoinCanceledError, JoinFailedError, asStep, inStep } from '@/lib/core/errors';
 import { text } from '@/lib/core/i18n';
 import { checkOutputLength, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
 import type { OutputSettings } from '@/lib/core/settings';
@@ -82,12 +82,14 @@ export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunRes
         channels: parallel.channels,
         target,
       });
-      const log = await engines[0]!.analyse(
-        measure,
-        tracks,
-        blobs,
-        (f) => o.onProgress(f * measureShare, 'joining'),
-        signal,
+      const log = await asStep(text('steps.loudness'), () =>
+        engines[0]!.analyse(
+          measure,
+          tracks,
+          blobs,
+          (f) => o.onProgress(f * measureShare, 'joining'),
+          signal,
+        ),
       );
       const measured = parseLoudness(log);
       if (!measured) throw new JoinFailedError(text('engine.noLoudness'));
@@ -139,7 +141,7 @@ export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunRes
             };
           } catch (err) {
             stopAll.abort();
-            throw err;
+            throw inStep(err, text('steps.part', run.segment + 1, segPlan.segments.length));
           }
         }),
       );
@@ -150,7 +152,10 @@ export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunRes
           writtenSec = segPlan.segments[r.run.segment]!.encodeStart / parallel.rate + r.sec;
         }
       }
-      const res = spliceSegments(segPlan, outputs as Bytes[]);
+      const spliced = segPlan;
+      const res = await asStep(text('steps.splice'), () =>
+        Promise.resolve().then(() => spliceSegments(spliced, outputs as Bytes[])),
+      );
       if (res.ok) {
         // The spliced file must hold the whole timeline: the last segment ends where it does.
         checkOutputLength(plan, writtenSec);

@@ -198,8 +198,9 @@ export function segmentRuns(
     const segGraph = `${graph};[out]${post.join(',')}[seg]`;
 
     // Inputs: the tracks in the graph; for segment 0, then the plan's other inputs (metadata,
-    // a cover from a track outside the graph), renumbered.
-    const trackInputs = plan.inputs.length;
+    // the person's cover image, a cover from a track outside the graph), renumbered. The
+    // tracks are the plan's first inputs, one each.
+    const trackInputs = tracks.length;
     const kept: number[] = [];
     for (let i = first; i <= through; i++) kept.push(i);
     if (k === 0) {
@@ -219,8 +220,9 @@ export function segmentRuns(
       ...['-filter_complex', segGraph, '-map', '[seg]'],
       ...remapOutput(parsed.output, remap, outputPath),
     ];
-    const inputs = kept.filter((i) => i < trackInputs).map((i) => plan.inputs[i]!);
     const usedFiles = new Set(kept.map((i) => parsed.inputs[i]!.path));
+    // Every file the command reads that the engine mounts (not the plan's text files).
+    const inputs = plan.inputs.filter((input) => usedFiles.has(input.path));
     return {
       segment: k,
       inputs,
