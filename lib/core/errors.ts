@@ -282,13 +282,14 @@ export function errorFromData(data: SeamErrorData): SeamError {
 }
 
 /**
- * `err` as the failure of a join's `step`: a SeamError keeps its class, reason and track and
- * gains the step (the first one named: the innermost); anything else becomes an
+ * `err` as the failure of a join's `step`: a SeamError keeps its class and reason and gains the
+ * step (the first one named: the innermost), unless it names a track; anything else becomes an
  * EngineFailedError in its own words. A cancel stays a cancel.
  */
 export function inStep(err: unknown, step: Text): SeamError {
   const seam = err instanceof SeamError ? err : new EngineFailedError(errorReason(err));
-  if (seam instanceof JoinCanceledError) return seam;
+  // A track's own fault is said by the track's name and the reason; the step adds nothing.
+  if (seam instanceof JoinCanceledError || seam.trackId !== undefined) return seam;
   seam.step ??= step;
   return seam;
 }

@@ -1,5 +1,5 @@
 import { text, type Text } from '@/lib/core/i18n';
-import type { PlanInput } from '@/lib/plan/planner';
+import type { PlanInput } from '@/lib/plan/types';
 
 /** Lines ffmpeg prints when it gives up, and what to tell a person instead. */
 const REASONS: readonly [RegExp, Text][] = [

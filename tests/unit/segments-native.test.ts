@@ -35,8 +35,8 @@ import { planJoin, targetChannels, targetSampleRate, type PlanOptions } from '@/
 import { formatSpec } from '@/lib/core/formats';
 import { segmentCodec } from '@/lib/segments/codecs';
 import { mergeSegments, planSegments } from '@/lib/segments/plan';
-import { measureRun, samplesAt, segmentRuns, type SegmentRun } from '@/lib/segments/args';
-import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/segments/loudness';
+import { measureRun, samplesAt, segmentRuns, type SegmentRun } from '@/lib/plan/segment-runs';
+import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/plan/loudness';
 import { spliceMp3, type Mp3SpliceOptions } from '@/lib/segments/mp3';
 import { spliceSegments } from '@/lib/segments/splice';
 import { requireNativeFfmpeg } from '../support/native-ffmpeg';

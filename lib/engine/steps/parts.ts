@@ -1,5 +1,5 @@
 /**
- * A re-encode in parallel: the joined timeline's segments (lib/segments) each encoded by an
+ * A re-encode in parts: the joined timeline's segments (lib/segments) each encoded by an
  * engine of its own at the same time, then spliced into one gapless file. Loudness, when the
  * join normalizes, is measured once over the whole timeline first (one engine), and every
  * segment applies the same gain. Offscreen document (Chrome), background page (Firefox).
@@ -9,24 +9,18 @@
  * stops the others and its error is the join's.
  */
 import { JoinCanceledError, JoinFailedError, asStep, inStep } from '@/lib/core/errors';
+import { formatSpec } from '@/lib/core/formats';
 import { text } from '@/lib/core/i18n';
-import { checkOutputLength, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
 import type { OutputSettings } from '@/lib/core/settings';
 import type { Bytes } from '@/lib/core/bytes';
-import {
-  loudnessGain,
-  measureRun,
-  mergeSegments,
-  parseLoudness,
-  planLoudnessTarget,
-  segmentRuns,
-  spliceSegments,
-  type ParallelJoin,
-  type SegmentPlan,
-} from '@/lib/segments';
-import type { Engine } from './ffmpeg';
-
-type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
+import { checkOutputLength } from '@/lib/plan/output-check';
+import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/plan/loudness';
+import { measureRun, segmentRuns } from '@/lib/plan/segment-runs';
+import type { ParallelJoin } from '@/lib/plan/parallel';
+import type { PartsStep } from '@/lib/plan/steps';
+import type { FfmpegPlan, PlanTrack } from '@/lib/plan/types';
+import { mergeSegments, spliceSegments, type SegmentPlan } from '@/lib/segments';
+import type { StepEngine, StepExecutor } from './context';
 
 /**
  * Share of the progress bar the loudness pass takes in a normalized join: it decodes the whole
@@ -50,7 +44,7 @@ export interface ParallelRunOptions {
   parallel: ParallelJoin;
   blobs: ReadonlyMap<string, Blob>;
   /** At least as many engines as segments; each runs one segment at a time. */
-  engines: readonly Engine[];
+  engines: readonly StepEngine[];
   onProgress: (fraction: number, phase: 'reading' | 'joining') => void;
   mime: string;
   signal?: AbortSignal | undefined;
@@ -179,3 +173,25 @@ export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunRes
     o.signal?.removeEventListener('abort', onAbort);
   }
 }
+
+/** The plan's re-encode in parts, on as many engines as it has segments. */
+export const parts: StepExecutor<PartsStep> = async (step, ctx) => {
+  const plan = ctx.plan;
+  if (plan.kind !== 'ffmpeg') throw new Error('a parts step needs an ffmpeg plan');
+  const run = await ctx.lease(step.segments.segments.length, (engines) =>
+    runParallel({
+      plan,
+      tracks: ctx.state.tracks,
+      output: ctx.output,
+      parallel: step,
+      blobs: ctx.blobs,
+      engines,
+      onProgress: (f, phase) => ctx.progress(f, phase),
+      mime: formatSpec(ctx.output.format).mime,
+      signal: ctx.signal,
+    }),
+  );
+  ctx.state.result = run.blob;
+  ctx.state.heapPeakBytes = run.heapPeakBytes;
+  ctx.state.parts = run.parts;
+};

@@ -15,14 +15,12 @@
  */
 import type { OutputSettings } from '@/lib/core/settings';
 import type { Transition } from '@/lib/core/track';
-import { filterGraph, num, type GraphTrack } from '@/lib/plan/graph';
-import { trimSpan, type TrimSpan } from '@/lib/plan/timeline';
-import type { JoinPlan, PlanInput, PlanTrack } from '@/lib/plan/planner';
-import type { ChannelTarget } from '@/lib/plan/layout';
-import type { Segment } from './plan';
+import { filterGraph, num, type GraphTrack } from './graph';
+import { trimSpan, type TrimSpan } from './timeline';
+import type { FfmpegPlan, PlanInput, PlanTrack } from './types';
+import type { ChannelTarget } from './layout';
+import type { Segment } from '@/lib/segments/plan';
 import { measureFilter } from './loudness';
-
-type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
 
 export interface SegmentRun {
   segment: number;
