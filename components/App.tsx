@@ -79,14 +79,17 @@ export function App({ compact }: { compact: boolean }) {
   const summary = running
     ? undefined
     : planSummary(list, output, options, navigator.hardwareConcurrency);
-  const fileName = outputFileName(
-    list[0]?.name ?? 'Seam join',
-    list.length,
-    formatSpec(output.format).extension,
-    prefs.fileNameTemplate,
-    new Date(),
-    tags.title,
-  );
+  // A running join's file was named when Join was pressed; the next join's is named as it is now.
+  const fileName = running
+    ? job.fileName
+    : outputFileName(
+        list[0]?.name ?? 'Seam join',
+        list.length,
+        formatSpec(output.format).extension,
+        prefs.fileNameTemplate,
+        new Date(),
+        tags.title,
+      );
 
   return (
     <DropZone onDrop={(taken) => void run('add', () => actions.addDropped(taken))}>

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useRef } from 'preact/hooks';
-import { describeError } from '@/lib/core/errors';
+import { canRetry, describeError } from '@/lib/core/errors';
 import type { Alert } from '@/lib/queue/alerts';
 import { formatBytes, formatTimeLeft } from '@/lib/core/text';
 import type { JobState } from '@/lib/core/job';
@@ -174,6 +174,15 @@ export function JoinPanel(props: {
         ) : (
           <p class="alert" role="alert">
             {t('join.failed', describeError(job.error))}
+            {canRetry(job.error) && (
+              // The engine failed in a step of its own, not on a track: the same join may work.
+              <>
+                {' '}
+                <button type="button" class="link" onClick={props.onJoin}>
+                  {t('join.retry')}
+                </button>
+              </>
+            )}
           </p>
         ))}
       {props.alerts.map((a) => (

@@ -41,6 +41,8 @@ export interface SeamErrorData {
   /** The track the error is about, when there is one. */
   trackId?: string;
   trackName?: string;
+  /** The step of a join that failed ("Encoding part 2 of 3"), when a join's step failed. */
+  step?: Text;
 }
 
 /** An error's reason: a sentence as data (translated where shown), or words already written. */
@@ -51,6 +53,8 @@ export class SeamError extends Error {
   readonly trackId?: string;
   readonly trackName?: string;
   readonly text?: Text;
+  /** The step of a join that failed (`inStep`). */
+  step?: Text;
 
   constructor(code: SeamErrorCode, message: Reason, track?: { id: string; name: string }) {
     super(isText(message) ? render(message) : message);
@@ -68,6 +72,7 @@ export class SeamError extends Error {
       ...(this.text !== undefined ? { text: this.text } : {}),
       ...(this.trackId !== undefined ? { trackId: this.trackId } : {}),
       ...(this.trackName !== undefined ? { trackName: this.trackName } : {}),
+      ...(this.step !== undefined ? { step: this.step } : {}),
     };
   }
 }
@@ -271,7 +276,41 @@ export function errorFromData(data: SeamErrorData): SeamError {
   const track =
     data.trackId !== undefined ? { id: data.trackId, name: data.trackName ?? '' } : undefined;
   const make = classes[data.code] ?? ((d: SeamErrorData) => new JoinFailedError(why(d)));
-  return make(data, track);
+  const err = make(data, track);
+  if (isText(data.step)) err.step = data.step;
+  return err;
+}
+
+/**
+ * `err` as the failure of a join's `step`: a SeamError keeps its class and reason and gains the
+ * step (the first one named: the innermost), unless it names a track; anything else becomes an
+ * EngineFailedError in its own words. A cancel stays a cancel.
+ */
+export function inStep(err: unknown, step: Text): SeamError {
+  const seam = err instanceof SeamError ? err : new EngineFailedError(errorReason(err));
+  // A track's own fault is said by the track's name and the reason; the step adds nothing.
+  if (seam instanceof JoinCanceledError || seam.trackId !== undefined) return seam;
+  seam.step ??= step;
+  return seam;
+}
+
+/** Runs `work` as a join's `step`: what it throws names the step (`inStep`). */
+export async function asStep<T>(step: Text, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw inStep(err, step);
+  }
+}
+
+/**
+ * Whether pressing Join again may well work: the join was cut off from outside or the engine
+ * failed in one of its steps, with no track to blame (a track's own fault stays until the
+ * person changes something).
+ */
+export function canRetry(data: SeamErrorData): boolean {
+  if (data.code === 'job-interrupted' || data.code === 'engine-failed') return true;
+  return data.code === 'join-failed' && data.trackId === undefined && data.step !== undefined;
 }
 
 /** Any thrown value as data, keeping a SeamError's code; anything else becomes `fallback`. */
@@ -336,7 +375,9 @@ export function rawErrorText(err: unknown): string | undefined {
  */
 export function describeError(data: SeamErrorData): string {
   const message = reasonOf(data);
-  const reason = sentence(message);
+  const reason = sentence(
+    isText(data.step) ? render(text('errors.inStep', data.step, message)) : message,
+  );
   return data.trackName && !message.includes(data.trackName)
     ? `${data.trackName}: ${reason}`
     : reason;

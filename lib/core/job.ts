@@ -11,6 +11,11 @@ interface JobBase {
   id: string;
   trackIds: string[];
   format: FormatId;
+  /**
+   * The saved file's name, fixed when Join was pressed (from the tracks, the name template and
+   * the title then): a title edited during a long join names neither the file nor its tag.
+   */
+  fileName: string;
   startedAt: number;
 }
 
@@ -22,7 +27,6 @@ export type JobState =
   | (JobBase & { status: 'running'; phase: JobPhase; percent: number; lossless: boolean })
   | (JobBase & {
       status: 'done';
-      fileName: string;
       bytes: number;
       downloadId?: number;
       /** The result's blob: URL, released when the download ends (kept here across SW restarts). */

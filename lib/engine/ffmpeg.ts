@@ -7,9 +7,11 @@ import {
   ProbeTimeoutError,
   SeamError,
   errorReason,
+  rawErrorText,
 } from '@/lib/core/errors';
 import { ffmpegFailure, keepLogLine } from '@/lib/media/ffmpeg-log';
-import { checkOutputLength, type JoinPlan } from '@/lib/plan/planner';
+import { checkOutputLength } from '@/lib/plan/output-check';
+import type { FfmpegCommand } from '@/lib/plan/types';
 import { parseFfmpegTime } from '@/lib/media/probe';
 import { OPUS_COMPLEXITY } from '@/lib/plan/graph';
 import { intermediateKey } from '@/lib/plan/predecode';
@@ -20,8 +22,6 @@ import type { MountedBlob } from './worker-protocol';
 
 export type { EngineUrls } from './worker-client';
 export { WorkerStoppedError } from './worker-client';
-
-type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
 
 /**
  * ffmpeg.wasm gets unreliable ("memory access out of bounds") after many exec calls in one
@@ -69,10 +69,7 @@ export interface RunResult {
 }
 
 /** What the engine runs: a join plan, or one segment's command (lib/segments SegmentRun). */
-export type EngineCommand = Pick<
-  FfmpegPlan,
-  'inputs' | 'files' | 'args' | 'outputPath' | 'totalSec'
->;
+export type EngineCommand = FfmpegCommand;
 
 /**
  * The ffmpeg.wasm wrapper over Seam's own worker (./worker/): loads once, probes, runs a plan with
@@ -162,11 +159,18 @@ export class Engine implements TaskRunner {
     return this.#limited(track, timeoutMs, () => probeTrack(this, track, blob));
   }
 
-  /** The decode check of a track listed before it ran (./probe.ts), under the same time limit. */
-  check(track: TrackRef, blob: Blob, info: AudioInfo): Promise<AudioInfo> {
-    return this.#limited(track, probeTimeoutMs(blob.size), () =>
-      checkTrack(this, track, blob, info),
-    );
+  /**
+   * The decode check of a track listed before it ran (./probe.ts), under the same time limit:
+   * a decoder that hangs ends in ProbeTimeoutError naming the track (the pool stores it on the
+   * track) instead of holding the track, and every Join waiting for it, forever.
+   */
+  check(
+    track: TrackRef,
+    blob: Blob,
+    info: AudioInfo,
+    timeoutMs = probeTimeoutMs(blob.size),
+  ): Promise<AudioInfo> {
+    return this.#limited(track, timeoutMs, () => checkTrack(this, track, blob, info));
   }
 
   /** Runs `work`; past `ms`, kills the worker and rejects with ProbeTimeoutError naming `track`. */
@@ -266,7 +270,7 @@ export class Engine implements TaskRunner {
       this.#execs++;
       const code = await w.call({ type: 'exec', tool: 'ffmpeg', args: plan.args });
       if (code !== 0) {
-        const failure = ffmpegFailure(log, plan.inputs);
+        const failure = ffmpegFailure(log, plan.inputs, code);
         const track = failure.trackId ? findTrack(tracks, failure.trackId) : undefined;
         throw new JoinFailedError(failure.reason, track);
       }
@@ -274,7 +278,10 @@ export class Engine implements TaskRunner {
     } catch (err) {
       if (signal?.aborted) throw new JoinCanceledError();
       if (err instanceof SeamError) throw err;
-      throw new EngineFailedError(text('engine.stopped', errorReason(err)));
+      // A crash that says nothing of its own is explained by ffmpeg's last lines before it.
+      const said =
+        rawErrorText(err) === undefined ? ffmpegFailure(log, plan.inputs).reason : undefined;
+      throw new EngineFailedError(text('engine.stopped', said ?? errorReason(err)));
     } finally {
       signal?.removeEventListener('abort', stop);
       w.onLog = undefined;
@@ -338,7 +345,7 @@ export class Engine implements TaskRunner {
  * read-only, so everything in one directory is mounted at once.
  */
 export function mountsFor(
-  plan: Pick<FfmpegPlan, 'inputs' | 'files'>,
+  plan: Pick<FfmpegCommand, 'inputs' | 'files'>,
   tracks: readonly TrackRef[],
   blobs: ReadonlyMap<string, Blob>,
 ): Map<string, MountedBlob[]> {

@@ -1,8 +1,6 @@
 import { NotEnoughMemoryError } from '@/lib/core/errors';
-import type { JoinPlan, PlanTrack } from '@/lib/plan/planner';
+import type { FfmpegPlan, PlanTrack } from '@/lib/plan/types';
 import { text } from '@/lib/core/i18n';
-
-type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
 
 /** What the device tells about its memory (each absent where the browser does not say). */
 export interface DeviceMemory {

@@ -10,7 +10,7 @@ import {
 } from '@/lib/core/errors';
 import { browser } from '#imports';
 import { formatSpec } from '@/lib/core/formats';
-import { isRunning, type JobState } from '@/lib/core/job';
+import { isRunning, type JobInFlight, type JobState } from '@/lib/core/job';
 import { outputFileName } from '@/lib/core/naming';
 import { joinOptions } from '@/lib/core/settings';
 import type { JobEvents, JobProgress, JobResult } from '@/lib/protocol/contract';
@@ -66,6 +66,12 @@ export const ENGINE_GONE = text('errors.engineGone');
  */
 export const SEAM_CLOSED = text('errors.seamClosed');
 
+/** What every state of a job keeps: which join it is. */
+function jobBase(job: JobState): JobInFlight {
+  const { id, trackIds, format, fileName, startedAt } = job;
+  return { id, trackIds, format, fileName, startedAt };
+}
+
 /** Writes a finished job (done, failed, canceled): it is no longer in flight. */
 async function finish(state: JobState): Promise<void> {
   await jobState.setValue(state);
@@ -77,12 +83,24 @@ async function startJoinNow(): Promise<{ jobId: string }> {
   const current = await jobState.getValue();
   if (isRunning(current)) return { jobId: current.id };
   const output = await outputSettings.getValue();
+  const prefs = await preferences.getValue();
+  const tags = await outputTags.getValue();
   const tracks = await listTracks();
-  const base = {
+  const startedAt = Date.now();
+  const base: JobInFlight = {
     id: jobId,
     trackIds: tracks.map((t) => t.id),
     format: output.format,
-    startedAt: Date.now(),
+    // Fixed now, from what the join is asked with: the file is named as its tag is written.
+    fileName: outputFileName(
+      tracks[0]?.name ?? 'Seam join',
+      tracks.length,
+      formatSpec(output.format).extension,
+      prefs.fileNameTemplate,
+      new Date(startedAt),
+      tags.title,
+    ),
+    startedAt,
   };
   const fail = async (err: SeamError) => {
     await jobState.setValue({
@@ -117,7 +135,7 @@ async function startJoinNow(): Promise<{ jobId: string }> {
   await jobInFlight.setValue(base);
   void showProgress(0);
   try {
-    const options = joinOptions(await preferences.getValue(), await outputTags.getValue());
+    const options = joinOptions(prefs, tags);
     await engineLink().join({ jobId, trackIds: base.trackIds, output, options });
   } catch (err) {
     await failJob(jobId, toErrorData(err, 'engine-failed'));
@@ -146,17 +164,8 @@ async function onJobDoneNow(r: JobResult): Promise<void> {
     await failJob(r.jobId, new EngineFailedError(text('errors.foreignResult')).toData());
     return;
   }
-  const tracks = await listTracks();
-  const first = tracks.find((t) => t.id === job.trackIds[0]) ?? tracks[0];
   const prefs = await preferences.getValue();
-  const fileName = outputFileName(
-    first?.name ?? 'Seam join',
-    job.trackIds.length,
-    formatSpec(job.format).extension,
-    prefs.fileNameTemplate,
-    new Date(),
-    (await outputTags.getValue()).title,
-  );
+  const fileName = job.fileName;
   let downloadId: number;
   try {
     downloadId = await saveResult(r.url, fileName, prefs.askWhereToSave);
@@ -180,12 +189,8 @@ async function onJobDoneNow(r: JobResult): Promise<void> {
     }
   }
   const done: JobState = {
-    id: job.id,
-    trackIds: job.trackIds,
-    format: job.format,
-    startedAt: job.startedAt,
+    ...jobBase(job),
     status: 'done',
-    fileName,
     bytes: r.bytes,
     downloadId,
     resultUrl: r.url,
@@ -206,13 +211,13 @@ async function onJobDoneNow(r: JobResult): Promise<void> {
 async function failJob(jobId: string, error: SeamErrorData): Promise<void> {
   const job = await jobState.getValue();
   if (!job || job.id !== jobId || job.status !== 'running') return;
-  const { id, trackIds, format, startedAt } = job;
+  const base = jobBase(job);
   const finishedAt = Date.now();
   if (error.code === 'join-canceled') {
-    await finish({ id, trackIds, format, startedAt, status: 'canceled', finishedAt });
+    await finish({ ...base, status: 'canceled', finishedAt });
     void showQueue(await listTracks());
   } else {
-    await finish({ id, trackIds, format, startedAt, status: 'failed', error, finishedAt });
+    await finish({ ...base, status: 'failed', error, finishedAt });
     // A join cut off from outside says so in the page; the badge goes back to the queue.
     if (error.code === 'job-interrupted') void showQueue(await listTracks());
     else void showFailed();

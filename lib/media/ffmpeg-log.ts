@@ -1,5 +1,5 @@
 import { text, type Text } from '@/lib/core/i18n';
-import type { PlanInput } from '@/lib/plan/planner';
+import type { PlanInput } from '@/lib/plan/types';
 
 /** Lines ffmpeg prints when it gives up, and what to tell a person instead. */
 const REASONS: readonly [RegExp, Text][] = [
@@ -18,26 +18,34 @@ const REASONS: readonly [RegExp, Text][] = [
     text('refusals.ffmpegMemory'),
   ],
   [/Unknown encoder|Encoder not found/i, text('refusals.ffmpegNoEncoder')],
+  [/No such file or directory/i, text('refusals.ffmpegFileMissing')],
 ];
+
+/** Lines that say something went wrong, in ffmpeg's words. */
+const TROUBLE = /error|fail|invalid|could not|cannot|can't|not supported|unable|no such/i;
+/** Lines that say nothing about why: progress, the closing "Conversion failed!", empty ones. */
+const EMPTY = /^\s*$|^\s*(size|frame)=\s*\S+.*time=|^Conversion failed!?$|^Press \[q\]/i;
 
 /**
  * Explains a failed ffmpeg run from its log: the reason in words and, when a line names one of
- * the input paths, which track it was about.
+ * the input paths, which track it was about. Never says nothing: past the known reasons, the
+ * last line that sounds like trouble is quoted, else the last line at all, else the exit code.
  */
 export function ffmpegFailure(
   log: readonly string[],
   inputs: readonly PlanInput[],
+  code?: number,
 ): { reason: Text; trackId?: string } {
   for (const line of [...log].reverse()) {
     const input = inputs.find((i) => line.includes(i.path));
     const hit = REASONS.find(([re]) => re.test(line));
     if (hit) return { reason: hit[1], ...(input ? { trackId: input.trackId } : {}) };
   }
-  const errorLine = [...log].reverse().find((l) => /error/i.test(l));
-  const said = errorLine && ffmpegSaid(errorLine, inputs);
-  return {
-    reason: said ? text('refusals.ffmpegSaid', said) : text('refusals.ffmpegSilent'),
-  };
+  const said = [...log].reverse().filter((l) => !EMPTY.test(l));
+  const line = said.find((l) => TROUBLE.test(l)) ?? said[0];
+  const quoted = line && ffmpegSaid(line, inputs);
+  if (quoted) return { reason: text('refusals.ffmpegSaid', quoted) };
+  return { reason: text('refusals.ffmpegExitOnly', code ?? '?') };
 }
 
 /**

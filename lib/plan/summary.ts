@@ -24,7 +24,6 @@ import {
 } from '@/lib/core/text';
 import type { Track, Transition } from '@/lib/core/track';
 import { formatNumber, t, tn } from '@/lib/core/i18n';
-import { parallelJoin } from '@/lib/segments/decide';
 
 /**
  * What Join will do, said before it is pressed, in short lines: lossless or why it re-encodes,
@@ -44,7 +43,7 @@ export interface JoinSummary {
 
 /**
  * `cores` is navigator.hardwareConcurrency: a re-encode the engines split into parts (the rule
- * lib/segments/decide.ts shares with the engine host) says so in a line of its own.
+ * lib/plan/parallel.ts: the plan's main step is "parts") says so in a line of its own.
  */
 export function planSummary(
   tracks: readonly Track[],
@@ -73,7 +72,7 @@ export function planSummary(
   let plan: JoinPlan;
   const planTracks = good.map((t) => ({ id: t.id, name: t.name, info: t.info!, edit: t.edit }));
   try {
-    plan = planJoin(planTracks, output, opts);
+    plan = planJoin(planTracks, output, { ...opts, cores });
   } catch (err) {
     // A trim that leaves nothing: say which track, as Join would, and keep Join off.
     const e = err as { trackName?: string };
@@ -82,7 +81,8 @@ export function planSummary(
   }
   const size = formatApproxBytes(estimateBytes(plan, good, output));
   const length = formatDuration(plan.totalSec);
-  const parts = parallelJoin(plan, planTracks, output, cores)?.segments.segments.length;
+  const main = plan.steps.main;
+  const parts = main.kind === 'parts' ? main.segments.segments.length : undefined;
   return {
     lines: [...plan.lines, ...(parts ? [tn('plan.parts', parts)] : []), ...checkingLine(tracks)],
     totals:

@@ -9,7 +9,7 @@ import type { OutputSettings, OutputTags } from '@/lib/core/settings';
 import { channelWord, codecLabel, formatSeconds, khz, trackList } from '@/lib/core/text';
 import { t, tn } from '@/lib/core/i18n';
 import type { ChannelTarget } from './layout';
-import type { PlanTrack } from './planner';
+import type { PlanTrack } from './types';
 import type { TrimSpan } from './timeline';
 
 /** The first (in queue order) parameters that differ, in words; empty when all match. */

@@ -13,12 +13,9 @@ export {
   type Segment,
   type SegmentPlan,
 } from './plan';
-export { measureRun, segmentRuns, trackStarts, samplesAt, type SegmentRun } from './args';
 export { spliceSegments, type SpliceResult } from './splice';
 export { SpliceError } from './errors';
 export { spliceMp3, type Mp3Splice, type SplicedJunction } from './mp3';
 export { spliceFlac } from './flac';
 export { spliceOpus } from './opus';
 export { spliceAac } from './aac';
-export { loudnessGain, parseLoudness, planLoudnessTarget, type Loudness } from './loudness';
-export { parallelJoin, type ParallelJoin } from './decide';

@@ -25,8 +25,9 @@ import type { OutputSettings } from '@/lib/core/settings';
 import { segmentCodec } from '@/lib/segments/codecs';
 import { planSegments } from '@/lib/segments/plan';
 import { launchSeam, resetSeam, type Seam } from '../support/chromium';
-import { ffprobe, requireNativeFfmpeg } from '../support/native-ffmpeg';
-import { PopupPage } from '../support/pages';
+import { decodedDuration, ffmpeg, ffprobe, requireNativeFfmpeg } from '../support/native-ffmpeg';
+import { OptionsPage, PopupPage, field } from '../support/pages';
+import { until } from '../support/wait';
 import { decodeFloat, makeMusic, peakDiff, rmsDiff } from '../unit/support/segments-native';
 
 const RATE = 48000;
@@ -159,4 +160,60 @@ describe('a re-encode in two parts at once', () => {
     },
     600_000,
   );
+});
+
+/**
+ * Issue 19's reproduction: three mixed tracks (2:16 in all) joined to M4B and to MP3 with a chapter
+ * per track, a title, an artist and a cover image of the person's own, in two parts at once. It
+ * failed after the first seconds with "It stopped without saying why": the first part's command
+ * read the image, which was not mounted for it.
+ */
+describe('a join in parts with an own cover image, chapters and tags', () => {
+  test('M4B and MP3: the cover, three chapters, the tags and the whole length', async () => {
+    const mixed = [
+      ['Chapter 1.mp3', 50, ['-ar', '44100', '-ac', '2', '-c:a', 'libmp3lame', '-b:a', '128k']],
+      ['Chapter 2.wav', 40, ['-ar', '48000', '-ac', '1']],
+      ['Chapter 3.flac', 46, ['-ar', '44100', '-ac', '2']],
+    ] as const;
+    const paths = mixed.map(([name]) => join(tmp, name));
+    for (const [i, [, sec, args]] of mixed.entries()) {
+      const tone = `sine=frequency=${330 + 110 * i}:duration=${sec}`;
+      await ffmpeg(['-f', 'lavfi', '-i', tone, ...args, paths[i]!]);
+    }
+    const cover = join(tmp, 'own cover.png');
+    await ffmpeg(['-f', 'lavfi', '-i', 'color=teal:s=120x120', '-frames:v', '1', cover]);
+    const options = await seam.openOptions();
+    await resetSeam(seam, options);
+    await seam.ext.setOutput({ chapters: 'per-track', sampleRate: 'source', bitrate: 128 });
+    await seam.ext.setTags({ title: 'Mixed book', artist: 'Seam' });
+    await options.reload();
+    const editor = new OptionsPage(options);
+    await editor.addFilesAndWait(paths, 120_000);
+    const output = options.getByRole('region', { name: 'Output' });
+    await output.getByLabel('Choose an image').setInputFiles(cover);
+    await until(async () =>
+      expect(await field(output, 'combobox', 'Cover').inputValue()).toBe('image'),
+    );
+    await useCores(2);
+    try {
+      for (const format of ['M4B', 'MP3']) {
+        await editor.setFormat(format);
+        const { job, file } = await seam.ext.joinAndWait(() => editor.join(), 240_000);
+        expect(job.parts, format).toBe(2);
+        const probe = await ffprobe(file);
+        expect(probe.format.tags?.title ?? probe.format.tags?.TITLE).toBe('Mixed book');
+        expect(probe.format.tags?.artist ?? probe.format.tags?.ARTIST).toBe('Seam');
+        expect(probe.chapters.map((c) => c.tags?.title)).toEqual([
+          'Chapter 1',
+          'Chapter 2',
+          'Chapter 3',
+        ]);
+        expect(probe.streams.filter((s) => s.disposition?.attached_pic === 1)).toHaveLength(1);
+        expect(await decodedDuration(file)).toBeCloseTo(136, 1);
+      }
+    } finally {
+      await useCores(0);
+      await options.close();
+    }
+  }, 600_000);
 });

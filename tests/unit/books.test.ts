@@ -2,6 +2,7 @@
  * Issue 11's pure pieces as wired: the file's own chapters read from ffprobe's JSON, the
  * Chapters select's choices, the settings the features added, and the plan's chapter list.
  */
+import { findStep } from '@/lib/plan/steps';
 import { describe, expect, it } from 'vitest';
 import { cleanOutput, cleanPreferences, defaultOutput } from '@/lib/core/settings';
 import {
@@ -112,7 +113,7 @@ describe('the plan', () => {
   it('keeps the tracks’ own chapters, shifted, in the lossless MP3 tag', () => {
     const plan = planJoin([track('a', withChapters), track('b', withChapters)], defaultOutput);
     expect(plan.kind).toBe('fast');
-    const id3 = plan.kind === 'fast' ? plan.id3 : undefined;
+    const id3 = findStep(plan.steps, 'retag-mp3')?.id3;
     expect(id3?.chapters.map((c) => [c.title, c.start])).toEqual([
       ['One', 0],
       ['Two', 30000],
@@ -126,6 +127,6 @@ describe('the plan', () => {
       ...defaultOutput,
       chapters: 'none',
     });
-    expect(plan.kind === 'fast' && plan.id3?.chapters).toEqual([]);
+    expect(findStep(plan.steps, 'retag-mp3')?.id3.chapters).toEqual([]);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { text } from '@/lib/core/i18n';
 import {
+  EngineFailedError,
+  JoinFailedError,
+  asStep,
+  canRetry,
+  inStep,
+  type SeamErrorData,
   FetchRefusedError,
   JoinCanceledError,
   SeamError,
@@ -64,4 +71,43 @@ describe('errors cross boundaries as data', () => {
       describeError({ code: 'empty-file', message: 'The file is empty.', trackName: 'a.mp3' }),
     ).toBe('a.mp3: The file is empty.');
   });
+});
+
+describe('a join step’s failure says which step and why (issue 19)', () => {
+  it('keeps the class, reason and track, names the innermost step, and crosses as data', () => {
+    const reason = text('refusals.ffmpegFileMissing');
+    const inner = inStep(new JoinFailedError(reason), text('steps.part', 1, 2));
+    const outer = inStep(inner, text('steps.encode'));
+    expect(outer).toBe(inner);
+    const back = errorFromData(JSON.parse(JSON.stringify(outer.toData())) as SeamErrorData);
+    expect(back).toBeInstanceOf(JoinFailedError);
+    expect(describeError(back.toData())).toBe(
+      'Encoding part 1 of 2 failed: one of the files it reads was not there.',
+    );
+    expect(canRetry(back.toData())).toBe(true);
+  });
+
+  it('turns a foreign error into an engine failure in its own words; a cancel stays a cancel', async () => {
+    const err = await asStep(text('steps.splice'), () =>
+      Promise.reject(new RangeError('offset is out of bounds')),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineFailedError);
+    expect(describeError((err as SeamError).toData())).toBe(
+      'Putting the parts together failed: offset is out of bounds.',
+    );
+    const canceled = inStep(new JoinCanceledError(), text('steps.splice'));
+    expect(canceled.step).toBeUndefined();
+  });
+
+  it.each<[string, SeamErrorData, boolean]>([
+    ['interrupted', { code: 'job-interrupted', message: 'x' }, true],
+    ['engine failed', { code: 'engine-failed', message: 'x' }, true],
+    [
+      'a track’s fault',
+      { code: 'join-failed', message: 'x', trackId: 't', step: text('steps.encode') },
+      false,
+    ],
+    ['no step', { code: 'join-failed', message: 'x' }, false],
+    ['a damaged track', { code: 'corrupt-audio', message: 'x', trackId: 't' }, false],
+  ])('Retry offered: %s → %s', (_l, data, retry) => expect(canRetry(data)).toBe(retry));
 });

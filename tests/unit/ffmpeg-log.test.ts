@@ -40,7 +40,37 @@ describe('ffmpegFailure', () => {
         ffmpegFailure(['[flac @ 0x55d0c1a2b3c0] /in/0.mp3: CRC error in frame 3.'], inputs).reason,
       ),
     ).toBe('It stopped with an error (ffmpeg reports “CRC error in frame 3”)');
-    expect(render(ffmpegFailure([], inputs).reason)).toBe('It stopped without saying why');
+    expect(render(ffmpegFailure([], inputs, 1).reason)).toBe(
+      'ffmpeg ended with code 1 without printing an error',
+    );
+  });
+
+  it('never says nothing: a missing file is named, and with no error line the last line is quoted', () => {
+    // The cover join of issue 19: a part's command read an image that was not mounted.
+    const missing = [
+      "Input #1, wav, from '/in/1.wav':",
+      '/in/cover.img: No such file or directory',
+    ];
+    expect(render(ffmpegFailure(missing, inputs, 1).reason)).toBe(
+      'one of the files it reads was not there',
+    );
+    const quiet = [
+      "Input #0, mp3, from '/in/0.mp3':",
+      'Stream mapping:',
+      'size=     512kB time=00:00:10.00 bitrate= 400kbits/s speed=10x',
+      'Conversion failed!',
+    ];
+    expect(render(ffmpegFailure(quiet, inputs, 1).reason)).toBe(
+      'It stopped with an error (ffmpeg reports “Stream mapping:”)',
+    );
+    const muxer = [
+      'Stream mapping:',
+      '[mp4 @ 0x1] Could not find tag for codec pcm_s16le in stream #1, codec not currently supported in container',
+      'Conversion failed!',
+    ];
+    expect(render(ffmpegFailure(muxer, inputs, 1).reason)).toMatch(
+      /^It stopped with an error \(ffmpeg reports “Could not find tag for codec pcm_s16le/,
+    );
   });
 });
 

@@ -7,6 +7,7 @@
  * digital silence the inputs did not have. The inputs are music-like (no silence of their own)
  * and their lengths fall off every codec's frame grid.
  */
+import { findStep } from '@/lib/plan/steps';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -101,7 +102,7 @@ async function joinLossless(c: Case, paths: string[]): Promise<{ out: string; su
   const byId = new Map(tracks.map((t, i) => [t.id, paths[i]!]));
   if (plan.kind === 'fast') {
     const blob = await joinLosslessly(
-      plan.fast,
+      plan.steps.main.kind === 'fast-mp3' ? 'mp3' : 'wav',
       tracks.map((t, i) => ({ id: t.id, name: t.name, blob: new Blob([readFileSync(paths[i]!)]) })),
     );
     const out = join(tmp, `${c.format}-joined.${c.ext}`);
@@ -109,10 +110,11 @@ async function joinLossless(c: Case, paths: string[]): Promise<{ out: string; su
     return { out, summary: plan.summary };
   }
   const run = runNative(plan, join(tmp, `run-${c.format}`), (id) => byId.get(id)!);
-  if (!plan.closeJoins) return { out: run.path, summary: plan.summary };
+  const close = findStep(plan.steps, 'close-joins');
+  if (!close) return { out: run.path, summary: plan.summary };
   // The engine's pass after the stream copy (lib/engine/host.ts).
   const closed = await closeJoins(
-    plan.closeJoins,
+    close.container,
     new Blob([run.bytes]),
     paths.map((p) => new Blob([readFileSync(p)])),
   );

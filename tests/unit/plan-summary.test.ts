@@ -1,3 +1,4 @@
+import { findStep } from '@/lib/plan/steps';
 import { describe, expect, it } from 'vitest';
 import type { AudioInfo, Track } from '@/lib/core/track';
 import { COVER_IMAGE_ID, defaultOutput, defaultTags } from '@/lib/core/settings';
@@ -179,7 +180,7 @@ describe('planner', () => {
 
   it('writes the image into the lossless MP3’s tag, and none into WAV', () => {
     const plan = planJoin([p('a'), p('b')], { ...defaultOutput, cover: 'image' });
-    expect(plan.kind === 'fast' && plan.id3?.cover).toEqual({ trackId: COVER_IMAGE_ID });
+    expect(findStep(plan.steps, 'retag-mp3')?.id3.cover).toEqual({ trackId: COVER_IMAGE_ID });
     const wav = planJoin([p('a')], { ...defaultOutput, format: 'wav', cover: 'image' });
     expect(wav.coverImage).toBe(false);
     expect(wav.lines).toContain('WAV files get no cover art here.');

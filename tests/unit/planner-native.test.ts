@@ -4,6 +4,7 @@
  * codec, length, chapters and tags the plan promises. Without native ffmpeg these tests fail
  * loudly (requireNativeFfmpeg); the e2e tests run the same plans in ffmpeg.wasm.
  */
+import { findStep } from '@/lib/plan/steps';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,14 +56,16 @@ async function run(plan: JoinPlan, tracks: readonly PlanTrack[]): Promise<string
       name: t.name,
       blob: new Blob([readFileSync(join(FIXTURES, t.name))]),
     }));
-    let blob = await (plan.fast === 'mp3' ? joinMp3 : joinWav)(inputs);
-    if (plan.id3) {
-      const cover = plan.id3.cover;
+    const fast = plan.steps.main.kind === 'fast-mp3' ? 'mp3' : 'wav';
+    const id3 = findStep(plan.steps, 'retag-mp3')?.id3;
+    let blob = await (fast === 'mp3' ? joinMp3 : joinWav)(inputs);
+    if (id3) {
+      const cover = id3.cover;
       const from =
         typeof cover === 'object' ? inputs.find((i) => i.id === cover.trackId) : undefined;
-      blob = await retagMp3(blob, plan.id3, from?.blob);
+      blob = await retagMp3(blob, id3, from?.blob);
     }
-    const out = join(dir, `out/joined.${plan.fast}`);
+    const out = join(dir, `out/joined.${fast}`);
     writeFileSync(out, new Uint8Array(await blob.arrayBuffer()));
     return out;
   }

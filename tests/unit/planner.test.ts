@@ -1,3 +1,4 @@
+import { findStep } from '@/lib/plan/steps';
 import { describe, expect, it } from 'vitest';
 import type { AudioInfo } from '@/lib/core/track';
 import type { TrackEdit, Transition } from '@/lib/core/track';
@@ -60,8 +61,8 @@ describe('planJoin promises exact AAC joins only where they are made', () => {
 
   it('AAC-LC tracks: the few frames at each join encoded again (lib/lossless/mp4-seams.ts)', () => {
     const plan = planJoin([aac('a', { profile: 'LC' }), aac('b', { profile: 'LC' })], output);
-    expect(plan.kind === 'ffmpeg' && plan.closeJoins).toBe('mp4');
-    expect(plan.kind === 'ffmpeg' && plan.exactJoins).toBe(true);
+    expect(findStep(plan.steps, 'close-joins')?.container).toBe('mp4');
+    expect(findStep(plan.steps, 'close-joins')?.exact).toBe(true);
     expect(plan.summary).toMatch(
       /^Lossless except 2 to 4 frames at each join: all tracks are AAC, 44.1 kHz stereo;/,
     );
@@ -75,8 +76,8 @@ describe('planJoin promises exact AAC joins only where they are made', () => {
   ])('%s: whole frames, and the plan says so', (_name, extra) => {
     const first = aac('a', { profile: 'LC', channels: extra.channels ?? 2 });
     const plan = planJoin([first, aac('b', extra)], output);
-    expect(plan.kind === 'ffmpeg' && plan.closeJoins).toBe('mp4');
-    expect(plan.kind === 'ffmpeg' && plan.exactJoins).toBeUndefined();
+    expect(findStep(plan.steps, 'close-joins')?.container).toBe('mp4');
+    expect(findStep(plan.steps, 'close-joins')?.exact).toBe(false);
     expect(plan.summary).toMatch(/^Lossless: all tracks are AAC/);
   });
 });
@@ -613,11 +614,12 @@ describe('tags, cover and chapters in the plan', () => {
   it('the lossless MP3 path rewrites its ID3 tag only when something changes', () => {
     const tracks = [tagged('a', { hasCover: true }), tagged('b')];
     const keep = planJoin(tracks, out({ chapters: 'none' }), { tags: { title: 'Title a' } });
-    expect(keep.kind === 'fast' && keep.id3).toBe(undefined);
+    expect(keep.kind).toBe('fast');
+    expect(findStep(keep.steps, 'retag-mp3')).toBe(undefined);
 
     const chapters = planJoin(tracks, out({}));
     if (chapters.kind !== 'fast') throw new Error('expected the fast path');
-    expect(chapters.id3).toEqual({
+    expect(findStep(chapters.steps, 'retag-mp3')?.id3).toEqual({
       set: {},
       chapters: [
         { title: 'a', start: 0, end: 60_000 },
@@ -629,7 +631,7 @@ describe('tags, cover and chapters in the plan', () => {
     const edited = planJoin(tracks, out({ chapters: 'none', cover: 'none' }), {
       tags: { artist: 'New', year: '1999' },
     });
-    expect(edited.kind === 'fast' && edited.id3).toEqual({
+    expect(findStep(edited.steps, 'retag-mp3')?.id3).toEqual({
       set: { artist: 'New', year: '1999' },
       chapters: [],
       cover: 'none',
@@ -639,7 +641,7 @@ describe('tags, cover and chapters in the plan', () => {
       [tagged('a'), tagged('b', { hasCover: true })],
       out({ chapters: 'none', cover: { trackId: 'b' } }),
     );
-    expect(other.kind === 'fast' && other.id3?.cover).toEqual({ trackId: 'b' });
+    expect(findStep(other.steps, 'retag-mp3')?.id3.cover).toEqual({ trackId: 'b' });
   });
 
   it('M4A/M4B stream copy takes tags, chapters and the cover through extra inputs', () => {

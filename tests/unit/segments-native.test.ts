@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormatId } from '@/lib/core/formats';
-import { defaultOutput, type OutputSettings } from '@/lib/core/settings';
+import { COVER_IMAGE_ID, defaultOutput, type OutputSettings } from '@/lib/core/settings';
 import type { TrackEdit } from '@/lib/core/track';
 import { frameHeaderAt, readVbrTag } from '@/lib/media/mpeg';
 import { leadingId3Size } from '@/lib/media/id3';
@@ -35,8 +35,8 @@ import { planJoin, targetChannels, targetSampleRate, type PlanOptions } from '@/
 import { formatSpec } from '@/lib/core/formats';
 import { segmentCodec } from '@/lib/segments/codecs';
 import { mergeSegments, planSegments } from '@/lib/segments/plan';
-import { measureRun, samplesAt, segmentRuns, type SegmentRun } from '@/lib/segments/args';
-import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/segments/loudness';
+import { measureRun, samplesAt, segmentRuns, type SegmentRun } from '@/lib/plan/segment-runs';
+import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/plan/loudness';
 import { spliceMp3, type Mp3SpliceOptions } from '@/lib/segments/mp3';
 import { spliceSegments } from '@/lib/segments/splice';
 import { requireNativeFfmpeg } from '../support/native-ffmpeg';
@@ -91,6 +91,8 @@ interface Case {
   plan?: PlanOptions;
   tracks: TrackSpec[];
   mp3?: Mp3SpliceOptions;
+  /** Files for inputs other than the tracks (the person's cover image), by input id. */
+  sourceOf?: (id: string) => string | undefined;
 }
 
 let runs = 0;
@@ -102,7 +104,9 @@ const dir = () => {
 
 /** The plan in one pass, its segments in parallel, spliced; and what to compare them with. */
 function encodeBothWays(c: Case) {
-  const { tracks, sourceOf } = makeTracks(c.tracks);
+  const made = makeTracks(c.tracks);
+  const tracks = made.tracks;
+  const sourceOf = (id: string) => c.sourceOf?.(id) ?? made.sourceOf(id);
   const output: OutputSettings = { ...defaultOutput, format: c.format, ...c.output };
   const plan = planJoin(tracks, output, c.plan);
   if (plan.kind !== 'ffmpeg') throw new Error('expected a re-encode plan');
@@ -459,6 +463,40 @@ describe('AAC (M4B) in parallel', () => {
     );
     console.info(`m4b: worst window ${worst.toFixed(2)}`);
   });
+});
+
+describe('an own cover image in parallel (issue 19: it failed "without saying why")', () => {
+  it.each<[FormatId, number]>([
+    ['m4b', 3],
+    ['m4a', 3],
+    ['mp3', 1],
+  ])(
+    '%s with chapters, title, artist and a PNG of the person’s own: the single pass’s metadata and length',
+    async (format) => {
+      const image = join(tmp, 'own-cover.png');
+      execFileSync('ffmpeg', [
+        ...['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=teal:s=64x64'],
+        ...['-frames:v', '1', image],
+      ]);
+      const r = encodeBothWays({
+        name: `${format}-own-cover`,
+        format,
+        output: { bitrate: 128, chapters: 'per-track', cover: 'image' },
+        plan: { tags: { title: 'Joined', artist: 'Seam', album: '', year: '' } },
+        tracks: [{ fixture: 'mono-22050.mp3' }, { rate: 48000 }, { rate: 44100, channels: 1 }],
+        sourceOf: (id) => (id === COVER_IMAGE_ID ? image : undefined),
+      });
+      const res = spliceSegments(r.seg, r.outputs);
+      if (!res.ok) throw new Error('splice failed');
+      const path = await writeOut(res.blob, formatSpec(format).extension);
+      expect(decodeErrors(path)).toBe('');
+      expect(lengthOf(path, 2)).toBe(lengthOf(r.single.path, 2));
+      const meta = metadataOf(path);
+      expect(meta).toEqual(metadataOf(r.single.path));
+      expect(meta.streams.filter((s) => s[2] === 1)).toHaveLength(1);
+      expect(meta.tags?.title).toBe('Joined');
+    },
+  );
 });
 
 describe('loudness normalization in parallel', () => {

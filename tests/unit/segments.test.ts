@@ -8,13 +8,13 @@ import { engineCount, mergeSegments, planSegments } from '@/lib/segments/plan';
 import { codeNumber, crc16, crc8 } from '@/lib/segments/flac';
 import { oggCrc, oggPage, readOgg } from '@/lib/segments/ogg';
 import { opusPacketSamples } from '@/lib/segments/opus';
-import { samplesAt } from '@/lib/segments/args';
-import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/segments/loudness';
+import { samplesAt } from '@/lib/plan/segment-runs';
+import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/plan/loudness';
 import { frameHeaderAt, readMainDataInfo } from '@/lib/media/mpeg';
 import { fixtureBytes } from './support/files';
 import { audioInfo } from './support/audio-info';
 import { planJoin } from '@/lib/plan/planner';
-import { parallelJoin } from '@/lib/segments/decide';
+import { parallelJoin } from '@/lib/plan/parallel';
 import { defaultOutput, type OutputSettings } from '@/lib/core/settings';
 import type { Track } from '@/lib/core/track';
 

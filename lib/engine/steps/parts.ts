@@ -1,5 +1,5 @@
 /**
- * A re-encode in parallel: the joined timeline's segments (lib/segments) each encoded by an
+ * A re-encode in parts: the joined timeline's segments (lib/segments) each encoded by an
  * engine of its own at the same time, then spliced into one gapless file. Loudness, when the
  * join normalizes, is measured once over the whole timeline first (one engine), and every
  * segment applies the same gain. Offscreen document (Chrome), background page (Firefox).
@@ -8,25 +8,19 @@
  * when the join ends. Cancel (the signal) stops every engine at once; a segment that fails
  * stops the others and its error is the join's.
  */
-import { JoinCanceledError, JoinFailedError } from '@/lib/core/errors';
+import { JoinCanceledError, JoinFailedError, asStep, inStep } from '@/lib/core/errors';
+import { formatSpec } from '@/lib/core/formats';
 import { text } from '@/lib/core/i18n';
-import { checkOutputLength, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
 import type { OutputSettings } from '@/lib/core/settings';
 import type { Bytes } from '@/lib/core/bytes';
-import {
-  loudnessGain,
-  measureRun,
-  mergeSegments,
-  parseLoudness,
-  planLoudnessTarget,
-  segmentRuns,
-  spliceSegments,
-  type ParallelJoin,
-  type SegmentPlan,
-} from '@/lib/segments';
-import type { Engine } from './ffmpeg';
-
-type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
+import { checkOutputLength } from '@/lib/plan/output-check';
+import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/plan/loudness';
+import { measureRun, segmentRuns } from '@/lib/plan/segment-runs';
+import type { ParallelJoin } from '@/lib/plan/parallel';
+import type { PartsStep } from '@/lib/plan/steps';
+import type { FfmpegPlan, PlanTrack } from '@/lib/plan/types';
+import { mergeSegments, spliceSegments, type SegmentPlan } from '@/lib/segments';
+import type { StepEngine, StepExecutor } from './context';
 
 /**
  * Share of the progress bar the loudness pass takes in a normalized join: it decodes the whole
@@ -50,7 +44,7 @@ export interface ParallelRunOptions {
   parallel: ParallelJoin;
   blobs: ReadonlyMap<string, Blob>;
   /** At least as many engines as segments; each runs one segment at a time. */
-  engines: readonly Engine[];
+  engines: readonly StepEngine[];
   onProgress: (fraction: number, phase: 'reading' | 'joining') => void;
   mime: string;
   signal?: AbortSignal | undefined;
@@ -82,12 +76,14 @@ export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunRes
         channels: parallel.channels,
         target,
       });
-      const log = await engines[0]!.analyse(
-        measure,
-        tracks,
-        blobs,
-        (f) => o.onProgress(f * measureShare, 'joining'),
-        signal,
+      const log = await asStep(text('steps.loudness'), () =>
+        engines[0]!.analyse(
+          measure,
+          tracks,
+          blobs,
+          (f) => o.onProgress(f * measureShare, 'joining'),
+          signal,
+        ),
       );
       const measured = parseLoudness(log);
       if (!measured) throw new JoinFailedError(text('engine.noLoudness'));
@@ -139,7 +135,7 @@ export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunRes
             };
           } catch (err) {
             stopAll.abort();
-            throw err;
+            throw inStep(err, text('steps.part', run.segment + 1, segPlan.segments.length));
           }
         }),
       );
@@ -150,7 +146,10 @@ export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunRes
           writtenSec = segPlan.segments[r.run.segment]!.encodeStart / parallel.rate + r.sec;
         }
       }
-      const res = spliceSegments(segPlan, outputs as Bytes[]);
+      const spliced = segPlan;
+      const res = await asStep(text('steps.splice'), () =>
+        Promise.resolve().then(() => spliceSegments(spliced, outputs as Bytes[])),
+      );
       if (res.ok) {
         // The spliced file must hold the whole timeline: the last segment ends where it does.
         checkOutputLength(plan, writtenSec);
@@ -174,3 +173,25 @@ export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunRes
     o.signal?.removeEventListener('abort', onAbort);
   }
 }
+
+/** The plan's re-encode in parts, on as many engines as it has segments. */
+export const parts: StepExecutor<PartsStep> = async (step, ctx) => {
+  const plan = ctx.plan;
+  if (plan.kind !== 'ffmpeg') throw new Error('a parts step needs an ffmpeg plan');
+  const run = await ctx.lease(step.segments.segments.length, (engines) =>
+    runParallel({
+      plan,
+      tracks: ctx.state.tracks,
+      output: ctx.output,
+      parallel: step,
+      blobs: ctx.blobs,
+      engines,
+      onProgress: (f, phase) => ctx.progress(f, phase),
+      mime: formatSpec(ctx.output.format).mime,
+      signal: ctx.signal,
+    }),
+  );
+  ctx.state.result = run.blob;
+  ctx.state.heapPeakBytes = run.heapPeakBytes;
+  ctx.state.parts = run.parts;
+};

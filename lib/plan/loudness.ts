@@ -8,7 +8,7 @@
  * true peak would pass loudnorm's -1.5 dBTP. This is loudnorm's two-pass "linear" mode without
  * its fall-back to dynamic mode (which would treat each segment on its own).
  */
-import { LOUDNORM_LRA, LOUDNORM_TP } from '@/lib/plan/graph';
+import { LOUDNORM_LRA, LOUDNORM_TP } from './graph';
 
 export interface Loudness {
   /** Integrated loudness, LUFS. */

@@ -1,19 +1,15 @@
 /**
- * Whether a join is encoded in parallel, and in which segments: the one rule the plan summary
- * and the engine host share. Pure.
+ * Whether a join is encoded in parallel, and in which segments: the rule that makes a plan's
+ * main step "parts" (./commands.ts), which the plan summary states. Pure.
  */
 import { formatSpec } from '@/lib/core/formats';
 import type { OutputSettings } from '@/lib/core/settings';
-import {
-  targetChannels,
-  targetSampleRate,
-  type JoinPlan,
-  type PlanTrack,
-} from '@/lib/plan/planner';
-import type { ChannelTarget } from '@/lib/plan/layout';
-import { samplesAt } from './args';
-import { segmentCodec } from './codecs';
-import { planSegments, type SegmentPlan } from './plan';
+import { targetSampleRate } from './decide';
+import { targetChannels, type ChannelTarget } from './layout';
+import type { JoinPlan, PlanTrack } from './types';
+import { samplesAt } from './segment-runs';
+import { segmentCodec } from '@/lib/segments/codecs';
+import { planSegments, type SegmentPlan } from '@/lib/segments/plan';
 
 export interface ParallelJoin {
   segments: SegmentPlan;

@@ -15,14 +15,12 @@
  */
 import type { OutputSettings } from '@/lib/core/settings';
 import type { Transition } from '@/lib/core/track';
-import { filterGraph, num, type GraphTrack } from '@/lib/plan/graph';
-import { trimSpan, type TrimSpan } from '@/lib/plan/timeline';
-import type { JoinPlan, PlanInput, PlanTrack } from '@/lib/plan/planner';
-import type { ChannelTarget } from '@/lib/plan/layout';
-import type { Segment } from './plan';
+import { filterGraph, num, type GraphTrack } from './graph';
+import { trimSpan, type TrimSpan } from './timeline';
+import type { FfmpegPlan, PlanInput, PlanTrack } from './types';
+import type { ChannelTarget } from './layout';
+import type { Segment } from '@/lib/segments/plan';
 import { measureFilter } from './loudness';
-
-type FfmpegPlan = Extract<JoinPlan, { kind: 'ffmpeg' }>;
 
 export interface SegmentRun {
   segment: number;
@@ -198,8 +196,9 @@ export function segmentRuns(
     const segGraph = `${graph};[out]${post.join(',')}[seg]`;
 
     // Inputs: the tracks in the graph; for segment 0, then the plan's other inputs (metadata,
-    // a cover from a track outside the graph), renumbered.
-    const trackInputs = plan.inputs.length;
+    // the person's cover image, a cover from a track outside the graph), renumbered. The
+    // tracks are the plan's first inputs, one each.
+    const trackInputs = tracks.length;
     const kept: number[] = [];
     for (let i = first; i <= through; i++) kept.push(i);
     if (k === 0) {
@@ -219,8 +218,9 @@ export function segmentRuns(
       ...['-filter_complex', segGraph, '-map', '[seg]'],
       ...remapOutput(parsed.output, remap, outputPath),
     ];
-    const inputs = kept.filter((i) => i < trackInputs).map((i) => plan.inputs[i]!);
     const usedFiles = new Set(kept.map((i) => parsed.inputs[i]!.path));
+    // Every file the command reads that the engine mounts (not the plan's text files).
+    const inputs = plan.inputs.filter((input) => usedFiles.has(input.path));
     return {
       segment: k,
       inputs,

@@ -1,0 +1,106 @@
+/**
+ * Runs a join's steps (lib/plan/steps.ts) in order, each by its one executor (./steps/): the
+ * tracks decoded first, the join, then what is done to its output. Each step's progress is
+ * weighed by the audio it reads against the whole join's, and a step that fails names itself
+ * in the error (lib/core/errors.ts inStep). Offscreen document (Chrome), background page (Firefox).
+ */
+import { asStep, JoinCanceledError } from '@/lib/core/errors';
+import { text, type Text } from '@/lib/core/i18n';
+import type { JobPhase } from '@/lib/core/job';
+import { stepList, type JoinStep, type JoinSteps, type StepKind } from '@/lib/plan/steps';
+import type { JoinPlan } from '@/lib/plan/types';
+import type { JoinState, StepContext, StepExecutor, StepPhase } from './steps/context';
+import { predecode } from './steps/predecode';
+import { fastMp3, fastWav } from './steps/fast';
+import { ffmpeg } from './steps/ffmpeg';
+import { parts } from './steps/parts';
+import { closeJoins } from './steps/close-joins';
+import { wavHeader } from './steps/wav-header';
+import { retagMp3 } from './steps/retag-mp3';
+import { chapterFiles } from './steps/chapter-files';
+
+type Executors = { [K in StepKind]: StepExecutor<Extract<JoinStep, { kind: K }>> };
+
+/** Every step's executor, by kind: a new step is one line here. */
+const EXECUTORS: Executors = {
+  predecode,
+  'fast-mp3': fastMp3,
+  'fast-wav': fastWav,
+  ffmpeg,
+  parts,
+  'close-joins': closeJoins,
+  'wav-header': wavHeader,
+  'retag-mp3': retagMp3,
+  'chapter-files': chapterFiles,
+};
+
+/** What a pipeline needs: a step's context less its progress and the state it builds. */
+export type PipelineContext = Omit<StepContext, 'progress' | 'state'> & {
+  /** The join's progress, in percent of the whole. */
+  report(phase: JobPhase, percent: number): void;
+};
+
+/** Runs `steps` in order; resolves with what they made (the joined file, its notes…). */
+export async function runSteps(steps: JoinSteps, pipe: PipelineContext): Promise<JoinState> {
+  const state: JoinState = { tracks: [...pipe.ready], overlaps: [] };
+  const list = stepList(steps);
+  const weights = list.map((s) => stepWeight(s, pipe.plan));
+  const whole = weights.reduce((a, b) => a + b, 0);
+  let done = 0;
+  for (const [i, step] of list.entries()) {
+    if (pipe.signal.aborted) throw new JoinCanceledError();
+    const weight = weights[i]!;
+    const before = done;
+    const progress = (f: number, phase: StepPhase = 'joining') => {
+      // Reading the inputs is a phase of its own only where the join is the first step.
+      if (phase === 'reading') {
+        if (steps.pre.length === 0 && step === steps.main) pipe.report('reading', pct(f));
+        return;
+      }
+      pipe.report('joining', pct(whole > 0 ? (before + f * weight) / whole : f));
+    };
+    const execute = EXECUTORS[step.kind] as StepExecutor<JoinStep>;
+    await asStep(stepName(step, pipe), () => execute(step, { ...pipe, progress, state }));
+    done += weight;
+  }
+  if (pipe.signal.aborted) throw new JoinCanceledError();
+  return state;
+}
+
+/** Seconds of audio a step reads: the bar moves by them. Post steps read the output once. */
+function stepWeight(step: JoinStep, plan: JoinPlan): number {
+  if (step.kind === 'predecode') return step.run.totalSec;
+  if (step.kind === 'fast-mp3' || step.kind === 'fast-wav') return plan.totalSec;
+  if (step.kind === 'ffmpeg' || step.kind === 'parts') return plan.totalSec;
+  return 0;
+}
+
+/** The step's name in a failure: "Encoding part 2 of 3 failed: …" (parts name their own). */
+export function stepName(step: JoinStep, pipe: Pick<PipelineContext, 'plan' | 'ready'>): Text {
+  switch (step.kind) {
+    case 'predecode':
+      return text('steps.predecode', pipe.ready[step.run.track]?.name ?? '');
+    case 'fast-mp3':
+    case 'fast-wav':
+      return text('steps.fastJoin');
+    case 'ffmpeg':
+    case 'parts':
+      return text(
+        pipe.plan.kind === 'ffmpeg' && !pipe.plan.args.includes('-filter_complex')
+          ? 'steps.copy'
+          : 'steps.encode',
+      );
+    case 'close-joins':
+      return text('steps.closeJoins');
+    case 'wav-header':
+      return text('steps.wavHeader');
+    case 'retag-mp3':
+      return text('steps.retag');
+    case 'chapter-files':
+      return text('steps.chapterFiles');
+  }
+}
+
+function pct(f: number): number {
+  return Math.round(f * 100);
+}

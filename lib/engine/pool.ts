@@ -1,0 +1,283 @@
+/**
+ * The engines and what they are scheduled for: probes first, then decode checks, warm-ups and
+ * joins, each engine one thing at a time (./lanes.ts). Offscreen document (Chrome), background
+ * page (Firefox).
+ *
+ * - The engine: probes, checks and every join's main run queue on it.
+ * - The checker (on more than one core): a second engine for decode checks of long tracks, so
+ *   they run beside probes and joins; a parallel join borrows it for a part.
+ * - Spares (on more than two cores): more engines for a parallel join, made when first needed.
+ *
+ * A join asks for its engines (`join`, then `lease` for parts) and the tracks it needs checked
+ * (`checked`); when to wait for a check is the join's choice (lib/engine/host.ts), not the pool's.
+ */
+import { toErrorData } from '@/lib/core/errors';
+import { TrackMissingError } from '@/lib/core/errors';
+import { trackRef, type Track } from '@/lib/core/track';
+import { cueSourceChapters } from '@/lib/media/cue';
+import { getAudio, getTrack, updateTrack } from '@/lib/store/tracks';
+import { WorkerStoppedError, type Engine } from './ffmpeg';
+import { Lanes, type Lane } from './lanes';
+import { untilAborted } from './abort';
+
+/**
+ * A probe whose worker was stopped under it (not by its own timeout) is run again this many
+ * times; after that the track stays "checking…" and the next page to open takes it up again.
+ */
+const PROBE_RETRIES = 2;
+
+/** What a pool engine does: an Engine, or a stand-in in unit tests. */
+export type PoolEngine = Pick<
+  Engine,
+  'probe' | 'check' | 'run' | 'analyse' | 'task' | 'warm' | 'warmed' | 'reset'
+>;
+
+export class EnginePool<E extends PoolEngine = Engine> {
+  readonly #engine: E;
+  readonly #checker: E | undefined;
+  readonly #spare: (() => E) | undefined;
+  readonly #extra: E[] = [];
+  /** The engine's queue: probes (first) and everything else. */
+  readonly #queue = new Lanes();
+  /** The checker's own queue: probes first, then checks, warm-ups and its part of a join. */
+  readonly #checkQueue = new Lanes();
+  /** Work queued or running here; the pool is idle at 0. */
+  #pending = 0;
+  readonly #onIdle: () => void;
+  /** Probes queued or running, by track id: asking again joins the one under way. */
+  readonly #probes = new Map<string, Promise<Track | undefined>>();
+  /** Decode checks scheduled or running, by track id. */
+  readonly #checks = new Map<string, Promise<void>>();
+  /** Decode checks queued or running on each engine. */
+  readonly #checksWaiting = { engine: 0, checker: 0 };
+  /** A page asked for warm engines (warm()). */
+  #keepWarm = false;
+  readonly #warming = new Set<E>();
+
+  /** `onIdle` is called whenever the last piece of work here settles. */
+  constructor(engine: E, onIdle: () => void, checker?: E, spare?: () => E) {
+    this.#engine = engine;
+    this.#onIdle = onIdle;
+    this.#checker = checker;
+    this.#spare = spare;
+  }
+
+  /** Something is queued or running. */
+  get busy(): boolean {
+    return this.#pending > 0;
+  }
+
+  /** Work outside the queues that keeps the pool busy until it settles. */
+  counted<T>(run: Promise<T>): Promise<T> {
+    this.#pending++;
+    return run.finally(() => {
+      this.#pending--;
+      if (this.#pending === 0) this.#onIdle();
+    });
+  }
+
+  #enqueue<T>(task: () => Promise<T>, lane: Lane = 'work'): Promise<T> {
+    return this.counted(this.#queue.run(task, lane));
+  }
+
+  /**
+   * Runs `work` with the checker to itself: it waits for the check under way (checks queued
+   * after it wait for `work`). Without a checker, `work` runs at once.
+   */
+  #withChecker<T>(work: () => Promise<T>, lane: Lane = 'work'): Promise<T> {
+    if (!this.#checker) return work();
+    return this.#checkQueue.run(work, lane);
+  }
+
+  // --- Joins ---------------------------------------------------------------------------------
+
+  /** Runs a join on the engine, in its turn behind the work queued there. */
+  join<T>(work: (engine: E) => Promise<T>): Promise<T> {
+    return this.#enqueue(() => work(this.#engine));
+  }
+
+  /**
+   * `n` engines for a parallel join, called from within `join`: the join's own, the checker
+   * (waited for), then spares. Fewer when the machine has fewer.
+   */
+  lease<T>(n: number, work: (engines: E[]) => Promise<T>): Promise<T> {
+    return this.#withChecker(() => {
+      const engines = [this.#engine, ...(this.#checker ? [this.#checker] : [])];
+      while (engines.length < n && this.#spare) {
+        const i = engines.length - (this.#checker ? 2 : 1);
+        this.#extra[i] ??= this.#spare();
+        engines.push(this.#extra[i]);
+      }
+      return work(engines.slice(0, n));
+    });
+  }
+
+  // --- Warm-ups ------------------------------------------------------------------------------
+
+  /**
+   * A page is open: load both engines and run their warm-up job (Engine.warm), each on its own
+   * queue, behind what is there. Engines reset after a join or a check are warmed again while
+   * this lasts (this document's life in Chrome, which ends when the engine is idle).
+   */
+  warm(): void {
+    this.#keepWarm = true;
+    this.rewarm();
+  }
+
+  /** Warms the engines again when a page asked for warm ones (after a join reset them). */
+  rewarm(): void {
+    if (!this.#keepWarm) return;
+    this.#warmUp(this.#engine, (step) => this.#enqueue(step));
+    const checker = this.#checker;
+    if (checker) this.#warmUp(checker, (step) => this.counted(this.#withChecker(step)));
+  }
+
+  /** Warms `engine` one step at a time, each a task of its own on the engine's queue. */
+  #warmUp(engine: E, queue: (step: () => Promise<boolean>) => Promise<boolean>): void {
+    if (engine.warmed || this.#warming.has(engine)) return;
+    this.#warming.add(engine);
+    const next = async (): Promise<void> => {
+      const ok = await queue(() => engine.warm());
+      if (ok && !engine.warmed) return next();
+    };
+    void next()
+      .catch(() => undefined)
+      .finally(() => this.#warming.delete(engine));
+  }
+
+  // --- Probes --------------------------------------------------------------------------------
+
+  /**
+   * Probes a track (once: asking again joins the probe under way) on whichever engine would
+   * start it sooner, and stores what it learned, or why it failed, on the track.
+   */
+  probe(id: string): Promise<Track | undefined> {
+    const under = this.#probes.get(id);
+    if (under) return under;
+    const checker = this.#checker;
+    const run = (
+      checker && probeCost(this.#checkQueue) < probeCost(this.#queue)
+        ? this.counted(this.#withChecker(() => this.#probeOne(id, checker), 'probe'))
+        : this.#enqueue(() => this.#probeOne(id, this.#engine), 'probe')
+    ).finally(() => this.#probes.delete(id));
+    this.#probes.set(id, run);
+    return run;
+  }
+
+  async #probeOne(id: string, engine: E): Promise<Track | undefined> {
+    const track = await getTrack(id);
+    if (!track) return undefined;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const blob = await getAudio(id);
+        if (!blob) throw new TrackMissingError(trackRef(track));
+        const probed = await engine.probe(trackRef(track), blob);
+        // A cue sheet's chapters stand for the file's own (they are what the person gave).
+        const info = track.cueChapters?.length
+          ? { ...probed, chapters: cueSourceChapters(track.cueChapters, probed.durationSec) }
+          : probed;
+        await updateTrack(id, { status: 'ready', info, error: undefined });
+        // The track is listed now and checked to its end in the background.
+        if (!info.decoded) void this.#scheduleCheck(id);
+        return { ...track, status: 'ready', info };
+      } catch (err) {
+        // Stopped from outside (not its own fault, nor its timeout): the file was never judged.
+        if (err instanceof WorkerStoppedError) {
+          if (attempt < PROBE_RETRIES) continue;
+          return { ...track, status: 'probing' };
+        }
+        const error = {
+          ...toErrorData(err, 'unsupported-audio'),
+          trackId: id,
+          trackName: track.name,
+        };
+        await updateTrack(id, { status: 'error', error });
+        return { ...track, status: 'error', error };
+      }
+    }
+  }
+
+  // --- Decode checks -------------------------------------------------------------------------
+
+  /**
+   * The track checked to its end: waits for its check (scheduled now if none is under way).
+   * Cancel ends the wait, not the check.
+   */
+  async checked(t: Track, signal: AbortSignal): Promise<Track> {
+    if (t.info?.decoded) return t;
+    await untilAborted(this.#scheduleCheck(t.id), signal);
+    return (await getTrack(t.id)) ?? t;
+  }
+
+  /**
+   * Queues the decode check of a listed track on whichever engine has fewer checks waiting: the
+   * checker (when there is one) or the engine's own queue (behind the probes already there, so
+   * every track is listed first). Two engines check two tracks at once.
+   */
+  #scheduleCheck(id: string): Promise<void> {
+    const known = this.#checks.get(id);
+    if (known) return known;
+    const checker = this.#checker;
+    let run: Promise<void>;
+    if (checker && this.#checksWaiting.checker <= this.#checksWaiting.engine) {
+      this.#checksWaiting.checker++;
+      run = this.counted(
+        this.#withChecker(() => this.#checkOne(id, checker)).finally(
+          () => void this.#checksWaiting.checker--,
+        ),
+      );
+    } else {
+      this.#checksWaiting.engine++;
+      run = this.#enqueue(() => this.#checkOne(id, this.#engine)).finally(
+        () => void this.#checksWaiting.engine--,
+      );
+    }
+    const settled = run.catch(() => undefined).finally(() => this.#checks.delete(id));
+    this.#checks.set(id, settled);
+    return settled;
+  }
+
+  /**
+   * Decodes a listed track to its end, under the engine's time limit (Engine.check: a decoder
+   * that hangs is given up and named, instead of holding the track and every Join): stores its
+   * exact length, or why it cannot be joined. Does nothing for a track already checked, removed
+   * or failed.
+   */
+  async #checkOne(id: string, engine: E): Promise<void> {
+    const track = await getTrack(id);
+    if (!track || track.status !== 'ready' || !track.info || track.info.decoded) return;
+    const blob = await getAudio(id);
+    if (!blob) return;
+    try {
+      const info = await engine.check(trackRef(track), blob, track.info);
+      await updateTrack(id, { info });
+    } catch (err) {
+      // Stopped from outside: nothing was learned about the track; a join checks it again.
+      if (err instanceof WorkerStoppedError) return;
+      const error = { ...toErrorData(err, 'corrupt-audio'), trackId: id, trackName: track.name };
+      await updateTrack(id, { status: 'error', error });
+    } finally {
+      // The checker's memory goes back after the last check queued on it; it loads (and warms,
+      // while a page is open) again in a second.
+      if (
+        engine === this.#checker &&
+        this.#checksWaiting.checker <= 1 &&
+        this.#checkQueue.waiting('probe') === 0
+      ) {
+        engine.reset();
+        this.rewarm();
+      }
+    }
+  }
+}
+
+/**
+ * How long a probe queued now would wait, roughly, in probes: those waiting, plus what runs. A
+ * probe of a short track takes 50 to 100 ms here; a load, a warm-up step or a check, about
+ * ten times that or more, so a batch of new tracks waits on the other engine only when that
+ * one is idle or probing.
+ */
+function probeCost(queue: Lanes): number {
+  const running = queue.running === 'probe' ? 1 : queue.running === 'work' ? 12 : 0;
+  return queue.waiting('probe') + running;
+}

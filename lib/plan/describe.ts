@@ -1,0 +1,98 @@
+/**
+ * The planner's third half: the decision (./decide.ts) in words, as the popup shows it: a head
+ * line (lossless and how, or why it re-encodes), then each note and warning. Pure.
+ */
+import { RINGTONE_MAX_SEC } from '@/lib/core/formats';
+import { channelWord, codecLabel, formatDuration, formatSeconds, khz } from '@/lib/core/text';
+import { t } from '@/lib/core/i18n';
+import { seamFrames } from '@/lib/lossless';
+import { encoderArgs, MP3_MIN_SAMPLES } from './graph';
+import { wavTarget } from './layout';
+import {
+  changeNote,
+  changeReason,
+  clampNote,
+  losslessSummary,
+  metadataNotes,
+  trackNotes,
+} from './words';
+import type { JoinDecision } from './decide';
+
+export interface JoinDescription {
+  /** One line: the head line, then each note and warning. */
+  summary: string;
+  /** The same as short lines. */
+  lines: string[];
+  /** Why the join re-encodes (empty when it does not). */
+  reencodeReasons: string[];
+  /** Things the person should know before Join. */
+  warnings: string[];
+}
+
+export function describeJoin(d: JoinDecision): JoinDescription {
+  const { tracks, output, spec, target } = d;
+  const notes = [
+    ...d.formatNotes,
+    ...metadataNotes(tracks, output, spec, d.userTags),
+    ...trackNotes(tracks),
+  ];
+  const warnings: string[] = [];
+  if (output.format === 'm4r' && d.totalSec > RINGTONE_MAX_SEC) {
+    warnings.push(t('plan.ringtone', formatSeconds(RINGTONE_MAX_SEC), formatDuration(d.totalSec)));
+  }
+  if (output.format === 'mp3' && d.totalSec * target.rate < MP3_MIN_SAMPLES) {
+    // The graph pads it (./graph.ts minSamples): say so, as the length changes.
+    notes.push(t('plan.paddedToFrame', Math.round((MP3_MIN_SAMPLES / target.rate) * 1000)));
+  }
+  for (const c of d.clamped) notes.push(clampNote(c.junction, c.applied, c.reason));
+  const reasons = d.route === 'copy' ? [] : [...d.mismatch, ...d.unfit, ...d.edits];
+  // A track that changes format is said as a note where the head line does not already say it.
+  const heads = d.route === 'encode' ? reasons : [];
+  if (d.route !== 'copy') {
+    tracks.forEach((t, i) => {
+      const change = t.info.formatChange;
+      if (change && !heads.includes(changeReason(i, change))) notes.push(changeNote(i, change));
+    });
+  }
+  const head = headLine(d, reasons);
+  return {
+    summary: [head, ...notes, ...warnings].join(' '),
+    lines: [head, ...notes, ...warnings],
+    reencodeReasons: reasons,
+    warnings,
+  };
+}
+
+/** Lossless and how the tracks meet, or what the re-encode writes and why. */
+function headLine(d: JoinDecision, reasons: readonly string[]): string {
+  const { tracks, output, target } = d;
+  const first = tracks[0]!.info;
+  switch (d.route) {
+    case 'copy':
+      if (tracks.length < 2) return losslessSummary(tracks);
+      if (d.exact) return losslessSummary(tracks, 'seams', seamFrames(d.exact, first.sampleRate));
+      return d.fast === 'mp3' || d.closeJoins
+        ? losslessSummary(tracks, 'gapless')
+        : losslessSummary(tracks);
+    case 'flac':
+      return losslessSummary(tracks, 'flac');
+    default: {
+      const label = encoderArgs(
+        output,
+        target.channels.count,
+        output.format === 'wav' ? wavTarget(tracks.map((t) => t.info)) : undefined,
+      ).label;
+      if (d.route === 'rewrite') {
+        const codecs = [...new Set(tracks.map((t) => codecLabel(t.info.codec)))].join(', ');
+        return t('plan.rewrite', codecs, khz(first.sampleRate), channelWord(first.channels), label);
+      }
+      return t(
+        'plan.reencode',
+        label,
+        khz(target.rate),
+        channelWord(target.channels.count),
+        reasons.join(t('plan.reasonSeparator')),
+      );
+    }
+  }
+}
