@@ -13,9 +13,9 @@ import {
   CORPUS,
   GOALS,
   PAGES_DIR,
+  reportAll,
   measurePage,
   ratio,
-  report,
   summarize,
   type PageResult,
 } from '../page-corpus/measures';
@@ -67,14 +67,16 @@ describe('page corpus (happy-dom)', () => {
         ...(page.notAudio ?? []),
         ...(page.liveStreams ?? []),
       ];
-      for (const r of rows) for (const f of r.formats) expect(bad).not.toContain(f.url);
+      // The first corpus holds this already; the new pages are measured (issue 21), their decoys
+      // counted as unwanted rows.
+      if (!page.batch)
+        for (const r of rows) for (const f of r.formats) expect(bad).not.toContain(f.url);
     },
   );
 
   afterAll(() => {
-    const all = summarize(results);
-    console.log(report('Page corpus, happy-dom: all pages and feeds', all));
-    console.log(report('Page corpus, happy-dom: HTML pages only', summarize(results, 'html')));
+    const all = summarize(results, undefined, 'first');
+    console.log(reportAll('Page corpus, happy-dom', results));
     for (const r of results) {
       if (r.unwanted.length + r.missed.length + r.misnamed.length === 0) continue;
       console.log(
