@@ -156,6 +156,8 @@ export interface Measures {
   foundAll: [number, number];
   /** Items (that are wanted audio) named by the title the page shows. */
   named: [number, number];
+  /** The same, on HTML pages only (feeds name every item by its own title). */
+  namedHtml: [number, number];
 }
 
 /** Which pages a table is about. */
@@ -192,6 +194,7 @@ export function summarize(
     foundHtml: [sum(html, (r) => r.found), sum(html, (r) => r.recordings)],
     foundAll: [sum(inSet, (r) => r.found), sum(inSet, (r) => r.recordings)],
     named: [sum(rs, (r) => r.named), sum(rs, (r) => r.wanted)],
+    namedHtml: [sum(html, (r) => r.named), sum(html, (r) => r.wanted)],
   };
 }
 
@@ -214,6 +217,7 @@ export function report(title: string, m: Measures, goals: Goals = GOALS): string
     row('recordings found, HTML pages', m.foundHtml, goals.foundHtml),
     row('recordings found, with the feeds', m.foundAll, goals.foundAll),
     row('items named by the title the page shows', m.named, goals.named),
+    row('items named by the title the page shows, HTML pages', m.namedHtml, goals.named),
   ].join('\n');
 }
 
