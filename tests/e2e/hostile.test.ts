@@ -10,7 +10,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sanitizeFileName } from '@/lib/core/naming';
 import { scanPage } from '@/lib/page-audio/scan';
+import { ffprobe } from '../support/native-ffmpeg';
 import { launchSeam, resetSeam, type Seam } from '../support/chromium';
 import { PopupPage } from '../support/pages';
 import { fixture } from '../support/paths';
@@ -18,6 +20,8 @@ import { until } from '../support/wait';
 
 const MP3 = readFileSync(fixture('tone-440-2s-44100-stereo.mp3'));
 const DESON = 'deson'.repeat(39) + 'x';
+/** A title Chrome's downloads refuse as it is: U+FDD0 is a Unicode noncharacter. */
+const NONCHAR_TITLE = 'Ep \uFDD0 one';
 
 let seam: Seam;
 let server: Server;
@@ -70,6 +74,7 @@ function handle(req: IncomingMessage, res: ServerResponse): unknown {
     return html('<a href="/a.mp3">A</a><script>setTimeout(() => { for (;;); }, 50)</script>');
   }
   if (path === '/blank') return html('');
+  if (path === '/titled') return html(`<a href="/ep.mp3">${NONCHAR_TITLE}</a>`);
   if (path === '/feeds') {
     const feed = (title: string, href: string) =>
       `<link rel="alternate" type="application/rss+xml" title="${title}" href="${href}">`;
@@ -334,5 +339,73 @@ describe('fetch gate', () => {
     await resetSeam(seam, popup);
     await popup.close();
     await tab.close();
+  });
+});
+
+describe('names that always save', () => {
+  it('a page link titled "Ep \\uFDD0 one", added and joined, saves', async () => {
+    // Before: "Join failed. The joined file could not be saved: Invalid filename." after the join.
+    const { tab, popup } = await popupOn('titled');
+    await region(popup).getByRole('checkbox', { name: /^Ep/ }).check();
+    await region(popup).getByRole('button', { name: 'Add selected' }).click();
+    const queue = new PopupPage(popup);
+    await queue.waitForReady(1);
+    const { job, file } = await seam.ext.joinAndWait(() => queue.join());
+    expect(job.fileName).toMatch(/^Ep one\.\w+$/);
+    const probe = await ffprobe(file);
+    expect(Number(probe.format.duration)).toBeGreaterThan(1.9);
+    await resetSeam(seam, popup);
+    await popup.close();
+    await tab.close();
+  });
+
+  it("Chrome's downloads API takes the cleaned name of every kind of hostile title", async () => {
+    const titles = [
+      'Ep \uFDD0 one.mp3',
+      'Ep \uFDEF\uFFFE\uFFFF one.mp3',
+      `Ep ${String.fromCodePoint(0x1fffe, 0x10ffff)} one.mp3`,
+      'Ep \uD800 lone \uDC00 halves.mp3',
+      'invoice\u202Eevil\u2066\u2069\u200F\u061C.mp3',
+      'zero\u200Bwidth\uFEFF\u00AD.mp3',
+      'bell\u0007\u001B\u0085tab\tline\u2028para\u2029.mp3',
+      'CON.mp3',
+      'nul',
+      'COM1.tar.gz',
+      'name. . .',
+      '...hidden',
+      'AC/DC \\ "live" <at> the: pipe|?*~.mp3',
+      `${'Long title '.repeat(40)}.mp3`,
+      `${'日本語のタイトル'.repeat(30)}.mp3`,
+      '\uFDD0\uFFFF\u202E',
+    ];
+    const results = await seam.worker.evaluate(
+      async ({ names, raw }) => {
+        const url = 'data:audio/mpeg;base64,SUQzBAAAAAAAAA==';
+        const save = async (filename: string) => {
+          try {
+            const id = await chrome.downloads.download({
+              url,
+              filename,
+              conflictAction: 'uniquify',
+            });
+            return { filename, id };
+          } catch (err) {
+            return { filename, error: String(err) };
+          }
+        };
+        const cleaned = [];
+        for (const n of names) cleaned.push(await save(n));
+        return { cleaned, raw: await save(raw) };
+      },
+      { names: titles.map(sanitizeFileName), raw: 'Ep \uFDD0 one.mp3' },
+    );
+    // The title as it is fails: the check is Chrome's own.
+    expect(results.raw.error).toMatch(/Invalid filename/);
+    for (const r of results.cleaned)
+      expect(r, r.filename).toMatchObject({ id: expect.any(Number) });
+    for (const r of results.cleaned) {
+      await seam.ext.completedDownload(r.id!);
+      await seam.ext.eraseDownload(r.id!);
+    }
   });
 });
