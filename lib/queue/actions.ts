@@ -8,7 +8,7 @@ import { moveSelection, type SelectionMove } from '@/lib/editor/reorder';
 import { naturalSort, reverseOrder, sortTracks, type SortKey } from '@/lib/editor/sort';
 import { NotAllAddedError, SeamError } from '@/lib/core/errors';
 import { defaultOutput, defaultTags, type OutputTags } from '@/lib/core/settings';
-import { cueBatch, decodeCue, isCueSheet, parseCue } from '@/lib/media/cue';
+import { MAX_CUE_BYTES, cueBatch, decodeCue, isCueSheet, parseCue } from '@/lib/media/cue';
 import { countTracks, fileNames } from '@/lib/core/text';
 import { MAX_COVER_IMAGE_MB } from '@/lib/core/limits';
 import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
@@ -79,7 +79,7 @@ async function addBatch(files: readonly File[], cues: readonly File[] = []): Pro
   const sheets = await Promise.all(
     cues.map(async (f) => ({
       name: f.name,
-      sheet: parseCue(decodeCue(new Uint8Array(await f.arrayBuffer()))),
+      sheet: parseCue(decodeCue(new Uint8Array(await f.slice(0, MAX_CUE_BYTES).arrayBuffer()))),
     })),
   );
   const plan = cueBatch(
