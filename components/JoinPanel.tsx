@@ -11,6 +11,7 @@ import { fill, SLOT } from './slot';
 
 const PHASES = {
   starting: 'join.phase.starting',
+  downloading: 'join.phase.downloading',
   loading: 'join.phase.loading',
   reading: 'join.phase.reading',
   joining: 'join.phase.joining',

@@ -4,8 +4,8 @@ import type { Text } from './i18n';
 
 /** A join's state as the person sees it. Pure; the stored item is lib/store/job.ts. */
 
-/** Where a running job is. */
-export type JobPhase = 'starting' | 'loading' | 'reading' | 'joining' | 'saving';
+/** Where a running job is ('downloading': waiting for page audio still arriving). */
+export type JobPhase = 'starting' | 'downloading' | 'loading' | 'reading' | 'joining' | 'saving';
 
 interface JobBase {
   id: string;

@@ -38,6 +38,8 @@ export interface FetchOptions {
   limitBytes: number;
   /** Host patterns the person granted: the link and where it redirects must be on one. */
   granted: readonly string[];
+  /** How much has arrived, as a fraction of the stated length (undefined: none stated). */
+  onProgress?: (fraction: number | undefined) => void;
 }
 
 /**
@@ -46,7 +48,7 @@ export interface FetchOptions {
  * when the audio is stored (the caller probes it next); on failure the track carries the error.
  */
 export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<boolean> {
-  const { limitBytes, granted } = opts;
+  const { limitBytes, granted, onProgress } = opts;
   const track = await getTrack(trackId);
   if (!track) return false;
   const ref = trackRef(track);
@@ -152,6 +154,7 @@ export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<b
           await reserveRoom(trackId, received + FOLD_BYTES, ref);
         }
         const progress = known ? received / known : undefined;
+        onProgress?.(progress);
         await updateTrack(trackId, { progress, size: received });
       }
     }

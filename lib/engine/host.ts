@@ -1,6 +1,7 @@
 import type { Engine } from './ffmpeg';
 import {
   JoinCanceledError,
+  JoinFailedError,
   NothingToJoinError,
   TrackMissingError,
   errorFromData,
@@ -14,6 +15,8 @@ import { trackRef, type Track } from '@/lib/core/track';
 import { EnginePool } from './pool';
 import { untilAborted } from './abort';
 import { runJoin } from './join';
+import { Arrivals } from './arrivals';
+import { text } from '@/lib/core/i18n';
 
 /** Parallel page-audio downloads: enough to hide latency, few enough to be polite to a server. */
 const FETCHES_AT_ONCE = 3;
@@ -36,6 +39,10 @@ export class EngineHost implements EngineCommands {
   /** Joins accepted and not yet finished, by job id. */
   readonly #jobs = new Map<string, AbortController>();
   readonly #urls = new Set<string>();
+  /** Page-audio downloads asked for and not yet ended: a join waits for them. */
+  readonly #arrivals = new Arrivals();
+  /** The newest limits and grants each download asked for was given (a retry may bring more). */
+  readonly #fetchOptions = new Map<string, Omit<FetchRequest, 'trackIds'>>();
   /** Cores a join may use; navigator.hardwareConcurrency unless a test says otherwise. */
   #cores: number | undefined;
 
@@ -73,12 +80,28 @@ export class EngineHost implements EngineCommands {
     this.#pool.warm();
   }
 
-  /** Downloads page audio a few at a time (not through the engine queue), then probes it. */
+  /**
+   * Downloads page audio a few at a time (not through the engine queue), then probes it. A
+   * track already on its way is not downloaded twice; it takes the newest limits and grants.
+   */
   fetch({ trackIds, limitBytes, granted }: FetchRequest): void {
-    const queue = [...trackIds];
+    for (const id of trackIds) this.#fetchOptions.set(id, { limitBytes, granted });
+    const queue = this.#arrivals.expect(trackIds);
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        if (await fetchTrack(id, { limitBytes, granted })) this.probe([id]);
+        const opts = this.#fetchOptions.get(id) ?? { limitBytes, granted };
+        let stored = false;
+        try {
+          stored = await fetchTrack(id, {
+            ...opts,
+            onProgress: (f) => this.#arrivals.progress(id, f),
+          });
+        } finally {
+          this.#fetchOptions.delete(id);
+          // Probed first: a join waiting for this download then waits for its probe.
+          if (stored) this.probe([id]);
+          this.#arrivals.end(id);
+        }
       }
     };
     void this.#pool.counted(
@@ -97,7 +120,14 @@ export class EngineHost implements EngineCommands {
     this.#jobs.set(req.jobId, abort);
     void (async () => {
       try {
-        const tracks = await this.#ready(req, abort.signal);
+        const tracks = await this.#ready(req, abort.signal, (percent) =>
+          this.#events.progress({
+            jobId: req.jobId,
+            phase: 'downloading',
+            percent,
+            lossless: false,
+          }),
+        );
         const result = await this.#pool.join((engine) =>
           runJoin(req, tracks, abort.signal, {
             engine,
@@ -138,12 +168,29 @@ export class EngineHost implements EngineCommands {
    * it (long ones after they were listed), so a cut-short file is named here instead of joined.
    * A bad one stops the join by name. Cancel ends the wait, not the probes or checks.
    */
-  async #ready(req: JoinRequest, signal: AbortSignal): Promise<PlanTrack[]> {
-    const queued = await listTracks();
-    const tracks = req.trackIds
-      .map((id) => queued.find((t) => t.id === id))
-      .filter((t): t is Track => t !== undefined);
+  async #ready(
+    req: JoinRequest,
+    signal: AbortSignal,
+    downloading: (percent: number) => void,
+  ): Promise<PlanTrack[]> {
+    const inQueue = async () => {
+      const queued = await listTracks();
+      return req.trackIds
+        .map((id) => queued.find((t) => t.id === id))
+        .filter((t): t is Track => t !== undefined);
+    };
+    let tracks = await inQueue();
     if (tracks.length === 0) throw new NothingToJoinError();
+    // Page audio still arriving is waited for, its progress shown as the join's.
+    const arriving = tracks.filter((t) => t.status === 'fetching').map((t) => t.id);
+    if (arriving.length > 0) {
+      await this.#arrivals.wait(arriving, (f) => downloading(Math.floor(f * 100)), signal);
+      tracks = await inQueue();
+      if (tracks.length === 0) throw new NothingToJoinError();
+      // A download nobody asked this engine for (the background asks before every join).
+      const lost = tracks.find((t) => t.status === 'fetching' && !this.#arrivals.has(t.id));
+      if (lost) throw new JoinFailedError(text('errors.stillDownloading'), trackRef(lost));
+    }
     const listed = await untilAborted(
       Promise.all(tracks.map((t) => (t.status === 'ready' && t.info ? t : this.#pool.probe(t.id)))),
       signal,
