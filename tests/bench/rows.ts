@@ -4,7 +4,16 @@
  * inputs (an InputSet from inputs.ts, or a new one), whether `--quick` runs it, and the two ways
  * of doing the job.
  */
-import { BOOK_AAC, BOOK_MP3, LONG, LONG_WAV, SHORT, WAV_40, type InputSet } from './inputs';
+import {
+  BOOK_3H,
+  BOOK_AAC,
+  BOOK_MP3,
+  LONG,
+  LONG_WAV,
+  SHORT,
+  WAV_40,
+  type InputSet,
+} from './inputs';
 import { concatCopy, concatCopyBook, concatEncode, type NativeRun } from './native';
 import type { SeamBench, SeamJob, SeamRun } from './seam';
 
@@ -136,6 +145,21 @@ function bookRow(inputs: InputSet, format: 'MP3' | 'M4B'): Row {
   };
 }
 
+/** The 3-hour book, joined losslessly to one MP3 (one chapter per file), native by stream copy. */
+const book3h: Row = {
+  name: `${BOOK_3H.name}, lossless`,
+  inputs: BOOK_3H,
+  quick: false,
+  native: ({ files, tmp }) => concatCopy(files, tmp, 'mp3'),
+  seam: (bench, { files, expectedSec, mark }) =>
+    bench.join(
+      files,
+      { ...MP3_LOSSLESS, expect: { codec: 'mp3', kbps: 64, channels: 1 } },
+      expectedSec,
+      mark,
+    ),
+};
+
 export const ROWS: Row[] = [
   lossless(SHORT, true),
   reencodeMp3(SHORT, true),
@@ -145,6 +169,7 @@ export const ROWS: Row[] = [
   lossless(LONG_WAV, false, 'wav'),
   // The memory row: 0.85 GB of WAV through ffmpeg.wasm.
   reencodeMp3(WAV_40, false, true),
+  book3h,
   bookRow(BOOK_MP3, 'MP3'),
   bookRow(BOOK_AAC, 'M4B'),
 ];
