@@ -67,7 +67,7 @@ function lossless(inputs: InputSet, quick: boolean, ext: 'mp3' | 'wav' = 'mp3'):
 /**
  * The other formats at Seam's own settings, native with the same encoder arguments as Seam's
  * plan (lib/plan/graph.ts encoderArgs): AAC 192k; Vorbis quality 6 (Seam's choice for 192 kb/s);
- * Opus 192k at complexity 4 and 48 kHz (the ffmpeg.wasm build's stack allows no more); FLAC.
+ * Opus 192k at complexity 10 and 48 kHz (libopus's default; lib/engine/worker/stack.ts); FLAC.
  */
 const OTHER_FORMATS: { label: string; ext: string; job: SeamJob; encoder: string[] }[] = [
   {
@@ -91,7 +91,7 @@ const OTHER_FORMATS: { label: string; ext: string; job: SeamJob; encoder: string
       reencode: 'natural',
       expect: { codec: 'opus', rate: 48000 },
     },
-    encoder: ['-c:a', 'libopus', '-b:a', '192k', '-compression_level', '4', '-ar', '48000'],
+    encoder: ['-c:a', 'libopus', '-b:a', '192k', '-compression_level', '10', '-ar', '48000'],
   },
   {
     label: 'FLAC',
