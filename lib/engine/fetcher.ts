@@ -17,6 +17,7 @@ import { freeBytes } from '@/lib/page-audio/budget';
 import { getTrack, putAudio, updateTrack } from '@/lib/store/tracks';
 import { trackRef } from '@/lib/core/track';
 import { bytesText } from '@/lib/core/text';
+import { readHeader } from '@/lib/media/headers';
 
 /** Enough of the body to tell an HTML error page or an image from audio. */
 const SNIFF_BYTES = 4096;
@@ -163,12 +164,16 @@ export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<b
       if (bad) throw bad;
     }
     const type = res.headers.get('content-type') ?? '';
+    const audio = new Blob([stored, ...(parts as BlobPart[])], { type });
     try {
-      await putAudio(trackId, new Blob([stored, ...(parts as BlobPart[])], { type }));
+      await putAudio(trackId, audio);
     } catch (err) {
       throw isQuotaError(err) ? diskFull(ref) : err;
     }
+    // What its header says, shown until ffprobe has run.
+    const header = await readHeader(audio);
     await updateTrack(trackId, {
+      ...(header ? { header } : {}),
       status: 'probing',
       progress: undefined,
       mime: type,
