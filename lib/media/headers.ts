@@ -6,7 +6,7 @@
  * and its `moov` (at most MAX_MOOV bytes).
  *
  * Formats: MP3 (first frame, with its Xing/Info + LAME or VBRI header; a CBR estimate from the
- * bitrate otherwise), WAV (`fmt ` and `data`), FLAC (STREAMINFO), Ogg Opus and Vorbis (the
+ * bitrate otherwise), WAV (`fmt ` and `data`, through lib/lossless/wav.ts), FLAC (STREAMINFO), Ogg Opus and Vorbis (the
  * identification header, the last page's granule), MP4/M4A (`mvhd`, the sound track's `mdhd`
  * and `stsd`). Anything else, or a header that does not parse: undefined.
  */
@@ -17,6 +17,7 @@ import { inspectHeader, SNIFF_WINDOW } from './sniff';
 import { child, readBoxes, type Box } from '@/lib/segments/mp4';
 import { topBoxes } from '@/lib/lossless/mp4';
 import { aacConfig } from '@/lib/lossless/mp4-seams';
+import { parseWav } from '@/lib/lossless/wav';
 
 /** A track's header, as ffprobe would name it. */
 export interface HeaderInfo {
@@ -46,7 +47,7 @@ export async function readHeader(blob: Blob): Promise<HeaderInfo | undefined> {
       case 'mp3-vbri':
         return mp3Header(head, blob.size);
       case 'wav':
-        return wavHeader(head, blob.size);
+        return await wavHeader(blob);
       case 'flac':
         return flacHeader(head);
       case 'ogg':
@@ -100,42 +101,18 @@ const WAV_CODECS: Record<number, (bits: number) => string | undefined> = {
   7: () => 'pcm_mulaw',
 };
 
-export function wavHeader(head: Uint8Array, size: number): HeaderInfo | undefined {
-  let fmt:
-    { tag: number; channels: number; rate: number; byteRate: number; bits: number } | undefined;
-  for (let at = 12; at + 8 <= head.length;) {
-    const id = ascii(head, at, 4);
-    const length = u32le(head, at + 4);
-    const body = at + 8;
-    if (id === 'fmt ' && body + 16 <= head.length) {
-      let tag = u16le(head, body);
-      // WAVE_FORMAT_EXTENSIBLE: the format is the first two bytes of its sub-format GUID.
-      if (tag === 0xfffe && body + 26 <= head.length) tag = u16le(head, body + 24);
-      fmt = {
-        tag,
-        channels: u16le(head, body + 2),
-        rate: u32le(head, body + 4),
-        byteRate: u32le(head, body + 8),
-        bits: u16le(head, body + 14),
-      };
-    }
-    if (id === 'data') {
-      if (!fmt) return undefined;
-      const codec = WAV_CODECS[fmt.tag]?.(fmt.bits);
-      if (!codec || fmt.channels === 0 || fmt.rate === 0) return undefined;
-      // A size of 0 or 0xFFFFFFFF (a stream writer's) or past the end: the bytes that are there.
-      const bytes =
-        length === 0 || length === 0xffffffff ? size - body : Math.min(length, size - body);
-      return {
-        codec,
-        sampleRate: fmt.rate,
-        channels: fmt.channels,
-        ...(fmt.byteRate > 0 ? { durationSec: bytes / fmt.byteRate } : {}),
-      };
-    }
-    at = body + length + (length % 2);
-  }
-  return undefined;
+/** Through the zero-copy join's own WAV reader (lib/lossless/wav.ts). */
+async function wavHeader(blob: Blob): Promise<HeaderInfo | undefined> {
+  const wav = await parseWav({ id: '', name: '', blob });
+  const f = wav.format;
+  const codec = wav.container === 'RIFX' ? undefined : WAV_CODECS[f.codecTag]?.(f.bitsPerSample);
+  if (!codec || f.channels === 0 || f.sampleRate === 0) return undefined;
+  return {
+    codec,
+    sampleRate: f.sampleRate,
+    channels: f.channels,
+    ...(f.byteRate > 0 ? { durationSec: wav.dataSize / f.byteRate } : {}),
+  };
 }
 
 // --- FLAC ------------------------------------------------------------------------------------
