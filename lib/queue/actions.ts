@@ -1,3 +1,4 @@
+import { readHeader } from '@/lib/media/headers';
 import { browser } from '#imports';
 import { targetTabId } from '@/lib/page-audio/actions';
 import { t, text, tn } from '@/lib/core/i18n';
@@ -92,7 +93,10 @@ async function addBatch(files: readonly File[], cues: readonly File[] = []): Pro
       files.reduce((n, f) => n + f.size, 0),
       fileNames(files.map((f) => f.name)),
     );
-    const added = await addFiles(plan.order.map((i) => files[i]!));
+    const ordered = plan.order.map((i) => files[i]!);
+    // Each file's header, read here in JavaScript: the queue shows its length and format at
+    // once, before the engine's ffprobe confirms them.
+    const added = await addFiles(ordered, await Promise.all(ordered.map(readHeader)));
     if (plan.perFile.size > 0) {
       const { defaultTransition } = await preferences.getValue();
       for (const [n, track] of added.entries()) {
