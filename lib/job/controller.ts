@@ -22,7 +22,7 @@ import { showFailed, showProgress, showQueue } from './badge';
 import { chaptersCue, chaptersJson, chaptersText } from '@/lib/plan/chapter-files';
 import { onDownloadChanged as releaseOnEnd, saveChapterFiles, saveResult } from './download';
 import { engineLink } from './link';
-import { text } from '@/lib/core/i18n';
+import { t, text } from '@/lib/core/i18n';
 
 /**
  * The background's side of a join: the job's state machine in storage.session (running → done,
@@ -99,6 +99,7 @@ async function startJoinNow(): Promise<{ jobId: string }> {
       prefs.fileNameTemplate,
       new Date(startedAt),
       tags.title,
+      t('output.untitledName'),
     ),
     startedAt,
   };
