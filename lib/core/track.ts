@@ -76,6 +76,12 @@ export interface AudioInfo {
    * is set up again mid-stream.
    */
   formatChange?: FormatChange;
+  /**
+   * EBU R128 integrated loudness (LUFS) and true peak (dBTP), measured by the decode check on
+   * its own decode (lib/media/ebur128.ts); absent before it ran, or for a stream that changes
+   * format midway.
+   */
+  loudness?: { i: number; tp: number };
 }
 
 /** How a track's decoded stream changes midway. */
@@ -117,6 +123,11 @@ export interface TrackEdit {
   transitionAfter: Transition;
   /** Chapter title; undefined = the file name without its extension. */
   chapterTitle?: string;
+  /**
+   * Chapters the person marked in the track ("Find chapters": lib/editor/pauses.ts), in the
+   * track's own seconds, the first at 0; they stand for the file's own chapters everywhere.
+   */
+  chapters?: { startSec: number; title: string }[];
 }
 
 export const NO_TRANSITION: Transition = { kind: 'none' };

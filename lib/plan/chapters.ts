@@ -50,7 +50,22 @@ export function resolveChapterMode(
   tracks: readonly ChapterTrack[],
 ): Exclude<ChapterMode, 'auto'> {
   if (mode !== 'auto') return mode;
-  return tracks.some((t) => (t.info?.chapters?.length ?? 0) > 0) ? 'keep' : 'per-track';
+  return tracks.some((t) => ownChapters(t).length > 0) ? 'keep' : 'per-track';
+}
+
+/**
+ * A track's own chapters: those the person marked in it ("Find chapters"), else the file's
+ * (an M4B's chapter track, ID3 CHAP, a cue sheet).
+ */
+export function ownChapters(track: ChapterTrack): readonly SourceChapter[] {
+  const marked = track.edit?.chapters;
+  if (!marked || marked.length === 0) return track.info?.chapters ?? [];
+  const end = track.info?.durationSec ?? 0;
+  return marked.map((c, i) => ({
+    title: c.title,
+    startSec: c.startSec,
+    endSec: marked[i + 1]?.startSec ?? end,
+  }));
 }
 
 /** A track's chapter title: its edit's, else its title tag (when chosen), else its file name. */
@@ -94,7 +109,7 @@ export function chapterTimes(
  * starts. Empty when it has none (or none survive the trim).
  */
 export function keptChapters(track: ChapterTrack): { title: string; offsetSec: number }[] {
-  const source = flatten(track.info?.chapters ?? []);
+  const source = flatten(ownChapters(track));
   if (source.length === 0) return [];
   const span = trimSpan(track);
   const kept: { title: string; fromSec: number; toSec: number }[] = [];

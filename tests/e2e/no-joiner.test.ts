@@ -1,0 +1,230 @@
+/**
+ * What no joiner does (issue 23), through the real extension with real ffmpeg.wasm, each saved
+ * file checked with native ffmpeg: "Match loudness" on a lossless MP3 join (the frames' global
+ * gain moved, nothing re-encoded but the joins); "Find chapters" in one long file.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { launchSeam, resetSeam, type Seam } from '../support/chromium';
+import { decodePcm, ffmpeg, ffprobe, requireNativeFfmpeg } from '../support/native-ffmpeg';
+import { OptionsPage, field } from '../support/pages';
+import { until } from '../support/wait';
+
+let seam: Seam;
+let page: Page;
+let ui: OptionsPage;
+let dir: string;
+
+beforeAll(async () => {
+  requireNativeFfmpeg();
+  dir = await mkdtemp(join(tmpdir(), 'seam-no-joiner-'));
+  seam = await launchSeam();
+  page = await seam.openOptions();
+});
+afterAll(() => seam?.close());
+beforeEach(async () => {
+  if (page.isClosed()) page = await seam.openOptions();
+  await resetSeam(seam, page);
+  await seam.ext.clearSettings();
+  await page.reload();
+  ui = new OptionsPage(page);
+});
+
+const output = () => page.getByRole('region', { name: 'Output' });
+
+/** Integrated loudness (LUFS) of `file` from `fromSec` for `sec`, by native ffmpeg's ebur128. */
+function loudnessOf(file: string, fromSec: number, sec: number): number {
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-nostats', '-ss', String(fromSec), '-t', String(sec), '-i', file],
+      ...['-af', 'ebur128=peak=true', '-f', 'null', '-'],
+    ],
+    { encoding: 'utf8' },
+  );
+  const m = /Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+) LUFS/.exec(r.stderr);
+  if (!m) throw new Error(`no loudness for ${file}: ${r.stderr.slice(-400)}`);
+  return Number(m[1]);
+}
+
+/** 4 s of pink noise (`seed`) at `amplitude`, then `db` louder, as a person's MP3. */
+async function noiseAt(name: string, seed: number, amplitude: number, db = 0): Promise<string> {
+  const path = join(dir, name);
+  await ffmpeg([
+    ...['-f', 'lavfi', '-i', `anoisesrc=color=pink:seed=${seed}:amplitude=${amplitude}:d=4`],
+    ...['-af', `volume=${db}dB`],
+    ...['-ac', '2', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '128k', path],
+  ]);
+  return path;
+}
+
+/**
+ * The gain (in 1/4 steps of 6.02 dB, MP3's global_gain) that makes `input`'s decode, from
+ * `inputFrom` for `length` samples a channel, equal the joined decode from `joinedFrom`, with
+ * the largest difference left (in 16-bit steps).
+ */
+function gainBetween(
+  input: Int16Array,
+  joined: Int16Array,
+  inputFrom: number,
+  joinedFrom: number,
+  length: number,
+): { steps: number; worst: number } {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < length * 2; i++) {
+    const a = input[inputFrom * 2 + i]!;
+    num += a * joined[joinedFrom * 2 + i]!;
+    den += a * a;
+  }
+  const steps = Math.round(4 * Math.log2(num / den));
+  const factor = 2 ** (steps / 4);
+  let worst = 0;
+  for (let i = 0; i < length * 2; i++) {
+    const want = input[inputFrom * 2 + i]! * factor;
+    worst = Math.max(worst, Math.abs(joined[joinedFrom * 2 + i]! - want));
+  }
+  return { steps, worst };
+}
+
+/** Where `input`'s samples from `from` sit in `joined`, within 3000 of `near`: best correlated. */
+function findOffset(input: Int16Array, joined: Int16Array, from: number, near: number): number {
+  let best = near;
+  let bestErr = Infinity;
+  const n = 2048;
+  for (let off = near - 3000; off <= near + 3000; off++) {
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < n * 2; i++) {
+      num += input[from * 2 + i]! * joined[off * 2 + i]!;
+      den += joined[off * 2 + i]! ** 2;
+    }
+    const err = den > 0 ? -num / Math.sqrt(den) : Infinity;
+    if (err < bestErr) {
+      bestErr = err;
+      best = off;
+    }
+  }
+  return best;
+}
+
+describe('Match loudness', () => {
+  test('two MP3s 34 dB apart join losslessly, each within 0.8 dB of -16 LUFS', async () => {
+    const quiet = await noiseAt('Quiet part.mp3', 7, 0.03);
+    const loud = await noiseAt('Loud part.mp3', 8, 0.3, 14);
+    const before = [loudnessOf(quiet, 0, 4), loudnessOf(loud, 0, 4)];
+    // About -46 and -12 LUFS: one far below the target, one above it.
+    expect(before[0]).toBeLessThan(-40);
+    expect(before[1]).toBeGreaterThan(-14);
+    await ui.addFilesAndWait([quiet, loud]);
+    await ui.setFormat('MP3');
+    await field(output(), 'checkbox', 'Match loudness').check();
+    await until(async () =>
+      expect(await ui.planText()).toContain(
+        'Lossless, loudness matched to -16 LUFS within 0.75 dB',
+      ),
+    );
+    expect(await ui.planText()).toMatch(/^Lossless/);
+
+    const { file } = await seam.ext.joinAndWait(() => ui.join(), 180_000);
+    const probe = await ffprobe(file);
+    expect(probe.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('mp3');
+    expect(Number(probe.format.duration)).toBeCloseTo(8, 0);
+    // Each half, away from the join (whose few frames are encoded again), is at the target.
+    const after = [loudnessOf(file, 0.5, 3), loudnessOf(file, 4.5, 3)];
+    for (const l of after) expect(Math.abs(l + 16)).toBeLessThanOrEqual(0.8);
+
+    // Every other frame is the input's, only louder or softer: the decode is the input's
+    // decode times 2^(steps/4), to the 16-bit rounding of the two decodes.
+    const joined = (await decodePcm(file)).samples;
+    const q = (await decodePcm(quiet)).samples;
+    const l = (await decodePcm(loud)).samples;
+    const rate = 44100;
+    const a = gainBetween(q, joined, rate, rate, 2 * rate);
+    expect(a.steps).toBeGreaterThan(0);
+    expect(a.worst).toBeLessThanOrEqual(2);
+    const at = findOffset(l, joined, rate, 5 * rate);
+    const b = gainBetween(l, joined, rate, at, 2 * rate);
+    expect(b.steps).toBeLessThan(0);
+    expect(b.worst).toBeLessThanOrEqual(2);
+  });
+});
+
+/** Three 5 s tones with 2 s of silence between them (19 s), as one long MP3. */
+async function threeTones(name: string): Promise<string> {
+  const path = join(dir, name);
+  const tone = (f: number) => `sine=frequency=${f}:duration=5`;
+  await ffmpeg([
+    ...['-f', 'lavfi', '-i', tone(440), '-f', 'lavfi', '-i', tone(660)],
+    ...['-f', 'lavfi', '-i', tone(880), '-filter_complex'],
+    '[0]apad=pad_dur=2[a];[1]apad=pad_dur=2[b];[a][b][2]concat=n=3:v=0:a=1',
+    ...['-ac', '2', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '128k', path],
+  ]);
+  return path;
+}
+
+describe('Find chapters', () => {
+  test('a long file’s two pauses become markers; accepted, they are the M4B’s and the MP3’s chapters', async () => {
+    const path = await threeTones('Lecture.mp3');
+    await ui.addFilesAndWait([path]);
+    const card = ui.items.nth(0);
+    await card.getByRole('button', { name: 'Find chapters' }).click();
+    const markers = card.getByRole('slider', { name: /^Chapter \d+ marker$/ });
+    await until(async () => expect(await markers.count()).toBe(2));
+    const at = await markers.evaluateAll((els) =>
+      els.map((e) => Number(e.getAttribute('aria-valuenow'))),
+    );
+    // Just before each next tone: 7 s and 14 s.
+    expect(Math.abs(at[0]! - 7)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(at[1]! - 14)).toBeLessThanOrEqual(0.5);
+
+    // Name one, nudge one with the keyboard, add one and delete it again.
+    await field(card, 'textbox', 'Chapter 2 title').fill('The middle tone');
+    await field(card, 'textbox', 'Chapter 2 title').press('Enter');
+    await markers.nth(1).focus();
+    await markers.nth(1).press('ArrowRight');
+    await until(async () =>
+      expect(Number(await markers.nth(1).getAttribute('aria-valuenow'))).toBeCloseTo(
+        at[1]! + 0.1,
+        2,
+      ),
+    );
+    await card.getByRole('button', { name: 'Add marker' }).click();
+    await until(async () => expect(await markers.count()).toBe(3));
+    await card
+      .getByRole('button', { name: /^Delete chapter \d+$/ })
+      .last()
+      .click();
+    await until(async () => expect(await markers.count()).toBe(2));
+    await card.getByRole('button', { name: 'Accept chapters' }).click();
+    await until(async () => expect(await card.getByText('3 chapters marked').count()).toBe(1));
+
+    await ui.setFormat('M4B');
+    const m4b = await seam.ext.joinAndWait(() => ui.join(), 180_000);
+    const probe = await ffprobe(m4b.file);
+    expect(probe.chapters.map((c) => c.tags?.title)).toEqual([
+      'Chapter 1',
+      'The middle tone',
+      'Chapter 3',
+    ]);
+    const starts = probe.chapters.map((c) => Number(c.start_time));
+    expect(starts[0]).toBe(0);
+    expect(Math.abs(starts[1]! - 7)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(starts[2]! - 14)).toBeLessThanOrEqual(0.5);
+
+    // The same chapters as ID3 CHAP in an MP3 (joined without re-encoding).
+    await ui.setFormat('MP3');
+    const mp3 = await seam.ext.joinAndWait(() => ui.join(), 180_000);
+    const id3 = await ffprobe(mp3.file);
+    expect(id3.chapters.map((c) => c.tags?.title)).toEqual([
+      'Chapter 1',
+      'The middle tone',
+      'Chapter 3',
+    ]);
+    expect(Math.abs(Number(id3.chapters[2]!.start_time) - 14)).toBeLessThanOrEqual(0.5);
+  });
+});
