@@ -7,6 +7,7 @@ import type { PageRecording } from './group';
 import { MAX_PICKS, queuePageAudio } from './picks';
 import { scanTab, feedRecordings, type PageScan } from './tab';
 import { originPattern } from './urls';
+import { parseFeedBook, type FeedBook } from './feed-book';
 
 /**
  * Page audio from an extension page (popup, options): which tab it is about, its scan, a feed
@@ -44,6 +45,8 @@ export async function scanTarget(compact: boolean): Promise<PageAudioState> {
 export interface FeedScan {
   recordings: PageRecording[];
   leftOut?: string;
+  /** The show and its episodes as "Make a book" needs them (./feed-book.ts). */
+  book?: FeedBook;
 }
 
 /** Feeds larger than this are not read (a podcast feed of 1,000 episodes is a few MB). */
@@ -71,7 +74,7 @@ export function loadFeed(url: string): Promise<FeedScan> {
     if (body.length > MAX_FEED_BYTES) {
       throw new FetchFailedError(text('feed.tooLarge', host));
     }
-    return feedRecordings(body, res.url || url);
+    return { ...feedRecordings(body, res.url || url), book: parseFeedBook(body, res.url || url) };
   })();
 }
 
