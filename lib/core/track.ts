@@ -101,6 +101,11 @@ export interface FormatChange {
 /** A chapter a file already has, in seconds of that file. */
 export interface SourceChapter {
   title: string;
+  /**
+   * The chapter's own title inside its track's, when its title is flattened ("Episode 2:
+   * Opening" of "Opening"): a format that nests chapters (ID3 CTOC) puts it under the track.
+   */
+  inner?: string;
   startSec: number;
   endSec: number;
 }
@@ -127,7 +132,7 @@ export interface TrackEdit {
    * Chapters the person marked in the track ("Find chapters": lib/editor/pauses.ts), in the
    * track's own seconds, the first at 0; they stand for the file's own chapters everywhere.
    */
-  chapters?: { startSec: number; title: string }[];
+  chapters?: { startSec: number; title: string; inner?: string }[];
 }
 
 export const NO_TRANSITION: Transition = { kind: 'none' };

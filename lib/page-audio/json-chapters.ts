@@ -57,19 +57,21 @@ export function parseJsonChapters(text: string): JsonChapter[] {
 }
 
 /**
- * An episode's chapters inside a book, flattened into MP4's one level: "Episode: chapter"; a
+ * An episode's chapters inside a book, flattened into MP4's one level: "Episode: chapter" (and
+ * each one's own title, `inner`, for ID3's nesting); a
  * first chapter that starts later than the episode is preceded by one named after the episode.
  * Without chapters of its own the episode is one chapter (undefined: its chapter title says it).
  */
 export function episodeChapters(
   episode: string,
   chapters: readonly JsonChapter[],
-): { startSec: number; title: string }[] | undefined {
+): { startSec: number; title: string; inner: string }[] | undefined {
   if (chapters.length === 0) return undefined;
   const out = chapters.map((c) => ({
     startSec: Math.round(c.startSec * 100) / 100,
     title: `${episode}: ${c.title}`.slice(0, MAX_TITLE * 2),
+    inner: c.title,
   }));
-  if (out[0]!.startSec > 0) out.unshift({ startSec: 0, title: episode });
+  if (out[0]!.startSec > 0) out.unshift({ startSec: 0, title: episode, inner: episode });
   return out;
 }

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseId3v2 } from '@/lib/media/id3';
 import { launchSeam, resetSeam, type Seam } from '../support/chromium';
 import { ffmpeg, ffprobe, requireNativeFfmpeg } from '../support/native-ffmpeg';
 import { PopupPage } from '../support/pages';
@@ -151,5 +152,23 @@ describe('Make a book', () => {
     expect(tags['artist']).toBe('Ada Author');
     const cover = probe.streams.find((s) => s.codec_type === 'video');
     expect(cover?.codec_name).toMatch(/png|mjpeg/);
+
+    // The same book as an MP3, joined without re-encoding: ID3 nests the second episode's
+    // chapters in a table of contents of its own, titled by the episode.
+    await page.getByRole('combobox', { name: 'Format' }).first().selectOption({ label: 'MP3' });
+    const mp3 = await seam.ext.joinAndWait(() => popup.join(), 180_000);
+    const id3 = await ffprobe(mp3.file);
+    expect(id3.chapters.map((c) => c.tags?.title)).toEqual([
+      'Episode 1',
+      'Opening',
+      'Main part',
+      'Episode 3',
+    ]);
+    const tag = parseId3v2(new Uint8Array(await readFile(mp3.file)))!;
+    const text = (b: Uint8Array) => new TextDecoder('latin1').decode(b);
+    const tocs = tag.frames.filter((f) => f.id === 'CTOC').map((f) => text(f.body));
+    expect(tocs[0]).toBe('toc\0\x03\x03ch0\0toc1\0ch3\0');
+    expect(tocs[1]!.startsWith('toc1\0\x01\x02ch1\0ch2\0TIT2')).toBe(true);
+    expect(tocs[1]).toContain('Episode 2');
   });
 });

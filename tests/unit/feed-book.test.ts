@@ -4,7 +4,10 @@
  * put oldest first, and JSON chapters parsed with a size cap and flattened into one level.
  */
 import { describe, expect, it } from 'vitest';
+import { buildId3v2, parseId3v2 } from '@/lib/media/id3';
 import { bookOrder, parseFeedBook } from '@/lib/page-audio/feed-book';
+import { chapterTimes } from '@/lib/plan/chapters';
+import { chapterMillis } from '@/lib/plan/tags';
 import {
   episodeChapters,
   JsonChaptersError,
@@ -146,10 +149,66 @@ describe('episodeChapters', () => {
         { startSec: 3, title: 'Talk' },
       ]),
     ).toEqual([
-      { startSec: 0, title: 'Episode 2' },
-      { startSec: 1.5, title: 'Episode 2: Intro' },
-      { startSec: 3, title: 'Episode 2: Talk' },
+      { startSec: 0, title: 'Episode 2', inner: 'Episode 2' },
+      { startSec: 1.5, title: 'Episode 2: Intro', inner: 'Intro' },
+      { startSec: 3, title: 'Episode 2: Talk', inner: 'Talk' },
     ]);
     expect(episodeChapters('Episode 1', [])).toBeUndefined();
+  });
+});
+
+describe('a book’s chapters in ID3: a table of contents per episode', () => {
+  const episode = (
+    name: string,
+    chapters?: { startSec: number; title: string; inner: string }[],
+  ) => ({
+    name: `${name}.mp3`,
+    info: { durationSec: 4 },
+    edit: {
+      startSec: 0,
+      transitionAfter: { kind: 'none' as const },
+      chapterTitle: name,
+      ...(chapters ? { chapters } : {}),
+    },
+  });
+  const times = chapterTimes(
+    [
+      episode('Episode 1'),
+      episode(
+        'Episode 2',
+        episodeChapters('Episode 2', [
+          { startSec: 0, title: 'Opening' },
+          { startSec: 2, title: 'Main part' },
+        ]),
+      ),
+      episode('Episode 3'),
+    ],
+    [{ kind: 'none' }, { kind: 'none' }],
+    { mode: 'auto', titleFrom: 'file' },
+  );
+  it('flattens for one level and names the part for nesting', () => {
+    expect(times.map((c) => [c.title, c.startSec, c.part])).toEqual([
+      ['Episode 1', 0, undefined],
+      ['Episode 2: Opening', 4, 'Episode 2'],
+      ['Episode 2: Main part', 6, 'Episode 2'],
+      ['Episode 3', 8, undefined],
+    ]);
+  });
+  it('writes the top CTOC with the episodes, and a CTOC titled by the episode around its CHAPs', () => {
+    const tag = parseId3v2(
+      buildId3v2(undefined, { set: {}, chapters: chapterMillis(times), cover: 'keep' }),
+    )!;
+    const text = (b: Uint8Array) => new TextDecoder('latin1').decode(b);
+    const tocs = tag.frames.filter((f) => f.id === 'CTOC').map((f) => text(f.body));
+    expect(tocs).toHaveLength(2);
+    // Top level and ordered (0x03), three entries: ch0, the part's toc1, ch3.
+    expect(tocs[0]).toBe('toc\0\x03\x03ch0\0toc1\0ch3\0');
+    // The part: ordered (0x01), two entries, then its TIT2 "Episode 2".
+    expect(tocs[1]!.startsWith('toc1\0\x01\x02ch1\0ch2\0TIT2')).toBe(true);
+    expect(tocs[1]).toContain('Episode 2');
+    const chaps = tag.frames.filter((f) => f.id === 'CHAP').map((f) => text(f.body));
+    expect(chaps.map((c) => c.slice(0, c.indexOf('\0')))).toEqual(['ch0', 'ch1', 'ch2', 'ch3']);
+    expect(chaps[1]).toContain('Opening');
+    expect(chaps[1]).not.toContain('Episode 2: Opening');
   });
 });
