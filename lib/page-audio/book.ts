@@ -81,35 +81,20 @@ export function makeBook(
   const asked = browser.permissions.request({ origins }).catch(() => false);
   return (async () => {
     if (episodes.length === 0) return;
-    if (!(await asked)) {
-      throw new FetchRefusedError(text('feed.notAllowed', new URL(feedUrl).host));
-    }
+    // Queued and set up at once, without waiting for the answer: Chrome's prompt can close the
+    // popup (the background retries the downloads once access is granted, as for Add selected).
     const { added } = await queuePageAudio(
       episodes.map((e) => ({ url: e.audioUrl, name: e.title || undefined, pageUrl: feedUrl })),
     );
     const prefs = await preferences.getValue();
-    const failed: string[] = [];
-    for (const track of added) {
+    const mine = added.flatMap((track) => {
       const episode = episodes.find(
         (e) => track.source.kind === 'url' && track.source.url === e.audioUrl,
       );
-      if (!episode) continue;
-      const title = episode.title || track.name;
-      let chapters: { startSec: number; title: string }[] | undefined;
-      if (episode.chaptersUrl) {
-        const blob = await fetchCapped(episode.chaptersUrl, MAX_JSON_CHAPTERS_BYTES);
-        try {
-          if (!blob) throw new Error('not fetched');
-          chapters = episodeChapters(title, parseJsonChapters(await blob.text()));
-        } catch {
-          failed.push(title);
-        }
-      }
-      await editTrack(
-        track.id,
-        { chapterTitle: title, ...(chapters ? { chapters } : {}) },
-        prefs.defaultTransition,
-      );
+      return episode ? [{ track, episode, title: episode.title || track.name }] : [];
+    });
+    for (const { track, title } of mine) {
+      await editTrack(track.id, { chapterTitle: title }, prefs.defaultTransition);
     }
     if (added.length > 0) {
       await background.sendMessage(
@@ -118,15 +103,7 @@ export function makeBook(
       );
     }
     const output = await outputSettings.getValue();
-    let cover = output.cover;
-    if (book.imageUrl) {
-      const art = await fetchCapped(book.imageUrl, MAX_ARTWORK_BYTES);
-      if (art && (await isCoverImage(art))) {
-        await putCoverImage({ blob: art, name: t('book.artwork') });
-        cover = 'image';
-      }
-    }
-    await outputSettings.setValue({ ...output, format: 'm4b', chapters: 'auto', cover });
+    await outputSettings.setValue({ ...output, format: 'm4b', chapters: 'auto' });
     const tags = await outputTags.getValue();
     await outputTags.setValue({
       ...tags,
@@ -135,6 +112,31 @@ export function makeBook(
       artist: book.author,
       albumArtist: book.author,
     });
+    if (!(await asked)) {
+      throw new FetchRefusedError(text('feed.notAllowed', new URL(feedUrl).host));
+    }
+    // Each episode's own chapters, inside its chapter.
+    const failed: string[] = [];
+    for (const { track, episode, title } of mine) {
+      if (!episode.chaptersUrl) continue;
+      const blob = await fetchCapped(episode.chaptersUrl, MAX_JSON_CHAPTERS_BYTES);
+      let chapters: ReturnType<typeof episodeChapters>;
+      try {
+        if (!blob) throw new Error('not fetched');
+        chapters = episodeChapters(title, parseJsonChapters(await blob.text()));
+      } catch {
+        failed.push(title);
+        continue;
+      }
+      if (chapters) await editTrack(track.id, { chapters }, prefs.defaultTransition);
+    }
+    if (book.imageUrl) {
+      const art = await fetchCapped(book.imageUrl, MAX_ARTWORK_BYTES);
+      if (art && (await isCoverImage(art))) {
+        await putCoverImage({ blob: art, name: t('book.artwork') });
+        await outputSettings.setValue({ ...(await outputSettings.getValue()), cover: 'image' });
+      }
+    }
     notify({
       text:
         failed.length > 0

@@ -73,7 +73,7 @@ function gainBetween(
   inputFrom: number,
   joinedFrom: number,
   length: number,
-): { steps: number; worst: number } {
+): { steps: number; worst: number; why: string } {
   let num = 0;
   let den = 0;
   for (let i = 0; i < length * 2; i++) {
@@ -82,13 +82,21 @@ function gainBetween(
     den += a * a;
   }
   const steps = Math.round(4 * Math.log2(num / den));
+  const why = JSON.stringify({
+    num,
+    den,
+    inputLength: input.length,
+    joinedLength: joined.length,
+    input: Array.from(input.subarray(inputFrom * 2, inputFrom * 2 + 6)),
+    joined: Array.from(joined.subarray(joinedFrom * 2, joinedFrom * 2 + 6)),
+  });
   const factor = 2 ** (steps / 4);
   let worst = 0;
   for (let i = 0; i < length * 2; i++) {
     const want = input[inputFrom * 2 + i]! * factor;
     worst = Math.max(worst, Math.abs(joined[joinedFrom * 2 + i]! - want));
   }
-  return { steps, worst };
+  return { steps, worst, why };
 }
 
 /** Where `input`'s samples from `from` sit in `joined`, within 3000 of `near`: best correlated. */
@@ -143,12 +151,12 @@ describe('Match loudness', () => {
     const l = (await decodePcm(loud)).samples;
     const rate = 44100;
     const a = gainBetween(q, joined, rate, rate, 2 * rate);
-    expect(a.steps).toBeGreaterThan(0);
-    expect(a.worst).toBeLessThanOrEqual(2);
+    expect(a.steps, a.why).toBeGreaterThan(0);
+    expect(a.worst, a.why).toBeLessThanOrEqual(2);
     const at = findOffset(l, joined, rate, 5 * rate);
     const b = gainBetween(l, joined, rate, at, 2 * rate);
-    expect(b.steps).toBeLessThan(0);
-    expect(b.worst).toBeLessThanOrEqual(2);
+    expect(b.steps, b.why).toBeLessThan(0);
+    expect(b.worst, b.why).toBeLessThanOrEqual(2);
   });
 });
 
