@@ -11,7 +11,7 @@ import { stepList, type JoinStep, type JoinSteps, type StepKind } from '@/lib/pl
 import type { JoinPlan } from '@/lib/plan/types';
 import type { JoinState, StepContext, StepExecutor, StepPhase } from './steps/context';
 import { predecode } from './steps/predecode';
-import { gainMp3Step } from './steps/gain';
+import { gainAacStep, gainMp3Step } from './steps/gain';
 import { fastMp3, fastWav } from './steps/fast';
 import { ffmpeg } from './steps/ffmpeg';
 import { parts } from './steps/parts';
@@ -26,6 +26,7 @@ type Executors = { [K in StepKind]: StepExecutor<Extract<JoinStep, { kind: K }>>
 const EXECUTORS: Executors = {
   predecode,
   'gain-mp3': gainMp3Step,
+  'gain-aac': gainAacStep,
   'fast-mp3': fastMp3,
   'fast-wav': fastWav,
   ffmpeg,
@@ -83,6 +84,7 @@ export function stepName(step: JoinStep, pipe: Pick<PipelineContext, 'plan' | 'r
     case 'predecode':
       return text('steps.predecode', pipe.ready[step.run.track]?.name ?? '');
     case 'gain-mp3':
+    case 'gain-aac':
       return text('steps.gain');
     case 'fast-mp3':
     case 'fast-wav':

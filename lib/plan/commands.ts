@@ -175,13 +175,15 @@ function coverInputs(d: JoinDecision, next: number) {
 export function joinSteps(d: JoinDecision, plan: JoinPlan, pre: PreStep[] = []): JoinSteps {
   const post: PostStep[] = [];
   let main: MainStep;
+  // Match loudness, losslessly: each track's frames gained before the join reads them.
+  const gains = d.loudness?.mode === 'steps' ? d.loudness.gains : [];
+  const moved = d.tracks.flatMap((t, i) =>
+    gains[i]?.steps ? [{ track: i, trackId: t.id, steps: gains[i].steps }] : [],
+  );
+  if (moved.length > 0) {
+    pre = [...pre, { kind: d.fast === 'mp3' ? 'gain-mp3' : 'gain-aac', tracks: moved }];
+  }
   if (plan.kind === 'fast') {
-    // Match loudness, losslessly: each MP3's frames gained before the join reads them.
-    const gains = d.fast === 'mp3' && d.loudness?.mode === 'steps' ? d.loudness.gains : [];
-    const moved = d.tracks.flatMap((t, i) =>
-      gains[i]?.steps ? [{ track: i, trackId: t.id, steps: gains[i].steps }] : [],
-    );
-    if (moved.length > 0) pre = [...pre, { kind: 'gain-mp3', tracks: moved }];
     main = d.fast === 'mp3' ? { kind: 'fast-mp3', exact: d.exact === 'mp3' } : { kind: 'fast-wav' };
     const id3 =
       d.fast === 'mp3'

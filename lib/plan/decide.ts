@@ -173,8 +173,9 @@ export function decideJoin(
 }
 
 /**
- * "Match loudness": by whole global_gain steps when the join would be the zero-copy MP3 join
- * (`unchanged`: nothing else re-encodes it), else by an exact gain in the re-encode.
+ * "Match loudness": by whole global_gain steps when the join would be the zero-copy MP3 join or
+ * a stream copy of mono AAC-LC (`unchanged`: nothing else re-encodes it), else by an exact gain
+ * in the re-encode.
  */
 function loudnessMatch(
   infos: readonly AudioInfo[],
@@ -182,7 +183,13 @@ function loudnessMatch(
   opts: PlanOptions,
   unchanged: boolean,
 ): LoudnessMatch {
-  const mode = unchanged && losslessKind(output.format, [...infos]) === 'mp3' ? 'steps' : 'exact';
+  const list = [...infos];
+  // MP3 frames, and mono AAC-LC in MP4 (lib/lossless/gain/): their gain moves in place.
+  const monoAac =
+    copyJoinKind(output.format, list) === 'mp4' &&
+    infos.every((i) => i.channels === 1 && i.profile === 'LC');
+  const mode =
+    unchanged && (losslessKind(output.format, list) === 'mp3' || monoAac) ? 'steps' : 'exact';
   const target = opts.loudnessTarget ?? -16;
   return { mode, target, gains: matchLoudness(infos, target, mode) };
 }

@@ -32,7 +32,13 @@ export interface GainMp3Step {
   tracks: { track: number; trackId: string; steps: number }[];
 }
 
-export type PreStep = PredecodeStep | GainMp3Step;
+/** The same for mono AAC-LC in MP4: each frame's single channel element's global_gain. */
+export interface GainAacStep {
+  kind: 'gain-aac';
+  tracks: { track: number; trackId: string; steps: number }[];
+}
+
+export type PreStep = PredecodeStep | GainMp3Step | GainAacStep;
 
 /** The zero-copy MP3 join; `exact`: its joins closed exactly (lib/lossless/mp3/seams.ts). */
 export interface FastMp3Step {

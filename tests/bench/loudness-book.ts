@@ -30,7 +30,11 @@ function measure(file: string, fromSec?: number, sec?: number): { i: number; tp:
   return { i: Number(i?.[1]), tp: Number(tp?.[1]) };
 }
 
-async function main(): Promise<void> {
+/**
+ * One book: `depth` is the syllable-rate modulation (0.9 as read, 0.5 as a narrator's mastered
+ * recording with less between its loudest and its average).
+ */
+async function book(label: string, depth: number): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'seam-loudness-book-'));
   const files: string[] = [];
   for (const [k, db] of LEVELS_DB.entries()) {
@@ -46,7 +50,7 @@ async function main(): Promise<void> {
       [
         'highpass=f=120',
         'lowpass=f=3800',
-        'tremolo=f=4:d=0.9',
+        `tremolo=f=4:d=${depth}`,
         // A pause of a second every seven, as between sentences.
         "volume='if(lt(mod(t,7),6),1,0.01)':eval=frame",
         `volume=${db}dB`,
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
     const { file } = await seam.ext.joinAndWait(() => ui.join(), 600_000);
     const joinSec = (Date.now() - started) / 1000;
     const after = files.map((_, k) => measure(file, k * CHAPTER_SEC + 0.5, CHAPTER_SEC - 1));
-    console.log(`Plan: ${plan}`);
+    console.log(`\n## ${label}\n\nPlan: ${plan}`);
     console.log(
       `Join: ${joinSec.toFixed(1)} s (lossless MP3, ${files.length} × ${CHAPTER_SEC} s)\n`,
     );
@@ -100,4 +104,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await book('Narration as read (syllable modulation 0.9)', 0.9);
+await book('Narration mastered (syllable modulation 0.5)', 0.5);

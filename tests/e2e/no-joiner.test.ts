@@ -178,6 +178,34 @@ describe('Match loudness', () => {
   });
 });
 
+describe('Match loudness, mono AAC', () => {
+  test('two mono AAC M4As 30 dB apart join to an M4B without re-encoding, each at -16 LUFS', async () => {
+    const make = async (name: string, seed: number, amplitude: number) => {
+      const path = join(dir, name);
+      await ffmpeg([
+        ...['-f', 'lavfi', '-i', `anoisesrc=color=pink:seed=${seed}:amplitude=${amplitude}:d=4`],
+        ...['-ac', '1', '-ar', '44100', '-c:a', 'aac', '-b:a', '64k', path],
+      ]);
+      return path;
+    };
+    const quiet = await make('Part 1 quiet.m4a', 3, 0.02);
+    const loud = await make('Part 2 loud.m4a', 4, 0.6);
+    expect(loudnessOf(loud, 0, 4) - loudnessOf(quiet, 0, 4)).toBeGreaterThan(25);
+    await ui.addFilesAndWait([quiet, loud]);
+    await ui.setFormat('M4B');
+    await field(output(), 'checkbox', 'Match loudness').check();
+    const promise = page.getByText('Lossless, loudness matched to -16 LUFS within 0.75 dB.');
+    await until(async () => expect(await promise.count()).toBe(1));
+    expect(await ui.planText()).toMatch(/^Lossless/);
+    const { file } = await seam.ext.joinAndWait(() => ui.join(), 180_000);
+    const probe = await ffprobe(file);
+    expect(probe.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('aac');
+    for (const l of [loudnessOf(file, 0.5, 3), loudnessOf(file, 4.5, 3)]) {
+      expect(Math.abs(l + 16)).toBeLessThanOrEqual(0.8);
+    }
+  });
+});
+
 /** Three 5 s tones with 2 s of silence between them (19 s), as one long MP3. */
 async function threeTones(name: string): Promise<string> {
   const path = join(dir, name);

@@ -11,6 +11,7 @@ import { parseEbur128Summary } from '@/lib/media/ebur128';
 import { frameHeaderAt } from '@/lib/media/mpeg';
 import { scanMp3 } from '@/lib/lossless';
 import { gainMp3, globalGainBits, readGlobalGains } from '@/lib/lossless/gain/mp3-gain';
+import { AacGainNotPossibleError, gainAacMono } from '@/lib/lossless/gain/aac-gain';
 import { GAIN_STEP_DB, matchLoudness } from '@/lib/plan/match-loudness';
 import { planJoin } from '@/lib/plan/planner';
 import { defaultOutput } from '@/lib/core/settings';
@@ -169,7 +170,33 @@ describe('the plan', () => {
     expect(plan.summary).not.toContain('within 0.75 dB');
     expect(plan.summary).toContain('Track 1 keeps part of its loudness');
   });
-  it('re-encodes AAC to match loudness, with each track’s gain in the graph', () => {
+  it('keeps mono AAC-LC in MP4 lossless: a gain step on each track before the copy', () => {
+    const mono = (i: number, tp: number) => ({
+      ...info(i, tp, 'aac'),
+      channels: 1,
+      channelLayout: 'mono',
+      profile: 'LC',
+    });
+    const plan = planJoin(
+      [
+        { id: 'a', name: 'a.m4a', info: mono(-30, -20) },
+        { id: 'b', name: 'b.m4a', info: mono(-12, -6) },
+      ],
+      { ...output, format: 'm4b' },
+    );
+    expect(plan.lossless).toBe(true);
+    expect(plan.summary).toContain('Lossless, loudness matched to -16 LUFS within 0.75 dB.');
+    expect(plan.steps.pre).toEqual([
+      {
+        kind: 'gain-aac',
+        tracks: [
+          { track: 0, trackId: 'a', steps: 9 },
+          { track: 1, trackId: 'b', steps: -3 },
+        ],
+      },
+    ]);
+  });
+  it('re-encodes stereo AAC to match loudness, with each track’s gain in the graph', () => {
     const plan = planJoin(
       [
         { id: 'a', name: 'a.m4a', info: { ...info(-30, -20, 'aac'), profile: 'LC' } },
@@ -231,5 +258,50 @@ describe('gainMp3', () => {
     const la = nativeLoudness(file);
     const lb = nativeLoudness(out);
     expect(lb.i - la.i).toBeCloseTo(steps * GAIN_STEP_DB, 1);
+  });
+});
+
+describe('gainAacMono', () => {
+  it('moves every mono AAC frame’s global_gain: the decode is the input’s times the gain', async () => {
+    const file = `${temp.dir}/mono.m4a`;
+    const r = spawnSync('ffmpeg', [
+      ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'anoisesrc=c=pink:a=0.05:d=4'],
+      ...['-ac', '1', '-ar', '44100', '-c:a', 'aac', '-b:a', '64k', file],
+    ]);
+    expect(r.status).toBe(0);
+    const input = losslessInput('mono.m4a', [readFileSync(file)]);
+    const steps = 8;
+    const { blob, frames } = await gainAacMono(input, steps);
+    expect(frames).toBeGreaterThan(100);
+    const before = new Uint8Array(await input.blob.arrayBuffer());
+    const after = new Uint8Array(await blob.arrayBuffer());
+    // Two bytes a frame at most differ: the 8 bits of its global_gain.
+    let bytesChanged = 0;
+    for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) bytesChanged++;
+    expect(bytesChanged).toBeGreaterThan(0);
+    expect(bytesChanged).toBeLessThanOrEqual(2 * frames);
+    const out = await temp.write(blob, 'm4a');
+    const a = decodeF32(file);
+    const b = decodeF32(out);
+    expect(b.length).toBe(a.length);
+    const factor = 2 ** (steps / 4);
+    let worst = 0;
+    let peak = 0;
+    for (let i = 0; i < a.length; i++) {
+      worst = Math.max(worst, Math.abs(b[i]! - a[i]! * factor));
+      peak = Math.max(peak, Math.abs(b[i]!));
+    }
+    expect(peak).toBeGreaterThan(0.05);
+    expect(worst).toBeLessThan(1e-4);
+  });
+  it('refuses a stereo stream (its frames start with a channel pair)', async () => {
+    const file = `${temp.dir}/stereo.m4a`;
+    spawnSync('ffmpeg', [
+      ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'anoisesrc=c=pink:a=0.05:d=1'],
+      ...['-ac', '2', '-c:a', 'aac', file],
+    ]);
+    await expect(gainAacMono(losslessInput('stereo.m4a', [readFileSync(file)]), 2)).rejects.toThrow(
+      AacGainNotPossibleError,
+    );
   });
 });
