@@ -105,14 +105,29 @@ function firstEdit(trak: Box): { mediaTime: number; duration: number } | undefin
   return { duration: view(p).getUint32(8), mediaTime: view(p).getInt32(12) };
 }
 
+/**
+ * The samples each AAC frame of a track decodes to, from its sample durations: every frame decodes
+ * to a whole frame, though ffmpeg's muxer shortens the last one's duration to where the audio
+ * ends, and some muxers lump a gap into the first one's (2964 ticks where the rest last 1024: no
+ * decoder plays the gap, native ffmpeg decodes that frame to 1024 samples). So the frame is what
+ * the samples between the first and the last say; a track whose middle samples disagree is not
+ * one this pass can rewrite (SpliceError: the copy is kept as it is).
+ */
+export function decodedFrame(durations: readonly number[]): number {
+  const middle = durations.slice(1, -1);
+  const frame = middle[0] ?? durations[0] ?? 1024;
+  if (middle.some((d) => d !== frame)) {
+    throw new SpliceError('the audio track’s samples have different durations');
+  }
+  return frame;
+}
+
 /** What a decoder skips of one input: its edit list's priming and what follows its audio. */
 export async function inputTiming(blob: Blob): Promise<FrameTiming & { frame: number }> {
   const { moov } = await readMoov(blob);
   const audio = findTrack(moov, 'soun');
   const table = readSamples(audio);
-  // Every frame decodes to a whole frame of samples, though ffmpeg's muxer shortens the last
-  // one's duration to where the audio ends.
-  const frame = table.durations[0] ?? 1024;
+  const frame = decodedFrame(table.durations);
   const total = table.sizes.length * frame;
   const edit = firstEdit(audio);
   const lead = edit && edit.mediaTime > 0 ? edit.mediaTime : 0;

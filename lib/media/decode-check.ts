@@ -15,7 +15,7 @@
  * - A file that decodes to much less than its container announces (more than 2 s and more
  *   than 10 % missing) is cut short; one that decodes to nothing cannot be joined at all.
  */
-import { CorruptAudioError, TruncatedAudioError } from '@/lib/core/errors';
+import { CorruptAudioError, TruncatedAudioError, UnsupportedAudioError } from '@/lib/core/errors';
 import { text, type Sub, type Text } from '@/lib/core/i18n';
 import { channelText, khzText, lengthText } from '@/lib/core/text';
 import type { FormatChange, TrackRef } from '@/lib/core/track';
@@ -228,7 +228,12 @@ export function startSeconds(decodedSec: number): number {
  */
 export function judgeDecode(
   track: TrackRef,
-  info: { sampleRate: number; statedSec?: number | undefined },
+  info: {
+    sampleRate: number;
+    statedSec?: number | undefined;
+    codec?: string | undefined;
+    bitsPerSample?: number | undefined;
+  },
   runs: DecodeRuns,
 ): DecodeVerdict {
   const { full } = runs;
@@ -236,6 +241,10 @@ export function judgeDecode(
   const stated = info.statedSec;
   const sorted = classifyLog(full.log);
   if (full.samples <= 0) {
+    // ffmpeg 5.1 (native and the wasm core) reads 32-bit FLAC's header and decodes none of its
+    // frames, saying nothing: the file is whole, the decoder cannot read it.
+    if (info.codec === 'flac' && info.bitsPerSample === 32)
+      throw new UnsupportedAudioError(text('errors.flac32'), track);
     if (stated !== undefined && stated > 0)
       throw new TruncatedAudioError(text('errors.cutShortNone', lengthText(stated)), track);
     throw new CorruptAudioError(

@@ -171,7 +171,11 @@ function joinRoute(
   edits: readonly string[],
   formatNotes: readonly string[],
 ): JoinRoute {
-  if (differences === 0 && edits.length === 0) return output.format === 'flac' ? 'flac' : 'copy';
+  if (differences === 0 && edits.length === 0) {
+    if (output.format !== 'flac') return 'copy';
+    // FLAC that cannot hold the samples at their own depth is not a lossless join.
+    if (formatNotes.length === 0) return 'flac';
+  }
   const infos = tracks.map((t) => t.info);
   // Exact samples decoded and written again as WAV or FLAC that holds them all, with nothing
   // else changed, lose nothing: the plan says lossless.

@@ -31,6 +31,10 @@ export interface JoinDescription {
 
 export function describeJoin(d: JoinDecision): JoinDescription {
   const { tracks, output, spec, target } = d;
+  const changes = d.route === 'copy' ? [] : [...d.mismatch, ...d.unfit, ...d.edits];
+  // Nothing but what the format cannot hold changes the audio: that is the reason, said once.
+  const formatOnly = d.route === 'encode' && changes.length === 0 && d.formatNotes.length > 0;
+  const reasons = formatOnly ? [t('plan.reasonFormat')] : changes;
   const notes = [
     ...d.formatNotes,
     ...metadataNotes(tracks, output, spec, d.userTags),
@@ -45,7 +49,6 @@ export function describeJoin(d: JoinDecision): JoinDescription {
     notes.push(t('plan.paddedToFrame', Math.round((MP3_MIN_SAMPLES / target.rate) * 1000)));
   }
   for (const c of d.clamped) notes.push(clampNote(c.junction, c.applied, c.reason));
-  const reasons = d.route === 'copy' ? [] : [...d.mismatch, ...d.unfit, ...d.edits];
   // A track that changes format is said as a note where the head line does not already say it.
   const heads = d.route === 'encode' ? reasons : [];
   if (d.route !== 'copy') {

@@ -186,11 +186,17 @@ export function flacDepthNote(
 ): string | undefined {
   const depths = infos.map((i) => sampleDepth(i)).filter((d) => d !== undefined);
   const over = depths.filter((d) => d.float || d.bits > FLAC_MAX_BITS);
-  if (over.length === 0) return undefined;
-  const what = over.some((d) => d.float)
-    ? t('plan.floatSamples')
-    : t('plan.bitSamples', over[0]!.bits);
-  return t('plan.flacDepth', FLAC_MAX_BITS, what);
+  if (over.length > 0) {
+    const what = over.some((d) => d.float)
+      ? t('plan.floatSamples')
+      : t('plan.bitSamples', over[0]!.bits);
+    return t('plan.flacDepth', FLAC_MAX_BITS, what);
+  }
+  // ffmpeg 5.1's FLAC encoder writes 16 or 24 bits a sample, nothing else: 8-bit FLAC comes
+  // out 16-bit (every value kept, the file no longer as it was).
+  const odd = depths.find((d) => d.bits !== 16 && d.bits !== FLAC_MAX_BITS);
+  if (!odd) return undefined;
+  return t('plan.flacWidened', t('plan.bitSamples', odd.bits), odd.bits < 16 ? 16 : FLAC_MAX_BITS);
 }
 
 /** True when every source's samples are exact (PCM, FLAC, ALAC…), so a lossless re-write is. */
