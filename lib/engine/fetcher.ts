@@ -12,8 +12,8 @@ import {
   refuseTarget,
   tooLarge,
   type FetchStop,
-} from '@/lib/page-audio/fetch-rules';
-import { freeBytes } from '@/lib/page-audio/budget';
+} from '@/lib/engine/fetch-rules';
+import { freeBytes } from '@/lib/store/budget';
 import { getTrack, putAudio, updateTrack } from '@/lib/store/tracks';
 import { trackRef } from '@/lib/core/track';
 import { bytesText } from '@/lib/core/text';

@@ -24,7 +24,7 @@ export type { JoinOverlap, LosslessInput, LosslessKind, LosslessOptions } from '
 export { shiftChapters } from './types';
 export { joinMp3 } from './mp3/join';
 export { scanMp3, type Mp3Scan } from './mp3/scan';
-export { lameTagCrc } from './mp3/xing';
+export { lameTagCrc } from '@/lib/containers/mp3-xing';
 export { SEAM_MIN_SAMPLES, type Mp3Encoding, type Mp3JunctionCoder } from './mp3/seams';
 export { retagMp3 } from './mp3/retag';
 export { joinWav, parseWav, rifxInput } from './wav';

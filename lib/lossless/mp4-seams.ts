@@ -32,8 +32,8 @@ import {
   view,
   writeBox,
   type Box,
-} from '@/lib/segments/mp4';
-import { SpliceError } from '@/lib/segments/errors';
+} from '@/lib/containers/mp4';
+import { SpliceError } from '@/lib/containers/errors';
 import type { FrameTiming } from './junctions';
 import { inputTiming, readJoinedAudio, readMoov, rewriteMoov, type PlacedSample } from './mp4';
 import {

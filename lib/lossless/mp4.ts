@@ -23,8 +23,8 @@ import {
   withMovieDuration,
   writeBox,
   type Box,
-} from '@/lib/segments/mp4';
-import { SpliceError } from '@/lib/segments/errors';
+} from '@/lib/containers/mp4';
+import { SpliceError } from '@/lib/containers/errors';
 import { planJunctions, type FrameTiming } from './junctions';
 
 /** A top-level box found by walking a Blob's box headers. */

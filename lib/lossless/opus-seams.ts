@@ -24,8 +24,8 @@
  */
 import type { Bytes } from '@/lib/core/bytes';
 import { throwIfAborted } from '@/lib/core/bytes';
-import { SpliceError } from '@/lib/segments/errors';
-import { readOgg } from '@/lib/segments/ogg';
+import { SpliceError } from '@/lib/containers/errors';
+import { readOgg } from '@/lib/containers/ogg';
 import { opusPacketSamples, pageOpus } from '@/lib/segments/opus';
 import type { FrameTiming } from './junctions';
 import { inputEnds } from './ogg-opus';

@@ -13,7 +13,7 @@
  * edit list that skips the first segment's priming and ends where the last segment's own ends.
  */
 import type { Bytes } from '@/lib/core/bytes';
-import { SpliceError } from './errors';
+import { SpliceError } from '@/lib/containers/errors';
 import {
   child,
   findTrack,
@@ -27,7 +27,7 @@ import {
   writeBox,
   type Box,
   type SampleTable,
-} from './mp4';
+} from '@/lib/containers/mp4';
 import type { Junction } from './plan';
 
 export interface AacSegment {

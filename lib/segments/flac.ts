@@ -11,7 +11,7 @@
  * cannot be combined from parts.
  */
 import type { Bytes } from '@/lib/core/bytes';
-import { SpliceError } from './errors';
+import { SpliceError } from '@/lib/containers/errors';
 
 export interface FlacSegment {
   bytes: Bytes;

@@ -14,7 +14,7 @@ export {
   type SegmentPlan,
 } from './plan';
 export { spliceSegments, type SpliceResult } from './splice';
-export { SpliceError } from './errors';
+export { SpliceError } from '@/lib/containers/errors';
 export { spliceMp3, type Mp3Splice, type SplicedJunction } from './mp3';
 export { spliceFlac } from './flac';
 export { spliceOpus } from './opus';

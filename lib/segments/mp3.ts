@@ -15,7 +15,7 @@
  * with the first segment's encoder delay and the last segment's end padding.
  */
 import type { Bytes } from '@/lib/core/bytes';
-import { leadingId3Size } from '@/lib/media/id3';
+import { leadingId3Size } from '@/lib/containers/id3';
 import {
   bitrateTable,
   frameHeaderAt,
@@ -25,10 +25,10 @@ import {
   sameStream,
   type FrameHeader,
   type VbrTag,
-} from '@/lib/media/mpeg';
-import { buildXingFrame } from '@/lib/lossless/mp3/xing';
+} from '@/lib/containers/mp3';
+import { buildXingFrame } from '@/lib/containers/mp3-xing';
 import type { Junction } from './plan';
-import { SpliceError } from './errors';
+import { SpliceError } from '@/lib/containers/errors';
 
 /** One engine's output: an MP3 file (ID3v2 tag, Xing frame, audio frames) from ffmpeg. */
 export interface EncodedSegment {

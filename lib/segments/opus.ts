@@ -11,8 +11,8 @@
  * last segment's end, as that segment's own last granule did.
  */
 import type { Bytes } from '@/lib/core/bytes';
-import { SpliceError } from './errors';
-import { lacingCount, oggPage, readOgg } from './ogg';
+import { SpliceError } from '@/lib/containers/errors';
+import { lacingCount, oggPage, readOgg } from '@/lib/containers/ogg';
 import type { Junction } from './plan';
 
 export interface OpusSegment {

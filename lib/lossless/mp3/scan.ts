@@ -9,7 +9,7 @@ import {
 import { text, type Text } from '@/lib/core/i18n';
 import { BlobReader, throwIfAborted } from '@/lib/core/bytes';
 import type { TrackRef } from '@/lib/core/track';
-import { ID3V2_HEADER, id3v2TagSize, readLeadingId3 } from '@/lib/media/id3';
+import { ID3V2_HEADER, id3v2TagSize, readLeadingId3 } from '@/lib/containers/id3';
 import {
   describeStream,
   frameHeaderAt,
@@ -18,7 +18,7 @@ import {
   streamChange,
   type FrameHeader,
   type VbrTag,
-} from '@/lib/media/mpeg';
+} from '@/lib/containers/mp3';
 import { trailingTagsStart } from '@/lib/media/trailing-tags';
 import type { LosslessInput, LosslessOptions } from '../types';
 

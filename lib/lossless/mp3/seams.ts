@@ -27,9 +27,9 @@
  */
 import type { Bytes } from '@/lib/core/bytes';
 import { throwIfAborted } from '@/lib/core/bytes';
-import type { FrameHeader } from '@/lib/media/mpeg';
+import type { FrameHeader } from '@/lib/containers/mp3';
 import { carryReservoir, parseSegment, type Mp3Frames } from '@/lib/segments/mp3';
-import { SpliceError } from '@/lib/segments/errors';
+import { SpliceError } from '@/lib/containers/errors';
 import type { Mp3Scan } from './scan';
 import { junctionAudio, placeJoin, type JunctionCoder, type SeamMargins } from '../seam-plan';
 

@@ -10,7 +10,7 @@ import {
 import { bytesText } from '@/lib/core/text';
 import { inspectHeader, notAudioDescription } from '@/lib/media/sniff';
 import type { TrackRef } from '@/lib/core/track';
-import { coveredBy } from './urls';
+import { coveredBy } from '@/lib/core/origins';
 
 /**
  * What counts as a good download of page audio, as pure rules: the fetcher in the engine's host
