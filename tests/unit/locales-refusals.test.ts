@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { render, type Text } from '@/lib/core/i18n';
 import { UnsupportedAudioError } from '@/lib/core/errors';
 import { ffmpegFailure } from '@/lib/media/ffmpeg-log';
-import { describeStream, parseFrameHeader, streamChange } from '@/lib/media/mpeg';
+import { describeStream, parseFrameHeader, streamChange } from '@/lib/containers/mp3';
 import { disabledWords, STREAMED_REASON } from '@/lib/page-audio/urls';
 import { installLanguage } from '@/tests/support/language';
 
