@@ -10,7 +10,7 @@
  */
 import { SpliceError } from '@/lib/containers/errors';
 import { readOgg } from '@/lib/containers/ogg';
-import { opusPacketSamples, pageOpus } from '@/lib/segments/opus';
+import { opusPacketSamples, pageOpus } from '@/lib/containers/ogg-opus';
 import { planJunctions, type FrameTiming } from './junctions';
 
 /** Bytes read from an input's end to find its last page: more than any Ogg page. */

@@ -26,7 +26,7 @@ import type { Bytes } from '@/lib/core/bytes';
 import { throwIfAborted } from '@/lib/core/bytes';
 import { SpliceError } from '@/lib/containers/errors';
 import { readOgg } from '@/lib/containers/ogg';
-import { opusPacketSamples, pageOpus } from '@/lib/segments/opus';
+import { opusPacketSamples, pageOpus } from '@/lib/containers/ogg-opus';
 import type { FrameTiming } from './junctions';
 import { inputEnds } from './ogg-opus';
 import {

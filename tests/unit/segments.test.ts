@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { flacBlockSize, segmentCodec, type SegmentCodec } from '@/lib/segments/codecs';
 import { engineCount, mergeSegments, planSegments } from '@/lib/segments/plan';
-import { codeNumber, crc16, crc8 } from '@/lib/segments/flac';
+import { codeNumber, crc16, crc8 } from '@/lib/containers/flac';
 import { oggCrc, oggPage, readOgg } from '@/lib/containers/ogg';
-import { opusPacketSamples } from '@/lib/segments/opus';
+import { opusPacketSamples } from '@/lib/containers/ogg-opus';
 import { samplesAt } from '@/lib/plan/segment-runs';
 import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/plan/loudness';
 import { frameHeaderAt, readMainDataInfo } from '@/lib/containers/mp3';

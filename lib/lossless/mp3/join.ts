@@ -2,7 +2,7 @@
 import { NothingToJoinError } from '@/lib/core/errors';
 import { throwIfAborted, type Bytes } from '@/lib/core/bytes';
 import { frameHeaderAt } from '@/lib/containers/mp3';
-import { carryReservoir, type Mp3Frames } from '@/lib/segments/mp3';
+import { carryReservoir, type Mp3Frames } from '@/lib/containers/mp3-frames';
 import { SpliceError } from '@/lib/containers/errors';
 import { fallsBackToWholeFrames } from '../seam-plan';
 import type { LosslessInput, LosslessOptions } from '../types';

@@ -28,7 +28,12 @@
 import type { Bytes } from '@/lib/core/bytes';
 import { throwIfAborted } from '@/lib/core/bytes';
 import type { FrameHeader } from '@/lib/containers/mp3';
-import { carryReservoir, parseSegment, type Mp3Frames } from '@/lib/segments/mp3';
+import {
+  carryReservoir,
+  frameCopy,
+  readMp3Frames,
+  type Mp3Frames,
+} from '@/lib/containers/mp3-frames';
 import { SpliceError } from '@/lib/containers/errors';
 import type { Mp3Scan } from './scan';
 import { junctionAudio, placeJoin, type JunctionCoder, type SeamMargins } from '../seam-plan';
@@ -207,7 +212,7 @@ export async function closeMp3Seams(
     const y0 = encFrom * frame + ENCODER_LEAD;
     const y1 = encTo * frame + ENCODER_LEAD + frame;
     const pcm = junctionAudio(aPcm, (g + aDec) * frame, bPcm, gB * frame, place, y0, y1, ch);
-    const encoded = parseSegment({ bytes: toBytes(await coder.encode(pcm, enc)), firstFrame: 0 });
+    const encoded = readMp3Frames({ bytes: toBytes(await coder.encode(pcm, enc)), firstFrame: 0 });
     if (encoded.vbr?.delay !== undefined && encoded.vbr.delay + 529 !== ENCODER_LEAD) {
       throw new SpliceError(`the junction encoder's delay is ${encoded.vbr.delay}, not 576`);
     }
@@ -261,10 +266,6 @@ export async function closeMp3Seams(
 
 function toBytes(u: Uint8Array): Bytes {
   return u.buffer instanceof ArrayBuffer ? (u as Bytes) : new Uint8Array(u);
-}
-
-function frameCopy(s: Mp3Frames, i: number): Bytes {
-  return s.bytes.slice(s.offsets[i]!, s.offsets[i]! + s.lengths[i]!);
 }
 
 interface ReadFrames {
