@@ -9,7 +9,7 @@ import { channelText, khzText, secondsText } from '@/lib/core/text';
 import { channelCount } from '@/lib/containers/mp3';
 import { scanMp3 } from './mp3/scan';
 import type { LosslessInput, LosslessKind } from './types';
-import { parseWav } from './wav';
+import { parseWav } from '@/lib/containers/wav';
 
 /**
  * `reason` is a verb phrase that follows the track's name or number: "changes sample rate
