@@ -1,7 +1,9 @@
 /**
- * Just enough ISO BMFF (MP4) for the AAC splicer: a box tree for the path down to the sample
- * tables (other boxes stay opaque bytes), reading a track's samples, and writing the tree back.
- * Pure.
+ * Just enough ISO BMFF (MP4) for Seam's passes over AAC in MP4 (the parallel splicer,
+ * lib/segments/aac.ts; the joins closed after a stream copy, lib/lossless/mp4*.ts): the top-level
+ * boxes of a Blob, a box tree for the path down to the sample tables (other boxes stay opaque
+ * bytes), a track's samples, its edit and the movie's timescale, and writing the tree back.
+ * Pure, apart from reading slices of a Blob.
  */
 import { concat, type Bytes } from '@/lib/core/bytes';
 import { SpliceError } from './errors';
@@ -189,4 +191,61 @@ export function u32s(...values: (number | readonly number[])[]): Bytes {
     else for (const n of value) v.setUint32(4 * at++, n);
   }
   return out;
+}
+
+/** A top-level box found by walking a Blob's box headers. */
+export interface TopBox {
+  type: string;
+  start: number;
+  size: number;
+}
+
+export async function topBoxes(blob: Blob): Promise<TopBox[]> {
+  const out: TopBox[] = [];
+  for (let p = 0; p + 8 <= blob.size;) {
+    const head = new DataView(await blob.slice(p, p + 16).arrayBuffer());
+    let size = head.getUint32(0);
+    const type = String.fromCharCode(
+      head.getUint8(4),
+      head.getUint8(5),
+      head.getUint8(6),
+      head.getUint8(7),
+    );
+    if (size === 1) size = Number(head.getBigUint64(8));
+    else if (size === 0) size = blob.size - p;
+    if (size < 8) throw new SpliceError(`MP4 box ${type} at ${p} has no size`);
+    out.push({ type, start: p, size });
+    p += size;
+  }
+  return out;
+}
+
+/** The `moov` of an MP4 Blob, parsed, and where it sits. */
+export async function readMoov(blob: Blob): Promise<{ moov: Box; at: TopBox; tops: TopBox[] }> {
+  const tops = await topBoxes(blob);
+  const at = tops.find((b) => b.type === 'moov');
+  if (!at) throw new SpliceError('MP4 has no moov');
+  const bytes = new Uint8Array(await blob.slice(at.start, at.start + at.size).arrayBuffer());
+  const [moov] = readBoxes(bytes);
+  return { moov: moov!, at, tops };
+}
+
+/** A movie's timescale (mvhd). */
+export function movieScale(moov: Box): number {
+  const p = mustChild(moov, 'mvhd').payload;
+  return view(p).getUint32(p[0] === 1 ? 20 : 12);
+}
+
+/** The first edit of a track: where in the media it starts and how long it plays (movie units). */
+export function firstEdit(trak: Box): { mediaTime: number; duration: number } | undefined {
+  const p = child(trak, 'edts/elst')?.payload;
+  if (!p || view(p).getUint32(4) === 0) return undefined;
+  // An empty edit (media time -1) first is a delay, not a trim: not what encoders write.
+  if (p[0] === 1) {
+    return {
+      duration: Number(view(p).getBigUint64(8)),
+      mediaTime: Number(view(p).getBigInt64(16)),
+    };
+  }
+  return { duration: view(p).getUint32(8), mediaTime: view(p).getInt32(12) };
 }

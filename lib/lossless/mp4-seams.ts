@@ -28,6 +28,7 @@ import {
   leaf,
   mustChild,
   readBoxes,
+  readMoov,
   readSamples,
   view,
   writeBox,
@@ -35,7 +36,7 @@ import {
 } from '@/lib/containers/mp4';
 import { SpliceError } from '@/lib/containers/errors';
 import type { FrameTiming } from './junctions';
-import { inputTiming, readJoinedAudio, readMoov, rewriteMoov, type PlacedSample } from './mp4';
+import { inputTiming, readJoinedAudio, rewriteMoov, type PlacedSample } from './mp4';
 import {
   junctionAudio,
   placeJoin,
