@@ -200,7 +200,7 @@ export interface TopBox {
   size: number;
 }
 
-export async function topBoxes(blob: Blob): Promise<TopBox[]> {
+async function topBoxes(blob: Blob): Promise<TopBox[]> {
   const out: TopBox[] = [];
   for (let p = 0; p + 8 <= blob.size;) {
     const head = new DataView(await blob.slice(p, p + 16).arrayBuffer());

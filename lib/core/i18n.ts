@@ -23,7 +23,7 @@ type PlainKey = Exclude<MessageKey, PluralKey>;
 export type Sub = string | number | Fixed | Text;
 
 /** A number written with exactly `decimals` decimals where it is shown. */
-export interface Fixed {
+interface Fixed {
   fixed: number;
   decimals: number;
 }

@@ -59,12 +59,12 @@ export const cancelJoin = serial((jobId: string) => cancelJoinNow(jobId));
 export const recoverJob = serial(() => recoverJobNow());
 
 /** Why a join stopped, completing "The join stopped because …". */
-export const ENGINE_GONE = text('errors.engineGone');
+const ENGINE_GONE = text('errors.engineGone');
 /**
  * Why a join left in flight when the background was gone (storage.session emptied) stopped:
  * Seam cannot tell a closed browser from a crashed extension process afterwards, so it says both.
  */
-export const SEAM_CLOSED = text('errors.seamClosed');
+const SEAM_CLOSED = text('errors.seamClosed');
 
 /** What every state of a job keeps: which join it is. */
 function jobBase(job: JobState): JobInFlight {

@@ -61,7 +61,7 @@ export type AacJunctionCoder = JunctionCoder<AacEncoding>;
 
 const FRAME = 1024;
 /** ffmpeg's AAC encoder puts 1024 samples of priming before its input. */
-export const AAC_ENCODER_LEAD = 1024;
+const AAC_ENCODER_LEAD = 1024;
 /** Frames decoded before the first one used: one for the MDCT overlap, one to spare. */
 const WARM_DECODE = 2;
 /** Frames the new encode starts before the first one kept (dropped): its model warms up. */
@@ -73,7 +73,7 @@ const PREROLL = 4;
  * first copied frame of B is half the last new frame's data (the same 1024 + 512 the other way
  * would be safe; 512 is what the measured noise needs).
  */
-export const AAC_MARGINS: SeamMargins = { before: 1024 + 512, after: 512 };
+const AAC_MARGINS: SeamMargins = { before: 1024 + 512, after: 512 };
 /** The frames encoded again at each join, fewest and most: what the plan says. */
 export const AAC_SEAM_FRAMES = seamFrameRange(FRAME, AAC_MARGINS);
 /** The fewest samples an input needs for its joins to be closed here (plan: same number). */
@@ -88,7 +88,7 @@ export class AacSeamNotPossibleError extends Error {
 }
 
 /** What an input's esds says: its AudioSpecificConfig and average bitrate. */
-export interface AacConfig {
+interface AacConfig {
   objectType: number;
   frequencyIndex: number;
   sampleRate: number;
@@ -102,7 +102,7 @@ const RATES = [
 ];
 
 /** The AAC configuration of an MP4's audio track (its stsd's esds), or undefined. */
-export function aacConfig(stsd: Bytes): AacConfig | undefined {
+function aacConfig(stsd: Bytes): AacConfig | undefined {
   const at = indexOf(stsd, 'esds');
   if (at < 0) return undefined;
   let p = at + 12; // size, type, version and flags
@@ -192,7 +192,7 @@ async function inputAudio(blob: Blob): Promise<Omit<InputAudio, 'base'> & { fram
 }
 
 /** What the inputs' configurations say about encoding like them; throws when they cannot be. */
-export function aacEncodingOf(inputs: readonly Omit<InputAudio, 'base'>[]): AacEncoding {
+function aacEncodingOf(inputs: readonly Omit<InputAudio, 'base'>[]): AacEncoding {
   const c = inputs[0]!.config;
   for (const i of inputs) {
     const k = i.config;
@@ -362,7 +362,7 @@ function encodedFrames(file: Uint8Array): Bytes[] {
  * starts that join's overlap earlier (shiftChapters), in the chapter (text) track's sample
  * durations and in the Nero `chpl` list ffmpeg writes in `udta`.
  */
-export function shiftMp4Chapters(moov: Box, overlaps: readonly JoinOverlap[]): Box {
+function shiftMp4Chapters(moov: Box, overlaps: readonly JoinOverlap[]): Box {
   if (overlaps.length === 0) return moov;
   const shiftMs = (ms: number) => shiftChapters([{ start: ms, end: ms }], overlaps)[0]!.start;
   const mvhd = mustChild(moov, 'mvhd').payload.slice();

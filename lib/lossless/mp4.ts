@@ -59,7 +59,7 @@ export async function readJoinedAudio(
  * the samples between the first and the last say; a track whose middle samples disagree is not
  * one this pass can rewrite (SpliceError: the copy is kept as it is).
  */
-export function decodedFrame(durations: readonly number[]): number {
+function decodedFrame(durations: readonly number[]): number {
   const middle = durations.slice(1, -1);
   const frame = middle[0] ?? durations[0] ?? 1024;
   if (middle.some((d) => d !== frame)) {

@@ -214,7 +214,7 @@ export function nextRun(
 }
 
 /** The start window: the first tenth, at most 0.1 s. */
-export function startSeconds(decodedSec: number): number {
+function startSeconds(decodedSec: number): number {
   return Number(Math.min(START_MAX_SEC, decodedSec * TAIL_FRACTION).toFixed(6));
 }
 

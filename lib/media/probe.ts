@@ -199,13 +199,6 @@ function chaptersOf(raw: ProbeChapter[] | undefined): Pick<AudioInfo, 'chapters'
   return chapters.length > 0 ? { chapters } : {};
 }
 
-/** The last `out_time_us` of an ffmpeg `-progress` file, in seconds. */
-export function parseProgressTime(text: string): number | undefined {
-  const all = [...text.matchAll(/^out_time_us=(\d+)$/gm)];
-  const last = all[all.length - 1];
-  return last ? Number(last[1]) / 1e6 : undefined;
-}
-
 /**
  * Seconds from an ffmpeg log line such as `size=  512kB time=00:01:02.34 bitrate=...`, or
  * undefined when it has no time (`time=N/A` before the first packet). With several (progress

@@ -9,8 +9,8 @@ import { preferredFormat, queueFamily } from './group';
 import { addTracks, listTracks } from '@/lib/store/tracks';
 
 export const MENU_LINK = 'seam-add-link';
-export const MENU_MEDIA = 'seam-add-media';
-export const MENU_PAGE = 'seam-add-page';
+const MENU_MEDIA = 'seam-add-media';
+const MENU_PAGE = 'seam-add-page';
 
 /** Links whose path ends in an audio extension (the handler checks again, more strictly). */
 const LINK_PATTERNS = AUDIO_EXTENSIONS.flatMap((ext) => [`*://*/*.${ext}`, `*://*/*.${ext}?*`]);

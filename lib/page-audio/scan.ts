@@ -120,6 +120,10 @@ export const EMBEDDED_REASON = 'embedded audio cannot be saved';
 /** What `tab.ts` says of a hit that the page marked but gave no reason for. */
 export const UNSAVABLE_REASON = 'this audio cannot be saved';
 
+/* eslint-disable max-lines-per-function -- scanPage is injected whole by
+   scripting.executeScript({ func }), which serialises one function: every helper it uses must
+   be inside it (see the header comment), so it and its inner functions are as long as the
+   scanner is. */
 export function scanPage(doc: Document = document, opts: ScanOptions = {}): PageScanResult {
   // Everything below is inside the function on purpose: see the header comment.
   const REASON_STREAMED = 'streamed or protected audio cannot be saved';
@@ -1256,3 +1260,4 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     ...stopped(),
   };
 }
+/* eslint-enable max-lines-per-function */

@@ -5,13 +5,12 @@
  * that both agree.
  */
 
-export type { ScanHit, ScanOptions, PageScanResult, FeedLink } from './scan';
 import { t } from '@/lib/core/i18n';
 import { isFetchable } from '@/lib/core/origins';
 export { coveredBy, isFetchable, originPattern } from '@/lib/core/origins';
 import { EMBEDDED_REASON, STREAMED_REASON, UNSAVABLE_REASON } from './scan';
 
-export { EMBEDDED_REASON, STREAMED_REASON, UNSAVABLE_REASON } from './scan';
+export { STREAMED_REASON } from './scan';
 
 /**
  * Why a page's audio cannot be added, in the person's language. The scanner runs inside the

@@ -46,7 +46,7 @@ import type { PlanOptions, PlanTrack } from './types';
  * - `rewrite`: exact samples (PCM, FLAC, ALAC…) written again as WAV or FLAC that holds them all;
  * - `encode`: decoded, edited, mixed and encoded.
  */
-export type JoinRoute = 'copy' | 'flac' | 'rewrite' | 'encode';
+type JoinRoute = 'copy' | 'flac' | 'rewrite' | 'encode';
 
 export interface JoinDecision {
   tracks: readonly PlanTrack[];
@@ -193,7 +193,7 @@ function joinRoute(
 }
 
 /** Index of the track whose picture becomes the cover, or undefined for none. */
-export function chooseCover(
+function chooseCover(
   tracks: readonly PlanTrack[],
   choice: OutputSettings['cover'],
 ): number | undefined {

@@ -163,7 +163,7 @@ export function trackNotes(tracks: readonly PlanTrack[]): string[] {
 }
 
 /** Shorter than this a track is too short to hear as more than a click: said in the plan. */
-export const TINY_SEC = 0.05;
+const TINY_SEC = 0.05;
 
 /**
  * The head line of a lossless plan: what the tracks share, then how they are joined: as they

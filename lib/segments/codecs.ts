@@ -9,7 +9,7 @@
  */
 import type { FormatId } from '@/lib/core/formats';
 
-export type SegmentCodecId = 'mp3' | 'flac' | 'opus' | 'aac';
+type SegmentCodecId = 'mp3' | 'flac' | 'opus' | 'aac';
 
 export interface SegmentCodec {
   id: SegmentCodecId;
@@ -69,11 +69,8 @@ const AAC_FRAME = 1024;
 const AAC_WARM = 4;
 const AAC_COOL = 2;
 
-/** Why a format is encoded in one engine, in words for the summary and the README. */
-export const SINGLE_ENGINE_REASONS: Partial<Record<FormatId, string>> = {
-  ogg: 'Vorbis streams encoded apart carry their own codebooks and block-size history',
-  wav: 'WAV is not encoded: decoding is the whole job',
-};
+// Formats encoded in one engine: OGG (Vorbis streams encoded apart carry their own codebooks
+// and block-size history) and WAV (not encoded: decoding is the whole job).
 
 /** The codec grid for a format at an output rate, or undefined when it stays in one engine. */
 export function segmentCodec(format: FormatId, rate: number): SegmentCodec | undefined {

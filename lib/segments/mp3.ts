@@ -37,7 +37,7 @@ export interface EncodedSegment {
   firstFrame: number;
 }
 
-export type JunctionFix =
+type JunctionFix =
   /** The later segment's first kept frame reads no reservoir bytes. */
   | 'none'
   /** Its reservoir bytes fit in the unused tail of the earlier segment's last kept frame. */

@@ -10,7 +10,7 @@ import type { SegmentCodec } from './codecs';
  * read its inputs; LAME in ffmpeg.wasm encodes about 75 s of stereo audio a second here, so a
  * 30 s segment (0.4 s of work) is where a second engine starts to pay.
  */
-export const MIN_SEGMENT_SEC = 30;
+const MIN_SEGMENT_SEC = 30;
 
 export interface Segment {
   index: number;

@@ -29,7 +29,7 @@ import type { StepEngine, StepExecutor } from './context';
  */
 const MEASURE_SHARE = 0.2;
 
-export interface ParallelRunResult {
+interface ParallelRunResult {
   blob: Blob;
   /** The largest any one engine's wasm heap grew. */
   heapPeakBytes: number;
@@ -37,7 +37,7 @@ export interface ParallelRunResult {
   parts: number;
 }
 
-export interface ParallelRunOptions {
+interface ParallelRunOptions {
   plan: FfmpegPlan;
   tracks: readonly PlanTrack[];
   output: OutputSettings;
@@ -57,7 +57,7 @@ function decodedSamples(track: PlanTrack): number | undefined {
   return info.samples ?? Math.round(info.durationSec * info.sampleRate);
 }
 
-export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunResult> {
+async function runParallel(o: ParallelRunOptions): Promise<ParallelRunResult> {
   const { plan, tracks, output, parallel, blobs, engines, mime } = o;
   // One segment failing stops the others; Cancel stops them all.
   const stopAll = new AbortController();

@@ -160,7 +160,7 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
 }
 
 /** "0:10", "1:02.5": a time in a track, to a tenth of a second. */
-export function clockAt(sec: number): string | Text {
+function clockAt(sec: number): string | Text {
   const tenths = Math.max(0, Math.round(sec * 10));
   const m = Math.floor(tenths / 600);
   const s = Math.floor((tenths % 600) / 10);

@@ -58,7 +58,7 @@ export interface Mp3Encoding {
 export type Mp3JunctionCoder = JunctionCoder<Mp3Encoding>;
 
 /** The samples libmp3lame puts before its input: its encoder delay (576) + the decoder's 529. */
-export const ENCODER_LEAD = 576 + 529;
+const ENCODER_LEAD = 576 + 529;
 /** Frames decoded before the first one used: the decoder needs its reservoir and overlap. */
 const WARM_DECODE = 3;
 /** Frames the new encode starts before the first one kept (dropped, as the splicer does). */
@@ -92,7 +92,7 @@ export interface SeamInput {
   tail: number;
 }
 
-export interface Seam {
+interface Seam {
   /** Frames of A copied (from the kept start) up to here, exclusive; B copied from `bFrom`. */
   aEnd: number;
   bFrom: number;
@@ -132,7 +132,7 @@ export function mp3SeamFrames(sampleRate: number): [number, number] {
 }
 
 /** What the inputs' headers say about how to encode like them. */
-export function encodingOf(scans: readonly Mp3Scan[]): Mp3Encoding {
+function encodingOf(scans: readonly Mp3Scan[]): Mp3Encoding {
   const first = scans[0]!;
   const h: FrameHeader = first.header;
   const channels = h.channelMode === 3 ? 1 : 2;
