@@ -11,7 +11,7 @@ import {
   refreshBadge,
   startJoin,
 } from '@/lib/job/controller';
-import { useEngineLink } from '@/lib/job/link';
+import { setEngineLink } from '@/lib/job/link';
 import { localLink } from '@/lib/job/link-local';
 import { offscreenLink } from '@/lib/job/link-offscreen';
 import { checkIn, requestProbe } from '@/lib/job/check-in';
@@ -24,7 +24,7 @@ import { installLanguage } from '@/lib/i18n/install';
 export default defineBackground(() => {
   installLanguage();
   // Firefox has no offscreen API: there the engine runs in this (persistent) background page.
-  useEngineLink(import.meta.env.FIREFOX ? localLink(localJobEvents) : offscreenLink);
+  setEngineLink(import.meta.env.FIREFOX ? localLink(localJobEvents) : offscreenLink);
   // Each handler runs only for its senders (lib/protocol/index.ts): pages, or the engine.
   background.onMessage('bg:tracksAdded', ({ data }) => requestProbe(data));
   background.onMessage('bg:fetchTracks', ({ data }) => requestFetch(data));

@@ -15,7 +15,7 @@ import type { TaskRunner } from './task';
 const QUIET = ['-hide_banner', '-loglevel', 'error', '-nostats'];
 
 /** ffmpeg's arguments to decode MP3 frames (no tag) to interleaved float PCM, nothing skipped. */
-export function decodeArgs(input: string, output: string, enc: Mp3Encoding): string[] {
+export function mp3DecodeArgs(input: string, output: string, enc: Mp3Encoding): string[] {
   return [
     ...QUIET,
     ...['-f', 'mp3', '-i', input, '-map', '0:a:0'],
@@ -24,7 +24,7 @@ export function decodeArgs(input: string, output: string, enc: Mp3Encoding): str
 }
 
 /** ffmpeg's arguments to encode interleaved float PCM to MP3 as the inputs were encoded. */
-export function encodeArgs(input: string, output: string, enc: Mp3Encoding): string[] {
+export function mp3EncodeArgs(input: string, output: string, enc: Mp3Encoding): string[] {
   return [
     ...QUIET,
     ...['-f', 'f32le', '-ar', String(enc.sampleRate), '-ac', String(enc.channels), '-i', input],
@@ -83,8 +83,8 @@ export interface CoderArgs<E> {
 const MP3_ARGS: CoderArgs<Mp3Encoding> = {
   inName: 'in.mp3',
   outName: 'out.mp3',
-  decode: decodeArgs,
-  encode: encodeArgs,
+  decode: mp3DecodeArgs,
+  encode: mp3EncodeArgs,
 };
 export const AAC_ARGS: CoderArgs<AacEncoding> = {
   inName: 'in.aac',

@@ -45,7 +45,7 @@ const END_NOISE_MAX_LINES = 4;
  * start anywhere, WMA's at 64 ms; counting from the filter's own restarts when a stream changes
  * its channel count midway.) `limitSec` decodes only that much (the check of all but the tail).
  */
-export function decodeArgs(
+export function decodeCheckArgs(
   input: string,
   progressPath: string,
   opts: { sampleRate: number; limitSec?: number; inputArgs?: readonly string[] },
@@ -85,7 +85,7 @@ export function progressSeconds(text: string | undefined): number | undefined {
   return last ? Number(last[1]) / 1e6 : undefined;
 }
 
-/** Samples counted by a `decodeArgs` run: the last `total_size` of its `-progress` file. */
+/** Samples counted by a `decodeCheckArgs` run: the last `total_size` of its `-progress` file. */
 export function progressSamples(text: string | undefined): number | undefined {
   if (!text) return undefined;
   const all = [...text.matchAll(/^total_size=(\d+)$/gm)];

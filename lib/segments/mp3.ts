@@ -2,15 +2,15 @@
  * Splices MP3 segments encoded in parallel into one gapless stream. Pure.
  *
  * Each segment was encoded from a sample on the 1152-sample grid (segments/plan.ts), so its
- * frame i is the timeline's frame `firstFrame + i` in a single pass too. At each junction the
+ * frame i is the timeline's frame `firstFrame + i` in a single pass too. At each splice point the
  * splicer keeps the earlier segment's frames before global frame j and the later one's from j on.
  * The later segment's frame j may start its main data in the bit reservoir (`main_data_begin`
  * bytes back, in frames that are dropped): those bytes are copied into the unused tail of the
- * earlier segment's last kept frame, where a decoder will look for them. Of the junctions the
+ * earlier segment's last kept frame, where a decoder will look for them. Of the splice points the
  * plan allows (within `spread` frames of the boundary) the nearest one where they fit is taken;
  * where none fits, the earlier segment's last kept frame is rewritten at a higher bitrate to make
  * room ('enlarged'); where even that cannot (it is at 320 kb/s already), the splice reports the
- * junction, and the two segments either side of it are encoded again as one (`mergeSegments`),
+ * splice point, and the two segments either side of it are encoded again as one (`mergeSegments`),
  * which is a single pass there. One Xing/Info + LAME frame heads the result,
  * with the first segment's encoder delay and the last segment's end padding.
  */
@@ -27,7 +27,7 @@ import {
   writeTail,
 } from '@/lib/containers/mp3-frames';
 import { buildXingFrame } from '@/lib/containers/mp3-xing';
-import type { Junction } from './plan';
+import type { SplicePoint } from './plan';
 import { SpliceError } from '@/lib/containers/errors';
 
 /** One engine's output: an MP3 file (ID3v2 tag, Xing frame, audio frames) from ffmpeg. */
@@ -37,7 +37,7 @@ export interface EncodedSegment {
   firstFrame: number;
 }
 
-type JunctionFix =
+type SpliceFix =
   /** The later segment's first kept frame reads no reservoir bytes. */
   | 'none'
   /** Its reservoir bytes fit in the unused tail of the earlier segment's last kept frame. */
@@ -45,28 +45,28 @@ type JunctionFix =
   /** They fit once that frame was rewritten at a higher bitrate. */
   | 'enlarged';
 
-export interface SplicedJunction {
+export interface SplicedPoint {
   /** Index of the later segment. */
   segment: number;
   /** Global index of the later segment's first kept frame. */
   frame: number;
-  /** Its `main_data_begin`: reservoir bytes moved across the junction. */
+  /** Its `main_data_begin`: reservoir bytes moved across the splice point. */
   reservoirBytes: number;
-  fix: JunctionFix;
+  fix: SpliceFix;
 }
 
 export type Mp3Splice =
   | {
       ok: true;
       blob: Blob;
-      junctions: SplicedJunction[];
+      splicePoints: SplicedPoint[];
       /** Audio frames (the Xing frame not counted). */
       frames: number;
       /** Encoder delay and end padding written to the LAME tag, samples. */
       delay: number;
       padding: number;
     }
-  /** Later segments of junctions no fix could splice: merge each with the one before it. */
+  /** Later segments of splice points no fix could splice: merge each with the one before it. */
   | { ok: false; failed: number[] };
 
 interface Choice {
@@ -77,25 +77,25 @@ interface Choice {
 
 export interface Mp3SpliceOptions {
   /**
-   * The fixes the splicer may use where a junction reads reservoir bytes (both by default). The
-   * fallback path is tested by turning them off: every such junction then fails.
+   * The fixes the splicer may use where a splice point reads reservoir bytes (both by default). The
+   * fallback path is tested by turning them off: every such splice point then fails.
    */
   fixes?: { fits?: boolean; enlarge?: boolean };
 }
 
 /**
- * Splices segments (in order) at the junctions the plan allows. `junctions[k]` belongs between
+ * Splices segments (in order) at the splice points the plan allows. `splice points[k]` belongs between
  * segments k and k + 1. The segments' bytes are not changed: frames that take moved reservoir
  * bytes are copies.
  */
 export function spliceMp3(
   segments: readonly EncodedSegment[],
-  junctions: readonly Junction[],
+  splicePoints: readonly SplicePoint[],
   opts: Mp3SpliceOptions = {},
 ): Mp3Splice {
   if (segments.length === 0) throw new SpliceError('nothing to splice');
-  if (junctions.length !== segments.length - 1) {
-    throw new SpliceError(`${segments.length} segments need ${segments.length - 1} junctions`);
+  if (splicePoints.length !== segments.length - 1) {
+    throw new SpliceError(`${segments.length} segments need ${segments.length - 1} splicePoints`);
   }
   const allowFits = opts.fixes?.fits ?? true;
   const allowEnlarge = opts.fixes?.enlarge ?? true;
@@ -108,26 +108,29 @@ export function spliceMp3(
   // Kept frame range [from, to) of each stream, in its own frame indexes.
   const from = streams.map(() => 0);
   const to = streams.map((s) => s.offsets.length);
-  const spliced: SplicedJunction[] = [];
+  const spliced: SplicedPoint[] = [];
   const failed: number[] = [];
   /** Rewritten copies of frames, by stream and frame index. */
   const patched = streams.map(() => new Map<number, Bytes>());
 
-  junctions.forEach((junction, k) => {
+  splicePoints.forEach((splicePoint, k) => {
     const a = streams[k]!;
     const b = streams[k + 1]!;
     const options: Choice[] = [];
-    for (let j = junction.earliest; j <= junction.latest; j++) {
+    for (let j = splicePoint.earliest; j <= splicePoint.latest; j++) {
       const aEnd = j - a.firstFrame;
       const bStart = j - b.firstFrame;
       if (aEnd <= from[k]! || aEnd > a.offsets.length || bStart < 0) continue;
       if (bStart >= b.offsets.length) continue;
       options.push({ j, begin: mainData(b, bStart).begin, free: freeTail(a, aEnd) });
     }
-    if (options.length === 0) throw new SpliceError(`junction ${k + 1} has no frames to splice`);
-    options.sort((x, y) => Math.abs(x.j - junction.nominal) - Math.abs(y.j - junction.nominal));
+    if (options.length === 0)
+      throw new SpliceError(`splice point ${k + 1} has no frames to splice`);
+    options.sort(
+      (x, y) => Math.abs(x.j - splicePoint.nominal) - Math.abs(y.j - splicePoint.nominal),
+    );
     let choice = options.find((o) => o.begin === 0 || (allowFits && o.begin <= o.free));
-    let fix: JunctionFix = choice?.begin === 0 ? 'none' : 'fits';
+    let fix: SpliceFix = choice?.begin === 0 ? 'none' : 'fits';
     let last: Bytes | undefined;
     for (const o of allowEnlarge && !choice ? options : []) {
       last = enlarge(a, o.j - a.firstFrame - 1, o.begin - o.free);
@@ -200,7 +203,7 @@ export function spliceMp3(
   return {
     ok: true,
     blob,
-    junctions: spliced,
+    splicePoints: spliced,
     frames: sizes.length,
     delay: first.vbr.delay,
     padding: lastStream.vbr.padding,

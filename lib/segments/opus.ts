@@ -14,7 +14,7 @@ import type { Bytes } from '@/lib/core/bytes';
 import { SpliceError } from '@/lib/containers/errors';
 import { readOgg } from '@/lib/containers/ogg';
 import { opusPacketSamples, pageOpus } from '@/lib/containers/ogg-opus';
-import type { Junction } from './plan';
+import type { SplicePoint } from './plan';
 
 export interface OpusSegment {
   bytes: Bytes;
@@ -22,10 +22,10 @@ export interface OpusSegment {
   firstFrame: number;
 }
 
-/** Splices Opus segments (in order) at the junctions the plan gives; a Blob of Ogg pages. */
+/** Splices Opus segments (in order) at the splice points the plan gives; a Blob of Ogg pages. */
 export function spliceOpus(
   segments: readonly OpusSegment[],
-  junctions: readonly Junction[],
+  splicePoints: readonly SplicePoint[],
   frame = 960,
 ): Blob {
   if (segments.length === 0) throw new SpliceError('nothing to splice');
@@ -52,12 +52,12 @@ export function spliceOpus(
   const kept: Bytes[] = [];
   let from = 0;
   streams.forEach((s, k) => {
-    const junction = junctions[k];
-    const to = junction ? junction.nominal - s.firstFrame : s.audio.length;
+    const splicePoint = splicePoints[k];
+    const to = splicePoint ? splicePoint.nominal - s.firstFrame : s.audio.length;
     if (to > s.audio.length || to <= from)
-      throw new SpliceError(`junction ${k + 1} is outside segment ${k}`);
+      throw new SpliceError(`splice point ${k + 1} is outside segment ${k}`);
     for (let i = from; i < to; i++) kept.push(s.audio[i]!.data);
-    if (junction) from = junction.nominal - streams[k + 1]!.firstFrame;
+    if (splicePoint) from = splicePoint.nominal - streams[k + 1]!.firstFrame;
   });
   // The last segment's own end: its decoded length, placed after the frames before it.
   const endGranule = last.firstFrame * frame + last.endGranule;

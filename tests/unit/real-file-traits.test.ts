@@ -21,7 +21,7 @@ import { SeamError, UnsupportedAudioError } from '@/lib/core/errors';
 import { render } from '@/lib/core/i18n';
 import { closeJoins } from '@/lib/lossless';
 import { AAC_ARGS } from '@/lib/engine/junction-coder';
-import { decodeArgs, judgeDecode, progressSamples } from '@/lib/media/decode-check';
+import { decodeCheckArgs, judgeDecode, progressSamples } from '@/lib/media/decode-check';
 import { planJoin } from '@/lib/plan/planner';
 import { findStep } from '@/lib/plan/steps';
 import type { PlanTrack } from '@/lib/plan/types';
@@ -219,7 +219,7 @@ describe('32-bit FLAC', () => {
     const path = fixture('traits/flac-32bit.flac');
     const info = probeTrack(path, 'flac-32bit.flac').info;
     const progress = join(tmp, 'progress-32.txt');
-    const args = decodeArgs(path, progress, { sampleRate: info.sampleRate });
+    const args = decodeCheckArgs(path, progress, { sampleRate: info.sampleRate });
     const run = spawnSync('ffmpeg', ['-nostdin', '-threads', '1', ...args], { encoding: 'utf8' });
     const samples = progressSamples(readFileSync(progress, 'utf8')) ?? 0;
     expect(samples).toBe(0);

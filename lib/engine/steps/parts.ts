@@ -33,7 +33,7 @@ interface ParallelRunResult {
   blob: Blob;
   /** The largest any one engine's wasm heap grew. */
   heapPeakBytes: number;
-  /** Segments encoded (after any merged for a junction that would not splice). */
+  /** Segments encoded (after any merged for a splice point that would not splice). */
   parts: number;
 }
 
@@ -159,7 +159,7 @@ async function runParallel(o: ParallelRunOptions): Promise<ParallelRunResult> {
           parts: segPlan.segments.length,
         };
       }
-      // MP3 junctions whose reservoir bytes fit nowhere: their two segments are encoded again
+      // MP3 splice points whose reservoir bytes fit nowhere: their two segments are encoded again
       // as one (latest first, so earlier indexes stay put), and the splice is tried again.
       for (const later of [...res.failed].sort((a, b) => b - a)) {
         segPlan = mergeSegments(segPlan, later);
