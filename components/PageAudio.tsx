@@ -8,7 +8,7 @@ import {
 } from '@/lib/page-audio/group';
 import { needsConfirmation } from '@/lib/page-audio/picks';
 import { canAdd, filterItems } from '@/lib/page-audio/urls';
-import { describeHost } from '@/lib/page-audio/tracking';
+import { describeHost } from '@/lib/fetch/tracking';
 import { run } from '@/lib/queue/alerts';
 import { formatBytes, listOf } from '@/lib/core/text';
 import { usePageAudio } from '@/components/hooks/page-audio';
@@ -119,7 +119,7 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
   };
   const openFeed = (url: string, title: string) =>
     run('feed', async () => {
-      const { recordings: recs, leftOut } = await loadFeed(url);
+      const { recordings: recs, leftOut } = await loadFeed(url, pageUrl);
       setFeed({ url, title, recordings: recs, ...(leftOut ? { leftOut } : {}) });
       setPicked(new Set());
       setShown(PAGE_ROWS);

@@ -15,7 +15,7 @@ import { setEngineLink } from '@/lib/job/link';
 import { localLink } from '@/lib/job/link-local';
 import { offscreenLink } from '@/lib/job/link-offscreen';
 import { checkIn, requestProbe } from '@/lib/job/check-in';
-import { requestFetch, retryForOrigins, stopFetches } from '@/lib/page-audio/downloads';
+import { requestFetch, retryForOrigins, stopFetches } from '@/lib/job/fetches';
 import { MENU_LINK, onMenuClicked, registerMenus } from '@/lib/page-audio/context-menu';
 import { background } from '@/lib/protocol';
 import { onTracksChanged } from '@/lib/store/tracks';
@@ -31,7 +31,7 @@ export default defineBackground(() => {
   background.onMessage('bg:tracksRemoved', ({ data }) => stopFetches(data));
   background.onMessage('bg:startJoin', () => startJoin());
   background.onMessage('bg:cancelJoin', ({ data }) => cancelJoin(data));
-  background.onMessage('bg:checkIn', () => checkIn(requestFetch));
+  background.onMessage('bg:checkIn', () => checkIn());
   background.onMessage('bg:progress', ({ data }) => onJobProgress(data));
   background.onMessage('bg:done', ({ data }) => onJobDone(data));
   background.onMessage('bg:failed', ({ data }) => onJobFailed(data.jobId, data.error));

@@ -5,7 +5,7 @@
  * bytes), a track's samples, its edit and the movie's timescale, and writing the tree back.
  * Pure, apart from reading slices of a Blob.
  */
-import { concat, type Bytes } from '@/lib/core/bytes';
+import { concat, readRange, throwIfAborted, type Bytes } from '@/lib/core/bytes';
 import { SpliceError } from './errors';
 
 export interface Box {
@@ -22,7 +22,14 @@ export interface Box {
 /** Boxes Seam descends into; `meta` is a full box (4 bytes of version and flags first). */
 const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts']);
 
-export function readBoxes(b: Bytes, start = 0, end = b.length): Box[] {
+/**
+ * Nesting Seam follows at most: moov/trak/mdia/minf/stbl is five deep. A box nested in itself
+ * thousands of times (8 bytes a level) is not a file an encoder wrote.
+ */
+const MAX_DEPTH = 12;
+
+export function readBoxes(b: Bytes, start = 0, end = b.length, depth = 0): Box[] {
+  if (depth > MAX_DEPTH) throw new SpliceError(`MP4 boxes are nested more than ${MAX_DEPTH} deep`);
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const boxes: Box[] = [];
   for (let p = start; p + 8 <= end;) {
@@ -39,7 +46,7 @@ export function readBoxes(b: Bytes, start = 0, end = b.length): Box[] {
       ? {
           type,
           payload: new Uint8Array(0),
-          children: readBoxes(b, p + header, p + size),
+          children: readBoxes(b, p + header, p + size, depth + 1),
           start: p,
           size,
         }
@@ -126,35 +133,49 @@ function handlerOf(trak: Box): string {
 /**
  * A track's samples: where each is, how long it is in bytes and in time. A table shorter than
  * it says (a file cut short, an odd writer) is a SpliceError like any file not as assumed, so
- * the caller's fallback takes it.
+ * the caller's fallback takes it. `fileBytes`, the size of the file the track is in, bounds the
+ * count of samples of a fixed size (each takes at least that many bytes of it).
  */
-export function readSamples(trak: Box): SampleTable {
+export function readSamples(trak: Box, fileBytes = Infinity): SampleTable {
   try {
-    return readSampleTables(trak);
+    return readSampleTables(trak, fileBytes);
   } catch (e) {
     if (e instanceof RangeError) throw new SpliceError('MP4 sample tables are cut short');
     throw e;
   }
 }
 
-function readSampleTables(trak: Box): SampleTable {
+/**
+ * Samples a track may have: a 10-hour AAC book at 48 kHz has 1.7 million; the cap leaves room
+ * for 100 hours. A count past it (or past what the table's bytes hold) is refused before any
+ * array is made: an `stsz` of count 0xFFFFFFFF with a fixed size exhausted the heap.
+ */
+const MAX_SAMPLES = 20_000_000;
+
+function readSampleTables(trak: Box, fileBytes: number): SampleTable {
   const stbl = mustChild(trak, 'mdia/minf/stbl');
   const mdhd = view(mustChild(trak, 'mdia/mdhd').payload);
   const timescale = mdhd.getUint8(0) === 1 ? mdhd.getUint32(20) : mdhd.getUint32(12);
   const stsz = view(mustChild(stbl, 'stsz').payload);
   const fixed = stsz.getUint32(4);
-  const count = stsz.getUint32(8);
+  const count = checkedCount(stsz.getUint32(8), 'stsz', fixed ? 0 : 4, stsz.byteLength - 12);
+  if (fixed && count * fixed > fileBytes) {
+    throw new SpliceError(`MP4 stsz counts ${count} samples of ${fixed} bytes, more than the file`);
+  }
   const sizes = Array.from({ length: count }, (_, i) => fixed || stsz.getUint32(12 + 4 * i));
   const co64 = child(stbl, 'co64');
   const stco = view((co64 ?? mustChild(stbl, 'stco')).payload);
-  const chunks = Array.from({ length: stco.getUint32(4) }, (_, i) =>
+  const chunkCount = checkedCount(stco.getUint32(4), 'stco', co64 ? 8 : 4, stco.byteLength - 8);
+  const chunks = Array.from({ length: chunkCount }, (_, i) =>
     co64 ? Number(stco.getBigUint64(8 + 8 * i)) : stco.getUint32(8 + 4 * i),
   );
   const stsc = view(mustChild(stbl, 'stsc').payload);
-  const runs = Array.from({ length: stsc.getUint32(4) }, (_, i) => ({
+  const runCount = checkedCount(stsc.getUint32(4), 'stsc', 12, stsc.byteLength - 8);
+  const runs = Array.from({ length: runCount }, (_, i) => ({
     first: stsc.getUint32(8 + 12 * i),
     perChunk: stsc.getUint32(12 + 12 * i),
   }));
+  if (runs.length === 0 && count > 0) throw new SpliceError('MP4 stsc has no entries');
   const offsets: number[] = [];
   for (let c = 0, r = 0; c < chunks.length && offsets.length < count; c++) {
     while (r + 1 < runs.length && runs[r + 1]!.first <= c + 1) r++;
@@ -166,15 +187,35 @@ function readSampleTables(trak: Box): SampleTable {
   }
   const stts = view(mustChild(stbl, 'stts').payload);
   const durations: number[] = [];
-  for (let i = 0, n = stts.getUint32(4); i < n; i++) {
+  const sttsCount = checkedCount(stts.getUint32(4), 'stts', 8, stts.byteLength - 8);
+  for (let i = 0; i < sttsCount; i++) {
     const run = stts.getUint32(8 + 8 * i);
     const delta = stts.getUint32(12 + 8 * i);
+    // Runs past the sample count are refused before they are unrolled (a run of 0xFFFFFFFF).
+    if (durations.length + run > count)
+      throw new SpliceError('MP4 stts counts more samples than stsz');
     for (let k = 0; k < run; k++) durations.push(delta);
   }
   if (offsets.length !== count || durations.length !== count) {
     throw new SpliceError('MP4 sample tables disagree');
   }
   return { offsets, sizes, durations, timescale };
+}
+
+/**
+ * A table's entry count, checked before anything is allocated from it: at most MAX_SAMPLES, and
+ * (for tables with `entryBytes` per entry) no more entries than `bytes` hold.
+ */
+function checkedCount(count: number, table: string, entryBytes: number, bytes: number): number {
+  if (count > MAX_SAMPLES) {
+    throw new SpliceError(`MP4 ${table} counts ${count} entries, more than ${MAX_SAMPLES}`);
+  }
+  if (entryBytes > 0 && count * entryBytes > bytes) {
+    throw new SpliceError(
+      `MP4 ${table} counts ${count} entries, more than its ${bytes} bytes hold`,
+    );
+  }
+  return count;
 }
 
 /**
@@ -200,10 +241,29 @@ export interface TopBox {
   size: number;
 }
 
-async function topBoxes(blob: Blob): Promise<TopBox[]> {
+/** Bytes of box headers read at a time: many tiny boxes cost one read, not one each. */
+const TOP_WINDOW = 64 * 1024;
+/**
+ * Top-level boxes a file may have: ffmpeg writes four or five; 100,000 tiny boxes took one Blob
+ * read each (8.2 s) before reads were windowed. Past this it is not a file Seam wrote.
+ */
+const MAX_TOP_BOXES = 100_000;
+
+export async function topBoxes(blob: Blob, signal?: AbortSignal): Promise<TopBox[]> {
   const out: TopBox[] = [];
+  let win = new Uint8Array(0);
+  let winAt = 0;
   for (let p = 0; p + 8 <= blob.size;) {
-    const head = new DataView(await blob.slice(p, p + 16).arrayBuffer());
+    if (p < winAt || p + 16 > winAt + win.length) {
+      throwIfAborted(signal);
+      winAt = p;
+      win = await readRange(blob, p, p + TOP_WINDOW);
+    }
+    const head = new DataView(
+      win.buffer,
+      win.byteOffset + (p - winAt),
+      Math.min(16, win.length - (p - winAt)),
+    );
     let size = head.getUint32(0);
     const type = String.fromCharCode(
       head.getUint8(4),
@@ -211,9 +271,14 @@ async function topBoxes(blob: Blob): Promise<TopBox[]> {
       head.getUint8(6),
       head.getUint8(7),
     );
-    if (size === 1) size = Number(head.getBigUint64(8));
-    else if (size === 0) size = blob.size - p;
+    if (size === 1) {
+      if (head.byteLength < 16) throw new SpliceError(`MP4 box ${type} at ${p} is cut short`);
+      size = Number(head.getBigUint64(8));
+    } else if (size === 0) size = blob.size - p;
     if (size < 8) throw new SpliceError(`MP4 box ${type} at ${p} has no size`);
+    if (out.length >= MAX_TOP_BOXES) {
+      throw new SpliceError(`MP4 has more than ${MAX_TOP_BOXES} top-level boxes`);
+    }
     out.push({ type, start: p, size });
     p += size;
   }
@@ -248,4 +313,70 @@ export function firstEdit(trak: Box): { mediaTime: number; duration: number } | 
     };
   }
   return { duration: view(p).getUint32(8), mediaTime: view(p).getInt32(12) };
+}
+
+/** What an input's esds says: its AudioSpecificConfig and average bitrate. */
+export interface AacConfig {
+  objectType: number;
+  frequencyIndex: number;
+  sampleRate: number;
+  channelConfig: number;
+  /** Bits per second, 0 when the esds does not say. */
+  avgBitrate: number;
+}
+
+const RATES = [
+  96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350,
+];
+
+/** The AAC configuration of an MP4's audio track (its stsd's esds), or undefined. */
+export function aacConfig(stsd: Bytes): AacConfig | undefined {
+  const at = indexOf(stsd, 'esds');
+  if (at < 0) return undefined;
+  let p = at + 12; // size, type, version and flags
+  const descriptor = (): { tag: number; len: number } => {
+    const tag = stsd[p++]!;
+    let len = 0;
+    for (let i = 0; i < 4; i++) {
+      const b = stsd[p++]!;
+      len = (len << 7) | (b & 0x7f);
+      if (!(b & 0x80)) break;
+    }
+    return { tag, len };
+  };
+  if (descriptor().tag !== 3) return undefined;
+  const flags = stsd[p + 2]!;
+  p += 3;
+  if (flags & 0x80) p += 2;
+  if (flags & 0x40) p += 1 + stsd[p]!;
+  if (flags & 0x20) p += 2;
+  if (descriptor().tag !== 4) return undefined;
+  if (stsd[p] !== 0x40) return undefined; // MPEG-4 audio
+  const avgBitrate = view(stsd).getUint32(p + 9);
+  p += 13;
+  if (descriptor().tag !== 5) return undefined;
+  let bits = 0;
+  let have = 0;
+  const read = (n: number): number => {
+    while (have < n) {
+      bits = (bits << 8) | stsd[p++]!;
+      have += 8;
+    }
+    have -= n;
+    return (bits >> have) & ((1 << n) - 1);
+  };
+  let objectType = read(5);
+  if (objectType === 31) objectType = 32 + read(6);
+  const frequencyIndex = read(4);
+  const sampleRate = frequencyIndex === 15 ? read(24) : (RATES[frequencyIndex] ?? 0);
+  const channelConfig = read(4);
+  return { objectType, frequencyIndex, sampleRate, channelConfig, avgBitrate };
+}
+
+function indexOf(b: Bytes, type: string): number {
+  outer: for (let p = 4; p + 4 <= b.length; p++) {
+    for (let i = 0; i < 4; i++) if (b[p + i] !== type.charCodeAt(i)) continue outer;
+    return p - 4;
+  }
+  return -1;
 }

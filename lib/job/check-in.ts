@@ -1,3 +1,4 @@
+import { requestFetch } from './fetches';
 import { listTracks } from '@/lib/store/tracks';
 import { recoverJob } from './controller';
 import { engineLink } from './link';
@@ -17,10 +18,9 @@ export async function requestProbe(trackIds: string[]): Promise<void> {
 /**
  * A page opened: the engines warm up; a join cut off from outside (its engine vanished, the
  * browser closed) is told as such, and tracks left "probing" or "fetching" by an engine that
- * closed are taken up again, so nothing stays wedged. `requestFetch` asks for page-audio
- * downloads (lib/page-audio/downloads.ts, which uses this folder: the background wires it in).
+ * closed are taken up again, so nothing stays wedged.
  */
-export async function checkIn(requestFetch: (trackIds: string[]) => Promise<void>): Promise<void> {
+export async function checkIn(): Promise<void> {
   await recoverJob();
   const tracks = await listTracks();
   if (!(await engineLink().active())) {

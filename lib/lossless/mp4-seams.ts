@@ -23,6 +23,7 @@
 import { concat, type Bytes } from '@/lib/core/bytes';
 import { throwIfAborted } from '@/lib/core/bytes';
 import {
+  aacConfig,
   child,
   findTrack,
   leaf,
@@ -32,6 +33,7 @@ import {
   readSamples,
   view,
   writeBox,
+  type AacConfig,
   type Box,
 } from '@/lib/containers/mp4';
 import { SpliceError } from '@/lib/containers/errors';
@@ -85,72 +87,6 @@ export class AacSeamNotPossibleError extends Error {
     super(message);
     this.name = 'AacSeamNotPossibleError';
   }
-}
-
-/** What an input's esds says: its AudioSpecificConfig and average bitrate. */
-interface AacConfig {
-  objectType: number;
-  frequencyIndex: number;
-  sampleRate: number;
-  channelConfig: number;
-  /** Bits per second, 0 when the esds does not say. */
-  avgBitrate: number;
-}
-
-const RATES = [
-  96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350,
-];
-
-/** The AAC configuration of an MP4's audio track (its stsd's esds), or undefined. */
-function aacConfig(stsd: Bytes): AacConfig | undefined {
-  const at = indexOf(stsd, 'esds');
-  if (at < 0) return undefined;
-  let p = at + 12; // size, type, version and flags
-  const descriptor = (): { tag: number; len: number } => {
-    const tag = stsd[p++]!;
-    let len = 0;
-    for (let i = 0; i < 4; i++) {
-      const b = stsd[p++]!;
-      len = (len << 7) | (b & 0x7f);
-      if (!(b & 0x80)) break;
-    }
-    return { tag, len };
-  };
-  if (descriptor().tag !== 3) return undefined;
-  const flags = stsd[p + 2]!;
-  p += 3;
-  if (flags & 0x80) p += 2;
-  if (flags & 0x40) p += 1 + stsd[p]!;
-  if (flags & 0x20) p += 2;
-  if (descriptor().tag !== 4) return undefined;
-  if (stsd[p] !== 0x40) return undefined; // MPEG-4 audio
-  const avgBitrate = view(stsd).getUint32(p + 9);
-  p += 13;
-  if (descriptor().tag !== 5) return undefined;
-  let bits = 0;
-  let have = 0;
-  const read = (n: number): number => {
-    while (have < n) {
-      bits = (bits << 8) | stsd[p++]!;
-      have += 8;
-    }
-    have -= n;
-    return (bits >> have) & ((1 << n) - 1);
-  };
-  let objectType = read(5);
-  if (objectType === 31) objectType = 32 + read(6);
-  const frequencyIndex = read(4);
-  const sampleRate = frequencyIndex === 15 ? read(24) : (RATES[frequencyIndex] ?? 0);
-  const channelConfig = read(4);
-  return { objectType, frequencyIndex, sampleRate, channelConfig, avgBitrate };
-}
-
-function indexOf(b: Bytes, type: string): number {
-  outer: for (let p = 4; p + 4 <= b.length; p++) {
-    for (let i = 0; i < 4; i++) if (b[p + i] !== type.charCodeAt(i)) continue outer;
-    return p - 4;
-  }
-  return -1;
 }
 
 /** One 7-byte ADTS header (no CRC) for a raw AAC-LC frame of `size` bytes. */

@@ -44,7 +44,7 @@ export async function readJoinedAudio(
     throw new SpliceError('the joined MP4 has its moov before its audio');
   }
   const audio = findTrack(moov, 'soun');
-  const table = readSamples(audio);
+  const table = readSamples(audio, joined.size);
   if (table.sizes.length !== inputs.reduce((s, t) => s + t.frames, 0)) {
     throw new SpliceError('the joined MP4 does not hold every frame of its inputs');
   }
@@ -72,7 +72,7 @@ function decodedFrame(durations: readonly number[]): number {
 export async function inputTiming(blob: Blob): Promise<FrameTiming & { frame: number }> {
   const { moov } = await readMoov(blob);
   const audio = findTrack(moov, 'soun');
-  const table = readSamples(audio);
+  const table = readSamples(audio, blob.size);
   const frame = decodedFrame(table.durations);
   const total = table.sizes.length * frame;
   const edit = firstEdit(audio);

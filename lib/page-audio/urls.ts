@@ -6,8 +6,9 @@
  */
 
 import { t } from '@/lib/core/i18n';
-import { isFetchable } from '@/lib/core/origins';
-export { coveredBy, isFetchable, originPattern } from '@/lib/core/origins';
+import { isFetchable } from '@/lib/fetch/origins';
+export { coveredBy, isFetchable } from '@/lib/fetch/origins';
+import { untrack } from '@/lib/fetch/tracking';
 import { EMBEDDED_REASON, STREAMED_REASON, UNSAVABLE_REASON } from './scan';
 
 export { STREAMED_REASON } from './scan';
@@ -110,4 +111,17 @@ export function filterItems<T extends { name: string; host: string }>(
  */
 export function canAdd(item: { url: string; disabledReason?: string | undefined }): boolean {
   return !item.disabledReason && isFetchable(item.url);
+}
+
+/**
+ * The `permissions.request({ origins })` pattern for a URL's origin, e.g.
+ * 'https://example.com/*'. The port is left out: Firefox match patterns reject ports, and a
+ * pattern without one matches every port in both browsers. Throws for non-http(s) URLs, which
+ * no host permission can cover; check `isFetchable` first.
+ */
+export function originPattern(url: string): string {
+  if (!isFetchable(url)) throw new TypeError(`no host permission can cover ${url}`);
+  // The file's own host: Seam fetches a tracked podcast link without its tracking prefix.
+  const u = new URL(untrack(url).finalUrl);
+  return `${u.protocol}//${u.hostname}/*`;
 }

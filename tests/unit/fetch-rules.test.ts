@@ -11,7 +11,7 @@ import {
   describeFetchFailure,
   isPrivateUrl,
   refuseTarget,
-} from '@/lib/engine/fetch-rules';
+} from '@/lib/fetch/rules';
 import { PrivateNetworkError } from '@/lib/core/errors';
 
 const track = { id: 't', name: 'Episode 1' };
@@ -127,6 +127,55 @@ describe('isPrivateUrl: private-network and loopback targets', () => {
     ['http://intranet/a.mp3', true],
     ['https://8.8.8.8/a.mp3', false],
     ['https://cdn.example.org/a.mp3', false],
+    // Issue 18, defect 4: names written with a trailing dot, in capitals, or as IDNA.
+    ['http://localhost./a.mp3', true],
+    ['http://localhost../a.mp3', true],
+    ['http://LOCALHOST.:8080/a.mp3', true],
+    ['http://foo.localhost./a.mp3', true],
+    ['http://printer.local./a.mp3', true],
+    ['http://router.lan./a.mp3', true],
+    ['http://NAS.Home.Arpa./a.mp3', true],
+    ['http://intranet./a.mp3', true],
+    ['http://ｌｏｃａｌｈｏｓｔ/a.mp3', true],
+    ['http://bücher.local/a.mp3', true],
+    ['http://example.com./a.mp3', false],
+    ['http://bücher.example/a.mp3', false],
+    // IPv4 in other notations (the URL parser writes them dotted).
+    ['http://2130706433/a.mp3', true],
+    ['http://0x7f.1/a.mp3', true],
+    ['http://127.1/a.mp3', true],
+    ['http://0177.0.0.1/a.mp3', true],
+    // IPv6 forms of loopback and private IPv4.
+    ['http://[::ffff:7f00:1]/a.mp3', true],
+    ['http://[::ffff:127.0.0.1]/a.mp3', true],
+    ['http://[::ffff:c0a8:1]/a.mp3', true],
+    ['http://[0:0:0:0:0:ffff:7f00:1]/a.mp3', true],
+    ['http://[::ffff:0:7f00:1]/a.mp3', true],
+    ['http://[::127.0.0.1]/a.mp3', true],
+    ['http://[::]/a.mp3', true],
+    ['http://[0:0:0:0:0:0:0:1]/a.mp3', true],
+    ['http://[64:ff9b::7f00:1]/a.mp3', true],
+    ['http://[64:ff9b::127.0.0.1]/a.mp3', true],
+    ['http://[64:ff9b::a00:1]/a.mp3', true],
+    ['http://[64:ff9b:1::1]/a.mp3', true],
+    ['http://[2002:7f00:1::1]/a.mp3', true],
+    ['http://[2002:c0a8:101::1]/a.mp3', true],
+    ['http://[fec0::1]/a.mp3', true],
+    ['http://[ff02::1]/a.mp3', true],
+    ['http://[FD00::1]/a.mp3', true],
+    ['http://[::ffff:808:808]/a.mp3', false],
+    ['http://[64:ff9b::808:808]/a.mp3', false],
+    ['http://[2002:808:808::1]/a.mp3', false],
+    ['http://[2606:4700::1111]/a.mp3', false],
+    // 198.18.0.0/15 and other special IPv4 ranges.
+    ['http://198.18.0.1/a.mp3', true],
+    ['http://198.19.255.254/a.mp3', true],
+    ['http://198.20.0.1/a.mp3', false],
+    ['http://198.17.255.255/a.mp3', false],
+    ['http://192.0.0.8/a.mp3', true],
+    ['http://224.0.0.1/a.mp3', true],
+    ['http://255.255.255.255/a.mp3', true],
+    ['http://100.128.0.1/a.mp3', false],
   ])('%s → %s', (url, expected) => {
     expect(isPrivateUrl(url)).toBe(expected);
   });

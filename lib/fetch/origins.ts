@@ -1,6 +1,5 @@
 /**
- * URLs and the host permissions that cover them: which URLs Seam can fetch itself, the pattern
- * it asks for, and whether granted patterns cover a URL. Pure: the engine's fetcher, the
+ * URLs and the host permissions that cover them: which URLs Seam can fetch itself and whether granted patterns cover a URL. Pure: the engine's fetcher, the
  * background's retries and the page-audio list use the same rules.
  */
 
@@ -12,18 +11,6 @@ export function isFetchable(url: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * The `permissions.request({ origins })` pattern for a URL's origin, e.g.
- * 'https://example.com/*'. The port is left out: Firefox match patterns reject ports, and a
- * pattern without one matches every port in both browsers. Throws for non-http(s) URLs, which
- * no host permission can cover; check `isFetchable` first.
- */
-export function originPattern(url: string): string {
-  if (!isFetchable(url)) throw new TypeError(`no host permission can cover ${url}`);
-  const u = new URL(url);
-  return `${u.protocol}//${u.hostname}/*`;
 }
 
 /**

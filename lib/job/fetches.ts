@@ -1,8 +1,9 @@
 import { browser } from '#imports';
-import { engineLink } from '@/lib/job/link';
+import { engineLink } from './link';
 import { preferences } from '@/lib/store/settings';
 import { listTracks, updateTrack } from '@/lib/store/tracks';
-import { coveredBy } from './urls';
+import { untrack } from '@/lib/fetch/tracking';
+import { coveredBy } from '@/lib/fetch/origins';
 
 /**
  * Downloading page audio that was queued: asking the engine's host to fetch it, and trying again
@@ -31,7 +32,7 @@ export async function retryForOrigins(origins: readonly string[]): Promise<void>
   const retry = (await listTracks()).filter(
     (t) =>
       t.source.kind === 'url' &&
-      (coveredBy(t.source.url, origins) ||
+      (coveredBy(untrack(t.source.url).finalUrl, origins) ||
         (t.source.finalUrl !== undefined && coveredBy(t.source.finalUrl, origins))) &&
       (t.status === 'fetching' || (t.status === 'error' && t.error?.code === 'fetch-refused')),
   );
