@@ -3,7 +3,7 @@
  * line (lossless and how, or why it re-encodes), then each note and warning. Pure.
  */
 import { RINGTONE_MAX_SEC } from '@/lib/core/formats';
-import { channelWord, codecLabel, formatDuration, formatSeconds, khz } from '@/lib/core/text';
+import { channelWord, codecLabel, formatTime, formatSeconds, khz } from '@/lib/core/text';
 import { t } from '@/lib/core/i18n';
 import { seamFrames } from '@/lib/lossless';
 import { encoderArgs, MP3_MIN_SAMPLES } from './graph';
@@ -42,7 +42,7 @@ export function describeJoin(d: JoinDecision): JoinDescription {
   ];
   const warnings: string[] = [];
   if (output.format === 'm4r' && d.totalSec > RINGTONE_MAX_SEC) {
-    warnings.push(t('plan.ringtone', formatSeconds(RINGTONE_MAX_SEC), formatDuration(d.totalSec)));
+    warnings.push(t('plan.ringtone', formatSeconds(RINGTONE_MAX_SEC), formatTime(d.totalSec)));
   }
   if (output.format === 'mp3' && d.totalSec * target.rate < MP3_MIN_SAMPLES) {
     // The graph pads it (./graph.ts minSamples): say so, as the length changes.

@@ -6,7 +6,8 @@ import {
   TruncatedAudioError,
   UnsupportedAudioError,
 } from '@/lib/core/errors';
-import { text, type Text } from '@/lib/core/i18n';
+import { text } from '@/lib/core/i18n';
+import { clockText } from '@/lib/core/text';
 import { BlobReader, throwIfAborted } from '@/lib/core/bytes';
 import type { TrackRef } from '@/lib/core/track';
 import { ID3V2_HEADER, id3v2TagSize, readLeadingId3 } from '@/lib/containers/id3';
@@ -103,7 +104,7 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
   const changed = (h: FrameHeader): never => {
     const sec = (sizes.length * like.samplesPerFrame - (vbrTag?.delay ?? 0)) / like.sampleRate;
     throw new NotUniformError(
-      text('refusals.changeAt', streamChange(like, h) ?? '', clockAt(sec)),
+      text('refusals.changeAt', streamChange(like, h) ?? '', clockText(sec)),
       track,
     );
   };
@@ -157,18 +158,6 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
     ...(cutFrame ? { cutFrame } : {}),
     frameSizes: sizes.values(),
   };
-}
-
-/** "0:10", "1:02.5": a time in a track, to a tenth of a second. */
-function clockAt(sec: number): string | Text {
-  const tenths = Math.max(0, Math.round(sec * 10));
-  const m = Math.floor(tenths / 600);
-  const s = Math.floor((tenths % 600) / 10);
-  const ss = String(s).padStart(2, '0');
-  // A tenth is written with the person's decimal sign where the sentence is shown.
-  return tenths % 10 === 0
-    ? `${m}:${ss}`
-    : text('units.clockTenths', String(m), ss, String(tenths % 10));
 }
 
 /** Checks that more frames of the same stream follow `pos`, unless the audio ends first. */
