@@ -123,6 +123,26 @@ function hex(n: number): string {
   return `0x${n.toString(16).padStart(4, '0')}`;
 }
 
+/** The container a file's first four bytes name ('' for none Seam reads). */
+function containerOf(riff: string): WavInfo['container'] | '' {
+  if (riff === 'RIFF' || riff === 'RIFX') return riff;
+  return riff === 'RF64' || riff === 'BW64' ? 'RF64' : '';
+}
+
+/** No fmt chunk: the file ends before one (cut short), or it has none. */
+function missingFmt(track: TrackRef, cut: boolean): Error {
+  return cut
+    ? new TruncatedAudioError(text('refusals.wavEndsBeforeFmt'), track)
+    : new CorruptAudioError(text('refusals.wavNoFmt'), track);
+}
+
+/** No data chunk: the file ends before one (cut short), or it has none. */
+function missingData(track: TrackRef, cut: boolean): Error {
+  return cut
+    ? new TruncatedAudioError(text('refusals.wavEndsBeforeData'), track)
+    : new CorruptAudioError(text('refusals.wavNoData'), track);
+}
+
 /**
  * Parses a RIFF/WAVE or RF64 file's fmt chunk and finds its data chunk, skipping other chunks.
  * A data size that runs past the end of the file (a cut-off download) or that says "unknown"
@@ -137,15 +157,7 @@ export async function parseWav(input: { id: string; name: string; blob: Blob }):
   const at = async (pos: number, n: number): Promise<Uint8Array<ArrayBuffer>> =>
     pos + n <= head.length ? head.subarray(pos, pos + n) : readRange(blob, pos, pos + n);
 
-  const riff = ascii(head, 0, 4);
-  const container =
-    riff === 'RIFF'
-      ? 'RIFF'
-      : riff === 'RF64' || riff === 'BW64'
-        ? 'RF64'
-        : riff === 'RIFX'
-          ? 'RIFX'
-          : '';
+  const container = containerOf(ascii(head, 0, 4));
   const order = container === 'RIFX' ? BIG : LITTLE;
   const u32le = order.u32;
   if (!container || ascii(head, 8, 4) !== 'WAVE') {
@@ -193,18 +205,8 @@ export async function parseWav(input: { id: string; name: string; blob: Blob }):
     }
     pos = next;
   }
-  if (!format || !fmtChunk) {
-    if (ranPastEnd || data) {
-      throw new TruncatedAudioError(text('refusals.wavEndsBeforeFmt'), track);
-    }
-    throw new CorruptAudioError(text('refusals.wavNoFmt'), track);
-  }
-  if (!data) {
-    if (ranPastEnd || pos + 8 > blob.size) {
-      throw new TruncatedAudioError(text('refusals.wavEndsBeforeData'), track);
-    }
-    throw new CorruptAudioError(text('refusals.wavNoData'), track);
-  }
+  if (!format || !fmtChunk) throw missingFmt(track, ranPastEnd || !!data);
+  if (!data) throw missingData(track, ranPastEnd || pos + 8 > blob.size);
   return {
     container,
     format,

@@ -121,18 +121,8 @@ export interface PlacedSample {
   size: number;
 }
 
-/**
- * `moov` with the audio track's sample tables listing `samples` (each `frame` long) and one edit
- * that skips `lead` and ends `tail` before the media's end (a new tree).
- */
-export function rewriteMoov(
-  moov: Box,
-  audio: Box,
-  samples: readonly PlacedSample[],
-  frame: number,
-  { lead, tail }: { lead: number; tail: number },
-): Box {
-  // Chunks: runs of kept samples that follow each other in the file.
+/** Chunks: runs of kept samples that follow each other in the file, and their stsc entries. */
+function chunksOf(samples: readonly PlacedSample[]): { chunkOffsets: number[]; stsc: number[] } {
   const chunkOffsets: number[] = [];
   const perChunk: number[] = [];
   let end = -1;
@@ -148,6 +138,57 @@ export function rewriteMoov(
   perChunk.forEach((n, c) => {
     if (stsc.length === 0 || stsc[stsc.length - 2] !== n) stsc.push(c + 1, n, 1);
   });
+  return { chunkOffsets, stsc };
+}
+
+/** The chunk offsets as stco, or as co64 (`big`) when one is past 4 GiB. */
+function chunkOffsetTable(chunkOffsets: readonly number[]): { big: boolean; co: Bytes } {
+  const big = chunkOffsets.some((o) => o >= 2 ** 32);
+  if (!big) return { big, co: u32s(0, chunkOffsets.length, chunkOffsets) };
+  const co = new Uint8Array(8 + 8 * chunkOffsets.length);
+  view(co).setUint32(4, chunkOffsets.length);
+  chunkOffsets.forEach((o, i) => view(co).setBigUint64(8 + 8 * i, BigInt(o)));
+  return { big, co };
+}
+
+/** Each AAC frame is a sync sample with the same roll group: sbgp as one run, `n` samples long. */
+function oneRollRun(sbgp: Box, n: number): Bytes {
+  const p = sbgp.payload;
+  const entries = view(p).getUint32(p[0] === 1 ? 12 : 8);
+  if (entries !== 1) throw new SpliceError('the audio track has more than one sample group run');
+  const copy = p.slice();
+  view(copy).setUint32(copy.length - 8, n);
+  return copy;
+}
+
+/** Gives the audio track of the new tree `out` an edit list (edts) holding `elst`, after tkhd. */
+function addEdit(out: Box, audio: Box, elst: Bytes): void {
+  const trak = out.children!.find(
+    (c) => c.type === 'trak' && child(c, 'mdia/hdlr') === child(audio, 'mdia/hdlr'),
+  )!;
+  const at = trak.children!.findIndex((c) => c.type === 'tkhd') + 1;
+  const edts: Box = {
+    type: 'edts',
+    payload: new Uint8Array(0),
+    children: [leaf('elst', elst)],
+    start: -1,
+    size: 0,
+  };
+  trak.children = [...trak.children!.slice(0, at), edts, ...trak.children!.slice(at)];
+}
+
+/**
+ * `moov` with the audio track's sample tables listing `samples` (each `frame` long) and one edit
+ * that skips `lead` and ends `tail` before the media's end (a new tree).
+ */
+export function rewriteMoov(
+  moov: Box,
+  audio: Box,
+  samples: readonly PlacedSample[],
+  frame: number,
+  { lead, tail }: { lead: number; tail: number },
+): Box {
+  const { chunkOffsets, stsc } = chunksOf(samples);
   // Whole frames, as they decode; the edit list says where the audio ends.
   const durations = samples.map(() => frame);
   const runs: number[] = [];
@@ -155,14 +196,7 @@ export function rewriteMoov(
     if (runs.length > 0 && runs[runs.length - 1] === d) runs[runs.length - 2]!++;
     else runs.push(1, d);
   }
-  const big = chunkOffsets.some((o) => o >= 2 ** 32);
-  const co = big
-    ? new Uint8Array(8 + 8 * chunkOffsets.length)
-    : u32s(0, chunkOffsets.length, chunkOffsets);
-  if (big) {
-    view(co).setUint32(4, chunkOffsets.length);
-    chunkOffsets.forEach((o, i) => view(co).setBigUint64(8 + 8 * i, BigInt(o)));
-  }
+  const { big, co } = chunkOffsetTable(chunkOffsets);
   const n = samples.length;
   const tables: Record<string, Bytes> = {
     stts: u32s(0, runs.length / 2, runs),
@@ -175,16 +209,8 @@ export function rewriteMoov(
     stsc: u32s(0, stsc.length / 3, stsc),
   };
   const stbl = mustChild(audio, 'mdia/minf/stbl');
-  // Each AAC frame is a sync sample and has the same roll group: one run, n samples long.
   const sbgp = child(stbl, 'sbgp');
-  if (sbgp) {
-    const p = sbgp.payload;
-    const entries = view(p).getUint32(p[0] === 1 ? 12 : 8);
-    if (entries !== 1) throw new SpliceError('the audio track has more than one sample group run');
-    const copy = p.slice();
-    view(copy).setUint32(copy.length - 8, n);
-    tables.sbgp = copy;
-  }
+  if (sbgp) tables.sbgp = oneRollRun(sbgp, n);
   if (child(stbl, 'stss')) throw new SpliceError('the audio track lists sync samples');
   const newStbl: Box = {
     ...stbl,
@@ -219,22 +245,6 @@ export function rewriteMoov(
     return box.children ? { ...box, children: box.children.map(replace) } : box;
   };
   const out = replace(moov);
-  if (!child(audio, 'edts/elst')) {
-    const trak = out.children!.find(
-      (c) => c.type === 'trak' && child(c, 'mdia/hdlr') === child(audio, 'mdia/hdlr'),
-    )!;
-    const at = trak.children!.findIndex((c) => c.type === 'tkhd') + 1;
-    trak.children = [
-      ...trak.children!.slice(0, at),
-      {
-        type: 'edts',
-        payload: new Uint8Array(0),
-        children: [leaf('elst', elst)],
-        start: -1,
-        size: 0,
-      },
-      ...trak.children!.slice(at),
-    ];
-  }
+  if (!child(audio, 'edts/elst')) addEdit(out, audio, elst);
   return withMovieDuration(moov, out, audio, mvhd, movieDuration);
 }
