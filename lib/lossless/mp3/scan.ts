@@ -60,6 +60,25 @@ export interface ScanOptions extends LosslessOptions {
 /** How many frames after a candidate must follow in the same stream before it is believed. */
 const CONFIRM_FRAMES = 2;
 
+/** The first frame, which must be of the stream `like` (the first input's) when given. */
+async function firstFrame(
+  r: BlobReader,
+  from: number,
+  end: number,
+  track: TrackRef,
+  like: FrameHeader | undefined,
+): Promise<{ pos: number; header: FrameHeader }> {
+  const first = await findFrame(r, from, end);
+  if (!first) throw new UnsupportedAudioError(text('refusals.notMp3'), track);
+  if (like && !sameStream(like, first.header)) {
+    throw new UnsupportedAudioError(
+      text('refusals.mp3Mismatch', describeStream(first.header), describeStream(like)),
+      track,
+    );
+  }
+  return first;
+}
+
 /**
  * Finds the audio frames of one MP3 input: skips a leading ID3v2 tag and junk, leaves out the
  * input's own Xing/Info/VBRI frame and trailing tags, and resyncs past junk between frames.
@@ -79,18 +98,8 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
   const end = await trailingTagsStart(blob, id3v2End);
   const r = new BlobReader(blob, { signal: opts.signal, onRead: (n) => opts.onBytes?.(n) });
 
-  const first = await findFrame(r, id3v2End, end);
-  if (!first) {
-    throw new UnsupportedAudioError(text('refusals.notMp3'), track);
-  }
+  const first = await firstFrame(r, id3v2End, end, track, opts.like);
   const like = opts.like ?? first.header;
-  if (!sameStream(like, first.header)) {
-    throw new UnsupportedAudioError(
-      text('refusals.mp3Mismatch', describeStream(first.header), describeStream(like)),
-      track,
-    );
-  }
-
   let p = first.pos;
   const vbrTag = readVbrTag(await r.bytes(p, first.header.frameLength), first.header);
   if (vbrTag) p += first.header.frameLength;
