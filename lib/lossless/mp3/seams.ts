@@ -158,6 +158,14 @@ function vbrQuality(scan: Mp3Scan): number {
   return 0;
 }
 
+/** Throws SeamNotPossibleError when an input plays fewer samples than a join's frames need. */
+function refuseShort(inputs: readonly SeamInput[], frame: number): void {
+  const short = inputs.findIndex(
+    (i) => i.scan.frameCount * frame - i.lead - i.tail < SEAM_MIN_SAMPLES,
+  );
+  if (short >= 0) throw new SeamNotPossibleError(`input ${short + 1} is too short`);
+}
+
 /**
  * Plans and encodes every join of `inputs` (in order). Throws SeamNotPossibleError when an input
  * is too short for its joins' frames, and SpliceError when the coder's output is not what it
@@ -170,10 +178,7 @@ export async function closeMp3Seams(
 ): Promise<SeamPlan> {
   const frame = inputs[0]!.scan.header.samplesPerFrame;
   const enc = encodingOf(inputs.map((i) => i.scan));
-  const short = inputs.findIndex(
-    (i) => i.scan.frameCount * frame - i.lead - i.tail < SEAM_MIN_SAMPLES,
-  );
-  if (short >= 0) throw new SeamNotPossibleError(`input ${short + 1} is too short`);
+  refuseShort(inputs, frame);
   const seams: Seam[] = [];
   /** Output frame index of the current input's frame 0 (negative once its head is dropped). */
   let g = 0;
@@ -203,7 +208,6 @@ export async function closeMp3Seams(
     const aDec = Math.max(0, aFirstUsed);
     const aFrames = await readFrames(a, aDec, nA);
     const bFrames = await readFrames(b, 0, encTo - gB + 3);
-    const ch = enc.channels;
     const aPcm = await coder.decode(framesBlob(aFrames), enc);
     const bPcm = await coder.decode(framesBlob(bFrames), enc);
     throwIfAborted(signal);
@@ -211,6 +215,7 @@ export async function closeMp3Seams(
     // The output's audio from sample y0 (so the encode's frame 0 is output frame encFrom).
     const y0 = encFrom * frame + ENCODER_LEAD;
     const y1 = encTo * frame + ENCODER_LEAD + frame;
+    const ch = enc.channels;
     const pcm = junctionAudio(aPcm, (g + aDec) * frame, bPcm, gB * frame, place, y0, y1, ch);
     const encoded = readMp3Frames({ bytes: toBytes(await coder.encode(pcm, enc)), firstFrame: 0 });
     if (encoded.vbr?.delay !== undefined && encoded.vbr.delay + 529 !== ENCODER_LEAD) {
