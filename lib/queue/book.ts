@@ -9,14 +9,18 @@ import { browser } from '#imports';
 import { t, text } from '@/lib/core/i18n';
 import { FetchRefusedError } from '@/lib/core/errors';
 import { background } from '@/lib/protocol';
-import { editTrack } from '@/lib/queue/actions';
-import { notify } from '@/lib/queue/notices';
+import { editTrack } from './actions';
+import { notify } from './notices';
 import { putCoverImage } from '@/lib/store/cover';
 import { outputSettings, outputTags, preferences } from '@/lib/store/settings';
-import { bookOrder, type FeedBook } from './feed-book';
-import { episodeChapters, MAX_JSON_CHAPTERS_BYTES, parseJsonChapters } from './json-chapters';
-import { queuePageAudio } from './picks';
-import { originPattern } from './urls';
+import { bookOrder, type FeedBook } from '@/lib/page-audio/feed-book';
+import {
+  episodeChapters,
+  MAX_JSON_CHAPTERS_BYTES,
+  parseJsonChapters,
+} from '@/lib/page-audio/json-chapters';
+import { queuePageAudio } from '@/lib/page-audio/picks';
+import { originPattern } from '@/lib/page-audio/urls';
 
 /** Artwork larger than this is not used as the cover. */
 const MAX_ARTWORK_BYTES = 10 * 1024 * 1024;
