@@ -1,5 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { failureStillRelevant, isRunning, resultStillRelevant } from '@/lib/core/job';
+import {
+  carriedDamage,
+  failureStillRelevant,
+  isRunning,
+  resultStillRelevant,
+} from '@/lib/core/job';
 import { formatSpec } from '@/lib/core/formats';
 import { outputFileName } from '@/lib/core/naming';
 import { joinOptions } from '@/lib/core/settings';
@@ -147,6 +152,7 @@ export function App({ compact }: { compact: boolean }) {
           job={job}
           showFailure={failureStillRelevant(job, ids)}
           showResult={resultStillRelevant(job, ids)}
+          carried={carriedDamage(job, list)}
           summary={summary}
           hasTracks={list.length > 0}
           next={nextJoinSettings(output, tags, prefs.defaultTransition, prefs.loudnessTarget)}

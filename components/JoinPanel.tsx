@@ -11,6 +11,7 @@ import { fill, SLOT } from './slot';
 
 const PHASES = {
   starting: 'join.phase.starting',
+  downloading: 'join.phase.downloading',
   loading: 'join.phase.loading',
   reading: 'join.phase.reading',
   joining: 'join.phase.joining',
@@ -30,6 +31,8 @@ export function JoinPanel(props: {
   showFailure: boolean;
   /** False once the queue changed after the join the result is about. */
   showResult: boolean;
+  /** Tracks of the saved join found damaged after it copied them (the file carries it). */
+  carried: readonly string[];
   /** Undefined while a join runs. */
   summary: JoinSummary | undefined;
   hasTracks: boolean;
@@ -182,6 +185,7 @@ export function JoinPanel(props: {
             <> {t('join.chapterFilesSaved', job.chapterFiles.join(', '))}</>
           )}
           {job.note && <> {render(job.note)}</>}
+          {props.carried.length > 0 && <> {t('join.carriedDamage', props.carried.join(', '))}</>}
         </p>
       )}
       {job?.status === 'done' && props.showResult && job.chapterFilesError && (

@@ -1,11 +1,12 @@
 import type { SeamErrorData } from './errors';
 import type { FormatId } from './formats';
 import type { Text } from './i18n';
+import type { Track } from './track';
 
 /** A join's state as the person sees it. Pure; the stored item is lib/store/job.ts. */
 
-/** Where a running job is. */
-export type JobPhase = 'starting' | 'loading' | 'reading' | 'joining' | 'saving';
+/** Where a running job is ('downloading': waiting for page audio still arriving). */
+export type JobPhase = 'starting' | 'downloading' | 'loading' | 'reading' | 'joining' | 'saving';
 
 interface JobBase {
   id: string;
@@ -75,4 +76,17 @@ export function resultStillRelevant(job: JobState | null, queuedIds: readonly st
   return (
     queuedIds.length === job.trackIds.length && queuedIds.every((id, i) => job.trackIds[i] === id)
   );
+}
+
+/**
+ * The tracks of a finished join that were found damaged after it had copied them as they were
+ * (their decode check ran beside the join or after it: lib/engine/host.ts), by name, in the
+ * join's order: the saved line says the joined file carries the damage.
+ */
+export function carriedDamage(job: JobState | null, tracks: readonly Track[]): string[] {
+  if (job?.status !== 'done') return [];
+  return job.trackIds.flatMap((id) => {
+    const t = tracks.find((x) => x.id === id);
+    return t?.status === 'error' && t.error?.text?.key === 'errors.carriedAsItWas' ? [t.name] : [];
+  });
 }

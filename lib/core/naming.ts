@@ -32,6 +32,11 @@ const MAX_FIRST_CHARS = 80;
 const ILLEGAL = /["*/:<>?\\|]/g;
 /** Control (Cc) and format (Cf: bidi overrides, zero-width joiners, BOM) characters. */
 const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
+/**
+ * Unicode noncharacters (U+FDD0–U+FDEF, and U+xFFFE and U+xFFFF in every plane): Chrome's
+ * downloads refuse a name holding one ("Invalid filename").
+ */
+const NONCHARACTER = /\p{Noncharacter_Code_Point}/gu;
 /** A surrogate without its partner: not valid UTF-16, so not a valid file name anywhere. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** Windows device names, reserved with any extension and in any case (CON, con.txt, Com1.mp3). */
@@ -41,7 +46,8 @@ const UNSAFE_ENDS = /^[\s.~]+|[\s.~]+$/gu;
 
 /**
  * Makes `name` safe for `downloads.download` on Windows, macOS and Linux: no path separators or
- * reserved characters, no control or invisible characters, no leading or trailing dots or
+ * reserved characters, no control or invisible characters (bidi controls included), no
+ * noncharacters or lone surrogates, no leading or trailing dots or
  * spaces, no Windows device names, collapsed whitespace, at most MAX_NAME_CHARS characters
  * (never cutting a character or emoji in two, and keeping a short extension), never empty.
  */
@@ -131,6 +137,7 @@ function clean(name: string): string {
       // Tabs and new lines read as spaces; other control and invisible characters just go.
       .replace(/\s+/gu, ' ')
       .replace(INVISIBLE, '')
+      .replace(NONCHARACTER, '')
       .replace(ILLEGAL, '_')
       .replace(/~/g, '-')
       .replace(/ {2,}/g, ' ')

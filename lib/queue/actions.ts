@@ -1,3 +1,4 @@
+import { readHeader } from '@/lib/media/headers';
 import { browser } from '#imports';
 import { targetTabId } from '@/lib/page-audio/actions';
 import { t, text, tn } from '@/lib/core/i18n';
@@ -8,7 +9,7 @@ import { moveSelection, type SelectionMove } from '@/lib/editor/reorder';
 import { naturalSort, reverseOrder, sortTracks, type SortKey } from '@/lib/editor/sort';
 import { NotAllAddedError, SeamError } from '@/lib/core/errors';
 import { defaultOutput, defaultTags, type OutputTags } from '@/lib/core/settings';
-import { cueBatch, decodeCue, isCueSheet, parseCue } from '@/lib/media/cue';
+import { MAX_CUE_BYTES, cueBatch, decodeCue, isCueSheet, parseCue } from '@/lib/media/cue';
 import { countTracks, fileNames } from '@/lib/core/text';
 import { MAX_COVER_IMAGE_MB } from '@/lib/core/limits';
 import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
@@ -82,7 +83,7 @@ async function addBatch(files: readonly File[], cues: readonly File[] = []): Pro
   const sheets = await Promise.all(
     cues.map(async (f) => ({
       name: f.name,
-      sheet: parseCue(decodeCue(new Uint8Array(await f.arrayBuffer()))),
+      sheet: parseCue(decodeCue(new Uint8Array(await f.slice(0, MAX_CUE_BYTES).arrayBuffer()))),
     })),
   );
   const plan = cueBatch(
@@ -95,7 +96,10 @@ async function addBatch(files: readonly File[], cues: readonly File[] = []): Pro
       files.reduce((n, f) => n + f.size, 0),
       fileNames(files.map((f) => f.name)),
     );
-    const added = await addFiles(plan.order.map((i) => files[i]!));
+    const ordered = plan.order.map((i) => files[i]!);
+    // Each file's header, read here in JavaScript: the queue shows its length and format at
+    // once, before the engine's ffprobe confirms them.
+    const added = await addFiles(ordered, await Promise.all(ordered.map(readHeader)));
     if (plan.perFile.size > 0) {
       const { defaultTransition } = await preferences.getValue();
       for (const [n, track] of added.entries()) {
