@@ -301,6 +301,41 @@ describe('drag to reorder', () => {
   });
 });
 
+describe('cover and tags', () => {
+  test('the cover shows as a thumbnail; Reset to defaults forgets it completely; Title is wide', async () => {
+    const cover = (await copies('png-named.mp3', ['my cover.png'])).paths[0]!;
+    for (const p of seam.context.pages()) if (p.url().includes('/options.html')) await p.close();
+    page = await seam.openOptions();
+    await page.setViewportSize({ width: 1000, height: 800 });
+    ui = new PopupPage(page);
+    await ui.addFilesAndWait(eight.slice(0, 2));
+    const output = page.getByRole('region', { name: /^Output/ });
+    await output.getByLabel('Choose an image').setInputFiles(cover);
+    const thumb = output.getByRole('img', { name: 'Cover: my cover.png' });
+    await thumb.waitFor();
+    await until(async () =>
+      expect(await thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0),
+    );
+    const width = (name: string) =>
+      output
+        .getByRole('textbox', { name, exact: true })
+        .evaluate((el) => el.getBoundingClientRect().width);
+    expect(await width('Title')).toBeGreaterThan(2 * (await width('Genre')));
+
+    // Reset, from the Join bar's Details: nothing of the image is left.
+    await page.getByRole('button', { name: 'Details', exact: true }).click();
+    await page.getByRole('button', { name: 'Reset to defaults', exact: true }).click();
+    await until(async () => expect(await thumb.count()).toBe(0));
+    expect(await output.getByText('Choose another image').count()).toBe(0);
+    expect(await output.getByRole('button', { name: 'Forget the image' }).count()).toBe(0);
+    expect(await output.getByText('Choose an image').count()).toBe(1);
+    expect(
+      await output.getByRole('combobox', { name: 'Cover', exact: true }).inputValue(),
+    ).not.toBe('image');
+    await page.close();
+  });
+});
+
 describe('Open in a tab', () => {
   test('brings the open editor to the front instead of opening a second one', async () => {
     for (const p of seam.context.pages()) if (p.url().includes('/options.html')) await p.close();
