@@ -175,6 +175,32 @@ describe('messages belong to the queue', () => {
   });
 });
 
+describe('progress', () => {
+  test('a join of many short tracks: the progress text changes, never "Reading tracks 0%" or "Joining 100%"', async () => {
+    await openPopup();
+    const many = await copies(
+      'tone-440-2s-44100-stereo.mp3',
+      Array.from({ length: 14 }, (_, i) => `Take ${i + 1}.mp3`),
+    );
+    await ui.addFiles(many.paths);
+    await ui.waitForReady(14, 120_000);
+    await ui.setFormat('OGG');
+    // Every text the progress shows, in order, watched on every change until the join ends.
+    await page.evaluate(() => {
+      const w = window as unknown as { said: string[] };
+      w.said = [];
+      new MutationObserver(() => {
+        const now = document.querySelector('.progress-row .percent')?.textContent?.trim();
+        if (now && w.said.at(-1) !== now) w.said.push(now);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await seam.ext.joinAndWait(() => ui.join());
+    const said = await page.evaluate(() => (window as unknown as { said: string[] }).said);
+    expect(said.length, said.join(' | ')).toBeGreaterThanOrEqual(3);
+    expect(said.filter((x) => /^Reading tracks 0%|^Joining 100%/.test(x))).toEqual([]);
+  });
+});
+
 describe('order', () => {
   test('Sort by name and Reverse replace a hand-made order with Undo, as Clear all does', async () => {
     await openPopup();
