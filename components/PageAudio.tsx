@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { addSelected, askedToAddAll, loadFeed, type Pick } from '@/lib/page-audio/actions';
+import type { FeedBook } from '@/lib/page-audio/feed-book';
+import { MakeBook } from './MakeBook';
 import {
   fileIdentity,
   preferredFormat,
@@ -26,6 +28,7 @@ interface Feed {
   title: string;
   recordings: PageRecording[];
   leftOut?: string;
+  book?: FeedBook | undefined;
 }
 
 export function PageAudio({ compact, tracks }: { compact: boolean; tracks: readonly Track[] }) {
@@ -119,8 +122,8 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
   };
   const openFeed = (url: string, title: string) =>
     run('feed', async () => {
-      const { recordings: recs, leftOut } = await loadFeed(url, pageUrl);
-      setFeed({ url, title, recordings: recs, ...(leftOut ? { leftOut } : {}) });
+      const { recordings: recs, leftOut, book } = await loadFeed(url, pageUrl);
+      setFeed({ url, title, recordings: recs, book, ...(leftOut ? { leftOut } : {}) });
       setPicked(new Set());
       setShown(PAGE_ROWS);
     });
@@ -242,6 +245,14 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
         <button type="button" disabled={picked.size === 0} onClick={onAdd}>
           {t('page.addSelected')}
         </button>
+      )}
+      {feed?.book && count > 0 && (
+        <MakeBook
+          feedUrl={feed.url}
+          book={feed.book}
+          chosen={(picked.size > 0 ? chosen() : selectable.map(toPick)).map((p) => p.url)}
+          onDone={() => setPicked(new Set())}
+        />
       )}
     </section>
   );

@@ -81,7 +81,10 @@ export function trackTitle(name: string): string {
 
 /** The file-name template Seam starts with: the Title tag, or "First track + 4 more". */
 export const DEFAULT_TEMPLATE = '{title}';
-/** What {title} stands for while the Title tag is empty (and the template before {title}). */
+/**
+ * What {title} stands for while the Title tag is empty (and the template before {title}), in
+ * English; callers pass the person's language's (`output.untitledName`: "+ 3 weitere").
+ */
 export const UNTITLED_TEMPLATE = '{first} + {count} more';
 
 /**
@@ -90,7 +93,8 @@ export const UNTITLED_TEMPLATE = '{first} + {count} more';
  * while it is empty, "{first} + {count} more"), {first} (the first track's name without
  * extension), {count} (the other tracks), {total} (all of them), {date} (YYYY-MM-DD, local
  * time). With no other tracks the "+ {count} more" part goes, whatever its joining word. Long
- * names and titles are cut between words.
+ * names and titles are cut between words. `untitled` is what {title} stands for while the title
+ * is empty, in the person's words.
  */
 export function outputFileName(
   firstTrackName: string,
@@ -99,6 +103,7 @@ export function outputFileName(
   template = DEFAULT_TEMPLATE,
   date = new Date(),
   title = '',
+  untitled = UNTITLED_TEMPLATE,
 ): string {
   const total = Number.isFinite(count) ? Math.max(0, Math.floor(count)) : 0;
   const others = Math.max(0, total - 1);
@@ -112,7 +117,7 @@ export function outputFileName(
     date: isoDate(date),
     title: titled,
   };
-  const expanded = titled ? template : template.replace(/\{title\}/gi, UNTITLED_TEMPLATE);
+  const expanded = titled ? template : template.replace(/\{title\}/gi, () => untitled);
   const pattern = others === 0 ? withoutCount(expanded) : expanded;
   // One pass, so braces inside a track's name or the title are never read as placeholders.
   const filled = pattern.replace(/\{(first|count|total|date|title)\}/gi, (_, key: string) => {

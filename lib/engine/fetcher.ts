@@ -12,6 +12,7 @@ import { freeBytes } from '@/lib/page-audio/budget';
 import { getTrack, putAudio, updateTrack } from '@/lib/store/tracks';
 import { trackRef } from '@/lib/core/track';
 import { bytesText } from '@/lib/core/text';
+import { readHeader } from '@/lib/media/headers';
 
 /** Enough of the body to tell an HTML error page or an image from audio. */
 const SNIFF_BYTES = 4096;
@@ -33,6 +34,8 @@ export interface FetchOptions {
   limitBytes: number;
   /** Host patterns the person granted: the link and where it redirects must be on one. */
   granted: readonly string[];
+  /** How much has arrived, as a fraction of the stated length (undefined: none stated). */
+  onProgress?: (fraction: number | undefined) => void;
 }
 
 /**
@@ -42,7 +45,7 @@ export interface FetchOptions {
  * when the audio is stored (the caller probes it next); on failure the track carries the error.
  */
 export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<boolean> {
-  const { limitBytes, granted } = opts;
+  const { limitBytes, granted, onProgress } = opts;
   const track = await getTrack(trackId);
   if (!track) return false;
   const ref = trackRef(track);
@@ -126,6 +129,7 @@ export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<b
           await reserveRoom(trackId, received + FOLD_BYTES, ref);
         }
         const progress = known ? received / known : undefined;
+        onProgress?.(progress);
         await updateTrack(trackId, { progress, size: received });
       }
     });
@@ -135,12 +139,16 @@ export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<b
       if (bad) throw bad;
     }
     const type = res.headers.get('content-type') ?? '';
+    const audio = new Blob([stored, ...(parts as BlobPart[])], { type });
     try {
-      await putAudio(trackId, new Blob([stored, ...(parts as BlobPart[])], { type }));
+      await putAudio(trackId, audio);
     } catch (err) {
       throw isQuotaError(err) ? diskFull(ref) : err;
     }
+    // What its header says, shown until ffprobe has run.
+    const header = await readHeader(audio);
     await updateTrack(trackId, {
+      ...(header ? { header } : {}),
       status: 'probing',
       progress: undefined,
       mime: type,

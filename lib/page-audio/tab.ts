@@ -178,6 +178,7 @@ const VIAS = new Set<HitVia>([
   'data',
   'schema',
   'feed',
+  'script',
 ]);
 
 function str(v: unknown, max: number): string | undefined {
