@@ -3,7 +3,8 @@
  * the output set to an M4B with the feed's title, author and artwork, one chapter per episode
  * named by its title, and each episode's own Podcasting 2.0 JSON chapters inside it ("Episode:
  * chapter"). Everything is fetched the way the feed itself is (loadFeed: the site's access asked
- * for in the click, no cookies), and the audio by the background's page-audio downloads.
+ * for in the click, then through the fetch gate), and the audio by the background's page-audio
+ * downloads.
  */
 import { browser } from '#imports';
 import { t, text } from '@/lib/core/i18n';
@@ -21,39 +22,33 @@ import {
 } from '@/lib/page-audio/json-chapters';
 import { queuePageAudio } from '@/lib/page-audio/picks';
 import { originPattern } from '@/lib/page-audio/urls';
+import { fetchGated } from '@/lib/fetch/gate';
 
 /** Artwork larger than this is not used as the cover. */
 const MAX_ARTWORK_BYTES = 10 * 1024 * 1024;
-/** A chapters file or artwork that takes longer than this is given up. */
-const FETCH_TIMEOUT_MS = 20_000;
 
-/** A stranger's bytes, read without cookies, at most `max` of them (else undefined). */
-async function fetchCapped(url: string, max: number): Promise<Blob | undefined> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), FETCH_TIMEOUT_MS);
+/**
+ * A stranger's bytes through the fetch gate (no cookies, every redirect checked before it is
+ * followed, the size and time budgets of `kind`), at most `max` of them; undefined when refused
+ * or failed. `feedUrl` stands for the page: a feed on a private network may use its own.
+ */
+async function fetchCapped(
+  url: string,
+  max: number,
+  kind: 'chapters' | 'artwork',
+  feedUrl: string,
+): Promise<Blob | undefined> {
   try {
-    const res = await fetch(url, { credentials: 'omit', signal: abort.signal });
-    if (!res.ok || !res.body) return undefined;
-    const declared = Number(res.headers.get('content-length') ?? 0);
-    if (declared > max) return undefined;
-    const reader = res.body.getReader();
-    const parts: Uint8Array<ArrayBuffer>[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > max) {
-        await reader.cancel();
-        return undefined;
-      }
-      parts.push(value as Uint8Array<ArrayBuffer>);
-    }
-    return new Blob(parts, { type: res.headers.get('content-type') ?? '' });
+    const granted = (await browser.permissions.getAll()).origins ?? [];
+    const got = await fetchGated(url, {
+      kind,
+      granted,
+      pageUrl: feedUrl,
+      budget: { limitBytes: max },
+    });
+    return new Blob([got.bytes as BlobPart], { type: got.contentType });
   } catch {
     return undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -123,7 +118,12 @@ export function makeBook(
     const failed: string[] = [];
     for (const { track, episode, title } of mine) {
       if (!episode.chaptersUrl) continue;
-      const blob = await fetchCapped(episode.chaptersUrl, MAX_JSON_CHAPTERS_BYTES);
+      const blob = await fetchCapped(
+        episode.chaptersUrl,
+        MAX_JSON_CHAPTERS_BYTES,
+        'chapters',
+        feedUrl,
+      );
       let chapters: ReturnType<typeof episodeChapters>;
       try {
         if (!blob) throw new Error('not fetched');
@@ -135,7 +135,7 @@ export function makeBook(
       if (chapters) await editTrack(track.id, { chapters }, prefs.defaultTransition);
     }
     if (book.imageUrl) {
-      const art = await fetchCapped(book.imageUrl, MAX_ARTWORK_BYTES);
+      const art = await fetchCapped(book.imageUrl, MAX_ARTWORK_BYTES, 'artwork', feedUrl);
       if (art && (await isCoverImage(art))) {
         await putCoverImage({ blob: art, name: t('book.artwork') });
         await outputSettings.setValue({ ...(await outputSettings.getValue()), cover: 'image' });
