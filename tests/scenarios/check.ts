@@ -44,8 +44,8 @@ export interface Outcome {
   job: DoneJob;
   /** The chapter files saved beside it (by kind) when any were. */
   chapterFiles: DownloadItem[];
-  /** The plan's line as the page showed it when Join was pressed. */
-  planLine: string;
+  /** The page's line for the saved file ("Saved NAME (SIZE, lossless)."). */
+  savedLine: string;
 }
 
 /** Every difference between the joined file and what was expected. */
@@ -143,8 +143,8 @@ async function checkLossless(
 ): Promise<string[]> {
   const bad: string[] = [];
   const said = out.job.lossless;
-  if (/^Lossless/.test(out.planLine) !== said) {
-    bad.push(`the plan said "${out.planLine.slice(0, 80)}" but the job's lossless is ${said}`);
+  if (/, lossless\)/.test(out.savedLine) !== said) {
+    bad.push(`the page says "${out.savedLine.slice(0, 120)}" but the job's lossless is ${said}`);
   }
   if (want.lossless !== undefined && want.lossless !== said) {
     bad.push(
