@@ -119,7 +119,7 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
   };
   const openFeed = (url: string, title: string) =>
     run('feed', async () => {
-      const { recordings: recs, leftOut } = await loadFeed(url);
+      const { recordings: recs, leftOut } = await loadFeed(url, pageUrl);
       setFeed({ url, title, recordings: recs, ...(leftOut ? { leftOut } : {}) });
       setPicked(new Set());
       setShown(PAGE_ROWS);

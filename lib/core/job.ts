@@ -53,12 +53,16 @@ export function isRunning(job: JobState | null): job is Extract<JobState, { stat
 }
 
 /**
- * Whether a failed join's alert still says something true: a failure about a track the person
- * has since removed is settled (the next Join will not meet it).
+ * Whether a failed join's alert still says something true. It belongs to the queue it was
+ * about: a failure about a track the person has since removed is settled (the next Join will not
+ * meet it), and once the queue holds other tracks (Clear all, new files) the failure is about a
+ * queue that is gone. Moves and edits of the same tracks keep it (the same join may fail again).
  */
 export function failureStillRelevant(job: JobState | null, queuedIds: readonly string[]): boolean {
   if (job?.status !== 'failed') return false;
-  return job.error.trackId === undefined || queuedIds.includes(job.error.trackId);
+  if (job.error.trackId !== undefined && !queuedIds.includes(job.error.trackId)) return false;
+  const joined = new Set(job.trackIds);
+  return queuedIds.length === joined.size && queuedIds.every((id) => joined.has(id));
 }
 
 /**

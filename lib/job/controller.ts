@@ -23,7 +23,7 @@ import { chaptersCue, chaptersJson, chaptersText } from '@/lib/plan/chapter-file
 import { onDownloadChanged as releaseOnEnd, saveChapterFiles, saveResult } from './download';
 import { engineLink } from './link';
 import { requestFetch } from '@/lib/page-audio/downloads';
-import { text } from '@/lib/core/i18n';
+import { t, text } from '@/lib/core/i18n';
 
 /**
  * The background's side of a join: the job's state machine in storage.session (running → done,
@@ -100,6 +100,7 @@ async function startJoinNow(): Promise<{ jobId: string }> {
       prefs.fileNameTemplate,
       new Date(startedAt),
       tags.title,
+      t('output.untitledName'),
     ),
     startedAt,
   };
