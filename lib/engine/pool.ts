@@ -50,6 +50,10 @@ export class EnginePool<E extends PoolEngine = Engine> {
   readonly #checks = new Map<string, Promise<void>>();
   /** Decode checks queued or running on each engine. */
   readonly #checksWaiting = { engine: 0, checker: 0 };
+  /** The track whose decode check runs on the engine now, if one does. */
+  #checkingOnEngine: string | undefined;
+  /** Checks stopped to give a join the engine: queued again once they have settled. */
+  readonly #requeue = new Set<string>();
   /** A page asked for warm engines (warm()). */
   #keepWarm = false;
   readonly #warming = new Set<E>();
@@ -91,8 +95,17 @@ export class EnginePool<E extends PoolEngine = Engine> {
 
   // --- Joins ---------------------------------------------------------------------------------
 
-  /** Runs a join on the engine, in its turn behind the work queued there. */
+  /**
+   * Runs a join on the engine, in its turn behind the work queued there. A decode check running
+   * on the engine gives way (checks are off the person's clock, and one of a long file takes
+   * seconds): its worker is stopped, and the check is queued again, behind the join.
+   */
   join<T>(work: (engine: E) => Promise<T>): Promise<T> {
+    const checking = this.#checkingOnEngine;
+    if (checking !== undefined) {
+      this.#requeue.add(checking);
+      this.#engine.reset();
+    }
     return this.#enqueue(() => work(this.#engine));
   }
 
@@ -205,8 +218,13 @@ export class EnginePool<E extends PoolEngine = Engine> {
    */
   async checked(t: Track, signal: AbortSignal): Promise<Track> {
     if (t.info?.decoded) return t;
-    await untilAborted(this.#scheduleCheck(t.id), signal);
-    return (await getTrack(t.id)) ?? t;
+    for (;;) {
+      await untilAborted(this.#scheduleCheck(t.id), signal);
+      const now = await getTrack(t.id);
+      // A check that gave way to a join is queued again: wait for that one.
+      if (now?.status === 'ready' && !now.info?.decoded && this.#checks.has(t.id)) continue;
+      return now ?? t;
+    }
   }
 
   /**
@@ -232,7 +250,13 @@ export class EnginePool<E extends PoolEngine = Engine> {
         () => void this.#checksWaiting.engine--,
       );
     }
-    const settled = run.catch(() => undefined).finally(() => this.#checks.delete(id));
+    const settled = run
+      .catch(() => undefined)
+      .finally(() => {
+        this.#checks.delete(id);
+        // Stopped to give a join the engine: checked again, behind the join.
+        if (this.#requeue.delete(id)) void this.#scheduleCheck(id);
+      });
     this.#checks.set(id, settled);
     return settled;
   }
@@ -248,6 +272,7 @@ export class EnginePool<E extends PoolEngine = Engine> {
     if (!track || track.status !== 'ready' || !track.info || track.info.decoded) return;
     const blob = await getAudio(id);
     if (!blob) return;
+    if (engine === this.#engine) this.#checkingOnEngine = id;
     try {
       const info = await engine.check(trackRef(track), blob, track.info);
       await updateTrack(id, { info });
@@ -257,6 +282,7 @@ export class EnginePool<E extends PoolEngine = Engine> {
       const error = { ...toErrorData(err, 'corrupt-audio'), trackId: id, trackName: track.name };
       await updateTrack(id, { status: 'error', error });
     } finally {
+      if (this.#checkingOnEngine === id) this.#checkingOnEngine = undefined;
       // The checker's memory goes back after the last check queued on it; it loads (and warms,
       // while a page is open) again in a second.
       if (

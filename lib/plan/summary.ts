@@ -1,3 +1,4 @@
+import { copiesAsIs } from './decide';
 import {
   planJoin,
   targetChannels,
@@ -82,7 +83,10 @@ export function planSummary(
   const size = formatApproxBytes(estimateBytes(plan, good, output));
   const length = formatTime(plan.totalSec);
   return {
-    lines: [...plan.lines, ...checkingLine(tracks)],
+    lines: [
+      ...plan.lines,
+      ...checkingLine(tracks, copiesAsIs(planTracks, output, { ...opts, cores })),
+    ],
     totals:
       bad.length > 0
         ? t('plan.totalsReadable', length, countTracks(good.length), size)
@@ -92,13 +96,19 @@ export function planSummary(
   };
 }
 
-/** Tracks are listed first and decoded to their end in the background: Join waits. */
-function checkingLine(tracks: readonly Track[]): string[] {
+/**
+ * Tracks are listed first and decoded to their end in the background: a re-encode waits for
+ * that; a join that copies the audio as it is does not (lib/engine/host.ts).
+ */
+function checkingLine(tracks: readonly Track[], copies: boolean): string[] {
   const checking = tracks.flatMap((t, i) => (t.info?.decoded === false ? [i + 1] : []));
   if (checking.length === 0) return [];
   // Past three numbers, the count says it better than a list.
-  if (checking.length > 3) return [tn('plan.manyChecking', checking.length)];
-  return [tn('plan.stillChecking', checking.length, listOf(checking.map((n) => formatNumber(n))))];
+  if (checking.length > 3) {
+    return [tn(copies ? 'plan.manyCheckingBeside' : 'plan.manyChecking', checking.length)];
+  }
+  const which = listOf(checking.map((n) => formatNumber(n)));
+  return [tn(copies ? 'plan.stillCheckingBeside' : 'plan.stillChecking', checking.length, which)];
 }
 
 /** "a.mp3", "a.mp3 and b.mp3", "a.mp3, b.mp3 and c.mp3"; past three, "5 tracks". */

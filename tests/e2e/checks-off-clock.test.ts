@@ -8,13 +8,15 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchSeam, resetSeam, type Seam } from '../support/chromium';
+import { inPage, launchSeam, resetSeam, type Seam } from '../support/chromium';
+import { storedTracks } from '../support/queue';
 import {
   channelSlice,
   decodePcm,
   decodedDuration,
   ffmpeg,
   ffprobe,
+  probeAudio,
   toneFrequency,
 } from '../support/native-ffmpeg';
 import { PopupPage } from '../support/pages';
@@ -73,6 +75,31 @@ describe('Checks off the clock', () => {
       const middle = channelSlice(pcm, 0, (i + 0.5) * PART_SEC, 1);
       expect(toneFrequency(middle, 8000)).toBeCloseTo(p.hz, -1);
     }
+  });
+
+  it('a track is stored with what its header says (length, codec, rate, channels), before ffprobe', async () => {
+    const names = [
+      'aac-44100-stereo.m4a',
+      'mono-22050.mp3',
+      'stereo-96000.flac',
+      'opus-48000.opus',
+    ];
+    await ui.addFiles(names.map(fixture));
+    await until(async () => expect(await storedTracks(inPage(page))).toHaveLength(names.length));
+    const stored = await storedTracks(inPage(page));
+    for (const name of names) {
+      const header = stored.find((t) => t.name === name)?.header;
+      const probe = await probeAudio(fixture(name));
+      expect(header, name).toMatchObject({
+        codec: probe.codec,
+        sampleRate: probe.sampleRate,
+        channels: probe.channels,
+      });
+      expect(Math.abs(header!.durationSec! - probe.durationSec), name).toBeLessThan(0.1);
+    }
+    // ffprobe confirms after: the list shows the probed length and format.
+    await ui.waitForReady(names.length);
+    expect(await ui.item('mono-22050.mp3').innerText()).toMatch(/0:02 · MP3 · 22\.05 kHz · mono/);
   });
 
   it('a file with damaged frames joined losslessly saves, and the saved line and the track say so', async () => {

@@ -6,6 +6,7 @@ import { defaultOutput, defaultPreferences, defaultTags, joinOptions } from '@/l
 import type { AudioInfo } from '@/lib/core/track';
 import type { Engine } from '@/lib/engine/ffmpeg';
 import { EngineHost } from '@/lib/engine/host';
+import { WorkerStoppedError } from '@/lib/engine/ffmpeg';
 import type { JobEvents, JobFailure, JobResult, JoinRequest } from '@/lib/protocol/contract';
 import { addFiles, clearTracks, getTrack, updateTrack } from '@/lib/store/tracks';
 import { fixture } from '../support/paths';
@@ -28,6 +29,7 @@ function deferred<T>() {
 function fakeEngine() {
   const checks: { id: string; info: AudioInfo; end: ReturnType<typeof deferred<AudioInfo>> }[] = [];
   let runs = 0;
+  let resets = 0;
   const engine = {
     check: (track: { id: string }, _blob: Blob, info: AudioInfo) => {
       const end = deferred<AudioInfo>();
@@ -40,11 +42,16 @@ function fakeEngine() {
       onProgress(1, 'joining');
       return Promise.resolve({ blob: new Blob(['joined']), heapPeakBytes: 0, writtenSec: 4 });
     },
+    probe: () => Promise.resolve(wavInfo()),
     warm: () => Promise.resolve(true),
     warmed: true,
-    reset: () => undefined,
+    // The worker is stopped: what runs on it ends with WorkerStoppedError.
+    reset: () => {
+      resets++;
+      for (const c of checks.splice(0)) c.end.reject(new WorkerStoppedError());
+    },
   } as unknown as Engine;
-  return { engine, checks, runs: () => runs };
+  return { engine, checks, runs: () => runs, resets: () => resets };
 }
 
 function recorder() {
@@ -167,5 +174,32 @@ describe('decode checks and the join, in the engine host', () => {
     expect(track?.status).toBe('error');
     expect(track?.error?.text?.key).toBe('errors.carriedAsItWas');
     expect((await getTrack(ids[1]!))?.status).toBe('ready');
+  });
+
+  it('a check running on the engine gives way to a join, and runs again after it', async () => {
+    const ids = await listedTracks();
+    const [other] = await addFiles([new File([WAV], 'c.wav', { type: 'audio/wav' })]);
+    const fake = fakeEngine();
+    const rec = recorder();
+    const host = new EngineHost(fake.engine, rec.events);
+    host.probe([other!.id]);
+    await until(
+      () => fake.checks.length === 1,
+      () => fake.checks.length,
+    );
+    host.join(request(ids, 'wav'));
+    await until(
+      () => rec.done.length + rec.failed.length > 0,
+      () => rec,
+    );
+    expect(rec.failed).toEqual([]);
+    expect(fake.resets()).toBeGreaterThan(0);
+    // Checked again behind the join; nothing was stored from the stopped one.
+    await until(
+      () => fake.checks.some((c) => c.id === other!.id),
+      () => fake.checks.map((c) => c.id),
+    );
+    expect((await getTrack(other!.id))?.status).toBe('ready');
+    for (const c of fake.checks) c.end.resolve({ ...c.info, decoded: true });
   });
 });

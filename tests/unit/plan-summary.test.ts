@@ -86,6 +86,18 @@ describe('planSummary', () => {
     }
   });
 
+  it('says a lossless join does not wait for the checks, and a re-encode does', () => {
+    const list = [track('a'), track('b', {}, { decoded: false })];
+    const mp3 = { ...defaultOutput, format: 'mp3' as const };
+    expect(planSummary(list, mp3).lines).toContain(
+      'Track 2 is still being checked to the end; a lossless join does not wait for it.',
+    );
+    const m4a = { ...defaultOutput, format: 'm4a' as const };
+    expect(planSummary(list, m4a).lines).toContain(
+      'Track 2 is still being checked to the end; Join waits for that.',
+    );
+  });
+
   it('waits for tracks still being checked without blocking Join', () => {
     const s = planSummary([track('a'), track('b', { status: 'probing' })], defaultOutput);
     expect(s.lines).toEqual(['Checking 1 of 2 tracks…']);
