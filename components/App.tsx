@@ -1,5 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { failureStillRelevant, isRunning, resultStillRelevant } from '@/lib/core/job';
+import {
+  carriedDamage,
+  failureStillRelevant,
+  isRunning,
+  resultStillRelevant,
+} from '@/lib/core/job';
 import { formatSpec } from '@/lib/core/formats';
 import { outputFileName } from '@/lib/core/naming';
 import { joinOptions } from '@/lib/core/settings';
@@ -79,16 +84,19 @@ export function App({ compact }: { compact: boolean }) {
   const summary = running
     ? undefined
     : planSummary(list, output, options, navigator.hardwareConcurrency);
-  // A running join's file was named when Join was pressed; the next join's is named as it is now.
+  // A running join's file was named when Join was pressed; the next join's is named as it is now,
+  // from the tracks it can join (as the Output section's preview counts them).
+  const joinable = list.filter((x) => x.status !== 'error');
   const fileName = running
     ? job.fileName
     : outputFileName(
-        list[0]?.name ?? 'Seam join',
-        list.length,
+        joinable[0]?.name ?? 'Seam join',
+        joinable.length,
         formatSpec(output.format).extension,
         prefs.fileNameTemplate,
         new Date(),
         tags.title,
+        t('output.untitledName'),
       );
 
   return (
@@ -144,6 +152,7 @@ export function App({ compact }: { compact: boolean }) {
           job={job}
           showFailure={failureStillRelevant(job, ids)}
           showResult={resultStillRelevant(job, ids)}
+          carried={carriedDamage(job, list)}
           summary={summary}
           hasTracks={list.length > 0}
           next={nextJoinSettings(output, tags, prefs.defaultTransition, prefs.loudnessTarget)}

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useRef } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { canRetry, describeError } from '@/lib/core/errors';
 import type { Alert } from '@/lib/queue/alerts';
 import { formatBytes, formatTimeLeft } from '@/lib/core/text';
@@ -11,6 +11,7 @@ import { fill, SLOT } from './slot';
 
 const PHASES = {
   starting: 'join.phase.starting',
+  downloading: 'join.phase.downloading',
   loading: 'join.phase.loading',
   reading: 'join.phase.reading',
   joining: 'join.phase.joining',
@@ -19,9 +20,10 @@ const PHASES = {
 
 /**
  * The Join bar, fixed at the bottom of the popup and of the options page so Join, its progress
- * and its result are always in view: what the join will do, the settings it uses (with Reset to
- * defaults) and the file it makes, then Join (or why not yet), progress with time left, the
- * result, and the alerts of failed actions.
+ * and its result are always in view: what the join will do in one short line (lossless or why
+ * not, length, size, the file's name) with Details on demand (every line of the plan, the
+ * settings the join uses, Reset to defaults), then Join (or why not yet), progress with time
+ * left, the result, and the alerts of failed actions.
  */
 export function JoinPanel(props: {
   job: JobState | null;
@@ -29,6 +31,8 @@ export function JoinPanel(props: {
   showFailure: boolean;
   /** False once the queue changed after the join the result is about. */
   showResult: boolean;
+  /** Tracks of the saved join found damaged after it copied them (the file carries it). */
+  carried: readonly string[];
   /** Undefined while a join runs. */
   summary: JoinSummary | undefined;
   hasTracks: boolean;
@@ -37,7 +41,7 @@ export function JoinPanel(props: {
   fileName: string;
   /** Failed actions on this page (add, move, join, ...), each shown until it is fixed. */
   alerts: readonly Alert[];
-  /** The popup's format and bitrate, drawn above the summary. */
+  /** The popup's format and bitrate, drawn beside Join (above the progress while it runs). */
   children?: ComponentChildren;
   onJoin: () => void;
   onCancel: (jobId: string) => void;
@@ -48,6 +52,7 @@ export function JoinPanel(props: {
   const { job, summary } = props;
   const running = job?.status === 'running';
   const bar = useRef<HTMLElement>(null);
+  const [open, setOpen] = useState(false);
   useBarHeight(bar);
   const left = useTimeLeft(job);
   const blocked = summary?.blocked;
@@ -55,31 +60,62 @@ export function JoinPanel(props: {
   const phase = running ? t(PHASES[job.phase]) : '';
   const percent = running ? `${job.percent}` : '';
 
+  const [head, ...more] = summary?.lines ?? [];
+
   return (
     <section class="join" aria-label={t('join.region')} ref={bar}>
-      {props.children}
-      {summary && summary.lines.length > 0 && (
-        <ul class="plan">
-          {summary.lines.map((l, i) => (
-            <li key={i}>{l}</li>
-          ))}
-        </ul>
-      )}
-      {props.hasTracks && (
-        <p class="next">
-          {summary?.totals && <span class="totals">{summary.totals}. </span>}
-          <span>
-            {fill(
-              t('join.nextJoin', props.next.parts.join(' · '), SLOT),
-              <strong class="file-name">{props.fileName}</strong>,
+      {running && props.children}
+      {/* One short line about what Join will do; the plan's reasons and the next join's settings
+          on demand, so the bar leaves the list in view. Nothing about a next join while one runs. */}
+      {!running && props.hasTracks && (
+        <div class={open ? 'headline open' : 'headline'}>
+          <div class="headline-row">
+            {head !== undefined && (
+              <p class="plan-line" title={open ? undefined : head}>
+                {head}
+              </p>
             )}
-          </span>{' '}
-          {!props.next.atDefaults && (
-            <button type="button" class="link" disabled={running} onClick={props.onReset}>
-              {t('join.resetDefaults')}
+            <button
+              type="button"
+              class="link details-toggle"
+              aria-expanded={open}
+              aria-controls="join-details"
+              onClick={() => setOpen(!open)}
+            >
+              {t('join.details')}
             </button>
+          </div>
+          <p class="sums" title={props.fileName}>
+            {summary?.totals && <span class="totals">{summary.totals} · </span>}
+            <span class="saved-as">
+              {fill(t('join.savedAs', SLOT), <strong class="file-name">{props.fileName}</strong>)}
+            </span>
+          </p>
+          {open && (
+            <div id="join-details" class="details">
+              {more.length > 0 && (
+                <ul class="plan">
+                  {more.map((l, i) => (
+                    <li key={i}>{l}</li>
+                  ))}
+                </ul>
+              )}
+              <p class="next">
+                <span>
+                  {fill(
+                    t('join.nextJoin', props.next.parts.join(' · '), SLOT),
+                    <strong class="file-name">{props.fileName}</strong>,
+                  )}
+                </span>{' '}
+                {!props.next.atDefaults && (
+                  <button type="button" class="link" onClick={props.onReset}>
+                    {t('join.resetDefaults')}
+                  </button>
+                )}
+              </p>
+            </div>
           )}
-        </p>
+        </div>
       )}
       {running ? (
         <div class="progress-row">
@@ -108,6 +144,7 @@ export function JoinPanel(props: {
         </div>
       ) : (
         <div class="join-row">
+          {props.children}
           <button
             type="button"
             class="primary join-button"
@@ -148,6 +185,7 @@ export function JoinPanel(props: {
             <> {t('join.chapterFilesSaved', job.chapterFiles.join(', '))}</>
           )}
           {job.note && <> {render(job.note)}</>}
+          {props.carried.length > 0 && <> {t('join.carriedDamage', props.carried.join(', '))}</>}
         </p>
       )}
       {job?.status === 'done' && props.showResult && job.chapterFilesError && (

@@ -25,8 +25,10 @@ export function ListTools(props: {
   const n = props.tracks.length;
   if (n === 0) return null;
   const count = props.tracks.filter((t) => props.selected.has(t.id)).length;
+  // While tracks are selected, the head sticks to the top of the view, so their actions are in
+  // view wherever the person scrolled to (a Shift-click far down the list).
   return (
-    <div class="list-head">
+    <div class={count > 0 ? 'list-head selecting' : 'list-head'}>
       <Selection
         count={count}
         total={n}

@@ -14,7 +14,7 @@ export function OutputPanel(props: {
   return (
     <div class="output">
       <label>
-        {t('output.format')}
+        <span class="label-text">{t('output.format')}</span>
         <select
           value={value.format}
           disabled={disabled}
@@ -30,7 +30,7 @@ export function OutputPanel(props: {
       {vbr && <span class="hint">{t('output.vbrQualityValue', value.vbrQuality)}</span>}
       {spec.lossy && !vbr && (
         <label>
-          {t('output.bitrate')}
+          <span class="label-text">{t('output.bitrate')}</span>
           <select
             value={String(value.bitrate)}
             disabled={disabled}

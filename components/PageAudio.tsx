@@ -122,7 +122,7 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
   };
   const openFeed = (url: string, title: string) =>
     run('feed', async () => {
-      const { recordings: recs, leftOut, book } = await loadFeed(url);
+      const { recordings: recs, leftOut, book } = await loadFeed(url, pageUrl);
       setFeed({ url, title, recordings: recs, book, ...(leftOut ? { leftOut } : {}) });
       setPicked(new Set());
       setShown(PAGE_ROWS);

@@ -191,8 +191,16 @@ function meta(t: Track): string {
       return t.progress !== undefined
         ? tr('track.downloadingPercent', Math.round(t.progress * 100))
         : tr('track.downloading');
-    case 'probing':
-      return tr('track.checking', size);
+    case 'probing': {
+      // What the header said, until ffprobe has run (lib/media/headers.ts).
+      const h = t.header;
+      return h
+        ? tr(
+            'track.checking',
+            `${h.durationSec !== undefined ? `${formatDuration(h.durationSec)} · ` : ''}${formatAudio(h.codec, h.sampleRate, h.channels)} · ${size}`,
+          )
+        : tr('track.checking', size);
+    }
     case 'error':
       return size;
     case 'ready':

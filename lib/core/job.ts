@@ -1,11 +1,12 @@
 import type { SeamErrorData } from './errors';
 import type { FormatId } from './formats';
 import type { Text } from './i18n';
+import type { Track } from './track';
 
 /** A join's state as the person sees it. Pure; the stored item is lib/store/job.ts. */
 
-/** Where a running job is. */
-export type JobPhase = 'starting' | 'loading' | 'reading' | 'joining' | 'saving';
+/** Where a running job is ('downloading': waiting for page audio still arriving). */
+export type JobPhase = 'starting' | 'downloading' | 'loading' | 'reading' | 'joining' | 'saving';
 
 interface JobBase {
   id: string;
@@ -52,12 +53,16 @@ export function isRunning(job: JobState | null): job is Extract<JobState, { stat
 }
 
 /**
- * Whether a failed join's alert still says something true: a failure about a track the person
- * has since removed is settled (the next Join will not meet it).
+ * Whether a failed join's alert still says something true. It belongs to the queue it was
+ * about: a failure about a track the person has since removed is settled (the next Join will not
+ * meet it), and once the queue holds other tracks (Clear all, new files) the failure is about a
+ * queue that is gone. Moves and edits of the same tracks keep it (the same join may fail again).
  */
 export function failureStillRelevant(job: JobState | null, queuedIds: readonly string[]): boolean {
   if (job?.status !== 'failed') return false;
-  return job.error.trackId === undefined || queuedIds.includes(job.error.trackId);
+  if (job.error.trackId !== undefined && !queuedIds.includes(job.error.trackId)) return false;
+  const joined = new Set(job.trackIds);
+  return queuedIds.length === joined.size && queuedIds.every((id) => joined.has(id));
 }
 
 /**
@@ -71,4 +76,17 @@ export function resultStillRelevant(job: JobState | null, queuedIds: readonly st
   return (
     queuedIds.length === job.trackIds.length && queuedIds.every((id, i) => job.trackIds[i] === id)
   );
+}
+
+/**
+ * The tracks of a finished join that were found damaged after it had copied them as they were
+ * (their decode check ran beside the join or after it: lib/engine/host.ts), by name, in the
+ * join's order: the saved line says the joined file carries the damage.
+ */
+export function carriedDamage(job: JobState | null, tracks: readonly Track[]): string[] {
+  if (job?.status !== 'done') return [];
+  return job.trackIds.flatMap((id) => {
+    const t = tracks.find((x) => x.id === id);
+    return t?.status === 'error' && t.error?.text?.key === 'errors.carriedAsItWas' ? [t.name] : [];
+  });
 }

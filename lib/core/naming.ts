@@ -32,6 +32,11 @@ const MAX_FIRST_CHARS = 80;
 const ILLEGAL = /["*/:<>?\\|]/g;
 /** Control (Cc) and format (Cf: bidi overrides, zero-width joiners, BOM) characters. */
 const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
+/**
+ * Unicode noncharacters (U+FDD0–U+FDEF, and U+xFFFE and U+xFFFF in every plane): Chrome's
+ * downloads refuse a name holding one ("Invalid filename").
+ */
+const NONCHARACTER = /\p{Noncharacter_Code_Point}/gu;
 /** A surrogate without its partner: not valid UTF-16, so not a valid file name anywhere. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** Windows device names, reserved with any extension and in any case (CON, con.txt, Com1.mp3). */
@@ -41,7 +46,8 @@ const UNSAFE_ENDS = /^[\s.~]+|[\s.~]+$/gu;
 
 /**
  * Makes `name` safe for `downloads.download` on Windows, macOS and Linux: no path separators or
- * reserved characters, no control or invisible characters, no leading or trailing dots or
+ * reserved characters, no control or invisible characters (bidi controls included), no
+ * noncharacters or lone surrogates, no leading or trailing dots or
  * spaces, no Windows device names, collapsed whitespace, at most MAX_NAME_CHARS characters
  * (never cutting a character or emoji in two, and keeping a short extension), never empty.
  */
@@ -75,7 +81,10 @@ export function trackTitle(name: string): string {
 
 /** The file-name template Seam starts with: the Title tag, or "First track + 4 more". */
 export const DEFAULT_TEMPLATE = '{title}';
-/** What {title} stands for while the Title tag is empty (and the template before {title}). */
+/**
+ * What {title} stands for while the Title tag is empty (and the template before {title}), in
+ * English; callers pass the person's language's (`output.untitledName`: "+ 3 weitere").
+ */
 export const UNTITLED_TEMPLATE = '{first} + {count} more';
 
 /**
@@ -84,7 +93,8 @@ export const UNTITLED_TEMPLATE = '{first} + {count} more';
  * while it is empty, "{first} + {count} more"), {first} (the first track's name without
  * extension), {count} (the other tracks), {total} (all of them), {date} (YYYY-MM-DD, local
  * time). With no other tracks the "+ {count} more" part goes, whatever its joining word. Long
- * names and titles are cut between words.
+ * names and titles are cut between words. `untitled` is what {title} stands for while the title
+ * is empty, in the person's words.
  */
 export function outputFileName(
   firstTrackName: string,
@@ -93,6 +103,7 @@ export function outputFileName(
   template = DEFAULT_TEMPLATE,
   date = new Date(),
   title = '',
+  untitled = UNTITLED_TEMPLATE,
 ): string {
   const total = Number.isFinite(count) ? Math.max(0, Math.floor(count)) : 0;
   const others = Math.max(0, total - 1);
@@ -106,7 +117,7 @@ export function outputFileName(
     date: isoDate(date),
     title: titled,
   };
-  const expanded = titled ? template : template.replace(/\{title\}/gi, UNTITLED_TEMPLATE);
+  const expanded = titled ? template : template.replace(/\{title\}/gi, () => untitled);
   const pattern = others === 0 ? withoutCount(expanded) : expanded;
   // One pass, so braces inside a track's name or the title are never read as placeholders.
   const filled = pattern.replace(/\{(first|count|total|date|title)\}/gi, (_, key: string) => {
@@ -126,6 +137,7 @@ function clean(name: string): string {
       // Tabs and new lines read as spaces; other control and invisible characters just go.
       .replace(/\s+/gu, ' ')
       .replace(INVISIBLE, '')
+      .replace(NONCHARACTER, '')
       .replace(ILLEGAL, '_')
       .replace(/~/g, '-')
       .replace(/ {2,}/g, ' ')

@@ -170,6 +170,11 @@ export interface Track {
   error?: SeamErrorData;
   /** 0..1 while fetching. */
   progress?: number;
+  /**
+   * What its header says (lib/media/headers.ts), read in JavaScript when it was added or
+   * arrived: shown while ffprobe has not yet run, whose `info` then stands for it.
+   */
+  header?: { codec: string; sampleRate: number; channels: number; durationSec?: number };
   /** Trims, the transition after it, its chapter title; absent = none. */
   edit?: TrackEdit;
   /**

@@ -316,5 +316,6 @@ export function fileNamePreview(
     template || undefined,
     date,
     title,
+    t('output.untitledName'),
   );
 }

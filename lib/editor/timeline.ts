@@ -12,35 +12,47 @@ import { t } from '@/lib/core/i18n';
 import { clampTransitions, outputLength, trimSpan } from '@/lib/plan/timeline';
 import type { Track } from '@/lib/core/track';
 
-/** A transition of kind `kind`, keeping the seconds and curve it had where they make sense. */
+/** How long a new gap and a new crossfade are, unless the default transition says otherwise. */
+const KIND_SECONDS = { gap: 1, crossfade: 2 } as const;
+
+/**
+ * A transition of kind `kind`, keeping the seconds and curve it had where they make sense. Only
+ * seconds the person chose carry over: a kind's own default length does not, so the keyboard,
+ * which passes None, Gap, Crossfade one change at a time, gets the crossfade the mouse gets.
+ */
 export function changeKind(
   current: Transition,
   kind: Transition['kind'],
   fallback: Transition,
 ): Transition {
   if (kind === current.kind) return current;
-  const from = (t: Transition) => (t.kind === 'none' ? undefined : t.seconds);
+  const chosen = (t: Transition) =>
+    t.kind === 'none' ||
+    t.seconds === (fallback.kind === t.kind ? fallback.seconds : KIND_SECONDS[t.kind])
+      ? undefined
+      : t.seconds;
   switch (kind) {
     case 'none':
       return { kind: 'none' };
     case 'gap':
       return {
         kind: 'gap',
-        seconds: fallback.kind === 'gap' ? fallback.seconds : (from(current) ?? 1),
+        seconds: fallback.kind === 'gap' ? fallback.seconds : (chosen(current) ?? KIND_SECONDS.gap),
       };
     case 'crossfade':
       return {
         kind: 'crossfade',
         seconds: Math.min(
           MAX_CROSSFADE_SEC,
-          fallback.kind === 'crossfade' ? fallback.seconds : (from(current) ?? 2),
+          fallback.kind === 'crossfade'
+            ? fallback.seconds
+            : (chosen(current) ?? KIND_SECONDS.crossfade),
         ),
         curve: fallback.kind === 'crossfade' ? fallback.curve : 'equal-power',
       };
   }
 }
 
-/** A transition's seconds brought into the range the editor offers, to 0.1 s. */
 export function clampTransitionSeconds(kind: 'gap' | 'crossfade', seconds: number): number {
   const max = kind === 'crossfade' ? MAX_CROSSFADE_SEC : MAX_GAP_SEC;
   const min = kind === 'crossfade' ? MIN_CROSSFADE_SEC : 0;

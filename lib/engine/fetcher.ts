@@ -2,21 +2,17 @@ import { concat } from '@/lib/core/bytes';
 import { DiskFullError, SeamError, TrackMissingError, isQuotaError } from '@/lib/core/errors';
 import { text } from '@/lib/core/i18n';
 import {
-  CONNECT_TIMEOUT_MS,
-  MIN_BYTES_PER_SEC,
-  SLOW_WINDOW_MS,
-  STALL_TIMEOUT_MS,
   checkFirstBytes,
   checkResponseHead,
   describeFetchFailure,
-  refuseTarget,
-  tooLarge,
-  type FetchStop,
 } from '@/lib/page-audio/fetch-rules';
+import { openGated } from '@/lib/page-audio/fetch-gate';
+import { untrack } from '@/lib/page-audio/tracking';
 import { freeBytes } from '@/lib/page-audio/budget';
 import { getTrack, putAudio, updateTrack } from '@/lib/store/tracks';
 import { trackRef } from '@/lib/core/track';
 import { bytesText } from '@/lib/core/text';
+import { readHeader } from '@/lib/media/headers';
 
 /** Enough of the body to tell an HTML error page or an image from audio. */
 const SNIFF_BYTES = 4096;
@@ -38,15 +34,18 @@ export interface FetchOptions {
   limitBytes: number;
   /** Host patterns the person granted: the link and where it redirects must be on one. */
   granted: readonly string[];
+  /** How much has arrived, as a fraction of the stated length (undefined: none stated). */
+  onProgress?: (fraction: number | undefined) => void;
 }
 
 /**
- * Downloads a page-audio track into the store, in the extension (not the page): follows
- * redirects, streams the body with progress on the track, and checks what arrived. Returns true
+ * Downloads a page-audio track into the store, in the extension (not the page), through the
+ * fetch gate (every hop checked before it is requested, budgets of size and time), streams the
+ * body with progress on the track, and checks what arrived. Returns true
  * when the audio is stored (the caller probes it next); on failure the track carries the error.
  */
 export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<boolean> {
-  const { limitBytes, granted } = opts;
+  const { limitBytes, granted, onProgress } = opts;
   const track = await getTrack(trackId);
   if (!track) return false;
   const ref = trackRef(track);
@@ -56,58 +55,41 @@ export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<b
   }
   const source = track.source;
   const url = source.url;
-  let finalUrl = url;
+  // A known tracking prefix (Podtrac, Chartable...) is skipped: the file's own URL is fetched,
+  // so the redirect the tracker would send (which the gate cannot see in Chromium) is not
+  // needed, and the measurement service hears nothing. Site access is asked for that host.
+  const start = untrack(url).finalUrl;
+  let finalUrl = start;
   const abort = new AbortController();
   running.get(trackId)?.abort();
   running.set(trackId, abort);
-  let reason: FetchStop | undefined;
-  const stop = (why: FetchStop) => {
-    reason ??= why;
-    abort.abort();
-  };
-  let timer = setTimeout(() => stop('timeout'), CONNECT_TIMEOUT_MS);
-  let speedCheck: ReturnType<typeof setInterval> | undefined;
   try {
-    const refused = refuseTarget(url, source.pageUrl, granted, 'link', ref);
-    if (refused) throw refused;
-    // credentials: 'omit' — Seam never sends the person's cookies along with a download.
-    const res = await fetch(url, { signal: abort.signal, redirect: 'follow', credentials: 'omit' });
-    finalUrl = res.url || url;
-    if (finalUrl !== url) {
-      const off = refuseTarget(finalUrl, source.pageUrl, granted, 'redirect', ref);
-      if (off) throw off;
-    }
-    const length = Number(res.headers.get('content-length'));
-    const known = Number.isFinite(length) && length > 0 ? length : undefined;
+    const res = await openGated(start, {
+      kind: 'audio',
+      granted,
+      pageUrl: source.pageUrl,
+      budget: { limitBytes },
+      signal: abort.signal,
+      track: ref,
+    });
+    finalUrl = res.url;
     const headError = checkResponseHead(
       {
         status: res.status,
         statusText: res.statusText,
         contentType: res.headers.get('content-type'),
-        contentLength: known,
+        contentLength: res.length || undefined,
         url: finalUrl,
       },
       limitBytes,
       ref,
     );
-    if (headError) throw headError;
+    if (headError) {
+      res.cancel();
+      throw headError;
+    }
+    const known = res.length || undefined;
     if (known) await reserveRoom(trackId, known, ref);
-    if (!res.body) throw describeFetchFailure(new Error('no body'), finalUrl, undefined, ref);
-
-    // A server may drip-feed the body (a byte every 25 s never trips the stall timer): the
-    // average speed over the last SLOW_WINDOW_MS must stay above MIN_BYTES_PER_SEC.
-    const samples: { at: number; bytes: number }[] = [{ at: Date.now(), bytes: 0 }];
-    let received = 0;
-    speedCheck = setInterval(() => {
-      const now = Date.now();
-      samples.push({ at: now, bytes: received });
-      while (samples.length > 1 && now - samples[1]!.at >= SLOW_WINDOW_MS) samples.shift();
-      const first = samples[0]!;
-      if (now - first.at >= SLOW_WINDOW_MS) {
-        const rate = ((received - first.bytes) * 1000) / (now - first.at);
-        if (rate < MIN_BYTES_PER_SEC) stop('slow');
-      }
-    }, 1000);
 
     // Chunks are folded into a Blob every few MB: the browser keeps large Blobs on disk, so a
     // long download does not sit in this document's memory as typed arrays.
@@ -117,12 +99,8 @@ export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<b
     let lastReport = 0;
     let head: Uint8Array = new Uint8Array(0);
     let sniffed = false;
-    const reader = res.body.getReader();
-    for (;;) {
-      clearTimeout(timer);
-      timer = setTimeout(() => stop('stall'), STALL_TIMEOUT_MS);
-      const { done, value } = await reader.read();
-      if (done) break;
+    let removed = false;
+    await res.read(async (value, received) => {
       if (!sniffed) {
         head = concat([head, value.subarray(0, SNIFF_BYTES - head.length)]);
         if (head.length >= SNIFF_BYTES) {
@@ -138,34 +116,39 @@ export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<b
         parts = [];
         partBytes = 0;
       }
-      received += value.length;
-      if (received > limitBytes) throw tooLarge(received, limitBytes, ref);
       const now = Date.now();
       if (now - lastReport > PROGRESS_EVERY_MS) {
         lastReport = now;
         // Removed meanwhile (by a page this context did not hear from): stop downloading.
         if (!(await getTrack(trackId))) {
+          removed = true;
           abort.abort();
-          return false;
+          return;
         }
         if (!known && received > (reserved.get(trackId) ?? 0)) {
           await reserveRoom(trackId, received + FOLD_BYTES, ref);
         }
         const progress = known ? received / known : undefined;
+        onProgress?.(progress);
         await updateTrack(trackId, { progress, size: received });
       }
-    }
+    });
+    if (removed) return false;
     if (!sniffed) {
       const bad = checkFirstBytes(head, ref, finalUrl);
       if (bad) throw bad;
     }
     const type = res.headers.get('content-type') ?? '';
+    const audio = new Blob([stored, ...(parts as BlobPart[])], { type });
     try {
-      await putAudio(trackId, new Blob([stored, ...(parts as BlobPart[])], { type }));
+      await putAudio(trackId, audio);
     } catch (err) {
       throw isQuotaError(err) ? diskFull(ref) : err;
     }
+    // What its header says, shown until ffprobe has run.
+    const header = await readHeader(audio);
     await updateTrack(trackId, {
+      ...(header ? { header } : {}),
       status: 'probing',
       progress: undefined,
       mime: type,
@@ -180,7 +163,7 @@ export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<b
         ? err
         : isQuotaError(err)
           ? diskFull(ref)
-          : describeFetchFailure(err, finalUrl, reason, ref);
+          : describeFetchFailure(err, finalUrl, undefined, ref);
     await updateTrack(trackId, {
       status: 'error',
       progress: undefined,
@@ -189,8 +172,6 @@ export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<b
     });
     return false;
   } finally {
-    clearTimeout(timer);
-    clearInterval(speedCheck);
     if (running.get(trackId) === abort) running.delete(trackId);
     reserved.delete(trackId);
   }

@@ -1,13 +1,15 @@
 /**
  * One engine runs one thing at a time. `Lanes` is its queue: tasks run one after another, and a
- * task in the `probe` lane goes before every task still waiting in the `work` lane (decode
- * checks, warm-ups, joins), so a track added while long work is queued is listed at once.
- * A task already running is never interrupted. Pure (no browser API); unit-tested.
+ * task in the `probe` lane goes before every task still waiting in the `work` lane (warm-ups,
+ * joins), which go before those waiting in the `check` lane (decode checks): a track added while
+ * long work is queued is listed at once, and a join pressed while tracks are checked starts
+ * next, not after every check (checks are off the person's clock). A task already running is
+ * never interrupted. Pure (no browser API); unit-tested.
  */
-export type Lane = 'probe' | 'work';
+export type Lane = 'probe' | 'work' | 'check';
 
 export class Lanes {
-  readonly #waiting: Record<Lane, (() => void)[]> = { probe: [], work: [] };
+  readonly #waiting: Record<Lane, (() => void)[]> = { probe: [], work: [], check: [] };
   #running: Lane | undefined;
 
   /** Tasks queued and not yet started, in that lane. */
@@ -17,7 +19,12 @@ export class Lanes {
 
   /** Something runs or waits. */
   get busy(): boolean {
-    return !!this.#running || this.#waiting.probe.length > 0 || this.#waiting.work.length > 0;
+    return (
+      !!this.#running ||
+      this.#waiting.probe.length > 0 ||
+      this.#waiting.work.length > 0 ||
+      this.#waiting.check.length > 0
+    );
   }
 
   /** The lane of the task running now, if one is. */
@@ -47,7 +54,8 @@ export class Lanes {
 
   #next(): void {
     if (this.#running) return;
-    const start = this.#waiting.probe.shift() ?? this.#waiting.work.shift();
+    const start =
+      this.#waiting.probe.shift() ?? this.#waiting.work.shift() ?? this.#waiting.check.shift();
     start?.();
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The engines and what they are scheduled for: probes first, then decode checks, warm-ups and
- * joins, each engine one thing at a time (./lanes.ts). Offscreen document (Chrome), background
+ * The engines and what they are scheduled for: probes first, then warm-ups and joins, then
+ * decode checks, each engine one thing at a time (./lanes.ts). Offscreen document (Chrome), background
  * page (Firefox).
  *
  * - The engine: probes, checks and every join's main run queue on it.
@@ -222,13 +222,13 @@ export class EnginePool<E extends PoolEngine = Engine> {
     if (checker && this.#checksWaiting.checker <= this.#checksWaiting.engine) {
       this.#checksWaiting.checker++;
       run = this.counted(
-        this.#withChecker(() => this.#checkOne(id, checker)).finally(
+        this.#withChecker(() => this.#checkOne(id, checker), 'check').finally(
           () => void this.#checksWaiting.checker--,
         ),
       );
     } else {
       this.#checksWaiting.engine++;
-      run = this.#enqueue(() => this.#checkOne(id, this.#engine)).finally(
+      run = this.#enqueue(() => this.#checkOne(id, this.#engine), 'check').finally(
         () => void this.#checksWaiting.engine--,
       );
     }
@@ -278,6 +278,6 @@ export class EnginePool<E extends PoolEngine = Engine> {
  * one is idle or probing.
  */
 function probeCost(queue: Lanes): number {
-  const running = queue.running === 'probe' ? 1 : queue.running === 'work' ? 12 : 0;
+  const running = queue.running === 'probe' ? 1 : queue.running ? 12 : 0;
   return queue.waiting('probe') + running;
 }

@@ -150,6 +150,15 @@ async function decodeRun(
   return { samples: progressSamples(await t.readText(progress)) ?? 0, log };
 }
 
+/**
+ * What a join that copies the audio as it is needs of a track not yet decode-checked: for MP3
+ * and WAV the zero-copy join's own check of the file (its frame scan or data chunk), without a
+ * decoded length to compare with. The decode check runs beside or after such a join.
+ */
+export function copyInfo(track: TrackRef, blob: Blob, info: AudioInfo): Promise<AudioInfo> {
+  return withFastPath(info, track, blob);
+}
+
 /** MP3 in an MP3 file and PCM in a WAV file may take the zero-copy join: can this one? */
 async function withFastPath(info: AudioInfo, track: TrackRef, blob: Blob): Promise<AudioInfo> {
   const kind: LosslessKind | undefined =

@@ -22,7 +22,8 @@ import { showFailed, showProgress, showQueue } from './badge';
 import { chaptersCue, chaptersJson, chaptersText } from '@/lib/plan/chapter-files';
 import { onDownloadChanged as releaseOnEnd, saveChapterFiles, saveResult } from './download';
 import { engineLink } from './link';
-import { text } from '@/lib/core/i18n';
+import { requestFetch } from '@/lib/page-audio/downloads';
+import { t, text } from '@/lib/core/i18n';
 
 /**
  * The background's side of a join: the job's state machine in storage.session (running → done,
@@ -99,6 +100,7 @@ async function startJoinNow(): Promise<{ jobId: string }> {
       prefs.fileNameTemplate,
       new Date(startedAt),
       tags.title,
+      t('output.untitledName'),
     ),
     startedAt,
   };
@@ -121,10 +123,6 @@ async function startJoinNow(): Promise<{ jobId: string }> {
       }),
     );
   }
-  const fetching = tracks.find((t) => t.status === 'fetching');
-  if (fetching) {
-    return fail(new JoinFailedError(text('errors.stillDownloading'), fetching));
-  }
   await jobState.setValue({
     ...base,
     status: 'running',
@@ -136,6 +134,9 @@ async function startJoinNow(): Promise<{ jobId: string }> {
   void showProgress(0);
   try {
     const options = joinOptions(prefs, tags);
+    // Page audio still arriving is waited for by the engine: it is asked for (again) first, so
+    // the engine knows of every download the join waits for (one under way is not restarted).
+    await requestFetch(tracks.filter((t) => t.status === 'fetching').map((t) => t.id));
     await engineLink().join({ jobId, trackIds: base.trackIds, output, options });
   } catch (err) {
     await failJob(jobId, toErrorData(err, 'engine-failed'));

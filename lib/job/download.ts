@@ -3,6 +3,7 @@ import { JoinFailedError, toErrorData } from '@/lib/core/errors';
 import { chapterFileName, type ChapterFileKind } from '@/lib/plan/chapter-files';
 import { engineLink } from './link';
 import { text } from '@/lib/core/i18n';
+import { sanitizeFileName } from '@/lib/core/naming';
 
 /**
  * Saving a result through the browser's downloads, and releasing its blob: URL (and with it the
@@ -15,7 +16,13 @@ const downloadUrls = new Map<number, string>();
 /** Starts the download of `url` as `fileName`; on failure releases it and throws a named error. */
 export async function saveResult(url: string, fileName: string, saveAs: boolean): Promise<number> {
   try {
-    const id = await browser.downloads.download({ url, filename: fileName, saveAs });
+    // The one cleaner every name passes on its way to the downloads API (a job recovered from
+    // an older version may hold a name made before a rule was added).
+    const id = await browser.downloads.download({
+      url,
+      filename: sanitizeFileName(fileName),
+      saveAs,
+    });
     downloadUrls.set(id, url);
     return id;
   } catch (err) {
@@ -69,7 +76,7 @@ export async function saveChapterFiles(
 ): Promise<string[]> {
   const saved: string[] = [];
   for (const f of files) {
-    const name = chapterFileName(fileName, f.kind);
+    const name = sanitizeFileName(chapterFileName(fileName, f.kind));
     const { url, blob } = textUrl(f.text, CHAPTER_FILE_MIME[f.kind]);
     try {
       const id = await browser.downloads.download({ url, filename: name, saveAs: false });

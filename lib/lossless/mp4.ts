@@ -10,7 +10,7 @@
  * input's priming and ends where the inputs' audio ends. The audio bytes stay where ffmpeg wrote
  * them (a dropped frame's bytes stay in `mdat`, unreferenced).
  */
-import type { Bytes } from '@/lib/core/bytes';
+import { readRange, throwIfAborted, type Bytes } from '@/lib/core/bytes';
 import {
   child,
   findTrack,
@@ -34,10 +34,29 @@ interface TopBox {
   size: number;
 }
 
-export async function topBoxes(blob: Blob): Promise<TopBox[]> {
+/** Bytes of box headers read at a time: many tiny boxes cost one read, not one each. */
+const TOP_WINDOW = 64 * 1024;
+/**
+ * Top-level boxes a file may have: ffmpeg writes four or five; 100,000 tiny boxes took one Blob
+ * read each (8.2 s) before reads were windowed. Past this it is not a file Seam wrote.
+ */
+const MAX_TOP_BOXES = 100_000;
+
+export async function topBoxes(blob: Blob, signal?: AbortSignal): Promise<TopBox[]> {
   const out: TopBox[] = [];
+  let win = new Uint8Array(0);
+  let winAt = 0;
   for (let p = 0; p + 8 <= blob.size;) {
-    const head = new DataView(await blob.slice(p, p + 16).arrayBuffer());
+    if (p < winAt || p + 16 > winAt + win.length) {
+      throwIfAborted(signal);
+      winAt = p;
+      win = await readRange(blob, p, p + TOP_WINDOW);
+    }
+    const head = new DataView(
+      win.buffer,
+      win.byteOffset + (p - winAt),
+      Math.min(16, win.length - (p - winAt)),
+    );
     let size = head.getUint32(0);
     const type = String.fromCharCode(
       head.getUint8(4),
@@ -45,9 +64,14 @@ export async function topBoxes(blob: Blob): Promise<TopBox[]> {
       head.getUint8(6),
       head.getUint8(7),
     );
-    if (size === 1) size = Number(head.getBigUint64(8));
-    else if (size === 0) size = blob.size - p;
+    if (size === 1) {
+      if (head.byteLength < 16) throw new SpliceError(`MP4 box ${type} at ${p} is cut short`);
+      size = Number(head.getBigUint64(8));
+    } else if (size === 0) size = blob.size - p;
     if (size < 8) throw new SpliceError(`MP4 box ${type} at ${p} has no size`);
+    if (out.length >= MAX_TOP_BOXES) {
+      throw new SpliceError(`MP4 has more than ${MAX_TOP_BOXES} top-level boxes`);
+    }
     out.push({ type, start: p, size });
     p += size;
   }
@@ -69,7 +93,7 @@ export async function readJoinedAudio(
     throw new SpliceError('the joined MP4 has its moov before its audio');
   }
   const audio = findTrack(moov, 'soun');
-  const table = readSamples(audio);
+  const table = readSamples(audio, joined.size);
   if (table.sizes.length !== inputs.reduce((s, t) => s + t.frames, 0)) {
     throw new SpliceError('the joined MP4 does not hold every frame of its inputs');
   }
@@ -109,7 +133,7 @@ function firstEdit(trak: Box): { mediaTime: number; duration: number } | undefin
 export async function inputTiming(blob: Blob): Promise<FrameTiming & { frame: number }> {
   const { moov } = await readMoov(blob);
   const audio = findTrack(moov, 'soun');
-  const table = readSamples(audio);
+  const table = readSamples(audio, blob.size);
   // Every frame decodes to a whole frame of samples, though ffmpeg's muxer shortens the last
   // one's duration to where the audio ends.
   const frame = table.durations[0] ?? 1024;

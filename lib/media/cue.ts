@@ -38,8 +38,17 @@ export interface CueSheet {
 /** Frames per second of a cue time (mm:ss:ff, from the CD's 75 sectors a second). */
 const FRAMES_PER_SEC = 75;
 
-/** The text of a cue sheet's bytes. */
-export function decodeCue(bytes: Uint8Array): string {
+/**
+ * Bytes of a cue sheet read at most: a CD's 99 tracks take about 10 KB, an audiobook's few
+ * hundred chapters a few tens of KB. The rest of a larger file is not read.
+ */
+export const MAX_CUE_BYTES = 1024 * 1024;
+/** FILE and TRACK entries kept at most: more than any disc or book has. */
+const MAX_CUE_ENTRIES = 10_000;
+
+/** The text of a cue sheet's bytes (at most MAX_CUE_BYTES of them). */
+export function decodeCue(whole: Uint8Array): string {
+  const bytes = whole.subarray(0, MAX_CUE_BYTES);
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     return new TextDecoder('utf-8').decode(bytes.subarray(3));
   }
@@ -73,6 +82,7 @@ export function parseCue(text: string): CueSheet {
   const sheet: CueSheet = { rem: {}, files: [] };
   let file: CueFile | undefined;
   let track: (Partial<CueTrack> & { number: number }) | undefined;
+  let entries = 0;
   const closeTrack = () => {
     if (file && track && track.startSec !== undefined) file.tracks.push(track as CueTrack);
     track = undefined;
@@ -95,6 +105,7 @@ export function parseCue(text: string): CueSheet {
         else if (!file || file.tracks.length === 0) sheet.performer ??= arg;
         break;
       case 'FILE':
+        if (++entries > MAX_CUE_ENTRIES) break;
         // A track whose INDEX 01 has not come yet (its pregap ends the file before, as EAC
         // writes "gaps appended") belongs to the file where its INDEX 01 is.
         if (track?.startSec !== undefined) closeTrack();
@@ -103,6 +114,7 @@ export function parseCue(text: string): CueSheet {
         break;
       case 'TRACK': {
         closeTrack();
+        if (++entries > MAX_CUE_ENTRIES) break;
         const number = Number.parseInt(arg, 10);
         if (file && Number.isFinite(number)) track = { number };
         break;

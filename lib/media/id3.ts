@@ -10,6 +10,7 @@ import {
   latin1,
   readRange,
   syncsafe,
+  throwIfAborted,
   u32be,
   writeSyncsafe,
   type Bytes,
@@ -197,22 +198,39 @@ export interface LeadingId3 {
   truncated: boolean;
 }
 
+/** Bytes read at a time while walking chained tags: many small tags cost one read, not one each. */
+const ID3_WINDOW = 64 * 1024;
+
 /**
  * Reads the ID3v2 tag(s) at the start of a Blob (taggers sometimes chain them). With
- * `frames: false` only their sizes are read, not their bodies.
+ * `frames: false` only their sizes are read, not their bodies. Headers are read a window at a
+ * time (100,000 chained empty tags took one Blob read each, 9.2 s), and Cancel is checked
+ * between windows.
  */
 export async function readLeadingId3(
   blob: Blob,
-  opts: { frames?: boolean } = {},
+  opts: { frames?: boolean; signal?: AbortSignal } = {},
 ): Promise<LeadingId3> {
   let size = 0;
   let tag: Id3Tag | undefined;
+  let win: Bytes = new Uint8Array(0);
+  let winAt = 0;
+  /** Bytes [start, end): from the window when it holds them, else one read (a new window). */
+  const bytesAt = async (start: number, end: number): Promise<Bytes> => {
+    if (start >= winAt && end <= winAt + win.length)
+      return win.subarray(start - winAt, end - winAt);
+    throwIfAborted(opts.signal);
+    if (end - start > ID3_WINDOW) return readRange(blob, start, end);
+    winAt = start;
+    win = await readRange(blob, start, start + ID3_WINDOW);
+    return win.subarray(0, Math.min(end - start, win.length));
+  };
   for (;;) {
-    const n = id3v2TagSize(await readRange(blob, size, size + ID3V2_HEADER));
+    const n = id3v2TagSize(await bytesAt(size, size + ID3V2_HEADER));
     if (n === 0) break;
     if (size + n > blob.size) return { tag, size, truncated: true };
     if (opts.frames !== false) {
-      const parsed = parseId3v2(await readRange(blob, size, size + n));
+      const parsed = parseId3v2(await bytesAt(size, size + n));
       if (parsed && !tag) tag = parsed;
       else if (parsed && parsed.major === tag?.major) tag.frames.push(...parsed.frames);
     }

@@ -1,6 +1,7 @@
 import { t, text, textN, tn } from '@/lib/core/i18n';
 import { browser } from '#imports';
-import { NotAllAddedError, FetchFailedError, FetchRefusedError } from '@/lib/core/errors';
+import { NotAllAddedError, FetchRefusedError } from '@/lib/core/errors';
+import { fetchGatedText } from './fetch-gate';
 import { background } from '@/lib/protocol';
 import { ensureRoom } from './budget';
 import type { PageRecording } from './group';
@@ -49,32 +50,22 @@ export interface FeedScan {
   book?: FeedBook;
 }
 
-/** Feeds larger than this are not read (a podcast feed of 1,000 episodes is a few MB). */
-const MAX_FEED_BYTES = 20 * 1024 * 1024;
-
 /**
  * The episodes of a feed the page links. Asks for access to the feed's site first (the click's
- * user gesture is lost after an await), then fetches it without cookies.
+ * user gesture is lost after an await), then fetches it through the fetch gate: no cookies, the
+ * size read as a stream against the feed's limit, a deadline and a minimum speed, and every
+ * redirect checked before it is followed.
  */
-export function loadFeed(url: string): Promise<FeedScan> {
+export function loadFeed(url: string, pageUrl?: string): Promise<FeedScan> {
   const asked = browser.permissions.request({ origins: [originPattern(url)] }).catch(() => false);
   return (async () => {
     const host = new URL(url).host;
     if (!(await asked)) {
       throw new FetchRefusedError(text('feed.notAllowed', host));
     }
-    let res: Response;
-    try {
-      res = await fetch(url, { credentials: 'omit' });
-    } catch {
-      throw new FetchFailedError(text('feed.unreachable', host));
-    }
-    if (!res.ok) throw new FetchFailedError(text('feed.status', host, String(res.status)));
-    const body = await res.text();
-    if (body.length > MAX_FEED_BYTES) {
-      throw new FetchFailedError(text('feed.tooLarge', host));
-    }
-    return { ...feedRecordings(body, res.url || url), book: parseFeedBook(body, res.url || url) };
+    const granted = (await browser.permissions.getAll()).origins ?? [];
+    const feed = await fetchGatedText(url, { kind: 'feed', granted, pageUrl });
+    return { ...feedRecordings(feed.text, feed.url), book: parseFeedBook(feed.text, feed.url) };
   })();
 }
 

@@ -9,6 +9,8 @@ import { preferredFormat, queueFamily } from './group';
 import { addTracks, listTracks } from '@/lib/store/tracks';
 
 export const MENU_LINK = 'seam-add-link';
+/** Longest link Seam queues (as `cleanPicks`). */
+const MAX_URL_CHARS = 4096;
 export const MENU_MEDIA = 'seam-add-media';
 export const MENU_PAGE = 'seam-add-page';
 
@@ -59,6 +61,8 @@ export function onMenuClicked(
 }
 
 function askHostAccess(url: string): Promise<boolean> {
+  // A link's URL is the page's text: one longer than any Seam keeps is not looked at further.
+  if (url.length > MAX_URL_CHARS) return Promise.resolve(false);
   try {
     return browser.permissions.request({ origins: [originPattern(url)] }).catch(() => false);
   } catch {
@@ -86,7 +90,7 @@ async function addOne(url: string, pageUrl: string | undefined, fromMedia: boole
     await showFailed();
     return;
   }
-  if (!fromMedia && !looksLikeAudioUrl(url)) return;
+  if (url.length > MAX_URL_CHARS || (!fromMedia && !looksLikeAudioUrl(url))) return;
   const { added } = await queuePageAudio([{ url, pageUrl }]);
   await requestFetch(added.map((t) => t.id));
 }

@@ -2,6 +2,7 @@ import { browser } from '#imports';
 import { engineLink } from '@/lib/job/link';
 import { preferences } from '@/lib/store/settings';
 import { listTracks, updateTrack } from '@/lib/store/tracks';
+import { untrack } from './tracking';
 import { coveredBy } from './urls';
 
 /**
@@ -31,7 +32,7 @@ export async function retryForOrigins(origins: readonly string[]): Promise<void>
   const retry = (await listTracks()).filter(
     (t) =>
       t.source.kind === 'url' &&
-      (coveredBy(t.source.url, origins) ||
+      (coveredBy(untrack(t.source.url).finalUrl, origins) ||
         (t.source.finalUrl !== undefined && coveredBy(t.source.finalUrl, origins))) &&
       (t.status === 'fetching' || (t.status === 'error' && t.error?.code === 'fetch-refused')),
   );

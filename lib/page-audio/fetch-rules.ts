@@ -116,7 +116,7 @@ export function describeFetchFailure(
   err: unknown,
   url: string,
   reason: FetchStop | undefined,
-  track: TrackRef,
+  track?: TrackRef,
 ): SeamError {
   if (err instanceof SeamError) return err;
   const host = hostOf(url);
@@ -156,7 +156,7 @@ export function refuseTarget(
   pageUrl: string | undefined,
   granted: readonly string[],
   which: 'link' | 'redirect',
-  track: TrackRef,
+  track?: TrackRef,
 ): SeamError | undefined {
   const host = hostOf(url);
   if (isPrivateUrl(url) && !(pageUrl && isPrivateUrl(pageUrl))) {
@@ -175,9 +175,14 @@ export function refuseTarget(
 }
 
 /**
- * Loopback, private, link-local and carrier-grade NAT addresses (IPv4 and IPv6 literals) and
- * names that only resolve locally (`localhost`, `*.local`, `*.internal`, `*.home.arpa`). Names
- * are judged as written: a public name that resolves to a private address is not caught here.
+ * Loopback, private, link-local, carrier-grade NAT, benchmarking (198.18.0.0/15), multicast and
+ * reserved addresses (IPv4, and IPv6 with the IPv4 forms it can carry: mapped `::ffff:a.b.c.d`,
+ * compatible `::a.b.c.d`, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`), and names that only resolve
+ * locally (`localhost`, `*.localhost`, `*.local`, `*.internal`, `*.home.arpa`, `*.lan`, one-label
+ * names). The host is judged as the URL parser writes it (lower case, IDNA as punycode, IPv4 in
+ * any notation as dotted decimal) with trailing dots removed, so `LOCALHOST.` and
+ * `printer.local.` count too. A public name that resolves to a private address is not caught
+ * here: names are judged as written.
  */
 export function isPrivateUrl(url: string): boolean {
   let host: string;
@@ -186,17 +191,28 @@ export function isPrivateUrl(url: string): boolean {
   } catch {
     return false;
   }
-  if (host.startsWith('[')) return isPrivateIPv6(host.slice(1, -1));
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
+  return isPrivateHost(host);
+}
+
+/** The rule of `isPrivateUrl` for a host as `URL.hostname` gives it. */
+export function isPrivateHost(hostname: string): boolean {
+  if (hostname.startsWith('[')) {
+    const groups = ipv6Groups(hostname.slice(1, -1));
+    // Unparsable: refuse rather than guess.
+    return groups ? isPrivateIPv6(groups) : true;
+  }
+  const host = hostname.replace(/\.+$/, '');
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
   if (v4) return isPrivateIPv4(v4.slice(1).map(Number));
   return (
+    host === '' ||
     host === 'localhost' ||
-    /\.(localhost|local|internal|home\.arpa|lan)$/.test(host) ||
+    /\.(localhost|local|localdomain|internal|intranet|home\.arpa|lan)$/.test(host) ||
     !host.includes('.')
   );
 }
 
-function isPrivateIPv4([a, b]: number[]): boolean {
+function isPrivateIPv4([a, b, c]: number[]): boolean {
   return (
     a === 0 ||
     a === 10 ||
@@ -204,22 +220,60 @@ function isPrivateIPv4([a, b]: number[]): boolean {
     (a === 100 && b! >= 64 && b! <= 127) ||
     (a === 169 && b === 254) ||
     (a === 172 && b! >= 16 && b! <= 31) ||
-    (a === 192 && b === 168)
+    (a === 192 && b === 168) ||
+    (a === 192 && b === 0 && c === 0) ||
+    // 198.18.0.0/15: benchmarking, used inside some networks (and by some VPNs' fake DNS).
+    (a === 198 && (b === 18 || b === 19)) ||
+    // Multicast, reserved and broadcast.
+    a! >= 224
   );
 }
 
-function isPrivateIPv6(h: string): boolean {
-  if (h === '::1' || h === '::') return true;
-  const mapped = /^::ffff:(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(h);
-  if (mapped) return isPrivateIPv4(mapped.slice(1).map(Number));
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
-  if (hex) {
-    const hi = parseInt(hex[1]!, 16);
-    return isPrivateIPv4([hi >> 8, hi & 255]);
+/** The eight 16-bit groups of an IPv6 address as `URL` writes it (maybe with a dotted tail). */
+function ipv6Groups(h: string): number[] | undefined {
+  let tail: number[] = [];
+  const dotted = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(h);
+  let rest = h;
+  if (dotted) {
+    const b = dotted.slice(2).map(Number);
+    tail = [(b[0]! << 8) | b[1]!, (b[2]! << 8) | b[3]!];
+    rest = dotted[1]!.endsWith('::') ? dotted[1]! : dotted[1]!.slice(0, -1);
   }
-  const first = parseInt(h.split(':')[0] || '0', 16);
-  // fc00::/7 unique local, fe80::/10 link-local.
-  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80;
+  const halves = rest.split('::');
+  if (halves.length > 2) return undefined;
+  const part = (s: string) => (s ? s.split(':').map((g) => parseInt(g, 16)) : []);
+  const head = part(halves[0]!);
+  const back = [...(halves.length === 2 ? part(halves[1]!) : []), ...tail];
+  const fill = 8 - head.length - back.length;
+  if (fill < 0 || (halves.length === 1 && fill !== 0)) return undefined;
+  const groups = [...head, ...Array<number>(fill).fill(0), ...back];
+  return groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
+function isPrivateIPv6(g: number[]): boolean {
+  const v4 = (hi: number, lo: number) => [hi >> 8, hi & 255, lo >> 8, lo & 255];
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  // ::, ::1, and IPv4-compatible ::a.b.c.d.
+  if (zeros(0, 6)) return g[6] === 0 || isPrivateIPv4(v4(g[6]!, g[7]!));
+  // IPv4-mapped ::ffff:a.b.c.d (and ::ffff:0:a.b.c.d, IPv4-translated).
+  if (zeros(0, 5) && g[5] === 0xffff) return isPrivateIPv4(v4(g[6]!, g[7]!));
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return isPrivateIPv4(v4(g[6]!, g[7]!));
+  // NAT64 64:ff9b::/96 carries an IPv4 address; 64:ff9b:1::/48 is for local use.
+  if (g[0] === 0x64 && g[1] === 0xff9b) {
+    return zeros(2, 6) ? isPrivateIPv4(v4(g[6]!, g[7]!)) : g[2] === 1;
+  }
+  // 6to4 2002:a.b.c.d::/48.
+  if (g[0] === 0x2002) return isPrivateIPv4(v4(g[1]!, g[2]!));
+  const first = g[0]!;
+  return (
+    // fc00::/7 unique local, fe80::/10 link-local, fec0::/10 site-local, ff00::/8 multicast.
+    (first & 0xfe00) === 0xfc00 ||
+    (first & 0xffc0) === 0xfe80 ||
+    (first & 0xffc0) === 0xfec0 ||
+    (first & 0xff00) === 0xff00 ||
+    // 100::/64 discard-only.
+    (first === 0x100 && zeros(1, 4))
+  );
 }
 
 export function hostOf(url: string): string {

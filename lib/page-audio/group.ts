@@ -12,7 +12,7 @@
  */
 import type { ScanHit } from './scan';
 import { untrack } from './tracking';
-import { isGenericLabel, titleFromFileName, withoutSuffix } from './titles';
+import { isGenericLabel, titleFromFileName, withoutFormatNote, withoutSuffix } from './titles';
 
 export type TitleSource = 'own' | 'schema' | 'data' | 'heading' | 'og' | 'file';
 
@@ -196,6 +196,12 @@ export function groupHits(input: GroupInput): PageRecording[] {
     const site = siteOf(h.url);
     if (distinctive(stem)) joinBy(`stem:${site}:${stem}`, i);
     for (const id of longIds(stem)) joinBy(`id:${site}:${id}`, i);
+    // Links that name the same recording, each with a note of its format ("Episode 38 (MP3
+    // format)", "(MP4a format)"): one recording offered in two formats.
+    if (h.via === 'link' && h.own) {
+      const name = withoutFormatNote(h.own);
+      if (name !== h.own && !isGenericLabel(name)) joinBy(`label:${site}:${name.toLowerCase()}`, i);
+    }
   });
 
   const groups = new Map<number, ScanHit[]>();
@@ -304,7 +310,12 @@ export function chooseTitle(
   for (const source of ORDER) {
     if (source === 'file') break;
     const t = pick(source);
-    if (t) return { name: source === 'own' ? withoutSuffix(t, texts) : t, from: source };
+    if (t) {
+      return {
+        name: source === 'own' ? withoutSuffix(withoutFormatNote(t), texts) : t,
+        from: source,
+      };
+    }
   }
   const url = fallbackUrl || group.find((h) => h.url)?.url || '';
   const name = url.startsWith('blob:')
@@ -323,8 +334,9 @@ export function chooseTitle(
  * on one page. One hidden player on an episode page is the episode (Apple Podcasts, Infobae).
  */
 function markInterfaceSounds(recs: PageRecording[], groups: readonly ScanHit[][]): void {
-  const hiddenOnly = groups.map(
-    (g) => g.every((h) => h.via === 'media') && g.every((h) => h.hidden),
+  // Addresses found only in a page's scripts are as unseen as a player without controls.
+  const hiddenOnly = groups.map((g) =>
+    g.every((h) => (h.via === 'media' && h.hidden) || h.via === 'script'),
   );
   const untitledHidden = groups.filter(
     (g, i) => hiddenOnly[i] && g.every((h) => isGenericLabel(h.own) && isGenericLabel(h.data)),

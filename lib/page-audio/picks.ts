@@ -53,7 +53,9 @@ export function cleanPicksCounted(input: unknown): { picks: PageAudioPick[]; dro
 
 function cleanName(name: string): string {
   // Control and bidi-override characters can disguise a name; keep plain text only.
+  // Only the start of a long text is read: at most MAX_NAME characters of it are kept.
   const plain = name
+    .slice(0, 4 * MAX_NAME + 16)
     .replace(/[\p{Cc}\p{Cf}]/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();

@@ -34,7 +34,8 @@
  * too (`EMBEDDED_REASON`); only http(s) audio is fetched. URLs drop their fragment.
  */
 
-export type HitVia = 'media' | 'link' | 'og' | 'meta' | 'enclosure' | 'data' | 'schema' | 'feed';
+export type HitVia =
+  'media' | 'link' | 'og' | 'meta' | 'enclosure' | 'data' | 'schema' | 'feed' | 'script';
 
 export interface ScanHit {
   /** Absolute URL without its fragment; '' only for a `srcObject` stream. */
@@ -137,6 +138,15 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     'data-raw-url', 'data-media-url', 'data-mp3-src', 'data-href', 'data-source', 'data-stream',
     'data-episode-url', 'data-track-url', 'data-file-url', 'data-download-url',
   ]);
+  // Attributes read elsewhere (href, src) or that never hold a recording's address.
+  // prettier-ignore
+  const SKIP_ATTRS = new Set([
+    'href', 'srcset', 'style', 'class', 'id', 'content', 'action', 'poster', 'title', 'alt',
+    'name', 'rel', 'type', 'itemprop', 'itemtype', 'itemscope', 'lang', 'width', 'height',
+    'sizes', 'target', 'role', 'tabindex', 'for', 'method', 'placeholder', 'integrity',
+  ]);
+  // Attribute names that say their value is an audio address, relative ones too.
+  const AUDIO_ATTR = /(^|-)(audio|mp3|sound|preview|episode)(-(url|src|file|href))?$/;
   const SCHEMA_AUDIO =
     /(^|\/)(AudioObject|PodcastEpisode|RadioEpisode|Episode|MusicRecording|AudioBook|Clip|RadioClip)$/;
   // Absolute audio URLs inside text (see audioUrlsIn): the characters a URL's body may hold
@@ -147,10 +157,27 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
   const AFTER_EXT = /^[\s"'<>;,&$]$/;
   const QUERY_END = /[\s"'<>;,]/g;
   const UI_SOUND =
-    /(^|[\/_\-.])(sounds?|sfx|ui|notification|notify|chime|beep|click|ding|ping|ring|alert|whoosh|pop|call)([\/_\-.]|$)/i;
+    /(^|[\/_\-.])(sounds?|sfx|ui|notification|notify|chime|beep|click|ding|ping|ring|alert|whoosh|pop|call|voice|intros?|jingles?|earcons?)([\/_\-.]|$)/i;
+  // Script data: keys whose value is a recording's address even without an audio extension
+  // (`"mp3-128"`, `audioUrl`, `"audio_url"`, `streamUrl`), keys of pictures, videos and pages
+  // (never audio), and keys naming the page an object describes.
+  const AUDIO_KEY =
+    /^(mp3|m4a|aac|ogg|opus|flac|wav)([-_]?(v?\d+|hi|lo|hq|lq))?$|^(audio|sound|enclosure|stream|preview|episode|track|download)[-_]?(url|src|file|href)$|^audio(file)?$|^file[-_]?url$/i;
+  const NOT_AUDIO_KEY =
+    /video|image|img|thumb|poster|cover|art|logo|icon|share|canonical|page|link/i;
+  const PAGE_KEY =
+    /^(canonical_?url|website_?url|permalink|article_?url|story_?url|page_?url|canonicalUrl|websiteUrl|articleUrl)$/i;
+  const KEYED_URL =
+    /["']?([A-Za-z_$][\w$-]{0,40})["']?\s*:\s*["'](https?:\/\/[^"'\s]{1,1000})["']/g;
+  const TITLE_KEY = /["']?(title|headline)["']?\s*:\s*["']([^"'\\]{2,200})["']/g;
+  const SCRIPT_MAX = 2_000_000;
+  const SCRIPTS_TOTAL_MAX = 10_000_000;
   // Labels that are controls, not captions ("info/dl" beside a MediaWiki player).
   const CONTROL_TEXT =
-    /^[\s(\[]*(info|dl|download|télécharger|herunterladen|descargar|play|listen|écouter|more|mehr|plus|share)\b/i;
+    /^[\s(\[]*(info|dl|download|télécharger|herunterladen|descargar|play|listen|écouter|more|mehr|plus|share|subscribe|abonn|follow|embed|rss|itunes|print|email|pop-?up|transcript)\b/i;
+  // A date (and time) said in words: "Monday, May 27, 2013", "June 8, 2012 6:14 AM".
+  const DATE_WORDS =
+    /^((mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?\.?,?\s+)?((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\.?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-zé]*\.?\s+\d{4})(\s*(,|at|um|à)?\s*\d{1,2}[:.]\d{2}(\s*[ap]\.?m\.?)?(\s*[a-z]{2,4})?)?$/i;
   const DATE_OR_TIME =
     /^(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\w{3,9}\.? \d{1,2}, \d{4}|\d{1,2} \w{3,9}\.? \d{4}|\d+\s*(min|h|s)|\d{1,2}(:\d{2}){1,2})$/i;
   const NAME_MAX = 200;
@@ -263,6 +290,8 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       h.disabledReason = REASON_EMBEDDED;
     } else if (!isWebUrl(u)) return;
     else if (isDescriptionPage(u)) return;
+    // HLS and DASH: a playlist of pieces, not a file that can be saved.
+    if (isWebUrl(u) && /\.(m3u8|mpd)$/i.test(u.pathname)) h.disabledReason = REASON_STREAMED;
     const hash = u.href.indexOf('#');
     h.url = hash >= 0 ? u.href.slice(0, hash) : u.href;
     if (h.url.startsWith('data:')) h.url = h.url.slice(0, 4096);
@@ -462,6 +491,16 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     return false;
   }
 
+  /**
+   * A heading's text; when it holds a link (a card's headline under a kicker: `<h2><b>Sport</b>
+   * <a>Headline</a></h2>`), the link's text.
+   */
+  function headingText(h: Element): string {
+    const link = (elementsUnder(h, 32) ?? []).find((x) => x.localName === 'a');
+    const linkText = link ? clean(textOf(link)) : '';
+    return linkText.length >= 3 ? linkText : clean(textOf(h));
+  }
+
   const bases = new Map<Document, string>();
   function baseOf(d: Document): string {
     let base = bases.get(d);
@@ -483,8 +522,10 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       for (let i = 0; i < 4 && sib; i++, sib = sib.previousElementSibling) {
         if (playersIn(sib) > 0) return '';
         if (isTitleLike(sib)) {
-          const text = clean(textOf(sib));
-          if (text && text.length <= 160 && !CONTROL_TEXT.test(text)) return text;
+          const text = /^h[1-6]$/.test(sib.localName) ? headingText(sib) : clean(textOf(sib));
+          if (text && text.length <= 160 && !CONTROL_TEXT.test(text) && !DATE_WORDS.test(text)) {
+            return text;
+          }
         }
       }
       const parent: Element | null = node.parentElement;
@@ -547,6 +588,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       if (control) continue;
       const text = clean(textOf(leaf));
       if (text.length < 3 || text.length > 120 || DATE_OR_TIME.test(text)) continue;
+      if (DATE_WORDS.test(text)) continue;
       if (CONTROL_TEXT.test(text)) continue;
       return text;
     }
@@ -561,7 +603,17 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       metaContent('meta[property="og:title"], meta[name="og:title"]') ||
       metaContent('meta[name="twitter:title"], meta[property="twitter:title"]');
     const h1 = clean(textOf(d.querySelector('h1')));
-    const pageTitle = ogTitle || h1 || clean(d.title);
+    // og:title is often the headline plus the site ("… | NZZ"): the headline the page shows.
+    const ogIsH1 =
+      !!h1 && ogTitle.startsWith(h1) && /^\s*[-–—|·:]\s+\S/.test(ogTitle.slice(h1.length));
+    const pageTitle = (ogIsH1 ? h1 : ogTitle) || h1 || clean(d.title);
+    const pagePath = (() => {
+      try {
+        return new URL(d.URL || base).pathname;
+      } catch {
+        return '';
+      }
+    })();
     const fr = frame ? { frame } : {};
 
     // schema.org JSON-LD: names by content URL, and the one episode the page is about.
@@ -578,6 +630,22 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
         return;
       }
       const o = v as Record<string, unknown>;
+      // `"audio": {"@id": X}` refers to an AudioObject described elsewhere; X is often its URL.
+      for (const k of ['audio', 'associatedMedia', 'encoding']) {
+        for (const m of ([] as unknown[]).concat(o[k] ?? [])) {
+          if (
+            m &&
+            typeof m === 'object' &&
+            typeof (m as Record<string, unknown>)['@id'] === 'string'
+          ) {
+            const id = (m as Record<string, unknown>)['@id'] as string;
+            const u = resolve(id, base);
+            if (u && isWebUrl(u) && hasAudioExt(u)) {
+              add(u, { via: 'schema', owner: newOwner('s'), og: pageTitle, ...fr });
+            }
+          }
+        }
+      }
       const types = ([] as unknown[]).concat(o['@type'] ?? []).map(String);
       const name = clean(typeof o.name === 'string' ? o.name : '');
       if (types.some((t) => SCHEMA_AUDIO.test(t))) {
@@ -606,7 +674,13 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     for (const s of Array.from(d.querySelectorAll('script[type="application/ld+json"]'))) {
       if (visits > JSON_VISITS || outOfTime()) break;
       try {
-        walk(JSON.parse(s.textContent ?? ''), 12);
+        // JSON-LD in any wrapping: `<![CDATA[ … ]]>`, HTML comments, a leading `//`.
+        const raw = (s.textContent ?? '')
+          .trim()
+          .replace(/^(\/\/\s*)?(<!\[CDATA\[|<!--)/, '')
+          .replace(/(\/\/\s*)?(\]\]>|-->)$/, '')
+          .trim();
+        walk(JSON.parse(raw), 12);
       } catch {
         // Broken JSON-LD is common; it says nothing then.
       }
@@ -640,8 +714,8 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       const el = all[i]!;
       const tag = el.localName;
       if (/^h[1-6]$/.test(tag)) {
-        const text = clean(textOf(el));
-        if (text) lastHeading = text;
+        const text = headingText(el);
+        if (text && !DATE_WORDS.test(text)) lastHeading = text;
         continue;
       }
       if (tag === 'meta') {
@@ -667,6 +741,10 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
         }
       } else if (og) flushOg();
 
+      if (tag === 'script') {
+        scanScript(el, base, frame, pageTitle, pagePath);
+        continue;
+      }
       if (tag === 'a' || tag === 'area') scanLink(el, base, frame, lastHeading);
       else if (tag === 'link') scanLinkTag(el, base, frame);
       else if (tag === 'audio' || tag === 'video') {
@@ -687,6 +765,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       }
     }
     flushOg();
+    if (depth === 0 && !outOfTime()) scanLoaded(d, base, pageTitle);
     // Apply schema.org names found by URL to the hits of the same URL.
     if (schemaByUrl.size > 0) {
       for (const h of hits) {
@@ -740,6 +819,135 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       heading: captionOf(a) || heading,
       ...(frame ? { frame } : {}),
     });
+  }
+
+  let scriptChars = 0;
+  const scriptUrls = new Set<string>();
+  const PAIR = /["']?([A-Za-z_]{3,30})["']?\s*:\s*["']([^"'\s]{1,500})["']/g;
+
+  /** The path of a page address, without a trailing slash ('' when it is none). */
+  function pathOf(raw: string, base: string): string {
+    const u = resolve(raw, base);
+    return u && isWebUrl(u) ? u.pathname.replace(/\/+$/, '') : '';
+  }
+
+  /**
+   * Audio addresses in an inline script or JSON block (page state, a player's playlist), with
+   * their slashes escaped any way (`\u002F`, `\/`): absolute URLs ending in an audio extension
+   * anywhere, and addresses without one under a key that names audio (`"mp3-128"`, `audioUrl`).
+   * Decoys are left out: an address beside a key naming another page (`canonical_url`) is that
+   * page's audio; under a `/video/` path, a video's sound track; under a picture's or a video's
+   * key, not audio. HLS and DASH manifests under an audio key are listed as streams that cannot
+   * be saved. Each pattern is one linear pass over at most SCRIPT_MAX characters.
+   */
+  function scanScript(
+    el: Element,
+    base: string,
+    frame: string,
+    pageTitle: string,
+    pagePath: string,
+  ): void {
+    if (el.hasAttribute('src') || outOfTime()) return;
+    const type = essence(el.getAttribute('type'));
+    // JSON-LD is read as schema.org above; templates and other types hold no page state.
+    if (type === 'application/ld+json') return;
+    if (type && !/javascript|ecmascript|json|module/.test(type)) return;
+    if (scriptChars >= SCRIPTS_TOTAL_MAX) return;
+    const raw = (el.textContent ?? '').slice(
+      0,
+      Math.min(SCRIPT_MAX, SCRIPTS_TOTAL_MAX - scriptChars),
+    );
+    scriptChars += raw.length;
+    if (raw.indexOf('http') < 0) return;
+    const text = raw
+      .replace(/\\u002[fF]/g, '/')
+      .replace(/\\\//g, '/')
+      .replace(/\\u0026/g, '&')
+      .replace(/\\"/g, '"')
+      .replace(/&amp;/g, '&');
+    const found: { url: string; at: number; key: string }[] = [];
+    for (const m of text.matchAll(KEYED_URL)) found.push({ url: m[2]!, at: m.index!, key: m[1]! });
+    for (const url of audioUrlsIn(text)) found.push({ url, at: text.indexOf(url), key: '' });
+    const here = pagePath.replace(/\/+$/, '');
+    for (const f of found) {
+      if (outOfTime()) return;
+      const u = resolve(f.url, base);
+      if (!u || !isWebUrl(u) || scriptUrls.has(u.href)) continue;
+      const keyAudio = !!f.key && AUDIO_KEY.test(f.key) && !NOT_AUDIO_KEY.test(f.key);
+      if (f.key && NOT_AUDIO_KEY.test(f.key)) continue;
+      const stream = /\.(m3u8|mpd)$/i.test(u.pathname);
+      if (stream ? !keyAudio : !hasAudioExt(u) && !keyAudio) continue;
+      if (/(^|\/)videos?(\/|$)/i.test(u.pathname)) continue;
+      // The nearest key naming a page: another page's object holds another page's audio.
+      const from = Math.max(0, f.at - 300);
+      const around = text.slice(from, f.at + f.url.length + 300);
+      let nearest = -1;
+      let other = false;
+      for (const p of around.matchAll(PAIR)) {
+        if (!PAGE_KEY.test(p[1]!)) continue;
+        const dist = Math.abs(from + p.index! - f.at);
+        if (nearest >= 0 && dist >= nearest) continue;
+        nearest = dist;
+        const path = pathOf(p[2]!, base);
+        other = !!path && !!here && path !== here;
+      }
+      if (other) continue;
+      scriptUrls.add(u.href);
+      // A title in the same object: before the address with no object closed between them (a
+      // `"file": {…}` may open), or after it with none opened or closed.
+      let title = '';
+      const before = text.slice(Math.max(0, f.at - 300), f.at);
+      for (const t of before.matchAll(TITLE_KEY)) {
+        const between = before.slice(t.index! + t[0].length);
+        if (!between.includes('}') && between.split('{').length <= 2) title = clean(t[2]);
+      }
+      if (!title) {
+        const after = text.slice(f.at + f.url.length, f.at + f.url.length + 200);
+        const t = TITLE_KEY.exec(after);
+        TITLE_KEY.lastIndex = 0;
+        if (t && !/[{}]/.test(after.slice(0, t.index))) title = clean(t[2]);
+      }
+      const ui = UI_SOUND.test(u.pathname) || /intro|jingle|sfx|notification|ringtone/i.test(f.key);
+      add(u, {
+        via: 'script',
+        owner: newOwner('j'),
+        data: title,
+        og: pageTitle,
+        ...(ui ? { uiSound: true } : {}),
+        ...(frame ? { frame } : {}),
+      });
+    }
+  }
+
+  /**
+   * What the page's players have actually loaded (the page's resource timing entries of audio and
+   * video elements, and files with an audio extension), for players whose source a script set.
+   */
+  function scanLoaded(d: Document, base: string, pageTitle: string): void {
+    const perf = d.defaultView?.performance;
+    if (!perf || typeof perf.getEntriesByType !== 'function') return;
+    let entries: PerformanceEntry[] = [];
+    try {
+      entries = perf.getEntriesByType('resource').slice(0, 2000);
+    } catch {
+      return;
+    }
+    const known = new Set(hits.map((h) => h.url));
+    for (const e of entries) {
+      const kind = (e as PerformanceResourceTiming).initiatorType;
+      const u = resolve(e.name, base);
+      if (!u || !isWebUrl(u) || known.has(u.href.split('#')[0]!)) continue;
+      if (!hasAudioExt(u) && kind !== 'audio') continue;
+      if (/(^|\/)videos?(\/|$)/i.test(u.pathname)) continue;
+      known.add(u.href);
+      add(u, {
+        via: 'media',
+        owner: newOwner('r'),
+        hidden: true,
+        og: pageTitle,
+        ...(UI_SOUND.test(u.pathname) ? { uiSound: true } : {}),
+      });
+    }
   }
 
   const mediaIds = new Map<Element, number>();
@@ -802,6 +1010,10 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       ...(frame ? { frame } : {}),
     };
     const isVideo = el.localName === 'video';
+    // A muted player that loops or plays by itself without controls is page decoration (a
+    // background video, a widget's ambience), not a recording anyone asked for.
+    const muted = el.hasAttribute('muted') || el.muted === true;
+    if (!controls && muted && (el.hasAttribute('loop') || el.hasAttribute('autoplay'))) return;
     // `in` first: not every DOM (or test double) implements srcObject.
     if ('srcObject' in el && el.srcObject) {
       if (isVideo || hits.length >= maxHits) return;
@@ -841,7 +1053,10 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     for (let i = 0; i < attrs.length && i < 64; i++) {
       const a = attrs[i]!;
       const n = a.name.toLowerCase();
-      if (!n.startsWith('data-') && n !== 'jsdata') continue;
+      // Any attribute may hold an audio address (`audio-preview-url`, a Flash `value`): all but
+      // those that are read elsewhere or never hold one.
+      if (SKIP_ATTRS.has(n) || n.startsWith('on') || n.startsWith('aria-')) continue;
+      if (n === 'src' && el.localName !== 'embed') continue;
       // A live stream is audio, but not a recording that can be saved and joined.
       if (/live|(^|-)ts(-|$)|timeshift|hls/.test(n)) continue;
       const v = a.value.trim();
@@ -865,12 +1080,15 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
             }
             const o = x as Record<string, unknown>;
             const title = typeof o.title === 'string' ? clean(o.title) : '';
-            for (const val of Object.values(o)) {
+            for (const [key, val] of Object.entries(o)) {
               if (visits > JSON_VISITS) return;
               if (typeof val === 'string') {
                 visits++;
                 const u = resolve(val, base);
-                if (u && isWebUrl(u) && hasAudioExt(u) && /^https?:|^\//.test(val)) push(u, title);
+                if (!u || !isWebUrl(u) || !/^https?:|^\//.test(val) || NOT_AUDIO_KEY.test(key))
+                  continue;
+                // Without an extension, the key says it is audio (`"mp3-128"`, `audioUrl`).
+                if (hasAudioExt(u) || (/^https?:/.test(val) && AUDIO_KEY.test(key))) push(u, title);
               } else visit(val, depthLeft - 1);
             }
           };
@@ -880,7 +1098,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
           // Not JSON after all: read it as text below.
         }
       }
-      if (URL_ATTRS.has(n) && !/\s/.test(v)) {
+      if ((URL_ATTRS.has(n) || AUDIO_ATTR.test(n)) && !/\s/.test(v)) {
         const u = resolve(v, base);
         if (u && isWebUrl(u) && hasAudioExt(u)) {
           push(u);

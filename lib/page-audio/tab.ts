@@ -34,6 +34,8 @@ export type PageScan =
 
 /** More than this many places pointing at audio is a page flooding the list. */
 export const MAX_HITS = 5000;
+/** Feeds a page lists at most. */
+const MAX_FEEDS = 20;
 
 /**
  * How long Seam waits for the page to answer a scan. The scan stops itself after
@@ -150,7 +152,9 @@ export function mergeResults(perFrame: readonly unknown[]): {
       }
     }
     if (Array.isArray(r.feeds)) {
-      for (const f of r.feeds.slice(0, 20)) {
+      // At most MAX_FEEDS in all: a page of many frames each linking feeds gets no more.
+      for (const f of r.feeds.slice(0, MAX_FEEDS)) {
+        if (feeds.length >= MAX_FEEDS) break;
         const feed = validFeed(f);
         if (feed && !feeds.some((x) => x.url === feed.url)) feeds.push(feed);
       }
@@ -174,6 +178,7 @@ const VIAS = new Set<HitVia>([
   'data',
   'schema',
   'feed',
+  'script',
 ]);
 
 function str(v: unknown, max: number): string | undefined {

@@ -18,7 +18,9 @@ const GENERIC_WORDS = new Set([
   'vorbis', 'episode', 'podcast', 'version', 'quality', 'high', 'low', 'hq', 'lq', 'full',
   'original', 'save', 'link', 'click', 'open', 'player', 'media', 'kbps', 'mb', 'kb', 'gb',
   'right', 'left', 'mono', 'stereo', 'format', 'track', 'start', 'stop', 'resume', 'clip',
-  'info', 'more', 'share', 'queue', 'add',
+  'info', 'more', 'share', 'queue', 'add', 'new', 'window', 'tab', 'popup', 'pop', 'up',
+  'subscribe', 'today', 'todays', 's', 'mp4a', 'your', 'latest',
+  'itunes', 'rss', 'embed', 'transcript', 'print', 'email',
   // French
   'télécharger', 'telecharger', 'écouter', 'ecouter', 'lecture', 'réécouter', 'reecouter',
   'replay', 'épisode', 'le', 'la', 'les', 'du', 'de', 'des', 'l', 'fichier', 'son',
@@ -32,7 +34,8 @@ const GENERIC_WORDS = new Set([
   'downloaden', 'afspelen', 'luisteren', 'beluister', 'pobierz', 'słuchaj', 'odtwórz',
   'скачать', 'слушать',
   // Japanese, Chinese, Korean
-  'ダウンロード', '再生', '聴く', '音声', '下载', '播放', '收听', '다운로드', '재생',
+  'ダウンロード', '再生', '聴く', '音声', '下载', '播放', '收听', '다운로드', '재생', '聽新聞', '新聞', '聆聽',
+  '听新闻',
 ]);
 
 /**
@@ -49,7 +52,7 @@ export function isGenericLabel(text: string | undefined): boolean {
     // Durations, sizes and bitrates say nothing about which recording ("Episode 12" does).
     .replace(/\b\d{1,2}(:\d{2}){1,2}\b/g, ' ')
     .replace(/\b\d{1,3}['′]\d{2}(["″]|'')?/g, ' ')
-    .replace(/\b\d+([.,]\d+)?\s*(k|m|g)?i?b\b/g, ' ')
+    .replace(/\b\d+([.,]\d+)?\s*(k|m|g)?(i?b|o)\b/g, ' ')
     .replace(/\b\d+\s*(kbps|kb\/s|kbit\/s|khz|hz)\b/g, ' ');
   const words = rest.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   return words.every(isGenericWord);
@@ -119,4 +122,13 @@ export function withoutSuffix(label: string, others: readonly string[]): string 
     if (/^\s*[-–—|·:]\s+\S/.test(label.slice(o.length))) return o;
   }
   return label;
+}
+
+/**
+ * A label without a trailing note of format or size ("Episode 38 (MP3 format)", "Title [MP3]"),
+ * which names the file, not the recording.
+ */
+export function withoutFormatNote(label: string): string {
+  const m = /^(.*\S)\s*[([]([^()[\]]{1,40})[)\]]$/.exec(label);
+  return m && isGenericLabel(m[2]) ? m[1]! : label;
 }

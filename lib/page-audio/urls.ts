@@ -7,6 +7,7 @@
 
 export type { ScanHit, ScanOptions, PageScanResult, FeedLink } from './scan';
 import { t } from '@/lib/core/i18n';
+import { untrack } from './tracking';
 import { EMBEDDED_REASON, STREAMED_REASON, UNSAVABLE_REASON } from './scan';
 
 export { EMBEDDED_REASON, STREAMED_REASON, UNSAVABLE_REASON } from './scan';
@@ -129,7 +130,8 @@ export function canAdd(item: { url: string; disabledReason?: string | undefined 
  */
 export function originPattern(url: string): string {
   if (!isFetchable(url)) throw new TypeError(`no host permission can cover ${url}`);
-  const u = new URL(url);
+  // The file's own host: Seam fetches a tracked podcast link without its tracking prefix.
+  const u = new URL(untrack(url).finalUrl);
   return `${u.protocol}//${u.hostname}/*`;
 }
 

@@ -254,3 +254,20 @@ export function targetSampleRate(
   if (!allowed) return rate;
   return allowed.find((r) => r >= rate) ?? allowed[allowed.length - 1] ?? rate;
 }
+
+/**
+ * Whether the join copies every track's audio as it is (zero-copy, stream copy or exact joins,
+ * which decode only the few frames around each join): such a join needs no decode check first
+ * (lib/engine/host.ts). False when the join cannot be planned (a trim that leaves nothing).
+ */
+export function copiesAsIs(
+  tracks: readonly PlanTrack[],
+  output: OutputSettings,
+  opts: PlanOptions,
+): boolean {
+  try {
+    return decideJoin(tracks, output, opts).route === 'copy';
+  } catch {
+    return false;
+  }
+}

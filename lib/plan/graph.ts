@@ -182,10 +182,9 @@ export function encoderArgs(
     }
     case 'opus': {
       const b = opusBitrate(kbps, channels);
-      // libopus in @ffmpeg/core 0.12.10 overflows its stack ("memory access out of bounds",
-      // ffmpeg.wasm issues #591 and #867; the fix, a larger stack, is unreleased) at 48 kHz with
-      // complexity 5 or more (its default is 10). Complexity 4 runs; at Seam's bitrates (96 kb/s
-      // and up, CELT mode) it costs little quality.
+      // libopus's own default complexity, as native ffmpeg uses it: the core runs with a stack
+      // large enough for it (lib/engine/worker/stack.ts; with the core's own 64 KiB, anything
+      // above 4 ended in "memory access out of bounds", ffmpeg.wasm issues #591 and #867).
       return {
         args: [...c, '-b:a', `${b}k`, '-compression_level', String(OPUS_COMPLEXITY)],
         label: `Opus ${t('units.kbps', b)}`,
@@ -200,8 +199,8 @@ export function encoderArgs(
   }
 }
 
-/** libopus complexity (0-10) that the ffmpeg.wasm build survives; see encoderArgs. */
-export const OPUS_COMPLEXITY = 4;
+/** libopus complexity (0-10): its default, native ffmpeg's; see encoderArgs. */
+export const OPUS_COMPLEXITY = 10;
 
 /** Seconds for a filter argument: at most 6 decimals, no exponent. */
 export function num(sec: number): string {

@@ -42,8 +42,8 @@ export interface JoinSummary {
 }
 
 /**
- * `cores` is navigator.hardwareConcurrency: a re-encode the engines split into parts (the rule
- * lib/plan/parallel.ts: the plan's main step is "parts") says so in a line of its own.
+ * `cores` is navigator.hardwareConcurrency, so the plan is the one the engines will run. How
+ * they share the work (parts on parallel engines) is the engine's business, never said here.
  */
 export function planSummary(
   tracks: readonly Track[],
@@ -81,10 +81,8 @@ export function planSummary(
   }
   const size = formatApproxBytes(estimateBytes(plan, good, output));
   const length = formatDuration(plan.totalSec);
-  const main = plan.steps.main;
-  const parts = main.kind === 'parts' ? main.segments.segments.length : undefined;
   return {
-    lines: [...plan.lines, ...(parts ? [tn('plan.parts', parts)] : []), ...checkingLine(tracks)],
+    lines: [...plan.lines, ...checkingLine(tracks)],
     totals:
       bad.length > 0
         ? t('plan.totalsReadable', length, countTracks(good.length), size)

@@ -1,3 +1,4 @@
+import { readHeader } from '@/lib/media/headers';
 import { browser } from '#imports';
 import { targetTabId } from '@/lib/page-audio/actions';
 import { t, text, tn } from '@/lib/core/i18n';
@@ -8,7 +9,7 @@ import { moveSelection, type SelectionMove } from '@/lib/editor/reorder';
 import { naturalSort, reverseOrder, sortTracks, type SortKey } from '@/lib/editor/sort';
 import { NotAllAddedError, SeamError } from '@/lib/core/errors';
 import { defaultOutput, defaultTags, type OutputTags } from '@/lib/core/settings';
-import { cueBatch, decodeCue, isCueSheet, parseCue } from '@/lib/media/cue';
+import { MAX_CUE_BYTES, cueBatch, decodeCue, isCueSheet, parseCue } from '@/lib/media/cue';
 import { countTracks, fileNames } from '@/lib/core/text';
 import { MAX_COVER_IMAGE_MB } from '@/lib/core/limits';
 import { NO_TRANSITION, type TrackEdit, type Transition } from '@/lib/core/track';
@@ -76,10 +77,13 @@ async function addFolderBatch(batch: Batch): Promise<void> {
  * tags in the tag fields left empty; a FILE the batch lacks is named in an alert.
  */
 async function addBatch(files: readonly File[], cues: readonly File[] = []): Promise<void> {
+  // News about the queue before these files ("Removed 40 tracks. Undo") is about a queue that
+  // is gone once they arrive: its Undo would mix two queues.
+  notify(null);
   const sheets = await Promise.all(
     cues.map(async (f) => ({
       name: f.name,
-      sheet: parseCue(decodeCue(new Uint8Array(await f.arrayBuffer()))),
+      sheet: parseCue(decodeCue(new Uint8Array(await f.slice(0, MAX_CUE_BYTES).arrayBuffer()))),
     })),
   );
   const plan = cueBatch(
@@ -92,7 +96,10 @@ async function addBatch(files: readonly File[], cues: readonly File[] = []): Pro
       files.reduce((n, f) => n + f.size, 0),
       fileNames(files.map((f) => f.name)),
     );
-    const added = await addFiles(plan.order.map((i) => files[i]!));
+    const ordered = plan.order.map((i) => files[i]!);
+    // Each file's header, read here in JavaScript: the queue shows its length and format at
+    // once, before the engine's ffprobe confirms them.
+    const added = await addFiles(ordered, await Promise.all(ordered.map(readHeader)));
     if (plan.perFile.size > 0) {
       const { defaultTransition } = await preferences.getValue();
       for (const [n, track] of added.entries()) {
@@ -140,13 +147,31 @@ export const remove = (id: string) => removeMany([id]);
 /** Puts the queue in this order (drag and drop, keyboard reorder). */
 export const reorder = (ids: readonly string[]) => setOrder(ids);
 
-/** Sorts the queue by name, by track number or by date. */
+/** Sorts the queue by name, by track number or by date; the notice offers Undo. */
 export async function sortQueue(key: SortKey): Promise<void> {
-  await setOrder(sortTracks(await listTracks(), key));
+  const tracks = await listTracks();
+  await reorderUndoably(tracks, sortTracks(tracks, key), t('notices.sorted'));
 }
 
+/** Reverses the queue's order; the notice offers Undo. */
 export async function reverseQueue(): Promise<void> {
-  await setOrder(reverseOrder(await listTracks()));
+  const tracks = await listTracks();
+  await reorderUndoably(tracks, reverseOrder(tracks), t('notices.reversed'));
+}
+
+/**
+ * Puts the queue in a new order and offers the order before it back, as Clear all does: a sort
+ * must not silently replace a hand-made order.
+ */
+async function reorderUndoably(
+  before: readonly { id: string }[],
+  order: readonly string[],
+  text: string,
+): Promise<void> {
+  const previous = before.map((x) => x.id);
+  await setOrder(order);
+  if (order.every((id, i) => previous[i] === id)) return;
+  notify({ text, undo: () => setOrder(previous) });
 }
 
 /** Moves the selected tracks together: to the top or bottom, or one place up or down. */
@@ -185,6 +210,8 @@ export async function removeFailed(): Promise<void> {
  * this join's).
  */
 export async function resetOutput(): Promise<void> {
+  // The person's own cover image goes too: Reset leaves nothing of the last join's choices.
+  await clearCoverImage();
   await outputSettings.setValue(defaultOutput);
   await outputTags.setValue(defaultTags);
   const prefs = await preferences.getValue();
@@ -260,15 +287,34 @@ export async function showInFolder(downloadId: number): Promise<void> {
 
 /**
  * The full-page view, next to the tab the popup was opened on and still listing that tab's
- * audio (`?tab=ID`): the activeTab grant belongs to the tab, not to the popup.
+ * audio (`?tab=ID`): the activeTab grant belongs to the tab, not to the popup. An editor tab
+ * already open is brought to the front instead of opening a second one.
  */
 export async function openInTab(): Promise<void> {
+  const editor = browser.runtime.getURL('/options.html');
+  const open = await openEditorTab(editor);
+  if (open?.id !== undefined) {
+    await browser.tabs.update(open.id, { active: true });
+    if (open.windowId !== undefined) await browser.windows.update(open.windowId, { focused: true });
+    return;
+  }
   const tabId = await targetTabId(true);
   const tab =
     tabId === undefined ? undefined : await browser.tabs.get(tabId).catch(() => undefined);
   const isPage = tab?.id !== undefined && /^https?:/.test(tab.url ?? '');
   await browser.tabs.create({
-    url: browser.runtime.getURL(`/options.html${isPage ? `?tab=${tab.id}` : ''}`),
+    url: `${editor}${isPage ? `?tab=${tab.id}` : ''}`,
     ...(tab?.index !== undefined ? { index: tab.index + 1 } : {}),
   });
+}
+
+/**
+ * The extension's own editor tab, if one is open. An extension sees its own pages' URLs without
+ * the "tabs" permission, so a query on the options page's URL finds it.
+ */
+async function openEditorTab(
+  editor: string,
+): Promise<{ id?: number; windowId?: number } | undefined> {
+  const tabs = await browser.tabs.query({ url: `${editor}*` }).catch(() => []);
+  return tabs.find((x) => x.url?.startsWith(editor));
 }

@@ -55,7 +55,7 @@ function parse(seg: AacSegment, index: number): Mp4Segment {
     boxes,
     moov,
     audio,
-    table: readSamples(audio),
+    table: readSamples(audio, seg.bytes.length),
     firstFrame: seg.firstFrame,
   };
 }

@@ -20,7 +20,14 @@ export interface Box {
 /** Boxes Seam descends into; `meta` is a full box (4 bytes of version and flags first). */
 const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts']);
 
-export function readBoxes(b: Bytes, start = 0, end = b.length): Box[] {
+/**
+ * Nesting Seam follows at most: moov/trak/mdia/minf/stbl is five deep. A box nested in itself
+ * thousands of times (8 bytes a level) is not a file an encoder wrote.
+ */
+const MAX_DEPTH = 12;
+
+export function readBoxes(b: Bytes, start = 0, end = b.length, depth = 0): Box[] {
+  if (depth > MAX_DEPTH) throw new SpliceError(`MP4 boxes are nested more than ${MAX_DEPTH} deep`);
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const boxes: Box[] = [];
   for (let p = start; p + 8 <= end;) {
@@ -37,7 +44,7 @@ export function readBoxes(b: Bytes, start = 0, end = b.length): Box[] {
       ? {
           type,
           payload: new Uint8Array(0),
-          children: readBoxes(b, p + header, p + size),
+          children: readBoxes(b, p + header, p + size, depth + 1),
           start: p,
           size,
         }
@@ -124,35 +131,49 @@ function handlerOf(trak: Box): string {
 /**
  * A track's samples: where each is, how long it is in bytes and in time. A table shorter than
  * it says (a file cut short, an odd writer) is a SpliceError like any file not as assumed, so
- * the caller's fallback takes it.
+ * the caller's fallback takes it. `fileBytes`, the size of the file the track is in, bounds the
+ * count of samples of a fixed size (each takes at least that many bytes of it).
  */
-export function readSamples(trak: Box): SampleTable {
+export function readSamples(trak: Box, fileBytes = Infinity): SampleTable {
   try {
-    return readSampleTables(trak);
+    return readSampleTables(trak, fileBytes);
   } catch (e) {
     if (e instanceof RangeError) throw new SpliceError('MP4 sample tables are cut short');
     throw e;
   }
 }
 
-function readSampleTables(trak: Box): SampleTable {
+/**
+ * Samples a track may have: a 10-hour AAC book at 48 kHz has 1.7 million; the cap leaves room
+ * for 100 hours. A count past it (or past what the table's bytes hold) is refused before any
+ * array is made: an `stsz` of count 0xFFFFFFFF with a fixed size exhausted the heap.
+ */
+export const MAX_SAMPLES = 20_000_000;
+
+function readSampleTables(trak: Box, fileBytes: number): SampleTable {
   const stbl = mustChild(trak, 'mdia/minf/stbl');
   const mdhd = view(mustChild(trak, 'mdia/mdhd').payload);
   const timescale = mdhd.getUint8(0) === 1 ? mdhd.getUint32(20) : mdhd.getUint32(12);
   const stsz = view(mustChild(stbl, 'stsz').payload);
   const fixed = stsz.getUint32(4);
-  const count = stsz.getUint32(8);
+  const count = checkedCount(stsz.getUint32(8), 'stsz', fixed ? 0 : 4, stsz.byteLength - 12);
+  if (fixed && count * fixed > fileBytes) {
+    throw new SpliceError(`MP4 stsz counts ${count} samples of ${fixed} bytes, more than the file`);
+  }
   const sizes = Array.from({ length: count }, (_, i) => fixed || stsz.getUint32(12 + 4 * i));
   const co64 = child(stbl, 'co64');
   const stco = view((co64 ?? mustChild(stbl, 'stco')).payload);
-  const chunks = Array.from({ length: stco.getUint32(4) }, (_, i) =>
+  const chunkCount = checkedCount(stco.getUint32(4), 'stco', co64 ? 8 : 4, stco.byteLength - 8);
+  const chunks = Array.from({ length: chunkCount }, (_, i) =>
     co64 ? Number(stco.getBigUint64(8 + 8 * i)) : stco.getUint32(8 + 4 * i),
   );
   const stsc = view(mustChild(stbl, 'stsc').payload);
-  const runs = Array.from({ length: stsc.getUint32(4) }, (_, i) => ({
+  const runCount = checkedCount(stsc.getUint32(4), 'stsc', 12, stsc.byteLength - 8);
+  const runs = Array.from({ length: runCount }, (_, i) => ({
     first: stsc.getUint32(8 + 12 * i),
     perChunk: stsc.getUint32(12 + 12 * i),
   }));
+  if (runs.length === 0 && count > 0) throw new SpliceError('MP4 stsc has no entries');
   const offsets: number[] = [];
   for (let c = 0, r = 0; c < chunks.length && offsets.length < count; c++) {
     while (r + 1 < runs.length && runs[r + 1]!.first <= c + 1) r++;
@@ -164,15 +185,35 @@ function readSampleTables(trak: Box): SampleTable {
   }
   const stts = view(mustChild(stbl, 'stts').payload);
   const durations: number[] = [];
-  for (let i = 0, n = stts.getUint32(4); i < n; i++) {
+  const sttsCount = checkedCount(stts.getUint32(4), 'stts', 8, stts.byteLength - 8);
+  for (let i = 0; i < sttsCount; i++) {
     const run = stts.getUint32(8 + 8 * i);
     const delta = stts.getUint32(12 + 8 * i);
+    // Runs past the sample count are refused before they are unrolled (a run of 0xFFFFFFFF).
+    if (durations.length + run > count)
+      throw new SpliceError('MP4 stts counts more samples than stsz');
     for (let k = 0; k < run; k++) durations.push(delta);
   }
   if (offsets.length !== count || durations.length !== count) {
     throw new SpliceError('MP4 sample tables disagree');
   }
   return { offsets, sizes, durations, timescale };
+}
+
+/**
+ * A table's entry count, checked before anything is allocated from it: at most MAX_SAMPLES, and
+ * (for tables with `entryBytes` per entry) no more entries than `bytes` hold.
+ */
+function checkedCount(count: number, table: string, entryBytes: number, bytes: number): number {
+  if (count > MAX_SAMPLES) {
+    throw new SpliceError(`MP4 ${table} counts ${count} entries, more than ${MAX_SAMPLES}`);
+  }
+  if (entryBytes > 0 && count * entryBytes > bytes) {
+    throw new SpliceError(
+      `MP4 ${table} counts ${count} entries, more than its ${bytes} bytes hold`,
+    );
+  }
+  return count;
 }
 
 /**

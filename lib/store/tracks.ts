@@ -73,6 +73,7 @@ export interface NewTrack {
   error?: Track['error'];
   /** A local file's last modification time. */
   modifiedAt?: number;
+  header?: Track['header'];
 }
 
 /** Appends tracks to the end of the queue, in the given order. */
@@ -94,6 +95,7 @@ export async function addTracks(items: NewTrack[]): Promise<Track[]> {
       status: item.status,
       ...(item.error ? { error: item.error } : {}),
       ...(item.modifiedAt !== undefined ? { modifiedAt: item.modifiedAt } : {}),
+      ...(item.header ? { header: item.header } : {}),
     };
     void tx.objectStore('tracks').put(track);
     if (item.blob) void tx.objectStore('audio').put(item.blob, track.id);
@@ -110,16 +112,20 @@ export async function addTracks(items: NewTrack[]): Promise<Track[]> {
   return added;
 }
 
-/** Local files from the picker or a drop. */
-export function addFiles(files: readonly File[]): Promise<Track[]> {
+/** Local files from the picker or a drop, with what their headers say (by index), if known. */
+export function addFiles(
+  files: readonly File[],
+  headers: readonly (Track['header'] | undefined)[] = [],
+): Promise<Track[]> {
   return addTracks(
-    files.map((f) => ({
+    files.map((f, i) => ({
       name: f.name,
       mime: f.type,
       source: { kind: 'file' as const },
       blob: f,
       status: 'probing' as const,
       modifiedAt: f.lastModified,
+      header: headers[i],
     })),
   );
 }

@@ -24,6 +24,8 @@ export interface AudioSpec {
   kbps?: number;
   /** A cover picture (a generated PNG) attached to the file, as audiobook chapter files have. */
   cover?: boolean;
+  /** 1 for a mono file (the left and right mixes summed); stereo unless said. */
+  channels?: 1 | 2;
 }
 
 /** A set of input files a row joins, by its name in the report ("10 × 60 s"). */
@@ -86,6 +88,19 @@ function book(format: 'mp3' | 'm4a'): InputSet {
   };
 }
 export const BOOK_MP3 = book('mp3');
+
+/** A 3-hour book as a person's first try finds it: twelve 15-minute chapters, 64 kb/s mono MP3. */
+export const BOOK_3H: InputSet = {
+  name: '3 h book, 12 × 15 min MP3 64k mono',
+  files: Array.from({ length: 12 }, (_, i) => ({
+    name: `book3h-${String(i + 1).padStart(2, '0')}-15min-mono.mp3`,
+    seconds: 900,
+    hz: 180 + 17 * i,
+    seed: 500 + i,
+    kbps: 64,
+    channels: 1 as const,
+  })),
+};
 export const BOOK_AAC = book('m4a');
 
 async function generate(spec: AudioSpec): Promise<void> {
@@ -104,7 +119,7 @@ async function generate(spec: AudioSpec): Promise<void> {
     '-filter_complex',
     '[0:a][1:a][2:a]amerge=inputs=3,pan=stereo|c0=0.45*c0+0.55*c2|c1=0.45*c1+0.55*c2[out]',
     ...(spec.cover ? src('color=steelblue:s=300x300:d=1') : []),
-    ...['-map', '[out]', '-ar', '44100', '-ac', '2'],
+    ...['-map', '[out]', '-ar', '44100', '-ac', String(spec.channels ?? 2)],
     ...(spec.cover
       ? ['-map', '3:v', '-frames:v', '1', '-c:v', 'png', '-disposition:v:0', 'attached_pic']
       : []),

@@ -34,6 +34,14 @@ export interface SeamRun {
   firstProgressMs?: number;
   /** From the click on Join to the download's completion. */
   diskMs: number;
+  /** The longest the progress bar sat still (same percent and phase) between click and done. */
+  longestStillMs?: number;
+  /**
+   * The person's clock, in a second join of the same files: from setInputFiles to the download's
+   * completion, with the output chosen first and Join clicked as soon as it is enabled.
+   * Absent when the row's re-encode could only be forced after the checks ('probe-tag').
+   */
+  person?: { addToDoneMs: number; addToSavedMs: number; enabledMs: number; longestStillMs: number };
   bytes: number;
   lossless: boolean;
   /** The plan line the popup showed before Join. */
@@ -57,7 +65,14 @@ export interface SeamJob {
    * What the output should be (checked with ffprobe): its codec, its kb/s when the encoder holds
    * to one (CBR), its sample rate (44.1 kHz unless said).
    */
-  expect: { codec: string; kbps?: number; rate?: number; chapters?: number; cover?: boolean };
+  expect: {
+    codec: string;
+    kbps?: number;
+    rate?: number;
+    channels?: number;
+    chapters?: number;
+    cover?: boolean;
+  };
 }
 
 /**
@@ -127,31 +142,7 @@ export class SeamBench {
     const { seam, page, ui } = this;
     await seam.ext.setOutput(this.output);
     await resetSeam(seam, page, JOB_TIMEOUT_MS);
-    // The instant of the click on Join, in the page's clock (the same wall clock as the worker's).
-    await this.evaluate(() => {
-      const w = window as Window & { benchClickAt?: number; benchProgressAt?: number };
-      w.benchClickAt = 0;
-      w.benchProgressAt = 0;
-      // The first time the progress bar shows more than 0 % after the click.
-      new MutationObserver(() => {
-        if (!w.benchClickAt || w.benchProgressAt) return;
-        const bar = document.querySelector('[role="progressbar"]');
-        if (Number(bar?.getAttribute('aria-valuenow') ?? 0) > 0) w.benchProgressAt = Date.now();
-      }).observe(document.body, {
-        subtree: true,
-        childList: true,
-        attributes: true,
-        attributeFilter: ['aria-valuenow'],
-      });
-      document.addEventListener(
-        'click',
-        (e) => {
-          const b = e.target instanceof Element ? e.target.closest('button') : null;
-          if (b?.textContent?.trim() === 'Join') w.benchClickAt = Date.now();
-        },
-        true,
-      );
-    }, undefined);
+    await this.instrument();
 
     mark('add');
     const t0 = Date.now();
@@ -187,11 +178,9 @@ export class SeamBench {
       mark(undefined);
     }
     const { job: result, file, download } = done;
-    const [clickAt, progressAt] = await this.evaluate(() => {
-      const w = window as Window & { benchClickAt?: number; benchProgressAt?: number };
-      return [w.benchClickAt ?? 0, w.benchProgressAt ?? 0];
-    }, undefined);
+    const { clickAt, progressAt, moves } = await this.clicks();
     if (!clickAt) throw new Error('no click time recorded');
+    const longestStillMs = longestStill(clickAt, moves, result.finishedAt);
     const joinMs = result.finishedAt - clickAt;
     const diskMs = (download.endTime ? Date.parse(download.endTime) : Date.now()) - clickAt;
 
@@ -206,16 +195,143 @@ export class SeamBench {
         `expected a ${job.reencode ? 're-encode' : 'lossless join'}, job says lossless=${result.lossless}`,
       );
     }
+    const person =
+      process.env.BENCH_PERSON === '0'
+        ? undefined
+        : await this.person(files, job, expectedSec, mark);
     return {
       addProbeMs,
       checkMs,
       joinMs,
       ...(progressAt ? { firstProgressMs: progressAt - clickAt } : {}),
       diskMs,
+      longestStillMs,
+      ...(person ? { person } : {}),
       bytes: result.bytes,
       lossless: result.lossless,
       plan,
       check,
+    };
+  }
+
+  /**
+   * Records in the popup the instant of the click on Join, the first time the progress bar
+   * shows more than 0 % after it, and every time the bar moves (its percent or its phase).
+   */
+  private async instrument(): Promise<void> {
+    await this.evaluate(() => {
+      const w = window as Window & {
+        benchClickAt?: number;
+        benchProgressAt?: number;
+        benchMoves?: number[];
+        benchLast?: string;
+      };
+      w.benchClickAt = 0;
+      w.benchProgressAt = 0;
+      w.benchMoves = [];
+      w.benchLast = '';
+      new MutationObserver(() => {
+        if (!w.benchClickAt) return;
+        const bar = document.querySelector('[role="progressbar"]');
+        if (!bar) return;
+        const now = Number(bar.getAttribute('aria-valuenow') ?? 0);
+        if (now > 0 && !w.benchProgressAt) w.benchProgressAt = Date.now();
+        // The percent and the phase ("Joining: 40%, about 0:10 left" without the time left).
+        const state = `${now} ${(bar.getAttribute('aria-valuetext') ?? '').split(':')[0]}`;
+        if (state !== w.benchLast) {
+          w.benchLast = state;
+          w.benchMoves!.push(Date.now());
+        }
+      }).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['aria-valuenow', 'aria-valuetext'],
+      });
+      document.addEventListener(
+        'click',
+        (e) => {
+          const b = e.target instanceof Element ? e.target.closest('button') : null;
+          if (b?.textContent?.trim() === 'Join') w.benchClickAt = Date.now();
+        },
+        true,
+      );
+    }, undefined);
+  }
+
+  private clicks(): Promise<{ clickAt: number; progressAt: number; moves: number[] }> {
+    return this.evaluate(() => {
+      const w = window as Window & {
+        benchClickAt?: number;
+        benchProgressAt?: number;
+        benchMoves?: number[];
+      };
+      return {
+        clickAt: w.benchClickAt ?? 0,
+        progressAt: w.benchProgressAt ?? 0,
+        moves: w.benchMoves ?? [],
+      };
+    }, undefined);
+  }
+
+  /**
+   * The person's clock: the output chosen first, the files added, Join clicked as soon as it is
+   * enabled (polled every 20 ms), timed to the download's completion. Undefined when a
+   * re-encode of these files can only be forced after their checks ('probe-tag').
+   */
+  private async person(
+    files: string[],
+    job: SeamJob,
+    expectedSec: number,
+    mark: (phase: 'add' | 'join' | undefined) => void,
+  ): Promise<SeamRun['person']> {
+    if (job.reencode === true && this.reencodeMethod !== 'setting') return undefined;
+    const { seam, page, ui } = this;
+    await seam.ext.setOutput(this.output);
+    await resetSeam(seam, page, JOB_TIMEOUT_MS);
+    await this.instrument();
+    await ui.setFormat(job.format);
+    if (job.bitrate !== undefined) await ui.setBitrate(job.bitrate);
+    if (job.reencode === true) await seam.ext.setOutput({ sampleRate: 44100 });
+    mark('join');
+    let done;
+    let t0 = 0;
+    let enabledAt = 0;
+    try {
+      done = await seam.ext.joinAndWait(async () => {
+        t0 = Date.now();
+        await ui.addFiles(files);
+        await until(
+          async () => {
+            if (!(await ui.joinButton.isEnabled())) throw new Error('Join is off');
+          },
+          READY_TIMEOUT_MS,
+          20,
+        );
+        enabledAt = Date.now();
+        await ui.joinButton.click();
+      }, JOB_TIMEOUT_MS);
+    } finally {
+      mark(undefined);
+    }
+    const { job: result, file, download } = done;
+    const { clickAt, moves } = await this.clicks();
+    const odd = await checkOutput(file, expectedSec, job.expect);
+    await rm(file, { force: true });
+    await seam.ext.eraseDownload(download.id);
+    for (const f of readdirSync(seam.downloadsDir)) {
+      await rm(join(seam.downloadsDir, f), { force: true });
+    }
+    if (odd) throw new Error(`the person's join gave an odd file: ${odd}`);
+    if (result.lossless === Boolean(job.reencode)) {
+      throw new Error(`the person's join: lossless=${result.lossless}, not as planned`);
+    }
+    const savedAt = download.endTime ? Date.parse(download.endTime) : Date.now();
+    return {
+      addToDoneMs: result.finishedAt - t0,
+      addToSavedMs: savedAt - t0,
+      enabledMs: enabledAt - t0,
+      longestStillMs: longestStill(clickAt || enabledAt, moves, result.finishedAt),
     };
   }
 
@@ -275,6 +391,14 @@ export class SeamBench {
   }
 }
 
+/** The longest stretch between `from`, each move of the progress bar, and `to`. */
+export function longestStill(from: number, moves: readonly number[], to: number): number {
+  const points = [from, ...moves.filter((m) => m > from && m < to), to];
+  let longest = 0;
+  for (let i = 1; i < points.length; i++) longest = Math.max(longest, points[i]! - points[i - 1]!);
+  return longest;
+}
+
 /** A quick look at the result with ffprobe: "" when it is as expected, else what is odd. */
 async function checkOutput(
   path: string,
@@ -286,7 +410,7 @@ async function checkOutput(
     const odd = [];
     if (audio.codec !== want.codec) odd.push(`codec ${audio.codec}`);
     if (audio.sampleRate !== (want.rate ?? 44100)) odd.push(`rate ${audio.sampleRate}`);
-    if (audio.channels !== 2) odd.push(`${audio.channels} channels`);
+    if (audio.channels !== (want.channels ?? 2)) odd.push(`${audio.channels} channels`);
     const sec = audio.durationSec;
     if (!(Math.abs(sec - expectedSec) < Math.max(1, expectedSec * 0.005))) {
       odd.push(`duration ${sec.toFixed(2)} s, expected ${expectedSec.toFixed(2)} s`);

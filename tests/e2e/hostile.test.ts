@@ -10,7 +10,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sanitizeFileName } from '@/lib/core/naming';
 import { scanPage } from '@/lib/page-audio/scan';
+import { ffprobe } from '../support/native-ffmpeg';
 import { launchSeam, resetSeam, type Seam } from '../support/chromium';
 import { PopupPage } from '../support/pages';
 import { fixture } from '../support/paths';
@@ -18,6 +20,8 @@ import { until } from '../support/wait';
 
 const MP3 = readFileSync(fixture('tone-440-2s-44100-stereo.mp3'));
 const DESON = 'deson'.repeat(39) + 'x';
+/** A title Chrome's downloads refuse as it is: U+FDD0 is a Unicode noncharacter. */
+const NONCHAR_TITLE = 'Ep \uFDD0 one';
 
 let seam: Seam;
 let server: Server;
@@ -26,6 +30,23 @@ let base = '';
 
 /** Every request the server saw, as "host path". */
 const seen: string[] = [];
+/** Whether /big-feed.xml's connection is still open. */
+let bigFeedOpen = false;
+/**
+ * Private targets a public page's links and redirects point at: servers on 127.0.0.1 (reached
+ * as `localhost.`) and 127.0.0.2 that must never be asked for anything.
+ */
+let target: Server;
+let target2: Server;
+let targetPort = 0;
+let targetPort2 = 0;
+const targetSeen: string[] = [];
+const privateTarget = () =>
+  createServer((req, res) => {
+    targetSeen.push(`${req.headers.host} ${req.url}`);
+    res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': MP3.length });
+    res.end(MP3);
+  });
 
 function handle(req: IncomingMessage, res: ServerResponse): unknown {
   const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -53,6 +74,43 @@ function handle(req: IncomingMessage, res: ServerResponse): unknown {
     return html('<a href="/a.mp3">A</a><script>setTimeout(() => { for (;;); }, 50)</script>');
   }
   if (path === '/blank') return html('');
+  if (path === '/titled') return html(`<a href="/ep.mp3">${NONCHAR_TITLE}</a>`);
+  if (path === '/feeds') {
+    const feed = (title: string, href: string) =>
+      `<link rel="alternate" type="application/rss+xml" title="${title}" href="${href}">`;
+    return html(
+      feed('Big show', '/big-feed.xml') +
+        feed('Drip show', '/drip-feed.xml') +
+        feed('Moved show', '/moved-feed.xml') +
+        '<a href="/to-localhost-dot.mp3">Moved clip</a>',
+    );
+  }
+  if (path === '/big-feed.xml') {
+    // Announces 100 MB, sends 16 KB and holds the connection: read whole, it never ends.
+    bigFeedOpen = true;
+    res.on('close', () => (bigFeedOpen = false));
+    res.writeHead(200, {
+      'content-type': 'application/rss+xml',
+      'content-length': 100 * 1024 ** 2,
+    });
+    return res.write(`<rss><channel>${' '.repeat(16 * 1024)}`);
+  }
+  if (path === '/drip-feed.xml') {
+    // A byte every 2 s: never a stall, never an end.
+    res.writeHead(200, { 'content-type': 'application/rss+xml' });
+    res.write('<rss><channel><title>Drip</title>');
+    const timer = setInterval(() => res.write(' '), 2000);
+    res.on('close', () => clearInterval(timer));
+    return;
+  }
+  if (path === '/moved-feed.xml') {
+    res.writeHead(302, { location: `http://127.0.0.2:${targetPort2}/feed.xml` });
+    return res.end();
+  }
+  if (path === '/to-localhost-dot.mp3') {
+    res.writeHead(302, { location: `http://localhost.:${targetPort}/x.mp3` });
+    return res.end();
+  }
   if (/\.mp3$/.test(path)) {
     res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': MP3.length });
     return res.end(MP3);
@@ -66,6 +124,12 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}/`;
+  target = privateTarget();
+  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+  targetPort = (target.address() as AddressInfo).port;
+  target2 = privateTarget();
+  await new Promise<void>((r) => target2.listen(0, '127.0.0.2', r));
+  targetPort2 = (target2.address() as AddressInfo).port;
   seam = await launchSeam({
     name: 'seam-hostile',
     args: ['--host-resolver-rules=MAP public.test 127.0.0.1'],
@@ -75,8 +139,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await seam?.close();
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
+  for (const s of [server, target, target2]) {
+    s?.closeAllConnections();
+    await new Promise((r) => s?.close(r));
+  }
 });
 
 /** Opens `path` of the test server in a tab and the popup on it. */
@@ -186,5 +252,160 @@ describe('page scan', () => {
       30_000,
     );
     await popup.close();
+  });
+});
+
+describe('fetch gate', () => {
+  /** The popup on the test's page at public.test (a public site the person allowed). */
+  async function popupOnPublic(path: string): Promise<{ tab: Page; popup: Page; url: string }> {
+    const url = `http://public.test:${port}/${path}`;
+    const tab = await seam.context.newPage();
+    await tab.goto(url);
+    const popup = await seam.openPopup(`?tab=${await seam.tabId(url)}`);
+    return { tab, popup, url };
+  }
+
+  it('a feed announcing 100 MB is refused before it is read, naming its host', async () => {
+    // Before: the whole body was read before "too large" (here it never ends: no answer at all).
+    const { tab, popup } = await popupOnPublic('feeds');
+    await region(popup).getByRole('button', { name: 'Episodes of the feed “Big show”' }).click();
+    await until(async () =>
+      expect(await new PopupPage(popup).alerts()).toContain(
+        `The feed on public.test:${port} is too large to read.`,
+      ),
+    );
+    // Its connection is closed, not left reading.
+    await until(() => expect(bigFeedOpen).toBe(false));
+    await popup.close();
+    await tab.close();
+  });
+
+  it('a feed dripping a byte every 2 s ends with an error naming its host', async () => {
+    // Before: no error at 60 s, and none ever.
+    const { tab, popup } = await popupOnPublic('feeds');
+    await region(popup).getByRole('button', { name: 'Episodes of the feed “Drip show”' }).click();
+    await until(
+      async () =>
+        expect(await new PopupPage(popup).alerts()).toContain(
+          `The download from public.test:${port} was too slow (under 256 B/s for 10 s), so Seam stopped it.`,
+        ),
+      45_000,
+    );
+    await popup.close();
+    await tab.close();
+  }, 60_000);
+
+  it('a feed redirecting to 127.0.0.2 is refused without that server hearing of it', async () => {
+    // Before: the feed on 127.0.0.2 was requested (and read).
+    const { tab, popup } = await popupOnPublic('feeds');
+    await region(popup).getByRole('button', { name: 'Episodes of the feed “Moved show”' }).click();
+    await until(async () =>
+      expect((await new PopupPage(popup).alerts()).join(' | ')).toContain(
+        `The server at public.test:${port} sent the download on elsewhere, and the browser does not show Seam where to before it goes there. Seam follows no redirect it cannot check first (it could lead into your own network).`,
+      ),
+    );
+    expect(targetSeen).toEqual([]);
+    await popup.close();
+    await tab.close();
+  });
+
+  it('audio at localhost. or redirected to it is refused without a request to it', async () => {
+    // Before: `localhost.` was not a private name, and redirects were followed before the check.
+    const { tab, popup, url } = await popupOnPublic('feeds');
+    const tabId = await seam.tabId(url);
+    await seam.menuClick(
+      { menuItemId: 'seam-add-link', linkUrl: `http://localhost.:${targetPort}/direct.mp3` },
+      tabId,
+    );
+    await seam.menuClick(
+      { menuItemId: 'seam-add-link', linkUrl: `http://public.test:${port}/to-localhost-dot.mp3` },
+      tabId,
+    );
+    const queue = new PopupPage(popup);
+    await until(async () => {
+      const alerts = await queue.alerts();
+      expect(alerts).toContain(
+        `direct.mp3: localhost.:${targetPort} is a private-network address, which Seam does not download from for a public page.`,
+      );
+      expect(alerts).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^to-localhost-dot\\.mp3: The server at public\\.test:${port} sent the download on elsewhere`,
+          ),
+        ),
+      );
+    });
+    expect(targetSeen).toEqual([]);
+    await resetSeam(seam, popup);
+    await popup.close();
+    await tab.close();
+  });
+});
+
+describe('names that always save', () => {
+  it('a page link titled "Ep \\uFDD0 one", added and joined, saves', async () => {
+    // Before: "Join failed. The joined file could not be saved: Invalid filename." after the join.
+    const { tab, popup } = await popupOn('titled');
+    await region(popup).getByRole('checkbox', { name: /^Ep/ }).check();
+    await region(popup).getByRole('button', { name: 'Add selected' }).click();
+    const queue = new PopupPage(popup);
+    await queue.waitForReady(1);
+    const { job, file } = await seam.ext.joinAndWait(() => queue.join());
+    expect(job.fileName).toMatch(/^Ep one\.\w+$/);
+    const probe = await ffprobe(file);
+    expect(Number(probe.format.duration)).toBeGreaterThan(1.9);
+    await resetSeam(seam, popup);
+    await popup.close();
+    await tab.close();
+  });
+
+  it("Chrome's downloads API takes the cleaned name of every kind of hostile title", async () => {
+    const titles = [
+      'Ep \uFDD0 one.mp3',
+      'Ep \uFDEF\uFFFE\uFFFF one.mp3',
+      `Ep ${String.fromCodePoint(0x1fffe, 0x10ffff)} one.mp3`,
+      'Ep \uD800 lone \uDC00 halves.mp3',
+      'invoice\u202Eevil\u2066\u2069\u200F\u061C.mp3',
+      'zero\u200Bwidth\uFEFF\u00AD.mp3',
+      'bell\u0007\u001B\u0085tab\tline\u2028para\u2029.mp3',
+      'CON.mp3',
+      'nul',
+      'COM1.tar.gz',
+      'name. . .',
+      '...hidden',
+      'AC/DC \\ "live" <at> the: pipe|?*~.mp3',
+      `${'Long title '.repeat(40)}.mp3`,
+      `${'日本語のタイトル'.repeat(30)}.mp3`,
+      '\uFDD0\uFFFF\u202E',
+    ];
+    const results = await seam.worker.evaluate(
+      async ({ names, raw }) => {
+        const url = 'data:audio/mpeg;base64,SUQzBAAAAAAAAA==';
+        const save = async (filename: string) => {
+          try {
+            const id = await chrome.downloads.download({
+              url,
+              filename,
+              conflictAction: 'uniquify',
+            });
+            return { filename, id };
+          } catch (err) {
+            return { filename, error: String(err) };
+          }
+        };
+        const cleaned = [];
+        for (const n of names) cleaned.push(await save(n));
+        return { cleaned, raw: await save(raw) };
+      },
+      { names: titles.map(sanitizeFileName), raw: 'Ep \uFDD0 one.mp3' },
+    );
+    // The title as it is fails: the check is Chrome's own.
+    expect(results.raw.error).toMatch(/Invalid filename/);
+    for (const r of results.cleaned)
+      expect(r, r.filename).toMatchObject({ id: expect.any(Number) });
+    for (const r of results.cleaned) {
+      await seam.ext.completedDownload(r.id!);
+      await seam.ext.eraseDownload(r.id!);
+    }
   });
 });

@@ -5,6 +5,7 @@
  * sideways at the popup's 400 x 600. A representative set: the popup's add and join, the
  * editor's controls, a broken file's alert.
  */
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { launchSeam, resetSeam, type Seam } from '../support/chromium';
@@ -13,6 +14,7 @@ import { probeAudio } from '../support/native-ffmpeg';
 import { assertReady } from '../support/pages';
 import { fixture } from '../support/paths';
 import { until } from '../support/wait';
+import { copies } from './ui-support';
 
 const TONES = ['tone-440-2s-44100-stereo.mp3', 'tone-660-2s-44100-stereo.mp3'];
 const read = readerFor('de');
@@ -70,6 +72,8 @@ async function cutOff(p: Page): Promise<string[]> {
       const r = el.getBoundingClientRect();
       if (!ownText || el.classList.contains('visually-hidden') || r.width <= 1) continue;
       if (el.closest('.name-text, .track-name, .page-name, .file-name')) continue;
+      // The Join bar's one line is cut to fit by design, with Details (and its title) for all.
+      if (el.closest('.plan-line, .sums')) continue;
       const clips = s.overflowX !== 'visible' || s.textOverflow === 'ellipsis';
       if (clips && el.scrollWidth > el.clientWidth + 1) {
         out.push(`${el.tagName.toLowerCase()}.${el.className}: "${el.innerText.slice(0, 60)}"`);
@@ -191,6 +195,7 @@ describe('Seam in German', () => {
     // (lib/lossless/check.ts), and the popup puts it into German words.
     await open('popup', [TONES[0]!, 'cat-44100-then-48000.mp3']);
     await until(async () => assertReady(await itemTexts(), 2), 60_000);
+    await button(de('join.details')).click();
     // Said in the head line or as a note (the tracks' rates differ too), by its number.
     const said =
       /Titel \d wechselt die Abtastrate von 44,1 kHz zu 48 kHz bei 0:01\b.*zuerst dekodiert/;
@@ -198,6 +203,45 @@ describe('Seam in German', () => {
     const body = await page.locator('body').innerText();
     expect(body).not.toMatch(/\b(fastPath|formatChange|refusals|units|audio)\.\w/);
     expect(body).not.toMatch(/changes sample rate|decoded first/);
+    await page.close();
+  });
+
+  test('popup, 400 x 600: eight mixed tracks leave five rows and Join in view; the name in German words', async () => {
+    const dir = (
+      await copies(
+        TONES[0]!,
+        [1, 2, 3, 4, 5].map((n) => `Folge ${n} - Willkommen.mp3`),
+      )
+    ).dir;
+    await copies('mono-22050.mp3', ['Folge 6 - Gespräch.mp3'], dir);
+    await copies('stereo-48000.wav', ['Folge 7 - Live.wav'], dir);
+    await copies('vorbis-32000.ogg', ['Folge 8 - Abspann.ogg'], dir);
+    page = await seam.openPopup();
+    await page.setViewportSize({ width: 400, height: 600 });
+    const names = [1, 2, 3, 4, 5]
+      .map((n) => `Folge ${n} - Willkommen.mp3`)
+      .concat(['Folge 6 - Gespräch.mp3', 'Folge 7 - Live.wav', 'Folge 8 - Abspann.ogg']);
+    await page
+      .getByLabel(de('app.addFiles'), { exact: true })
+      .setInputFiles(names.map((n) => join(dir, n)));
+    await until(async () => assertReady(await itemTexts(), 8), 120_000);
+    await until(async () =>
+      expect(await page.locator('.plan-line').innerText()).toMatch(/^Neu codiert/),
+    );
+    expect(await page.locator('.sums').innerText()).toMatch(
+      /insgesamt · etwa [\d,]+ [KM]B · gespeichert als „Folge 1 - Willkommen \+ 7 weitere\.mp3“/,
+    );
+    const rows = await list().evaluate((ul) => {
+      const bar = document.querySelector('section.join')!.getBoundingClientRect();
+      return [...ul.children].filter((li) => {
+        const r = li.getBoundingClientRect();
+        return r.height > 0 && r.top >= 0 && r.bottom <= bar.top + 0.5;
+      }).length;
+    });
+    expect(rows).toBeGreaterThanOrEqual(5);
+    const joinBox = await button(de('join.join')).boundingBox();
+    expect(joinBox!.y + joinBox!.height).toBeLessThanOrEqual(600);
+    expect(await cutOff(page)).toEqual([]);
     await page.close();
   });
 

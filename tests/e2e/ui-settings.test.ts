@@ -79,6 +79,11 @@ describe('what the next join uses', () => {
     const popup = await seam.openPopup();
     const p = new PopupPage(popup);
     await p.waitForReady(2);
+    // The bar says the file's name in its one line; the settings are under Details.
+    await until(async () =>
+      expect(await popup.locator('.sums').innerText()).toMatch(/saved as “My Show\.mp3”/),
+    );
+    await popup.getByRole('button', { name: 'Details', exact: true }).click();
     await until(async () =>
       expect(await nextLine(popup).innerText()).toMatch(
         /Next join: MP3 192 kb\/s · loudness to -16 LUFS · fade in 2 s · Title “My Show”, saved as “My Show\.mp3”\./,

@@ -38,9 +38,18 @@ describe('changeKind', () => {
       seconds: 3,
       curve: 'equal-power',
     });
-    expect(changeKind(fade2, 'gap', none)).toEqual({ kind: 'gap', seconds: 2 });
+    expect(changeKind({ ...fade2, seconds: 3 }, 'gap', none)).toEqual({ kind: 'gap', seconds: 3 });
     expect(changeKind(fade2, 'none', none)).toEqual({ kind: 'none' });
     expect(changeKind(fade2, 'crossfade', none)).toBe(fade2);
+  });
+
+  it('gives a crossfade the same length by mouse (None to Crossfade) and keyboard (via Gap)', () => {
+    const byMouse = changeKind(none, 'crossfade', none);
+    const byKeys = changeKind(changeKind(none, 'gap', none), 'crossfade', none);
+    expect(byMouse).toEqual({ kind: 'crossfade', seconds: 2, curve: 'equal-power' });
+    expect(byKeys).toEqual(byMouse);
+    // And back up: Crossfade, Gap, None gives the gap a gap's length.
+    expect(changeKind(fade2, 'gap', none)).toEqual({ kind: 'gap', seconds: 1 });
   });
 
   it('starts from the default transition when it is of that kind', () => {

@@ -49,6 +49,26 @@ describe('Lanes: one task at a time, probes first', () => {
     expect(lanes.busy).toBe(false);
   });
 
+  it('runs a join queued after waiting decode checks before them (checks are off the clock)', async () => {
+    const lanes = new Lanes();
+    const order: string[] = [];
+    const first = deferred();
+    const running = lanes.run(async () => {
+      order.push('check 1 starts');
+      await first.promise;
+      order.push('check 1 ends');
+    }, 'check');
+    const queued = [
+      lanes.run(async () => void order.push('check 2'), 'check'),
+      lanes.run(async () => void order.push('join'), 'work'),
+      lanes.run(async () => void order.push('probe'), 'probe'),
+    ];
+    expect(lanes.running).toBe('check');
+    first.resolve();
+    await Promise.all([running, ...queued]);
+    expect(order).toEqual(['check 1 starts', 'check 1 ends', 'probe', 'join', 'check 2']);
+  });
+
   it('a task that throws settles as a rejection and the next one still runs', async () => {
     const lanes = new Lanes();
     const failing = lanes.run(() => {

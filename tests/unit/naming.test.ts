@@ -249,3 +249,94 @@ describe('outputFileName with a title', () => {
     expect(first).toMatch(/^(Lecture notes )+Lecture( notes)? \+ 1 more\.mp3$/);
   });
 });
+
+/**
+ * Every code point, grouped by its Unicode general category, through the cleaner (issue 18,
+ * defect 5: a title holding U+FDD0 made the saved file fail with "Invalid filename"). What Chrome
+ * refuses in a download's name (base::i18n::IsFilenameLegal and net's portable-path check) never
+ * survives: control and format characters (bidi controls among them), noncharacters, lone
+ * surrogates, the reserved punctuation, and whitespace or dots at the ends.
+ */
+describe('every code point class', () => {
+  const REFUSED =
+    /[\p{Cc}\p{Cf}\p{Noncharacter_Code_Point}"*/:<>?\\|~]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+  const CATEGORIES = [
+    ...['Lu', 'Ll', 'Lt', 'Lm', 'Lo', 'Mn', 'Mc', 'Me', 'Nd', 'Nl', 'No'],
+    ...['Pc', 'Pd', 'Ps', 'Pe', 'Pi', 'Pf', 'Po', 'Sm', 'Sc', 'Sk', 'So'],
+    ...['Zs', 'Zl', 'Zp', 'Cc', 'Cf', 'Cs', 'Co', 'Cn'],
+  ];
+  const TESTS = new Map(CATEGORIES.map((c) => [c, new RegExp(`^\\p{${c}}$`, 'u')]));
+  /** The category of `ch`, trying `guess` (the previous code point's) first: runs are long. */
+  const categoryOf = (ch: string, guess: string) =>
+    TESTS.get(guess)?.test(ch) ? guess : (CATEGORIES.find((c) => TESTS.get(c)!.test(ch)) ?? 'Cn');
+
+  /** All code points (surrogates as lone code units), in runs of one category. */
+  function runsByCategory(): Map<string, string[]> {
+    const byCat = new Map<string, string[]>(CATEGORIES.map((c) => [c, []]));
+    let run = '';
+    let runCat = '';
+    const flush = () => {
+      if (run) byCat.get(runCat)!.push(run);
+      run = '';
+    };
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      const ch = String.fromCodePoint(cp);
+      const cat = cp >= 0xd800 && cp <= 0xdfff ? 'Cs' : categoryOf(ch, runCat);
+      if (cat !== runCat || run.length >= 40) {
+        flush();
+        runCat = cat;
+      }
+      run += ch;
+    }
+    flush();
+    return byCat;
+  }
+
+  const runs = runsByCategory();
+
+  it.each(CATEGORIES)('%s: nothing Chrome refuses survives, and a name always remains', (cat) => {
+    const list = runs.get(cat)!;
+    expect(list.length).toBeGreaterThan(0);
+    for (const run of list) {
+      const out = sanitizeFileName(`Ep ${run} one.mp3`);
+      expect(
+        out,
+        `from ${[...run].map((c) => c.codePointAt(0)!.toString(16)).join(' ')}`,
+      ).not.toMatch(REFUSED);
+      expect(out).toMatch(/^Ep .*one\.mp3$|^Ep .*\.mp3$/s);
+      expectSafe(out);
+      const alone = sanitizeFileName(run);
+      expect(alone).not.toMatch(REFUSED);
+      expect(alone).not.toBe('');
+    }
+  });
+
+  it('every noncharacter of every plane is removed', () => {
+    const nonchars = [
+      ...Array.from({ length: 32 }, (_, i) => 0xfdd0 + i),
+      ...Array.from({ length: 17 }, (_, p) => [p * 0x10000 + 0xfffe, p * 0x10000 + 0xffff]).flat(),
+    ];
+    expect(nonchars).toHaveLength(66);
+    for (const cp of nonchars) {
+      expect(sanitizeFileName(`Ep ${String.fromCodePoint(cp)} one`)).toBe('Ep one');
+    }
+  });
+
+  it('letters, digits, marks and symbols of every script are kept', () => {
+    for (const name of [
+      'Ep \u00e9t\u00e9 \u0661\u0662',
+      'Ep \u05e9\u05dc\u05d5\u05dd',
+      'Ep \u{1F3A7}\u{1D11E}',
+      'Ep \uE000\u{F0000}',
+    ]) {
+      expect(sanitizeFileName(name)).toBe(name.normalize('NFC'));
+    }
+  });
+
+  it('the joined file name and the chapter files of a hostile title are already clean', () => {
+    const title = 'Ep \uFDD0 one \u202E\u{10FFFF}\uD800 CON ~ .';
+    const name = outputFileName('a.mp3', 1, 'mp3', '{title}', new Date(2026, 0, 1), title);
+    expect(name).toBe('Ep one CON -.mp3');
+    expect(sanitizeFileName(name)).toBe(name);
+  });
+});

@@ -357,7 +357,7 @@ describe('mergeResults treats the page reply as untrusted', () => {
         hits: [
           hit,
           { url: 'javascript:alert(1)', via: 'link', owner: 'a2' },
-          { url: 'https://a.test/b.mp3', via: 'script', owner: 'a3' },
+          { url: 'https://a.test/b.mp3', via: 'telepathy', owner: 'a3' },
           null,
         ],
         feeds: [{ url: 'file:///x' }],

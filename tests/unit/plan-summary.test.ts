@@ -76,15 +76,14 @@ describe('planSummary', () => {
     expect(s.blocked).toMatch(/^a\.mp3 is trimmed to nothing/);
   });
 
-  it('says when the engines encode in parts at once, as many as the cores allow', () => {
+  it('never says how the engines share the work (no "parts" reach the person)', () => {
     const list = Array.from({ length: 10 }, (_, i) => track(`t${i}`));
     const opus = { ...defaultOutput, format: 'opus' as const };
-    expect(planSummary(list, opus, {}, 2).lines).toContain('Encoding in 2 parts at once.');
-    expect(planSummary(list, opus, {}, 4).lines).toContain('Encoding in 4 parts at once.');
-    expect(planSummary(list, opus, {}, 1).lines.join(' ')).not.toMatch(/parts at once/);
-    // A lossless join is not encoded at all.
-    const mp3 = { ...defaultOutput, format: 'mp3' as const };
-    expect(planSummary(list, mp3, {}, 4).lines.join(' ')).not.toMatch(/parts at once/);
+    for (const cores of [1, 2, 4]) {
+      const s = planSummary(list, opus, {}, cores);
+      expect(s.lines[0]).toMatch(/^Re-encoding to Opus/);
+      expect(s.lines.join(' ')).not.toMatch(/\bparts?\b|at once/);
+    }
   });
 
   it('waits for tracks still being checked without blocking Join', () => {

@@ -311,7 +311,7 @@ describe('encoders', () => {
       'Opus',
       { format: 'opus', bitrate: 320 },
       2,
-      '-c:a libopus -b:a 320k -compression_level 4',
+      '-c:a libopus -b:a 320k -compression_level 10',
       /Opus 320/,
     ],
     [

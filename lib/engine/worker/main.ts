@@ -7,6 +7,7 @@ import type {
 import { rawErrorText } from '@/lib/core/errors';
 import type { CreateFfmpegCore, FfmpegCore } from './emscripten';
 import { installFileSystems, type SeamFileSystems } from './fs';
+import { enlargeStack, type CoreStack } from './stack';
 
 /**
  * Seam's ffmpeg worker: loads ffmpeg.wasm's core (shipped inside the extension), answers the
@@ -27,6 +28,7 @@ declare const FileReaderSync: new () => { readAsArrayBuffer(blob: Blob): ArrayBu
 export function startFfmpegWorker(scope: WorkerScope): void {
   let core: FfmpegCore | undefined;
   let fs: SeamFileSystems | undefined;
+  let stack: CoreStack | undefined;
   let peakHeap = 0;
   const notePeak = () => {
     if (core) peakHeap = Math.max(peakHeap, core.HEAPU8.length);
@@ -47,6 +49,8 @@ export function startFfmpegWorker(scope: WorkerScope): void {
         // The core finds its wasm through the URL after '#' (ffmpeg.wasm's own convention).
         const urls = btoa(JSON.stringify({ wasmURL: req.wasmURL, workerURL: '' }));
         core = await create({ mainScriptUrlOrBlob: `${req.coreURL}#${urls}` });
+        // The core's factory holds its whole source: where its stack functions are (./stack.ts).
+        stack = enlargeStack(core as unknown as Parameters<typeof enlargeStack>[0], String(create));
         const reader = new FileReaderSync();
         fs = installFileSystems(core.FS, (blob) => reader.readAsArrayBuffer(blob));
         core.setLogger(({ message }) => {
@@ -59,8 +63,13 @@ export function startFfmpegWorker(scope: WorkerScope): void {
       case 'exec': {
         const { core } = loaded();
         core.setTimeout(-1);
-        if (req.tool === 'ffprobe') core.ffprobe(...req.args);
-        else core.exec(...req.args);
+        const sp = stack?.save();
+        try {
+          if (req.tool === 'ffprobe') core.ffprobe(...req.args);
+          else core.exec(...req.args);
+        } finally {
+          if (sp !== undefined) stack?.restore(sp);
+        }
         const code = core.ret;
         core.reset();
         notePeak();

@@ -72,7 +72,7 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
   throwIfAborted(opts.signal);
   if (blob.size === 0) throw new EmptyFileError(track);
 
-  const lead = await readLeadingId3(blob, { frames: false });
+  const lead = await readLeadingId3(blob, { frames: false, signal: opts.signal });
   if (lead.truncated) throw new TruncatedAudioError(text('refusals.id3Cut'), track);
   const id3v2End = lead.size;
   const end = await trailingTagsStart(blob, id3v2End);

@@ -1,0 +1,171 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { CorruptAudioError } from '@/lib/core/errors';
+import { defaultOutput, defaultPreferences, defaultTags, joinOptions } from '@/lib/core/settings';
+import type { AudioInfo } from '@/lib/core/track';
+import type { Engine } from '@/lib/engine/ffmpeg';
+import { EngineHost } from '@/lib/engine/host';
+import type { JobEvents, JobFailure, JobResult, JoinRequest } from '@/lib/protocol/contract';
+import { addFiles, clearTracks, getTrack, updateTrack } from '@/lib/store/tracks';
+import { fixture } from '../support/paths';
+import { audioInfo } from './support/audio-info';
+
+/**
+ * Checks off the person's clock (issue 20 item 1), in the engine's host with a stand-in for
+ * ffmpeg whose decode checks end only when the test says: a join that copies the audio as it is
+ * is done while every check is still running; a re-encode waits for them; a check that finds
+ * damage after the copy says so on the track.
+ */
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+function fakeEngine() {
+  const checks: { id: string; info: AudioInfo; end: ReturnType<typeof deferred<AudioInfo>> }[] = [];
+  let runs = 0;
+  const engine = {
+    check: (track: { id: string }, _blob: Blob, info: AudioInfo) => {
+      const end = deferred<AudioInfo>();
+      checks.push({ id: track.id, info, end });
+      return end.promise;
+    },
+    run: (...args: unknown[]) => {
+      runs++;
+      const onProgress = args[3] as (f: number, phase: 'reading' | 'joining') => void;
+      onProgress(1, 'joining');
+      return Promise.resolve({ blob: new Blob(['joined']), heapPeakBytes: 0, writtenSec: 4 });
+    },
+    warm: () => Promise.resolve(true),
+    warmed: true,
+    reset: () => undefined,
+  } as unknown as Engine;
+  return { engine, checks, runs: () => runs };
+}
+
+function recorder() {
+  const done: JobResult[] = [];
+  const failed: JobFailure[] = [];
+  const events: JobEvents = {
+    progress: () => undefined,
+    done: async (r) => void done.push(r),
+    failed: async (r) => void failed.push(r),
+    idle: () => undefined,
+  };
+  return { events, done, failed };
+}
+
+const WAV = readFileSync(fixture('stereo-48000.wav'));
+const wavInfo = (): AudioInfo =>
+  audioInfo({
+    container: 'wav',
+    codec: 'pcm_s16le',
+    sampleRate: 48000,
+    durationSec: 0.4,
+    bitRate: 1536000,
+    decoded: false,
+  });
+
+/** Two WAVs, listed (probed) and not yet decode-checked. */
+async function listedTracks(): Promise<string[]> {
+  const added = await addFiles([
+    new File([WAV], 'a.wav', { type: 'audio/wav' }),
+    new File([WAV], 'b.wav', { type: 'audio/wav' }),
+  ]);
+  for (const t of added) await updateTrack(t.id, { status: 'ready', info: wavInfo() });
+  return added.map((t) => t.id);
+}
+
+const request = (trackIds: string[], format: 'wav' | 'mp3'): JoinRequest => ({
+  jobId: `job-${format}`,
+  trackIds,
+  output: { ...defaultOutput, format },
+  options: joinOptions(defaultPreferences, defaultTags),
+});
+
+const until = async (ok: () => boolean, state: () => unknown) => {
+  for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!ok()) throw new Error(`never happened: ${JSON.stringify(state())}`);
+};
+
+describe('decode checks and the join, in the engine host', () => {
+  beforeEach(async () => {
+    vi.stubGlobal('navigator', { deviceMemory: 8, hardwareConcurrency: 1 });
+    await clearTracks();
+  });
+
+  it('a lossless join is done while the checks have not finished', async () => {
+    const ids = await listedTracks();
+    const fake = fakeEngine();
+    const rec = recorder();
+    new EngineHost(fake.engine, rec.events).join(request(ids, 'wav'));
+    await until(
+      () => rec.done.length + rec.failed.length > 0,
+      () => rec,
+    );
+    expect(rec.failed).toEqual([]);
+    expect(rec.done[0]?.lossless).toBe(true);
+    // The checks run after the copy (one engine here), none of them finished.
+    await until(
+      () => fake.checks.length > 0,
+      () => fake.checks.length,
+    );
+    for (const c of fake.checks) c.end.resolve({ ...c.info, decoded: true });
+  });
+
+  it('a re-encode starts only once every check has finished', async () => {
+    const ids = await listedTracks();
+    const fake = fakeEngine();
+    const rec = recorder();
+    new EngineHost(fake.engine, rec.events).join(request(ids, 'mp3'));
+    await until(
+      () => fake.checks.length === 1,
+      () => fake.checks.length,
+    );
+    expect(fake.runs()).toBe(0);
+    fake.checks[0]!.end.resolve({ ...fake.checks[0]!.info, decoded: true });
+    await until(
+      () => fake.checks.length === 2,
+      () => fake.checks.length,
+    );
+    expect(fake.runs()).toBe(0);
+    fake.checks[1]!.end.resolve({ ...fake.checks[1]!.info, decoded: true });
+    await until(
+      () => rec.done.length + rec.failed.length > 0,
+      () => rec,
+    );
+    expect(rec.failed).toEqual([]);
+    expect(fake.runs()).toBeGreaterThan(0);
+  });
+
+  it('damage found after the copy is said on the track: the joined file carries it', async () => {
+    const ids = await listedTracks();
+    const fake = fakeEngine();
+    const rec = recorder();
+    new EngineHost(fake.engine, rec.events).join(request(ids, 'wav'));
+    await until(
+      () => rec.done.length > 0 && fake.checks.length > 0,
+      () => rec,
+    );
+    fake.checks[0]!.end.reject(
+      new CorruptAudioError('The audio is damaged.', { id: ids[0]!, name: 'a.wav' }),
+    );
+    await until(
+      () => fake.checks.length === 2,
+      () => fake.checks.length,
+    );
+    fake.checks[1]!.end.resolve({ ...fake.checks[1]!.info, decoded: true });
+    let track = await getTrack(ids[0]!);
+    for (let i = 0; i < 200 && track?.error?.text?.key !== 'errors.carriedAsItWas'; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      track = await getTrack(ids[0]!);
+    }
+    expect(track?.status).toBe('error');
+    expect(track?.error?.text?.key).toBe('errors.carriedAsItWas');
+    expect((await getTrack(ids[1]!))?.status).toBe('ready');
+  });
+});
