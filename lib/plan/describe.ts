@@ -32,7 +32,6 @@ export interface JoinDescription {
 export function describeJoin(d: JoinDecision): JoinDescription {
   const { tracks, output, spec, target } = d;
   const notes = [
-    ...loudnessNotes(d),
     ...d.formatNotes,
     ...metadataNotes(tracks, output, spec, d.userTags),
     ...trackNotes(tracks),
@@ -56,9 +55,18 @@ export function describeJoin(d: JoinDecision): JoinDescription {
     });
   }
   const head = headLine(d, reasons);
+  // Loudness matched without re-encoding is the plan's head line: what the person asked for,
+  // kept as promised ("Lossless, loudness matched to -16 LUFS within 0.75 dB"); how the tracks
+  // are joined follows it.
+  const loudness = loudnessNotes(d);
+  const promised =
+    d.route === 'copy' && d.loudness?.mode === 'steps' && d.loudness.gains.every((g) => g.matched);
+  const lines = promised
+    ? [...loudness, head, ...notes, ...warnings]
+    : [head, ...loudness, ...notes, ...warnings];
   return {
-    summary: [head, ...notes, ...warnings].join(' '),
-    lines: [head, ...notes, ...warnings],
+    summary: lines.join(' '),
+    lines,
     reencodeReasons: reasons,
     warnings,
   };
