@@ -36,7 +36,6 @@ export function describeJoin(d: JoinDecision): JoinDescription {
   const formatOnly = d.route === 'encode' && changes.length === 0 && d.formatNotes.length > 0;
   const reasons = formatOnly ? [t('plan.reasonFormat')] : changes;
   const notes = [
-    ...loudnessNotes(d),
     ...d.formatNotes,
     ...metadataNotes(tracks, output, spec, d.userTags),
     ...trackNotes(tracks),
@@ -59,9 +58,18 @@ export function describeJoin(d: JoinDecision): JoinDescription {
     });
   }
   const head = headLine(d, reasons);
+  // Loudness matched without re-encoding is the plan's head line: what the person asked for,
+  // kept as promised ("Lossless, loudness matched to -16 LUFS within 0.75 dB"); how the tracks
+  // are joined follows it.
+  const loudness = loudnessNotes(d);
+  const promised =
+    d.route === 'copy' && d.loudness?.mode === 'steps' && d.loudness.gains.every((g) => g.matched);
+  const lines = promised
+    ? [...loudness, head, ...notes, ...warnings]
+    : [head, ...loudness, ...notes, ...warnings];
   return {
-    summary: [head, ...notes, ...warnings].join(' '),
-    lines: [head, ...notes, ...warnings],
+    summary: lines.join(' '),
+    lines,
     reencodeReasons: reasons,
     warnings,
   };

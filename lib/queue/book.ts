@@ -2,9 +2,9 @@
  * "Make a book" from a feed's list (extension pages): the chosen episodes queued oldest first,
  * the output set to an M4B with the feed's title, author and artwork, one chapter per episode
  * named by its title, and each episode's own Podcasting 2.0 JSON chapters inside it ("Episode:
- * chapter"). Everything is fetched the way the feed itself is (loadFeed: the site's access asked
- * for in the click, then through the fetch gate), and the audio by the background's page-audio
- * downloads.
+ * chapter"). The chapters and the artwork come through the fetch gate as the feed does
+ * (lib/fetch/gate.ts: the site's access asked for in the click, no cookies, budgets of size and
+ * time, every redirect checked), and the audio by the background's page-audio downloads.
  */
 import { browser } from '#imports';
 import { t, text } from '@/lib/core/i18n';
@@ -15,46 +15,13 @@ import { notify } from './notices';
 import { putCoverImage } from '@/lib/store/cover';
 import { outputSettings, outputTags, preferences } from '@/lib/store/settings';
 import { bookOrder, type FeedBook } from '@/lib/page-audio/feed-book';
-import {
-  episodeChapters,
-  MAX_JSON_CHAPTERS_BYTES,
-  parseJsonChapters,
-} from '@/lib/page-audio/json-chapters';
+import { episodeChapters, parseJsonChapters } from '@/lib/page-audio/json-chapters';
+import { fetchGated, fetchGatedText } from '@/lib/fetch/gate';
 import { queuePageAudio } from '@/lib/page-audio/picks';
 import { originPattern } from '@/lib/page-audio/urls';
-import { fetchGated } from '@/lib/fetch/gate';
-
-/** Artwork larger than this is not used as the cover. */
-const MAX_ARTWORK_BYTES = 10 * 1024 * 1024;
-
-/**
- * A stranger's bytes through the fetch gate (no cookies, every redirect checked before it is
- * followed, the size and time budgets of `kind`), at most `max` of them; undefined when refused
- * or failed. `feedUrl` stands for the page: a feed on a private network may use its own.
- */
-async function fetchCapped(
-  url: string,
-  max: number,
-  kind: 'chapters' | 'artwork',
-  feedUrl: string,
-): Promise<Blob | undefined> {
-  try {
-    const granted = (await browser.permissions.getAll()).origins ?? [];
-    const got = await fetchGated(url, {
-      kind,
-      granted,
-      pageUrl: feedUrl,
-      budget: { limitBytes: max },
-    });
-    return new Blob([got.bytes as BlobPart], { type: got.contentType });
-  } catch {
-    return undefined;
-  }
-}
 
 /** JPEG or PNG by their first bytes (what MP4 and ID3 covers hold). */
-async function isCoverImage(blob: Blob): Promise<boolean> {
-  const b = new Uint8Array(await blob.slice(0, 8).arrayBuffer());
+function isCoverImage(b: Uint8Array): boolean {
   const jpeg = b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
   const png = b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
   return jpeg || png;
@@ -114,20 +81,16 @@ export function makeBook(
     if (!(await asked)) {
       throw new FetchRefusedError(text('feed.notAllowed', new URL(feedUrl).host));
     }
-    // Each episode's own chapters, inside its chapter.
+    // Each episode's own chapters, inside its chapter: through the fetch gate, as the feed.
+    const granted = (await browser.permissions.getAll()).origins ?? [];
+    const gate = { granted, pageUrl: feedUrl };
     const failed: string[] = [];
     for (const { track, episode, title } of mine) {
       if (!episode.chaptersUrl) continue;
-      const blob = await fetchCapped(
-        episode.chaptersUrl,
-        MAX_JSON_CHAPTERS_BYTES,
-        'chapters',
-        feedUrl,
-      );
       let chapters: ReturnType<typeof episodeChapters>;
       try {
-        if (!blob) throw new Error('not fetched');
-        chapters = episodeChapters(title, parseJsonChapters(await blob.text()));
+        const json = await fetchGatedText(episode.chaptersUrl, { ...gate, kind: 'chapters' });
+        chapters = episodeChapters(title, parseJsonChapters(json.text));
       } catch {
         failed.push(title);
         continue;
@@ -135,9 +98,15 @@ export function makeBook(
       if (chapters) await editTrack(track.id, { chapters }, prefs.defaultTransition);
     }
     if (book.imageUrl) {
-      const art = await fetchCapped(book.imageUrl, MAX_ARTWORK_BYTES, 'artwork', feedUrl);
-      if (art && (await isCoverImage(art))) {
-        await putCoverImage({ blob: art, name: t('book.artwork') });
+      const art = await fetchGated(book.imageUrl, { ...gate, kind: 'artwork' }).catch(
+        () => undefined,
+      );
+      if (art && isCoverImage(art.bytes)) {
+        const type = art.bytes[0] === 0xff ? 'image/jpeg' : 'image/png';
+        await putCoverImage({
+          blob: new Blob([art.bytes.slice()], { type }),
+          name: t('book.artwork'),
+        });
         await outputSettings.setValue({ ...(await outputSettings.getValue()), cover: 'image' });
       }
     }

@@ -71,7 +71,9 @@ async function book(label: string, depth: number): Promise<void> {
     await ui.addFilesAndWait(files, 300_000);
     await ui.setFormat('MP3');
     await field(page.getByRole('region', { name: 'Output' }), 'checkbox', 'Match loudness').check();
-    // The plan once every track's decode check has measured it.
+    // The plan once every track's decode check has measured it (its notes under Details).
+    const details = page.getByRole('button', { name: 'Details' });
+    if ((await details.getAttribute('aria-expanded')) !== 'true') await details.click();
     const promise = page.getByText(/loudness matched|keeps part of its loudness/);
     const unmeasured = page.getByText(/is not measured yet/);
     await until(async () => {
