@@ -30,7 +30,7 @@ import { clampTenths, MAX_FADE_SEC, MAX_TEMPLATE_CHARS } from '@/lib/core/limits
 import type { Track } from '@/lib/core/track';
 import * as actions from '@/lib/queue/actions';
 import { run } from '@/lib/queue/alerts';
-import { useCoverImageName, useOutputTags, usePreferences } from '@/components/hooks/store';
+import { useCoverImage, useOutputTags, usePreferences } from '@/components/hooks/store';
 import { CheckboxField, NumberField, SelectField, TextField } from './fields';
 import { t } from '@/lib/core/i18n';
 
@@ -50,7 +50,8 @@ export function OutputSection(props: {
   const { value: o, disabled, tracks } = props;
   const [prefs, setPrefs] = usePreferences();
   const [tags, setTags] = useOutputTags();
-  const imageName = useCoverImageName();
+  const image = useCoverImage();
+  const imageName = image?.name;
   const show = qualityFields(o);
   const off = unavailable(o.format);
   const good = tracks.filter((t) => t.status !== 'error');
@@ -203,7 +204,7 @@ export function OutputSection(props: {
       <h3>{t('output.tags')}</h3>
       {off.tags ? <p class="hint">{off.tags}</p> : <p class="hint">{t('output.tagsHint')}</p>}
       <div class="fields tags">
-        {tag('title', t('output.title'))}
+        {tag('title', t('output.title'), 'wide')}
         {tag('artist', t('output.artist'))}
         {tag('album', t('output.album'))}
         {tag('albumArtist', t('output.albumArtist'))}
@@ -237,6 +238,9 @@ export function OutputSection(props: {
               }}
             />
           </label>
+          {image && o.cover === 'image' && !off.cover && (
+            <img class="cover-thumb" src={image.url} alt={t('output.coverThumb', image.name)} />
+          )}
           {imageName && (
             <button
               type="button"

@@ -33,7 +33,7 @@ export function TrackItem(
     last: boolean;
     locked: boolean;
     selection: TrackSelection;
-    /** The options page's Reorder handle, drawn before the name. */
+    /** The Reorder handle (drag and drop, keyboard), drawn before the name. */
     handle?: ComponentChildren;
     /** Whether the card's editor is open; undefined where there is none (the popup). */
     expanded?: boolean;

@@ -3,7 +3,7 @@
  * selects offer, what the tags are prefilled with, where chapters and covers go, and what the
  * next file will be called.
  */
-import { stripExtension, outputFileName } from '@/lib/core/naming';
+import { stripExtension, outputFileName, untitledTemplate } from '@/lib/core/naming';
 import { FORMATS, formatSpec, RINGTONE_MAX_SEC, VBR_KBPS, type FormatId } from '@/lib/core/formats';
 import type {
   ChapterMode,
@@ -316,6 +316,6 @@ export function fileNamePreview(
     template || undefined,
     date,
     title,
-    t('output.untitledName'),
+    untitledTemplate(),
   );
 }

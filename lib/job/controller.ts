@@ -11,7 +11,7 @@ import {
 import { browser } from '#imports';
 import { formatSpec } from '@/lib/core/formats';
 import { isRunning, type JobInFlight, type JobState } from '@/lib/core/job';
-import { outputFileName } from '@/lib/core/naming';
+import { outputFileName, untitledTemplate } from '@/lib/core/naming';
 import { joinOptions } from '@/lib/core/settings';
 import type { JobEvents, JobProgress, JobResult } from '@/lib/protocol/contract';
 import { isOwnBlobUrl } from '@/lib/protocol/senders';
@@ -23,7 +23,7 @@ import { chaptersCue, chaptersJson, chaptersText } from '@/lib/plan/chapter-file
 import { onDownloadChanged as releaseOnEnd, saveChapterFiles, saveResult } from './download';
 import { engineLink } from './link';
 import { requestFetch } from './fetches';
-import { t, text } from '@/lib/core/i18n';
+import { text } from '@/lib/core/i18n';
 
 /**
  * The background's side of a join: the job's state machine in storage.session (running → done,
@@ -100,7 +100,7 @@ async function startJoinNow(): Promise<{ jobId: string }> {
       prefs.fileNameTemplate,
       new Date(startedAt),
       tags.title,
-      t('output.untitledName'),
+      untitledTemplate(),
     ),
     startedAt,
   };

@@ -9,20 +9,24 @@ import { t } from '@/lib/core/i18n';
 import { isFetchable } from '@/lib/fetch/origins';
 export { coveredBy, isFetchable } from '@/lib/fetch/origins';
 import { untrack } from '@/lib/fetch/tracking';
-import { EMBEDDED_REASON, STREAMED_REASON, UNSAVABLE_REASON } from './scan';
+import type { UnsavableReason } from './scan';
 
 export { STREAMED_REASON } from './scan';
+export type { UnsavableReason } from './scan';
 
 /**
  * Why a page's audio cannot be added, in the person's language. The scanner runs inside the
- * page (no `browser.i18n`), so its reasons travel as these fixed English phrases; any other
- * reason is shown as it came.
+ * page (no `browser.i18n`), so its reasons travel as codes.
  */
-export function disabledWords(reason: string): string {
-  if (reason === STREAMED_REASON) return t('refusals.pageStreamed');
-  if (reason === EMBEDDED_REASON) return t('refusals.pageEmbedded');
-  if (reason === UNSAVABLE_REASON) return t('refusals.pageUnsavable');
-  return reason;
+export function disabledWords(reason: UnsavableReason): string {
+  switch (reason) {
+    case 'streamed':
+      return t('refusals.pageStreamed');
+    case 'embedded':
+      return t('refusals.pageEmbedded');
+    case 'unsavable':
+      return t('refusals.pageUnsavable');
+  }
 }
 
 /**
