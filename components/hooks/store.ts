@@ -136,21 +136,3 @@ export function useCoverImage(): { name: string; url: string } | undefined {
   }, []);
   return image;
 }
-
-export function useCoverImageName(): string | undefined {
-  const [name, setName] = useState<string>();
-  useEffect(() => {
-    let alive = true;
-    const load = () =>
-      void getCoverImage().then((img) => {
-        if (alive) setName(img?.name);
-      });
-    load();
-    const off = onCoverImageChanged(load);
-    return () => {
-      alive = false;
-      off();
-    };
-  }, []);
-  return name;
-}

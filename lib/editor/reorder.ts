@@ -275,8 +275,8 @@ export function selectRange(
 }
 
 /** How near the edge of the visible list a drag starts scrolling, and its fastest step, px. */
-export const EDGE_ZONE_PX = 48;
-export const EDGE_MAX_STEP_PX = 18;
+const EDGE_ZONE_PX = 48;
+const EDGE_MAX_STEP_PX = 18;
 
 /**
  * How far to scroll in one frame while a drag's pointer is at `y` in a visible area from `top`

@@ -27,7 +27,7 @@ export interface ChapterTime {
   /**
    * Nested chapters (a book's episode and its own chapters): the part this chapter belongs to
    * and its title inside it. A format of one level writes `title` ("Episode 2: Opening"); ID3
-   * writes a table of contents per part (lib/media/id3.ts).
+   * writes a table of contents per part (lib/containers/id3.ts).
    */
   part?: string;
   inner?: string;
