@@ -6,7 +6,7 @@ import {
   resultStillRelevant,
 } from '@/lib/core/job';
 import { formatSpec } from '@/lib/core/formats';
-import { outputFileName } from '@/lib/core/naming';
+import { outputFileName, untitledTemplate } from '@/lib/core/naming';
 import { joinOptions } from '@/lib/core/settings';
 import { nextJoinSettings, planSummary } from '@/lib/plan/summary';
 import { selectRange } from '@/lib/editor/reorder';
@@ -96,7 +96,7 @@ export function App({ compact }: { compact: boolean }) {
         prefs.fileNameTemplate,
         new Date(),
         tags.title,
-        t('output.untitledName'),
+        untitledTemplate(),
       );
 
   return (

@@ -1,14 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { effectiveEdit } from '@/lib/editor/edit';
 import { timeline, transitionLabel } from '@/lib/editor/timeline';
-import {
-  IDLE_REORDER,
-  insertionSlot,
-  moveIndex,
-  reorderMessage,
-  reorderStep,
-  type ReorderEvent,
-} from '@/lib/editor/reorder';
 import { trimEnd, trimmedLength } from '@/lib/editor/trim';
 import { previewAll, stopPlayback, type PreviewSide } from '@/lib/editor/player';
 import { formatPreciseTime } from '@/lib/core/text';
@@ -20,9 +12,10 @@ import { usePreferences } from '@/components/hooks/store';
 import { usePlayer } from '@/components/hooks/player';
 import { useRovingRows } from '@/components/hooks/roving';
 import { forgetPeaksExcept } from '@/lib/editor/waveform';
-import { trimSilence } from '@/lib/editor/silence-trim';
+import { trimSilence } from '@/lib/queue/silence-trim';
 import { Icon } from './Icon';
 import { JunctionEditor } from './JunctionEditor';
+import { useReorder } from './Reorder';
 import { TrackEditor } from './TrackEditor';
 import { TrackItem, type TrackActions, type TrackSelection } from './TrackItem';
 import { EmptyQueue, ListHelp } from './TrackList';
@@ -42,13 +35,9 @@ export function EditorTrackList(
 ) {
   const { tracks, locked } = props;
   const [prefs] = usePreferences();
-  const [reorder, setReorder] = useState(IDLE_REORDER);
-  const reorderNow = useRef(IDLE_REORDER);
-  const [message, setMessage] = useState('');
   const [open, setOpen] = useState<Readonly<Record<string, boolean>>>({});
-  /** The track whose handle keeps focus through the redraws a move causes, and until when. */
-  const focusAfterMove = useRef<{ id: string; until: number } | null>(null);
   const list = useRef<HTMLOListElement>(null);
+  const reorder = useReorder(list, tracks, locked);
   const player = usePlayer();
   const ids = tracks.map((t) => t.id);
   useRovingRows(list, tracks.map((t) => `${t.id}:${t.status}:${String(open[t.id])}`).join());
@@ -56,27 +45,6 @@ export function EditorTrackList(
   useEffect(() => {
     void run('waveforms', () => forgetPeaksExcept(ids));
   }, [ids.join()]);
-
-  // A moved item's DOM node is re-inserted, which takes focus from its handle: give it back.
-  useEffect(() => {
-    const keep = focusAfterMove.current;
-    if (!keep) return;
-    if (Date.now() > keep.until) {
-      focusAfterMove.current = null;
-      return;
-    }
-    const handle = list.current?.querySelector<HTMLElement>(
-      `[data-track-id="${keep.id}"] .reorder-handle`,
-    );
-    // Only focus that was lost (to the body, as a moved node drops it) is given back.
-    const lost = !document.activeElement || document.activeElement === document.body;
-    if (handle && lost) handle.focus();
-  });
-  const keepFocus = (id: string) => {
-    focusAfterMove.current = { id, until: Date.now() + FOCUS_KEEP_MS };
-  };
-  const keepsFocus = (id: string) =>
-    focusAfterMove.current?.id === id && Date.now() <= focusAfterMove.current.until;
 
   if (tracks.length === 0) return <EmptyQueue />;
 
@@ -99,46 +67,6 @@ export function EditorTrackList(
   const edit = (t: Track, patch: Partial<TrackEdit> | ((cur: TrackEdit) => Partial<TrackEdit>)) =>
     void run('edit', () => actions.editTrack(t.id, patch, defaultTransition));
 
-  const moveTo = (id: string, to: number, kind: 'move' | 'drop' | 'cancel') =>
-    run('move', async () => {
-      const from = ids.indexOf(id);
-      const order = moveIndex(ids, from, to);
-      keepFocus(id);
-      if (from !== to) await actions.reorder(order);
-      const name = tracks.find((t) => t.id === id)?.name ?? '';
-      setMessage(reorderMessage(kind, name, to, ids.length));
-    });
-
-  const dispatch = (event: ReorderEvent) => {
-    const out = reorderStep(reorderNow.current, event, locked);
-    reorderNow.current = out.state;
-    setReorder(out.state);
-    if (out.message) setMessage(out.message);
-    if (out.move) void moveTo(out.move.id, out.move.to, out.move.kind);
-    return out;
-  };
-
-  const onHandlePointerDown = (e: PointerEvent, t: Track, index: number) => {
-    if (locked || e.button !== 0) return;
-    const items = [...(list.current?.children ?? [])] as HTMLElement[];
-    const middles = items.map((el) => {
-      const r = el.getBoundingClientRect();
-      return r.top + r.height / 2;
-    });
-    (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
-    dispatch({
-      type: 'pointer-down',
-      id: t.id,
-      index,
-      pointerId: e.pointerId,
-      button: e.button,
-      y: e.clientY,
-      middles,
-    });
-  };
-
-  const drag = reorder.drag;
-  const slot = drag && drag.to !== drag.from ? insertionSlot(drag.to, drag.from) : -1;
   const toggle = (id: string) => setOpen({ ...open, [id]: !isOpen(id) });
 
   return (
@@ -190,7 +118,7 @@ export function EditorTrackList(
       </div>
       <ol
         ref={list}
-        class={`tracks editor${drag ? ' dragging' : ''}`}
+        class={`tracks editor${reorder.dragging ? ' dragging' : ''}`}
         aria-label={tr('list.label')}
         aria-describedby="tracks-help"
       >
@@ -198,14 +126,7 @@ export function EditorTrackList(
           const next = tracks[i + 1];
           const junction = line.junctions[i];
           const e = effectiveEdit(t, defaultTransition);
-          const dragged = drag?.id === t.id;
           const expanded = isOpen(t.id);
-          const cls = [
-            dragged ? 'lifted' : '',
-            reorder.grabbed?.id === t.id ? 'grabbed' : '',
-            slot === i ? 'drop-before' : '',
-            slot === tracks.length && i === tracks.length - 1 ? 'drop-after' : '',
-          ].join(' ');
           // A broken track gets no transition either side: it will not be joined.
           const seam = next && junction && t.status !== 'error' && next.status !== 'error';
           return (
@@ -215,7 +136,7 @@ export function EditorTrackList(
               first={i === 0}
               last={i === tracks.length - 1}
               locked={locked}
-              class={cls}
+              class={reorder.rowClass(t, i)}
               selection={props.selection}
               expanded={expanded}
               onToggle={toggle}
@@ -223,45 +144,7 @@ export function EditorTrackList(
               onMoveUp={props.onMoveUp}
               onMoveDown={props.onMoveDown}
               onRemove={props.onRemove}
-              handle={
-                <button
-                  type="button"
-                  class="reorder-handle"
-                  aria-label={tr('editor.reorder')}
-                  aria-describedby="reorder-help"
-                  aria-pressed={reorder.grabbed?.id === t.id}
-                  title={tr('editor.reorderTitle')}
-                  data-control="reorder"
-                  disabled={locked}
-                  style={dragged ? { transform: `translateY(${drag.dy}px)` } : undefined}
-                  onKeyDown={(ev) => {
-                    const out = dispatch({
-                      type: 'key',
-                      id: t.id,
-                      name: t.name,
-                      index: i,
-                      count: tracks.length,
-                      key: ev.key,
-                      altKey: ev.altKey,
-                    });
-                    if (out.handled) ev.preventDefault();
-                  }}
-                  onBlur={() => dispatch({ type: 'blur', id: t.id, moving: keepsFocus(t.id) })}
-                  onPointerDown={(ev) => onHandlePointerDown(ev, t, i)}
-                  onPointerMove={(ev) =>
-                    dispatch({ type: 'pointer-move', pointerId: ev.pointerId, y: ev.clientY })
-                  }
-                  onPointerUp={(ev) => dispatch({ type: 'pointer-up', pointerId: ev.pointerId })}
-                  onPointerCancel={() => dispatch({ type: 'pointer-cancel' })}
-                >
-                  <svg viewBox="0 0 10 16" width="10" height="16" aria-hidden="true">
-                    {[3, 8, 13].flatMap((y) => [
-                      <circle key={`a${y}`} cx="2.5" cy={y} r="1.5" />,
-                      <circle key={`b${y}`} cx="7.5" cy={y} r="1.5" />,
-                    ])}
-                  </svg>
-                </button>
-              }
+              handle={reorder.handle(t, i)}
               after={
                 seam && expanded ? (
                   <JunctionEditor
@@ -292,18 +175,10 @@ export function EditorTrackList(
         })}
       </ol>
       <ListHelp />
-      <p id="reorder-help" class="visually-hidden">
-        {tr('editor.reorderHelp')}
-      </p>
-      <div class="visually-hidden" aria-live="assertive">
-        {message}
-      </div>
+      {reorder.announcer}
     </>
   );
 }
-
-/** How long a moved track's handle keeps focus while the list redraws. */
-const FOCUS_KEEP_MS = 1500;
 
 function ready(t: Track | undefined): t is Track & { info: NonNullable<Track['info']> } {
   return !!t && t.status === 'ready' && !!t.info;

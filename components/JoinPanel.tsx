@@ -57,7 +57,12 @@ export function JoinPanel(props: {
   const left = useTimeLeft(job);
   const blocked = summary?.blocked;
   const canJoin = !running && props.hasTracks && !blocked;
-  const phase = running ? t(PHASES[job.phase]) : '';
+  // A stage whose number would stand still says what it does instead: reading the tracks has
+  // no percent until ffmpeg starts, and after the audio's last second the file is finished
+  // (joins closed, tags written), which "Joining 100%" would not say.
+  const finishing = running && job.phase === 'joining' && job.percent >= 100;
+  const wordsOnly = running && (finishing || (job.phase === 'reading' && job.percent === 0));
+  const phase = running ? t(finishing ? 'join.phase.finishing' : PHASES[job.phase]) : '';
   const percent = running ? `${job.percent}` : '';
 
   const [head, ...more] = summary?.lines ?? [];
@@ -127,15 +132,17 @@ export function JoinPanel(props: {
             aria-valuemax={100}
             aria-valuenow={job.percent}
             aria-valuetext={
-              left !== undefined
-                ? t('join.progressTextLeft', phase, percent, formatTimeLeft(left))
-                : t('join.progressText', phase, percent)
+              wordsOnly
+                ? phase
+                : left !== undefined
+                  ? t('join.progressTextLeft', phase, percent, formatTimeLeft(left))
+                  : t('join.progressText', phase, percent)
             }
           >
             <div class="bar" style={{ width: `${job.percent}%` }} />
           </div>
           <span class="percent">
-            {t('join.phasePercent', phase, percent)}
+            {wordsOnly ? phase : t('join.phasePercent', phase, percent)}
             {left !== undefined && <span class="left"> · {formatTimeLeft(left)}</span>}
           </span>
           <button type="button" onClick={() => props.onCancel(job.id)}>

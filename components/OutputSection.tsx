@@ -17,7 +17,7 @@ import {
   tagPlaceholders,
   unavailable,
 } from '@/lib/editor/output';
-import { formatDuration } from '@/lib/core/text';
+import { formatTime } from '@/lib/core/text';
 import { timeline } from '@/lib/editor/timeline';
 import { BITRATES, FORMATS, type Bitrate, type FormatId } from '@/lib/core/formats';
 import {
@@ -30,7 +30,7 @@ import { clampTenths, MAX_FADE_SEC, MAX_TEMPLATE_CHARS } from '@/lib/core/limits
 import type { Track } from '@/lib/core/track';
 import * as actions from '@/lib/queue/actions';
 import { run } from '@/lib/queue/alerts';
-import { useCoverImageName, useOutputTags, usePreferences } from '@/components/hooks/store';
+import { useCoverImage, useOutputTags, usePreferences } from '@/components/hooks/store';
 import { CheckboxField, NumberField, SelectField, TextField } from './fields';
 import { t } from '@/lib/core/i18n';
 
@@ -50,7 +50,8 @@ export function OutputSection(props: {
   const { value: o, disabled, tracks } = props;
   const [prefs, setPrefs] = usePreferences();
   const [tags, setTags] = useOutputTags();
-  const imageName = useCoverImageName();
+  const image = useCoverImage();
+  const imageName = image?.name;
   const show = qualityFields(o);
   const off = unavailable(o.format);
   const good = tracks.filter((t) => t.status !== 'error');
@@ -76,7 +77,7 @@ export function OutputSection(props: {
       <h2 id="output-heading">
         {t('output.heading')}
         {total !== undefined && good.length > 0 && (
-          <span class="heading-note">{t('output.inAll', formatDuration(total))}</span>
+          <span class="heading-note">{t('output.inAll', formatTime(total))}</span>
         )}
       </h2>
       <div class="fields">
@@ -165,6 +166,13 @@ export function OutputSection(props: {
           hint={t('output.normalizeHint', String(prefs.loudnessTarget))}
           onChange={(normalize) => props.onChange({ normalize })}
         />
+        <CheckboxField
+          label={t('output.matchLoudness')}
+          checked={o.matchLoudness}
+          disabled={disabled}
+          hint={t('output.matchLoudnessHint', String(prefs.loudnessTarget))}
+          onChange={(matchLoudness) => props.onChange({ matchLoudness })}
+        />
       </div>
       {m4r && <p class="warning">{m4r}</p>}
       <div class="fields">
@@ -196,7 +204,7 @@ export function OutputSection(props: {
       <h3>{t('output.tags')}</h3>
       {off.tags ? <p class="hint">{off.tags}</p> : <p class="hint">{t('output.tagsHint')}</p>}
       <div class="fields tags">
-        {tag('title', t('output.title'))}
+        {tag('title', t('output.title'), 'wide')}
         {tag('artist', t('output.artist'))}
         {tag('album', t('output.album'))}
         {tag('albumArtist', t('output.albumArtist'))}
@@ -230,6 +238,9 @@ export function OutputSection(props: {
               }}
             />
           </label>
+          {image && o.cover === 'image' && !off.cover && (
+            <img class="cover-thumb" src={image.url} alt={t('output.coverThumb', image.name)} />
+          )}
           {imageName && (
             <button
               type="button"

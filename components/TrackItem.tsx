@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { formatAudio, formatBytes, formatDuration } from '@/lib/core/text';
+import { formatAudio, formatBytes, formatTime } from '@/lib/core/text';
 import type { Track } from '@/lib/core/track';
 import { playTrack, stopPlayback } from '@/lib/editor/player';
 import { trimEnd } from '@/lib/editor/trim';
@@ -33,7 +33,7 @@ export function TrackItem(
     last: boolean;
     locked: boolean;
     selection: TrackSelection;
-    /** The options page's Reorder handle, drawn before the name. */
+    /** The Reorder handle (drag and drop, keyboard), drawn before the name. */
     handle?: ComponentChildren;
     /** Whether the card's editor is open; undefined where there is none (the popup). */
     expanded?: boolean;
@@ -197,7 +197,7 @@ function meta(t: Track): string {
       return h
         ? tr(
             'track.checking',
-            `${h.durationSec !== undefined ? `${formatDuration(h.durationSec)} · ` : ''}${formatAudio(h.codec, h.sampleRate, h.channels)} · ${size}`,
+            `${h.durationSec !== undefined ? `${formatTime(h.durationSec)} · ` : ''}${formatAudio(h.codec, h.sampleRate, h.channels)} · ${size}`,
           )
         : tr('track.checking', size);
     }
@@ -205,7 +205,7 @@ function meta(t: Track): string {
       return size;
     case 'ready':
       return t.info
-        ? `${formatDuration(t.info.durationSec)} · ${formatAudio(t.info.codec, t.info.sampleRate, t.info.channels)} · ${size}`
+        ? `${formatTime(t.info.durationSec)} · ${formatAudio(t.info.codec, t.info.sampleRate, t.info.channels)} · ${size}`
         : size;
   }
 }

@@ -54,7 +54,7 @@ interface StoredItem<T> {
  * A settings object from storage, current across pages, and a function that merges a patch
  * into it and stores it. Shows `fallback` until the stored value is read.
  */
-export function useStoredObject<T extends object>(
+function useStoredObject<T extends object>(
   item: StoredItem<T>,
   fallback: T,
 ): [T, (patch: Partial<T>) => void] {
@@ -110,6 +110,33 @@ export function useLazyModule<T>(load: (() => Promise<T>) | undefined): T | unde
 }
 
 /** The name of the person's own cover image, or undefined when none is stored. */
+/**
+ * The person's own cover image as a name and an object URL for its thumbnail (released when it
+ * changes or the page goes), or undefined while there is none.
+ */
+export function useCoverImage(): { name: string; url: string } | undefined {
+  const [image, setImage] = useState<{ name: string; url: string }>();
+  useEffect(() => {
+    let alive = true;
+    let url: string | undefined;
+    const load = () =>
+      void getCoverImage().then((img) => {
+        if (!alive) return;
+        if (url) URL.revokeObjectURL(url);
+        url = img ? URL.createObjectURL(img.blob) : undefined;
+        setImage(img && url ? { name: img.name, url } : undefined);
+      });
+    load();
+    const off = onCoverImageChanged(load);
+    return () => {
+      alive = false;
+      off();
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, []);
+  return image;
+}
+
 export function useCoverImageName(): string | undefined {
   const [name, setName] = useState<string>();
   useEffect(() => {

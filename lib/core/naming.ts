@@ -3,6 +3,7 @@
  * filename") and the file systems behind it have their own rules, so every name Seam offers goes
  * through `sanitizeFileName`.
  */
+import { t } from './i18n';
 
 /** Used when nothing usable is left of a name. */
 export const FALLBACK_NAME = 'Seam join';
@@ -86,6 +87,11 @@ export const DEFAULT_TEMPLATE = '{title}';
  * English; callers pass the person's language's (`output.untitledName`: "+ 3 weitere").
  */
 export const UNTITLED_TEMPLATE = '{first} + {count} more';
+
+/** UNTITLED_TEMPLATE in the person's language ("{first} + {count} weitere"). */
+export function untitledTemplate(): string {
+  return t('output.untitledName', '{first}', '{count}');
+}
 
 /**
  * The joined file's name: "First track + 4 more.mp3" for five tracks, "First track.mp3" for

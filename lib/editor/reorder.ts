@@ -105,7 +105,7 @@ function clampIndex(i: number, length: number): number {
 // The track list's reorder state: a pointer drag of a Reorder handle, or a track picked up with
 // the keyboard. Events in, the next state and what to do out; the list draws and stores.
 
-export interface PointerDrag {
+interface PointerDrag {
   id: string;
   from: number;
   /** Where the track would land if dropped now. */
@@ -272,4 +272,22 @@ export function selectRange(
   const b = order.indexOf(id);
   if (a < 0 || b < 0) return b < 0 ? [] : [id];
   return order.slice(Math.min(a, b), Math.max(a, b) + 1);
+}
+
+/** How near the edge of the visible list a drag starts scrolling, and its fastest step, px. */
+export const EDGE_ZONE_PX = 48;
+export const EDGE_MAX_STEP_PX = 18;
+
+/**
+ * How far to scroll in one frame while a drag's pointer is at `y` in a visible area from `top`
+ * to `bottom` (the window above the Join bar): nothing away from the edges, faster the nearer
+ * the edge (and past it), negative upwards.
+ */
+export function edgeScrollStep(y: number, top: number, bottom: number): number {
+  const zone = Math.min(EDGE_ZONE_PX, (bottom - top) / 4);
+  if (zone <= 0) return 0;
+  const depth = (d: number) => Math.ceil(EDGE_MAX_STEP_PX * Math.min(1, d / zone));
+  if (y < top + zone) return -depth(top + zone - y);
+  if (y > bottom - zone) return depth(y - (bottom - zone));
+  return 0;
 }

@@ -11,7 +11,7 @@ import {
 import { browser } from '#imports';
 import { formatSpec } from '@/lib/core/formats';
 import { isRunning, type JobInFlight, type JobState } from '@/lib/core/job';
-import { outputFileName } from '@/lib/core/naming';
+import { outputFileName, untitledTemplate } from '@/lib/core/naming';
 import { joinOptions } from '@/lib/core/settings';
 import type { JobEvents, JobProgress, JobResult } from '@/lib/protocol/contract';
 import { isOwnBlobUrl } from '@/lib/protocol/senders';
@@ -22,8 +22,8 @@ import { showFailed, showProgress, showQueue } from './badge';
 import { chaptersCue, chaptersJson, chaptersText } from '@/lib/plan/chapter-files';
 import { onDownloadChanged as releaseOnEnd, saveChapterFiles, saveResult } from './download';
 import { engineLink } from './link';
-import { requestFetch } from '@/lib/page-audio/downloads';
-import { t, text } from '@/lib/core/i18n';
+import { requestFetch } from './fetches';
+import { text } from '@/lib/core/i18n';
 
 /**
  * The background's side of a join: the job's state machine in storage.session (running → done,
@@ -60,12 +60,12 @@ export const cancelJoin = serial((jobId: string) => cancelJoinNow(jobId));
 export const recoverJob = serial(() => recoverJobNow());
 
 /** Why a join stopped, completing "The join stopped because …". */
-export const ENGINE_GONE = text('errors.engineGone');
+const ENGINE_GONE = text('errors.engineGone');
 /**
  * Why a join left in flight when the background was gone (storage.session emptied) stopped:
  * Seam cannot tell a closed browser from a crashed extension process afterwards, so it says both.
  */
-export const SEAM_CLOSED = text('errors.seamClosed');
+const SEAM_CLOSED = text('errors.seamClosed');
 
 /** What every state of a job keeps: which join it is. */
 function jobBase(job: JobState): JobInFlight {
@@ -100,7 +100,7 @@ async function startJoinNow(): Promise<{ jobId: string }> {
       prefs.fileNameTemplate,
       new Date(startedAt),
       tags.title,
-      t('output.untitledName'),
+      untitledTemplate(),
     ),
     startedAt,
   };

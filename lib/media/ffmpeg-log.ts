@@ -1,5 +1,11 @@
 import { text, type Text } from '@/lib/core/i18n';
-import type { PlanInput } from '@/lib/plan/types';
+import { EBUR128_SUMMARY } from './ebur128';
+
+/** An input file of an ffmpeg run: its path in the engine and the track it holds. */
+interface RunInput {
+  path: string;
+  trackId: string;
+}
 
 /** Lines ffmpeg prints when it gives up, and what to tell a person instead. */
 const REASONS: readonly [RegExp, Text][] = [
@@ -33,7 +39,7 @@ const EMPTY = /^\s*$|^\s*(size|frame)=\s*\S+.*time=|^Conversion failed!?$|^Press
  */
 export function ffmpegFailure(
   log: readonly string[],
-  inputs: readonly PlanInput[],
+  inputs: readonly RunInput[],
   code?: number,
 ): { reason: Text; trackId?: string } {
   for (const line of [...log].reverse()) {
@@ -52,7 +58,7 @@ export function ffmpegFailure(
  * A log line fit to quote to a person: without its "[mp3 @ 0x55…]" prefix and the engine's
  * paths (a leading one, and the inputs' anywhere), as ffmpeg wrote it otherwise (its own casing), cut at 80 characters.
  */
-export function ffmpegSaid(line: string, inputs: readonly PlanInput[] = []): string {
+export function ffmpegSaid(line: string, inputs: readonly RunInput[] = []): string {
   let text = line.replace(/^\s*\[[^\]]*\]\s*/, '').trim();
   for (const i of inputs) text = text.split(`${i.path}: `).join('').split(i.path).join('the file');
   // The engine's own paths ("/task-…/input.flac: Invalid data…") mean nothing to a person.
@@ -68,7 +74,8 @@ export const LOG_KEEP_MAX = 50_000;
 /**
  * Whether a task's log keeps `line`, with `kept` lines kept so far: everything at first; then
  * lines at error level or above, untagged lines (a run at `-loglevel error` tags none), and the
- * resampler's format lines the decode check reads (lib/media/decode-check.ts, formatsIn). A
+ * resampler's format lines the decode check reads (lib/media/decode-check.ts, formatsIn) and the
+ * head of ebur128's loudness summary (./ebur128.ts). A
  * long file whose every packet warns would otherwise hold a log as long as the file.
  */
 export function keepLogLine(line: string, kept: number): boolean {
@@ -80,6 +87,7 @@ export function keepLogLine(line: string, kept: number): boolean {
     level === 'panic' ||
     level === 'fatal' ||
     level === 'error' ||
-    /\[verbose\] ch:\d+ /.test(line)
+    /\[verbose\] ch:\d+ /.test(line) ||
+    EBUR128_SUMMARY.test(line)
   );
 }

@@ -265,7 +265,8 @@ describe('popup', () => {
     await p.waitForReady(2);
     expect(await p.tracks()).toEqual(TONES.slice(0, 2));
     expect(await popup.locator('canvas').count()).toBe(0);
-    expect(await popup.getByRole('button', { name: 'Reorder' }).count()).toBe(0);
+    // Each row has its Reorder handle (drag and drop, keyboard), as in the editor.
+    expect(await popup.getByRole('button', { name: 'Reorder' }).count()).toBe(2);
     expect(await popup.getByRole('button', { name: 'Open in a tab' }).count()).toBe(1);
     // Requests to the extension's own files are seen (the popup's chunks; the shared one is
     // named after whichever module the bundler picks, "install-" since locales came in), the

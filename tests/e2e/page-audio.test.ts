@@ -36,22 +36,22 @@ const checkbox = (name: string) => popup.pageCheckbox(name);
 
 describe('On this page', () => {
   it('lists one row per recording, frames included, decoys left out', async () => {
-    const host = new URL(site.url).host;
+    // Every row is on the page's own host: it is said once, not on each row (issue 21).
     expect(await listed()).toEqual([
-      `Lecture feed | ${host}`,
-      `Feed episode | ${host}`,
+      'Lecture feed',
+      'Feed episode',
       // "Lecture A again" (a.mp3#t=10) is the same file: one row.
-      `Lecture A | ${host}`,
+      'Lecture A',
       // b.mp3?session=1 on the page and b.mp3 in the frame are the same file: one row.
-      `Lecture B | ${host}`,
-      `Lecture C (stream link) | ${host}`,
-      `Chapter download | ${host}`,
-      `Player C | 0:02 · ${host}`,
-      `Missing lecture | ${host}`,
-      `Broken lecture | ${host}`,
+      'Lecture B',
+      'Lecture C (stream link)',
+      'Chapter download',
+      'Player C | 0:02',
+      'Missing lecture',
+      'Broken lecture',
       // A blob: player has no caption of its own: the heading it sits under names it.
       'Lectures | streamed or protected audio cannot be saved',
-      `Frame lecture | ${host}`,
+      'Frame lecture',
     ]);
     await expect(checkbox('Lectures').isDisabled()).resolves.toBe(true);
     await expect(checkbox('Lecture A').isEnabled()).resolves.toBe(true);
@@ -64,7 +64,13 @@ describe('On this page', () => {
       'Frame lecture',
       'Chapter download',
     ]);
-    await popup.waitForReady(4);
+    await popup.waitForSettled(4);
+    // "Frame lecture" links a redirect: Chromium does not show an extension where a redirect
+    // leads before following it, so Seam refuses it, naming the server (issue 18).
+    const host = new URL(site.url).host;
+    expect(await popup.alerts()).toContain(
+      `Frame lecture: The server at ${host} sent the download on elsewhere, and the browser does not show Seam where to before it goes there. Seam follows no redirect it cannot check first (it could lead into your own network).`,
+    );
     // Page order, whatever the order of the clicks.
     expect(await popup.tracks()).toEqual([
       'Lecture A',
@@ -72,6 +78,8 @@ describe('On this page', () => {
       'Chapter download',
       'Frame lecture',
     ]);
+    await popup.remove('Frame lecture');
+    await popup.waitForReady(3);
     // Already-queued items are marked in the page list.
     await expect(
       region().getByRole('listitem').filter({ hasText: 'Lecture A' }).first().innerText(),
@@ -79,11 +87,11 @@ describe('On this page', () => {
 
     const { job, file: out } = await seam.ext.joinAndWait(() => popup.join(), 60_000);
     expect(job.status).toBe('done');
-    expect(job.fileName).toBe('Lecture A + 3 more.mp3');
+    expect(job.fileName).toBe('Lecture A + 2 more.mp3');
     const probe = await ffprobe(out);
     expect(probe.streams[0]?.codec_name).toBe('mp3');
-    // a, b (stream link), c (through a redirect), mono-22050: 2 s each.
-    expect(await decodedDuration(out)).toBeCloseTo(8, 0);
+    // a, b (stream link), mono-22050: 2 s each.
+    expect(await decodedDuration(out)).toBeCloseTo(6, 0);
   });
 
   it('a 404 and an HTML page served as MP3 get alerts naming the link; the rest is kept', async () => {

@@ -175,6 +175,32 @@ describe('messages belong to the queue', () => {
   });
 });
 
+describe('progress', () => {
+  test('a join of many short tracks: the progress text changes, never "Reading tracks 0%" or "Joining 100%"', async () => {
+    await openPopup();
+    const many = await copies(
+      'tone-440-2s-44100-stereo.mp3',
+      Array.from({ length: 14 }, (_, i) => `Take ${i + 1}.mp3`),
+    );
+    await ui.addFiles(many.paths);
+    await ui.waitForReady(14, 120_000);
+    await ui.setFormat('OGG');
+    // Every text the progress shows, in order, watched on every change until the join ends.
+    await page.evaluate(() => {
+      const w = window as unknown as { said: string[] };
+      w.said = [];
+      new MutationObserver(() => {
+        const now = document.querySelector('.progress-row .percent')?.textContent?.trim();
+        if (now && w.said.at(-1) !== now) w.said.push(now);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await seam.ext.joinAndWait(() => ui.join());
+    const said = await page.evaluate(() => (window as unknown as { said: string[] }).said);
+    expect(said.length, said.join(' | ')).toBeGreaterThanOrEqual(3);
+    expect(said.filter((x) => /^Reading tracks 0%|^Joining 100%/.test(x))).toEqual([]);
+  });
+});
+
 describe('order', () => {
   test('Sort by name and Reverse replace a hand-made order with Undo, as Clear all does', async () => {
     await openPopup();
@@ -225,6 +251,114 @@ describe('order', () => {
     expect(await joinInView(page, 'Remove selected')).toBe(true);
     await page.getByRole('button', { name: 'Remove selected', exact: true }).click();
     await until(async () => expect(await ui.items.count()).toBe(20));
+  });
+});
+
+/** Presses the mouse on a row's Reorder handle; returns the handle's box. */
+async function grab(p: Page, name: string) {
+  const handle = p
+    .getByRole('listitem')
+    .filter({ hasText: name })
+    .getByRole('button', { name: 'Reorder' });
+  const box = (await handle.boundingBox())!;
+  await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await p.mouse.down();
+  return box;
+}
+
+describe('drag to reorder', () => {
+  test('in the popup, with the mouse: a track dragged below two others lands there, nothing selected', async () => {
+    await openPopup();
+    const four = eight.slice(0, 4);
+    const names = four.map((p) => p.split('/').at(-1)!);
+    await ui.addFilesAndWait(four);
+    await ui.item(names[0]!).scrollIntoViewIfNeeded();
+    const start = await grab(page, names[0]!);
+    const third = (await ui.item(names[2]!).boundingBox())!;
+    await page.mouse.move(start.x + 5, third.y + third.height * 0.8, { steps: 8 });
+    await until(async () => expect(await page.locator('.track.lifted').count()).toBe(1));
+    await page.mouse.up();
+    await until(async () =>
+      expect(await ui.tracks()).toEqual([names[1], names[2], names[0], names[3]]),
+    );
+    expect(await page.evaluate(() => getSelection()?.toString() ?? '')).toBe('');
+    // The keyboard moves are still there.
+    await ui.moveDown(names[0]!);
+    await until(async () =>
+      expect(await ui.tracks()).toEqual([names[1], names[2], names[3], names[0]]),
+    );
+  });
+
+  test('in the editor, a drag to the window’s edge scrolls: Part 35 of 40 goes to the end', async () => {
+    const forty = await copies(
+      'tone-440-2s-44100-stereo.mp3',
+      Array.from({ length: 40 }, (_, i) => `Part ${i + 1}.mp3`),
+    );
+    for (const p of seam.context.pages()) if (p.url().includes('/options.html')) await p.close();
+    page = await seam.openOptions();
+    await page.setViewportSize({ width: 900, height: 700 });
+    ui = new PopupPage(page);
+    await ui.addFiles(forty.paths);
+    await ui.waitForReady(40, 120_000);
+    // Open cards, as a person editing trims has them: tall, so the list is long.
+    await page.getByRole('button', { name: 'Expand all', exact: true }).click();
+    await page.getByRole('button', { name: 'Collapse all', exact: true }).waitFor();
+    await ui.item('Part 35.mp3').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    // The list's end is out of view, under the Join bar: only scrolling can reach it.
+    const hidden = await ui.item('Part 40.mp3').evaluate((el) => {
+      const bar = document.querySelector('section.join')!.getBoundingClientRect().top;
+      return el.getBoundingClientRect().top > bar;
+    });
+    expect(hidden).toBe(true);
+    const start = await grab(page, 'Part 35.mp3');
+    // Down to the Join bar's edge and held there: the page scrolls until the end of the list.
+    const barTop = await page
+      .locator('section.join')
+      .evaluate((el) => el.getBoundingClientRect().top);
+    await page.mouse.move(start.x + 5, barTop - 4, { steps: 6 });
+    await until(
+      async () => expect(await page.locator('.track.drop-after').innerText()).toMatch(/^Part 40/),
+      30_000,
+    );
+    await page.mouse.up();
+    await until(async () => expect((await ui.tracks())[39]).toBe('Part 35.mp3'));
+    expect((await ui.tracks())[34]).toBe('Part 36.mp3');
+    await page.close();
+  });
+});
+
+describe('cover and tags', () => {
+  test('the cover shows as a thumbnail; Reset to defaults forgets it completely; Title is wide', async () => {
+    const cover = (await copies('png-named.mp3', ['my cover.png'])).paths[0]!;
+    for (const p of seam.context.pages()) if (p.url().includes('/options.html')) await p.close();
+    page = await seam.openOptions();
+    await page.setViewportSize({ width: 1000, height: 800 });
+    ui = new PopupPage(page);
+    await ui.addFilesAndWait(eight.slice(0, 2));
+    const output = page.getByRole('region', { name: /^Output/ });
+    await output.getByLabel('Choose an image').setInputFiles(cover);
+    const thumb = output.getByRole('img', { name: 'Cover: my cover.png' });
+    await thumb.waitFor();
+    await until(async () =>
+      expect(await thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0),
+    );
+    const width = (name: string) =>
+      output
+        .getByRole('textbox', { name, exact: true })
+        .evaluate((el) => el.getBoundingClientRect().width);
+    expect(await width('Title')).toBeGreaterThan(2 * (await width('Genre')));
+
+    // Reset, from the Join bar's Details: nothing of the image is left.
+    await page.getByRole('button', { name: 'Details', exact: true }).click();
+    await page.getByRole('button', { name: 'Reset to defaults', exact: true }).click();
+    await until(async () => expect(await thumb.count()).toBe(0));
+    expect(await output.getByText('Choose another image').count()).toBe(0);
+    expect(await output.getByRole('button', { name: 'Forget the image' }).count()).toBe(0);
+    expect(await output.getByText('Choose an image').count()).toBe(1);
+    expect(
+      await output.getByRole('combobox', { name: 'Cover', exact: true }).inputValue(),
+    ).not.toBe('image');
+    await page.close();
   });
 });
 

@@ -100,6 +100,55 @@ test('the popup and the editor, light and dark, and the store images', async () 
   expect(files).toHaveLength(EPISODES.length);
 });
 
+/**
+ * The popup at 400 x 600 with eight tracks of mixed codecs and rates (a re-encoding plan), in
+ * English and in German (a browser of its own, started with --lang=de): the list in view, the
+ * Join bar one short line. Saved as popup-8-en.png and popup-8-de.png (light).
+ */
+test('the popup with eight mixed tracks, in English and German', async () => {
+  const mixed: string[] = [];
+  const kinds = [
+    ...[0, 1, 2, 3, 4].map(() => ['-ar', '44100', '-ac', '2', '-c:a', 'libmp3lame', 'mp3']),
+    ['-ar', '22050', '-ac', '1', '-c:a', 'libmp3lame', 'mp3'],
+    ['-ar', '48000', '-ac', '2', '-c:a', 'pcm_s16le', 'wav'],
+    ['-ar', '32000', '-ac', '2', '-c:a', 'libvorbis', 'ogg'],
+  ];
+  for (const [i, k] of kinds.entries()) {
+    const path = join(
+      tmp,
+      `Episode ${i + 1} - ${['Welcome', 'The harbour', 'Night ferry', 'Island voices', 'Market day', 'Interview', 'Live at the pier', 'Outro'][i]}.${k.at(-1)}`,
+    );
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', `anoisesrc=color=pink:amplitude=0.4:duration=${6 + i}`],
+      ...k.slice(0, -1),
+      path,
+    ]);
+    mixed.push(path);
+  }
+  const shootPopup = async (s: Seam, name: string, addLabel: string, plan: RegExp) => {
+    const page = await s.openPopup();
+    await page.setViewportSize({ width: 400, height: 600 });
+    await resetSeam(s, page);
+    await s.ext.clearSettings();
+    await page.reload();
+    await page.getByLabel(addLabel, { exact: true }).setInputFiles(mixed);
+    await until(
+      async () => expect(await page.locator('.plan-line').innerText()).toMatch(plan),
+      120_000,
+    );
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.screenshot({ path: join(OUT, `${name}.png`) });
+    await page.close();
+  };
+  await shootPopup(seam, 'popup-8-en', 'Add files', /^Re-encoding/);
+  const de = await launchSeam({ name: 'seam-shots-de', args: ['--lang=de'] });
+  try {
+    await shootPopup(de, 'popup-8-de', 'Dateien hinzufügen', /^Neu codiert/);
+  } finally {
+    await de.close();
+  }
+});
+
 /** Colours of the compositions around the real UI, per scheme (components/style.css's). */
 const FRAME = {
   light: { bg: '#e8edf6', fg: '#111827', muted: '#4b5563' },

@@ -44,8 +44,8 @@ export interface Outcome {
   job: DoneJob;
   /** The chapter files saved beside it (by kind) when any were. */
   chapterFiles: DownloadItem[];
-  /** The plan's line as the page showed it when Join was pressed. */
-  planLine: string;
+  /** The page's line for the saved file ("Saved NAME (SIZE, lossless)."). */
+  savedLine: string;
 }
 
 /** Every difference between the joined file and what was expected. */
@@ -143,8 +143,8 @@ async function checkLossless(
 ): Promise<string[]> {
   const bad: string[] = [];
   const said = out.job.lossless;
-  if (/^Lossless/.test(out.planLine) !== said) {
-    bad.push(`the plan said "${out.planLine.slice(0, 80)}" but the job's lossless is ${said}`);
+  if (/, lossless\)/.test(out.savedLine) !== said) {
+    bad.push(`the page says "${out.savedLine.slice(0, 120)}" but the job's lossless is ${said}`);
   }
   if (want.lossless !== undefined && want.lossless !== said) {
     bad.push(
@@ -155,24 +155,7 @@ async function checkLossless(
   }
   if (!said) return bad;
   if (want.codec === 'pcm' || want.codec === 'flac') {
-    const got = await decodePcm(out.file);
-    const parts = await Promise.all(
-      inputs.map((i) => decodePcm(i, { rate: got.rate, channels: got.channels })),
-    );
-    const total = parts.reduce((n, p) => n + p.samples.length, 0);
-    let same = total === got.samples.length;
-    let at = 0;
-    for (const part of parts) {
-      for (let k = 0; same && k < part.samples.length; k++) {
-        if (part.samples[k] !== got.samples[at + k]) same = false;
-      }
-      at += part.samples.length;
-    }
-    if (!same)
-      bad.push(
-        `lossless, but its samples are not the inputs' (${got.samples.length} against ${total})`,
-      );
-    return bad;
+    return [...bad, ...(await samplesKept(out.file, inputs))];
   }
   const each = await Promise.all(inputs.map(packetHashes));
   const total = each.reduce((n, h) => n + h.length, 0);
@@ -181,6 +164,52 @@ async function checkLossless(
   if (kept < total - allowed) {
     bad.push(
       `lossless, but only ${kept} of the inputs' ${total} packets are in it (at most ${allowed} may go at the joins)`,
+    );
+  }
+  return bad;
+}
+
+/** The decoded samples as 32-bit floats (exact for every PCM and FLAC depth up to 24 bits). */
+async function floatSamples(path: string): Promise<Buffer> {
+  const { stdout } = await run(
+    'ffmpeg',
+    ['-nostdin', '-v', 'error', '-i', path, '-map', '0:a:0', '-f', 'f32le', '-'],
+    { encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024 },
+  );
+  return stdout as unknown as Buffer;
+}
+
+/** Bits a stream holds its samples in, and whether they are floats. */
+async function depth(path: string): Promise<{ bits: number; float: boolean; codec: string }> {
+  const audio = (await ffprobe(path)).streams.find((s) => s.codec_type === 'audio');
+  const codec = audio?.codec_name ?? '';
+  const pcm = /^pcm_([suf])(\d+)/.exec(codec);
+  if (pcm) return { bits: Number(pcm[2]), float: pcm[1] === 'f', codec };
+  const raw = Number(audio?.bits_per_raw_sample ?? 0);
+  return { bits: raw || 16, float: false, codec };
+}
+
+/**
+ * A lossless WAV or FLAC: the inputs' samples one after another, exactly, in a depth that holds
+ * them (an 8-bit or 24-bit input is not cut or padded to 16 bits and called lossless).
+ */
+async function samplesKept(file: string, inputs: readonly string[]): Promise<string[]> {
+  const bad: string[] = [];
+  const got = await floatSamples(file);
+  const parts = await Promise.all(inputs.map(floatSamples));
+  const want = Buffer.concat(parts);
+  if (!got.equals(want)) {
+    bad.push(
+      `lossless, but its samples are not the inputs' (${got.length / 4} against ${want.length / 4} values)`,
+    );
+  }
+  const ins = await Promise.all(inputs.map(depth));
+  const out = await depth(file);
+  const bits = Math.max(...ins.map((d) => d.bits));
+  const float = ins.some((d) => d.float);
+  if (out.bits < bits || (float && !out.float)) {
+    bad.push(
+      `lossless, but written as ${out.codec} ${out.bits}-bit from ${ins.map((d) => `${d.codec} ${d.bits}-bit`).join(', ')}`,
     );
   }
   return bad;

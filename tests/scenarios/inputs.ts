@@ -25,6 +25,16 @@ const CODEC: Record<InputSpec['format'], { ext: string; args: string[] }> = {
 
 export const extension = (spec: InputSpec): string => CODEC[spec.format].ext;
 
+/** The encoder arguments of an input: its codec's, with its sample format. */
+function codecArgs(spec: InputSpec): string[] {
+  const f = spec.sampleFormat;
+  if (spec.format === 'wav' && f) {
+    return ['-c:a', { u8: 'pcm_u8', s24: 'pcm_s24le', f32: 'pcm_f32le' }[f]];
+  }
+  if (spec.format === 'flac' && f === 's24') return ['-c:a', 'flac', '-sample_fmt', 's32'];
+  return CODEC[spec.format].args;
+}
+
 /** The cover picture embedded in inputs (a 64 x 64 JPEG) and a person's own image (PNG). */
 async function picture(kind: 'embedded' | 'own'): Promise<string> {
   mkdirSync(CACHE_DIR, { recursive: true });
@@ -91,7 +101,7 @@ export async function inputFile(spec: InputSpec): Promise<string> {
     `${filters.join(',')},aformat=channel_layouts=${spec.channels === 1 ? 'mono' : 'stereo'}[out]`,
     ...maps,
     ...['-ar', String(rate), '-ac', String(spec.channels)],
-    ...CODEC[spec.format].args,
+    ...codecArgs(spec),
     ...tags,
     part,
   ]);

@@ -160,6 +160,12 @@ function losslessPromised(s: Scenario): boolean | undefined {
     (i) => i.format === a!.format && i.rate === a!.rate && i.channels === a!.channels,
   );
   if (!same || !KEPT_AS_IS[a!.format].includes(o.format)) return false;
+  // Depths a FLAC cannot hold as they are (8-bit, float), or mixed depths: left open.
+  const formats = new Set(s.inputs.map((i) => i.sampleFormat ?? 's16'));
+  if (formats.size > 1) return undefined;
+  if (o.format === 'flac' && (a!.sampleFormat === 'u8' || a!.sampleFormat === 'f32')) {
+    return undefined;
+  }
   // A rate or channel count asked for that the tracks already have changes nothing: left open.
   if (o.sampleRate !== 'source' || o.channels !== 'source') return undefined;
   return true;

@@ -131,16 +131,16 @@ export class ScenarioRunner {
     }
     if (o.cover === 'image') await this.chooseImage(page, o.format);
     await this.useCores(2);
-    // The plan line once it reflects what is stored (it is drawn from the same store).
-    const planLine = await until(async () => {
-      const line = await ui.planText();
-      if (!line) throw new Error('no plan line');
-      return line;
-    });
     const { job, file, download } = await seam.ext.joinAndWait(() => ui.join(), JOIN_TIMEOUT);
+    // The line the page shows for the saved file ("Saved NAME (SIZE, lossless).").
+    const savedLine = await until(async () => {
+      const texts = await page.getByText(/^Saved /).allInnerTexts();
+      if (!texts[0]) throw new Error('no "Saved" line');
+      return texts[0].trim();
+    });
     const chapterFiles = await this.chapterFilesAfter(download.id, job.chapterFiles?.length ?? 0);
     const want = expected(s, measured);
-    return { want, out: { file, job, chapterFiles, planLine }, inputs };
+    return { want, out: { file, job, chapterFiles, savedLine }, inputs };
   }
 
   /**

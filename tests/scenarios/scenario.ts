@@ -28,6 +28,8 @@ export interface InputSpec {
   format: InputFormat;
   rate: number;
   channels: 1 | 2;
+  /** How WAV and FLAC hold samples (16-bit when absent): 8-bit, 24-bit, 32-bit float (WAV). */
+  sampleFormat?: 'u8' | 's24' | 'f32';
   /** Seconds of sound (a tone over pink noise). */
   seconds: number;
   /** Digital silence before and after the sound, seconds (for "Trim silence"). */
@@ -84,7 +86,17 @@ export interface Scenario {
   tags: { title?: string; artist?: string };
 }
 
-const RATES = [22050, 44100, 48000] as const;
+/** Sample rates each input codec is drawn at: the common ones mostly, the odd ones now and then. */
+const RATES: Record<InputFormat, readonly number[]> = {
+  mp3: [22050, 44100, 44100, 48000, 32000, 16000],
+  m4a: [22050, 44100, 44100, 48000, 32000],
+  opus: [48000],
+  flac: [22050, 44100, 44100, 48000, 96000, 16000],
+  wav: [22050, 44100, 44100, 48000, 96000, 8000],
+  ogg: [22050, 44100, 48000, 32000],
+};
+/** Tags with characters beyond ASCII, as people's files have them. */
+const TITLES = ['Song', 'Canción', 'Чтение', '朗読', 'Track "quoted"'];
 const CURVES: readonly CrossfadeCurve[] = ['linear', 'equal-power', 'logarithmic'];
 const CHAPTER_MODES: readonly ChapterMode[] = ['auto', 'per-track', 'keep', 'none'];
 /** The output format each input codec is copied into, for the draws that aim at a lossless join. */
@@ -106,7 +118,7 @@ export function drawScenario(seed: number): Scenario {
   const kind: Kind = r.weighted<Kind>([
     ['mixed', 6],
     ['lossless', 3],
-    ['parallel', 1],
+    ['parallel', 1.5],
   ]);
   const count = kind === 'parallel' ? r.int(2, 3) : r.int(1, 4);
   const silenceTrim = kind === 'mixed' && r.chance(0.15);
@@ -117,31 +129,37 @@ export function drawScenario(seed: number): Scenario {
   const output = drawOutput(r, kind, inputs);
   const edits = kind === 'lossless' ? inputs.map(() => ({})) : drawEdits(r, inputs, silenceTrim);
   const tags = r.chance(0.5)
-    ? { title: `Scenario ${seed}`, ...(r.chance(0.5) ? { artist: 'Seam Scenarios' } : {}) }
+    ? { title: `${r.pick(TITLES)} ${seed}`, ...(r.chance(0.5) ? { artist: 'Seam Scenarios' } : {}) }
     : {};
   return { seed, inputs, edits, silenceTrim, output, tags };
 }
 
-function drawInputBase(r: Rng): Pick<InputSpec, 'format' | 'rate' | 'channels'> {
+type InputBase = Pick<InputSpec, 'format' | 'rate' | 'channels' | 'sampleFormat'>;
+
+function drawInputBase(r: Rng): InputBase {
   const format = r.pick(INPUT_FORMATS);
-  return {
-    format,
-    rate: format === 'opus' ? 48000 : r.pick(RATES),
-    channels: r.chance(0.3) ? 1 : 2,
-  };
+  const base: InputBase = { format, rate: r.pick(RATES[format]), channels: r.chance(0.3) ? 1 : 2 };
+  if (format === 'wav' && r.chance(0.3)) base.sampleFormat = r.pick(['u8', 's24', 'f32'] as const);
+  if (format === 'flac' && r.chance(0.25)) base.sampleFormat = 's24';
+  return base;
 }
 
 function drawInput(
   r: Rng,
   i: number,
   kind: Kind,
-  base: Pick<InputSpec, 'format' | 'rate' | 'channels'>,
+  base: InputBase,
   count: number,
   silenceTrim: boolean,
 ): InputSpec {
   // Parallel: 62 to 72 s in all, so a re-encode crosses 60 s after trims and crossfades.
   const seconds =
-    kind === 'parallel' ? Math.ceil((r.int(62, 72) / count) * 10) / 10 : r.int(20, 60) / 10;
+    kind === 'parallel'
+      ? Math.ceil((r.int(62, 72) / count) * 10) / 10
+      : // Now and then one under a second: exact joins need frames on both sides.
+        r.chance(0.1)
+        ? r.int(3, 9) / 10
+        : r.int(20, 60) / 10;
   const input: InputSpec = {
     ...base,
     seconds,
@@ -155,7 +173,7 @@ function drawInput(
   }
   if (r.chance(0.35)) {
     input.tags = {
-      title: `Song ${i + 1}`,
+      title: `${r.pick(TITLES)} ${i + 1}`,
       ...(r.chance(0.5) ? { artist: `Singer ${i + 1}` } : {}),
     };
   }
@@ -163,7 +181,11 @@ function drawInput(
   if (pictures && r.chance(0.3)) input.cover = true;
   const chapters = base.format === 'mp3' || base.format === 'm4a';
   if (chapters && seconds >= 4 && r.chance(0.3)) {
-    input.chapters = [0, Math.round((seconds / 2) * 10) / 10];
+    const parts = seconds >= 5 && r.chance(0.5) ? 3 : 2;
+    input.chapters = Array.from(
+      { length: parts },
+      (_, k) => Math.round(((seconds * k) / parts) * 10) / 10,
+    );
   }
   return input;
 }
@@ -175,7 +197,7 @@ function drawOutput(r: Rng, kind: Kind, inputs: readonly InputSpec[]): OutputSpe
       : kind === 'parallel'
         ? r.pick<FormatId>(['mp3', 'm4a', 'm4b', 'opus', 'flac'])
         : r.pick(OUTPUT_FORMATS);
-  const edited = kind === 'mixed';
+  const edited = kind !== 'lossless';
   const cover = r.weighted<OutputSpec['cover']>([
     ['first', 3],
     ['none', 2],
@@ -209,7 +231,7 @@ function drawEdits(r: Rng, inputs: readonly InputSpec[], silenceTrim: boolean): 
   const edits: EditSpec[] = inputs.map((input) => {
     const len = fileSeconds(input);
     const edit: EditSpec = {};
-    if (!silenceTrim && r.chance(0.3)) {
+    if (!silenceTrim && len >= 2 && r.chance(0.3)) {
       if (r.chance(0.6)) edit.startSec = r.int(1, Math.floor(len * 20)) / 100;
       if (r.chance(0.6))
         edit.endSec = Math.round((len - r.int(1, Math.floor(len * 20)) / 100) * 100) / 100;
@@ -246,7 +268,8 @@ function drawEdits(r: Rng, inputs: readonly InputSpec[], silenceTrim: boolean): 
 /** A short line for logs: "seed 7: 3 inputs (mp3 44100/2, ...) -> m4b, 2 crossfades". */
 export function summarize(s: Scenario): string {
   const ins = s.inputs.map(
-    (i) => `${i.format} ${i.rate}/${i.channels} ${fileSeconds(i).toFixed(1)}s`,
+    (i) =>
+      `${i.format}${i.sampleFormat ? `:${i.sampleFormat}` : ''} ${i.rate}/${i.channels} ${fileSeconds(i).toFixed(1)}s`,
   );
   const t = s.edits.map((e) => e.after?.kind).filter((k) => k && k !== 'none');
   const trims = s.edits.filter((e) => e.startSec !== undefined || e.endSec !== undefined).length;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  edgeScrollStep,
   IDLE_REORDER,
   dropIndex,
   insertionSlot,
@@ -217,5 +218,17 @@ describe('moveSelection and selectRange', () => {
     expect(selectRange(order, 'd', 'b')).toEqual(['b', 'c', 'd']);
     expect(selectRange(order, undefined, 'c')).toEqual(['c']);
     expect(selectRange(order, 'gone', 'c')).toEqual(['c']);
+  });
+});
+
+describe('edgeScrollStep', () => {
+  it('scrolls only near the edges, faster nearer them, up at the top and down at the bottom', () => {
+    expect(edgeScrollStep(300, 0, 600)).toBe(0);
+    expect(edgeScrollStep(2, 0, 600)).toBeLessThan(0);
+    expect(edgeScrollStep(598, 0, 600)).toBeGreaterThan(0);
+    expect(edgeScrollStep(590, 0, 600)).toBeGreaterThan(edgeScrollStep(560, 0, 600));
+    // Past the edge (over the Join bar) it scrolls at full speed, no faster.
+    expect(edgeScrollStep(700, 0, 600)).toBe(edgeScrollStep(600, 0, 600));
+    expect(edgeScrollStep(10, 0, 0)).toBe(0);
   });
 });
