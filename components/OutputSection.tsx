@@ -166,6 +166,13 @@ export function OutputSection(props: {
           hint={t('output.normalizeHint', String(prefs.loudnessTarget))}
           onChange={(normalize) => props.onChange({ normalize })}
         />
+        <CheckboxField
+          label={t('output.matchLoudness')}
+          checked={o.matchLoudness}
+          disabled={disabled}
+          hint={t('output.matchLoudnessHint', String(prefs.loudnessTarget))}
+          onChange={(matchLoudness) => props.onChange({ matchLoudness })}
+        />
       </div>
       {m4r && <p class="warning">{m4r}</p>}
       <div class="fields">

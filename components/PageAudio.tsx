@@ -1,12 +1,14 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { addSelected, askedToAddAll, loadFeed, type Pick } from '@/lib/page-audio/actions';
+import type { FeedBook } from '@/lib/page-audio/feed-book';
+import { MakeBook } from './MakeBook';
 import {
   fileIdentity,
   preferredFormat,
   queueFamily,
   type PageRecording,
 } from '@/lib/page-audio/group';
-import { needsConfirmation } from '@/lib/page-audio/picks';
+import { commonHost, needsConfirmation, publicationOrder, rangeSize } from '@/lib/page-audio/picks';
 import { canAdd, filterItems } from '@/lib/page-audio/urls';
 import { describeHost } from '@/lib/page-audio/tracking';
 import { run } from '@/lib/queue/alerts';
@@ -26,6 +28,7 @@ interface Feed {
   title: string;
   recordings: PageRecording[];
   leftOut?: string;
+  book?: FeedBook | undefined;
 }
 
 export function PageAudio({ compact, tracks }: { compact: boolean; tracks: readonly Track[] }) {
@@ -37,6 +40,7 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
   const [rangeCount, setRangeCount] = useState(10);
   const [feed, setFeed] = useState<Feed | null>(null);
   const [confirming, setConfirming] = useState<Pick[] | null>(null);
+  const [newestFirst, setNewestFirst] = useState(false);
 
   const queuedTracks = useMemo(() => {
     const map = new Map<string, Track>();
@@ -55,19 +59,20 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
   const scanned = state.status === 'done' && state.ok ? state : undefined;
   const recordings = feed?.recordings ?? scanned?.recordings ?? [];
   const isFeed = !!feed || !!scanned?.isFeed;
-  const rows: Row[] = useMemo(
-    () =>
-      recordings.map((r) => {
-        const format =
-          r.formats.find((f) => f.url === formatOf.get(r.key)) ??
-          preferredFormat(r.formats, families);
-        const queued = r.formats
-          .map((f) => queuedTracks.get(fileIdentity(f.url)))
-          .find((t) => t !== undefined);
-        return { rec: r, format, queued, name: r.name, host: hostText(format.url, queued) };
-      }),
-    [recordings, formatOf, families, queuedTracks],
-  );
+  const rows: Row[] = useMemo(() => {
+    const all = recordings.map((r) => {
+      const format =
+        r.formats.find((f) => f.url === formatOf.get(r.key)) ??
+        preferredFormat(r.formats, families);
+      const queued = r.formats
+        .map((f) => queuedTracks.get(fileIdentity(f.url)))
+        .find((t) => t !== undefined);
+      return { rec: r, format, queued, name: r.name, host: hostText(format.url, queued) };
+    });
+    // The host most rows share is said once, not on every row (it left no room for titles).
+    const common = commonHost(all.map((r) => r.host));
+    return all.map((r) => (r.host === common ? { ...r, host: '' } : r));
+  }, [recordings, formatOf, families, queuedTracks]);
   const main = rows.filter((r) => !r.rec.other);
   const others = rows.filter((r) => r.rec.other);
   const filtered = filterItems(main, query);
@@ -100,7 +105,18 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
     }
     setPicked(next);
   };
-  const chosen = () => rows.filter((r) => picked.has(r.rec.key) && addable(r)).map(toPick);
+  // A feed's episodes go to the queue in publication order (oldest first) unless asked otherwise.
+  const chosen = () => {
+    const list = rows.filter((r) => picked.has(r.rec.key) && addable(r));
+    const ordered = isFeed
+      ? publicationOrder(
+          list.map((r) => ({ r, date: r.rec.date })),
+          newestFirst,
+        ).map((x) => x.r)
+      : list;
+    return ordered.map(toPick);
+  };
+  const range = rangeSize(rangeCount, selectable.length);
   const pageUrl = scanned?.pageUrl ?? '';
   const add = (picks: Pick[]) =>
     run('add-selected', async () => {
@@ -119,8 +135,8 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
   };
   const openFeed = (url: string, title: string) =>
     run('feed', async () => {
-      const { recordings: recs, leftOut } = await loadFeed(url, pageUrl);
-      setFeed({ url, title, recordings: recs, ...(leftOut ? { leftOut } : {}) });
+      const { recordings: recs, leftOut, book } = await loadFeed(url, pageUrl);
+      setFeed({ url, title, recordings: recs, book, ...(leftOut ? { leftOut } : {}) });
       setPicked(new Set());
       setShown(PAGE_ROWS);
     });
@@ -176,6 +192,16 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
               />
               {t('page.selectAll')}
             </label>
+            {isFeed && (
+              <label>
+                <input
+                  type="checkbox"
+                  checked={newestFirst}
+                  onChange={(e) => setNewestFirst(e.currentTarget.checked)}
+                />
+                {t('page.newestFirst')}
+              </label>
+            )}
             {count >= FILTER_FROM && (
               <>
                 <input
@@ -186,26 +212,28 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
                   value={query}
                   onInput={(e) => (setQuery(e.currentTarget.value), setShown(PAGE_ROWS))}
                 />
-                <span class="range-pick">
-                  <input
-                    type="number"
-                    min={1}
-                    max={selectable.length}
-                    aria-label={t('page.howMany')}
-                    value={rangeCount}
-                    onInput={(e) => setRangeCount(Math.max(1, Number(e.currentTarget.value) || 1))}
-                  />
-                  <button
-                    type="button"
-                    onClick={() =>
-                      setPicked(new Set(selectable.slice(0, rangeCount).map((r) => r.rec.key)))
-                    }
-                  >
-                    {isFeed
-                      ? t('page.selectNewest', rangeCount)
-                      : t('page.selectFirst', rangeCount)}
-                  </button>
-                </span>
+                {selectable.length > 1 && (
+                  <span class="range-pick">
+                    <input
+                      type="number"
+                      min={1}
+                      max={selectable.length}
+                      aria-label={t('page.howMany')}
+                      value={range}
+                      onInput={(e) =>
+                        setRangeCount(Math.max(1, Number(e.currentTarget.value) || 1))
+                      }
+                    />
+                    <button
+                      type="button"
+                      onClick={() =>
+                        setPicked(new Set(selectable.slice(0, range).map((r) => r.rec.key)))
+                      }
+                    >
+                      {isFeed ? t('page.selectNewest', range) : t('page.selectFirst', range)}
+                    </button>
+                  </span>
+                )}
               </>
             )}
           </div>
@@ -242,6 +270,14 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
         <button type="button" disabled={picked.size === 0} onClick={onAdd}>
           {t('page.addSelected')}
         </button>
+      )}
+      {feed?.book && count > 0 && (
+        <MakeBook
+          feedUrl={feed.url}
+          book={feed.book}
+          chosen={(picked.size > 0 ? chosen() : selectable.map(toPick)).map((p) => p.url)}
+          onDone={() => setPicked(new Set())}
+        />
       )}
     </section>
   );

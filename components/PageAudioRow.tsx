@@ -35,7 +35,7 @@ export function PageAudioRow(props: {
       class={props.disabled ? 'disabled' : ''}
       data-urls={rec.formats.map((f) => f.url).join(' ')}
     >
-      <label title={format.url}>
+      <label title={name}>
         <input
           type="checkbox"
           checked={props.checked}

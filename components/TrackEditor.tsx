@@ -11,6 +11,7 @@ import { run } from '@/lib/queue/alerts';
 import { trimSilence } from '@/lib/editor/silence-trim';
 import { NumberField, TextField } from './fields';
 import { Waveform } from './Waveform';
+import { ChapterFinder, MarkerHandles, useMarkers } from './ChapterFinder';
 import { t as tr } from '@/lib/core/i18n';
 
 /** A ready track's waveform with its time ruler, trims and chapter title (options page only). */
@@ -52,6 +53,7 @@ export function TrackEditor(props: {
     commitTrim(moveHandle(trim, handle, sec ?? 0, dur));
   };
   const kept = trimmedLength(trim, dur);
+  const [markers, setMarkers] = useMarkers();
 
   return (
     <div class="track-editor">
@@ -76,7 +78,9 @@ export function TrackEditor(props: {
           const end = trimEnd(trim, dur);
           void run('play', () => playTrack(t.id, sec, sec < end ? end : dur));
         }}
-      />
+      >
+        {markers && <MarkerHandles durationSec={dur} markers={markers} setMarkers={setMarkers} />}
+      </Waveform>
       <div class="trim-row">
         <NumberField
           label={tr('editor.start')}
@@ -132,6 +136,14 @@ export function TrackEditor(props: {
           onCommit={(v) => props.onEdit({ chapterTitle: v.trim() || undefined })}
         />
       </div>
+      <ChapterFinder
+        track={t}
+        edit={edit}
+        locked={locked}
+        markers={markers}
+        setMarkers={setMarkers}
+        onEdit={props.onEdit}
+      />
     </div>
   );
 }

@@ -36,6 +36,8 @@ export function Waveform(props: {
   onCommit: (trim: Trim | ((latest: Trim) => Trim)) => void;
   /** Plays from `sec` (a click on the ruler). */
   onSeek: (sec: number) => void;
+  /** Drawn over the waveform, in its box ("Find chapters" markers). */
+  children?: preact.ComponentChildren;
 }) {
   const { durationSec: dur, trim, disabled } = props;
   const box = useRef<HTMLDivElement>(null);
@@ -191,6 +193,7 @@ export function Waveform(props: {
         )}
         <div {...handleProps('start')} />
         <div {...handleProps('end')} />
+        {props.children}
         {!peaks && (
           <span class="waveform-status">{problem ?? (seen ? t('editor.drawing') : '')}</span>
         )}

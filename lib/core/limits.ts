@@ -53,3 +53,6 @@ export function clampWhole(value: unknown, min: number, max: number, fallback: n
 export function clampTenths(value: unknown, max: number): number {
   return Math.round(clampNumber(value, 0, max, 0) * 10) / 10;
 }
+
+/** "Find chapters": seconds heard either side of a marker by its Preview. */
+export const CHAPTER_PREVIEW_SEC = 2;

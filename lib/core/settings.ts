@@ -48,6 +48,11 @@ export const defaultOutput = {
   channels: 'source' as 'source' | 1 | 2,
   /** EBU R128 loudness normalization of the whole result. */
   normalize: false,
+  /**
+   * Each track brought to the loudness target on its own (lib/plan/match-loudness.ts): in a
+   * lossless MP3 join by its frames' global gain, without re-encoding.
+   */
+  matchLoudness: false,
   fadeInSec: 0,
   fadeOutSec: 0,
   /**
@@ -151,6 +156,7 @@ export function cleanOutput(raw: unknown): OutputSettings {
     sampleRate: oneOf(r.sampleRate, ['source', 44100, 48000] as const, d.sampleRate),
     channels: oneOf(r.channels, ['source', 1, 2] as const, d.channels),
     normalize: typeof r.normalize === 'boolean' ? r.normalize : d.normalize,
+    matchLoudness: typeof r.matchLoudness === 'boolean' ? r.matchLoudness : d.matchLoudness,
     fadeInSec: clampTenths(r.fadeInSec, MAX_FADE_SEC),
     fadeOutSec: clampTenths(r.fadeOutSec, MAX_FADE_SEC),
     // Before chapter modes, a box: ticked meant one per track (now "auto"), unticked none.

@@ -76,6 +76,12 @@ export interface AudioInfo {
    * is set up again mid-stream.
    */
   formatChange?: FormatChange;
+  /**
+   * EBU R128 integrated loudness (LUFS) and true peak (dBTP), measured by the decode check on
+   * its own decode (lib/media/ebur128.ts); absent before it ran, or for a stream that changes
+   * format midway.
+   */
+  loudness?: { i: number; tp: number };
 }
 
 /** How a track's decoded stream changes midway. */
@@ -95,6 +101,11 @@ export interface FormatChange {
 /** A chapter a file already has, in seconds of that file. */
 export interface SourceChapter {
   title: string;
+  /**
+   * The chapter's own title inside its track's, when its title is flattened ("Episode 2:
+   * Opening" of "Opening"): a format that nests chapters (ID3 CTOC) puts it under the track.
+   */
+  inner?: string;
   startSec: number;
   endSec: number;
 }
@@ -117,6 +128,11 @@ export interface TrackEdit {
   transitionAfter: Transition;
   /** Chapter title; undefined = the file name without its extension. */
   chapterTitle?: string;
+  /**
+   * Chapters the person marked in the track ("Find chapters": lib/editor/pauses.ts), in the
+   * track's own seconds, the first at 0; they stand for the file's own chapters everywhere.
+   */
+  chapters?: { startSec: number; title: string; inner?: string }[];
 }
 
 export const NO_TRANSITION: Transition = { kind: 'none' };

@@ -26,5 +26,6 @@ export function patchEdit(
   // Optional fields are left out rather than stored as undefined.
   if (next.endSec === undefined) delete next.endSec;
   if (next.chapterTitle === undefined || next.chapterTitle === '') delete next.chapterTitle;
+  if (!next.chapters || next.chapters.length === 0) delete next.chapters;
   return next;
 }

@@ -12,7 +12,7 @@ import type {
   OutputTags,
 } from '@/lib/core/settings';
 import type { Track } from '@/lib/core/track';
-import { resolveChapterMode, type ChapterTrack } from '@/lib/plan/chapters';
+import { ownChapters, resolveChapterMode, type ChapterTrack } from '@/lib/plan/chapters';
 import { t } from '@/lib/core/i18n';
 import { formatSeconds, khz, listOf } from '@/lib/core/text';
 
@@ -164,7 +164,7 @@ export function chapterModeFromChoice(
 
 /** Whether any track has chapters of its own (an M4B's, an MP3's ID3 CHAP, a cue sheet's). */
 export function anyOwnChapters(tracks: readonly ChapterTrack[]): boolean {
-  return tracks.some((t) => (t.info?.chapters?.length ?? 0) > 0);
+  return tracks.some((t) => ownChapters(t).length > 0);
 }
 
 /** Reads a select's string value back into a setting's value. */

@@ -8,6 +8,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { t } from '@/lib/core/i18n';
 import { computePeaks, edgeLevels, PEAK_BUCKETS, type Peaks } from './peaks';
 import type { EdgeLevels } from './silence';
+import { levelEnvelope, type LevelEnvelope } from './pauses';
 import { getAudio } from '@/lib/store/tracks';
 
 interface PeaksDB extends DBSchema {
@@ -188,4 +189,36 @@ async function decodeMp3InPieces(blob: Blob, durationSec: number): Promise<Peaks
     max.set(peaks.max.subarray(0, to - from), from);
   }
   return { durationSec, min, max };
+}
+
+/**
+ * The level through a whole track (./pauses.ts `levelEnvelope`), for "Find chapters": decoded
+ * at once, or for a long MP3 piece by piece, the pieces' envelopes end to end. Not cached: it
+ * is asked for on a click.
+ */
+export function loadLevelEnvelope(req: PeaksRequest): Promise<LevelEnvelope> {
+  return enqueue(async () => {
+    const blob = await getAudio(req.id);
+    if (!blob) throw new WaveformUnavailableError(t('editor.notStored'));
+    const decodedBytes = req.durationSec * req.sampleRate * Math.max(1, req.channels) * 4;
+    let env: LevelEnvelope;
+    if (decodedBytes <= MAX_DECODED_BYTES) {
+      env = levelEnvelope(...(await decodeChannels(blob)));
+    } else if (req.codec === 'mp3') {
+      const parts: LevelEnvelope[] = [];
+      for (let at = 0; at < blob.size; at += MP3_PIECE_BYTES) {
+        parts.push(levelEnvelope(...(await decodeChannels(blob.slice(at, at + MP3_PIECE_BYTES)))));
+      }
+      const levels = new Float32Array(parts.reduce((n, p) => n + p.levels.length, 0));
+      let k = 0;
+      for (const p of parts) {
+        levels.set(p.levels, k);
+        k += p.levels.length;
+      }
+      env = { stepSec: parts[0]?.stepSec ?? 0.01, levels, durationSec: req.durationSec };
+    } else {
+      throw new WaveformUnavailableError(t('editor.tooLongToDecode'));
+    }
+    return env;
+  });
 }

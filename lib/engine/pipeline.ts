@@ -11,6 +11,7 @@ import { stepList, type JoinStep, type JoinSteps, type StepKind } from '@/lib/pl
 import type { JoinPlan } from '@/lib/plan/types';
 import type { JoinState, StepContext, StepExecutor, StepPhase } from './steps/context';
 import { predecode } from './steps/predecode';
+import { gainAacStep, gainMp3Step } from './steps/gain';
 import { fastMp3, fastWav } from './steps/fast';
 import { ffmpeg } from './steps/ffmpeg';
 import { parts } from './steps/parts';
@@ -24,6 +25,8 @@ type Executors = { [K in StepKind]: StepExecutor<Extract<JoinStep, { kind: K }>>
 /** Every step's executor, by kind: a new step is one line here. */
 const EXECUTORS: Executors = {
   predecode,
+  'gain-mp3': gainMp3Step,
+  'gain-aac': gainAacStep,
   'fast-mp3': fastMp3,
   'fast-wav': fastWav,
   ffmpeg,
@@ -80,6 +83,9 @@ export function stepName(step: JoinStep, pipe: Pick<PipelineContext, 'plan' | 'r
   switch (step.kind) {
     case 'predecode':
       return text('steps.predecode', pipe.ready[step.run.track]?.name ?? '');
+    case 'gain-mp3':
+    case 'gain-aac':
+      return text('steps.gain');
     case 'fast-mp3':
     case 'fast-wav':
       return text('steps.fastJoin');

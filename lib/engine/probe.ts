@@ -30,6 +30,7 @@ import {
   type DecodeRun,
   type DecodeRuns,
 } from '@/lib/media/decode-check';
+import { parseEbur128Summary } from '@/lib/media/ebur128';
 import { parseProbe, probeArgs } from '@/lib/media/probe';
 import { inspectHeader, SNIFF_WINDOW } from '@/lib/media/sniff';
 import type { EngineTask, TaskRunner } from './task';
@@ -107,6 +108,10 @@ async function decodeInTask(
   for (let next = nextRun(runs, info.sampleRate); next; next = nextRun(runs, info.sampleRate))
     runs[next.name] = await decodeRun(t, input, info, next.name, next.seconds);
   const verdict = judgeDecode(track, info, runs);
+  const change = describeChange(formatsIn(runs.full.log));
+  // A stream that changes format sets the filters up again midway, the meter's count with
+  // them: its loudness is not measured (Match loudness says so).
+  const loudness = change ? undefined : parseEbur128Summary(runs.full.log);
   // Notes are sentences as data: the same note twice is the same JSON.
   const seen = new Set<string>();
   const notes = [...(info.notes ?? []), ...verdict.notes].filter((n) => {
@@ -120,8 +125,9 @@ async function decodeInTask(
       samples: verdict.samples,
       decoded: true,
       ...(notes.length > 0 ? { notes } : {}),
+      ...(loudness ? { loudness } : {}),
     },
-    change: describeChange(formatsIn(runs.full.log)),
+    change,
   };
 }
 
@@ -137,7 +143,7 @@ async function decodeRun(
     'ffmpeg',
     decodeArgs(t.path(input), progress, {
       sampleRate: info.sampleRate,
-      ...(limitSec !== undefined ? { limitSec } : {}),
+      ...(limitSec !== undefined ? { limitSec } : { loudness: true }),
       ...(info.inputArgs ? { inputArgs: info.inputArgs } : {}),
     }),
   );

@@ -19,6 +19,7 @@ import { CorruptAudioError, TruncatedAudioError } from '@/lib/core/errors';
 import { text, type Sub, type Text } from '@/lib/core/i18n';
 import { channelText, khzText, lengthText } from '@/lib/core/text';
 import type { FormatChange, TrackRef } from '@/lib/core/track';
+import { EBUR128_FILTER } from './ebur128';
 import { ffmpegSaid } from './ffmpeg-log';
 
 /** Missing audio below both of these is an estimate's slack, not a cut. */
@@ -48,15 +49,27 @@ const END_NOISE_MAX_LINES = 4;
 export function decodeArgs(
   input: string,
   progressPath: string,
-  opts: { sampleRate: number; limitSec?: number; inputArgs?: readonly string[] },
+  opts: {
+    sampleRate: number;
+    limitSec?: number;
+    inputArgs?: readonly string[];
+    /** Measure EBU R128 loudness on the same decode (./ebur128.ts), on a side branch. */
+    loudness?: boolean;
+  },
 ): string[] {
+  // The side branch's resampler (to ebur128's doubles) converts from the same source format as
+  // the output's, so formatsIn reads each format once either way.
+  const route = opts.loudness
+    ? ['-filter_complex', `[0:a:0]asplit=2[check][r128];[r128]${EBUR128_FILTER},anullsink`]
+    : [];
   return [
     // `verbose` for the resampler's line each time the stream's format is set up (formatsIn);
     // `level` tags each line, so only error lines are judged as before (classifyLog).
     ...['-hide_banner', '-loglevel', 'level+verbose', '-nostats'],
     ...(opts.inputArgs ?? []),
     ...(opts.limitSec !== undefined ? ['-t', seconds(opts.limitSec)] : []),
-    ...['-i', input, '-map', '0:a:0', '-ac', '1', '-ar', String(opts.sampleRate)],
+    ...['-i', input, ...route, '-map', opts.loudness ? '[check]' : '0:a:0'],
+    ...['-ac', '1', '-ar', String(opts.sampleRate)],
     ...['-c:a', 'pcm_u8', '-progress', progressPath, '-f', 'u8', '-y', '/dev/null'],
   ];
 }

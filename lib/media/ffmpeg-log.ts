@@ -1,5 +1,6 @@
 import { text, type Text } from '@/lib/core/i18n';
 import type { PlanInput } from '@/lib/plan/types';
+import { EBUR128_SUMMARY } from './ebur128';
 
 /** Lines ffmpeg prints when it gives up, and what to tell a person instead. */
 const REASONS: readonly [RegExp, Text][] = [
@@ -68,7 +69,8 @@ export const LOG_KEEP_MAX = 50_000;
 /**
  * Whether a task's log keeps `line`, with `kept` lines kept so far: everything at first; then
  * lines at error level or above, untagged lines (a run at `-loglevel error` tags none), and the
- * resampler's format lines the decode check reads (lib/media/decode-check.ts, formatsIn). A
+ * resampler's format lines the decode check reads (lib/media/decode-check.ts, formatsIn) and the
+ * head of ebur128's loudness summary (./ebur128.ts). A
  * long file whose every packet warns would otherwise hold a log as long as the file.
  */
 export function keepLogLine(line: string, kept: number): boolean {
@@ -80,6 +82,7 @@ export function keepLogLine(line: string, kept: number): boolean {
     level === 'panic' ||
     level === 'fatal' ||
     level === 'error' ||
-    /\[verbose\] ch:\d+ /.test(line)
+    /\[verbose\] ch:\d+ /.test(line) ||
+    EBUR128_SUMMARY.test(line)
   );
 }

@@ -59,6 +59,9 @@ export interface Id3Chapter {
   title: string;
   start: number;
   end: number;
+  /** The part (a book's episode) it belongs to, and its title inside it: a CTOC per part. */
+  part?: string;
+  inner?: string;
 }
 
 /** What a rewrite changes in the old tag. */
@@ -296,22 +299,53 @@ export function buildId3v2(
   return concat([header, body]);
 }
 
-/** CTOC (a table of contents) and one CHAP per chapter. */
-function chapterFrames(chapters: readonly Id3Chapter[], major: 3 | 4): Id3Frame[] {
-  if (chapters.length === 0) return [];
-  const ids = chapters.map((_, i) => `ch${i}`);
-  // CTOC counts its entries in one byte: a table of contents for the first 255 chapters.
-  const toc: Id3Frame = {
+/**
+ * A CTOC frame: its id, flags (0x02 top level, 0x01 ordered), the ids of its entries (one byte
+ * counts them: the first 255) and, for a part, its title.
+ */
+function tocFrame(
+  id: string,
+  top: boolean,
+  entries: readonly string[],
+  title?: Uint8Array,
+): Id3Frame {
+  return {
     id: 'CTOC',
     flags: 0,
     body: concat([
-      latin1z('toc'),
-      new Uint8Array([0x03, Math.min(255, ids.length)]),
-      ...ids.slice(0, 255).map(latin1z),
+      latin1z(id),
+      new Uint8Array([top ? 0x03 : 0x01, Math.min(255, entries.length)]),
+      ...entries.slice(0, 255).map(latin1z),
+      ...(title ? [title] : []),
     ]),
   };
+}
+
+/**
+ * CTOC (a table of contents) and one CHAP per chapter. Chapters of a part (a book's episode
+ * and its own chapters) go in a CTOC of their own, titled by the part, inside the top one: the
+ * nesting ID3v2 Chapter Frame Addendum 1.0 describes, each CHAP titled by its title inside.
+ */
+function chapterFrames(chapters: readonly Id3Chapter[], major: 3 | 4): Id3Frame[] {
+  if (chapters.length === 0) return [];
+  const ids = chapters.map((_, i) => `ch${i}`);
+  const top: string[] = [];
+  const parts: Id3Frame[] = [];
+  for (let i = 0; i < chapters.length;) {
+    const part = chapters[i]!.part;
+    if (!part) {
+      top.push(ids[i++]!);
+      continue;
+    }
+    const members: string[] = [];
+    for (; i < chapters.length && chapters[i]!.part === part; i++) members.push(ids[i]!);
+    const id = `toc${parts.length + 1}`;
+    top.push(id);
+    parts.push(tocFrame(id, false, members, serializeFrame(textFrame('TIT2', part, major), major)));
+  }
   return [
-    toc,
+    tocFrame('toc', true, top),
+    ...parts,
     ...chapters.map((c, i): Id3Frame => {
       const times = new Uint8Array(16);
       const dv = new DataView(times.buffer);
@@ -319,7 +353,10 @@ function chapterFrames(chapters: readonly Id3Chapter[], major: 3 | 4): Id3Frame[
       dv.setUint32(4, c.end);
       dv.setUint32(8, 0xffffffff);
       dv.setUint32(12, 0xffffffff);
-      const title = serializeFrame(textFrame('TIT2', c.title, major), major);
+      const title = serializeFrame(
+        textFrame('TIT2', c.part ? (c.inner ?? c.title) : c.title, major),
+        major,
+      );
       return { id: 'CHAP', flags: 0, body: concat([latin1z(ids[i]!), times, title]) };
     }),
   ];

@@ -8,6 +8,7 @@ import type { PageRecording } from './group';
 import { MAX_PICKS, queuePageAudio } from './picks';
 import { scanTab, feedRecordings, type PageScan } from './tab';
 import { originPattern } from './urls';
+import { parseFeedBook, type FeedBook } from './feed-book';
 
 /**
  * Page audio from an extension page (popup, options): which tab it is about, its scan, a feed
@@ -45,6 +46,8 @@ export async function scanTarget(compact: boolean): Promise<PageAudioState> {
 export interface FeedScan {
   recordings: PageRecording[];
   leftOut?: string;
+  /** The show and its episodes as "Make a book" needs them (./feed-book.ts). */
+  book?: FeedBook;
 }
 
 /**
@@ -62,7 +65,7 @@ export function loadFeed(url: string, pageUrl?: string): Promise<FeedScan> {
     }
     const granted = (await browser.permissions.getAll()).origins ?? [];
     const feed = await fetchGatedText(url, { kind: 'feed', granted, pageUrl });
-    return feedRecordings(feed.text, feed.url);
+    return { ...feedRecordings(feed.text, feed.url), book: parseFeedBook(feed.text, feed.url) };
   })();
 }
 

@@ -10,7 +10,7 @@
  * download list; `x.hq.mp4` beside `x.mp3`; a long id shared by a player's and a download's
  * file names).
  */
-import type { ScanHit } from './scan';
+import type { ScanHit, UnsavableReason } from './scan';
 import { untrack } from './tracking';
 import { isGenericLabel, titleFromFileName, withoutFormatNote, withoutSuffix } from './titles';
 
@@ -34,7 +34,7 @@ export interface PageRecording {
   formats: PageFormat[];
   /** An interface sound (chime, click): listed apart, collapsed. */
   other?: boolean;
-  disabledReason?: string;
+  disabledReason?: UnsavableReason;
   /** ISO date (feeds). */
   date?: string;
   /** Seconds, when the page says. */

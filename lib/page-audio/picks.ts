@@ -14,8 +14,8 @@ export interface PageAudioPick {
 export const MAX_PICKS = 500;
 /** "Add all" asks first above this many recordings... */
 export const ASK_ABOVE_COUNT = 20;
-/** ...or when the sizes the page gives add up to more than this (2 GB). */
-export const ASK_ABOVE_BYTES = 2 * 1024 ** 3;
+/** ...or when the sizes the page gives add up to more than this (500 MB, issue 21). */
+export const ASK_ABOVE_BYTES = 500 * 1024 ** 2;
 const MAX_NAME = 120;
 
 /**
@@ -103,4 +103,45 @@ export async function queuePageAudio(input: unknown): Promise<QueuedPicks> {
 export function needsConfirmation(picks: readonly { size?: number }[]): boolean {
   const total = picks.reduce((n, p) => n + (p.size ?? 0), 0);
   return picks.length > ASK_ABOVE_COUNT || total > ASK_ABOVE_BYTES;
+}
+
+/**
+ * Feed episodes in the order they were published (oldest first, so a join plays them in order),
+ * or newest first when the person asks. Undated ones keep their order, after the dated ones.
+ */
+export function publicationOrder<T extends { date?: string | undefined }>(
+  items: readonly T[],
+  newestFirst = false,
+): T[] {
+  const dir = newestFirst ? -1 : 1;
+  return items
+    .map((item, i) => ({ item, i, t: item.date ? Date.parse(item.date) : NaN }))
+    .sort((a, b) => {
+      const na = Number.isNaN(a.t);
+      const nb = Number.isNaN(b.t);
+      if (na || nb) return na === nb ? a.i - b.i : na ? 1 : -1;
+      return dir * (a.t - b.t) || a.i - b.i;
+    })
+    .map((x) => x.item);
+}
+
+/**
+ * The host most rows share (more than half of those that name one), which the list then need
+ * not repeat on every row; undefined when there is none.
+ */
+export function commonHost(hosts: readonly string[]): string | undefined {
+  const named = hosts.filter(Boolean);
+  const counts = new Map<string, number>();
+  for (const h of named) counts.set(h, (counts.get(h) ?? 0) + 1);
+  let best: string | undefined;
+  let most = 0;
+  for (const [h, n] of counts) {
+    if (n > most) [best, most] = [h, n];
+  }
+  return most * 2 > named.length ? best : undefined;
+}
+
+/** How many "Select the newest N" may offer: never more than there are. */
+export function rangeSize(wanted: number, available: number): number {
+  return Math.max(1, Math.min(Math.floor(wanted) || 1, available));
 }

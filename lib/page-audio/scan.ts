@@ -67,7 +67,7 @@ export interface ScanHit {
   size?: number;
   /** ISO date (a feed item's pubDate). */
   date?: string;
-  disabledReason?: string;
+  disabledReason?: UnsavableReason;
   /** URL of the same-origin frame the hit was found in (absent for the top document). */
   frame?: string;
 }
@@ -115,16 +115,23 @@ export interface ScanOptions {
 /** The scan's time budget, repeated as a literal inside `scanPage`, which cannot import it. */
 export const SCAN_BUDGET_MS = 1500;
 
-/** Reasons `scanPage` gives; repeated as literals inside it, which cannot import them. */
-export const STREAMED_REASON = 'streamed or protected audio cannot be saved';
-export const EMBEDDED_REASON = 'embedded audio cannot be saved';
-/** What `tab.ts` says of a hit that the page marked but gave no reason for. */
-export const UNSAVABLE_REASON = 'this audio cannot be saved';
+/**
+ * Why a row cannot be added, as a code (the popup says it in the person's language):
+ * `streamed` (a `blob:` or MediaSource player, a live `srcObject`, an HLS or DASH playlist),
+ * `embedded` (a `data:` URL), `unsavable` (any other address that is not http(s)).
+ */
+export type UnsavableReason = 'streamed' | 'embedded' | 'unsavable';
+export const UNSAVABLE_REASONS: readonly UnsavableReason[] = ['streamed', 'embedded', 'unsavable'];
+/** The codes `scanPage` gives; repeated as literals inside it, which cannot import them. */
+export const STREAMED_REASON: UnsavableReason = 'streamed';
+export const EMBEDDED_REASON: UnsavableReason = 'embedded';
+/** What `tab.ts` says of a hit that the page marked but gave no valid reason for. */
+export const UNSAVABLE_REASON: UnsavableReason = 'unsavable';
 
 export function scanPage(doc: Document = document, opts: ScanOptions = {}): PageScanResult {
   // Everything below is inside the function on purpose: see the header comment.
-  const REASON_STREAMED = 'streamed or protected audio cannot be saved';
-  const REASON_EMBEDDED = 'embedded audio cannot be saved';
+  const REASON_STREAMED: UnsavableReason = 'streamed';
+  const REASON_EMBEDDED: UnsavableReason = 'embedded';
   // prettier-ignore
   const AUDIO_EXT = new Set([
     'mp3', 'm4a', 'm4b', 'm4r', 'aac', 'wav', 'wave', 'flac', 'ogg', 'oga', 'opus', 'weba',

@@ -5,6 +5,7 @@ import {
   scanPage,
   SCAN_BUDGET_MS,
   UNSAVABLE_REASON,
+  UNSAVABLE_REASONS,
   type FeedLink,
   type HitVia,
   type PageScanResult,
@@ -221,8 +222,9 @@ function validHit(raw: unknown, frameIndex: number): ScanHit | undefined {
   }
   const mime = str(r.mime, 100);
   if (mime && /^[\w.+-]+\/[\w.+-]+$/.test(mime)) hit.mime = mime.toLowerCase();
-  const reason = str(r.disabledReason, 200);
-  if (reason || !/^https?:/.test(hit.url)) {
+  // A code from the union, never the page's words: anything else counts as "cannot be saved".
+  const reason = UNSAVABLE_REASONS.find((x) => x === r.disabledReason);
+  if (r.disabledReason !== undefined || !/^https?:/.test(hit.url)) {
     hit.disabledReason = reason ?? UNSAVABLE_REASON;
   }
   const frame = str(r.frame, 4096);

@@ -19,7 +19,7 @@ const GENERIC_WORDS = new Set([
   'original', 'save', 'link', 'click', 'open', 'player', 'media', 'kbps', 'mb', 'kb', 'gb',
   'right', 'left', 'mono', 'stereo', 'format', 'track', 'start', 'stop', 'resume', 'clip',
   'info', 'more', 'share', 'queue', 'add', 'new', 'window', 'tab', 'popup', 'pop', 'up',
-  'subscribe', 'today', 'todays', 's', 'mp4a', 'your', 'latest',
+  'subscribe', 'today', 'todays', 'mp4a', 'your', 'latest',
   'itunes', 'rss', 'embed', 'transcript', 'print', 'email',
   // French
   'télécharger', 'telecharger', 'écouter', 'ecouter', 'lecture', 'réécouter', 'reecouter',
@@ -54,7 +54,12 @@ export function isGenericLabel(text: string | undefined): boolean {
     .replace(/\b\d{1,3}['′]\d{2}(["″]|'')?/g, ' ')
     .replace(/\b\d+([.,]\d+)?\s*(k|m|g)?(i?b|o)\b/g, ' ')
     .replace(/\b\d+\s*(kbps|kb\/s|kbit\/s|khz|hz)\b/g, ' ');
-  const words = rest.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  // A letter an apostrophe joins to a word ("Today's", "l'épisode") says nothing on its own.
+  const words = rest
+    .replace(/(\p{L})['’]\p{L}(?!\p{L})/gu, '$1')
+    .replace(/(^|[^\p{L}])\p{L}['’](?=\p{L})/gu, '$1')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   return words.every(isGenericWord);
 }
 
@@ -130,5 +135,9 @@ export function withoutSuffix(label: string, others: readonly string[]): string 
  */
 export function withoutFormatNote(label: string): string {
   const m = /^(.*\S)\s*[([]([^()[\]]{1,40})[)\]]$/.exec(label);
-  return m && isGenericLabel(m[2]) ? m[1]! : label;
+  if (!m || !isGenericLabel(m[2])) return label;
+  // Only a note of format, bitrate or size: "(stream link)" is part of what the page calls it.
+  const FORMAT =
+    /\b(mp3|mp4a?|m4a|m4b|aac|ogg|oga|opus|flac|wav|format|kbps|\d+\s*(k|m|g)?i?(b|o))\b/i;
+  return FORMAT.test(m[2]!) ? m[1]! : label;
 }

@@ -8,20 +8,24 @@
 export type { ScanHit, ScanOptions, PageScanResult, FeedLink } from './scan';
 import { t } from '@/lib/core/i18n';
 import { untrack } from './tracking';
-import { EMBEDDED_REASON, STREAMED_REASON, UNSAVABLE_REASON } from './scan';
+import type { UnsavableReason } from './scan';
 
 export { EMBEDDED_REASON, STREAMED_REASON, UNSAVABLE_REASON } from './scan';
+export type { UnsavableReason } from './scan';
 
 /**
  * Why a page's audio cannot be added, in the person's language. The scanner runs inside the
- * page (no `browser.i18n`), so its reasons travel as these fixed English phrases; any other
- * reason is shown as it came.
+ * page (no `browser.i18n`), so its reasons travel as codes.
  */
-export function disabledWords(reason: string): string {
-  if (reason === STREAMED_REASON) return t('refusals.pageStreamed');
-  if (reason === EMBEDDED_REASON) return t('refusals.pageEmbedded');
-  if (reason === UNSAVABLE_REASON) return t('refusals.pageUnsavable');
-  return reason;
+export function disabledWords(reason: UnsavableReason): string {
+  switch (reason) {
+    case 'streamed':
+      return t('refusals.pageStreamed');
+    case 'embedded':
+      return t('refusals.pageEmbedded');
+    case 'unsavable':
+      return t('refusals.pageUnsavable');
+  }
 }
 
 /**

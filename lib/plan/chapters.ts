@@ -24,6 +24,13 @@ export interface ChapterTime {
   title: string;
   startSec: number;
   endSec: number;
+  /**
+   * Nested chapters (a book's episode and its own chapters): the part this chapter belongs to
+   * and its title inside it. A format of one level writes `title` ("Episode 2: Opening"); ID3
+   * writes a table of contents per part (lib/media/id3.ts).
+   */
+  part?: string;
+  inner?: string;
 }
 
 /** A track as chapters need it: its name, edit, length, title tag and own chapters. */
@@ -50,7 +57,23 @@ export function resolveChapterMode(
   tracks: readonly ChapterTrack[],
 ): Exclude<ChapterMode, 'auto'> {
   if (mode !== 'auto') return mode;
-  return tracks.some((t) => (t.info?.chapters?.length ?? 0) > 0) ? 'keep' : 'per-track';
+  return tracks.some((t) => ownChapters(t).length > 0) ? 'keep' : 'per-track';
+}
+
+/**
+ * A track's own chapters: those the person marked in it ("Find chapters"), else the file's
+ * (an M4B's chapter track, ID3 CHAP, a cue sheet).
+ */
+export function ownChapters(track: ChapterTrack): readonly SourceChapter[] {
+  const marked = track.edit?.chapters;
+  if (!marked || marked.length === 0) return track.info?.chapters ?? [];
+  const end = track.info?.durationSec ?? 0;
+  return marked.map((c, i) => ({
+    title: c.title,
+    startSec: c.startSec,
+    endSec: marked[i + 1]?.startSec ?? end,
+    ...(c.inner ? { inner: c.inner } : {}),
+  }));
 }
 
 /** A track's chapter title: its edit's, else its title tag (when chosen), else its file name. */
@@ -70,12 +93,20 @@ export function chapterTimes(
   const mode = resolveChapterMode(opts.mode, tracks);
   if (mode === 'none' || tracks.length === 0) return [];
   const { startsSec, totalSec } = trackOffsets(tracks, transitions);
-  const starts: { title: string; startSec: number }[] = [];
+  const starts: Omit<ChapterTime, 'endSec'>[] = [];
   tracks.forEach((t, i) => {
     const at = startsSec[i]!;
     const own = mode === 'keep' ? keptChapters(t) : [];
     if (own.length === 0) starts.push({ title: chapterTitle(t, opts.titleFrom), startSec: at });
-    else for (const c of own) starts.push({ title: c.title, startSec: at + c.offsetSec });
+    // Chapters with titles inside the track's are its parts: nested where the format can.
+    const part = own.some((c) => c.inner) ? chapterTitle(t, opts.titleFrom) : undefined;
+    for (const c of own) {
+      starts.push({
+        title: c.title,
+        startSec: at + c.offsetSec,
+        ...(part ? { part, inner: c.inner ?? c.title } : {}),
+      });
+    }
   });
   // Starts are in order by construction; a crossfade can make two coincide only if a track is
   // shorter than its fades, which the clamp prevents. Drop any that would be empty anyway.
@@ -83,7 +114,7 @@ export function chapterTimes(
   starts.forEach((s, i) => {
     const end = i + 1 < starts.length ? starts[i + 1]!.startSec : totalSec;
     if (end > s.startSec || out.length === 0) {
-      out.push({ title: s.title, startSec: s.startSec, endSec: Math.max(s.startSec, end) });
+      out.push({ ...s, endSec: Math.max(s.startSec, end) });
     }
   });
   return out;
@@ -93,16 +124,24 @@ export function chapterTimes(
  * A track's own chapters as kept by its trim: titles and offsets from where its kept audio
  * starts. Empty when it has none (or none survive the trim).
  */
-export function keptChapters(track: ChapterTrack): { title: string; offsetSec: number }[] {
-  const source = flatten(track.info?.chapters ?? []);
+export function keptChapters(
+  track: ChapterTrack,
+): { title: string; offsetSec: number; inner?: string }[] {
+  const source = flatten(ownChapters(track));
   if (source.length === 0) return [];
   const span = trimSpan(track);
-  const kept: { title: string; fromSec: number; toSec: number }[] = [];
+  const kept: { title: string; fromSec: number; toSec: number; inner?: string }[] = [];
   source.forEach((c, i) => {
     const next = source[i + 1]?.startSec ?? Infinity;
     const from = Math.max(c.startSec, span.startSec);
     const to = Math.min(next, span.endSec);
-    if (to > from) kept.push({ title: c.title, fromSec: from, toSec: to });
+    if (to > from)
+      kept.push({
+        title: c.title,
+        fromSec: from,
+        toSec: to,
+        ...(c.inner ? { inner: c.inner } : {}),
+      });
   });
   if (kept.length === 0) return [];
   // Lead-in before the first chapter: a chapter of its own if it is long enough.
@@ -122,6 +161,7 @@ export function keptChapters(track: ChapterTrack): { title: string; offsetSec: n
   return chosen.map((c, i) => ({
     title: c.title.trim() || trackTitle(track.name),
     offsetSec: i === 0 ? 0 : c.fromSec - span.startSec,
+    ...(c.inner ? { inner: c.inner } : {}),
   }));
 }
 

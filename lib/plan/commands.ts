@@ -13,6 +13,7 @@ import { parallelJoin } from './parallel';
 import type { JoinDecision } from './decide';
 import type { JoinSteps, MainStep, PostStep, PreStep } from './steps';
 import type { FfmpegCommand, JoinPlan, PlanInput } from './types';
+import { exactGain } from './match-loudness';
 
 /** The person's image goes in after the tracks; ffmpeg tells JPEG from PNG by its bytes. */
 const IMAGE_INPUT: PlanInput = { trackId: COVER_IMAGE_ID, path: '/in/cover.img' };
@@ -84,6 +85,7 @@ export function encodeCommand(d: JoinDecision): FfmpegCommand & { pre: PreStep[]
   const graphTracks: GraphTrack[] = tracks.map((_, i) => ({
     channels: joinInfos[i]!.channels,
     span: d.spans[i]!,
+    gainDb: exactGain(d.loudness, i),
   }));
   const graph = filterGraph(graphTracks, d.transitions, {
     rate: target.rate,
@@ -173,6 +175,14 @@ function coverInputs(d: JoinDecision, next: number) {
 export function joinSteps(d: JoinDecision, plan: JoinPlan, pre: PreStep[] = []): JoinSteps {
   const post: PostStep[] = [];
   let main: MainStep;
+  // Match loudness, losslessly: each track's frames gained before the join reads them.
+  const gains = d.loudness?.mode === 'steps' ? d.loudness.gains : [];
+  const moved = d.tracks.flatMap((t, i) =>
+    gains[i]?.steps ? [{ track: i, trackId: t.id, steps: gains[i].steps }] : [],
+  );
+  if (moved.length > 0) {
+    pre = [...pre, { kind: d.fast === 'mp3' ? 'gain-mp3' : 'gain-aac', tracks: moved }];
+  }
   if (plan.kind === 'fast') {
     main = d.fast === 'mp3' ? { kind: 'fast-mp3', exact: d.exact === 'mp3' } : { kind: 'fast-wav' };
     const id3 =

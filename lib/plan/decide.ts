@@ -4,10 +4,10 @@
  * takes, and the tags, chapters and cover it writes. No ffmpeg argument (./commands.ts) and no
  * sentence of the plan's (./describe.ts) is made here. Pure.
  */
-import { NO_TRANSITION, type Transition } from '@/lib/core/track';
+import { NO_TRANSITION, type AudioInfo, type Transition } from '@/lib/core/track';
 import { JoinFailedError } from '@/lib/core/errors';
 import { formatSpec, type FormatSpec } from '@/lib/core/formats';
-import { text } from '@/lib/core/i18n';
+import { t, text } from '@/lib/core/i18n';
 import { formatSeconds } from '@/lib/core/text';
 import {
   defaultOutput,
@@ -36,7 +36,8 @@ import { chapterTimes, resolveChapterMode, type ChapterTime } from './chapters';
 import { editReasons, fastPathReasons, changeReasons, mismatchReasons } from './words';
 import { allLossless, flacDepthNote, targetChannels } from './layout';
 import type { JoinTarget } from './predecode';
-import type { PlanOptions, PlanTrack } from './types';
+import type { LoudnessMatch, PlanOptions, PlanTrack } from './types';
+import { matchLoudness } from './match-loudness';
 
 /**
  * How the audio goes into the output:
@@ -78,6 +79,8 @@ export interface JoinDecision {
   chapterList: ChapterTime[];
   coverTrack: number | undefined;
   coverImage: boolean;
+  /** "Match loudness": each track's gain (absent when not asked). */
+  loudness: LoudnessMatch | undefined;
 }
 
 /**
@@ -119,6 +122,11 @@ export function decideJoin(
   // Only worth saying when the tracks would otherwise go in unchanged.
   const unfit = mismatch.length === 0 ? [...fastPathReasons(tracks), ...changeReasons(tracks)] : [];
   const edits = editReasons(tracks, spans, transitions, output, target);
+  const loudness = output.matchLoudness
+    ? loudnessMatch(infos, output, opts, mismatch.length + unfit.length === 0 && edits.length === 0)
+    : undefined;
+  // Only an MP3 join keeps its frames while their gain moves; any other is encoded again.
+  if (loudness?.mode === 'exact') edits.push(t('plan.reasonMatchLoudness'));
   const depthNote = output.format === 'flac' ? flacDepthNote(infos) : undefined;
   const formatNotes = [target.channels.note, depthNote].filter((n): n is string => !!n);
   const route = joinRoute(tracks, output, mismatch.length + unfit.length, edits, formatNotes);
@@ -160,7 +168,30 @@ export function decideJoin(
     chapterList,
     coverTrack: spec.cover ? chooseCover(tracks, output.cover) : undefined,
     coverImage: spec.cover && output.cover === 'image',
+    loudness,
   };
+}
+
+/**
+ * "Match loudness": by whole global_gain steps when the join would be the zero-copy MP3 join or
+ * a stream copy of mono AAC-LC (`unchanged`: nothing else re-encodes it), else by an exact gain
+ * in the re-encode.
+ */
+function loudnessMatch(
+  infos: readonly AudioInfo[],
+  output: OutputSettings,
+  opts: PlanOptions,
+  unchanged: boolean,
+): LoudnessMatch {
+  const list = [...infos];
+  // MP3 frames, and mono AAC-LC in MP4 (lib/lossless/gain/): their gain moves in place.
+  const monoAac =
+    copyJoinKind(output.format, list) === 'mp4' &&
+    infos.every((i) => i.channels === 1 && i.profile === 'LC');
+  const mode =
+    unchanged && (losslessKind(output.format, list) === 'mp3' || monoAac) ? 'steps' : 'exact';
+  const target = opts.loudnessTarget ?? -16;
+  return { mode, target, gains: matchLoudness(infos, target, mode) };
 }
 
 /** The route (`JoinRoute`) for tracks that differ in `differences` ways and these edits. */

@@ -32,6 +32,7 @@ export interface JoinDescription {
 export function describeJoin(d: JoinDecision): JoinDescription {
   const { tracks, output, spec, target } = d;
   const notes = [
+    ...loudnessNotes(d),
     ...d.formatNotes,
     ...metadataNotes(tracks, output, spec, d.userTags),
     ...trackNotes(tracks),
@@ -61,6 +62,29 @@ export function describeJoin(d: JoinDecision): JoinDescription {
     reencodeReasons: reasons,
     warnings,
   };
+}
+
+/**
+ * "Match loudness" in words: the promise only when every track can keep it ("Lossless, loudness
+ * matched to -16 LUFS within 0.75 dB"), else which track keeps its loudness and why.
+ */
+function loudnessNotes(d: JoinDecision): string[] {
+  const m = d.loudness;
+  if (!m) return [];
+  const target = String(m.target);
+  const missed = m.gains.flatMap((g, i) => (g.matched ? [] : [{ g, n: i + 1 }]));
+  if (missed.length === 0) {
+    return [t(m.mode === 'steps' ? 'plan.loudnessLossless' : 'plan.loudnessMatched', target)];
+  }
+  const notes = missed.map(({ g, n }) =>
+    g.why === 'unmeasured'
+      ? t('plan.loudnessUnmeasured', n)
+      : g.why === 'silent'
+        ? t('plan.loudnessSilent', n)
+        : t('plan.loudnessPeak', n, (g.afterLufs ?? 0).toFixed(1)),
+  );
+  if (missed.length < m.gains.length) notes.push(t('plan.loudnessOthers', target));
+  return notes;
 }
 
 /** Lossless and how the tracks meet, or what the re-encode writes and why. */

@@ -24,6 +24,8 @@ export interface GraphTrack {
   /** The source's channel count. */
   channels: number;
   span: TrimSpan;
+  /** "Match loudness": this track's own gain, dB (./match-loudness.ts). */
+  gainDb?: number | undefined;
 }
 
 export interface GraphOutput {
@@ -81,6 +83,7 @@ export function filterGraph(
       ];
       parts.push(`atrim=${bounds.join(':')}`, 'asetpts=PTS-STARTPTS');
     }
+    if (t.gainDb) parts.push(`volume=${num(t.gainDb)}dB`);
     // A mono voice belongs in both speakers at full level, not -3 dB as the default upmix.
     if (out.channels.count === 2 && t.channels === 1) parts.push('pan=stereo|c0=c0|c1=c0');
     parts.push(

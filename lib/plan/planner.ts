@@ -51,6 +51,7 @@ export function planJoin(
     tags: d.tags,
     coverTrack: d.coverTrack,
     coverImage: d.coverImage,
+    loudness: d.loudness,
     ...describeJoin(d),
   };
   const placeholder = { pre: [], main: { kind: 'ffmpeg' as const }, post: [] };

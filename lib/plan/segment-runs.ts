@@ -21,6 +21,7 @@ import type { FfmpegPlan, PlanInput, PlanTrack } from './types';
 import type { ChannelTarget } from './layout';
 import type { Segment } from '@/lib/segments/plan';
 import { measureFilter } from './loudness';
+import { exactGain } from './match-loudness';
 
 export interface SegmentRun {
   segment: number;
@@ -183,7 +184,11 @@ export function segmentRuns(
     const offset = starts[first]!;
     const graphTracks: GraphTrack[] = [];
     for (let i = first; i <= through; i++) {
-      graphTracks.push({ channels: tracks[i]!.info.channels, span: trimSpan(tracks[i]!) });
+      graphTracks.push({
+        channels: tracks[i]!.info.channels,
+        span: trimSpan(tracks[i]!),
+        gainDb: exactGain(plan.loudness, i),
+      });
     }
     const graph = filterGraph(graphTracks, transitions.slice(first, through), {
       rate,
@@ -322,7 +327,11 @@ export function measureRun(
 ): Omit<SegmentRun, 'segment' | 'firstTrack'> {
   const parsed = parsePlanArgs(plan);
   const graph = filterGraph(
-    tracks.map((t) => ({ channels: t.info.channels, span: trimSpan(t) })),
+    tracks.map((t, i) => ({
+      channels: t.info.channels,
+      span: trimSpan(t),
+      gainDb: exactGain(plan.loudness, i),
+    })),
     plan.transitions,
     {
       rate: opts.rate,

@@ -23,7 +23,22 @@ export interface PredecodeStep {
   run: PredecodeRun;
 }
 
-export type PreStep = PredecodeStep;
+/**
+ * "Match loudness" in a lossless MP3 join: each listed track's frames get their global_gain
+ * moved by `steps` (1.5 dB each; lib/lossless/gain/mp3-gain.ts) before the join reads them.
+ */
+export interface GainMp3Step {
+  kind: 'gain-mp3';
+  tracks: { track: number; trackId: string; steps: number }[];
+}
+
+/** The same for mono AAC-LC in MP4: each frame's single channel element's global_gain. */
+export interface GainAacStep {
+  kind: 'gain-aac';
+  tracks: { track: number; trackId: string; steps: number }[];
+}
+
+export type PreStep = PredecodeStep | GainMp3Step | GainAacStep;
 
 /** The zero-copy MP3 join; `exact`: its joins closed exactly (lib/lossless/mp3/seams.ts). */
 export interface FastMp3Step {

@@ -166,6 +166,7 @@ export function nextJoinSettings(
   if (output.sampleRate !== 'source') parts.push(khz(output.sampleRate));
   if (output.channels !== 'source') parts.push(channelWord(output.channels === 1 ? 1 : 2));
   if (output.normalize) parts.push(t('plan.loudness', String(loudnessTarget)));
+  if (output.matchLoudness) parts.push(t('plan.matchLoudness', String(loudnessTarget)));
   if (output.fadeInSec > 0) parts.push(t('plan.fadeIn', formatSeconds(output.fadeInSec)));
   if (output.fadeOutSec > 0) parts.push(t('plan.fadeOut', formatSeconds(output.fadeOutSec)));
   if (spec.chapters && output.chapters !== 'auto') parts.push(t(CHAPTER_WORDS[output.chapters]));

@@ -10,6 +10,7 @@ import type { JoinSteps } from './steps';
 import type { StepInput } from './predecode';
 import type { ResolvedTags } from './tags';
 import type { Clamp } from './timeline';
+import type { TrackGain } from './match-loudness';
 
 /** A track as the planner sees it: probed, in queue order, with its edit (absent = none). */
 export interface PlanTrack {
@@ -74,6 +75,16 @@ export interface PlanCommon {
   coverTrack: number | undefined;
   /** True when the cover is the person's own image file (input COVER_IMAGE_ID). */
   coverImage: boolean;
+  /** "Match loudness": each track's gain, in queue order (absent when not asked). */
+  loudness?: LoudnessMatch | undefined;
+}
+
+/** How "Match loudness" is done: by global_gain steps (lossless MP3) or a gain in the graph. */
+export interface LoudnessMatch {
+  mode: 'steps' | 'exact';
+  /** LUFS. */
+  target: number;
+  gains: TrackGain[];
 }
 
 export type JoinPlan =

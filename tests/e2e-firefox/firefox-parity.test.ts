@@ -52,13 +52,13 @@ beforeEach(async () => {
 describe('page audio in Firefox', () => {
   it('the popup lists the audio on the tab and "Add selected" fetches and joins it', async () => {
     await open(`popup.html?tab=${tabId}`);
-    const host = new URL(site.url).host;
+    // Every row is on the page's own host: it is said once, not on each row (issue 21).
     const listed = await ui.pageItems();
     expect(listed).toEqual(
       expect.arrayContaining([
-        `Lecture A | ${host}`,
-        `Chapter download | ${host}`,
-        `Frame lecture | ${host}`,
+        'Lecture A',
+        'Chapter download',
+        'Frame lecture',
         'Lectures | streamed or protected audio cannot be saved',
       ]),
     );

@@ -36,22 +36,22 @@ const checkbox = (name: string) => popup.pageCheckbox(name);
 
 describe('On this page', () => {
   it('lists one row per recording, frames included, decoys left out', async () => {
-    const host = new URL(site.url).host;
+    // Every row is on the page's own host: it is said once, not on each row (issue 21).
     expect(await listed()).toEqual([
-      `Lecture feed | ${host}`,
-      `Feed episode | ${host}`,
+      'Lecture feed',
+      'Feed episode',
       // "Lecture A again" (a.mp3#t=10) is the same file: one row.
-      `Lecture A | ${host}`,
+      'Lecture A',
       // b.mp3?session=1 on the page and b.mp3 in the frame are the same file: one row.
-      `Lecture B | ${host}`,
-      `Lecture C (stream link) | ${host}`,
-      `Chapter download | ${host}`,
-      `Player C | 0:02 · ${host}`,
-      `Missing lecture | ${host}`,
-      `Broken lecture | ${host}`,
+      'Lecture B',
+      'Lecture C (stream link)',
+      'Chapter download',
+      'Player C | 0:02',
+      'Missing lecture',
+      'Broken lecture',
       // A blob: player has no caption of its own: the heading it sits under names it.
       'Lectures | streamed or protected audio cannot be saved',
-      `Frame lecture | ${host}`,
+      'Frame lecture',
     ]);
     await expect(checkbox('Lectures').isDisabled()).resolves.toBe(true);
     await expect(checkbox('Lecture A').isEnabled()).resolves.toBe(true);

@@ -27,6 +27,7 @@ import {
   GOALS,
   PAGES_DIR,
   measurePage,
+  normUrl,
   ratio,
   reportAll,
   summarize,
@@ -38,6 +39,9 @@ import {
 /** The audio every audio URL answers with: 6 s, longer than an interface sound. */
 let MP3 = Buffer.alloc(0);
 const AUDIO_PATH = /\.(mp3|m4a|mp4|ogg|oga|opus|wav|aac|flac)$/i;
+const EXPECTED_AUDIO = new Set(
+  CORPUS.flatMap((p) => p.recordings.flatMap((r) => r.urls.map((u) => normUrl(u)))),
+);
 
 let seam: Seam;
 let servers: (Server & { closeAllConnections?: () => void })[] = [];
@@ -69,7 +73,9 @@ function answer(scheme: 'http' | 'https') {
       res.writeHead(302, { location: finalUrl });
       return res.end();
     }
-    if (AUDIO_PATH.test(new URL(url).pathname)) {
+    // Audio files: by extension, or an address a page's expectations name (a store's extensionless
+    // preview, a stream endpoint).
+    if (AUDIO_PATH.test(new URL(url).pathname) || EXPECTED_AUDIO.has(normUrl(url))) {
       res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': MP3.length });
       return res.end(MP3);
     }
@@ -152,8 +158,12 @@ async function listed(page: ExpectedPage): Promise<ListedItem[]> {
       urls: (li.getAttribute('data-urls') ?? '').split(' ').filter(Boolean),
     })),
   );
-  // "Add selected" works: the first recording of each HTML page reaches the queue, downloaded.
-  if (page.kind !== 'feed' && items.length > 0) {
+  // "Add selected" works: the first recording of each HTML page of the first corpus reaches the
+  // queue, downloaded; of the new pages only those whose first row has no audio extension (a
+  // store's preview, a stream endpoint), to keep the suite's time down.
+  const addIt =
+    !page.batch || (items.length > 0 && !AUDIO_PATH.test(new URL(items[0]!.urls[0]!).pathname));
+  if (page.kind !== 'feed' && items.length > 0 && addIt) {
     await region.getByRole('checkbox', { name: items[0]!.name, exact: true }).first().check();
     await region.getByRole('button', { name: 'Add selected' }).click();
     added++;

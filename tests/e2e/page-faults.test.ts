@@ -49,7 +49,7 @@ function handle(req: IncomingMessage, res: ServerResponse): unknown {
     res.end(MP3);
   };
   if (path === '/') {
-    return html(`<link rel="alternate" type="application/rss+xml" title="Loopback show" href="/feed.xml"></head><body><h1>Faults</h1>
+    return html(`<link rel="alternate" type="application/rss+xml" title="Loopback show" href="/feed.xml"><link rel="alternate" type="application/rss+xml" title="Long show" href="/long-feed.xml"></head><body><h1>Faults</h1>
       <a href="/a.mp3">Lecture A</a>
       <ul>${Array.from({ length: 25 }, (_, i) => `<li><a href="/clip${i}.mp3">Clip number ${i}</a></li>`).join('')}</ul></body></html>`);
   }
@@ -62,6 +62,18 @@ function handle(req: IncomingMessage, res: ServerResponse): unknown {
   if (path === '/feed.xml') {
     res.writeHead(200, { 'content-type': 'application/rss+xml' });
     return res.end(FEED(12));
+  }
+  if (path === '/long-feed.xml') {
+    // Long titles, dates, durations and 200 MB episodes by the feed's own sizes (as issue 21's
+    // feed: 10/1/2019 · 2:54:35 · 100 MB · host).
+    res.writeHead(200, { 'content-type': 'application/rss+xml' });
+    return res.end(
+      `<?xml version="1.0"?><rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Long show</title>${Array.from(
+        { length: 3 },
+        (_, i) =>
+          `<item><title>Part ${i + 1}: a conversation about the long history of radio drama and its many forms</title><pubDate>${new Date(Date.UTC(2019, 9, 1 + i)).toUTCString()}</pubDate><itunes:duration>2:54:35</itunes:duration><enclosure url="/long${i + 1}.mp3" length="${200 * 1024 ** 2}" type="audio/mpeg"/></item>`,
+      ).join('')}</channel></rss>`,
+    );
   }
   if (path === '/slow.mp3') {
     // 64 KB every 100 ms (well above the minimum speed) of a 200 MB file: still running when
@@ -262,7 +274,7 @@ describe('page-audio faults', () => {
     expect(await popup.tracks()).toEqual(['Lecture A']);
   });
 
-  it('a feed the page links lists its episodes newest first; "the newest 2" are added by title', async () => {
+  it('a feed the page links lists its episodes newest first; "the newest 2" are added oldest first, by title', async () => {
     await region().getByRole('button', { name: 'Episodes of the feed “Loopback show”' }).click();
     const rows = region().locator(':scope > ul.page-items > li .page-name');
     await until(async () => expect(await rows.count()).toBe(12));
@@ -275,6 +287,55 @@ describe('page-audio faults', () => {
     await region().getByRole('button', { name: 'Select the newest 2' }).click();
     await region().getByRole('button', { name: 'Add selected' }).click();
     await popup.waitForReady(2);
-    expect(await popup.tracks()).toEqual(['Episode 12', 'Episode 11']);
+    // Publication order, so a join plays them as they came out.
+    expect(await popup.tracks()).toEqual(['Episode 11', 'Episode 12']);
+  });
+
+  it("a feed's rows show their titles whole on hover, no host on each, and no range past the count", async () => {
+    await region().getByRole('button', { name: 'Episodes of the feed “Long show”' }).click();
+    const rows = region().locator(':scope > ul.page-items > li');
+    await until(async () => expect(await rows.count()).toBe(3));
+    for (const row of await rows.all()) {
+      const label = row.locator('label');
+      const name = await row.locator('.page-name').innerText();
+      expect(name).toMatch(/^Part \d: a conversation/);
+      // The title is drawn, with room to read it, and hovering shows all of it.
+      const title = await row.locator('.page-name').boundingBox();
+      const box = await row.boundingBox();
+      expect(title!.width).toBeGreaterThan(0.4 * box!.width);
+      expect(await label.getAttribute('title')).toBe(name);
+      // The checkbox sits left of the title, not over the facts.
+      const check = await row.getByRole('checkbox').boundingBox();
+      expect(check!.x + check!.width).toBeLessThanOrEqual(title!.x + 1);
+      // Date, duration and size; the host every row shares is not repeated.
+      const meta = await row.locator('.page-meta').innerText();
+      expect(meta).toMatch(/2:54:35 · 200(\.0)? MB$/);
+      expect(meta).not.toContain('127.0.0.1');
+    }
+    // Fewer than FILTER_FROM rows: no range pick at all; "Select all" picks the three.
+    expect(
+      await region()
+        .getByRole('button', { name: /^Select the newest/ })
+        .count(),
+    ).toBe(0);
+    await region().getByRole('checkbox', { name: 'Select all' }).check();
+    await region().getByRole('button', { name: 'Add selected' }).click();
+    // 600 MB by the feed's own sizes: Seam asks first; Cancel adds nothing.
+    const ask = region().getByRole('alertdialog', { name: 'Add all?' });
+    await expect(ask.innerText()).resolves.toMatch(/600(\.0)? MB/);
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    expect(await popup.tracks()).toEqual([]);
+  });
+
+  it('"Select the newest N" offers no more than the feed has', async () => {
+    await region().getByRole('button', { name: 'Episodes of the feed “Loopback show”' }).click();
+    const rows = region().locator(':scope > ul.page-items > li');
+    await until(async () => expect(await rows.count()).toBe(12));
+    await region().getByRole('spinbutton', { name: 'How many' }).fill('40');
+    expect(
+      await region()
+        .getByRole('button', { name: /^Select the newest \d+$/ })
+        .innerText(),
+    ).toBe('Select the newest 12');
   });
 });

@@ -5,7 +5,10 @@ import {
   MAX_PICKS,
   cleanPicks,
   cleanPicksCounted,
+  commonHost,
   needsConfirmation,
+  publicationOrder,
+  rangeSize,
 } from '@/lib/page-audio/picks';
 import { coveredBy } from '@/lib/page-audio/urls';
 
@@ -76,11 +79,49 @@ describe('"Add all" limits', () => {
     expect(dropped).toBe(30);
   });
 
-  it('asks before more than 20 recordings or when the known sizes pass 2 GB', () => {
+  it('asks before more than 20 recordings or when the known sizes pass 500 MB', () => {
     const n = (count: number, size?: number) => Array.from({ length: count }, () => ({ size }));
+    expect(ASK_ABOVE_BYTES).toBe(500 * 1024 ** 2);
+    // Issue 21: ten episodes of 85 MB (850 MB by the feed's own sizes) are asked about.
+    expect(needsConfirmation(n(10, 85 * 1024 ** 2))).toBe(true);
     expect(needsConfirmation(n(ASK_ABOVE_COUNT))).toBe(false);
     expect(needsConfirmation(n(ASK_ABOVE_COUNT + 1))).toBe(true);
     expect(needsConfirmation(n(2, ASK_ABOVE_BYTES / 2))).toBe(false);
     expect(needsConfirmation(n(3, ASK_ABOVE_BYTES / 2))).toBe(true);
+  });
+});
+
+describe("a feed's episodes as a person expects them", () => {
+  const ep = (name: string, date?: string) => ({ name, ...(date ? { date } : {}) });
+
+  it('are added in publication order, oldest first, unless asked for the newest first', () => {
+    // As the list shows them: newest first, one undated.
+    const listed = [
+      ep('Ep 3', '2024-01-03T00:00:00Z'),
+      ep('Ep 2', '2024-01-02T00:00:00Z'),
+      ep('Bonus'),
+      ep('Ep 1', '2024-01-01T00:00:00Z'),
+    ];
+    expect(publicationOrder(listed).map((e) => e.name)).toEqual(['Ep 1', 'Ep 2', 'Ep 3', 'Bonus']);
+    expect(publicationOrder(listed, true).map((e) => e.name)).toEqual([
+      'Ep 3',
+      'Ep 2',
+      'Ep 1',
+      'Bonus',
+    ]);
+  });
+
+  it('name the host most rows share once, not on every row', () => {
+    expect(commonHost(['a.test', 'a.test', 'b.test'])).toBe('a.test');
+    expect(commonHost(['a.test', 'b.test'])).toBeUndefined();
+    expect(commonHost(['', '', 'a.test'])).toBe('a.test');
+    expect(commonHost([])).toBeUndefined();
+  });
+
+  it('"the newest N" is never more than there are', () => {
+    expect(rangeSize(10, 8)).toBe(8);
+    expect(rangeSize(3, 8)).toBe(3);
+    expect(rangeSize(0, 8)).toBe(1);
+    expect(rangeSize(Number.NaN, 8)).toBe(1);
   });
 });

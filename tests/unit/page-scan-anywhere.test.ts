@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { STREAMED_REASON, scanPage } from '@/lib/page-audio/scan';
 import { groupHits, type PageRecording } from '@/lib/page-audio/group';
 import { isGenericLabel, withoutFormatNote } from '@/lib/page-audio/titles';
+import { expectLinear } from './support/growth';
 
 const open: Window[] = [];
 afterEach(async () => {
@@ -161,5 +162,53 @@ describe('the title a person sees', () => {
     expect(recs[0]!.formats.map((f) => f.label)).toEqual(['MP3', 'M4A']);
     expect(withoutFormatNote('Title [MP3]')).toBe('Title');
     expect(withoutFormatNote('Part (2)')).toBe('Part (2)');
+  });
+});
+
+describe('script text is hostile: the reading grows linearly with it', () => {
+  // One window per size, reused across the timing's repeats (a window per run would time
+  // happy-dom's set-up, not the scan).
+  const docs = new Map<string, Document>();
+  const docOf = (body: string): Document => {
+    let d = docs.get(body);
+    if (!d) {
+      const w = new Window({
+        url: 'https://site.test/p',
+        settings: { disableJavaScriptFileLoading: true, disableJavaScriptEvaluation: true },
+      });
+      open.push(w);
+      w.document.write(`<body><script>${body}</script></body>`);
+      d = w.document as unknown as Document;
+      docs.set(body, d);
+    }
+    return d;
+  };
+  it.each([
+    [
+      'keyed audio addresses',
+      (n: number) =>
+        `var a={${Array.from({ length: n }, (_, i) => `"audio_url":"https:\\/\\/a.test\\/${i}.mp3","title":"T ${i}"`).join(',')}}`,
+      200,
+    ],
+    [
+      'keys without addresses, long runs',
+      (n: number) => `${'a:'.repeat(n * 20)}${' '.repeat(n * 20)}"http://`,
+      200,
+    ],
+    ['unclosed addresses', (n: number) => 'x:"https://a.test/'.repeat(n * 10), 200],
+  ] as const)('%s', (name, make, base) => {
+    // The first input is read for what it holds: every address once.
+    if (name === 'keyed audio addresses') {
+      expect(scanPage(docOf(make(3)), { budgetMs: 60_000 }).hits.map((h) => h.url)).toEqual([
+        'https://a.test/0.mp3',
+        'https://a.test/1.mp3',
+        'https://a.test/2.mp3',
+      ]);
+    }
+    expectLinear({
+      make: (n) => docOf(make(n)),
+      run: (d) => scanPage(d, { budgetMs: 60_000 }).hits.length,
+      base,
+    });
   });
 });

@@ -87,8 +87,8 @@ describe('planJoin decodes a track that changes format first', () => {
   it('plans a run of its own into raw float at the join rate, and reads that in the join', () => {
     const tracks = [track('a'), track('b', { formatChange: RATE_CHANGE })];
     const plan = ffmpegPlan(planJoin(tracks, { ...defaultOutput, format: 'mp3', bitrate: 128 }));
-    expect(plan.steps.pre.map((s) => s.run)).toHaveLength(1);
-    const step = plan.steps.pre.map((s) => s.run)![0]!;
+    expect(plan.steps.pre.flatMap((s) => (s.kind === 'predecode' ? [s.run] : []))).toHaveLength(1);
+    const step = plan.steps.pre.flatMap((s) => (s.kind === 'predecode' ? [s.run] : []))![0]!;
     expect(step).toMatchObject({ track: 1, trackId: 'b', totalSec: 60 });
     expect(step.inputs).toEqual([{ trackId: 'b', path: '/in/1.mp3' }]);
     expect(step.args).toEqual([
@@ -161,7 +161,9 @@ describe('planJoin decodes a track that changes format first', () => {
 
   it('plans no run for tracks of one format, nor for a lossless join', () => {
     const plan = planJoin([track('a'), track('b')], { ...defaultOutput, format: 'mp3' });
-    expect('predecode' in plan && plan.steps.pre.map((s) => s.run)).toBeFalsy();
+    expect(
+      'predecode' in plan && plan.steps.pre.flatMap((s) => (s.kind === 'predecode' ? [s.run] : [])),
+    ).toBeFalsy();
   });
 
   it('gives the intermediate its exact length once written', () => {
@@ -211,7 +213,7 @@ describe('the planned runs in native ffmpeg', () => {
     // The files at their paths, as the engine mounts them.
     copyFileSync(fixture(tracks[0]!.name), local('/in/0.mp3'));
     copyFileSync(fixture(name), local('/in/1.mp3'));
-    const step = plan.steps.pre.map((s) => s.run)![0]!;
+    const step = plan.steps.pre.flatMap((s) => (s.kind === 'predecode' ? [s.run] : []))![0]!;
     ffmpeg(step.args);
     const bytes = statSync(local(step.outputPath)).size;
     const decodedSec = bytes / INTERMEDIATE_SAMPLE_BYTES / 2 / step.target.rate;
@@ -223,7 +225,7 @@ describe('the planned runs in native ffmpeg', () => {
     ffmpeg(plan.args);
     const want = first.durationSec + cat.durationSec;
     const len = await decodedDuration(local(plan.outputPath), {
-      rate: plan.steps.pre.map((s) => s.run)![0]!.target.rate,
+      rate: plan.steps.pre.flatMap((s) => (s.kind === 'predecode' ? [s.run] : []))![0]!.target.rate,
     });
     // Within one MP3 frame of the inputs' audio (plus the encoder's delay and padding).
     expect(len).toBeGreaterThan(want - 1152 / 44100);

@@ -4,7 +4,9 @@
  * time is the fastest of several trials (the least disturbed by other work on a shared machine)
  * of enough repeats to last a few milliseconds. A linear parser takes about 8 times as long at 8
  * times the input; the test allows 2.5 per doubling (15.6 over three), while a quadratic one
- * takes 64 times and an exponential one far more. Never an absolute time.
+ * takes 64 times and an exponential one far more. Never an absolute time; a case is measured
+ * again (up to three times) before it is called superlinear, since a busy machine can disturb one
+ * measurement but not turn a linear parser quadratic.
  */
 import { expect } from 'vitest';
 
@@ -59,13 +61,25 @@ export function growth<T>(c: GrowthCase<T>): { n: number; ms: number }[] {
   return out;
 }
 
+/**
+ * Measurements of one case before it is called superlinear. A busy machine (another process
+ * taking the core, a garbage collection landing on one size) can make one measurement look
+ * superlinear; a parser that really is quadratic (64x for 8x the input) or worse fails every
+ * one, so a case passes when any measurement stays within the allowance.
+ */
+const ATTEMPTS = 3;
+
 /** Asserts the time grew at most PER_DOUBLING times per doubling of the input, end to end. */
 export function expectLinear<T>(c: GrowthCase<T>): void {
-  const times = growth(c);
+  const allowed = PER_DOUBLING ** (c.doublings ?? 3);
+  let times: { n: number; ms: number }[] = [];
+  let ratio = Infinity;
+  for (let attempt = 0; attempt < ATTEMPTS && ratio > allowed; attempt++) {
+    times = growth(c);
+    ratio = times[times.length - 1]!.ms / times[0]!.ms;
+  }
   const first = times[0]!;
   const last = times[times.length - 1]!;
-  const allowed = PER_DOUBLING ** (c.doublings ?? 3);
-  const ratio = last.ms / first.ms;
   expect(
     ratio,
     `time grew ${ratio.toFixed(1)}x for ${last.n / first.n}x the input (allowed ${allowed.toFixed(1)}x): ${times
