@@ -20,7 +20,7 @@ import { usePreferences } from '@/components/hooks/store';
 import { usePlayer } from '@/components/hooks/player';
 import { useRovingRows } from '@/components/hooks/roving';
 import { forgetPeaksExcept } from '@/lib/editor/waveform';
-import { trimSilence } from '@/lib/editor/silence-trim';
+import { trimSilence } from '@/lib/queue/silence-trim';
 import { Icon } from './Icon';
 import { JunctionEditor } from './JunctionEditor';
 import { TrackEditor } from './TrackEditor';

@@ -1,5 +1,5 @@
 import { t } from '@/lib/core/i18n';
-import { makeBook } from '@/lib/page-audio/book';
+import { makeBook } from '@/lib/queue/book';
 import type { FeedBook } from '@/lib/page-audio/feed-book';
 import { run } from '@/lib/queue/alerts';
 

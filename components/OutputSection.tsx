@@ -17,7 +17,7 @@ import {
   tagPlaceholders,
   unavailable,
 } from '@/lib/editor/output';
-import { formatDuration } from '@/lib/core/text';
+import { formatTime } from '@/lib/core/text';
 import { timeline } from '@/lib/editor/timeline';
 import { BITRATES, FORMATS, type Bitrate, type FormatId } from '@/lib/core/formats';
 import {
@@ -76,7 +76,7 @@ export function OutputSection(props: {
       <h2 id="output-heading">
         {t('output.heading')}
         {total !== undefined && good.length > 0 && (
-          <span class="heading-note">{t('output.inAll', formatDuration(total))}</span>
+          <span class="heading-note">{t('output.inAll', formatTime(total))}</span>
         )}
       </h2>
       <div class="fields">

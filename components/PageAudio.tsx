@@ -10,7 +10,7 @@ import {
 } from '@/lib/page-audio/group';
 import { commonHost, needsConfirmation, publicationOrder, rangeSize } from '@/lib/page-audio/picks';
 import { canAdd, filterItems } from '@/lib/page-audio/urls';
-import { describeHost } from '@/lib/page-audio/tracking';
+import { describeHost } from '@/lib/fetch/tracking';
 import { run } from '@/lib/queue/alerts';
 import { formatBytes, listOf } from '@/lib/core/text';
 import { usePageAudio } from '@/components/hooks/page-audio';

@@ -1,5 +1,5 @@
 import type { PageFormat, PageRecording } from '@/lib/page-audio/group';
-import { formatBytes, formatDate, formatDuration } from '@/lib/core/text';
+import { formatBytes, formatDate, formatTime } from '@/lib/core/text';
 import type { Track } from '@/lib/core/track';
 import { t } from '@/lib/core/i18n';
 import { disabledWords } from '@/lib/page-audio/urls';
@@ -26,7 +26,7 @@ export function PageAudioRow(props: {
   const { rec, format, queued, name, host } = props.row;
   const facts = [
     rec.date ? formatDate(rec.date) : '',
-    rec.duration ? formatDuration(rec.duration) : '',
+    rec.duration ? formatTime(rec.duration) : '',
     format.size ? formatBytes(format.size) : '',
     host,
   ].filter(Boolean);

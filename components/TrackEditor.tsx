@@ -8,7 +8,7 @@ import { moveHandle, trimEnd, trimmedLength, type Trim } from '@/lib/editor/trim
 import type { TrackEdit } from '@/lib/core/track';
 import type { Track } from '@/lib/core/track';
 import { run } from '@/lib/queue/alerts';
-import { trimSilence } from '@/lib/editor/silence-trim';
+import { trimSilence } from '@/lib/queue/silence-trim';
 import { NumberField, TextField } from './fields';
 import { Waveform } from './Waveform';
 import { ChapterFinder, MarkerHandles, useMarkers } from './ChapterFinder';

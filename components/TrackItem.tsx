@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { formatAudio, formatBytes, formatDuration } from '@/lib/core/text';
+import { formatAudio, formatBytes, formatTime } from '@/lib/core/text';
 import type { Track } from '@/lib/core/track';
 import { playTrack, stopPlayback } from '@/lib/editor/player';
 import { trimEnd } from '@/lib/editor/trim';
@@ -197,7 +197,7 @@ function meta(t: Track): string {
       return h
         ? tr(
             'track.checking',
-            `${h.durationSec !== undefined ? `${formatDuration(h.durationSec)} · ` : ''}${formatAudio(h.codec, h.sampleRate, h.channels)} · ${size}`,
+            `${h.durationSec !== undefined ? `${formatTime(h.durationSec)} · ` : ''}${formatAudio(h.codec, h.sampleRate, h.channels)} · ${size}`,
           )
         : tr('track.checking', size);
     }
@@ -205,7 +205,7 @@ function meta(t: Track): string {
       return size;
     case 'ready':
       return t.info
-        ? `${formatDuration(t.info.durationSec)} · ${formatAudio(t.info.codec, t.info.sampleRate, t.info.channels)} · ${size}`
+        ? `${formatTime(t.info.durationSec)} · ${formatAudio(t.info.codec, t.info.sampleRate, t.info.channels)} · ${size}`
         : size;
   }
 }

@@ -11,11 +11,11 @@ import {
   refreshBadge,
   startJoin,
 } from '@/lib/job/controller';
-import { useEngineLink } from '@/lib/job/link';
+import { setEngineLink } from '@/lib/job/link';
 import { localLink } from '@/lib/job/link-local';
 import { offscreenLink } from '@/lib/job/link-offscreen';
 import { checkIn, requestProbe } from '@/lib/job/check-in';
-import { requestFetch, retryForOrigins, stopFetches } from '@/lib/page-audio/downloads';
+import { requestFetch, retryForOrigins, stopFetches } from '@/lib/job/fetches';
 import { MENU_LINK, onMenuClicked, registerMenus } from '@/lib/page-audio/context-menu';
 import { background } from '@/lib/protocol';
 import { onTracksChanged } from '@/lib/store/tracks';
@@ -24,7 +24,7 @@ import { installLanguage } from '@/lib/i18n/install';
 export default defineBackground(() => {
   installLanguage();
   // Firefox has no offscreen API: there the engine runs in this (persistent) background page.
-  useEngineLink(import.meta.env.FIREFOX ? localLink(localJobEvents) : offscreenLink);
+  setEngineLink(import.meta.env.FIREFOX ? localLink(localJobEvents) : offscreenLink);
   // Each handler runs only for its senders (lib/protocol/index.ts): pages, or the engine.
   background.onMessage('bg:tracksAdded', ({ data }) => requestProbe(data));
   background.onMessage('bg:fetchTracks', ({ data }) => requestFetch(data));

@@ -54,7 +54,7 @@ interface StoredItem<T> {
  * A settings object from storage, current across pages, and a function that merges a patch
  * into it and stores it. Shows `fallback` until the stored value is read.
  */
-export function useStoredObject<T extends object>(
+function useStoredObject<T extends object>(
   item: StoredItem<T>,
   fallback: T,
 ): [T, (patch: Partial<T>) => void] {

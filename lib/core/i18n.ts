@@ -1,7 +1,7 @@
 /**
  * Seam's words in the person's language. Every sentence the UI shows comes from `locales/*.yml`
  * (built into `_locales/` by @wxt-dev/i18n, read through `browser.i18n`). Pure: the reader is
- * installed by each context that shows text (`useLanguage`, called by lib/core's callers in
+ * installed by each context that shows text (`setLanguage`, called by lib/core's callers in
  * entrypoints), so pure code can name sentences without touching a browser API.
  *
  * A sentence made where it cannot be read out (the offscreen document has no `browser.i18n`, and
@@ -23,7 +23,7 @@ type PlainKey = Exclude<MessageKey, PluralKey>;
 export type Sub = string | number | Fixed | Text;
 
 /** A number written with exactly `decimals` decimals where it is shown. */
-export interface Fixed {
+interface Fixed {
   fixed: number;
   decimals: number;
 }
@@ -57,12 +57,12 @@ let uiLocale = 'en';
  * Installs the reader and the person's locale (for Intl: numbers, sizes, dates). Each page,
  * the service worker and the unit tests call it once before any text is made.
  */
-export function useLanguage(read: MessageReader, locale: string): void {
+export function setLanguage(read: MessageReader, locale: string): void {
   reader = read;
   uiLocale = locale;
 }
 
-/** The person's locale as Intl wants it ("de", "en-US"); "en" until `useLanguage`. */
+/** The person's locale as Intl wants it ("de", "en-US"); "en" until `setLanguage`. */
 export function locale(): string {
   return uiLocale;
 }

@@ -123,7 +123,7 @@ function oneOf<T>(value: unknown, choices: readonly T[], fallback: T): T {
 }
 
 /** A transition as stored, made valid: unknown kinds become none, seconds clamped. */
-export function cleanTransition(raw: unknown, fallback: Transition = NO_TRANSITION): Transition {
+function cleanTransition(raw: unknown, fallback: Transition = NO_TRANSITION): Transition {
   if (!isObject(raw)) return fallback;
   if (raw.kind === 'none') return NO_TRANSITION;
   if (raw.kind === 'gap') {

@@ -4,9 +4,11 @@
  * person's way through Intl (lib/core/i18n.ts `locale()`), the words around them come from
  * locales/.
  *
- * Times have one format, a clock: "4:51", "1:02:05"; where a trim is set to the hundredth (the
- * editor's trims and what they keep) the same clock carries hundredths, "0:20.75" ("0:20,75" in
- * German).
+ * Times have one format, a clock (`formatTime`): "4:51", "1:02:05"; where a trim is set to the
+ * hundredth (the editor's trims and what they keep) the same clock carries hundredths, "0:20.75"
+ * ("0:20,75" in German); `clockText` is it as data, to the tenth, for sentences made where they
+ * cannot be put into words. Every clock Seam writes is here, the chapter files' fixed ones too
+ * (`clockMillis`, `cueClock`).
  */
 import { formatNumber, locale, render, t, text, textN, tn, type Text } from './i18n';
 
@@ -28,15 +30,44 @@ export function formatTime(sec: number, decimals: 0 | 1 | 2 = 0): string {
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}${tail}`;
 }
 
-/** A length to the second, "4:51": the track list, totals, the plan, time left. */
-export function formatDuration(sec: number): string {
-  return formatTime(sec);
-}
-
 /** The clock's decimal sign in the person's language: "." or ",". */
 function decimalSign(): string {
   const parts = new Intl.NumberFormat(locale()).formatToParts(1.5);
   return parts.find((p) => p.type === 'decimal')?.value ?? '.';
+}
+
+/**
+ * "0:10", "1:02.5": a time in a track to a tenth of a second, as data where a tenth needs the
+ * person's decimal sign (sentences made in the offscreen document).
+ */
+export function clockText(sec: number): string | Text {
+  const tenths = Math.max(0, Math.round(sec * 10));
+  const m = Math.floor(tenths / 600);
+  const s = Math.floor((tenths % 600) / 10);
+  const ss = String(s).padStart(2, '0');
+  // A tenth is written with the person's decimal sign where the sentence is shown.
+  return tenths % 10 === 0
+    ? `${m}:${ss}`
+    : text('units.clockTenths', String(m), ss, String(tenths % 10));
+}
+
+/* The clocks of the chapter files Seam writes beside a join: fixed by those formats. */
+
+/** "01:02:03.456": hours, minutes, seconds and milliseconds. */
+export function clockMillis(sec: number): string {
+  const ms = Math.max(0, Math.round(sec * 1000));
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor(ms / 60_000) % 60;
+  const s = Math.floor(ms / 1000) % 60;
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(ms % 1000, 3)}`;
+}
+
+/** "mm:ss:ff" for a cue sheet: minutes (may pass 99), seconds, 1/75 s frames, rounded down. */
+export function cueClock(sec: number): string {
+  const frames = Math.max(0, Math.floor(sec * 75 + 1e-6));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(frames / 4500))}:${pad(Math.floor(frames / 75) % 60)}:${pad(frames % 75)}`;
 }
 
 /** "512 B", "2.0 KB", "1.5 MB", "50 MB" ("1,5 Mo" in French). */
@@ -128,7 +159,7 @@ export function formatLength(sec: number): string {
 export function lengthText(sec: number): string | Text {
   return sec < 60
     ? text('units.seconds', { fixed: Math.max(0, sec), decimals: 1 })
-    : formatDuration(sec);
+    : formatTime(sec);
 }
 
 /** "2.5 s" (to at most two decimals), as data. */
@@ -153,8 +184,8 @@ export function formatPreciseTime(sec: number): string {
 
 /** "about 0:12 left", "less than 0:05 left" while a join runs. */
 export function formatTimeLeft(sec: number): string {
-  if (sec < 5) return t('time.leftUnder', formatDuration(5));
-  return t('time.leftAbout', formatDuration(sec));
+  if (sec < 5) return t('time.leftUnder', formatTime(5));
+  return t('time.leftAbout', formatTime(sec));
 }
 
 /** "about 8.9 MB", for sizes known only roughly. */

@@ -151,7 +151,7 @@ export type TrackSource =
  * - ready: probed, can be joined;
  * - error: see `error`; the rest of the queue is untouched.
  */
-export type TrackStatus = 'fetching' | 'probing' | 'ready' | 'error';
+type TrackStatus = 'fetching' | 'probing' | 'ready' | 'error';
 
 /** One queued track's metadata. Its audio Blob lives beside it, in the `audio` store. */
 export interface Track {

@@ -25,10 +25,10 @@ export interface PauseOptions {
 export const DEFAULT_PAUSES: PauseOptions = { minPauseSec: 1.5, thresholdDb: -40 };
 
 /** The envelope's step: 10 ms, finer than any pause worth a chapter. */
-export const ENVELOPE_STEP_SEC = 0.01;
+const ENVELOPE_STEP_SEC = 0.01;
 
 /** A split lands this far before the sound after the pause. */
-export const SPLIT_LEAD_SEC = 0.1;
+const SPLIT_LEAD_SEC = 0.1;
 
 /** At most this many proposals (a track of clicks must not make a list of thousands). */
 export const MAX_SPLITS = 500;

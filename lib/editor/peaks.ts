@@ -101,8 +101,8 @@ function clampIndex(i: number, n: number): number {
 }
 
 /** Seconds covered at each end of a track by `edgeLevels`, and their resolution. */
-export const EDGE_SEC = 30;
-export const EDGE_STEP_SEC = 0.01;
+const EDGE_SEC = 30;
+const EDGE_STEP_SEC = 0.01;
 
 /**
  * The peak level (absolute, over every channel) per EDGE_STEP_SEC at the first and last

@@ -8,7 +8,7 @@ import type { CrossfadeCurve, Transition } from '@/lib/core/track';
 /** Seconds heard before and after the junction itself. */
 export const PREVIEW_LEAD_SEC = 3;
 
-export interface PreviewPart {
+interface PreviewPart {
   /** Where in the source file to start and stop, in seconds. */
   fromSec: number;
   toSec: number;

@@ -105,7 +105,7 @@ function clampIndex(i: number, length: number): number {
 // The track list's reorder state: a pointer drag of a Reorder handle, or a track picked up with
 // the keyboard. Events in, the next state and what to do out; the list draws and stores.
 
-export interface PointerDrag {
+interface PointerDrag {
   id: string;
   from: number;
   /** Where the track would land if dropped now. */

@@ -23,7 +23,7 @@ export interface SilenceOptions {
   minSec: number;
 }
 
-export const DEFAULT_SILENCE: SilenceOptions = { thresholdDb: -50, minSec: 0.5 };
+const DEFAULT_SILENCE: SilenceOptions = { thresholdDb: -50, minSec: 0.5 };
 
 /**
  * Sound shorter than this above the threshold (a click, a breath of noise) does not end the

@@ -26,7 +26,7 @@ export function naturalSort<T>(items: readonly T[], key: (item: T) => string): T
 type SortableTrack = Pick<Track, 'id' | 'name' | 'addedAt' | 'info'> & { modifiedAt?: number };
 
 /** "3", "3/12", "03 of 12": the leading whole number, or undefined. */
-export function leadingNumber(text: string | undefined): number | undefined {
+function leadingNumber(text: string | undefined): number | undefined {
   const m = /^\s*(\d+)/.exec(text ?? '');
   return m ? Number(m[1]) : undefined;
 }

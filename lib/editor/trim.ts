@@ -4,12 +4,12 @@
  */
 
 /** Shortest piece of a track a trim may leave, in seconds. */
-export const MIN_TRIMMED_SEC = 0.1;
+const MIN_TRIMMED_SEC = 0.1;
 /** Trims are stored to the hundredth of a second (the Start/End fields' step). */
-export const TRIM_STEP_SEC = 0.01;
+const TRIM_STEP_SEC = 0.01;
 /** Arrow keys move a handle this far; with Shift, `BIG_STEP_SEC`. */
-export const SMALL_STEP_SEC = 0.1;
-export const BIG_STEP_SEC = 1;
+const SMALL_STEP_SEC = 0.1;
+const BIG_STEP_SEC = 1;
 
 export interface Trim {
   startSec: number;
@@ -19,12 +19,12 @@ export interface Trim {
 
 export type TrimHandle = 'start' | 'end';
 
-export function roundToStep(sec: number): number {
+function roundToStep(sec: number): number {
   return Math.round(sec / TRIM_STEP_SEC) * TRIM_STEP_SEC;
 }
 
 /** Rounds to 0.01 s and drops float noise (1.2300000000000002 → 1.23). */
-export function cleanSeconds(sec: number): number {
+function cleanSeconds(sec: number): number {
   return Number(roundToStep(sec).toFixed(2));
 }
 

@@ -16,7 +16,7 @@ interface PeaksDB extends DBSchema {
 }
 
 /** Why a waveform could not be drawn, said under the empty waveform. */
-export class WaveformUnavailableError extends Error {
+class WaveformUnavailableError extends Error {
   override name = 'WaveformUnavailableError';
 }
 

@@ -1,14 +1,10 @@
 import { concat } from '@/lib/core/bytes';
 import { DiskFullError, SeamError, TrackMissingError, isQuotaError } from '@/lib/core/errors';
 import { text } from '@/lib/core/i18n';
-import {
-  checkFirstBytes,
-  checkResponseHead,
-  describeFetchFailure,
-} from '@/lib/page-audio/fetch-rules';
-import { openGated } from '@/lib/page-audio/fetch-gate';
-import { untrack } from '@/lib/page-audio/tracking';
-import { freeBytes } from '@/lib/page-audio/budget';
+import { checkFirstBytes, checkResponseHead, describeFetchFailure } from '@/lib/fetch/rules';
+import { openGated } from '@/lib/fetch/gate';
+import { untrack } from '@/lib/fetch/tracking';
+import { freeBytes } from '@/lib/store/budget';
 import { getTrack, putAudio, updateTrack } from '@/lib/store/tracks';
 import { trackRef } from '@/lib/core/track';
 import { bytesText } from '@/lib/core/text';

@@ -35,7 +35,7 @@ const MAX_EXECS_PER_INSTANCE = 40;
  * a wasm fault that never returns) ends here with a message naming it, instead of keeping the
  * queue waiting forever.
  */
-export function probeTimeoutMs(bytes: number): number {
+function probeTimeoutMs(bytes: number): number {
   return 60_000 + Math.ceil(bytes / 10_000_000) * 1000;
 }
 
@@ -344,7 +344,7 @@ export class Engine implements TaskRunner {
  * files (the concat list, the FFMETADATA1 file) as small Blobs beside them. A WORKERFS mount is
  * read-only, so everything in one directory is mounted at once.
  */
-export function mountsFor(
+function mountsFor(
   plan: Pick<FfmpegCommand, 'inputs' | 'files'>,
   tracks: readonly TrackRef[],
   blobs: ReadonlyMap<string, Blob>,

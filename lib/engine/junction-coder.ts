@@ -8,14 +8,14 @@ import { JoinFailedError } from '@/lib/core/errors';
 import { text, type Text } from '@/lib/core/i18n';
 import type { Mp3Encoding, Mp3JunctionCoder } from '@/lib/lossless/mp3/seams';
 import type { AacEncoding, AacJunctionCoder } from '@/lib/lossless/mp4-seams';
-import type { OpusEncoding, OpusJunctionCoder } from '@/lib/lossless/opus-seams';
+import type { OpusEncoding } from '@/lib/lossless/opus-seams';
 import type { JunctionCoder } from '@/lib/lossless/seam-plan';
 import type { TaskRunner } from './task';
 
 const QUIET = ['-hide_banner', '-loglevel', 'error', '-nostats'];
 
 /** ffmpeg's arguments to decode MP3 frames (no tag) to interleaved float PCM, nothing skipped. */
-export function decodeArgs(input: string, output: string, enc: Mp3Encoding): string[] {
+export function mp3DecodeArgs(input: string, output: string, enc: Mp3Encoding): string[] {
   return [
     ...QUIET,
     ...['-f', 'mp3', '-i', input, '-map', '0:a:0'],
@@ -24,7 +24,7 @@ export function decodeArgs(input: string, output: string, enc: Mp3Encoding): str
 }
 
 /** ffmpeg's arguments to encode interleaved float PCM to MP3 as the inputs were encoded. */
-export function encodeArgs(input: string, output: string, enc: Mp3Encoding): string[] {
+export function mp3EncodeArgs(input: string, output: string, enc: Mp3Encoding): string[] {
   return [
     ...QUIET,
     ...['-f', 'f32le', '-ar', String(enc.sampleRate), '-ac', String(enc.channels), '-i', input],
@@ -36,7 +36,7 @@ export function encodeArgs(input: string, output: string, enc: Mp3Encoding): str
 }
 
 /** ffmpeg's arguments to decode AAC frames (ADTS) to interleaved float PCM, nothing skipped. */
-export function aacDecodeArgs(input: string, output: string, enc: AacEncoding): string[] {
+function aacDecodeArgs(input: string, output: string, enc: AacEncoding): string[] {
   return [
     ...QUIET,
     ...['-f', 'aac', '-i', input, '-map', '0:a:0'],
@@ -45,7 +45,7 @@ export function aacDecodeArgs(input: string, output: string, enc: AacEncoding): 
 }
 
 /** ffmpeg's arguments to encode float PCM to AAC-LC in MP4 (native `aac`, the inputs' bitrate). */
-export function aacEncodeArgs(input: string, output: string, enc: AacEncoding): string[] {
+function aacEncodeArgs(input: string, output: string, enc: AacEncoding): string[] {
   return [
     ...QUIET,
     ...['-f', 'f32le', '-ar', String(enc.sampleRate), '-ac', String(enc.channels), '-i', input],
@@ -54,7 +54,7 @@ export function aacEncodeArgs(input: string, output: string, enc: AacEncoding): 
 }
 
 /** ffmpeg's arguments to decode Opus packets (an Ogg stream) to float PCM, nothing skipped. */
-export function opusDecodeArgs(input: string, output: string, enc: OpusEncoding): string[] {
+function opusDecodeArgs(input: string, output: string, enc: OpusEncoding): string[] {
   return [
     ...QUIET,
     ...['-f', 'ogg', '-i', input, '-map', '0:a:0'],
@@ -63,7 +63,7 @@ export function opusDecodeArgs(input: string, output: string, enc: OpusEncoding)
 }
 
 /** ffmpeg's arguments to encode float PCM to Ogg Opus (libopus, the inputs' bitrate, 20 ms). */
-export function opusEncodeArgs(input: string, output: string, enc: OpusEncoding): string[] {
+function opusEncodeArgs(input: string, output: string, enc: OpusEncoding): string[] {
   return [
     ...QUIET,
     ...['-f', 'f32le', '-ar', '48000', '-ac', String(enc.channels), '-i', input],
@@ -80,11 +80,11 @@ export interface CoderArgs<E> {
   encode(input: string, output: string, enc: E): string[];
 }
 
-export const MP3_ARGS: CoderArgs<Mp3Encoding> = {
+const MP3_ARGS: CoderArgs<Mp3Encoding> = {
   inName: 'in.mp3',
   outName: 'out.mp3',
-  decode: decodeArgs,
-  encode: encodeArgs,
+  decode: mp3DecodeArgs,
+  encode: mp3EncodeArgs,
 };
 export const AAC_ARGS: CoderArgs<AacEncoding> = {
   inName: 'in.aac',
@@ -100,7 +100,7 @@ export const OPUS_ARGS: CoderArgs<OpusEncoding> = {
 };
 
 /** A junction coder on an engine: one task per decode or encode. */
-export function engineCoder<E>(runner: TaskRunner, args: CoderArgs<E>): JunctionCoder<E> {
+function engineCoder<E>(runner: TaskRunner, args: CoderArgs<E>): JunctionCoder<E> {
   return {
     decode: (frames, enc) =>
       runner.task([{ name: args.inName, blob: frames }], async (t) => {
@@ -129,11 +129,6 @@ export function engineMp3Coder(runner: TaskRunner): Mp3JunctionCoder {
 /** The AAC junction coder on an engine. */
 export function engineAacCoder(runner: TaskRunner): AacJunctionCoder {
   return engineCoder(runner, AAC_ARGS);
-}
-
-/** The Opus junction coder on an engine. */
-export function engineOpusCoder(runner: TaskRunner): OpusJunctionCoder {
-  return engineCoder(runner, OPUS_ARGS);
 }
 
 /** Why a join's frames could not be decoded or encoded, with ffmpeg's last line as it wrote it. */

@@ -25,10 +25,10 @@ export function deviceMemory(): DeviceMemory {
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 /** ffmpeg.wasm's heap cannot grow past this (the core's getHeapMax). */
-export const WASM_HEAP_MAX_BYTES = 2 * GiB;
+const WASM_HEAP_MAX_BYTES = 2 * GiB;
 
 /** The wasm heap a plan is expected to need, bytes. */
-export function estimateHeapBytes(plan: FfmpegPlan, tracks: readonly PlanTrack[]): number {
+function estimateHeapBytes(plan: FfmpegPlan, tracks: readonly PlanTrack[]): number {
   void tracks;
   return 64 * MiB + plan.inputs.length * 4 * MiB;
 }

@@ -19,7 +19,7 @@ import {
   type WavInfo,
 } from '@/lib/lossless';
 import {
-  decodeArgs,
+  decodeCheckArgs,
   describeChange,
   formatsIn,
   judgeDecode,
@@ -141,7 +141,7 @@ async function decodeRun(
   const progress = t.scratch(`${name}.progress`);
   const { log } = await t.run(
     'ffmpeg',
-    decodeArgs(t.path(input), progress, {
+    decodeCheckArgs(t.path(input), progress, {
       sampleRate: info.sampleRate,
       ...(limitSec !== undefined ? { limitSec } : { loudness: true }),
       ...(info.inputArgs ? { inputArgs: info.inputArgs } : {}),

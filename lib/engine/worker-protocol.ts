@@ -36,9 +36,9 @@ export type WorkerRequest =
   /** The wasm heap's size now and the largest it has been, bytes. */
   | { type: 'heap' };
 
-export type WorkerRequestType = WorkerRequest['type'];
+type WorkerRequestType = WorkerRequest['type'];
 
-export interface HeapSize {
+interface HeapSize {
   bytes: number;
   peakBytes: number;
 }

@@ -7,7 +7,7 @@
  * `_locales/en/messages.json`, so no key ever stands in for a sentence.
  */
 import { browser } from '#imports';
-import { useLanguage, type MessageReader } from '@/lib/core/i18n';
+import { setLanguage, type MessageReader } from '@/lib/core/i18n';
 import { englishReader } from '@/lib/core/i18n-english';
 
 export async function installEnglish(): Promise<void> {
@@ -15,5 +15,5 @@ export async function installEnglish(): Promise<void> {
   const url = (browser.runtime.getURL as (path: string) => string)('/_locales/en/messages.json');
   const messages = (await (await fetch(url)).json()) as Record<string, { message?: string }>;
   const read: MessageReader = englishReader(messages);
-  useLanguage(read, 'en');
+  setLanguage(read, 'en');
 }

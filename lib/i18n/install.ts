@@ -5,7 +5,7 @@
  */
 import { browser } from '#imports';
 import { i18n } from '#i18n';
-import { useLanguage, type MessageReader } from '@/lib/core/i18n';
+import { setLanguage, type MessageReader } from '@/lib/core/i18n';
 
 type UntypedT = (key: string, ...args: unknown[]) => string;
 
@@ -18,7 +18,7 @@ export function installLanguage(): void {
   const lang = t('meta.locale');
   const nav = globalThis.navigator?.language ?? browser.i18n.getUILanguage();
   const locale = nav.toLowerCase().startsWith(lang.toLowerCase()) ? nav : lang;
-  useLanguage(read, locale);
+  setLanguage(read, locale);
   // Pages say which language they are in (screen readers, hyphenation, the lang="en" default).
   if (typeof document !== 'undefined') document.documentElement.lang = locale;
 }

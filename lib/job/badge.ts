@@ -7,7 +7,7 @@ const action = () => browser.action ?? browser.browserAction;
 const COLORS = { idle: '#4b5563', running: '#2563eb', done: '#15803d', failed: '#b91c1c' };
 
 /** The queue's length; red when a track needs attention (a failed download, a bad file). */
-export async function showCount(count: number, problem = false): Promise<void> {
+async function showCount(count: number, problem = false): Promise<void> {
   await action().setBadgeBackgroundColor({ color: problem ? COLORS.failed : COLORS.idle });
   await action().setBadgeText({ text: count > 0 ? String(count) : '' });
 }

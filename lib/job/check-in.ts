@@ -1,4 +1,4 @@
-import { requestFetch } from '@/lib/page-audio/downloads';
+import { requestFetch } from './fetches';
 import { listTracks } from '@/lib/store/tracks';
 import { recoverJob } from './controller';
 import { engineLink } from './link';

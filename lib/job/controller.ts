@@ -22,7 +22,7 @@ import { showFailed, showProgress, showQueue } from './badge';
 import { chaptersCue, chaptersJson, chaptersText } from '@/lib/plan/chapter-files';
 import { onDownloadChanged as releaseOnEnd, saveChapterFiles, saveResult } from './download';
 import { engineLink } from './link';
-import { requestFetch } from '@/lib/page-audio/downloads';
+import { requestFetch } from './fetches';
 import { t, text } from '@/lib/core/i18n';
 
 /**
@@ -60,12 +60,12 @@ export const cancelJoin = serial((jobId: string) => cancelJoinNow(jobId));
 export const recoverJob = serial(() => recoverJobNow());
 
 /** Why a join stopped, completing "The join stopped because …". */
-export const ENGINE_GONE = text('errors.engineGone');
+const ENGINE_GONE = text('errors.engineGone');
 /**
  * Why a join left in flight when the background was gone (storage.session emptied) stopped:
  * Seam cannot tell a closed browser from a crashed extension process afterwards, so it says both.
  */
-export const SEAM_CLOSED = text('errors.seamClosed');
+const SEAM_CLOSED = text('errors.seamClosed');
 
 /** What every state of a job keeps: which join it is. */
 function jobBase(job: JobState): JobInFlight {

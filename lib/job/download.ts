@@ -97,7 +97,7 @@ const CHAPTER_FILE_MIME: Record<ChapterFileKind, string> = {
 };
 
 /** A chapter file's download ended: its blob: URL (if it had one) is released. */
-export function releaseChapterFile(downloadId: number): void {
+function releaseChapterFile(downloadId: number): void {
   const url = textUrls.get(downloadId);
   if (!url) return;
   textUrls.delete(downloadId);

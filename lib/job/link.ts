@@ -9,7 +9,7 @@ export type { EngineLink } from '@/lib/protocol/contract';
  */
 let current: EngineLink | undefined;
 
-export function useEngineLink(link: EngineLink): void {
+export function setEngineLink(link: EngineLink): void {
   current = link;
 }
 

@@ -48,7 +48,7 @@ async function waitForReady(): Promise<void> {
   }
 }
 
-export function cancelIdleClose(): void {
+function cancelIdleClose(): void {
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = undefined;
 }
@@ -62,7 +62,7 @@ export function closeOffscreenSoon(delayMs = ENGINE_IDLE_MS): void {
   }, delayMs);
 }
 
-export async function closeOffscreen(): Promise<void> {
+async function closeOffscreen(): Promise<void> {
   if (creating) await creating.catch(() => undefined);
   if (await hasDocument()) await chrome.offscreen.closeDocument().catch(() => undefined);
 }

@@ -6,10 +6,10 @@
 import { JoinCanceledError, NotUniformError, SeamError } from '@/lib/core/errors';
 import { text, type Text } from '@/lib/core/i18n';
 import { channelText, khzText, secondsText } from '@/lib/core/text';
-import { channelCount } from '@/lib/media/mpeg';
+import { channelCount } from '@/lib/containers/mp3';
 import { scanMp3 } from './mp3/scan';
 import type { LosslessInput, LosslessKind } from './types';
-import { parseWav } from './wav';
+import { parseWav } from '@/lib/containers/wav';
 
 /**
  * `reason` is a verb phrase that follows the track's name or number: "changes sample rate

@@ -23,19 +23,13 @@ import type { LosslessInput, LosslessKind, LosslessOptions } from './types';
 export type { JoinOverlap, LosslessInput, LosslessKind, LosslessOptions } from './types';
 export { shiftChapters } from './types';
 export { joinMp3 } from './mp3/join';
-export { scanMp3, type Mp3Scan } from './mp3/scan';
-export { lameTagCrc } from './mp3/xing';
-export { SEAM_MIN_SAMPLES, type Mp3Encoding, type Mp3JunctionCoder } from './mp3/seams';
+export { scanMp3 } from './mp3/scan';
+export { lameTagCrc } from '@/lib/containers/mp3-xing';
 export { retagMp3 } from './mp3/retag';
-export { joinWav, parseWav, rifxInput } from './wav';
-export type { WavFormat, WavInfo } from './wav';
+export { joinWav } from './wav';
+export { parseWav, rifxInput } from '@/lib/containers/wav';
+export type { WavInfo } from '@/lib/containers/wav';
 export { checkFastPath, type FastPathCheck, type FastPathExpected } from './check';
-export { planJunctions, type FrameTiming, type JunctionPlan } from './junctions';
-export { closeMp4Joins } from './mp4';
-export { closeOpusJoins } from './ogg-opus';
-export { closeMp4Seams, type AacEncoding, type AacJunctionCoder } from './mp4-seams';
-export type { JunctionCoder } from './seam-plan';
-
 /** Stream copies whose joins a pass in JS closes: AAC in MP4, Opus in Ogg. */
 export type CopyJoinKind = 'mp4' | 'opus';
 

@@ -22,7 +22,7 @@ export interface FrameTiming {
   tail: number;
 }
 
-export interface JunctionCut {
+interface JunctionCut {
   /** Frames dropped from the end of the input before the junction. */
   dropTail: number;
   /** Frames dropped from the start of the input after it. */

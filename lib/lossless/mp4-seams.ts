@@ -23,19 +23,22 @@
 import { concat, type Bytes } from '@/lib/core/bytes';
 import { throwIfAborted } from '@/lib/core/bytes';
 import {
+  aacConfig,
   child,
   findTrack,
   leaf,
   mustChild,
   readBoxes,
+  readMoov,
   readSamples,
   view,
   writeBox,
+  type AacConfig,
   type Box,
-} from '@/lib/segments/mp4';
-import { SpliceError } from '@/lib/segments/errors';
+} from '@/lib/containers/mp4';
+import { SpliceError } from '@/lib/containers/errors';
 import type { FrameTiming } from './junctions';
-import { inputTiming, readJoinedAudio, readMoov, rewriteMoov, type PlacedSample } from './mp4';
+import { inputTiming, readJoinedAudio, rewriteMoov, type PlacedSample } from './mp4';
 import {
   junctionAudio,
   placeJoin,
@@ -60,7 +63,7 @@ export type AacJunctionCoder = JunctionCoder<AacEncoding>;
 
 const FRAME = 1024;
 /** ffmpeg's AAC encoder puts 1024 samples of priming before its input. */
-export const AAC_ENCODER_LEAD = 1024;
+const AAC_ENCODER_LEAD = 1024;
 /** Frames decoded before the first one used: one for the MDCT overlap, one to spare. */
 const WARM_DECODE = 2;
 /** Frames the new encode starts before the first one kept (dropped): its model warms up. */
@@ -72,7 +75,7 @@ const PREROLL = 4;
  * first copied frame of B is half the last new frame's data (the same 1024 + 512 the other way
  * would be safe; 512 is what the measured noise needs).
  */
-export const AAC_MARGINS: SeamMargins = { before: 1024 + 512, after: 512 };
+const AAC_MARGINS: SeamMargins = { before: 1024 + 512, after: 512 };
 /** The frames encoded again at each join, fewest and most: what the plan says. */
 export const AAC_SEAM_FRAMES = seamFrameRange(FRAME, AAC_MARGINS);
 /** The fewest samples an input needs for its joins to be closed here (plan: same number). */
@@ -84,72 +87,6 @@ export class AacSeamNotPossibleError extends Error {
     super(message);
     this.name = 'AacSeamNotPossibleError';
   }
-}
-
-/** What an input's esds says: its AudioSpecificConfig and average bitrate. */
-export interface AacConfig {
-  objectType: number;
-  frequencyIndex: number;
-  sampleRate: number;
-  channelConfig: number;
-  /** Bits per second, 0 when the esds does not say. */
-  avgBitrate: number;
-}
-
-const RATES = [
-  96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350,
-];
-
-/** The AAC configuration of an MP4's audio track (its stsd's esds), or undefined. */
-export function aacConfig(stsd: Bytes): AacConfig | undefined {
-  const at = indexOf(stsd, 'esds');
-  if (at < 0) return undefined;
-  let p = at + 12; // size, type, version and flags
-  const descriptor = (): { tag: number; len: number } => {
-    const tag = stsd[p++]!;
-    let len = 0;
-    for (let i = 0; i < 4; i++) {
-      const b = stsd[p++]!;
-      len = (len << 7) | (b & 0x7f);
-      if (!(b & 0x80)) break;
-    }
-    return { tag, len };
-  };
-  if (descriptor().tag !== 3) return undefined;
-  const flags = stsd[p + 2]!;
-  p += 3;
-  if (flags & 0x80) p += 2;
-  if (flags & 0x40) p += 1 + stsd[p]!;
-  if (flags & 0x20) p += 2;
-  if (descriptor().tag !== 4) return undefined;
-  if (stsd[p] !== 0x40) return undefined; // MPEG-4 audio
-  const avgBitrate = view(stsd).getUint32(p + 9);
-  p += 13;
-  if (descriptor().tag !== 5) return undefined;
-  let bits = 0;
-  let have = 0;
-  const read = (n: number): number => {
-    while (have < n) {
-      bits = (bits << 8) | stsd[p++]!;
-      have += 8;
-    }
-    have -= n;
-    return (bits >> have) & ((1 << n) - 1);
-  };
-  let objectType = read(5);
-  if (objectType === 31) objectType = 32 + read(6);
-  const frequencyIndex = read(4);
-  const sampleRate = frequencyIndex === 15 ? read(24) : (RATES[frequencyIndex] ?? 0);
-  const channelConfig = read(4);
-  return { objectType, frequencyIndex, sampleRate, channelConfig, avgBitrate };
-}
-
-function indexOf(b: Bytes, type: string): number {
-  outer: for (let p = 4; p + 4 <= b.length; p++) {
-    for (let i = 0; i < 4; i++) if (b[p + i] !== type.charCodeAt(i)) continue outer;
-    return p - 4;
-  }
-  return -1;
 }
 
 /** One 7-byte ADTS header (no CRC) for a raw AAC-LC frame of `size` bytes. */
@@ -191,7 +128,7 @@ async function inputAudio(blob: Blob): Promise<Omit<InputAudio, 'base'> & { fram
 }
 
 /** What the inputs' configurations say about encoding like them; throws when they cannot be. */
-export function aacEncodingOf(inputs: readonly Omit<InputAudio, 'base'>[]): AacEncoding {
+function aacEncodingOf(inputs: readonly Omit<InputAudio, 'base'>[]): AacEncoding {
   const c = inputs[0]!.config;
   for (const i of inputs) {
     const k = i.config;
@@ -361,7 +298,7 @@ function encodedFrames(file: Uint8Array): Bytes[] {
  * starts that join's overlap earlier (shiftChapters), in the chapter (text) track's sample
  * durations and in the Nero `chpl` list ffmpeg writes in `udta`.
  */
-export function shiftMp4Chapters(moov: Box, overlaps: readonly JoinOverlap[]): Box {
+function shiftMp4Chapters(moov: Box, overlaps: readonly JoinOverlap[]): Box {
   if (overlaps.length === 0) return moov;
   const shiftMs = (ms: number) => shiftChapters([{ start: ms, end: ms }], overlaps)[0]!.start;
   const mvhd = mustChild(moov, 'mvhd').payload.slice();

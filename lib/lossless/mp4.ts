@@ -10,75 +10,26 @@
  * input's priming and ends where the inputs' audio ends. The audio bytes stay where ffmpeg wrote
  * them (a dropped frame's bytes stay in `mdat`, unreferenced).
  */
-import { readRange, throwIfAborted, type Bytes } from '@/lib/core/bytes';
+import type { Bytes } from '@/lib/core/bytes';
 import {
   child,
   findTrack,
+  firstEdit,
   leaf,
+  movieScale,
   mustChild,
-  readBoxes,
+  readMoov,
   readSamples,
   u32s,
   view,
   withMovieDuration,
   writeBox,
   type Box,
-} from '@/lib/segments/mp4';
-import { SpliceError } from '@/lib/segments/errors';
+  type TopBox,
+} from '@/lib/containers/mp4';
+import { SpliceError } from '@/lib/containers/errors';
 import { planJunctions, type FrameTiming } from './junctions';
 
-/** A top-level box found by walking a Blob's box headers. */
-interface TopBox {
-  type: string;
-  start: number;
-  size: number;
-}
-
-/** Bytes of box headers read at a time: many tiny boxes cost one read, not one each. */
-const TOP_WINDOW = 64 * 1024;
-/**
- * Top-level boxes a file may have: ffmpeg writes four or five; 100,000 tiny boxes took one Blob
- * read each (8.2 s) before reads were windowed. Past this it is not a file Seam wrote.
- */
-const MAX_TOP_BOXES = 100_000;
-
-export async function topBoxes(blob: Blob, signal?: AbortSignal): Promise<TopBox[]> {
-  const out: TopBox[] = [];
-  let win = new Uint8Array(0);
-  let winAt = 0;
-  for (let p = 0; p + 8 <= blob.size;) {
-    if (p < winAt || p + 16 > winAt + win.length) {
-      throwIfAborted(signal);
-      winAt = p;
-      win = await readRange(blob, p, p + TOP_WINDOW);
-    }
-    const head = new DataView(
-      win.buffer,
-      win.byteOffset + (p - winAt),
-      Math.min(16, win.length - (p - winAt)),
-    );
-    let size = head.getUint32(0);
-    const type = String.fromCharCode(
-      head.getUint8(4),
-      head.getUint8(5),
-      head.getUint8(6),
-      head.getUint8(7),
-    );
-    if (size === 1) {
-      if (head.byteLength < 16) throw new SpliceError(`MP4 box ${type} at ${p} is cut short`);
-      size = Number(head.getBigUint64(8));
-    } else if (size === 0) size = blob.size - p;
-    if (size < 8) throw new SpliceError(`MP4 box ${type} at ${p} has no size`);
-    if (out.length >= MAX_TOP_BOXES) {
-      throw new SpliceError(`MP4 has more than ${MAX_TOP_BOXES} top-level boxes`);
-    }
-    out.push({ type, start: p, size });
-    p += size;
-  }
-  return out;
-}
-
-/** The `moov` of an MP4 Blob, parsed, and where it sits. */
 /**
  * A stream copy's `moov`, where it sits and its audio track's samples, checked to be what the
  * join-closing passes assume: the moov after the audio, and every frame of the inputs in it.
@@ -100,33 +51,21 @@ export async function readJoinedAudio(
   return { moov, at, audio, table };
 }
 
-export async function readMoov(blob: Blob): Promise<{ moov: Box; at: TopBox; tops: TopBox[] }> {
-  const tops = await topBoxes(blob);
-  const at = tops.find((b) => b.type === 'moov');
-  if (!at) throw new SpliceError('MP4 has no moov');
-  const bytes = new Uint8Array(await blob.slice(at.start, at.start + at.size).arrayBuffer());
-  const [moov] = readBoxes(bytes);
-  return { moov: moov!, at, tops };
-}
-
-/** A movie's timescale (mvhd). */
-function movieScale(moov: Box): number {
-  const p = mustChild(moov, 'mvhd').payload;
-  return view(p).getUint32(p[0] === 1 ? 20 : 12);
-}
-
-/** The first edit of a track: where in the media it starts and how long it plays (movie units). */
-function firstEdit(trak: Box): { mediaTime: number; duration: number } | undefined {
-  const p = child(trak, 'edts/elst')?.payload;
-  if (!p || view(p).getUint32(4) === 0) return undefined;
-  // An empty edit (media time -1) first is a delay, not a trim: not what encoders write.
-  if (p[0] === 1) {
-    return {
-      duration: Number(view(p).getBigUint64(8)),
-      mediaTime: Number(view(p).getBigInt64(16)),
-    };
+/**
+ * The samples each AAC frame of a track decodes to, from its sample durations: every frame decodes
+ * to a whole frame, though ffmpeg's muxer shortens the last one's duration to where the audio
+ * ends, and some muxers lump a gap into the first one's (2964 ticks where the rest last 1024: no
+ * decoder plays the gap, native ffmpeg decodes that frame to 1024 samples). So the frame is what
+ * the samples between the first and the last say; a track whose middle samples disagree is not
+ * one this pass can rewrite (SpliceError: the copy is kept as it is).
+ */
+function decodedFrame(durations: readonly number[]): number {
+  const middle = durations.slice(1, -1);
+  const frame = middle[0] ?? durations[0] ?? 1024;
+  if (middle.some((d) => d !== frame)) {
+    throw new SpliceError('the audio track’s samples have different durations');
   }
-  return { duration: view(p).getUint32(8), mediaTime: view(p).getInt32(12) };
+  return frame;
 }
 
 /** What a decoder skips of one input: its edit list's priming and what follows its audio. */
@@ -134,9 +73,7 @@ export async function inputTiming(blob: Blob): Promise<FrameTiming & { frame: nu
   const { moov } = await readMoov(blob);
   const audio = findTrack(moov, 'soun');
   const table = readSamples(audio, blob.size);
-  // Every frame decodes to a whole frame of samples, though ffmpeg's muxer shortens the last
-  // one's duration to where the audio ends.
-  const frame = table.durations[0] ?? 1024;
+  const frame = decodedFrame(table.durations);
   const total = table.sizes.length * frame;
   const edit = firstEdit(audio);
   const lead = edit && edit.mediaTime > 0 ? edit.mediaTime : 0;
@@ -184,18 +121,8 @@ export interface PlacedSample {
   size: number;
 }
 
-/**
- * `moov` with the audio track's sample tables listing `samples` (each `frame` long) and one edit
- * that skips `lead` and ends `tail` before the media's end (a new tree).
- */
-export function rewriteMoov(
-  moov: Box,
-  audio: Box,
-  samples: readonly PlacedSample[],
-  frame: number,
-  { lead, tail }: { lead: number; tail: number },
-): Box {
-  // Chunks: runs of kept samples that follow each other in the file.
+/** Chunks: runs of kept samples that follow each other in the file, and their stsc entries. */
+function chunksOf(samples: readonly PlacedSample[]): { chunkOffsets: number[]; stsc: number[] } {
   const chunkOffsets: number[] = [];
   const perChunk: number[] = [];
   let end = -1;
@@ -211,6 +138,57 @@ export function rewriteMoov(
   perChunk.forEach((n, c) => {
     if (stsc.length === 0 || stsc[stsc.length - 2] !== n) stsc.push(c + 1, n, 1);
   });
+  return { chunkOffsets, stsc };
+}
+
+/** The chunk offsets as stco, or as co64 (`big`) when one is past 4 GiB. */
+function chunkOffsetTable(chunkOffsets: readonly number[]): { big: boolean; co: Bytes } {
+  const big = chunkOffsets.some((o) => o >= 2 ** 32);
+  if (!big) return { big, co: u32s(0, chunkOffsets.length, chunkOffsets) };
+  const co = new Uint8Array(8 + 8 * chunkOffsets.length);
+  view(co).setUint32(4, chunkOffsets.length);
+  chunkOffsets.forEach((o, i) => view(co).setBigUint64(8 + 8 * i, BigInt(o)));
+  return { big, co };
+}
+
+/** Each AAC frame is a sync sample with the same roll group: sbgp as one run, `n` samples long. */
+function oneRollRun(sbgp: Box, n: number): Bytes {
+  const p = sbgp.payload;
+  const entries = view(p).getUint32(p[0] === 1 ? 12 : 8);
+  if (entries !== 1) throw new SpliceError('the audio track has more than one sample group run');
+  const copy = p.slice();
+  view(copy).setUint32(copy.length - 8, n);
+  return copy;
+}
+
+/** Gives the audio track of the new tree `out` an edit list (edts) holding `elst`, after tkhd. */
+function addEdit(out: Box, audio: Box, elst: Bytes): void {
+  const trak = out.children!.find(
+    (c) => c.type === 'trak' && child(c, 'mdia/hdlr') === child(audio, 'mdia/hdlr'),
+  )!;
+  const at = trak.children!.findIndex((c) => c.type === 'tkhd') + 1;
+  const edts: Box = {
+    type: 'edts',
+    payload: new Uint8Array(0),
+    children: [leaf('elst', elst)],
+    start: -1,
+    size: 0,
+  };
+  trak.children = [...trak.children!.slice(0, at), edts, ...trak.children!.slice(at)];
+}
+
+/**
+ * `moov` with the audio track's sample tables listing `samples` (each `frame` long) and one edit
+ * that skips `lead` and ends `tail` before the media's end (a new tree).
+ */
+export function rewriteMoov(
+  moov: Box,
+  audio: Box,
+  samples: readonly PlacedSample[],
+  frame: number,
+  { lead, tail }: { lead: number; tail: number },
+): Box {
+  const { chunkOffsets, stsc } = chunksOf(samples);
   // Whole frames, as they decode; the edit list says where the audio ends.
   const durations = samples.map(() => frame);
   const runs: number[] = [];
@@ -218,14 +196,7 @@ export function rewriteMoov(
     if (runs.length > 0 && runs[runs.length - 1] === d) runs[runs.length - 2]!++;
     else runs.push(1, d);
   }
-  const big = chunkOffsets.some((o) => o >= 2 ** 32);
-  const co = big
-    ? new Uint8Array(8 + 8 * chunkOffsets.length)
-    : u32s(0, chunkOffsets.length, chunkOffsets);
-  if (big) {
-    view(co).setUint32(4, chunkOffsets.length);
-    chunkOffsets.forEach((o, i) => view(co).setBigUint64(8 + 8 * i, BigInt(o)));
-  }
+  const { big, co } = chunkOffsetTable(chunkOffsets);
   const n = samples.length;
   const tables: Record<string, Bytes> = {
     stts: u32s(0, runs.length / 2, runs),
@@ -238,16 +209,8 @@ export function rewriteMoov(
     stsc: u32s(0, stsc.length / 3, stsc),
   };
   const stbl = mustChild(audio, 'mdia/minf/stbl');
-  // Each AAC frame is a sync sample and has the same roll group: one run, n samples long.
   const sbgp = child(stbl, 'sbgp');
-  if (sbgp) {
-    const p = sbgp.payload;
-    const entries = view(p).getUint32(p[0] === 1 ? 12 : 8);
-    if (entries !== 1) throw new SpliceError('the audio track has more than one sample group run');
-    const copy = p.slice();
-    view(copy).setUint32(copy.length - 8, n);
-    tables.sbgp = copy;
-  }
+  if (sbgp) tables.sbgp = oneRollRun(sbgp, n);
   if (child(stbl, 'stss')) throw new SpliceError('the audio track lists sync samples');
   const newStbl: Box = {
     ...stbl,
@@ -282,22 +245,6 @@ export function rewriteMoov(
     return box.children ? { ...box, children: box.children.map(replace) } : box;
   };
   const out = replace(moov);
-  if (!child(audio, 'edts/elst')) {
-    const trak = out.children!.find(
-      (c) => c.type === 'trak' && child(c, 'mdia/hdlr') === child(audio, 'mdia/hdlr'),
-    )!;
-    const at = trak.children!.findIndex((c) => c.type === 'tkhd') + 1;
-    trak.children = [
-      ...trak.children!.slice(0, at),
-      {
-        type: 'edts',
-        payload: new Uint8Array(0),
-        children: [leaf('elst', elst)],
-        start: -1,
-        size: 0,
-      },
-      ...trak.children!.slice(at),
-    ];
-  }
+  if (!child(audio, 'edts/elst')) addEdit(out, audio, elst);
   return withMovieDuration(moov, out, audio, mvhd, movieDuration);
 }

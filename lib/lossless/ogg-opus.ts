@@ -8,9 +8,9 @@
  * without the whole packets ./junctions.ts picks at each join, and with a last granule position
  * that ends the stream where the inputs' audio ends.
  */
-import { SpliceError } from '@/lib/segments/errors';
-import { readOgg } from '@/lib/segments/ogg';
-import { opusPacketSamples, pageOpus } from '@/lib/segments/opus';
+import { SpliceError } from '@/lib/containers/errors';
+import { readOgg } from '@/lib/containers/ogg';
+import { opusPacketSamples, pageOpus } from '@/lib/containers/ogg-opus';
 import { planJunctions, type FrameTiming } from './junctions';
 
 /** Bytes read from an input's end to find its last page: more than any Ogg page. */

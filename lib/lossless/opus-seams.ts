@@ -24,9 +24,9 @@
  */
 import type { Bytes } from '@/lib/core/bytes';
 import { throwIfAborted } from '@/lib/core/bytes';
-import { SpliceError } from '@/lib/segments/errors';
-import { readOgg } from '@/lib/segments/ogg';
-import { opusPacketSamples, pageOpus } from '@/lib/segments/opus';
+import { SpliceError } from '@/lib/containers/errors';
+import { readOgg } from '@/lib/containers/ogg';
+import { opusPacketSamples, pageOpus } from '@/lib/containers/ogg-opus';
 import type { FrameTiming } from './junctions';
 import { inputEnds } from './ogg-opus';
 import {
@@ -49,7 +49,7 @@ export type OpusJunctionCoder = JunctionCoder<OpusEncoding>;
 
 const FRAME = 960;
 /** libopus's pre-skip at 48 kHz: the samples before its input in its decoded packets. */
-export const OPUS_ENCODER_LEAD = 312;
+const OPUS_ENCODER_LEAD = 312;
 /** Packets decoded before the first one used: the decoder's energy and pitch state settles. */
 const WARM_DECODE = 4;
 /** Packets the new encode starts before the first one kept (dropped). */
@@ -58,11 +58,11 @@ const PREROLL = 4;
  * A copied packet shapes the decoded audio a little past its span (CELT's 120-sample overlap,
  * the decoder's state): a packet either side of the overlap is encoded again too.
  */
-export const OPUS_MARGINS: SeamMargins = { before: FRAME, after: FRAME };
+const OPUS_MARGINS: SeamMargins = { before: FRAME, after: FRAME };
 /** The packets encoded again at each join, fewest and most: what the plan says. */
 export const OPUS_SEAM_FRAMES = seamFrameRange(FRAME, OPUS_MARGINS);
 /** The fewest samples an input needs for its joins to be closed here. */
-export const OPUS_SEAM_MIN_SAMPLES = 16 * FRAME;
+const OPUS_SEAM_MIN_SAMPLES = 16 * FRAME;
 
 /** Why a join cannot be closed this way; the caller joins by whole packets instead. */
 export class OpusSeamNotPossibleError extends Error {

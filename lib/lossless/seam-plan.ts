@@ -14,7 +14,7 @@
  */
 
 import { EngineFailedError, JoinCanceledError, JoinFailedError } from '@/lib/core/errors';
-import { SpliceError } from '@/lib/segments/errors';
+import { SpliceError } from '@/lib/containers/errors';
 
 /** Samples either side of a join's crossfade that are encoded again too. */
 export interface SeamMargins {

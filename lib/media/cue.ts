@@ -6,7 +6,7 @@
  * turns one FILE's tracks into chapters. Pure.
  */
 
-export interface CueTrack {
+interface CueTrack {
   number: number;
   title?: string;
   performer?: string;

@@ -15,7 +15,7 @@
  * - A file that decodes to much less than its container announces (more than 2 s and more
  *   than 10 % missing) is cut short; one that decodes to nothing cannot be joined at all.
  */
-import { CorruptAudioError, TruncatedAudioError } from '@/lib/core/errors';
+import { CorruptAudioError, TruncatedAudioError, UnsupportedAudioError } from '@/lib/core/errors';
 import { text, type Sub, type Text } from '@/lib/core/i18n';
 import { channelText, khzText, lengthText } from '@/lib/core/text';
 import type { FormatChange, TrackRef } from '@/lib/core/track';
@@ -46,7 +46,7 @@ const END_NOISE_MAX_LINES = 4;
  * start anywhere, WMA's at 64 ms; counting from the filter's own restarts when a stream changes
  * its channel count midway.) `limitSec` decodes only that much (the check of all but the tail).
  */
-export function decodeArgs(
+export function decodeCheckArgs(
   input: string,
   progressPath: string,
   opts: {
@@ -98,7 +98,7 @@ export function progressSeconds(text: string | undefined): number | undefined {
   return last ? Number(last[1]) / 1e6 : undefined;
 }
 
-/** Samples counted by a `decodeArgs` run: the last `total_size` of its `-progress` file. */
+/** Samples counted by a `decodeCheckArgs` run: the last `total_size` of its `-progress` file. */
 export function progressSamples(text: string | undefined): number | undefined {
   if (!text) return undefined;
   const all = [...text.matchAll(/^total_size=(\d+)$/gm)];
@@ -227,7 +227,7 @@ export function nextRun(
 }
 
 /** The start window: the first tenth, at most 0.1 s. */
-export function startSeconds(decodedSec: number): number {
+function startSeconds(decodedSec: number): number {
   return Number(Math.min(START_MAX_SEC, decodedSec * TAIL_FRACTION).toFixed(6));
 }
 
@@ -241,7 +241,12 @@ export function startSeconds(decodedSec: number): number {
  */
 export function judgeDecode(
   track: TrackRef,
-  info: { sampleRate: number; statedSec?: number | undefined },
+  info: {
+    sampleRate: number;
+    statedSec?: number | undefined;
+    codec?: string | undefined;
+    bitsPerSample?: number | undefined;
+  },
   runs: DecodeRuns,
 ): DecodeVerdict {
   const { full } = runs;
@@ -249,6 +254,10 @@ export function judgeDecode(
   const stated = info.statedSec;
   const sorted = classifyLog(full.log);
   if (full.samples <= 0) {
+    // ffmpeg 5.1 (native and the wasm core) reads 32-bit FLAC's header and decodes none of its
+    // frames, saying nothing: the file is whole, the decoder cannot read it.
+    if (info.codec === 'flac' && info.bitsPerSample === 32)
+      throw new UnsupportedAudioError(text('errors.flac32'), track);
     if (stated !== undefined && stated > 0)
       throw new TruncatedAudioError(text('errors.cutShortNone', lengthText(stated)), track);
     throw new CorruptAudioError(

@@ -1,6 +1,11 @@
 import { text, type Text } from '@/lib/core/i18n';
-import type { PlanInput } from '@/lib/plan/types';
 import { EBUR128_SUMMARY } from './ebur128';
+
+/** An input file of an ffmpeg run: its path in the engine and the track it holds. */
+interface RunInput {
+  path: string;
+  trackId: string;
+}
 
 /** Lines ffmpeg prints when it gives up, and what to tell a person instead. */
 const REASONS: readonly [RegExp, Text][] = [
@@ -34,7 +39,7 @@ const EMPTY = /^\s*$|^\s*(size|frame)=\s*\S+.*time=|^Conversion failed!?$|^Press
  */
 export function ffmpegFailure(
   log: readonly string[],
-  inputs: readonly PlanInput[],
+  inputs: readonly RunInput[],
   code?: number,
 ): { reason: Text; trackId?: string } {
   for (const line of [...log].reverse()) {
@@ -53,7 +58,7 @@ export function ffmpegFailure(
  * A log line fit to quote to a person: without its "[mp3 @ 0x55…]" prefix and the engine's
  * paths (a leading one, and the inputs' anywhere), as ffmpeg wrote it otherwise (its own casing), cut at 80 characters.
  */
-export function ffmpegSaid(line: string, inputs: readonly PlanInput[] = []): string {
+export function ffmpegSaid(line: string, inputs: readonly RunInput[] = []): string {
   let text = line.replace(/^\s*\[[^\]]*\]\s*/, '').trim();
   for (const i of inputs) text = text.split(`${i.path}: `).join('').split(i.path).join('the file');
   // The engine's own paths ("/task-…/input.flac: Invalid data…") mean nothing to a person.

@@ -11,13 +11,13 @@
  * and `stsd`). Anything else, or a header that does not parse: undefined.
  */
 import { ascii, readRange, u16le, u32be, u32le } from '@/lib/core/bytes';
-import { leadingId3Size } from './id3';
-import { channelCount, frameHeaderAt, readVbrTag, type FrameHeader } from './mpeg';
+import { leadingId3Size } from '@/lib/containers/id3';
+import { channelCount, frameHeaderAt, readVbrTag, type FrameHeader } from '@/lib/containers/mp3';
 import { inspectHeader, SNIFF_WINDOW } from './sniff';
-import { child, readBoxes, type Box } from '@/lib/segments/mp4';
-import { topBoxes } from '@/lib/lossless/mp4';
-import { aacConfig } from '@/lib/lossless/mp4-seams';
-import { parseWav } from '@/lib/lossless/wav';
+import { child, readBoxes, type Box } from '@/lib/containers/mp4';
+import { topBoxes } from '@/lib/containers/mp4';
+import { aacConfig } from '@/lib/containers/mp4';
+import { parseWav } from '@/lib/containers/wav';
 
 /** A track's header, as ffprobe would name it. */
 export interface HeaderInfo {
@@ -64,7 +64,7 @@ export async function readHeader(blob: Blob): Promise<HeaderInfo | undefined> {
 
 // --- MP3 -------------------------------------------------------------------------------------
 
-export function mp3Header(head: Uint8Array, size: number): HeaderInfo | undefined {
+function mp3Header(head: Uint8Array, size: number): HeaderInfo | undefined {
   const start = leadingId3Size(head);
   let at = start;
   let frame: FrameHeader | undefined;
@@ -117,7 +117,7 @@ async function wavHeader(blob: Blob): Promise<HeaderInfo | undefined> {
 
 // --- FLAC ------------------------------------------------------------------------------------
 
-export function flacHeader(head: Uint8Array): HeaderInfo | undefined {
+function flacHeader(head: Uint8Array): HeaderInfo | undefined {
   // "fLaC", then the first metadata block, which must be STREAMINFO (type 0, 34 bytes).
   if (head.length < 8 + 34 || (head[4]! & 0x7f) !== 0) return undefined;
   const s = 8;
@@ -149,7 +149,7 @@ function lastGranule(tail: Uint8Array, serial: number): number | undefined {
   return undefined;
 }
 
-export function oggHeader(head: Uint8Array, tail: Uint8Array): HeaderInfo | undefined {
+function oggHeader(head: Uint8Array, tail: Uint8Array): HeaderInfo | undefined {
   if (head.length < 28 || ascii(head, 0, 4) !== 'OggS') return undefined;
   const serial = u32le(head, 14);
   const packet = 27 + head[26]!;
@@ -200,7 +200,7 @@ async function mp4Header(blob: Blob): Promise<HeaderInfo | undefined> {
   return moov ? moovHeader(moov) : undefined;
 }
 
-export function moovHeader(moov: Box): HeaderInfo | undefined {
+function moovHeader(moov: Box): HeaderInfo | undefined {
   const trak = moov.children?.find(
     (t) =>
       t.type === 'trak' &&

@@ -63,6 +63,8 @@ interface ProbeStream {
   duration?: string;
   bit_rate?: string;
   disposition?: { attached_pic?: number };
+  width?: number;
+  height?: number;
   tags?: Record<string, string>;
 }
 
@@ -144,7 +146,14 @@ export function parseProbe(
     (/filesize and duration do not match/i.test(stderr) ? text('errors.cutShort') : undefined);
   if (cut) throw new TruncatedAudioError(cut, track);
 
-  const cover = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic === 1);
+  const pictures = streams.filter(
+    (s) => s.codec_type === 'video' && s.disposition?.attached_pic === 1,
+  );
+  // A picture whose size ffprobe cannot read (a broken JPEG in an ID3 tag) cannot be written
+  // into any output: no muxer takes a picture of no dimensions. It is no cover, and said so.
+  const readable = (s: ProbeStream) => (s.width ?? 1) > 0 && (s.height ?? 1) > 0;
+  const cover = pictures.find(readable);
+  const coverNotes = pictures.length > 0 && !cover ? [text('notes.coverUnreadable')] : [];
   const bits = positive(int(audio.bits_per_raw_sample)) ?? positive(int(audio.bits_per_sample));
   return {
     container,
@@ -164,6 +173,7 @@ export function parseProbe(
     ...(cover?.index !== undefined ? { coverStreamIndex: cover.index } : {}),
     tags: collectTags(format.tags, audio.tags),
     ...chaptersOf(probe.chapters),
+    ...(coverNotes.length > 0 ? { notes: coverNotes } : {}),
   };
 }
 
@@ -187,13 +197,6 @@ function chaptersOf(raw: ProbeChapter[] | undefined): Pick<AudioInfo, 'chapters'
     ];
   });
   return chapters.length > 0 ? { chapters } : {};
-}
-
-/** The last `out_time_us` of an ffmpeg `-progress` file, in seconds. */
-export function parseProgressTime(text: string): number | undefined {
-  const all = [...text.matchAll(/^out_time_us=(\d+)$/gm)];
-  const last = all[all.length - 1];
-  return last ? Number(last[1]) / 1e6 : undefined;
 }
 
 /**

@@ -8,8 +8,8 @@
  */
 import type { MessageKey, Text } from '@/lib/core/i18n';
 import { ascii, startsWith, u32be, u32le } from '@/lib/core/bytes';
-import { leadingId3Size } from './id3';
-import { frameHeaderAt, readVbrTag, type FrameHeader } from './mpeg';
+import { leadingId3Size } from '@/lib/containers/id3';
+import { frameHeaderAt, readVbrTag, type FrameHeader } from '@/lib/containers/mp3';
 
 export type SniffKind =
   // Audio (or audio-bearing) containers.

@@ -3,7 +3,7 @@
  * tag with a footer): where they begin, so a join leaves them out. Pure (reads a Blob's tail).
  */
 import { ascii, readRange, syncsafe, u32le } from '@/lib/core/bytes';
-import { ID3V2_HEADER, id3v2TagSize } from './id3';
+import { ID3V2_HEADER, id3v2TagSize } from '@/lib/containers/id3';
 
 /** Tags can stack (APE, then Lyrics3, then ID3v1); a few rounds peel them all. */
 const MAX_ROUNDS = 8;

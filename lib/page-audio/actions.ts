@@ -1,9 +1,9 @@
 import { t, text, textN, tn } from '@/lib/core/i18n';
 import { browser } from '#imports';
 import { NotAllAddedError, FetchRefusedError } from '@/lib/core/errors';
-import { fetchGatedText } from './fetch-gate';
+import { fetchGatedText } from '@/lib/fetch/gate';
 import { background } from '@/lib/protocol';
-import { ensureRoom } from './budget';
+import { ensureRoom } from '@/lib/store/budget';
 import type { PageRecording } from './group';
 import { MAX_PICKS, queuePageAudio } from './picks';
 import { scanTab, feedRecordings, type PageScan } from './tab';

@@ -4,15 +4,15 @@ import { showFailed } from '@/lib/job/badge';
 import { AUDIO_EXTENSIONS, canAdd, looksLikeAudioUrl, originPattern } from './urls';
 import { needsConfirmation, queuePageAudio } from './picks';
 import { scanTab } from './tab';
-import { requestFetch } from './downloads';
+import { requestFetch } from '@/lib/job/fetches';
 import { preferredFormat, queueFamily } from './group';
 import { addTracks, listTracks } from '@/lib/store/tracks';
 
 export const MENU_LINK = 'seam-add-link';
 /** Longest link Seam queues (as `cleanPicks`). */
 const MAX_URL_CHARS = 4096;
-export const MENU_MEDIA = 'seam-add-media';
-export const MENU_PAGE = 'seam-add-page';
+const MENU_MEDIA = 'seam-add-media';
+const MENU_PAGE = 'seam-add-page';
 
 /** Links whose path ends in an audio extension (the handler checks again, more strictly). */
 const LINK_PATTERNS = AUDIO_EXTENSIONS.flatMap((ext) => [`*://*/*.${ext}`, `*://*/*.${ext}?*`]);

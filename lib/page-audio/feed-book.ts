@@ -27,7 +27,7 @@ export interface FeedBook {
 
 /** Texts kept of an element; episodes read. */
 const MAX_TEXT = 500;
-export const MAX_BOOK_EPISODES = 2000;
+const MAX_BOOK_EPISODES = 2000;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 

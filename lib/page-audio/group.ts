@@ -11,10 +11,10 @@
  * file names).
  */
 import type { ScanHit, UnsavableReason } from './scan';
-import { untrack } from './tracking';
+import { untrack } from '@/lib/fetch/tracking';
 import { isGenericLabel, titleFromFileName, withoutFormatNote, withoutSuffix } from './titles';
 
-export type TitleSource = 'own' | 'schema' | 'data' | 'heading' | 'og' | 'file';
+type TitleSource = 'own' | 'schema' | 'data' | 'heading' | 'og' | 'file';
 
 export interface PageFormat {
   url: string;
@@ -116,7 +116,7 @@ function siteOf(url: string): string {
 }
 
 /** The file name without extensions and quality tags (`x.hq.mp4`, `x.ogg.mp3` → `x`). */
-export function fileStem(url: string): string {
+function fileStem(url: string): string {
   let seg: string;
   try {
     const u = new URL(untrack(url).finalUrl);
@@ -146,7 +146,7 @@ function longIds(stem: string): string[] {
     .filter((t) => t.length >= 7 && !/^(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/.test(t));
 }
 
-export function formatLabel(url: string, mime?: string): string {
+function formatLabel(url: string, mime?: string): string {
   try {
     const path = new URL(untrack(url).finalUrl).pathname;
     const ext = /\.([a-z0-9]{2,4})$/i.exec(path)?.[1]?.toLowerCase();
@@ -289,7 +289,7 @@ function toRecording(group: readonly ScanHit[], pageTexts: readonly string[]): P
 const isLink = (h: { via?: string }) => h.via === 'link';
 
 /** The title in the issue's order: own label, schema.org, data attributes, heading, og:title, file. */
-export function chooseTitle(
+function chooseTitle(
   group: readonly Pick<ScanHit, 'own' | 'schema' | 'data' | 'heading' | 'og' | 'url' | 'via'>[],
   fallbackUrl: string,
   pageTexts: readonly string[] = [],

@@ -31,7 +31,7 @@
  *   extension fetched itself. Feeds the page links (`<link rel=alternate>`) are listed in `feeds`.
  *
  * `blob:` and `srcObject` players are listed but disabled (`STREAMED_REASON`), `data:audio/…`
- * too (`EMBEDDED_REASON`); only http(s) audio is fetched. URLs drop their fragment.
+ * too (`embedded`); only http(s) audio is fetched. URLs drop their fragment.
  */
 
 export type HitVia =
@@ -124,10 +124,13 @@ export type UnsavableReason = 'streamed' | 'embedded' | 'unsavable';
 export const UNSAVABLE_REASONS: readonly UnsavableReason[] = ['streamed', 'embedded', 'unsavable'];
 /** The codes `scanPage` gives; repeated as literals inside it, which cannot import them. */
 export const STREAMED_REASON: UnsavableReason = 'streamed';
-export const EMBEDDED_REASON: UnsavableReason = 'embedded';
 /** What `tab.ts` says of a hit that the page marked but gave no valid reason for. */
 export const UNSAVABLE_REASON: UnsavableReason = 'unsavable';
 
+/* eslint-disable max-lines-per-function -- scanPage is injected whole by
+   scripting.executeScript({ func }), which serialises one function: every helper it uses must
+   be inside it (see the header comment), so it and its inner functions are as long as the
+   scanner is. */
 export function scanPage(doc: Document = document, opts: ScanOptions = {}): PageScanResult {
   // Everything below is inside the function on purpose: see the header comment.
   const REASON_STREAMED: UnsavableReason = 'streamed';
@@ -1481,3 +1484,4 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     ...stopped(),
   };
 }
+/* eslint-enable max-lines-per-function */

@@ -102,7 +102,7 @@ export async function scanTab(tabId: number): Promise<PageScan> {
 }
 
 /** What a scan that stopped early left out, in words. */
-export function leftOutWords(why: ScanLeftOut | undefined): string | undefined {
+function leftOutWords(why: ScanLeftOut | undefined): string | undefined {
   if (why === 'time') return t('page.leftOutTime', SCAN_BUDGET_MS / 1000);
   if (why === 'hits') return t('page.leftOutHits', MAX_HITS);
   return undefined;

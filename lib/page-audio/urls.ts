@@ -5,12 +5,13 @@
  * that both agree.
  */
 
-export type { ScanHit, ScanOptions, PageScanResult, FeedLink } from './scan';
 import { t } from '@/lib/core/i18n';
-import { untrack } from './tracking';
+import { isFetchable } from '@/lib/fetch/origins';
+export { coveredBy, isFetchable } from '@/lib/fetch/origins';
+import { untrack } from '@/lib/fetch/tracking';
 import type { UnsavableReason } from './scan';
 
-export { EMBEDDED_REASON, STREAMED_REASON, UNSAVABLE_REASON } from './scan';
+export { STREAMED_REASON } from './scan';
 export type { UnsavableReason } from './scan';
 
 /**
@@ -107,16 +108,6 @@ export function filterItems<T extends { name: string; host: string }>(
   });
 }
 
-/** Whether the extension can fetch the URL itself: http(s) only (not blob:, data:, file:). */
-export function isFetchable(url: string): boolean {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Whether a listed page item can be added: it has a URL Seam can download and the scanner gave
  * no reason against it (streamed, embedded). The one rule for the list's checkboxes, "Add all
@@ -137,26 +128,4 @@ export function originPattern(url: string): string {
   // The file's own host: Seam fetches a tracked podcast link without its tracking prefix.
   const u = new URL(untrack(url).finalUrl);
   return `${u.protocol}//${u.hostname}/*`;
-}
-
-/**
- * Whether newly granted host patterns cover a URL: its own origin pattern, or a broader one
- * ("https://*\/*", "*://*\/*", "<all_urls>").
- */
-export function coveredBy(url: string, origins: readonly string[]): boolean {
-  if (!isFetchable(url)) return false;
-  const u = new URL(url);
-  const host = u.hostname.toLowerCase();
-  return origins.some((o) => {
-    if (o === '<all_urls>') return true;
-    const m = /^(\*|https?):\/\/([^/]+)\/(.*)$/.exec(o);
-    if (!m) return false;
-    const [, scheme, pattern] = m;
-    if (scheme !== '*' && `${scheme}:` !== u.protocol) return false;
-    // Patterns have no port (see originPattern); a pattern with one is matched without it.
-    const p = pattern!.toLowerCase().replace(/:\d+$/, '');
-    if (p === '*') return true;
-    if (p.startsWith('*.')) return host === p.slice(2) || host.endsWith(p.slice(1));
-    return host === p;
-  });
 }

@@ -3,27 +3,11 @@
  * a cue sheet, the `00:00:00.000 Title` lines m4b-tool and tone read (`.chapters.txt`), and
  * Podcasting 2.0 JSON chapters. Pure: each takes the planned chapters and returns text.
  */
+import { clockMillis, cueClock } from '@/lib/core/text';
 import type { ChapterTime } from './chapters';
 
 /** Which chapter files the person asked for (a setting). */
 export type ChapterFileKind = 'cue' | 'txt' | 'json';
-
-/** "01:02:03.456": hours, minutes, seconds and milliseconds. */
-export function clockMillis(sec: number): string {
-  const ms = Math.max(0, Math.round(sec * 1000));
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor(ms / 60_000) % 60;
-  const s = Math.floor(ms / 1000) % 60;
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(ms % 1000, 3)}`;
-}
-
-/** "mm:ss:ff" for a cue sheet: minutes (may pass 99), seconds, 1/75 s frames, rounded down. */
-export function cueClock(sec: number): string {
-  const frames = Math.max(0, Math.floor(sec * 75 + 1e-6));
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(Math.floor(frames / 4500))}:${pad(Math.floor(frames / 75) % 60)}:${pad(frames % 75)}`;
-}
 
 /** Text for a one-line cue value: no quotes (the format has no escape) and no line breaks. */
 function cueText(s: string): string {

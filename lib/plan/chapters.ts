@@ -41,7 +41,7 @@ export interface ChapterTrack extends EditedTrack {
 }
 
 /** A chapter a trim leaves shorter than this is dropped (half a second of a chapter is noise). */
-export const MIN_KEPT_CHAPTER_SEC = 1;
+const MIN_KEPT_CHAPTER_SEC = 1;
 
 export interface ChapterOptions {
   mode: ChapterMode;
@@ -49,7 +49,7 @@ export interface ChapterOptions {
   titleFrom: ChapterTitleSource;
 }
 
-export const DEFAULT_CHAPTER_OPTIONS: ChapterOptions = { mode: 'per-track', titleFrom: 'file' };
+const DEFAULT_CHAPTER_OPTIONS: ChapterOptions = { mode: 'per-track', titleFrom: 'file' };
 
 /** The mode "auto" resolves to: keep the tracks' chapters when any has some, else per track. */
 export function resolveChapterMode(

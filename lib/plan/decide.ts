@@ -47,7 +47,7 @@ import { matchLoudness } from './match-loudness';
  * - `rewrite`: exact samples (PCM, FLAC, ALAC…) written again as WAV or FLAC that holds them all;
  * - `encode`: decoded, edited, mixed and encoded.
  */
-export type JoinRoute = 'copy' | 'flac' | 'rewrite' | 'encode';
+type JoinRoute = 'copy' | 'flac' | 'rewrite' | 'encode';
 
 export interface JoinDecision {
   tracks: readonly PlanTrack[];
@@ -202,7 +202,11 @@ function joinRoute(
   edits: readonly string[],
   formatNotes: readonly string[],
 ): JoinRoute {
-  if (differences === 0 && edits.length === 0) return output.format === 'flac' ? 'flac' : 'copy';
+  if (differences === 0 && edits.length === 0) {
+    if (output.format !== 'flac') return 'copy';
+    // FLAC that cannot hold the samples at their own depth is not a lossless join.
+    if (formatNotes.length === 0) return 'flac';
+  }
   const infos = tracks.map((t) => t.info);
   // Exact samples decoded and written again as WAV or FLAC that holds them all, with nothing
   // else changed, lose nothing: the plan says lossless.
@@ -220,7 +224,7 @@ function joinRoute(
 }
 
 /** Index of the track whose picture becomes the cover, or undefined for none. */
-export function chooseCover(
+function chooseCover(
   tracks: readonly PlanTrack[],
   choice: OutputSettings['cover'],
 ): number | undefined {

@@ -3,7 +3,7 @@
  * line (lossless and how, or why it re-encodes), then each note and warning. Pure.
  */
 import { RINGTONE_MAX_SEC } from '@/lib/core/formats';
-import { channelWord, codecLabel, formatDuration, formatSeconds, khz } from '@/lib/core/text';
+import { channelWord, codecLabel, formatTime, formatSeconds, khz } from '@/lib/core/text';
 import { t } from '@/lib/core/i18n';
 import { seamFrames } from '@/lib/lossless';
 import { encoderArgs, MP3_MIN_SAMPLES } from './graph';
@@ -31,6 +31,10 @@ export interface JoinDescription {
 
 export function describeJoin(d: JoinDecision): JoinDescription {
   const { tracks, output, spec, target } = d;
+  const changes = d.route === 'copy' ? [] : [...d.mismatch, ...d.unfit, ...d.edits];
+  // Nothing but what the format cannot hold changes the audio: that is the reason, said once.
+  const formatOnly = d.route === 'encode' && changes.length === 0 && d.formatNotes.length > 0;
+  const reasons = formatOnly ? [t('plan.reasonFormat')] : changes;
   const notes = [
     ...d.formatNotes,
     ...metadataNotes(tracks, output, spec, d.userTags),
@@ -38,14 +42,13 @@ export function describeJoin(d: JoinDecision): JoinDescription {
   ];
   const warnings: string[] = [];
   if (output.format === 'm4r' && d.totalSec > RINGTONE_MAX_SEC) {
-    warnings.push(t('plan.ringtone', formatSeconds(RINGTONE_MAX_SEC), formatDuration(d.totalSec)));
+    warnings.push(t('plan.ringtone', formatSeconds(RINGTONE_MAX_SEC), formatTime(d.totalSec)));
   }
   if (output.format === 'mp3' && d.totalSec * target.rate < MP3_MIN_SAMPLES) {
     // The graph pads it (./graph.ts minSamples): say so, as the length changes.
     notes.push(t('plan.paddedToFrame', Math.round((MP3_MIN_SAMPLES / target.rate) * 1000)));
   }
   for (const c of d.clamped) notes.push(clampNote(c.junction, c.applied, c.reason));
-  const reasons = d.route === 'copy' ? [] : [...d.mismatch, ...d.unfit, ...d.edits];
   // A track that changes format is said as a note where the head line does not already say it.
   const heads = d.route === 'encode' ? reasons : [];
   if (d.route !== 'copy') {

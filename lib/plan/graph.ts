@@ -54,7 +54,7 @@ export const MP3_MIN_SAMPLES = 1152;
  * sin(πt/2) and out as cos(πt/2), whose squares sum to 1 — constant power; `log` is ffmpeg's
  * logarithmic curve.
  */
-export const CURVES: Record<CrossfadeCurve, string> = {
+const CURVES: Record<CrossfadeCurve, string> = {
   linear: 'tri',
   'equal-power': 'qsin',
   logarithmic: 'log',

@@ -47,7 +47,7 @@ const LAYOUTS: Partial<Record<FormatId, readonly string[]>> = {
 };
 
 /** The most channels Seam writes (WAVE_FORMAT_EXTENSIBLE and every encoder here go to 8). */
-export const MAX_CHANNELS = 8;
+const MAX_CHANNELS = 8;
 
 /**
  * The output's channels. Forced mono or stereo as asked. Otherwise: when every track has the
@@ -118,7 +118,7 @@ function formatName(format: FormatId): string {
 const LOSSLESS_CODECS = /^(pcm_|flac$|alac$|wavpack$|ape$|tta$|mp4als$|wmalossless$|mlp$|truehd$)/;
 
 /** A source's samples: bits, and whether they are floating point. */
-export interface SampleDepth {
+interface SampleDepth {
   bits: number;
   float: boolean;
 }
@@ -127,7 +127,7 @@ export interface SampleDepth {
  * What a track's samples hold, for a lossless source; undefined for a lossy one (its decoded
  * samples are an approximation anyway: 16-bit WAV and FLAC are its usual home).
  */
-export function sampleDepth(
+function sampleDepth(
   info: Pick<AudioInfo, 'codec' | 'sampleFormat' | 'bitsPerSample'>,
 ): SampleDepth | undefined {
   if (!LOSSLESS_CODECS.test(info.codec)) return undefined;
@@ -178,7 +178,7 @@ export function wavLabel(bits: number, float = false): string {
 }
 
 /** FLAC in ffmpeg 5.1 writes at most 24 bits a sample. */
-export const FLAC_MAX_BITS = 24;
+const FLAC_MAX_BITS = 24;
 
 /** What FLAC cannot hold of these sources, as a sentence; undefined when it holds it all. */
 export function flacDepthNote(
@@ -186,11 +186,17 @@ export function flacDepthNote(
 ): string | undefined {
   const depths = infos.map((i) => sampleDepth(i)).filter((d) => d !== undefined);
   const over = depths.filter((d) => d.float || d.bits > FLAC_MAX_BITS);
-  if (over.length === 0) return undefined;
-  const what = over.some((d) => d.float)
-    ? t('plan.floatSamples')
-    : t('plan.bitSamples', over[0]!.bits);
-  return t('plan.flacDepth', FLAC_MAX_BITS, what);
+  if (over.length > 0) {
+    const what = over.some((d) => d.float)
+      ? t('plan.floatSamples')
+      : t('plan.bitSamples', over[0]!.bits);
+    return t('plan.flacDepth', FLAC_MAX_BITS, what);
+  }
+  // ffmpeg 5.1's FLAC encoder writes 16 or 24 bits a sample, nothing else: 8-bit FLAC comes
+  // out 16-bit (every value kept, the file no longer as it was).
+  const odd = depths.find((d) => d.bits !== 16 && d.bits !== FLAC_MAX_BITS);
+  if (!odd) return undefined;
+  return t('plan.flacWidened', t('plan.bitSamples', odd.bits), odd.bits < 16 ? 16 : FLAC_MAX_BITS);
 }
 
 /** True when every source's samples are exact (PCM, FLAC, ALAC…), so a lossless re-write is. */

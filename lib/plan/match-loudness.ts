@@ -13,13 +13,13 @@ import type { LoudnessMatch } from './types';
 export const GAIN_STEP_DB = 1.5051499783199058;
 
 /** The highest true peak a gain may lead to: the same ceiling as loudnorm's, dBTP. */
-export const MATCH_CEILING_DBTP = LOUDNORM_TP;
+const MATCH_CEILING_DBTP = LOUDNORM_TP;
 
 /** Loudness at or below this is silence (ebur128's floor): nothing to match. */
 const SILENCE_LUFS = -70;
 
 /** Why a track keeps (some of) its loudness. */
-export type UnmatchedReason = 'unmeasured' | 'silent' | 'peak';
+type UnmatchedReason = 'unmeasured' | 'silent' | 'peak';
 
 export interface TrackGain {
   /** The gain applied, dB (a whole number of steps when `steps` is set). */
@@ -34,7 +34,7 @@ export interface TrackGain {
 }
 
 /** How far from the target a matched track may land: half a gain step, 0.75 dB. */
-export function matchTolerance(mode: 'steps' | 'exact'): number {
+function matchTolerance(mode: 'steps' | 'exact'): number {
   return mode === 'steps' ? GAIN_STEP_DB / 2 : 0.1;
 }
 

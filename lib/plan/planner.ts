@@ -10,25 +10,10 @@ import { copyCommand, encodeCommand, joinSteps } from './commands';
 import { describeJoin } from './describe';
 import type { FfmpegPlan, JoinPlan, PlanCommon, PlanOptions, PlanTrack } from './types';
 
-export type {
-  FfmpegCommand,
-  FfmpegPlan,
-  JoinPlan,
-  PlanInput,
-  PlanOptions,
-  PlanTrack,
-} from './types';
-export { chooseCover, targetSampleRate } from './decide';
-export { clampTransitions, trimSpan } from './timeline';
-export { chapterTimes } from './chapters';
-export { editReasons, fastPathReasons, mismatchReasons } from './words';
-export type { Clamp } from './timeline';
-export type { ChapterTime } from './chapters';
-export { encoderArgs } from './graph';
+export type { JoinPlan, PlanInput, PlanOptions, PlanTrack } from './types';
+export { targetSampleRate } from './decide';
 export { targetChannels } from './layout';
 export { checkOutputLength } from './output-check';
-export type { PredecodeRun } from './predecode';
-
 /**
  * Chooses how to join (./decide.ts): lossless (the zero-copy fast path for MP3 and WAV, else an
  * ffmpeg stream copy) when the tracks can go in unchanged, otherwise a re-encode through one

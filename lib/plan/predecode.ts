@@ -65,7 +65,7 @@ export function intermediatePath(index: number): string {
 }
 
 /** How the intermediate's raw samples are read: rate and layout, as the run wrote them. */
-export function intermediateInputArgs(target: JoinTarget): string[] {
+function intermediateInputArgs(target: JoinTarget): string[] {
   return ['-f', 'f32le', '-ar', String(target.rate), '-ch_layout', target.channels.layout];
 }
 

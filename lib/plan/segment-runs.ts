@@ -58,7 +58,7 @@ export function samplesAt(sec: number, rate: number): number {
  * Samples a track adds to the timeline (its kept part and the gap after it), exactly as the
  * planner's graph makes them, or undefined when that cannot be known without decoding.
  */
-export function trackSamples(
+function trackSamples(
   track: PlanTrack,
   span: TrimSpan,
   after: Transition | undefined,
@@ -76,7 +76,7 @@ export function trackSamples(
  * Where each track's audio starts in the timeline, in samples, as far as lengths are known:
  * starts[i] is undefined once a track before i has an unknown length.
  */
-export function trackStarts(
+function trackStarts(
   tracks: readonly PlanTrack[],
   transitions: readonly Transition[],
   rate: number,

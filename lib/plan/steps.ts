@@ -12,7 +12,7 @@
  *
  * A new step is a kind here, an executor there and a line in the planner's choice.
  */
-import type { Id3Edit } from '@/lib/media/id3';
+import type { Id3Edit } from '@/lib/containers/id3';
 import type { ChapterTime } from './chapters';
 import type { PredecodeRun } from './predecode';
 import type { ParallelJoin } from './parallel';

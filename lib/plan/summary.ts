@@ -17,7 +17,7 @@ import {
   channelWord,
   countTracks,
   formatApproxBytes,
-  formatDuration,
+  formatTime,
   formatSeconds,
   khz,
   listOf,
@@ -80,7 +80,7 @@ export function planSummary(
     return { lines: [], failed: bad.length, blocked: blocked ?? reason };
   }
   const size = formatApproxBytes(estimateBytes(plan, good, output));
-  const length = formatDuration(plan.totalSec);
+  const length = formatTime(plan.totalSec);
   return {
     lines: [...plan.lines, ...checkingLine(tracks)],
     totals:

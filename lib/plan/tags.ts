@@ -10,7 +10,7 @@
  */
 import type { ChapterTime } from './chapters';
 import { COVER_IMAGE_ID, type OutputTags } from '@/lib/core/settings';
-import type { Id3Edit } from '@/lib/media/id3';
+import type { Id3Edit } from '@/lib/containers/id3';
 import type { PlanTrack } from './types';
 
 /** The tags Seam writes: the editor's fields plus the few others worth keeping. */

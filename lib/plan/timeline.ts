@@ -48,7 +48,7 @@ export interface TrimSpan {
 }
 
 /** Seconds rounded to 0.01 (trims and transitions are edited to the hundredth). */
-export function round2(sec: number): number {
+function round2(sec: number): number {
   return Math.round(sec * 100) / 100;
 }
 
@@ -77,7 +77,7 @@ export function trimSpan(track: EditedTrack): TrimSpan {
 }
 
 /** A transition as it will be applied. */
-export function normalizeTransition(t: Transition | undefined): Transition {
+function normalizeTransition(t: Transition | undefined): Transition {
   if (!t || t.kind === 'none') return NO_TRANSITION;
   const seconds = Number.isFinite(t.seconds) ? round2(Math.max(0, t.seconds)) : 0;
   if (seconds <= 0) return NO_TRANSITION;
@@ -97,7 +97,7 @@ export interface Clamp {
 }
 
 /** The transition after each track but the last (the edit's, or `defaultTransition`). */
-export function requestedTransitions(
+function requestedTransitions(
   tracks: readonly EditedTrack[],
   defaultTransition: Transition = NO_TRANSITION,
 ): Transition[] {

@@ -20,12 +20,41 @@ export function mismatchReasons(tracks: readonly PlanTrack[], spec: FormatSpec):
   else if (codecs[0] === 'vorbis' && spec.id === 'ogg') reasons.push(t('plan.reasonVorbis'));
   else if (codecs[0] !== undefined && !spec.copyCodecs.includes(codecs[0]))
     reasons.push(t('plan.reasonCodecInto', codecLabel(codecs[0]), spec.label));
+  const uncopyable = tracks.flatMap((t, i) => (copiesNoHeader(t.info) ? [i + 1] : []));
+  if (codecs.length === 1 && uncopyable.length > 0) {
+    const c = tracks[uncopyable[0]! - 1]!.info;
+    reasons.push(
+      t(
+        'plan.reasonNoHeader',
+        codecLabel(c.codec),
+        containerLabel(c.container),
+        trackList(uncopyable),
+      ),
+    );
+  }
   const rates = unique(tracks.map((t) => t.info.sampleRate));
   if (rates.length > 1) reasons.push(t('plan.reasonRates', rates.map(khz).join(', ')));
   const channels = unique(tracks.map((t) => t.info.channels));
   if (channels.length > 1)
     reasons.push(t('plan.reasonChannels', channels.map(channelWord).join(', ')));
   return reasons;
+}
+
+/**
+ * Containers whose demuxer gives a codec's packets but not the header a copy needs: ffmpeg 5.1
+ * reads Opus from CAF without its OpusHead, so a stream copy into Ogg fails ("No extradata
+ * present"). Such audio is decoded and encoded again.
+ */
+const NO_COPY_HEADER: readonly { codec: string; container: RegExp; label: string }[] = [
+  { codec: 'opus', container: /^caf$/, label: 'CAF' },
+];
+
+function copiesNoHeader(info: { codec: string; container: string }): boolean {
+  return NO_COPY_HEADER.some((n) => n.codec === info.codec && n.container.test(info.container));
+}
+
+function containerLabel(container: string): string {
+  return NO_COPY_HEADER.find((n) => n.container.test(container))?.label ?? container;
 }
 
 /**
@@ -134,7 +163,7 @@ export function trackNotes(tracks: readonly PlanTrack[]): string[] {
 }
 
 /** Shorter than this a track is too short to hear as more than a click: said in the plan. */
-export const TINY_SEC = 0.05;
+const TINY_SEC = 0.05;
 
 /**
  * The head line of a lossless plan: what the tracks share, then how they are joined: as they

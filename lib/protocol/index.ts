@@ -19,7 +19,7 @@ type Prefixed<P extends string, T> = {
 };
 
 /** Sent by extension pages (popup, options) to the background. */
-export interface PageToBackground {
+interface PageToBackground {
   /** Tracks were added to the store; probe them. */
   'bg:tracksAdded'(trackIds: string[]): void;
   /** Page-audio tracks were added (status "fetching"); download them. */

@@ -12,8 +12,8 @@ export interface Sender {
 }
 
 /** The service worker's script and the offscreen document, relative to the extension's base. */
-export const BACKGROUND_SCRIPT = 'background.js';
-export const OFFSCREEN_DOCUMENT = 'offscreen.html';
+const BACKGROUND_SCRIPT = 'background.js';
+const OFFSCREEN_DOCUMENT = 'offscreen.html';
 
 /** The sender's path inside the extension ("popup.html"), or undefined when outside it. */
 function path(sender: Sender, base: string): string | undefined {

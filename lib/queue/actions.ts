@@ -2,7 +2,7 @@ import { readHeader } from '@/lib/media/headers';
 import { browser } from '#imports';
 import { targetTabId } from '@/lib/page-audio/actions';
 import { t, text, tn } from '@/lib/core/i18n';
-import { ensureRoom } from '@/lib/page-audio/budget';
+import { ensureRoom } from '@/lib/store/budget';
 import { background } from '@/lib/protocol';
 import { effectiveEdit, patchEdit } from '@/lib/editor/edit';
 import { moveSelection, type SelectionMove } from '@/lib/editor/reorder';

@@ -44,7 +44,7 @@ export function report(
   publish([...alerts.filter((a) => a.action !== action), { action, error }]);
 }
 
-export function dismiss(action: string): void {
+function dismiss(action: string): void {
   if (alerts.some((a) => a.action === action)) publish(alerts.filter((a) => a.action !== action));
 }
 

@@ -6,14 +6,14 @@
  * encoded from a sample on the 1024 grid has frames on the timeline's grid: its frame i is a
  * single pass's frame `firstFrame + i`. AAC frames carry no bit reservoir across frames, so the
  * splicer only drops each later segment's first frames (its priming and its psychoacoustic
- * model's warm-up) and the earlier one's frames past the junction. The first segment's file is
+ * model's warm-up) and the earlier one's frames past the splice point. The first segment's file is
  * kept as it is up to its last kept frame (its header, tags, cover, chapter track and their
  * samples, which ffmpeg writes before the audio), the other segments' frames follow in the same
  * `mdat`, and its `moov` is written anew: the audio track's sample tables, its duration, and an
  * edit list that skips the first segment's priming and ends where the last segment's own ends.
  */
 import type { Bytes } from '@/lib/core/bytes';
-import { SpliceError } from './errors';
+import { SpliceError } from '@/lib/containers/errors';
 import {
   child,
   findTrack,
@@ -27,8 +27,8 @@ import {
   writeBox,
   type Box,
   type SampleTable,
-} from './mp4';
-import type { Junction } from './plan';
+} from '@/lib/containers/mp4';
+import type { SplicePoint } from './plan';
 
 export interface AacSegment {
   bytes: Bytes;
@@ -60,8 +60,11 @@ function parse(seg: AacSegment, index: number): Mp4Segment {
   };
 }
 
-/** Splices AAC-in-MP4 segments (in order) at the plan's junctions into one MP4 Blob. */
-export function spliceAac(segments: readonly AacSegment[], junctions: readonly Junction[]): Blob {
+/** Splices AAC-in-MP4 segments (in order) at the plan's splice points into one MP4 Blob. */
+export function spliceAac(
+  segments: readonly AacSegment[],
+  splicePoints: readonly SplicePoint[],
+): Blob {
   if (segments.length === 0) throw new SpliceError('nothing to splice');
   const mp4s = segments.map((s, i) => parse(s, i));
   const first = mp4s[0]!;
@@ -74,10 +77,10 @@ export function spliceAac(segments: readonly AacSegment[], junctions: readonly J
   let audioStart = -1;
   let end = -1;
   mp4s.forEach((m, k) => {
-    const junction = junctions[k];
-    const to = junction ? junction.nominal - m.firstFrame : m.table.sizes.length;
+    const splicePoint = splicePoints[k];
+    const to = splicePoint ? splicePoint.nominal - m.firstFrame : m.table.sizes.length;
     if (to > m.table.sizes.length || to <= from) {
-      throw new SpliceError(`junction ${k + 1} is outside segment ${k}`);
+      throw new SpliceError(`splice point ${k + 1} is outside segment ${k}`);
     }
     let runStart = m.table.offsets[from]!;
     let runEnd = runStart;
@@ -90,14 +93,14 @@ export function spliceAac(segments: readonly AacSegment[], junctions: readonly J
       }
       runEnd = at + m.table.sizes[i]!;
       sizes.push(m.table.sizes[i]!);
-      // Frames before a junction are whole; only the last segment's last may be shorter.
+      // Frames before a splice point are whole; only the last segment's last may be shorter.
       durations.push(m.table.durations[i]!);
     }
     if (k === 0) {
       audioStart = runStart;
       end = runEnd;
     } else parts.push(m.bytes.subarray(runStart, runEnd));
-    if (junction) from = junction.nominal - mp4s[k + 1]!.firstFrame;
+    if (splicePoint) from = splicePoint.nominal - mp4s[k + 1]!.firstFrame;
   });
 
   // Everything of the first file before its audio (header, tags' track samples) stays.

@@ -3,13 +3,13 @@
  * format is encoded in one engine. Pure.
  *
  * A segment's encoder starts `warm + spread` frames before the segment's nominal first frame and
- * stops `cool + spread` frames after its nominal end; the splicer picks the junction within
+ * stops `cool + spread` frames after its nominal end; the splicer picks the splice point within
  * `spread` frames of the nominal boundary (MP3: where the bit reservoir's bytes fit), so frames
  * next to either encoder's start or end (priming, psychoacoustic history, a flush) are never kept.
  */
 import type { FormatId } from '@/lib/core/formats';
 
-export type SegmentCodecId = 'mp3' | 'flac' | 'opus' | 'aac';
+type SegmentCodecId = 'mp3' | 'flac' | 'opus' | 'aac';
 
 export interface SegmentCodec {
   id: SegmentCodecId;
@@ -19,7 +19,7 @@ export interface SegmentCodec {
   warm: number;
   /** Frames after the last kept frame an encoder needs (its flush and look-ahead). */
   cool: number;
-  /** How far either way from the nominal boundary the splicer may place a junction, frames. */
+  /** How far either way from the nominal boundary the splicer may place a splice point, frames. */
   spread: number;
 }
 
@@ -32,7 +32,7 @@ export interface SegmentCodec {
  */
 const MP3_WARM = 4;
 const MP3_COOL = 2;
-/** Junction candidates either side of the boundary: 9 chances for the reservoir bytes to fit. */
+/** Splice point candidates either side of the boundary: 9 chances for the reservoir bytes to fit. */
 const MP3_SPREAD = 4;
 
 /**
@@ -69,11 +69,8 @@ const AAC_FRAME = 1024;
 const AAC_WARM = 4;
 const AAC_COOL = 2;
 
-/** Why a format is encoded in one engine, in words for the summary and the README. */
-export const SINGLE_ENGINE_REASONS: Partial<Record<FormatId, string>> = {
-  ogg: 'Vorbis streams encoded apart carry their own codebooks and block-size history',
-  wav: 'WAV is not encoded: decoding is the whole job',
-};
+// Formats encoded in one engine: OGG (Vorbis streams encoded apart carry their own codebooks
+// and block-size history) and WAV (not encoded: decoding is the whole job).
 
 /** The codec grid for a format at an output rate, or undefined when it stays in one engine. */
 export function segmentCodec(format: FormatId, rate: number): SegmentCodec | undefined {

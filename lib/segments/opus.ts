@@ -11,9 +11,10 @@
  * last segment's end, as that segment's own last granule did.
  */
 import type { Bytes } from '@/lib/core/bytes';
-import { SpliceError } from './errors';
-import { lacingCount, oggPage, readOgg } from './ogg';
-import type { Junction } from './plan';
+import { SpliceError } from '@/lib/containers/errors';
+import { readOgg } from '@/lib/containers/ogg';
+import { opusPacketSamples, pageOpus } from '@/lib/containers/ogg-opus';
+import type { SplicePoint } from './plan';
 
 export interface OpusSegment {
   bytes: Bytes;
@@ -21,28 +22,10 @@ export interface OpusSegment {
   firstFrame: number;
 }
 
-/** Samples (at 48 kHz) an Opus packet decodes to, from its TOC byte (RFC 6716, 3.1). */
-export function opusPacketSamples(packet: Bytes): number {
-  const toc = packet[0] ?? 0;
-  const config = toc >> 3;
-  const frame =
-    config < 12
-      ? [480, 960, 1920, 2880][config & 3]!
-      : config < 16
-        ? [480, 960][config & 1]!
-        : [120, 240, 480, 960][config & 3]!;
-  const code = toc & 3;
-  const frames = code === 0 ? 1 : code === 3 ? (packet[1] ?? 0) & 0x3f : 2;
-  return frame * frames;
-}
-
-/** ffmpeg's Ogg muxer flushes a page a second; 50 packets of 20 ms do the same. */
-const PACKETS_PER_PAGE = 50;
-
-/** Splices Opus segments (in order) at the junctions the plan gives; a Blob of Ogg pages. */
+/** Splices Opus segments (in order) at the splice points the plan gives; a Blob of Ogg pages. */
 export function spliceOpus(
   segments: readonly OpusSegment[],
-  junctions: readonly Junction[],
+  splicePoints: readonly SplicePoint[],
   frame = 960,
 ): Blob {
   if (segments.length === 0) throw new SpliceError('nothing to splice');
@@ -69,51 +52,15 @@ export function spliceOpus(
   const kept: Bytes[] = [];
   let from = 0;
   streams.forEach((s, k) => {
-    const junction = junctions[k];
-    const to = junction ? junction.nominal - s.firstFrame : s.audio.length;
+    const splicePoint = splicePoints[k];
+    const to = splicePoint ? splicePoint.nominal - s.firstFrame : s.audio.length;
     if (to > s.audio.length || to <= from)
-      throw new SpliceError(`junction ${k + 1} is outside segment ${k}`);
+      throw new SpliceError(`splice point ${k + 1} is outside segment ${k}`);
     for (let i = from; i < to; i++) kept.push(s.audio[i]!.data);
-    if (junction) from = junction.nominal - streams[k + 1]!.firstFrame;
+    if (splicePoint) from = splicePoint.nominal - streams[k + 1]!.firstFrame;
   });
   // The last segment's own end: its decoded length, placed after the frames before it.
   const endGranule = last.firstFrame * frame + last.endGranule;
 
   return pageOpus(first.head.data, first.tags.data, first.serial, kept, endGranule);
-}
-
-/**
- * One Ogg Opus stream of `packets` (after its OpusHead and OpusTags), paged anew: granule
- * positions counted through the whole stream (each packet's samples from its TOC byte), the last
- * page's set to `endGranule`, which ends the stream there.
- */
-export function pageOpus(
-  head: Bytes,
-  tags: Bytes,
-  serial: number,
-  packets: readonly Bytes[],
-  endGranule: number,
-): Blob {
-  let sequence = 0;
-  const pages: Bytes[] = [
-    oggPage([head], { serial, sequence: sequence++, granule: 0, bos: true }),
-    oggPage([tags], { serial, sequence: sequence++, granule: 0 }),
-  ];
-  let granule = 0;
-  for (let i = 0; i < packets.length;) {
-    const page: Bytes[] = [];
-    let lacing = 0;
-    while (i < packets.length && page.length < PACKETS_PER_PAGE) {
-      const n = lacingCount(packets[i]!);
-      if (lacing + n > 255) break;
-      lacing += n;
-      granule += opusPacketSamples(packets[i]!);
-      page.push(packets[i++]!);
-    }
-    const eos = i === packets.length;
-    pages.push(
-      oggPage(page, { serial, sequence: sequence++, granule: eos ? endGranule : granule, eos }),
-    );
-  }
-  return new Blob(pages, { type: 'audio/ogg' });
 }

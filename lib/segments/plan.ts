@@ -10,11 +10,11 @@ import type { SegmentCodec } from './codecs';
  * read its inputs; LAME in ffmpeg.wasm encodes about 75 s of stereo audio a second here, so a
  * 30 s segment (0.4 s of work) is where a second engine starts to pay.
  */
-export const MIN_SEGMENT_SEC = 30;
+const MIN_SEGMENT_SEC = 30;
 
 export interface Segment {
   index: number;
-  /** Samples [keepStart, keepEnd) of the timeline this segment covers, before the splicer moves a junction. */
+  /** Samples [keepStart, keepEnd) of the timeline this segment covers, before the splicer moves a splice point. */
   keepStart: number;
   keepEnd: number;
   /** Samples [encodeStart, encodeEnd) its engine encodes: the span plus the overlaps. */
@@ -24,8 +24,8 @@ export interface Segment {
   firstFrame: number;
 }
 
-/** Where the splicer may put the junction before `segment`: global frames [earliest, latest]. */
-export interface Junction {
+/** Where the splicer may put the splice point before `segment`: global frames [earliest, latest]. */
+export interface SplicePoint {
   segment: number;
   nominal: number;
   earliest: number;
@@ -36,7 +36,7 @@ export interface SegmentPlan {
   codec: SegmentCodec;
   totalSamples: number;
   segments: Segment[];
-  junctions: Junction[];
+  splicePoints: SplicePoint[];
 }
 
 export interface SegmentOptions {
@@ -80,7 +80,7 @@ export function planSegments(codec: SegmentCodec, opts: SegmentOptions): Segment
     codec,
     totalSamples: total,
     segments: [segment(0, 0, total, 0, total, 0)],
-    junctions: [],
+    splicePoints: [],
   });
 
   // A segment's own lead-in must fit inside the segment before it, with room for its frames.
@@ -100,13 +100,13 @@ export function planSegments(codec: SegmentCodec, opts: SegmentOptions): Segment
       const encodeEnd = i === n - 1 ? total : Math.min(total, end + trail);
       return segment(i, start, end, encodeStart, encodeEnd, encodeStart / frame);
     });
-    const junctions = bounds.map((b, i) => ({
+    const splicePoints = bounds.map((b, i) => ({
       segment: i + 1,
       nominal: b / frame,
       earliest: b / frame - codec.spread,
       latest: b / frame + codec.spread,
     }));
-    return { codec, totalSamples: total, segments, junctions };
+    return { codec, totalSamples: total, segments, splicePoints };
   }
   return one();
 }
@@ -147,14 +147,14 @@ function segment(
 
 /**
  * The plan with segment `later` joined to the one before it: one engine encodes both spans. The
- * MP3 splicer's last resort for a junction it cannot splice (a single pass there is always
- * right); the junctions either side keep their places, since the merged encoder starts and ends
+ * MP3 splicer's last resort for a splice point it cannot splice (a single pass there is always
+ * right); the splice points either side keep their places, since the merged encoder starts and ends
  * where the two did.
  */
 export function mergeSegments(plan: SegmentPlan, later: number): SegmentPlan {
   const a = plan.segments[later - 1];
   const b = plan.segments[later];
-  if (!a || !b) throw new RangeError(`no junction before segment ${later}`);
+  if (!a || !b) throw new RangeError(`no splice point before segment ${later}`);
   const merged: Segment = { ...a, keepEnd: b.keepEnd, encodeEnd: b.encodeEnd };
   const segments = [
     ...plan.segments.slice(0, later - 1),
@@ -164,7 +164,7 @@ export function mergeSegments(plan: SegmentPlan, later: number): SegmentPlan {
   return {
     ...plan,
     segments: segments.map((s, index) => ({ ...s, index })),
-    junctions: plan.junctions
+    splicePoints: plan.splicePoints
       .filter((j) => j.segment !== later)
       .map((j) => (j.segment > later ? { ...j, segment: j.segment - 1 } : j)),
   };

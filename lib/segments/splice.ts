@@ -2,12 +2,12 @@
 import type { Bytes } from '@/lib/core/bytes';
 import { spliceAac } from './aac';
 import { spliceFlac } from './flac';
-import { spliceMp3, type Mp3SpliceOptions, type SplicedJunction } from './mp3';
+import { spliceMp3, type Mp3SpliceOptions, type SplicedPoint } from './mp3';
 import { spliceOpus } from './opus';
 import type { SegmentPlan } from './plan';
 
 export type SpliceResult =
-  | { ok: true; blob: Blob; junctions?: SplicedJunction[] }
+  | { ok: true; blob: Blob; splicePoints?: SplicedPoint[] }
   /** MP3 only: merge each of these segments with the one before it (mergeSegments), again. */
   | { ok: false; failed: number[] };
 
@@ -19,8 +19,8 @@ export function spliceSegments(
   const placed = outputs.map((bytes, i) => ({ bytes, firstFrame: plan.segments[i]!.firstFrame }));
   switch (plan.codec.id) {
     case 'mp3': {
-      const res = spliceMp3(placed, plan.junctions, mp3);
-      return res.ok ? { ok: true, blob: res.blob, junctions: res.junctions } : res;
+      const res = spliceMp3(placed, plan.splicePoints, mp3);
+      return res.ok ? { ok: true, blob: res.blob, splicePoints: res.splicePoints } : res;
     }
     case 'flac':
       return {
@@ -30,8 +30,8 @@ export function spliceSegments(
         ),
       };
     case 'opus':
-      return { ok: true, blob: spliceOpus(placed, plan.junctions, plan.codec.frame) };
+      return { ok: true, blob: spliceOpus(placed, plan.splicePoints, plan.codec.frame) };
     case 'aac':
-      return { ok: true, blob: spliceAac(placed, plan.junctions) };
+      return { ok: true, blob: spliceAac(placed, plan.splicePoints) };
   }
 }

@@ -41,7 +41,7 @@ export function onTracksChanged(cb: () => void): () => void {
   return () => ch.close();
 }
 
-export function newTrackId(): string {
+function newTrackId(): string {
   return crypto.randomUUID();
 }
 

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseId3v2 } from '@/lib/media/id3';
+import { parseId3v2 } from '@/lib/containers/id3';
 import { launchSeam, resetSeam, type Seam } from '../support/chromium';
 import { ffmpeg, ffprobe, requireNativeFfmpeg } from '../support/native-ffmpeg';
 import { PopupPage } from '../support/pages';

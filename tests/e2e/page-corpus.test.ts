@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { untrack } from '@/lib/page-audio/tracking';
+import { untrack } from '@/lib/fetch/tracking';
 import { launchSeam, type Seam } from '../support/chromium';
 import { ffmpeg } from '../support/native-ffmpeg';
 import { PopupPage } from '../support/pages';

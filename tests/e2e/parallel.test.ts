@@ -1,17 +1,17 @@
 /**
  * Parallel encoding in the built extension: the same join encoded in parts (two engines, each a
  * segment, spliced) and in one engine, through the popup, both with real ffmpeg.wasm. What a
- * person would notice if the junctions were wrong:
+ * person would notice if the splice points were wrong:
  * - the file is longer or shorter (a lost or doubled frame, encoder padding left in): the two
  *   decode to exactly the same number of samples;
  * - tags or chapters change: native ffprobe reads the same tags and chapters from both;
- * - a click or a dropout at a junction. The threshold is the unit test's (segments-native):
+ * - a click or a dropout at a splice point. The threshold is the unit test's (segments-native):
  *   in every window of 2048 samples (43 ms at 48 kHz),
  *     RMS(parts - one engine) <= K x RMS(one engine - source) + 1e-4 (-80 dBFS),
  *   i.e. splitting moves the audio less than encoding it at all does; K = 1 for MP3 and Opus,
  *   3 for AAC (ffmpeg's encoder carries rate control for seconds; a single pass at 224 instead
  *   of 192 kb/s differs from itself by 2.45 x its error against the source). And near each
- *   junction (within the splicer's reach of the nominal boundary, plus 256 samples) the peak
+ *   splice point (within the splicer's reach of the nominal boundary, plus 256 samples) the peak
  *   difference is at most the one-engine file's own peak error around it.
  * FLAC is lossless: the two decode sample for sample the same.
  */
@@ -101,7 +101,7 @@ const CASES: [label: string, format: FormatId, output: Partial<OutputSettings>, 
 
 describe('a re-encode in two parts at once', () => {
   test.each(CASES)(
-    '%s: the same samples’ count, tags and chapters as one engine; junctions within the codec’s noise',
+    '%s: the same samples’ count, tags and chapters as one engine; splice points within the codec’s noise',
     async (label, format, output, k) => {
       await seam.ext.setOutput({
         format,
@@ -140,20 +140,20 @@ describe('a re-encode in two parts at once', () => {
         if (diff > k * noise + FLOOR) over.push(`${at}: ${diff} > ${k} x ${noise}`);
       }
       expect(over).toEqual([]);
-      // Where the junction is: the planner's boundary, give or take the splicer's reach.
+      // Where the splice point is: the planner's boundary, give or take the splicer's reach.
       const codec = segmentCodec(format, RATE)!;
       const seg = planSegments(codec, {
         totalSamples: TRACKS * TRACK_SEC * RATE,
         rate: RATE,
         cores: 2,
       });
-      expect(seg.junctions.length).toBe(1);
-      for (const j of seg.junctions) {
+      expect(seg.splicePoints.length).toBe(1);
+      for (const j of seg.splicePoints) {
         const at = j.nominal * codec.frame;
         const reach = (codec.spread + 1) * codec.frame + 256;
         const click = peakDiff(a, b, 2, at - reach, at + reach);
         const codecPeak = peakDiff(b, source, 2, at - reach - WINDOW, at + reach + WINDOW);
-        expect(click, `junction near sample ${at}`).toBeLessThanOrEqual(codecPeak + FLOOR);
+        expect(click, `splice point near sample ${at}`).toBeLessThanOrEqual(codecPeak + FLOOR);
       }
     },
     600_000,

@@ -7,7 +7,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateChromeMessages, parseMessagesText } from '@wxt-dev/i18n/build';
-import { useLanguage, type MessageReader } from '@/lib/core/i18n';
+import { setLanguage, type MessageReader } from '@/lib/core/i18n';
 import { ROOT } from './paths';
 
 export const LOCALES_DIR = join(ROOT, 'locales');
@@ -56,5 +56,5 @@ export function readerFor(locale: string): MessageReader {
 
 /** Makes lib/ speak `locale` (English unless told): the unit tests' setup file calls it. */
 export function installLanguage(locale = 'en'): void {
-  useLanguage(readerFor(locale), locale);
+  setLanguage(readerFor(locale), locale);
 }

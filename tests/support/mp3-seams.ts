@@ -7,8 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { leadingId3Size } from '@/lib/media/id3';
-import { frameHeaderAt, readVbrTag } from '@/lib/media/mpeg';
+import { leadingId3Size } from '@/lib/containers/id3';
+import { frameHeaderAt, readVbrTag } from '@/lib/containers/mp3';
 import { decodeFloat, rmsDiff } from '../unit/support/segments-native';
 
 export interface SweepCase {

@@ -7,12 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { concat, type Bytes } from '@/lib/core/bytes';
 import { JoinCanceledError } from '@/lib/core/errors';
-import { topBoxes } from '@/lib/lossless/mp4';
+import { topBoxes } from '@/lib/containers/mp4';
 import { matchCueFiles, parseCue } from '@/lib/media/cue';
-import { parseId3v2, readLeadingId3 } from '@/lib/media/id3';
-import { SpliceError } from '@/lib/segments/errors';
-import { leaf, readBoxes, readSamples, u32s, writeBox, type Box } from '@/lib/segments/mp4';
-import { oggPage, readOgg } from '@/lib/segments/ogg';
+import { parseId3v2, readLeadingId3 } from '@/lib/containers/id3';
+import { SpliceError } from '@/lib/containers/errors';
+import { leaf, readBoxes, readSamples, u32s, writeBox, type Box } from '@/lib/containers/mp4';
+import { oggPage, readOgg } from '@/lib/containers/ogg';
 import { expectLinear } from './support/growth';
 
 const container = (type: string, children: Box[]): Box => ({

@@ -10,14 +10,8 @@ import {
   matchCueFiles,
   parseCue,
 } from '@/lib/media/cue';
-import {
-  chapterFileName,
-  chaptersCue,
-  chaptersJson,
-  chaptersText,
-  clockMillis,
-  cueClock,
-} from '@/lib/plan/chapter-files';
+import { chapterFileName, chaptersCue, chaptersJson, chaptersText } from '@/lib/plan/chapter-files';
+import { clockMillis, cueClock } from '@/lib/core/text';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/cue', name)));

@@ -12,7 +12,7 @@ import { CorruptAudioError, SeamError, TruncatedAudioError } from '@/lib/core/er
 import { render } from '@/lib/core/i18n';
 import {
   classifyLog,
-  decodeArgs,
+  decodeCheckArgs,
   formatsIn,
   headSeconds,
   judgeDecode,
@@ -38,7 +38,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function decode(file: string, rate: number, limitSec?: number): DecodeRun {
   const progress = join(tmp, 'progress.txt');
-  const args = decodeArgs(join(CORPUS, file), progress, {
+  const args = decodeCheckArgs(join(CORPUS, file), progress, {
     sampleRate: rate,
     ...(limitSec ? { limitSec } : {}),
   });
@@ -73,9 +73,9 @@ function refusal(run: () => unknown): SeamError {
   throw new Error('judgeDecode did not throw');
 }
 
-describe('decodeArgs', () => {
+describe('decodeCheckArgs', () => {
   it('counts samples as bytes of 8-bit mono at the probed rate, not from timestamps', () => {
-    const args = decodeArgs('/in/a', '/p.txt', {
+    const args = decodeCheckArgs('/in/a', '/p.txt', {
       sampleRate: 8000,
       limitSec: 1.5,
       inputArgs: ['-f', 's16be'],
@@ -221,7 +221,7 @@ describe('formatsIn', () => {
     ['cat-stereo-then-mono.mp3', ['stereo', 'mono']],
   ])('finds the change in an MP3 made with cat (%s)', (file, want) => {
     const progress = join(tmp, 'progress.txt');
-    const args = decodeArgs(join(__dirname, '..', 'fixtures', file), progress, {
+    const args = decodeCheckArgs(join(__dirname, '..', 'fixtures', file), progress, {
       sampleRate: 44100,
     });
     const run = spawnSync('ffmpeg', ['-nostdin', '-threads', '1', ...args], { encoding: 'utf8' });

@@ -4,7 +4,7 @@
  * put oldest first, and JSON chapters parsed with a size cap and flattened into one level.
  */
 import { describe, expect, it } from 'vitest';
-import { buildId3v2, parseId3v2 } from '@/lib/media/id3';
+import { buildId3v2, parseId3v2 } from '@/lib/containers/id3';
 import { bookOrder, parseFeedBook } from '@/lib/page-audio/feed-book';
 import { chapterTimes } from '@/lib/plan/chapters';
 import { chapterMillis } from '@/lib/plan/tags';

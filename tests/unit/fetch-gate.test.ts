@@ -5,12 +5,7 @@ import {
   PrivateNetworkError,
   TooLargeError,
 } from '@/lib/core/errors';
-import {
-  fetchGated,
-  fetchGatedText,
-  openGated,
-  type GateOptions,
-} from '@/lib/page-audio/fetch-gate';
+import { fetchGated, fetchGatedText, openGated, type GateOptions } from '@/lib/fetch/gate';
 
 /**
  * The fetch gate (issue 18, defects 3 and 4) with a fake fetch: what it asks the network for,

@@ -11,7 +11,7 @@ import {
   describeFetchFailure,
   isPrivateUrl,
   refuseTarget,
-} from '@/lib/page-audio/fetch-rules';
+} from '@/lib/fetch/rules';
 import { PrivateNetworkError } from '@/lib/core/errors';
 
 const track = { id: 't', name: 'Episode 1' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isQuotaError } from '@/lib/core/errors';
-import { fileNames, formatAudio, formatBytes, formatDuration } from '@/lib/core/text';
+import { fileNames, formatAudio, formatBytes, formatTime } from '@/lib/core/text';
 import { render } from '@/lib/core/i18n';
 
 describe('format-text', () => {
@@ -11,7 +11,7 @@ describe('format-text', () => {
     [3600, '1:00:00'],
     [3725, '1:02:05'],
     [NaN, '–'],
-  ])('formatDuration(%d) = %s', (s, text) => expect(formatDuration(s)).toBe(text));
+  ])('formatTime(%d) = %s', (s, text) => expect(formatTime(s)).toBe(text));
 
   it.each([
     [512, '512 B'],

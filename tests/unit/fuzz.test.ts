@@ -20,7 +20,7 @@ import {
   scanMp3,
   type LosslessInput,
 } from '@/lib/lossless';
-import { id3v2TagSize, leadingId3Size, parseId3v2, readLeadingId3 } from '@/lib/media/id3';
+import { id3v2TagSize, leadingId3Size, parseId3v2, readLeadingId3 } from '@/lib/containers/id3';
 import { inspectHeader, SNIFF_WINDOW } from '@/lib/media/sniff';
 import { trailingTagsStart } from '@/lib/media/trailing-tags';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { joinMp3, retagMp3 } from '@/lib/lossless';
-import { parseId3v2, readLeadingId3, type Id3Tag } from '@/lib/media/id3';
+import { parseId3v2, readLeadingId3, type Id3Tag } from '@/lib/containers/id3';
 import { decodedDuration, ffprobe, requireNativeFfmpeg } from '../support/native-ffmpeg';
 import { fixture } from '../support/paths';
 import { tempFolder } from './support/files';

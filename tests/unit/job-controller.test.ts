@@ -12,7 +12,7 @@ import {
   recoverJob,
   startJoin,
 } from '@/lib/job/controller';
-import { useEngineLink } from '@/lib/job/link';
+import { setEngineLink } from '@/lib/job/link';
 import type { EngineLink, JoinRequest } from '@/lib/protocol/contract';
 import { jobInFlight, jobState } from '@/lib/store/job';
 import { outputSettings, outputTags, preferences } from '@/lib/store/settings';
@@ -47,7 +47,7 @@ function fakeLink(): FakeEngine {
     orphaned: async () => engine.orphaned,
     idle: () => undefined,
   };
-  useEngineLink(link);
+  setEngineLink(link);
   return engine;
 }
 

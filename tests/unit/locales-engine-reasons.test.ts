@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { errorReason, errorText } from '@/lib/core/errors';
-import { render, text, useLanguage, type Text } from '@/lib/core/i18n';
+import { render, text, setLanguage, type Text } from '@/lib/core/i18n';
 import { englishReader } from '@/lib/core/i18n-english';
 import { lengthText } from '@/lib/core/text';
 import { checkFastPath, type FastPathCheck } from '@/lib/lossless';
@@ -122,7 +122,7 @@ describe('a fast-path reason made with the English reader, as in the offscreen d
   afterEach(() => installLanguage('en'));
 
   it('is an English sentence there, not a key; the same data is German in the UI', async () => {
-    useLanguage(englishReader(messages), 'en');
+    setLanguage(englishReader(messages), 'en');
     const check = await checkFastPath('mp3', file('cbr-64k-44100-stereo.mp3'), {
       sampleRate: 48000,
       channels: 2,

@@ -1,11 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it, beforeAll, vi } from 'vitest';
-import {
-  JoinCanceledError,
-  SeamError,
-  TooLargeError,
-  UnsupportedAudioError,
-} from '@/lib/core/errors';
+import { JoinCanceledError, SeamError, UnsupportedAudioError } from '@/lib/core/errors';
 import {
   canJoinLosslessly,
   joinWav,
@@ -191,7 +186,7 @@ describe('joinWav errors', () => {
     await expect(parseWav(input('mp3-in-wav.wav', [file]))).rejects.toThrow(/0x0055/);
   });
 
-  it('refuses a join over the 4 GiB a WAV can hold', async () => {
+  it('writes a join over 4 GiB as RF64, its sizes in ds64', async () => {
     const header = bytes('s16-11025-stereo.wav').slice(0, 44);
     const size = 3 * 2 ** 30;
     new DataView(header.buffer).setUint32(40, size, true);
@@ -202,7 +197,18 @@ describe('joinWav errors', () => {
         new Blob([header.subarray(Math.min(start, 44), Math.min(end, 44))]),
     } as unknown as Blob;
     const inputs = [1, 2].map((n) => ({ id: `${n}`, name: `huge-${n}.wav`, blob: huge }));
-    await expect(joinWav(inputs)).rejects.toBeInstanceOf(TooLargeError);
+    const joined = await joinWav(inputs);
+    const head = new Uint8Array(await joined.slice(0, 80).arrayBuffer());
+    const v = new DataView(head.buffer);
+    expect(String.fromCharCode(...head.subarray(0, 4))).toBe('RF64');
+    expect(v.getUint32(4, true)).toBe(0xffffffff);
+    expect(String.fromCharCode(...head.subarray(12, 16))).toBe('ds64');
+    // ds64: RIFF size, data size, sample count (64-bit little-endian each).
+    expect(Number(v.getBigUint64(28, true))).toBe(2 * size);
+    expect(Number(v.getBigUint64(36, true))).toBe((2 * size) / 4);
+    const parsed = await parseWav({ id: 'j', name: 'j.wav', blob: joined });
+    expect(parsed.container).toBe('RF64');
+    expect(parsed.declaredDataSize).toBe(2 * size);
   });
 
   it('throws JoinCanceledError when aborted', async () => {

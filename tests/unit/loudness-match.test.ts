@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseEbur128Summary } from '@/lib/media/ebur128';
-import { frameHeaderAt } from '@/lib/media/mpeg';
+import { frameHeaderAt } from '@/lib/containers/mp3';
 import { scanMp3 } from '@/lib/lossless';
 import { gainMp3, globalGainBits, readGlobalGains } from '@/lib/lossless/gain/mp3-gain';
 import { AacGainNotPossibleError, gainAacMono } from '@/lib/lossless/gain/aac-gain';

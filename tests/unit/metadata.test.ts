@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, beforeAll, vi } from 'vitest';
 import { joinMp3, retagMp3 } from '@/lib/lossless';
-import { buildId3v2, id3v2TagSize, parseId3v2, readLeadingId3 } from '@/lib/media/id3';
+import { buildId3v2, id3v2TagSize, parseId3v2, readLeadingId3 } from '@/lib/containers/id3';
 import {
   chapterMillis,
   escapeFfmetadata,

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { closeMp4Joins } from '@/lib/lossless/mp4';
-import { SpliceError } from '@/lib/segments/errors';
+import { SpliceError } from '@/lib/containers/errors';
 import { concat, type Bytes } from '@/lib/core/bytes';
 import {
   leaf,
@@ -15,7 +15,7 @@ import {
   u32s,
   writeBox,
   type Box,
-} from '@/lib/segments/mp4';
+} from '@/lib/containers/mp4';
 
 const RATE = 44_100;
 const FRAME = 1024;

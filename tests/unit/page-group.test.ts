@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileIdentity, preferredFormat, type PageFormat } from '@/lib/page-audio/group';
 import { isGenericLabel, titleFromFileName } from '@/lib/page-audio/titles';
-import { describeHost, untrack } from '@/lib/page-audio/tracking';
+import { describeHost, untrack } from '@/lib/fetch/tracking';
 
 describe('tracking prefixes are named, and the file’s own host shown', () => {
   it.each<[string, string, string[]]>([

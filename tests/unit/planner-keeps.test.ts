@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AudioInfo } from '@/lib/core/track';
 import type { FormatId } from '@/lib/core/formats';
 import { joinWav, parseWav, rifxInput } from '@/lib/lossless';
-import { decodeArgs, progressSamples } from '@/lib/media/decode-check';
+import { decodeCheckArgs, progressSamples } from '@/lib/media/decode-check';
 import { parseProbe, probeArgs } from '@/lib/media/probe';
 import { planJoin, type JoinPlan, type PlanTrack } from '@/lib/plan/planner';
 import { defaultOutput } from '@/lib/core/settings';
@@ -43,7 +43,7 @@ async function probe(file: string, id = file): Promise<PlanTrack> {
   const progress = join(tmp, 'progress.txt');
   spawnSync('ffmpeg', [
     '-nostdin',
-    ...decodeArgs(path, progress, {
+    ...decodeCheckArgs(path, progress, {
       sampleRate: info.sampleRate,
       ...(info.inputArgs ? { inputArgs: info.inputArgs } : {}),
     }),

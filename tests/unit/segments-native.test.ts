@@ -16,8 +16,8 @@
  * differ from a single pass's all through the segment, not only near its start; its K is 3,
  * chosen from the same file encoded in one pass at 224 instead of 192 kb/s, whose worst window
  * is 2.45 times the codec's error against the source (the parallel encode's: 2.2). A click at a
- * junction (a lost or doubled frame, a misplaced reservoir byte) shows within a few hundred
- * samples of it, so also: within 256 samples of each junction, the peak difference is at most
+ * splice point (a lost or doubled frame, a misplaced reservoir byte) shows within a few hundred
+ * samples of it, so also: within 256 samples of each splice point, the peak difference is at most
  * the single pass's own peak error within 2048 samples of it. FLAC is lossless: the parallel
  * file is the single pass's byte for byte, but for STREAMINFO's MD5 (left zero).
  */
@@ -29,8 +29,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormatId } from '@/lib/core/formats';
 import { COVER_IMAGE_ID, defaultOutput, type OutputSettings } from '@/lib/core/settings';
 import type { TrackEdit } from '@/lib/core/track';
-import { frameHeaderAt, readVbrTag } from '@/lib/media/mpeg';
-import { leadingId3Size } from '@/lib/media/id3';
+import { frameHeaderAt, readVbrTag } from '@/lib/containers/mp3';
+import { leadingId3Size } from '@/lib/containers/id3';
 import { planJoin, targetChannels, targetSampleRate, type PlanOptions } from '@/lib/plan/planner';
 import { formatSpec } from '@/lib/core/formats';
 import { segmentCodec } from '@/lib/segments/codecs';
@@ -56,7 +56,7 @@ const STEREO = { count: 2, layout: 'stereo' };
 beforeAll(requireNativeFfmpeg);
 const tmp = mkdtempSync(join(tmpdir(), 'seam-segments-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-/** Tracks of 6 s and segments of at least 4 s on 4 "cores": 3 or 4 segments, junctions mid-track. */
+/** Tracks of 6 s and segments of at least 4 s on 4 "cores": 3 or 4 segments, splice points mid-track. */
 const TRACK_SEC = 6;
 const MIN_SEGMENT_SEC = 4;
 const CORES = 4;
@@ -207,14 +207,14 @@ function metadataOf(path: string) {
 
 /**
  * The threshold of the header comment, checked; returns the worst window's ratio for the log.
- * `junctions` are timeline samples where the later segment's audio begins.
+ * `splice points` are timeline samples where the later segment's audio begins.
  */
 function expectWithinCodecNoise(
   singlePath: string,
   parallelPath: string,
   sourcePath: string,
   channels: number,
-  junctions: number[],
+  splicePoints: number[],
   k: number,
 ): number {
   const single = decodeFloat(singlePath, channels);
@@ -232,10 +232,10 @@ function expectWithinCodecNoise(
       over.push(`${at}: ${diff.toExponential(2)} > ${k} x ${noise.toExponential(2)}`);
   }
   expect(over).toEqual([]);
-  for (const j of junctions) {
+  for (const j of splicePoints) {
     const click = peakDiff(parallel, single, channels, j - 256, j + 256);
     const codecPeak = peakDiff(single, source, channels, j - WINDOW, j + WINDOW);
-    expect(click, `junction at sample ${j}`).toBeLessThanOrEqual(codecPeak + FLOOR);
+    expect(click, `splice point at sample ${j}`).toBeLessThanOrEqual(codecPeak + FLOOR);
   }
   return worst;
 }
@@ -285,9 +285,9 @@ describe('MP3 in parallel is a single pass to the sample, within LAME’s own no
     const r = encodeBothWays(c);
     const res = spliceMp3(
       r.outputs.map((bytes, i) => ({ bytes, firstFrame: r.seg.segments[i]!.firstFrame })),
-      r.seg.junctions,
+      r.seg.splicePoints,
     );
-    if (!res.ok) throw new Error(`junctions ${res.failed.join(', ')} failed`);
+    if (!res.ok) throw new Error(`splicePoints ${res.failed.join(', ')} failed`);
     const path = await writeOut(res.blob, 'mp3');
     expect(decodeErrors(path)).toBe('');
     expect(lengthOf(path, r.channels)).toBe(lengthOf(r.single.path, r.channels));
@@ -306,14 +306,14 @@ describe('MP3 in parallel is a single pass to the sample, within LAME’s own no
       path,
       r.sourcePath,
       r.channels,
-      res.junctions.map((j) => j.frame * r.seg.codec.frame - delay),
+      res.splicePoints.map((j) => j.frame * r.seg.codec.frame - delay),
       1,
     );
-    console.info(`${c.name}: worst window ${worst.toFixed(2)}, junctions`, res.junctions);
+    console.info(`${c.name}: worst window ${worst.toFixed(2)}, splicePoints`, res.splicePoints);
   });
 });
 
-describe('MP3 junctions whose reservoir bytes do not fit', () => {
+describe('MP3 splicePoints whose reservoir bytes do not fit', () => {
   const c: Case = {
     name: 'CBR 192k',
     format: 'mp3',
@@ -328,12 +328,12 @@ describe('MP3 junctions whose reservoir bytes do not fit', () => {
     const r = both();
     const res = spliceMp3(
       r.outputs.map((bytes, i) => ({ bytes, firstFrame: r.seg.segments[i]!.firstFrame })),
-      r.seg.junctions,
+      r.seg.splicePoints,
       { fixes: { fits: false } },
     );
-    if (!res.ok) throw new Error(`junctions ${res.failed.join(', ')} failed`);
-    expect(res.junctions.some((j) => j.fix === 'enlarged')).toBe(true);
-    expect(res.junctions.every((j) => j.fix === 'enlarged' || j.fix === 'none')).toBe(true);
+    if (!res.ok) throw new Error(`splicePoints ${res.failed.join(', ')} failed`);
+    expect(res.splicePoints.some((j) => j.fix === 'enlarged')).toBe(true);
+    expect(res.splicePoints.every((j) => j.fix === 'enlarged' || j.fix === 'none')).toBe(true);
     const path = await writeOut(res.blob, 'mp3');
     expect(decodeErrors(path)).toBe('');
     expect(lengthOf(path, 2)).toBe(lengthOf(r.single.path, 2));
@@ -342,7 +342,7 @@ describe('MP3 junctions whose reservoir bytes do not fit', () => {
       path,
       r.sourcePath,
       2,
-      res.junctions.map((j) => j.frame * 1152 - res.delay - 529),
+      res.splicePoints.map((j) => j.frame * 1152 - res.delay - 529),
       1,
     );
   });
@@ -353,7 +353,7 @@ describe('MP3 junctions whose reservoir bytes do not fit', () => {
     expect(first.ok).toBe(false);
     const failed = first.ok ? [] : first.failed;
     expect(failed.length).toBeGreaterThan(0);
-    // The first failed junction's segments, merged and encoded again by one engine.
+    // The first failed splice point's segments, merged and encoded again by one engine.
     const later = failed[0]!;
     const merged = mergeSegments(r.seg, later);
     const [run] = segmentRuns(r.plan, r.tracks, r.output, merged.segments, {
@@ -367,8 +367,8 @@ describe('MP3 junctions whose reservoir bytes do not fit', () => {
       ...r.outputs.slice(later + 1),
     ];
     const res = spliceSegments(merged, outputs);
-    if (!res.ok) throw new Error(`junctions ${res.failed.join(', ')} failed`);
-    expect(res.junctions).toHaveLength(r.seg.junctions.length - 1);
+    if (!res.ok) throw new Error(`splicePoints ${res.failed.join(', ')} failed`);
+    expect(res.splicePoints).toHaveLength(r.seg.splicePoints.length - 1);
     const path = await writeOut(res.blob, 'mp3');
     expect(decodeErrors(path)).toBe('');
     expect(lengthOf(path, 2)).toBe(lengthOf(r.single.path, 2));
@@ -377,7 +377,7 @@ describe('MP3 junctions whose reservoir bytes do not fit', () => {
       path,
       r.sourcePath,
       2,
-      res.junctions!.map((j) => j.frame * 1152 - 576 - 529),
+      res.splicePoints!.map((j) => j.frame * 1152 - 576 - 529),
       1,
     );
   });
@@ -431,7 +431,7 @@ describe('Opus in parallel', () => {
       path,
       r.sourcePath,
       2,
-      r.seg.junctions.map((j) => j.nominal * 960 - 312),
+      r.seg.splicePoints.map((j) => j.nominal * 960 - 312),
       1,
     );
     console.info(`opus: worst window ${worst.toFixed(2)}`);
@@ -458,7 +458,7 @@ describe('AAC (M4B) in parallel', () => {
       path,
       r.sourcePath,
       2,
-      r.seg.junctions.map((j) => j.nominal * 1024 - 1024),
+      r.seg.splicePoints.map((j) => j.nominal * 1024 - 1024),
       3,
     );
     console.info(`m4b: worst window ${worst.toFixed(2)}`);

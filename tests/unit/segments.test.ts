@@ -5,12 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { flacBlockSize, segmentCodec, type SegmentCodec } from '@/lib/segments/codecs';
 import { engineCount, mergeSegments, planSegments } from '@/lib/segments/plan';
-import { codeNumber, crc16, crc8 } from '@/lib/segments/flac';
-import { oggCrc, oggPage, readOgg } from '@/lib/segments/ogg';
-import { opusPacketSamples } from '@/lib/segments/opus';
+import { codeNumber, crc16, crc8 } from '@/lib/containers/flac';
+import { oggCrc, oggPage, readOgg } from '@/lib/containers/ogg';
+import { opusPacketSamples } from '@/lib/containers/ogg-opus';
 import { samplesAt } from '@/lib/plan/segment-runs';
 import { loudnessGain, parseLoudness, planLoudnessTarget } from '@/lib/plan/loudness';
-import { frameHeaderAt, readMainDataInfo } from '@/lib/media/mpeg';
+import { frameHeaderAt, readMainDataInfo } from '@/lib/containers/mp3';
 import { fixtureBytes } from './support/files';
 import { audioInfo } from './support/audio-info';
 import { planJoin } from '@/lib/plan/planner';
@@ -51,7 +51,7 @@ describe('planSegments', () => {
         firstFrame: 0,
       },
     ]);
-    expect(p.junctions).toEqual([]);
+    expect(p.splicePoints).toEqual([]);
   });
 
   it('splits a long job into contiguous segments of about equal length on the frame grid', () => {
@@ -70,10 +70,10 @@ describe('planSegments', () => {
     });
     expect(p.segments[3]!.keepEnd).toBe(total);
     expect(p.segments[3]!.encodeEnd).toBe(total);
-    expect(p.junctions.map((j) => j.nominal * 1152)).toEqual(
+    expect(p.splicePoints.map((j) => j.nominal * 1152)).toEqual(
       p.segments.slice(1).map((s) => s.keepStart),
     );
-    for (const j of p.junctions) {
+    for (const j of p.splicePoints) {
       expect(j.latest - j.earliest).toBe(2 * mp3.spread);
       // Every candidate keeps at least `warm` frames of the later encoder's lead-in away.
       const later = p.segments[j.segment]!;
@@ -210,7 +210,7 @@ describe('readMainDataInfo', () => {
 });
 
 describe('mergeSegments', () => {
-  it('joins a segment to the one before it; the other junctions keep their places', () => {
+  it('joins a segment to the one before it; the other splicePoints keep their places', () => {
     const p = planSegments(mp3, { totalSamples: 600 * 44100, rate: 44100, cores: 4 });
     const m = mergeSegments(p, 2);
     expect(m.segments).toHaveLength(3);
@@ -220,8 +220,8 @@ describe('mergeSegments', () => {
       encodeEnd: p.segments[2]!.encodeEnd,
     });
     expect(m.segments[2]).toEqual({ ...p.segments[3]!, index: 2 });
-    expect(m.junctions).toEqual([p.junctions[0], { ...p.junctions[2]!, segment: 2 }]);
-    // Merging every junction away leaves the single pass.
+    expect(m.splicePoints).toEqual([p.splicePoints[0], { ...p.splicePoints[2]!, segment: 2 }]);
+    // Merging every splice point away leaves the single pass.
     expect(mergeSegments(mergeSegments(m, 2), 1).segments).toEqual([
       { ...p.segments[0]!, keepEnd: 600 * 44100, encodeEnd: 600 * 44100 },
     ]);

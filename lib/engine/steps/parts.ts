@@ -29,15 +29,15 @@ import type { StepEngine, StepExecutor } from './context';
  */
 const MEASURE_SHARE = 0.2;
 
-export interface ParallelRunResult {
+interface ParallelRunResult {
   blob: Blob;
   /** The largest any one engine's wasm heap grew. */
   heapPeakBytes: number;
-  /** Segments encoded (after any merged for a junction that would not splice). */
+  /** Segments encoded (after any merged for a splice point that would not splice). */
   parts: number;
 }
 
-export interface ParallelRunOptions {
+interface ParallelRunOptions {
   plan: FfmpegPlan;
   tracks: readonly PlanTrack[];
   output: OutputSettings;
@@ -57,7 +57,7 @@ function decodedSamples(track: PlanTrack): number | undefined {
   return info.samples ?? Math.round(info.durationSec * info.sampleRate);
 }
 
-export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunResult> {
+async function runParallel(o: ParallelRunOptions): Promise<ParallelRunResult> {
   const { plan, tracks, output, parallel, blobs, engines, mime } = o;
   // One segment failing stops the others; Cancel stops them all.
   const stopAll = new AbortController();
@@ -159,7 +159,7 @@ export async function runParallel(o: ParallelRunOptions): Promise<ParallelRunRes
           parts: segPlan.segments.length,
         };
       }
-      // MP3 junctions whose reservoir bytes fit nowhere: their two segments are encoded again
+      // MP3 splice points whose reservoir bytes fit nowhere: their two segments are encoded again
       // as one (latest first, so earlier indexes stay put), and the splice is tried again.
       for (const later of [...res.failed].sort((a, b) => b - a)) {
         segPlan = mergeSegments(segPlan, later);

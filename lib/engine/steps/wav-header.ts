@@ -1,5 +1,5 @@
 import type { WavHeaderStep } from '@/lib/plan/steps';
-import { rewriteWavHeader } from '../wav-output';
+import { rewriteWavHeader } from '@/lib/containers/wav';
 import { joined, type StepExecutor } from './context';
 
 /** A WAV written by ffmpeg gets a header that names its speakers, and RF64 past 4 GiB. */

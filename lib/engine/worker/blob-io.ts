@@ -13,8 +13,8 @@ export type ReadSync = (blob: Blob) => ArrayBuffer;
  * call per MiB. A few blocks are kept (least recently used goes first), because a filter graph
  * reads several inputs in turn.
  */
-export const READ_BLOCK_BYTES = 1 << 20;
-export const READ_BLOCKS_KEPT = 8;
+const READ_BLOCK_BYTES = 1 << 20;
+const READ_BLOCKS_KEPT = 8;
 
 interface Block {
   blob: Blob;
@@ -84,7 +84,7 @@ export class BlockReader {
  * keeps Blob data out of the worker (and pages large Blobs to disk), so the worker's memory for
  * the output stays at this, whatever the output's size.
  */
-export const OUTPUT_CHUNK_BYTES = 4 << 20;
+const OUTPUT_CHUNK_BYTES = 4 << 20;
 
 interface Part {
   start: number;

@@ -21,7 +21,7 @@ export interface EmStream {
   position: number;
 }
 
-export interface NodeOps {
+interface NodeOps {
   getattr(node: EmNode): Record<string, unknown>;
   setattr(node: EmNode, attr: { size?: number; mode?: number; timestamp?: number }): void;
   lookup(parent: EmNode, name: string): EmNode;
@@ -33,7 +33,7 @@ export interface NodeOps {
   symlink(parent: EmNode, name: string, target: string): void;
 }
 
-export interface StreamOps {
+interface StreamOps {
   read(stream: EmStream, buffer: Uint8Array, offset: number, length: number, pos: number): number;
   write(stream: EmStream, buffer: Uint8Array, offset: number, length: number, pos: number): number;
   llseek(stream: EmStream, offset: number, whence: number): number;

@@ -7,8 +7,7 @@
  * the second's gain: not done here (such joins are encoded again). Pure.
  */
 import type { Bytes } from '@/lib/core/bytes';
-import { findTrack, readSamples } from '@/lib/segments/mp4';
-import { readMoov } from '../mp4';
+import { findTrack, readMoov, readSamples } from '@/lib/containers/mp4';
 import type { LosslessInput } from '../types';
 
 /** An AAC stream whose gain cannot be moved in place (a block that does not start with an SCE). */
@@ -31,7 +30,7 @@ function bits(b: Uint8Array, at: number, n: number): number {
  * the fill and data stream elements an encoder may put first (ffmpeg's names itself in a fill
  * element of the first frame); undefined when the first audio element is not an SCE.
  */
-export function sceGainBit(block: Uint8Array): number | undefined {
+function sceGainBit(block: Uint8Array): number | undefined {
   const end = block.length * 8;
   let at = 0;
   // A block holds few elements before its audio; more is not a stream this reads.
@@ -64,14 +63,8 @@ export function sceGainBit(block: Uint8Array): number | undefined {
   return undefined;
 }
 
-/** The global_gain of a mono raw data block, or undefined. */
-export function aacBlockGain(block: Uint8Array): number | undefined {
-  const at = sceGainBit(block);
-  return at === undefined ? undefined : bits(block, at, 8);
-}
-
 /** Moves the global_gain of a raw data block's SCE by `steps`; false when it has none. */
-export function gainAacBlock(block: Uint8Array, steps: number): boolean {
+function gainAacBlock(block: Uint8Array, steps: number): boolean {
   const at = sceGainBit(block);
   if (at === undefined) return false;
   const gain = Math.min(255, Math.max(0, bits(block, at, 8) + steps));

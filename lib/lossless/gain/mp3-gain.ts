@@ -5,12 +5,9 @@
  * Xing/Info frame is not audio and keeps its bytes (its LAME tag's CRC covers them). Pure.
  */
 import { throwIfAborted, type Bytes } from '@/lib/core/bytes';
-import { channelCount, frameHeaderAt, sideInfoSize, type FrameHeader } from '@/lib/media/mpeg';
+import { channelCount, frameHeaderAt, sideInfoSize, type FrameHeader } from '@/lib/containers/mp3';
 import type { LosslessInput, LosslessOptions } from '../types';
 import { scanMp3 } from '../mp3/scan';
-
-/** dB of one global_gain step: 20·log10(2^(1/4)). */
-export const MP3_GAIN_STEP_DB = 1.5051499783199058;
 
 /** Bits from the start of the side information to each granule's first field. */
 function sideInfoLead(h: FrameHeader): number {
@@ -61,7 +58,7 @@ export function readGlobalGains(frame: Uint8Array, h: FrameHeader): number[] {
  * The CRC-16 an MPEG audio frame protects its header's last two bytes and its side information
  * with (ISO 11172-3 2.4.3.1: polynomial 0x8005, register preset to all ones).
  */
-export function mpegCrc(frame: Uint8Array, h: FrameHeader): number {
+function mpegCrc(frame: Uint8Array, h: FrameHeader): number {
   const sideBytes = sideInfoSize(h);
   let crc = 0xffff;
   const feed = (byte: number) => {
@@ -89,7 +86,7 @@ export interface GainResult {
  * range whole frames, back to back: an Mp3Scan's) by `steps`, in place, clamped to 0..255, and
  * writes each protected frame's CRC again.
  */
-export function gainFrames(
+function gainFrames(
   bytes: Uint8Array,
   ranges: readonly (readonly [number, number])[],
   steps: number,

@@ -1,15 +1,15 @@
 /** Joins MP3 inputs into one Blob of slices of the inputs behind a fresh Xing/Info frame. */
 import { NothingToJoinError } from '@/lib/core/errors';
 import { throwIfAborted, type Bytes } from '@/lib/core/bytes';
-import { frameHeaderAt } from '@/lib/media/mpeg';
-import { carryReservoir, type Mp3Frames } from '@/lib/segments/mp3';
-import { SpliceError } from '@/lib/segments/errors';
+import { frameHeaderAt } from '@/lib/containers/mp3';
+import { carryReservoir, type Mp3Frames } from '@/lib/containers/mp3-frames';
+import { SpliceError } from '@/lib/containers/errors';
 import { fallsBackToWholeFrames } from '../seam-plan';
 import type { LosslessInput, LosslessOptions } from '../types';
 import { planJunctions, type FrameTiming, type JunctionPlan } from '../junctions';
 import { scanMp3, type Mp3Scan } from './scan';
 import { closeMp3Seams, SeamNotPossibleError, type SeamPlan } from './seams';
-import { buildXingFrame } from './xing';
+import { buildXingFrame } from '@/lib/containers/mp3-xing';
 
 /** Frames read either side of a junction: more than any reservoir move needs. */
 const NEAR = 8;

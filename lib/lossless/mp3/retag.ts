@@ -1,5 +1,5 @@
 /** Rewrites the leading ID3v2 tag of a joined MP3 Blob (tags, chapters, cover); audio untouched. */
-import { buildId3v2, readLeadingId3, type Id3Edit } from '@/lib/media/id3';
+import { buildId3v2, readLeadingId3, type Id3Edit } from '@/lib/containers/id3';
 import { COVER_IMAGE_ID } from '@/lib/core/settings';
 
 /**

@@ -6,10 +6,11 @@ import {
   TruncatedAudioError,
   UnsupportedAudioError,
 } from '@/lib/core/errors';
-import { text, type Text } from '@/lib/core/i18n';
+import { text } from '@/lib/core/i18n';
+import { clockText } from '@/lib/core/text';
 import { BlobReader, throwIfAborted } from '@/lib/core/bytes';
 import type { TrackRef } from '@/lib/core/track';
-import { ID3V2_HEADER, id3v2TagSize, readLeadingId3 } from '@/lib/media/id3';
+import { ID3V2_HEADER, id3v2TagSize, readLeadingId3 } from '@/lib/containers/id3';
 import {
   describeStream,
   frameHeaderAt,
@@ -18,7 +19,7 @@ import {
   streamChange,
   type FrameHeader,
   type VbrTag,
-} from '@/lib/media/mpeg';
+} from '@/lib/containers/mp3';
 import { trailingTagsStart } from '@/lib/media/trailing-tags';
 import type { LosslessInput, LosslessOptions } from '../types';
 
@@ -59,6 +60,25 @@ export interface ScanOptions extends LosslessOptions {
 /** How many frames after a candidate must follow in the same stream before it is believed. */
 const CONFIRM_FRAMES = 2;
 
+/** The first frame, which must be of the stream `like` (the first input's) when given. */
+async function firstFrame(
+  r: BlobReader,
+  from: number,
+  end: number,
+  track: TrackRef,
+  like: FrameHeader | undefined,
+): Promise<{ pos: number; header: FrameHeader }> {
+  const first = await findFrame(r, from, end);
+  if (!first) throw new UnsupportedAudioError(text('refusals.notMp3'), track);
+  if (like && !sameStream(like, first.header)) {
+    throw new UnsupportedAudioError(
+      text('refusals.mp3Mismatch', describeStream(first.header), describeStream(like)),
+      track,
+    );
+  }
+  return first;
+}
+
 /**
  * Finds the audio frames of one MP3 input: skips a leading ID3v2 tag and junk, leaves out the
  * input's own Xing/Info/VBRI frame and trailing tags, and resyncs past junk between frames.
@@ -78,18 +98,8 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
   const end = await trailingTagsStart(blob, id3v2End);
   const r = new BlobReader(blob, { signal: opts.signal, onRead: (n) => opts.onBytes?.(n) });
 
-  const first = await findFrame(r, id3v2End, end);
-  if (!first) {
-    throw new UnsupportedAudioError(text('refusals.notMp3'), track);
-  }
+  const first = await firstFrame(r, id3v2End, end, track, opts.like);
   const like = opts.like ?? first.header;
-  if (!sameStream(like, first.header)) {
-    throw new UnsupportedAudioError(
-      text('refusals.mp3Mismatch', describeStream(first.header), describeStream(like)),
-      track,
-    );
-  }
-
   let p = first.pos;
   const vbrTag = readVbrTag(await r.bytes(p, first.header.frameLength), first.header);
   if (vbrTag) p += first.header.frameLength;
@@ -103,7 +113,7 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
   const changed = (h: FrameHeader): never => {
     const sec = (sizes.length * like.samplesPerFrame - (vbrTag?.delay ?? 0)) / like.sampleRate;
     throw new NotUniformError(
-      text('refusals.changeAt', streamChange(like, h) ?? '', clockAt(sec)),
+      text('refusals.changeAt', streamChange(like, h) ?? '', clockText(sec)),
       track,
     );
   };
@@ -157,18 +167,6 @@ export async function scanMp3(input: LosslessInput, opts: ScanOptions = {}): Pro
     ...(cutFrame ? { cutFrame } : {}),
     frameSizes: sizes.values(),
   };
-}
-
-/** "0:10", "1:02.5": a time in a track, to a tenth of a second. */
-export function clockAt(sec: number): string | Text {
-  const tenths = Math.max(0, Math.round(sec * 10));
-  const m = Math.floor(tenths / 600);
-  const s = Math.floor((tenths % 600) / 10);
-  const ss = String(s).padStart(2, '0');
-  // A tenth is written with the person's decimal sign where the sentence is shown.
-  return tenths % 10 === 0
-    ? `${m}:${ss}`
-    : text('units.clockTenths', String(m), ss, String(tenths % 10));
 }
 
 /** Checks that more frames of the same stream follow `pos`, unless the audio ends first. */

@@ -27,9 +27,14 @@
  */
 import type { Bytes } from '@/lib/core/bytes';
 import { throwIfAborted } from '@/lib/core/bytes';
-import type { FrameHeader } from '@/lib/media/mpeg';
-import { carryReservoir, parseSegment, type Mp3Frames } from '@/lib/segments/mp3';
-import { SpliceError } from '@/lib/segments/errors';
+import type { FrameHeader } from '@/lib/containers/mp3';
+import {
+  carryReservoir,
+  frameCopy,
+  readMp3Frames,
+  type Mp3Frames,
+} from '@/lib/containers/mp3-frames';
+import { SpliceError } from '@/lib/containers/errors';
 import type { Mp3Scan } from './scan';
 import { junctionAudio, placeJoin, type JunctionCoder, type SeamMargins } from '../seam-plan';
 
@@ -53,7 +58,7 @@ export interface Mp3Encoding {
 export type Mp3JunctionCoder = JunctionCoder<Mp3Encoding>;
 
 /** The samples libmp3lame puts before its input: its encoder delay (576) + the decoder's 529. */
-export const ENCODER_LEAD = 576 + 529;
+const ENCODER_LEAD = 576 + 529;
 /** Frames decoded before the first one used: the decoder needs its reservoir and overlap. */
 const WARM_DECODE = 3;
 /** Frames the new encode starts before the first one kept (dropped, as the splicer does). */
@@ -87,7 +92,7 @@ export interface SeamInput {
   tail: number;
 }
 
-export interface Seam {
+interface Seam {
   /** Frames of A copied (from the kept start) up to here, exclusive; B copied from `bFrom`. */
   aEnd: number;
   bFrom: number;
@@ -127,7 +132,7 @@ export function mp3SeamFrames(sampleRate: number): [number, number] {
 }
 
 /** What the inputs' headers say about how to encode like them. */
-export function encodingOf(scans: readonly Mp3Scan[]): Mp3Encoding {
+function encodingOf(scans: readonly Mp3Scan[]): Mp3Encoding {
   const first = scans[0]!;
   const h: FrameHeader = first.header;
   const channels = h.channelMode === 3 ? 1 : 2;
@@ -153,6 +158,14 @@ function vbrQuality(scan: Mp3Scan): number {
   return 0;
 }
 
+/** Throws SeamNotPossibleError when an input plays fewer samples than a join's frames need. */
+function refuseShort(inputs: readonly SeamInput[], frame: number): void {
+  const short = inputs.findIndex(
+    (i) => i.scan.frameCount * frame - i.lead - i.tail < SEAM_MIN_SAMPLES,
+  );
+  if (short >= 0) throw new SeamNotPossibleError(`input ${short + 1} is too short`);
+}
+
 /**
  * Plans and encodes every join of `inputs` (in order). Throws SeamNotPossibleError when an input
  * is too short for its joins' frames, and SpliceError when the coder's output is not what it
@@ -165,10 +178,7 @@ export async function closeMp3Seams(
 ): Promise<SeamPlan> {
   const frame = inputs[0]!.scan.header.samplesPerFrame;
   const enc = encodingOf(inputs.map((i) => i.scan));
-  const short = inputs.findIndex(
-    (i) => i.scan.frameCount * frame - i.lead - i.tail < SEAM_MIN_SAMPLES,
-  );
-  if (short >= 0) throw new SeamNotPossibleError(`input ${short + 1} is too short`);
+  refuseShort(inputs, frame);
   const seams: Seam[] = [];
   /** Output frame index of the current input's frame 0 (negative once its head is dropped). */
   let g = 0;
@@ -198,7 +208,6 @@ export async function closeMp3Seams(
     const aDec = Math.max(0, aFirstUsed);
     const aFrames = await readFrames(a, aDec, nA);
     const bFrames = await readFrames(b, 0, encTo - gB + 3);
-    const ch = enc.channels;
     const aPcm = await coder.decode(framesBlob(aFrames), enc);
     const bPcm = await coder.decode(framesBlob(bFrames), enc);
     throwIfAborted(signal);
@@ -206,8 +215,9 @@ export async function closeMp3Seams(
     // The output's audio from sample y0 (so the encode's frame 0 is output frame encFrom).
     const y0 = encFrom * frame + ENCODER_LEAD;
     const y1 = encTo * frame + ENCODER_LEAD + frame;
+    const ch = enc.channels;
     const pcm = junctionAudio(aPcm, (g + aDec) * frame, bPcm, gB * frame, place, y0, y1, ch);
-    const encoded = parseSegment({ bytes: toBytes(await coder.encode(pcm, enc)), firstFrame: 0 });
+    const encoded = readMp3Frames({ bytes: toBytes(await coder.encode(pcm, enc)), firstFrame: 0 });
     if (encoded.vbr?.delay !== undefined && encoded.vbr.delay + 529 !== ENCODER_LEAD) {
       throw new SpliceError(`the junction encoder's delay is ${encoded.vbr.delay}, not 576`);
     }
@@ -261,10 +271,6 @@ export async function closeMp3Seams(
 
 function toBytes(u: Uint8Array): Bytes {
   return u.buffer instanceof ArrayBuffer ? (u as Bytes) : new Uint8Array(u);
-}
-
-function frameCopy(s: Mp3Frames, i: number): Bytes {
-  return s.bytes.slice(s.offsets[i]!, s.offsets[i]! + s.lengths[i]!);
 }
 
 interface ReadFrames {

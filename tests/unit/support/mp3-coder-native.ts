@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeArgs, encodeArgs } from '@/lib/engine/junction-coder';
+import { mp3DecodeArgs, mp3EncodeArgs } from '@/lib/engine/junction-coder';
 import type { Mp3JunctionCoder } from '@/lib/lossless/mp3/seams';
 
 export function nativeMp3Coder(): Mp3JunctionCoder & { calls: number } {
@@ -19,7 +19,7 @@ export function nativeMp3Coder(): Mp3JunctionCoder & { calls: number } {
         const input = join(dir, 'in.mp3');
         const output = join(dir, 'out.raw');
         writeFileSync(input, new Uint8Array(await frames.arrayBuffer()));
-        execFileSync('ffmpeg', ['-nostdin', '-y', ...decodeArgs(input, output, enc)]);
+        execFileSync('ffmpeg', ['-nostdin', '-y', ...mp3DecodeArgs(input, output, enc)]);
         const buf = readFileSync(output);
         return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
       } finally {
@@ -33,7 +33,7 @@ export function nativeMp3Coder(): Mp3JunctionCoder & { calls: number } {
         const input = join(dir, 'in.raw');
         const output = join(dir, 'out.mp3');
         writeFileSync(input, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
-        execFileSync('ffmpeg', ['-nostdin', '-y', ...encodeArgs(input, output, enc)]);
+        execFileSync('ffmpeg', ['-nostdin', '-y', ...mp3EncodeArgs(input, output, enc)]);
         return new Uint8Array(readFileSync(output));
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /**
  * Native ffmpeg as the parallel engines would run it, for the segment tests: test audio, probing
  * as the extension probes, running a plan or a segment's command, decoding to float samples and
- * comparing two decodes around the junctions.
+ * comparing two decodes around the splice points.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';

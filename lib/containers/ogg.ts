@@ -2,7 +2,7 @@
 import { concat, type Bytes } from '@/lib/core/bytes';
 import { SpliceError } from './errors';
 
-export interface OggPacket {
+interface OggPacket {
   data: Bytes;
   /** The granule position of the page this packet ends on, when it is the page's last; else -1. */
   granule: number;

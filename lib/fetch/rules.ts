@@ -10,7 +10,7 @@ import {
 import { bytesText } from '@/lib/core/text';
 import { inspectHeader, notAudioDescription } from '@/lib/media/sniff';
 import type { TrackRef } from '@/lib/core/track';
-import { coveredBy } from './urls';
+import { coveredBy } from './origins';
 
 /**
  * What counts as a good download of page audio, as pure rules: the fetcher in the engine's host
@@ -195,7 +195,7 @@ export function isPrivateUrl(url: string): boolean {
 }
 
 /** The rule of `isPrivateUrl` for a host as `URL.hostname` gives it. */
-export function isPrivateHost(hostname: string): boolean {
+function isPrivateHost(hostname: string): boolean {
   if (hostname.startsWith('[')) {
     const groups = ipv6Groups(hostname.slice(1, -1));
     // Unparsable: refuse rather than guess.

@@ -8,10 +8,10 @@ import { SeamError } from '@/lib/core/errors';
 import { t, text, textN, tn } from '@/lib/core/i18n';
 import type { Track, Transition } from '@/lib/core/track';
 import { formatSeconds } from '@/lib/core/text';
-import { editTrack } from '@/lib/queue/actions';
-import { notify } from '@/lib/queue/notices';
-import { edgeSilenceTrim, type SilenceOptions } from './silence';
-import { loadEdgeLevels } from './waveform';
+import { editTrack } from './actions';
+import { notify } from './notices';
+import { edgeSilenceTrim, type SilenceOptions } from '@/lib/editor/silence';
+import { loadEdgeLevels } from '@/lib/editor/waveform';
 
 /**
  * Trims the silence at the ends of `tracks` (those ready). Says in a notice how many were

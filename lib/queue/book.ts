@@ -10,15 +10,15 @@ import { browser } from '#imports';
 import { t, text } from '@/lib/core/i18n';
 import { FetchRefusedError } from '@/lib/core/errors';
 import { background } from '@/lib/protocol';
-import { editTrack } from '@/lib/queue/actions';
-import { notify } from '@/lib/queue/notices';
+import { editTrack } from './actions';
+import { notify } from './notices';
 import { putCoverImage } from '@/lib/store/cover';
 import { outputSettings, outputTags, preferences } from '@/lib/store/settings';
-import { bookOrder, type FeedBook } from './feed-book';
-import { episodeChapters, parseJsonChapters } from './json-chapters';
-import { fetchGated, fetchGatedText } from './fetch-gate';
-import { queuePageAudio } from './picks';
-import { originPattern } from './urls';
+import { bookOrder, type FeedBook } from '@/lib/page-audio/feed-book';
+import { episodeChapters, parseJsonChapters } from '@/lib/page-audio/json-chapters';
+import { fetchGated, fetchGatedText } from '@/lib/fetch/gate';
+import { queuePageAudio } from '@/lib/page-audio/picks';
+import { originPattern } from '@/lib/page-audio/urls';
 
 /** JPEG or PNG by their first bytes (what MP4 and ID3 covers hold). */
 function isCoverImage(b: Uint8Array): boolean {

@@ -1,9 +1,11 @@
 /**
- * Just enough ISO BMFF (MP4) for the AAC splicer: a box tree for the path down to the sample
- * tables (other boxes stay opaque bytes), reading a track's samples, and writing the tree back.
- * Pure.
+ * Just enough ISO BMFF (MP4) for Seam's passes over AAC in MP4 (the parallel splicer,
+ * lib/segments/aac.ts; the joins closed after a stream copy, lib/lossless/mp4*.ts): the top-level
+ * boxes of a Blob, a box tree for the path down to the sample tables (other boxes stay opaque
+ * bytes), a track's samples, its edit and the movie's timescale, and writing the tree back.
+ * Pure, apart from reading slices of a Blob.
  */
-import { concat, type Bytes } from '@/lib/core/bytes';
+import { concat, readRange, throwIfAborted, type Bytes } from '@/lib/core/bytes';
 import { SpliceError } from './errors';
 
 export interface Box {
@@ -148,7 +150,7 @@ export function readSamples(trak: Box, fileBytes = Infinity): SampleTable {
  * for 100 hours. A count past it (or past what the table's bytes hold) is refused before any
  * array is made: an `stsz` of count 0xFFFFFFFF with a fixed size exhausted the heap.
  */
-export const MAX_SAMPLES = 20_000_000;
+const MAX_SAMPLES = 20_000_000;
 
 function readSampleTables(trak: Box, fileBytes: number): SampleTable {
   const stbl = mustChild(trak, 'mdia/minf/stbl');
@@ -230,4 +232,151 @@ export function u32s(...values: (number | readonly number[])[]): Bytes {
     else for (const n of value) v.setUint32(4 * at++, n);
   }
   return out;
+}
+
+/** A top-level box found by walking a Blob's box headers. */
+export interface TopBox {
+  type: string;
+  start: number;
+  size: number;
+}
+
+/** Bytes of box headers read at a time: many tiny boxes cost one read, not one each. */
+const TOP_WINDOW = 64 * 1024;
+/**
+ * Top-level boxes a file may have: ffmpeg writes four or five; 100,000 tiny boxes took one Blob
+ * read each (8.2 s) before reads were windowed. Past this it is not a file Seam wrote.
+ */
+const MAX_TOP_BOXES = 100_000;
+
+export async function topBoxes(blob: Blob, signal?: AbortSignal): Promise<TopBox[]> {
+  const out: TopBox[] = [];
+  let win = new Uint8Array(0);
+  let winAt = 0;
+  for (let p = 0; p + 8 <= blob.size;) {
+    if (p < winAt || p + 16 > winAt + win.length) {
+      throwIfAborted(signal);
+      winAt = p;
+      win = await readRange(blob, p, p + TOP_WINDOW);
+    }
+    const head = new DataView(
+      win.buffer,
+      win.byteOffset + (p - winAt),
+      Math.min(16, win.length - (p - winAt)),
+    );
+    let size = head.getUint32(0);
+    const type = String.fromCharCode(
+      head.getUint8(4),
+      head.getUint8(5),
+      head.getUint8(6),
+      head.getUint8(7),
+    );
+    if (size === 1) {
+      if (head.byteLength < 16) throw new SpliceError(`MP4 box ${type} at ${p} is cut short`);
+      size = Number(head.getBigUint64(8));
+    } else if (size === 0) size = blob.size - p;
+    if (size < 8) throw new SpliceError(`MP4 box ${type} at ${p} has no size`);
+    if (out.length >= MAX_TOP_BOXES) {
+      throw new SpliceError(`MP4 has more than ${MAX_TOP_BOXES} top-level boxes`);
+    }
+    out.push({ type, start: p, size });
+    p += size;
+  }
+  return out;
+}
+
+/** The `moov` of an MP4 Blob, parsed, and where it sits. */
+export async function readMoov(blob: Blob): Promise<{ moov: Box; at: TopBox; tops: TopBox[] }> {
+  const tops = await topBoxes(blob);
+  const at = tops.find((b) => b.type === 'moov');
+  if (!at) throw new SpliceError('MP4 has no moov');
+  const bytes = new Uint8Array(await blob.slice(at.start, at.start + at.size).arrayBuffer());
+  const [moov] = readBoxes(bytes);
+  return { moov: moov!, at, tops };
+}
+
+/** A movie's timescale (mvhd). */
+export function movieScale(moov: Box): number {
+  const p = mustChild(moov, 'mvhd').payload;
+  return view(p).getUint32(p[0] === 1 ? 20 : 12);
+}
+
+/** The first edit of a track: where in the media it starts and how long it plays (movie units). */
+export function firstEdit(trak: Box): { mediaTime: number; duration: number } | undefined {
+  const p = child(trak, 'edts/elst')?.payload;
+  if (!p || view(p).getUint32(4) === 0) return undefined;
+  // An empty edit (media time -1) first is a delay, not a trim: not what encoders write.
+  if (p[0] === 1) {
+    return {
+      duration: Number(view(p).getBigUint64(8)),
+      mediaTime: Number(view(p).getBigInt64(16)),
+    };
+  }
+  return { duration: view(p).getUint32(8), mediaTime: view(p).getInt32(12) };
+}
+
+/** What an input's esds says: its AudioSpecificConfig and average bitrate. */
+export interface AacConfig {
+  objectType: number;
+  frequencyIndex: number;
+  sampleRate: number;
+  channelConfig: number;
+  /** Bits per second, 0 when the esds does not say. */
+  avgBitrate: number;
+}
+
+const RATES = [
+  96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350,
+];
+
+/** The AAC configuration of an MP4's audio track (its stsd's esds), or undefined. */
+export function aacConfig(stsd: Bytes): AacConfig | undefined {
+  const at = indexOf(stsd, 'esds');
+  if (at < 0) return undefined;
+  let p = at + 12; // size, type, version and flags
+  const descriptor = (): { tag: number; len: number } => {
+    const tag = stsd[p++]!;
+    let len = 0;
+    for (let i = 0; i < 4; i++) {
+      const b = stsd[p++]!;
+      len = (len << 7) | (b & 0x7f);
+      if (!(b & 0x80)) break;
+    }
+    return { tag, len };
+  };
+  if (descriptor().tag !== 3) return undefined;
+  const flags = stsd[p + 2]!;
+  p += 3;
+  if (flags & 0x80) p += 2;
+  if (flags & 0x40) p += 1 + stsd[p]!;
+  if (flags & 0x20) p += 2;
+  if (descriptor().tag !== 4) return undefined;
+  if (stsd[p] !== 0x40) return undefined; // MPEG-4 audio
+  const avgBitrate = view(stsd).getUint32(p + 9);
+  p += 13;
+  if (descriptor().tag !== 5) return undefined;
+  let bits = 0;
+  let have = 0;
+  const read = (n: number): number => {
+    while (have < n) {
+      bits = (bits << 8) | stsd[p++]!;
+      have += 8;
+    }
+    have -= n;
+    return (bits >> have) & ((1 << n) - 1);
+  };
+  let objectType = read(5);
+  if (objectType === 31) objectType = 32 + read(6);
+  const frequencyIndex = read(4);
+  const sampleRate = frequencyIndex === 15 ? read(24) : (RATES[frequencyIndex] ?? 0);
+  const channelConfig = read(4);
+  return { objectType, frequencyIndex, sampleRate, channelConfig, avgBitrate };
+}
+
+function indexOf(b: Bytes, type: string): number {
+  outer: for (let p = 4; p + 4 <= b.length; p++) {
+    for (let i = 0; i < 4; i++) if (b[p + i] !== type.charCodeAt(i)) continue outer;
+    return p - 4;
+  }
+  return -1;
 }

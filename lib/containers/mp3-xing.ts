@@ -1,5 +1,5 @@
 /** Writes the Xing/Info + LAME frame that heads a joined MP3: frame and byte counts, seek table. */
-import { bitrateTable, frameLength, sideInfoSize, type FrameHeader } from '@/lib/media/mpeg';
+import { bitrateTable, frameLength, sideInfoSize, type FrameHeader } from '@/lib/containers/mp3';
 
 /** CRC-16 (polynomial 0xA001, reflected, initial 0) as LAME computes it over its tag frame. */
 export function lameTagCrc(bytes: Uint8Array, length = bytes.length): number {

@@ -19,7 +19,7 @@ import {
 /** Bytes in an ID3v2 header (and in its v2.4 footer). */
 export const ID3V2_HEADER = 10;
 
-export interface Id3Frame {
+interface Id3Frame {
   id: string;
   /** The two flag bytes, as read (status << 8 | format), in the tag's own version's meaning. */
   flags: number;
@@ -32,7 +32,7 @@ export interface Id3Tag {
 }
 
 /** Text fields a rewrite sets (absent = keep the old tag's frame). */
-export interface Id3Text {
+interface Id3Text {
   title?: string;
   artist?: string;
   album?: string;
@@ -55,7 +55,7 @@ const TEXT_FRAMES = [
 ] as const;
 
 /** A chapter in whole milliseconds (CHAP frames count milliseconds). */
-export interface Id3Chapter {
+interface Id3Chapter {
   title: string;
   start: number;
   end: number;

@@ -1,9 +1,9 @@
 import { browser } from '#imports';
-import { engineLink } from '@/lib/job/link';
+import { engineLink } from './link';
 import { preferences } from '@/lib/store/settings';
 import { listTracks, updateTrack } from '@/lib/store/tracks';
-import { untrack } from './tracking';
-import { coveredBy } from './urls';
+import { untrack } from '@/lib/fetch/tracking';
+import { coveredBy } from '@/lib/fetch/origins';
 
 /**
  * Downloading page audio that was queued: asking the engine's host to fetch it, and trying again

@@ -11,7 +11,7 @@ import {
   hostOf,
   refuseTarget,
   tooLarge,
-} from './fetch-rules';
+} from './rules';
 
 /**
  * The one way Seam downloads anything (page audio, feeds, and feed artwork or chapters JSON):
@@ -31,9 +31,9 @@ import {
  * `fetch` does (offscreen document, extension pages, background page).
  */
 
-export type FetchKind = 'audio' | 'feed' | 'chapters' | 'artwork';
+type FetchKind = 'audio' | 'feed' | 'chapters' | 'artwork';
 
-export interface GateBudget {
+interface GateBudget {
   /** Most bytes read (and the most a Content-Length may announce). */
   limitBytes: number;
   /** Headers of each hop within this long. */
@@ -53,7 +53,7 @@ export interface GateBudget {
  * what stops a drip). A feed of 1,000 episodes is a few MB; Podcasting 2.0 chapters are a few KB;
  * artwork is an image of a few hundred KB.
  */
-export const BUDGETS: Record<FetchKind, GateBudget> = {
+const BUDGETS: Record<FetchKind, GateBudget> = {
   audio: {
     limitBytes: 2 * 1024 ** 3,
     connectMs: CONNECT_TIMEOUT_MS,
@@ -89,7 +89,7 @@ export const BUDGETS: Record<FetchKind, GateBudget> = {
 };
 
 /** Redirects followed at most (browsers follow 20; podcast links take two or three). */
-export const MAX_REDIRECTS = 5;
+const MAX_REDIRECTS = 5;
 
 export interface GateOptions {
   kind: FetchKind;
