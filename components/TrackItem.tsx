@@ -3,6 +3,9 @@ import { formatAudio, formatBytes, formatTime } from '@/lib/core/text';
 import type { Track } from '@/lib/core/track';
 import { playTrack, stopPlayback } from '@/lib/editor/player';
 import { trimEnd } from '@/lib/editor/trim';
+import { keepable } from '@/lib/editor/keep';
+import { keepPlayable } from '@/lib/queue/actions';
+import { usePreferences } from '@/components/hooks/store';
 import { run } from '@/lib/queue/alerts';
 import { usePlayer } from '@/components/hooks/player';
 import { Icon } from './Icon';
@@ -54,6 +57,8 @@ export function TrackItem(
   const ready = t.status === 'ready' && !!t.info;
   const checked = props.selection.selected.has(t.id);
   const error = t.status === 'error' && t.error ? t.error : undefined;
+  const kept = keepable(t);
+  const [prefs] = usePreferences();
 
   const name =
     props.expanded === undefined ? (
@@ -99,6 +104,32 @@ export function TrackItem(
             {/* The sentence describeError makes, "NAME: reason". The name is right above it:
                 said to screen readers (and in innerText), not shown twice. */}
             <span class="sr-name">{t.name}:</span> {reasonOf(error)}
+            {kept && (
+              <>
+                {' '}
+                <button
+                  type="button"
+                  class="keep-what-plays"
+                  aria-describedby={nameId}
+                  data-control="keep"
+                  disabled={locked}
+                  onClick={() =>
+                    void run('edit', () => keepPlayable(t.id, prefs.defaultTransition))
+                  }
+                >
+                  {tr('track.keepWhatPlays')}
+                </button>
+              </>
+            )}
+          </span>
+        )}
+        {t.status === 'ready' && t.info?.kept && (
+          <span class="track-kept" role="status">
+            {tr(
+              'track.keepsOf',
+              formatTime(t.info.kept.decodedSec),
+              formatTime(t.info.kept.statedSec),
+            )}
           </span>
         )}
       </div>

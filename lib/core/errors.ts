@@ -43,6 +43,17 @@ export interface SeamErrorData {
   trackName?: string;
   /** The step of a join that failed ("Encoding part 2 of 3"), when a join's step failed. */
   step?: Text;
+  /**
+   * A file cut short of which some audio decodes (the decode check): how much plays and how
+   * much its header announces, in seconds, so the person may keep what plays.
+   */
+  kept?: KeptLength;
+}
+
+/** How much of a file cut short decodes, of what it announces. */
+export interface KeptLength {
+  decodedSec: number;
+  statedSec: number;
 }
 
 /** An error's reason: a sentence as data (translated where shown), or words already written. */
@@ -55,6 +66,8 @@ export class SeamError extends Error {
   readonly text?: Text;
   /** The step of a join that failed (`inStep`). */
   step?: Text;
+  /** How much of a file cut short decodes (SeamErrorData.kept). */
+  kept?: KeptLength;
 
   constructor(code: SeamErrorCode, message: Reason, track?: { id: string; name: string }) {
     super(isText(message) ? render(message) : message);
@@ -73,6 +86,7 @@ export class SeamError extends Error {
       ...(this.trackId !== undefined ? { trackId: this.trackId } : {}),
       ...(this.trackName !== undefined ? { trackName: this.trackName } : {}),
       ...(this.step !== undefined ? { step: this.step } : {}),
+      ...(this.kept !== undefined ? { kept: this.kept } : {}),
     };
   }
 }
@@ -103,9 +117,10 @@ export class CorruptAudioError extends SeamError {
   }
 }
 export class TruncatedAudioError extends SeamError {
-  constructor(message: Reason, track?: TrackRef) {
+  constructor(message: Reason, track?: TrackRef, kept?: KeptLength) {
     super('truncated-audio', message, track);
     this.name = 'TruncatedAudioError';
+    if (kept) this.kept = kept;
   }
 }
 export class TrackMissingError extends SeamError {
@@ -252,7 +267,7 @@ const classes: Record<SeamErrorCode, (d: SeamErrorData, t?: TrackRef) => SeamErr
   'empty-file': (_d, t) => new EmptyFileError(t),
   'no-audio-stream': (_d, t) => new NoAudioStreamError(t),
   'corrupt-audio': (d, t) => new CorruptAudioError(why(d), t),
-  'truncated-audio': (d, t) => new TruncatedAudioError(why(d), t),
+  'truncated-audio': (d, t) => new TruncatedAudioError(why(d), t, d.kept),
   'track-missing': (_d, t) => new TrackMissingError(t),
   'fetch-refused': (d, t) => new FetchRefusedError(why(d), t),
   'fetch-failed': (d, t) => new FetchFailedError(why(d), t),

@@ -29,6 +29,13 @@ export interface AudioInfo {
    * background). Absent (tracks probed by an older version) counts as false.
    */
   decoded?: boolean;
+  /**
+   * ffprobe found the file cut short (an MP3 with fewer bytes than its header announces): the
+   * decode check says how much of it plays, and refuses it unless the person keeps that.
+   */
+  cutShort?: boolean;
+  /** The person kept what plays of a file cut short: its decoded and its announced length. */
+  kept?: { decodedSec: number; statedSec: number };
   /** Sample frames the full decode gave (with `decoded`). */
   samples?: number;
   /** How ffmpeg decodes the samples: "s16", "s32", "flt", "dbl", "u8", "fltp"… (sample_fmt). */

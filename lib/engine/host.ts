@@ -246,7 +246,11 @@ export class EngineHost implements EngineCommands {
         return { ...t, info: await copyInfo(trackRef(t), blob, t.info) };
       }),
     );
-    if (copiesAsIs(quick, req.output, { ...req.options, cores: this.#joinCores() })) {
+    // A file ffprobe saw cut short is joined only once the check says how much of it plays.
+    if (
+      !unchecked.some((t) => t.info?.cutShort) &&
+      copiesAsIs(quick, req.output, { ...req.options, cores: this.#joinCores() })
+    ) {
       return { tracks: quick, unchecked };
     }
     const checked = await Promise.all(

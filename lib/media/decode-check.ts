@@ -13,7 +13,9 @@
  *   moment (junk before the first frame, skipped) are a note too: a third decode of only that
  *   moment shows them all; unless the file also holds more than 10 % less than it announces.
  * - A file that decodes to much less than its container announces (more than 2 s and more
- *   than 10 % missing) is cut short; one that decodes to nothing cannot be joined at all.
+ *   than 10 % missing), or less of it when ffprobe saw it cut (an MP3 with fewer bytes than its
+ *   header announces), is cut short, and the error says how much decodes (`kept`); one that
+ *   decodes to nothing cannot be joined at all.
  */
 import { CorruptAudioError, TruncatedAudioError, UnsupportedAudioError } from '@/lib/core/errors';
 import { text, type Sub, type Text } from '@/lib/core/i18n';
@@ -246,6 +248,8 @@ export function judgeDecode(
     statedSec?: number | undefined;
     codec?: string | undefined;
     bitsPerSample?: number | undefined;
+    /** ffprobe saw fewer bytes than the header announces (AudioInfo.cutShort). */
+    cutShort?: boolean | undefined;
   },
   runs: DecodeRuns,
 ): DecodeVerdict {
@@ -265,10 +269,18 @@ export function judgeDecode(
       track,
     );
   }
-  if (stated !== undefined && stated - durationSec > Math.max(CUT_MIN_SEC, stated * CUT_FRACTION))
+  // Cut short: by much (the rule above), or by what ffprobe already saw (`cutShort`). What
+  // decodes goes with the error, so the person may keep what plays.
+  if (
+    stated !== undefined &&
+    (info.cutShort
+      ? durationSec < stated
+      : stated - durationSec > Math.max(CUT_MIN_SEC, stated * CUT_FRACTION))
+  )
     throw new TruncatedAudioError(
       text('errors.cutShortHolds', lengthText(durationSec), lengthText(stated)),
       track,
+      { decodedSec: durationSec, statedSec: stated },
     );
 
   const notes: Text[] = [];

@@ -144,7 +144,10 @@ export function parseProbe(
       ? mp3SizeTruncation(container, audio, format, statedSec)
       : undefined) ??
     (/filesize and duration do not match/i.test(stderr) ? text('errors.cutShort') : undefined);
-  if (cut) throw new TruncatedAudioError(cut, track);
+  // An MP3 that opens and announces its length is decoded before it is judged: the decode check
+  // says how much of it plays (the person may keep that); anything else cut is refused here.
+  const decodeFirst = cut !== undefined && container === 'mp3' && statedSec !== undefined;
+  if (cut && !decodeFirst) throw new TruncatedAudioError(cut, track);
 
   const pictures = streams.filter(
     (s) => s.codec_type === 'video' && s.disposition?.attached_pic === 1,
@@ -174,6 +177,7 @@ export function parseProbe(
     tags: collectTags(format.tags, audio.tags),
     ...chaptersOf(probe.chapters),
     ...(coverNotes.length > 0 ? { notes: coverNotes } : {}),
+    ...(decodeFirst ? { cutShort: true } : {}),
   };
 }
 

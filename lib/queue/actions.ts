@@ -5,6 +5,7 @@ import { t, text, tn } from '@/lib/core/i18n';
 import { ensureRoom } from '@/lib/store/budget';
 import { background } from '@/lib/protocol';
 import { effectiveEdit, patchEdit } from '@/lib/editor/edit';
+import { keepWhatPlays } from '@/lib/editor/keep';
 import { moveSelection, type SelectionMove } from '@/lib/editor/reorder';
 import { naturalSort, reverseOrder, sortTracks, type SortKey } from '@/lib/editor/sort';
 import { NotAllAddedError, SeamError } from '@/lib/core/errors';
@@ -264,6 +265,17 @@ export function editTrack(
     if (!track) return;
     const p = typeof patch === 'function' ? patch(effectiveEdit(track, defaultTransition)) : patch;
     await updateTrack(id, { edit: patchEdit(track, p, defaultTransition) });
+  });
+  edits = run.catch(() => undefined);
+  return run;
+}
+
+/** Keeps what plays of a file cut short (lib/editor/keep.ts); nothing when it cannot be kept. */
+export function keepPlayable(id: string, defaultTransition: Transition): Promise<void> {
+  const run = edits.then(async () => {
+    const track = await getTrack(id);
+    const patch = track && keepWhatPlays(track, defaultTransition);
+    if (patch) await updateTrack(id, patch);
   });
   edits = run.catch(() => undefined);
   return run;
