@@ -138,17 +138,32 @@ async function decodeRun(
   name: string,
   limitSec?: number,
 ): Promise<DecodeRun> {
-  const progress = t.scratch(`${name}.progress`);
-  const { log } = await t.run(
-    'ffmpeg',
-    decodeCheckArgs(t.path(input), progress, {
-      sampleRate: info.sampleRate,
-      ...(limitSec !== undefined ? { limitSec } : { loudness: true }),
-      ...(info.inputArgs ? { inputArgs: info.inputArgs } : {}),
-    }),
-  );
-  return { samples: progressSamples(await t.readText(progress)) ?? 0, log };
+  const run = async (loudness: boolean): Promise<DecodeRun> => {
+    const progress = t.scratch(`${name}.progress`);
+    const { log } = await t.run(
+      'ffmpeg',
+      decodeCheckArgs(t.path(input), progress, {
+        sampleRate: info.sampleRate,
+        ...(limitSec !== undefined ? { limitSec } : loudness ? { loudness: true } : {}),
+        ...(info.inputArgs ? { inputArgs: info.inputArgs } : {}),
+      }),
+    );
+    return { samples: progressSamples(await t.readText(progress)) ?? 0, log };
+  };
+  const measured = await run(limitSec === undefined);
+  // A stream whose format changes midway (Speex in Ogg) makes ffmpeg 5.1 stop when it sets up
+  // the loudness meter's filter graph again ("Error reinitializing filters"): the audio itself
+  // decodes. Such a check runs again without the meter, and its loudness is not measured.
+  if (
+    limitSec === undefined &&
+    (measured.samples <= 0 || REINIT_FAILED.test(measured.log.join('\n')))
+  )
+    return run(false);
+  return measured;
 }
+
+/** ffmpeg's words when a filter graph cannot be set up again for a stream's new format. */
+const REINIT_FAILED = /Error reinitializing filters|Failed to inject frame into filter network/;
 
 /**
  * What a join that copies the audio as it is needs of a track not yet decode-checked: for MP3
