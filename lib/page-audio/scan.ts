@@ -1,11 +1,16 @@
 /**
  * The page scanner behind "On this page".
  *
- * `scanPage` is injected into the tab with `chrome.scripting.executeScript({ func: scanPage })`,
- * which sends only the function's source text to the page. So the function must be
- * self-contained: every helper and constant lives inside its body, and it may reference nothing
- * from this module or any import (types are fine: they are erased). Keep it that way; the unit
- * test re-creates it from `scanPage.toString()` in an empty scope to catch a slip.
+ * `scanPage` runs in the tab: entrypoints/page-scan.ts wraps it as an unlisted script that wxt
+ * bundles with the modules of ./scan/ into /page-scan.js, and `tab.ts` injects that file with
+ * `scripting.executeScript({ files })` into the isolated world of each frame (the script's
+ * options set there first: ./scan/options.ts). The same function reads feeds the extension
+ * fetched (`opts.feedText`) and is unit-tested with happy-dom. Its parts, each plain DOM and
+ * text code: ./scan/addresses.ts (what an audio address is, audio URLs in any text),
+ * ./scan/text.ts (bounded reading of labels and subtrees), ./scan/decoys.ts (interface sounds,
+ * control labels, dates, keys that are not audio), ./scan/scripts.ts (patterns for inline
+ * scripts and JSON), ./scan/feed-text.ts (feeds read from their text), ./scan/hits.ts (the hits
+ * found, the time budget and the hit cap), ./scan/titles.ts (the words beside a player or link).
  *
  * It reports every place the page points at audio as a **hit**, with what the page says around
  * it (its own label, schema.org data, data-* titles, the heading or caption it sits under,
@@ -33,6 +38,44 @@
  * `blob:` and `srcObject` players are listed but disabled (`STREAMED_REASON`), `data:audio/…`
  * too (`embedded`); only http(s) audio is fetched. URLs drop their fragment.
  */
+
+import { TEXT_MAX, JSON_VISITS, clean, textOf, elementsUnder, up } from './scan/text';
+import {
+  AUDIO_EXT,
+  URL_ATTRS,
+  SKIP_ATTRS,
+  AUDIO_ATTR,
+  SCHEMA_AUDIO,
+  essence,
+  isAudioType,
+  resolve,
+  lastSegment,
+  extension,
+  isWebUrl,
+  hasAudioExt,
+  audioUrlsIn,
+} from './scan/addresses';
+import { UI_SOUND, DATE_WORDS, NOT_AUDIO_KEY, PAGE_KEY } from './scan/decoys';
+import {
+  AUDIO_KEY,
+  KEYED_URL,
+  TITLE_KEY,
+  SCRIPT_MAX,
+  SCRIPTS_TOTAL_MAX,
+  PAIR,
+} from './scan/scripts';
+import { HitList } from './scan/hits';
+import { TitleReader } from './scan/titles';
+import {
+  ITEM_TEXTS,
+  ITEM_NAME,
+  TAG_NAME,
+  type FeedItem,
+  decodeEntities,
+  attrs,
+  seconds,
+  feedTextOf,
+} from './scan/feed-text';
 
 export type HitVia =
   'media' | 'link' | 'og' | 'meta' | 'enclosure' | 'data' | 'schema' | 'feed' | 'script';
@@ -112,7 +155,7 @@ export interface ScanOptions {
   baseUrl?: string;
 }
 
-/** The scan's time budget, repeated as a literal inside `scanPage`, which cannot import it. */
+/** The scan's time budget. */
 export const SCAN_BUDGET_MS = 1500;
 
 /**
@@ -122,7 +165,7 @@ export const SCAN_BUDGET_MS = 1500;
  */
 export type UnsavableReason = 'streamed' | 'embedded' | 'unsavable';
 export const UNSAVABLE_REASONS: readonly UnsavableReason[] = ['streamed', 'embedded', 'unsavable'];
-/** The codes `scanPage` gives; repeated as literals inside it, which cannot import them. */
+/** The codes `scanPage` gives. */
 export const STREAMED_REASON: UnsavableReason = 'streamed';
 /** What `tab.ts` says of a hit that the page marked but gave no valid reason for. */
 export const UNSAVABLE_REASON: UnsavableReason = 'unsavable';
@@ -132,478 +175,17 @@ export const UNSAVABLE_REASON: UnsavableReason = 'unsavable';
    be inside it (see the header comment), so it and its inner functions are as long as the
    scanner is. */
 export function scanPage(doc: Document = document, opts: ScanOptions = {}): PageScanResult {
-  // Everything below is inside the function on purpose: see the header comment.
-  const REASON_STREAMED: UnsavableReason = 'streamed';
-  const REASON_EMBEDDED: UnsavableReason = 'embedded';
-  // prettier-ignore
-  const AUDIO_EXT = new Set([
-    'mp3', 'm4a', 'm4b', 'm4r', 'aac', 'wav', 'wave', 'flac', 'ogg', 'oga', 'opus', 'weba',
-    'mka', 'aif', 'aiff', 'aifc', 'caf', 'amr', 'wma', 'mp2', 'ac3',
-  ]);
-  // Data attributes that name where a player's audio is (relative values count too).
-  // prettier-ignore
-  const URL_ATTRS = new Set([
-    'data-src', 'data-audio', 'data-url', 'data-file', 'data-mp3', 'data-asset-source',
-    'data-audio-url', 'data-audio-src', 'data-default-audio-url', 'data-sound-href',
-    'data-raw-url', 'data-media-url', 'data-mp3-src', 'data-href', 'data-source', 'data-stream',
-    'data-episode-url', 'data-track-url', 'data-file-url', 'data-download-url',
-  ]);
-  // Attributes read elsewhere (href, src) or that never hold a recording's address.
-  // prettier-ignore
-  const SKIP_ATTRS = new Set([
-    'href', 'srcset', 'style', 'class', 'id', 'content', 'action', 'poster', 'title', 'alt',
-    'name', 'rel', 'type', 'itemprop', 'itemtype', 'itemscope', 'lang', 'width', 'height',
-    'sizes', 'target', 'role', 'tabindex', 'for', 'method', 'placeholder', 'integrity',
-  ]);
-  // Attribute names that say their value is an audio address, relative ones too.
-  const AUDIO_ATTR = /(^|-)(audio|mp3|sound|preview|episode)(-(url|src|file|href))?$/;
-  const SCHEMA_AUDIO =
-    /(^|\/)(AudioObject|PodcastEpisode|RadioEpisode|Episode|MusicRecording|AudioBook|Clip|RadioClip)$/;
-  // Absolute audio URLs inside text (see audioUrlsIn): the characters a URL's body may hold
-  // (runs of them), its scheme, its audio extension, and what may follow that extension.
-  const URL_RUN = /[^\s"'<>(){}|\\^`;,]+/g;
-  const URL_START = /https?:\/\//gi;
-  const URL_EXT = /\.(?:mp3|m4a|m4b|aac|wav|flac|ogg|oga|opus|weba|mka)/gi;
-  const AFTER_EXT = /^[\s"'<>;,&$]$/;
-  const QUERY_END = /[\s"'<>;,]/g;
-  const UI_SOUND =
-    /(^|[\/_\-.])(sounds?|sfx|ui|notification|notify|chime|beep|click|ding|ping|ring|alert|whoosh|pop|call|voice|intros?|jingles?|earcons?)([\/_\-.]|$)/i;
-  // Script data: keys whose value is a recording's address even without an audio extension
-  // (`"mp3-128"`, `audioUrl`, `"audio_url"`, `streamUrl`), keys of pictures, videos and pages
-  // (never audio), and keys naming the page an object describes.
-  const AUDIO_KEY =
-    /^(mp3|m4a|aac|ogg|opus|flac|wav)([-_]?(v?\d+|hi|lo|hq|lq))?$|^(audio|sound|enclosure|stream|preview|episode|track|download)[-_]?(url|src|file|href)$|^audio(file)?$|^file[-_]?url$/i;
-  const NOT_AUDIO_KEY =
-    /video|image|img|thumb|poster|cover|art|logo|icon|share|canonical|page|link/i;
-  const PAGE_KEY =
-    /^(canonical_?url|website_?url|permalink|article_?url|story_?url|page_?url|canonicalUrl|websiteUrl|articleUrl)$/i;
-  const KEYED_URL =
-    /["']?([A-Za-z_$][\w$-]{0,40})["']?\s*:\s*["'](https?:\/\/[^"'\s]{1,1000})["']/g;
-  const TITLE_KEY = /["']?(title|headline)["']?\s*:\s*["']([^"'\\]{2,200})["']/g;
-  const SCRIPT_MAX = 2_000_000;
-  const SCRIPTS_TOTAL_MAX = 10_000_000;
-  // Labels that are controls, not captions ("info/dl" beside a MediaWiki player).
-  const CONTROL_TEXT =
-    /^[\s(\[]*(info|dl|download|télécharger|herunterladen|descargar|play|listen|écouter|more|mehr|plus|share|subscribe|abonn|follow|embed|rss|itunes|print|email|pop-?up|transcript)\b/i;
-  // A date (and time) said in words: "Monday, May 27, 2013", "June 8, 2012 6:14 AM".
-  const DATE_WORDS =
-    /^((mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?\.?,?\s+)?((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\.?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-zé]*\.?\s+\d{4})(\s*(,|at|um|à)?\s*\d{1,2}[:.]\d{2}(\s*[ap]\.?m\.?)?(\s*[a-z]{2,4})?)?$/i;
-  const DATE_OR_TIME =
-    /^(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\w{3,9}\.? \d{1,2}, \d{4}|\d{1,2} \w{3,9}\.? \d{4}|\d+\s*(min|h|s)|\d{1,2}(:\d{2}){1,2})$/i;
-  const NAME_MAX = 200;
-  // Work per hit is bounded (issue 18): text is read up to TEXT_MAX characters, a subtree up to
-  // SUBTREE_MAX elements, ancestors up to UP_MAX levels.
-  const TEXT_MAX = 4 * NAME_MAX;
-  const SUBTREE_MAX = 400;
-  const UP_MAX = 32;
-  const JSON_VISITS = 2000;
+  const list = new HitList(opts.maxHits ?? 5000, opts.budgetMs ?? SCAN_BUDGET_MS);
+  const { hits, feeds, maxHits } = list;
   const maxDepth = opts.maxFrameDepth ?? 3;
-  const maxHits = opts.maxHits ?? 5000;
-  const deadline = Date.now() + (opts.budgetMs ?? 1500);
-  let leftOut: ScanLeftOut | undefined;
-
-  /** True once the time budget is spent (and says so in the result). */
-  function outOfTime(): boolean {
-    if (leftOut === 'time') return true;
-    if (Date.now() <= deadline) return false;
-    leftOut = 'time';
-    return true;
-  }
-
-  const hits: ScanHit[] = [];
-  const feeds: FeedLink[] = [];
-  const seenPairs = new Set<string>();
-  let ownerSeq = 0;
+  const outOfTime = (): boolean => list.outOfTime();
+  const newOwner = (prefix: string): string => list.newOwner(prefix);
+  const add = (u: URL, hit: Omit<ScanHit, 'url'>): void => list.add(u, hit);
   let schemaTitle: string | undefined;
   let schemaCount = 0;
 
-  function clean(text: string | null | undefined): string {
-    const s = (text ?? '').slice(0, TEXT_MAX).replace(/\s+/g, ' ').trim();
-    if (s.length <= NAME_MAX) return s;
-    return (
-      Array.from(s)
-        .slice(0, NAME_MAX - 1)
-        .join('')
-        .trimEnd() + '…'
-    );
-  }
-
-  function essence(type: string | null | undefined): string {
-    return (type ?? '').split(';')[0]!.trim().toLowerCase();
-  }
-
-  function isAudioType(type: string): boolean {
-    return type.startsWith('audio/') || type === 'application/ogg';
-  }
-
-  function resolve(raw: string | null | undefined, base: string): URL | null {
-    const s = (raw ?? '').trim();
-    if (!s) return null;
-    try {
-      return new URL(s, base);
-    } catch {
-      return null;
-    }
-  }
-
-  function lastSegment(path: string): string {
-    const seg = path.slice(path.lastIndexOf('/') + 1);
-    const semi = seg.indexOf(';');
-    return semi >= 0 ? seg.slice(0, semi) : seg;
-  }
-
-  function extension(fileName: string): string {
-    const dot = fileName.lastIndexOf('.');
-    return dot > 0 ? fileName.slice(dot + 1).toLowerCase() : '';
-  }
-
-  function isWebUrl(u: URL): boolean {
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  }
-
-  function hasAudioExt(u: URL): boolean {
-    return AUDIO_EXT.has(extension(lastSegment(u.pathname)));
-  }
-
-  /** MediaWiki file description pages: `/wiki/File:x.ogg`, `index.php?title=Datei:x.ogg`. */
-  function isDescriptionPage(u: URL): boolean {
-    const path = decodeSafe(u.pathname);
-    const title = u.searchParams.get('title') ?? '';
-    const re =
-      /^(File|Datei|Fichier|Archivo|Bestand|Plik|Bild|Image|Immagine|Imagen|Arquivo|Soubor|Fil|Tiedosto|Fitxer|Dosya|Media|Файл|ファイル|文件|파일):/i;
-    const seg = path.slice(path.lastIndexOf('/') + 1);
-    return re.test(seg) || re.test(title);
-  }
-
-  function decodeSafe(s: string): string {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  }
-
-  function newOwner(prefix: string): string {
-    ownerSeq++;
-    return `${prefix}${ownerSeq}`;
-  }
-
-  function add(u: URL, hit: Omit<ScanHit, 'url'>): void {
-    if (hits.length >= maxHits) {
-      leftOut ??= 'hits';
-      return;
-    }
-    const h: ScanHit = { url: '', ...hit };
-    if (u.protocol === 'blob:') h.disabledReason = REASON_STREAMED;
-    else if (u.protocol === 'data:') {
-      if (!/^data:(audio|video)\//i.test(u.href)) return;
-      h.disabledReason = REASON_EMBEDDED;
-    } else if (!isWebUrl(u)) return;
-    else if (isDescriptionPage(u)) return;
-    // HLS and DASH: a playlist of pieces, not a file that can be saved.
-    if (isWebUrl(u) && /\.(m3u8|mpd)$/i.test(u.pathname)) h.disabledReason = REASON_STREAMED;
-    const hash = u.href.indexOf('#');
-    h.url = hash >= 0 ? u.href.slice(0, hash) : u.href;
-    if (h.url.startsWith('data:')) h.url = h.url.slice(0, 4096);
-    const pair = `${h.owner}\n${h.url}`;
-    if (seenPairs.has(pair)) return;
-    seenPairs.add(pair);
-    for (const k of Object.keys(h) as (keyof ScanHit)[]) {
-      if (h[k] === undefined || h[k] === '') delete h[k];
-    }
-    h.url = h.url || '';
-    if (!h.owner) h.owner = newOwner('x');
-    hits.push(h);
-  }
-
-  /**
-   * An element's text as `textContent` gives it, but only its first TEXT_MAX characters and
-   * SUBTREE_MAX nodes: a label or heading is short, and a page may wrap everything in one.
-   */
-  function textOf(el: Node | null | undefined): string {
-    if (!el) return '';
-    let out = '';
-    let visits = 0;
-    let n: Node | null = el.firstChild;
-    while (n && out.length < TEXT_MAX && visits++ < SUBTREE_MAX) {
-      if (n.nodeType === 3 || n.nodeType === 4) out += (n.nodeValue ?? '').slice(0, TEXT_MAX);
-      if (n.firstChild) {
-        n = n.firstChild;
-        continue;
-      }
-      while (n && n !== el && !n.nextSibling) n = n.parentNode;
-      if (!n || n === el) break;
-      n = n.nextSibling;
-    }
-    return out;
-  }
-
-  /**
-   * The elements under `root` in document order (as `querySelectorAll('*')` lists them), or
-   * null when there are more than `max`: a subtree that large is no one recording's card.
-   */
-  function elementsUnder(root: Element, max = SUBTREE_MAX): Element[] | null {
-    const out: Element[] = [];
-    let el: Element | null = root.firstElementChild;
-    while (el) {
-      if (out.length >= max) return null;
-      out.push(el);
-      if (el.firstElementChild) {
-        el = el.firstElementChild;
-        continue;
-      }
-      while (el && el !== root && !el.nextElementSibling) el = el.parentElement;
-      if (!el || el === root) break;
-      el = el.nextElementSibling;
-    }
-    return out;
-  }
-
-  /** The nearest of `el` and its ancestors (up to UP_MAX levels) that passes `test`. */
-  function up(el: Element, test: (x: Element) => boolean): Element | null {
-    let at: Element | null = el;
-    for (let i = 0; at && i <= UP_MAX; i++, at = at.parentElement) if (test(at)) return at;
-    return null;
-  }
-
-  /**
-   * Players (audio, video) under each element of a document, counted once per document in one
-   * pass from the last element to the first (children before their parents): a query of the
-   * whole subtree per hit made a page of 100,000 links take minutes to list.
-   */
-  const playerCounts = new Map<Document, Map<Element, number>>();
-  function playersIn(el: Element): number {
-    const d = el.ownerDocument;
-    let counts = playerCounts.get(d);
-    if (!counts) {
-      counts = new Map();
-      playerCounts.set(d, counts);
-      if (d.querySelector('audio, video')) {
-        const all = d.querySelectorAll('*');
-        for (let i = all.length - 1; i >= 0; i--) {
-          const x = all[i]!;
-          const parent = x.parentElement;
-          const own =
-            (counts.get(x) ?? 0) + (x.localName === 'audio' || x.localName === 'video' ? 1 : 0);
-          if (parent && own > 0) counts.set(parent, (counts.get(parent) ?? 0) + own);
-        }
-      }
-    }
-    return counts.get(el) ?? 0;
-  }
-
-  /**
-   * Absolute audio URLs in a text, in one pass: `https?://`, then characters a URL holds, up to
-   * the first audio extension that ends it (followed by a query, the end, or a quote, space,
-   * `<`, `>`, `;`, `,`, `&` or `$`). The same matches as the lazy pattern
-   * /https?:\/\/[^\s"'<>(){}|\\^`;,]+?\.(mp3|…)(\?[^\s"'<>;,]*)?(?=$|[\s"'<>;,&]|\$)/gi, whose
-   * retries from every `http://` made 112 KB of them take 2 s (issue 18).
-   */
-  function audioUrlsIn(text: string): string[] {
-    const found: string[] = [];
-    let done = 0;
-    for (const run of text.matchAll(URL_RUN)) {
-      const at = run.index!;
-      const r = run[0];
-      if (at + r.length <= done) continue;
-      const starts = Array.from(r.matchAll(URL_START), (m) => ({ s: m.index!, len: m[0].length }));
-      if (starts.length === 0) continue;
-      // Where an audio extension ends a URL: its dot and the index after it.
-      const ends: { dot: number; end: number }[] = [];
-      for (const m of r.matchAll(URL_EXT)) {
-        const end = m.index! + m[0].length;
-        const next = end < r.length ? r[end]! : (text[at + end] ?? '');
-        if (next === '' || next === '?' || AFTER_EXT.test(next)) ends.push({ dot: m.index!, end });
-      }
-      let e = 0;
-      for (const { s, len } of starts) {
-        if (at + s < done) continue;
-        while (e < ends.length && ends[e]!.dot < s + len + 1) e++;
-        if (e >= ends.length) break;
-        let stop = at + ends[e]!.end;
-        if (text[stop] === '?') {
-          QUERY_END.lastIndex = stop;
-          const q = QUERY_END.exec(text);
-          stop = q ? q.index : text.length;
-        }
-        found.push(text.slice(at + s, stop));
-        done = stop;
-      }
-    }
-    return found;
-  }
-
-  /** The accessible name a person (or a screen reader) meets: aria-label, text, title, alt. */
-  function ownName(el: Element, d: Document): string {
-    const label = clean(el.getAttribute('aria-label'));
-    if (label) return label;
-    const by = el.getAttribute('aria-labelledby');
-    if (by) {
-      const text = clean(
-        by
-          .slice(0, TEXT_MAX)
-          .split(/\s+/)
-          .slice(0, 8)
-          .map((id) => (id ? textOf(d.getElementById(id)) : ''))
-          .join(' '),
-      );
-      if (text) return text;
-    }
-    const tag = el.localName;
-    if (tag !== 'audio' && tag !== 'video' && tag !== 'source' && tag !== 'span' && tag !== 'div') {
-      const text = clean(textOf(el));
-      if (text) return text;
-    }
-    const title = clean(el.getAttribute('title'));
-    if (title) return title;
-    const img = (elementsUnder(el, 64) ?? []).find(
-      (x) => x.localName === 'img' && x.hasAttribute('alt'),
-    );
-    return clean(el.getAttribute('alt')) || clean(img ? img.getAttribute('alt') : '');
-  }
-
-  /** A title kept in data attributes on the element: data-title, data-asset-title... */
-  function dataTitle(el: Element): string {
-    if (el.localName === 'source') return '';
-    const attrs = el.attributes;
-    for (let i = 0; i < attrs.length && i < 64; i++) {
-      const a = attrs[i]!;
-      const n = a.name.toLowerCase();
-      if (!/^data-(?:[\w-]*-)?(title|name)$/.test(n) || /^data-mw/.test(n)) continue;
-      if (/surtitle|subtitle|file-?name/.test(n)) continue;
-      const v = clean(a.value);
-      if (!v || /^(https?:|\/)/.test(v) || /\.[a-z0-9]{2,4}$/i.test(v)) continue;
-      return v;
-    }
-    return '';
-  }
-
-  function isTitleLike(el: Element): boolean {
-    const tag = el.localName;
-    if (/^h[1-6]$/.test(tag) || tag === 'figcaption' || tag === 'caption' || tag === 'dt') {
-      return true;
-    }
-    const cls = `${(el.getAttribute('class') ?? '').slice(0, TEXT_MAX)} ${el.id.slice(0, 100)}`;
-    if (/(^|[\s_-])(title|caption|heading|headline)([\s_-]|$)/i.test(cls)) return true;
-    if (/screen-reader-text|sr-only|visually-hidden/i.test(cls)) return true;
-    // A link beside the player names it, unless it is itself a link to audio (another row).
-    if (tag === 'a') {
-      const u = resolve(el.getAttribute('href'), baseOf(el.ownerDocument));
-      return !(u && hasAudioExt(u));
-    }
-    if (tag === 'b' || tag === 'strong') return true;
-    // A line holding only one link or emphasis, as MediaWiki writes a player's caption.
-    const only = el.childElementCount === 1 ? el.firstElementChild : null;
-    if (only && /^(a|b|strong|em|i)$/.test(only.localName)) {
-      const all = clean(textOf(el));
-      return all.length > 0 && all === clean(textOf(only));
-    }
-    return false;
-  }
-
-  /**
-   * A heading's text; when it holds a link (a card's headline under a kicker: `<h2><b>Sport</b>
-   * <a>Headline</a></h2>`), the link's text.
-   */
-  function headingText(h: Element): string {
-    const link = (elementsUnder(h, 32) ?? []).find((x) => x.localName === 'a');
-    const linkText = link ? clean(textOf(link)) : '';
-    return linkText.length >= 3 ? linkText : clean(textOf(h));
-  }
-
-  const bases = new Map<Document, string>();
-  function baseOf(d: Document): string {
-    let base = bases.get(d);
-    if (base === undefined) bases.set(d, (base = d.baseURI || d.URL));
-    return base;
-  }
-
-  /** The caption a player or link sits under, looking only inside its own block. */
-  function captionOf(el: Element): string {
-    const figure = up(el, (x) => x.localName === 'figure');
-    if (figure && playersIn(figure) <= 1) {
-      const cap = (elementsUnder(figure) ?? []).find((x) => x.localName === 'figcaption');
-      const text = clean(textOf(cap));
-      if (text) return text;
-    }
-    let node: Element | null = el;
-    for (let level = 0; level < 5 && node; level++) {
-      let sib = node.previousElementSibling;
-      for (let i = 0; i < 4 && sib; i++, sib = sib.previousElementSibling) {
-        if (playersIn(sib) > 0) return '';
-        if (isTitleLike(sib)) {
-          const text = /^h[1-6]$/.test(sib.localName) ? headingText(sib) : clean(textOf(sib));
-          if (text && text.length <= 160 && !CONTROL_TEXT.test(text) && !DATE_WORDS.test(text)) {
-            return text;
-          }
-        }
-      }
-      const parent: Element | null = node.parentElement;
-      if (!parent || playersIn(parent) > 1 || /^(body|html|main|article)$/.test(parent.localName)) {
-        break;
-      }
-      node = parent;
-    }
-    return cardTitle(el);
-  }
-
-  /**
-   * A card in a list (`<li>`, `<article>`, role=listitem) that holds this one recording: its
-   * first short line of text that is no date, duration or control label. Read in one bounded
-   * walk of the card (a card of more than SUBTREE_MAX elements is none).
-   */
-  const cardTitles = new Map<Element, string>();
-  function cardTitle(el: Element): string {
-    const card = up(el, (x) => x.localName === 'li' || x.getAttribute('role') === 'listitem');
-    if (!card) return '';
-    // The same for every hit in the card: read once.
-    let title = cardTitles.get(card);
-    if (title === undefined) cardTitles.set(card, (title = readCardTitle(card)));
-    return title;
-  }
-
-  function readCardTitle(card: Element): string {
-    if (playersIn(card) > 1) return '';
-    if (up(card, (x) => x.localName === 'button' || x.getAttribute('role') === 'button')) {
-      return '';
-    }
-    const inside = elementsUnder(card);
-    if (!inside) return '';
-    // More than one audio file named anywhere in the card (its markup): a list of several.
-    const urls = new Set<string>();
-    const note = (v: string) => {
-      if (v.length >= 10) for (const u of audioUrlsIn(v)) urls.add(u);
-    };
-    for (const x of [card, ...inside]) {
-      const attrs = x.attributes;
-      for (let i = 0; i < attrs.length && i < 64; i++) note(attrs[i]!.value);
-      for (let t = x.firstChild; t; t = t.nextSibling) {
-        if (t.nodeType === 3) note((t.nodeValue ?? '').slice(0, TEXT_MAX));
-      }
-      if (urls.size > 1) return '';
-    }
-    // Whether each element is (in) a button or a link inside the card: parents come first.
-    const inControl = new Map<Element, boolean>();
-    for (const leaf of inside) {
-      const parent = leaf.parentElement;
-      const control =
-        (parent !== card && parent !== null && inControl.get(parent) === true) ||
-        leaf.localName === 'a' ||
-        leaf.localName === 'button' ||
-        leaf.getAttribute('role') === 'button';
-      inControl.set(leaf, control);
-      if (leaf.childElementCount > 0 || /^(script|style|svg|path|button)$/.test(leaf.localName)) {
-        continue;
-      }
-      if (control) continue;
-      const text = clean(textOf(leaf));
-      if (text.length < 3 || text.length > 120 || DATE_OR_TIME.test(text)) continue;
-      if (DATE_WORDS.test(text)) continue;
-      if (CONTROL_TEXT.test(text)) continue;
-      return text;
-    }
-    return '';
-  }
+  const titles = new TitleReader();
+  const { ownName, dataTitle, headingText, captionOf } = titles;
 
   function scanDoc(d: Document, depth: number, parentBase: string, frame: string): string {
     let base = d.baseURI || d.URL;
@@ -717,7 +299,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     const all = d.querySelectorAll('*');
     for (let i = 0; i < all.length; i++) {
       if (hits.length >= maxHits) {
-        leftOut ??= 'hits';
+        list.leftOut ??= 'hits';
         break;
       }
       if (outOfTime()) break;
@@ -833,7 +415,6 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
 
   let scriptChars = 0;
   const scriptUrls = new Set<string>();
-  const PAIR = /["']?([A-Za-z_]{3,30})["']?\s*:\s*["']([^"'\s]{1,500})["']/g;
 
   /** The path of a page address, without a trailing slash ('' when it is none). */
   function pathOf(raw: string, base: string): string {
@@ -1027,7 +608,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     // `in` first: not every DOM (or test double) implements srcObject.
     if ('srcObject' in el && el.srcObject) {
       if (isVideo || hits.length >= maxHits) return;
-      hits.push({ ...common, url: '', via: 'media', disabledReason: REASON_STREAMED });
+      hits.push({ ...common, url: '', via: 'media', disabledReason: STREAMED_REASON });
       return;
     }
     const pageUrl = d.URL.split('#')[0];
@@ -1151,100 +732,6 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
   // or repeated (patterns with lazy bodies retried from every `<item>` or `<title>` took
   // seconds on 200 KB, issue 18), and the text kept of an element is capped.
 
-  const NAMED_ENTITIES: Record<string, string> = {
-    amp: '&',
-    lt: '<',
-    gt: '>',
-    quot: '"',
-    apos: "'",
-    nbsp: ' ',
-  };
-
-  /** XML's entities, `&nbsp;` and numeric references decoded; others left as written. */
-  function decodeEntities(s: string): string {
-    let amp = s.indexOf('&');
-    if (amp < 0) return s;
-    let out = '';
-    let from = 0;
-    for (; amp >= 0; amp = s.indexOf('&', amp + 1)) {
-      // An entity name is short: look no further than this for its ';'.
-      const semi = s.slice(amp + 1, amp + 12).indexOf(';');
-      if (semi < 1) continue;
-      const e = s.slice(amp + 1, amp + 1 + semi);
-      let value: string | undefined;
-      if (/^#x[0-9a-f]+$/i.test(e) || /^#\d+$/.test(e)) {
-        const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1));
-        if (code > 0 && code < 0x110000) value = String.fromCodePoint(code);
-      } else if (/^\w+$/.test(e)) value = NAMED_ENTITIES[e.toLowerCase()];
-      if (value === undefined) continue;
-      out += s.slice(from, amp) + value;
-      from = amp + 2 + semi;
-      amp = from - 1;
-    }
-    return out + s.slice(from);
-  }
-
-  /** Attributes of a tag (the text between its name and its '>'), names lower-cased. */
-  function attrs(tag: string): Record<string, string> {
-    const out: Record<string, string> = {};
-    const NAME = /[\w:.-]+/y;
-    const SPACE = /\s*/y;
-    let i = 0;
-    while (i < tag.length) {
-      NAME.lastIndex = i;
-      const name = NAME.exec(tag);
-      if (!name) {
-        i++;
-        continue;
-      }
-      i = NAME.lastIndex;
-      SPACE.lastIndex = i;
-      SPACE.exec(tag);
-      if (tag[SPACE.lastIndex] !== '=') continue;
-      SPACE.lastIndex += 1;
-      SPACE.exec(tag);
-      const q = tag[SPACE.lastIndex];
-      if (q !== '"' && q !== "'") {
-        i = SPACE.lastIndex;
-        continue;
-      }
-      const close = tag.indexOf(q, SPACE.lastIndex + 1);
-      if (close < 0) break;
-      out[name[0].toLowerCase()] = decodeEntities(tag.slice(SPACE.lastIndex + 1, close));
-      i = close + 1;
-    }
-    return out;
-  }
-
-  function seconds(text: string | undefined): number | undefined {
-    if (!text) return undefined;
-    const t = text.trim();
-    if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
-    const m = /^(?:(\d+):)?(\d{1,2}):(\d{1,2})$/.exec(t);
-    if (!m) return undefined;
-    return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
-  }
-
-  /** Elements whose text an item keeps (the first of each name), and the channel's title. */
-  const ITEM_TEXTS = new Set([
-    'title',
-    'pubdate',
-    'published',
-    'updated',
-    'dc:date',
-    'itunes:duration',
-    'duration',
-    'guid',
-  ]);
-  const ITEM_NAME = /^(?:\w+:)?(?:item|entry)$/;
-  const TAG_NAME = /[A-Za-z_][\w:.-]*/y;
-
-  interface FeedItem {
-    name: string;
-    texts: Map<string, string>;
-    links: { tag: string; attrs: Record<string, string> }[];
-  }
-
   function parseFeed(text: string, base: string): string {
     let channelTitle: string | undefined;
     let seenItem = false;
@@ -1257,7 +744,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     let i = 0;
     while (i < n) {
       if (hits.length >= maxHits) {
-        leftOut ??= 'hits';
+        list.leftOut ??= 'hits';
         break;
       }
       if (outOfTime()) break;
@@ -1388,83 +875,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
     }
   }
 
-  /**
-   * Whether a text starts as a feed: an optional XML declaration and comments, then `<rss`,
-   * `<feed` or `<rdf:RDF`. Read forwards once (a pattern of repeated lazy comments backtracked
-   * exponentially on a text of many).
-   */
-  function startsAsFeed(text: string): boolean {
-    let i = 0;
-    const space = () => {
-      while (i < text.length && /\s/.test(text[i]!)) i++;
-    };
-    if (text.startsWith('<?xml')) {
-      const end = text.indexOf('>', i);
-      if (end < 0) return false;
-      i = end + 1;
-    }
-    for (let comments = 0; ; comments++) {
-      space();
-      if (!text.startsWith('<!--', i) || comments > 100) break;
-      const end = text.indexOf('-->', i + 4);
-      if (end < 0) return false;
-      i = end + 3;
-    }
-    return /^<(rss|feed|rdf:RDF)\b/i.test(text.slice(i, i + 12));
-  }
-
-  /** The document's feed text when the tab shows a feed, as XML or as plain text. */
-  function feedTextOf(d: Document): string | undefined {
-    const root = d.documentElement;
-    if (!root) return undefined;
-    const rootName = root.localName.toLowerCase();
-    if (rootName === 'rss' || rootName === 'feed' || rootName === 'rdf') {
-      try {
-        return new XMLSerializer().serializeToString(d);
-      } catch {
-        return root.outerHTML;
-      }
-    }
-    const type = (d.contentType ?? '').toLowerCase();
-    const body = d.body;
-    if (!body) return undefined;
-    // Chromium shows application/rss+xml (and text/plain) as text in one <pre>.
-    if (
-      /xml|text\/plain/.test(type) ||
-      (body.childElementCount === 1 && body.firstElementChild?.localName === 'pre')
-    ) {
-      const text = (body.textContent ?? '').trimStart();
-      if (startsAsFeed(text)) return asUtf8(text, d.characterSet);
-    }
-    return undefined;
-  }
-
-  /**
-   * A feed served without a charset is shown as text decoded as windows-1252, while XML means
-   * UTF-8 unless it says otherwise: "GaragendÃ¤chern" is "Garagendächern". Undo that.
-   */
-  function asUtf8(text: string, charset: string): string {
-    const declared = /^<\?xml[^>]*encoding=["']([\w-]+)["']/i
-      .exec(text.slice(0, 200))?.[1]
-      ?.toLowerCase();
-    if (/^utf-?8$/i.test(charset) || (declared && !/^utf-?8$/.test(declared))) return text;
-    const cp1252 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      const high = cp1252.indexOf(text[i]!);
-      if (high >= 0) bytes[i] = 0x80 + high;
-      else if (c < 256) bytes[i] = c;
-      else return text;
-    }
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      return text;
-    }
-  }
-
-  const stopped = () => (leftOut ? { leftOut } : {});
+  const stopped = () => (list.leftOut ? { leftOut: list.leftOut } : {});
   if (opts.feedText !== undefined) {
     const title = parseFeed(opts.feedText.trimStart(), opts.baseUrl ?? doc.URL);
     return { hits, feeds, title, isFeed: true, ...stopped() };

@@ -4,6 +4,7 @@ import { groupHits, type PageRecording } from './group';
 import {
   scanPage,
   SCAN_BUDGET_MS,
+  type ScanOptions,
   UNSAVABLE_REASON,
   UNSAVABLE_REASONS,
   type FeedLink,
@@ -12,6 +13,7 @@ import {
   type ScanHit,
   type ScanLeftOut,
 } from './scan';
+import { SCAN_OPTIONS_GLOBAL } from './scan/options';
 
 /**
  * Scanning a tab from an extension page: the scanner runs in every frame Seam may reach, and what
@@ -71,23 +73,11 @@ export async function scanTab(tabId: number): Promise<PageScan> {
   let results: { result?: unknown }[];
   const timedOut = { ok: false, reason: t('page.scanTimeout', SCAN_TIMEOUT_MS / 1000) } as const;
   try {
-    results = await withTimeout(
-      browser.scripting.executeScript({
-        target: { tabId, allFrames: true },
-        func: scanPage,
-        args: [],
-      }),
-    );
+    results = await withTimeout(injectScanner({ tabId, allFrames: true }));
   } catch (err) {
     if (err instanceof ScanTimeout) return timedOut;
     try {
-      results = await withTimeout(
-        browser.scripting.executeScript({
-          target: { tabId },
-          func: scanPage,
-          args: [],
-        }),
-      );
+      results = await withTimeout(injectScanner({ tabId }));
     } catch (err2) {
       if (err2 instanceof ScanTimeout) return timedOut;
       return {
@@ -99,6 +89,29 @@ export async function scanTab(tabId: number): Promise<PageScan> {
   const merged = mergeResults(results.map((r) => r.result));
   const leftOut = leftOutWords(merged.leftOut);
   return { ok: true, pageUrl, ...merged, ...(leftOut ? { leftOut } : {}) };
+}
+
+/** The scan's options, the same in every frame. */
+const SCAN_OPTIONS: ScanOptions = { budgetMs: SCAN_BUDGET_MS, maxHits: MAX_HITS };
+
+/**
+ * Runs the scanner (/page-scan.js, built from entrypoints/page-scan.ts) in the tab's frames, in
+ * the isolated world (the default), where the page's scripts cannot reach: its options first, set
+ * on that world's global object, then the script, whose main's return value is each frame's
+ * result.
+ */
+async function injectScanner(target: {
+  tabId: number;
+  allFrames?: boolean;
+}): Promise<{ result?: unknown }[]> {
+  await browser.scripting.executeScript({
+    target,
+    func: (name: string, options: ScanOptions) => {
+      (globalThis as Record<string, unknown>)[name] = options;
+    },
+    args: [SCAN_OPTIONS_GLOBAL, SCAN_OPTIONS],
+  });
+  return browser.scripting.executeScript({ target, files: ['/page-scan.js'] });
 }
 
 /** What a scan that stopped early left out, in words. */

@@ -8,14 +8,15 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sanitizeFileName } from '@/lib/core/naming';
-import { scanPage } from '@/lib/page-audio/scan';
+import { SCAN_OPTIONS_GLOBAL } from '@/lib/page-audio/scan/options';
 import { ffprobe } from '../support/native-ffmpeg';
 import { launchSeam, resetSeam, type Seam } from '../support/chromium';
 import { PopupPage } from '../support/pages';
-import { fixture } from '../support/paths';
+import { E2E_BUILD_DIR, fixture } from '../support/paths';
 import { until } from '../support/wait';
 
 const MP3 = readFileSync(fixture('tone-440-2s-44100-stereo.mp3'));
@@ -190,10 +191,16 @@ describe('page scan', () => {
   it('the scan grows linearly with pages of many links, players and headings', async () => {
     const tab = await seam.context.newPage();
     await tab.goto(`${base}blank`);
-    // The scanner as executeScript sends it: its source text, compiled once in the page.
-    await tab.evaluate((source) => {
-      (window as unknown as { scan: unknown }).scan = new Function(`return (${source})`)();
-    }, scanPage.toString());
+    // The scanner as Seam injects it: the built /page-scan.js, compiled once in the page and run
+    // in each frame (with the frame as its global object, as executeScript runs it there).
+    const source = readFileSync(join(E2E_BUILD_DIR, 'page-scan.js'), 'utf8');
+    await tab.evaluate((src) => {
+      (window as unknown as { scan: unknown }).scan = new Function(
+        'document',
+        'globalThis',
+        `return ${src}`,
+      );
+    }, source);
     const links = (n: number) =>
       Array.from({ length: n }, (_, i) => `<p><a href="/c/${i}.mp3">Download</a></p>`).join('');
     const shapes: [string, (n: number) => string][] = [
@@ -212,26 +219,30 @@ describe('page scan', () => {
     // Each size in a frame of its own, timed in turns (the fastest of five each), so a spell
     // of load on the machine slows every size alike.
     const timesOf = (pages: string[]) =>
-      tab.evaluate((htmls) => {
-        document.body.replaceChildren();
-        const docs = htmls.map((h) => {
-          const frame = document.createElement('iframe');
-          document.body.append(frame);
-          frame.contentDocument!.body.innerHTML = h;
-          return frame.contentDocument!;
-        });
-        const scan = (window as unknown as { scan: typeof scanPage }).scan;
-        for (const d of docs) scan(d, { budgetMs: 1e9 });
-        const best = docs.map(() => Infinity);
-        for (let t = 0; t < 5; t++) {
-          docs.forEach((d, i) => {
-            const t0 = performance.now();
-            scan(d, { budgetMs: 1e9 });
-            best[i] = Math.min(best[i]!, performance.now() - t0);
+      tab.evaluate(
+        ({ pages: htmls, optionsName }) => {
+          document.body.replaceChildren();
+          const docs = htmls.map((h) => {
+            const frame = document.createElement('iframe');
+            document.body.append(frame);
+            frame.contentDocument!.body.innerHTML = h;
+            return frame.contentDocument!;
           });
-        }
-        return best;
-      }, pages);
+          const script = (window as unknown as { scan: (d: Document, g: object) => unknown }).scan;
+          const scan = (d: Document, options: object) => script(d, { [optionsName]: options });
+          for (const d of docs) scan(d, { budgetMs: 1e9 });
+          const best = docs.map(() => Infinity);
+          for (let t = 0; t < 5; t++) {
+            docs.forEach((d, i) => {
+              const t0 = performance.now();
+              scan(d, { budgetMs: 1e9 });
+              best[i] = Math.min(best[i]!, performance.now() - t0);
+            });
+          }
+          return best;
+        },
+        { pages, optionsName: SCAN_OPTIONS_GLOBAL },
+      );
     for (const [name, make] of shapes) {
       const times = await timesOf([250, 500, 1000, 2000].map(make));
       const ratio = times[3]! / Math.max(times[0]!, 0.1);

@@ -1,5 +1,5 @@
 /**
- * The scanner (in-page, self-contained) and the grouping into rows, on small pages that each show
+ * The scanner (injected into the page as /page-scan.js) and the grouping into rows, on small pages that each show
  * one rule: one row per recording, titles in the issue's order, only audio, data-attribute
  * players, nested <source>, feeds, frames. The real saved pages are in page-corpus.test.ts.
  */
@@ -9,6 +9,7 @@ import { AUDIO_EXTENSIONS, looksLikeAudioUrl } from '@/lib/page-audio/urls';
 import { STREAMED_REASON, scanPage } from '@/lib/page-audio/scan';
 import { groupHits, type PageRecording } from '@/lib/page-audio/group';
 import { mergeResults } from '@/lib/page-audio/tab';
+import { scanOptionsFrom } from '@/lib/page-audio/scan/options';
 
 const open: Window[] = [];
 afterEach(async () => {
@@ -333,14 +334,18 @@ describe('scanPage in frames', () => {
   });
 });
 
-describe('scanPage is self-contained', () => {
-  it('works when rebuilt from its source text alone', () => {
-    // What executeScript({ func }) does: only the source crosses into the page.
-    const rebuilt = new Function(`return (${scanPage.toString()})`)() as typeof scanPage;
-    const html = '<h1>T</h1><audio controls src="/a.mp3"></audio><a href="/b.mp3">B side</a>';
-    const doc = load(html);
-    expect(rebuilt(doc)).toEqual(scanPage(doc));
-    expect(rebuilt(doc).hits.length).toBe(2);
+describe('the scan options the injected script reads', () => {
+  it('takes finite numbers only, so a page element shadowing the global changes nothing', () => {
+    expect(scanOptionsFrom({ budgetMs: 1500, maxHits: 5000, maxFrameDepth: 2 })).toEqual({
+      budgetMs: 1500,
+      maxHits: 5000,
+      maxFrameDepth: 2,
+    });
+    expect(scanOptionsFrom(undefined)).toEqual({});
+    expect(scanOptionsFrom('budgetMs')).toEqual({});
+    const form = load('<form id="o"><input name="budgetMs"></form>').getElementById('o');
+    expect(scanOptionsFrom(form)).toEqual({});
+    expect(scanOptionsFrom({ budgetMs: Infinity, maxHits: '5', feedText: '<rss/>' })).toEqual({});
   });
 });
 
