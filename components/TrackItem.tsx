@@ -45,7 +45,7 @@ export function TrackItem(
     note?: string;
     /** The options page's editor, drawn under the row. */
     children?: ComponentChildren;
-    /** What follows the card (its junction), inside the list item. */
+    /** What follows the card or row (its junction), inside the list item. */
     after?: ComponentChildren;
     class?: string;
   } & TrackActions,
@@ -79,6 +79,64 @@ export function TrackItem(
         <span class="name-text">{t.name}</span>
       </button>
     );
+
+  const buttons = (
+    <div class="track-buttons">
+      {ready && (
+        <button
+          type="button"
+          class="icon"
+          aria-label={playing ? tr('track.stop') : tr('track.play')}
+          aria-describedby={nameId}
+          title={playing ? tr('track.stop') : tr('track.play')}
+          data-control="play"
+          onClick={() => {
+            if (playing) return stopPlayback();
+            const e = t.edit ?? { startSec: 0 };
+            void run('play', () => playTrack(t.id, e.startSec, trimEnd(e, t.info!.durationSec)));
+          }}
+        >
+          <Icon name={playing ? 'stop' : 'play'} />
+        </button>
+      )}
+      <button
+        type="button"
+        class="icon"
+        aria-label={tr('track.moveUp')}
+        aria-describedby={nameId}
+        title={tr('track.moveUp')}
+        data-control="up"
+        disabled={props.first || locked}
+        onClick={() => props.onMoveUp(t.id)}
+      >
+        <Icon name="up" />
+      </button>
+      <button
+        type="button"
+        class="icon"
+        aria-label={tr('track.moveDown')}
+        aria-describedby={nameId}
+        title={tr('track.moveDown')}
+        data-control="down"
+        disabled={props.last || locked}
+        onClick={() => props.onMoveDown(t.id)}
+      >
+        <Icon name="down" />
+      </button>
+      <button
+        type="button"
+        class="icon"
+        aria-label={tr('track.remove')}
+        aria-describedby={nameId}
+        title={tr('track.remove')}
+        data-control="remove"
+        disabled={locked}
+        onClick={() => props.onRemove(t.id)}
+      >
+        <Icon name="remove" />
+      </button>
+    </div>
+  );
 
   const row = (
     <>
@@ -133,61 +191,15 @@ export function TrackItem(
           </span>
         )}
       </div>
-      <div class="track-buttons">
-        {ready && (
-          <button
-            type="button"
-            class="icon"
-            aria-label={playing ? tr('track.stop') : tr('track.play')}
-            aria-describedby={nameId}
-            title={playing ? tr('track.stop') : tr('track.play')}
-            data-control="play"
-            onClick={() => {
-              if (playing) return stopPlayback();
-              const e = t.edit ?? { startSec: 0 };
-              void run('play', () => playTrack(t.id, e.startSec, trimEnd(e, t.info!.durationSec)));
-            }}
-          >
-            <Icon name={playing ? 'stop' : 'play'} />
-          </button>
-        )}
-        <button
-          type="button"
-          class="icon"
-          aria-label={tr('track.moveUp')}
-          aria-describedby={nameId}
-          title={tr('track.moveUp')}
-          data-control="up"
-          disabled={props.first || locked}
-          onClick={() => props.onMoveUp(t.id)}
-        >
-          <Icon name="up" />
-        </button>
-        <button
-          type="button"
-          class="icon"
-          aria-label={tr('track.moveDown')}
-          aria-describedby={nameId}
-          title={tr('track.moveDown')}
-          data-control="down"
-          disabled={props.last || locked}
-          onClick={() => props.onMoveDown(t.id)}
-        >
-          <Icon name="down" />
-        </button>
-        <button
-          type="button"
-          class="icon"
-          aria-label={tr('track.remove')}
-          aria-describedby={nameId}
-          title={tr('track.remove')}
-          data-control="remove"
-          disabled={locked}
-          onClick={() => props.onRemove(t.id)}
-        >
-          <Icon name="remove" />
-        </button>
-      </div>
+      {props.expanded !== undefined ? (
+        buttons
+      ) : (
+        // The popup: the junction below the buttons, so the row grows no taller.
+        <div class="track-side">
+          {buttons}
+          {props.after}
+        </div>
+      )}
     </>
   );
   const cls = [
