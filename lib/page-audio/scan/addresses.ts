@@ -33,15 +33,15 @@ export const SCHEMA_AUDIO =
 
 // Absolute audio URLs inside text (see audioUrlsIn): the characters a URL's body may hold
 // (runs of them), its scheme, its audio extension, and what may follow that extension.
-export const URL_RUN = /[^\s"'<>(){}|\\^`;,]+/g;
+const URL_RUN = /[^\s"'<>(){}|\\^`;,]+/g;
 
-export const URL_START = /https?:\/\//gi;
+const URL_START = /https?:\/\//gi;
 
-export const URL_EXT = /\.(?:mp3|m4a|m4b|aac|wav|flac|ogg|oga|opus|weba|mka)/gi;
+const URL_EXT = /\.(?:mp3|m4a|m4b|aac|wav|flac|ogg|oga|opus|weba|mka)/gi;
 
-export const AFTER_EXT = /^[\s"'<>;,&$]$/;
+const AFTER_EXT = /^[\s"'<>;,&$]$/;
 
-export const QUERY_END = /[\s"'<>;,]/g;
+const QUERY_END = /[\s"'<>;,]/g;
 
 export function essence(type: string | null | undefined): string {
   return (type ?? '').split(';')[0]!.trim().toLowerCase();

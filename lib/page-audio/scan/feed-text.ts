@@ -3,7 +3,7 @@
  * and the feed a tab shows.
  */
 
-export const NAMED_ENTITIES: Record<string, string> = {
+const NAMED_ENTITIES: Record<string, string> = {
   amp: '&',
   lt: '<',
   gt: '>',
@@ -154,7 +154,7 @@ export function feedTextOf(d: Document): string | undefined {
  * A feed served without a charset is shown as text decoded as windows-1252, while XML means
  * UTF-8 unless it says otherwise: "GaragendÃ¤chern" is "Garagendächern". Undo that.
  */
-export function asUtf8(text: string, charset: string): string {
+function asUtf8(text: string, charset: string): string {
   const declared = /^<\?xml[^>]*encoding=["']([\w-]+)["']/i
     .exec(text.slice(0, 200))?.[1]
     ?.toLowerCase();

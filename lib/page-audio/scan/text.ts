@@ -1,14 +1,14 @@
 /** Reading a page's text in bounded work: names and labels, subtrees, ancestors. */
 
-export const NAME_MAX = 200;
+const NAME_MAX = 200;
 
 // Work per hit is bounded (issue 18): text is read up to TEXT_MAX characters, a subtree up to
 // SUBTREE_MAX elements, ancestors up to UP_MAX levels.
 export const TEXT_MAX = 4 * NAME_MAX;
 
-export const SUBTREE_MAX = 400;
+const SUBTREE_MAX = 400;
 
-export const UP_MAX = 32;
+const UP_MAX = 32;
 
 export const JSON_VISITS = 2000;
 
