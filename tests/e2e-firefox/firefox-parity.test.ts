@@ -64,15 +64,17 @@ describe('page audio in Firefox', () => {
     );
     expect(listed).not.toContainEqual(expect.stringMatching(/^(About|Cover|Mail)\b/));
 
-    await ui.addFromPage(['Frame lecture', 'Lecture A', 'Chapter download']);
-    await ui.waitForReady(3, 60_000);
+    // "Frame lecture" links a redirect, which Seam refuses in both browsers (a fetch shows an
+    // extension no redirect's target before it is followed; tests/e2e/page-audio.test.ts).
+    await ui.addFromPage(['Chapter download', 'Lecture A']);
+    await ui.waitForReady(2, 60_000);
     // Page order, whatever the order of the clicks.
-    expect(await ui.tracks()).toEqual(['Lecture A', 'Chapter download', 'Frame lecture']);
+    expect(await ui.tracks()).toEqual(['Lecture A', 'Chapter download']);
     const { job, file } = await firefox.ext(page).joinAndWait(() => ui.join(), 60_000);
-    expect(job.fileName).toBe('Lecture A + 2 more.mp3');
+    expect(job.fileName).toBe('Lecture A + 1 more.mp3');
     expect((await ffprobe(file)).streams[0]?.codec_name).toBe('mp3');
-    // a.mp3, mono-22050.mp3 and c.mp3 (through a redirect): 2 s each.
-    expect(await decodedDuration(file)).toBeCloseTo(6, 0);
+    // a.mp3 and mono-22050.mp3: 2 s each.
+    expect(await decodedDuration(file)).toBeCloseTo(4, 0);
   });
 });
 
