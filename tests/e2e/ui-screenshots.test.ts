@@ -89,6 +89,9 @@ test('the popup and the editor, light and dark, and the store images', async () 
     .getByRole('textbox', { name: 'Title', exact: true })
     .fill('Island Stories');
   await editor.keyboard.press('Enter');
+  // A waveform is drawn once it has been in view: bring each into view once, then go back up.
+  for (const wave of await editor.locator('.waveform').all()) await wave.scrollIntoViewIfNeeded();
+  await editor.evaluate(() => window.scrollTo(0, 0));
   await until(async () => {
     if ((await editor.locator('.waveform-status').count()) > 0) throw new Error('still drawing');
   }, 60_000);
