@@ -162,24 +162,23 @@ export function TrackItem(
             {/* The sentence describeError makes, "NAME: reason". The name is right above it:
                 said to screen readers (and in innerText), not shown twice. */}
             <span class="sr-name">{t.name}:</span> {reasonOf(error)}
-            {kept && (
-              <>
-                {' '}
-                <button
-                  type="button"
-                  class="keep-what-plays"
-                  aria-describedby={nameId}
-                  data-control="keep"
-                  disabled={locked}
-                  onClick={() =>
-                    void run('edit', () => keepPlayable(t.id, prefs.defaultTransition))
-                  }
-                >
-                  {tr('track.keepWhatPlays')}
-                </button>
-              </>
-            )}
           </span>
+        )}
+        {/* Outside the alert: an alert is read out whole, its button with it. */}
+        {error && kept && (
+          <>
+            {' '}
+            <button
+              type="button"
+              class="keep-what-plays"
+              aria-describedby={nameId}
+              data-control="keep"
+              disabled={locked}
+              onClick={() => void run('edit', () => keepPlayable(t.id, prefs.defaultTransition))}
+            >
+              {tr('track.keepWhatPlays')}
+            </button>
+          </>
         )}
         {t.status === 'ready' && t.info?.kept && (
           <span class="track-kept" role="status">

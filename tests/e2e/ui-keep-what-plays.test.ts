@@ -67,7 +67,7 @@ describe('keep what plays', () => {
     const join = page.getByRole('button', { name: 'Join', exact: true });
     expect(await join.isDisabled()).toBe(true);
 
-    await alert.getByRole('button', { name: 'Keep what plays' }).click();
+    await ui.item(CUT).getByRole('button', { name: 'Keep what plays' }).click();
     await until(async () => expect(await ui.item(CUT).getByRole('alert').count()).toBe(0));
     const kept = `keeps 0:0${Math.round(playsSec)} of 0:${STATED_SEC}`;
     expect(kept).toMatch(/^keeps 0:0[5-7] of 0:12$/);
