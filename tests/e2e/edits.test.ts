@@ -96,7 +96,7 @@ describe('lengths', () => {
 
     // Trims: 0.37 s off the start of track 2, its end at 1.5 s (0.5 s off).
     await setEdits({ [TONES[1]!]: { startSec: 0.37, endSec: 1.5 } });
-    await expect.poll(() => ui.plan.innerText()).toMatch(/track 2 is trimmed/);
+    await expect.poll(() => ui.planText(), { timeout: 120_000 }).toMatch(/track 2 is trimmed/);
     expect(await lengthNow()).toBeCloseTo(base - 0.87, 2);
 
     // A 1 s crossfade after track 1 (and no trims).
@@ -104,7 +104,9 @@ describe('lengths', () => {
       [TONES[0]!]: { transitionAfter: { kind: 'crossfade', seconds: 1, curve: 'equal-power' } },
       [TONES[1]!]: {},
     });
-    await expect.poll(() => ui.plan.innerText()).toMatch(/a crossfade after track 1/);
+    await expect
+      .poll(() => ui.planText(), { timeout: 120_000 })
+      .toMatch(/a crossfade after track 1/);
     expect(await lengthNow()).toBeCloseTo(base - 1, 2);
 
     // A 1.25 s gap after track 2, silent.
@@ -112,7 +114,7 @@ describe('lengths', () => {
       [TONES[0]!]: {},
       [TONES[1]!]: { transitionAfter: { kind: 'gap', seconds: 1.25 } },
     });
-    await expect.poll(() => ui.plan.innerText()).toMatch(/a gap after track 2/);
+    await expect.poll(() => ui.planText(), { timeout: 120_000 }).toMatch(/a gap after track 2/);
     const { file } = await join();
     const pcm = await decodePcm(file, { channels: 1 });
     expect(pcm.samples.length / pcm.rate).toBeCloseTo(base + 1.25, 2);
@@ -136,7 +138,7 @@ describe('lengths', () => {
     await addTracks(TONES);
     await setSettings({ format: 'wav', fadeInSec: 1, fadeOutSec: 1, normalize: true });
     await expect
-      .poll(() => ui.plan.innerText())
+      .poll(() => ui.planText(), { timeout: 120_000 })
       .toMatch(/fade in; fade out; loudness normalization/);
     const { file } = await join();
     const pcm = await decodePcm(file, { channels: 1 });
@@ -215,7 +217,7 @@ describe('the small edit that ran out of memory', () => {
       fadeOutSec: 3,
       normalize: true,
     });
-    await expect.poll(() => ui.plan.innerText()).toMatch(/loudness normalization/);
+    await expect.poll(() => ui.planText(), { timeout: 120_000 }).toMatch(/loudness normalization/);
     const { job, file } = await seam.ext.joinAndWait(() => ui.join(), 300_000);
     expect(job.lossless).toBe(false);
     const total = SMALL_EDIT.reduce((a, t) => a + t.seconds, 0);
@@ -245,7 +247,7 @@ describe('chapters', () => {
       await addTracks(TONES);
       await setSettings({ format }, { title: 'Three Tones', artist: 'Seam' });
       await setEdits(edits);
-      await expect.poll(() => ui.plan.innerText()).toMatch(/^Re-encoding/);
+      await expect.poll(() => ui.planText(), { timeout: 120_000 }).toMatch(/^Re-encoding/);
       const { file } = await join();
       const p = await probe(file);
       const [a, b] = await Promise.all([inputSec(TONES[0]!), inputSec(TONES[1]!)]);
@@ -265,7 +267,7 @@ describe('chapters', () => {
   test('MP3 lossless: chapters and tags without touching a frame', async () => {
     await addTracks(TONES);
     await setSettings({ format: 'mp3' }, { title: 'Tones, joined' });
-    await expect.poll(() => ui.plan.innerText()).toMatch(/^Lossless/);
+    await expect.poll(() => ui.planText(), { timeout: 120_000 }).toMatch(/^Lossless/);
     const { job, file } = await join();
     expect(job.lossless).toBe(true);
     const p = await probe(file);
