@@ -9,7 +9,11 @@ import { until } from './wait';
 
 export type StoredTrack = Track;
 
-type Op = { kind: 'list' } | { kind: 'put'; tracks: StoredTrack[] } | { kind: 'clear' };
+type Op =
+  | { kind: 'list' }
+  | { kind: 'put'; tracks: StoredTrack[] }
+  | { kind: 'edit'; edits: Record<string, Partial<NonNullable<StoredTrack['edit']>>> }
+  | { kind: 'clear' };
 
 /**
  * Runs inside an extension page (so it must stand alone): lists the tracks in queue order, puts
@@ -40,6 +44,22 @@ async function inPage(op: Op): Promise<StoredTrack[]> {
     if (op.kind === 'put') {
       const tx = db.transaction('tracks', 'readwrite');
       for (const t of op.tracks) tx.objectStore('tracks').put(t);
+      await done(tx);
+    } else if (op.kind === 'edit') {
+      // Read and write in one transaction, changing only `edit`: a check that finishes meanwhile
+      // writes its own fields, which a separate read and put would overwrite with stale ones.
+      const tx = db.transaction('tracks', 'readwrite');
+      const store = tx.objectStore('tracks');
+      const cursor = store.openCursor();
+      cursor.onsuccess = () => {
+        const c = cursor.result;
+        if (!c) return;
+        const t = c.value as StoredTrack;
+        const edit = op.edits[t.name];
+        if (edit)
+          c.update({ ...t, edit: { startSec: 0, transitionAfter: { kind: 'none' }, ...edit } });
+        c.continue();
+      };
       await done(tx);
     } else {
       const tx = db.transaction(names, 'readwrite');
@@ -75,16 +95,7 @@ export async function setEdits(
   evaluate: Evaluate,
   edits: Record<string, Partial<NonNullable<StoredTrack['edit']>>>,
 ): Promise<void> {
-  const tracks = await storedTracks(evaluate);
-  await putStoredTracks(
-    evaluate,
-    tracks
-      .filter((t) => edits[t.name])
-      .map((t) => ({
-        ...t,
-        edit: { startSec: 0, transitionAfter: { kind: 'none' }, ...edits[t.name] },
-      })),
-  );
+  await evaluate(inPage, { kind: 'edit', edits });
 }
 
 /**
