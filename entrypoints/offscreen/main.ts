@@ -11,6 +11,7 @@ await installEnglish().catch((err: unknown) => console.warn('Seam: no English wo
 const { host } = startEngineHost(messageEvents);
 
 offscreen.onMessage('off:ping', () => 'pong');
+offscreen.onMessage('off:busy', () => host.busy);
 offscreen.onMessage('off:probe', ({ data }) => host.probe(data));
 offscreen.onMessage('off:fetch', ({ data }) => host.fetch(data));
 offscreen.onMessage('off:abortFetch', ({ data }) => host.abortFetch(data));

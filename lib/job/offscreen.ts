@@ -4,7 +4,10 @@ import { ENGINE_IDLE_MS, offscreen } from '@/lib/protocol';
 const OFFSCREEN_PATH = '/offscreen.html';
 
 let creating: Promise<void> | undefined;
+let closing: Promise<void> | undefined;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
+/** Counts the uses of the document: a close decided before the latest use is dropped. */
+let uses = 0;
 
 export async function hasDocument(): Promise<boolean> {
   const url = browser.runtime.getURL(OFFSCREEN_PATH);
@@ -17,7 +20,10 @@ export async function hasDocument(): Promise<boolean> {
 
 /** Creates the offscreen document unless it exists; one creation in flight at a time. */
 export async function ensureOffscreen(): Promise<void> {
+  uses++;
   cancelIdleClose();
+  // A close already under way finishes first; then the document is made again.
+  if (closing) await closing;
   if (await hasDocument()) return;
   creating ??= chrome.offscreen
     .createDocument({
@@ -62,7 +68,21 @@ export function closeOffscreenSoon(delayMs = ENGINE_IDLE_MS): void {
   }, delayMs);
 }
 
+/**
+ * Closes the document unless it was used since the close was decided or its engine is busy: an
+ * idle event sent before a join arrived can be read after it, and closing then would take the
+ * running join with it.
+ */
 async function closeOffscreen(): Promise<void> {
+  const decidedAt = uses;
   if (creating) await creating.catch(() => undefined);
-  if (await hasDocument()) await chrome.offscreen.closeDocument().catch(() => undefined);
+  if (closing || uses !== decidedAt || !(await hasDocument())) return;
+  closing = (async () => {
+    const busy = await offscreen.sendMessage('off:busy', undefined).catch(() => false);
+    if (busy || uses !== decidedAt) return;
+    await chrome.offscreen.closeDocument().catch(() => undefined);
+  })().finally(() => {
+    closing = undefined;
+  });
+  await closing;
 }

@@ -37,7 +37,11 @@ interface PageToBackground {
 export type BackgroundProtocol = PageToBackground & Prefixed<'bg', JobEvents>;
 
 /** Handled by the offscreen document (the engine's host): the engine's commands. */
-export type OffscreenProtocol = Prefixed<'off', EngineCommands> & { 'off:ping'(): 'pong' };
+export type OffscreenProtocol = Prefixed<'off', EngineCommands> & {
+  'off:ping'(): 'pong';
+  /** Whether the engine's host has anything queued, running or held (asked before closing). */
+  'off:busy'(): boolean;
+};
 
 /**
  * Who may send each message (lib/protocol/senders.ts): every extension context hears every
@@ -58,6 +62,7 @@ export const background = guardMessaging(defineExtensionMessaging<BackgroundProt
 });
 export const offscreen = guardMessaging(defineExtensionMessaging<OffscreenProtocol>(), {
   'off:ping': 'background',
+  'off:busy': 'background',
   'off:probe': 'background',
   'off:fetch': 'background',
   'off:abortFetch': 'background',
