@@ -6,6 +6,8 @@
  * feed is often not well-formed XML).
  */
 
+import { attrs, decodeEntities } from './scan/feed-text';
+
 /** An episode of the book, as the feed gives it. */
 export interface BookEpisode {
   title: string;
@@ -28,28 +30,6 @@ export interface FeedBook {
 /** Texts kept of an element; episodes read. */
 const MAX_TEXT = 500;
 const MAX_BOOK_EPISODES = 2000;
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function decode(s: string): string {
-  return s.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|\w{2,6});/gi, (all, e: string) => {
-    if (e[0] === '#') {
-      const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1));
-      return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : all;
-    }
-    return ENTITIES[e.toLowerCase()] ?? all;
-  });
-}
-
-/** A tag's attributes (names lower-cased), read left to right once. */
-function attributes(tag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /([\w:.-]+)\s*=\s*("([^"]*)"|'([^']*)')/g;
-  for (let m = re.exec(tag); m; m = re.exec(tag)) {
-    out[m[1]!.toLowerCase()] = decode(m[3] ?? m[4] ?? '');
-  }
-  return out;
-}
 
 function absolute(url: string | undefined, base: string): string | undefined {
   if (!url) return undefined;
@@ -79,7 +59,9 @@ export function parseFeedBook(text: string, baseUrl: string): FeedBook {
   let reading: { name: string; from: number } | undefined;
   let at = 0;
   const take = (name: string, raw: string) => {
-    const value = clean(decode(raw.replace(/^<!\[CDATA\[|\]\]>$/g, '').replace(/<[^>]*>/g, '')));
+    const value = clean(
+      decodeEntities(raw.replace(/^<!\[CDATA\[|\]\]>$/g, '').replace(/<[^>]*>/g, '')),
+    );
     if (item) {
       if (name === 'title' && !item.title) item.title = value;
       if ((name === 'pubdate' || name === 'published' || name === 'dc:date') && !item.dateText)
@@ -138,7 +120,7 @@ export function parseFeedBook(text: string, baseUrl: string): FeedBook {
       continue;
     }
     if (name === 'image' && !item && !selfClosing) inImage = true;
-    const a = (): Record<string, string> => attributes(tag);
+    const a = (): Record<string, string> => attrs(tag);
     if (name === 'itunes:image' && !item && !itunesImage) {
       itunesImage = absolute(a()['href'], baseUrl);
     }

@@ -53,6 +53,7 @@ import {
   extension,
   isWebUrl,
   hasAudioExt,
+  audioUrlsAt,
   audioUrlsIn,
 } from './scan/addresses';
 import { UI_SOUND, DATE_WORDS, NOT_AUDIO_KEY, PAGE_KEY } from './scan/decoys';
@@ -458,7 +459,7 @@ export function scanPage(doc: Document = document, opts: ScanOptions = {}): Page
       .replace(/&amp;/g, '&');
     const found: { url: string; at: number; key: string }[] = [];
     for (const m of text.matchAll(KEYED_URL)) found.push({ url: m[2]!, at: m.index!, key: m[1]! });
-    for (const url of audioUrlsIn(text)) found.push({ url, at: text.indexOf(url), key: '' });
+    for (const { url, at } of audioUrlsAt(text)) found.push({ url, at, key: '' });
     const here = pagePath.replace(/\/+$/, '');
     for (const f of found) {
       if (outOfTime()) return;

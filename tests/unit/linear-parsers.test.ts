@@ -7,6 +7,7 @@ import { Window } from 'happy-dom';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isGenericLabel } from '@/lib/page-audio/titles';
 import { scanPage } from '@/lib/page-audio/scan';
+import { parseFeedBook } from '@/lib/page-audio/feed-book';
 import { expectLinear } from './support/growth';
 
 describe('title rules', () => {
@@ -73,6 +74,21 @@ describe('feed reader', () => {
     expectLinear({ make: (n) => make(n * 1000), run: readFeed, base: 1 });
   });
 
+  // "Make a book" reads the feed again for the show's tags and each episode's chapters: 20,000
+  // attribute characters with no "=" took 0.9 s there, growing with the square of the length.
+  it.each<[string, (n: number) => string]>([
+    ['a long word in an enclosure', (n) => `<rss><channel><item><enclosure ${'a'.repeat(n)}>`],
+    ['many words in an enclosure', (n) => `<rss><channel><item><enclosure ${'a '.repeat(n)}>`],
+    ['names never given a value', (n) => `<rss><channel><item><enclosure ${'a='.repeat(n)}>`],
+    ['unclosed items', (n) => '<rss><channel>' + '<item>'.repeat(n / 6)],
+  ])('the book reader: %s', (_name, make) => {
+    expectLinear({
+      make: (n) => make(n * 2000),
+      run: (text) => parseFeedBook(text, 'https://feed.test/'),
+      base: 1,
+    });
+  });
+
   it('still reads every episode of a well-formed feed, and the channel title', () => {
     const feed = `<?xml version="1.0"?><rss><channel><title>Show &amp; tell</title>${Array.from(
       { length: 50 },
@@ -117,6 +133,16 @@ describe('URL finder', () => {
   it("112 KB of 'http://' in a data attribute (2 s in the page before) is read in linear time", () => {
     expectLinear({
       make: (n) => page(`<div data-x="${'http://'.repeat(n * 500)}"></div>`),
+      run: scan,
+      base: 1,
+    });
+  });
+
+  it('many addresses in a script are each found where they stand, in linear time', () => {
+    const urls = (n: number) =>
+      Array.from({ length: n }, (_, i) => `"https://cdn.test/a/${i}.mp3"`).join(',');
+    expectLinear({
+      make: (n) => page(`<script>var list = [${urls(n * 400)}];</script>`),
       run: scan,
       base: 1,
     });

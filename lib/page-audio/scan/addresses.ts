@@ -98,7 +98,12 @@ export function isDescriptionPage(u: URL): boolean {
  * retries from every `http://` made 112 KB of them take 2 s (issue 18).
  */
 export function audioUrlsIn(text: string): string[] {
-  const found: string[] = [];
+  return audioUrlsAt(text).map((f) => f.url);
+}
+
+/** audioUrlsIn's URLs with where each starts in the text. */
+export function audioUrlsAt(text: string): { url: string; at: number }[] {
+  const found: { url: string; at: number }[] = [];
   let done = 0;
   for (const run of text.matchAll(URL_RUN)) {
     const at = run.index!;
@@ -124,7 +129,7 @@ export function audioUrlsIn(text: string): string[] {
         const q = QUERY_END.exec(text);
         stop = q ? q.index : text.length;
       }
-      found.push(text.slice(at + s, stop));
+      found.push({ url: text.slice(at + s, stop), at: at + s });
       done = stop;
     }
   }
