@@ -11,7 +11,7 @@ import { abortFetches, fetchTrack } from './fetcher';
 import type { EngineCommands, FetchRequest, JobEvents, JoinRequest } from '@/lib/protocol/contract';
 import type { PlanTrack } from '@/lib/plan/types';
 import { getAudio, listTracks, updateTrack } from '@/lib/store/tracks';
-import { copiesAsIs } from '@/lib/plan/decide';
+import { startsBeforeChecks } from '@/lib/plan/decide';
 import { copyInfo } from './probe';
 import { trackRef, type Track } from '@/lib/core/track';
 import { EnginePool } from './pool';
@@ -194,7 +194,7 @@ export class EngineHost implements EngineCommands {
   /**
    * The job's tracks, listed, and checked when the join needs it. Page audio still arriving is
    * waited for; tracks still unprobed (added a moment ago) are waited for through the probe
-   * queue. A join that copies the audio as it is (lib/plan/decide.ts `copiesAsIs`) starts at
+   * queue. A join that copies the audio as it is (lib/plan/decide.ts `startsBeforeChecks`) starts at
    * once with what the copy needs (for MP3 and WAV the zero-copy check of the file, in
    * JavaScript), and the tracks not yet decode-checked come back as `unchecked`: their checks run
    * beside the join or after it. Any other join waits for every track's decode check, so a
@@ -249,7 +249,7 @@ export class EngineHost implements EngineCommands {
     // A file ffprobe saw cut short is joined only once the check says how much of it plays.
     if (
       !unchecked.some((t) => t.info?.cutShort) &&
-      copiesAsIs(quick, req.output, { ...req.options, cores: this.#joinCores() })
+      startsBeforeChecks(quick, req.output, { ...req.options, cores: this.#joinCores() })
     ) {
       return { tracks: quick, unchecked };
     }

@@ -264,7 +264,7 @@ export function targetSampleRate(
  * which decode only the few frames around each join): such a join needs no decode check first
  * (lib/engine/host.ts). False when the join cannot be planned (a trim that leaves nothing).
  */
-export function copiesAsIs(
+function copiesAsIs(
   tracks: readonly PlanTrack[],
   output: OutputSettings,
   opts: PlanOptions,
@@ -274,4 +274,18 @@ export function copiesAsIs(
   } catch {
     return false;
   }
+}
+
+/**
+ * A join that may start before the tracks' decode checks: it copies the audio as it is, and
+ * needs nothing only a check measures (Match loudness needs each track's loudness, which the
+ * check measures on its decode).
+ */
+export function startsBeforeChecks(
+  tracks: readonly PlanTrack[],
+  output: OutputSettings,
+  opts: PlanOptions,
+): boolean {
+  if (output.matchLoudness && tracks.some((t) => !t.info.loudness)) return false;
+  return copiesAsIs(tracks, output, opts);
 }

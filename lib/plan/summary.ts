@@ -1,4 +1,4 @@
-import { copiesAsIs } from './decide';
+import { startsBeforeChecks } from './decide';
 import {
   planJoin,
   targetChannels,
@@ -85,7 +85,7 @@ export function planSummary(
   return {
     lines: [
       ...plan.lines,
-      ...checkingLine(tracks, copiesAsIs(planTracks, output, { ...opts, cores })),
+      ...checkingLine(tracks, startsBeforeChecks(planTracks, output, { ...opts, cores })),
     ],
     totals:
       bad.length > 0

@@ -149,6 +149,58 @@ describe('decode checks and the join, in the engine host', () => {
     expect(fake.runs()).toBeGreaterThan(0);
   });
 
+  it('a lossless join that matches loudness waits for the checks, which measure it', async () => {
+    const tones = ['tone-440-2s-44100-stereo.mp3', 'tone-660-2s-44100-stereo.mp3'];
+    const added = await addFiles(
+      tones.map((n) => new File([readFileSync(fixture(n))], n, { type: 'audio/mpeg' })),
+    );
+    const mp3Info = audioInfo({
+      container: 'mp3',
+      codec: 'mp3',
+      sampleRate: 44100,
+      durationSec: 2,
+      bitRate: 128000,
+      decoded: false,
+    });
+    for (const t of added) await updateTrack(t.id, { status: 'ready', info: mp3Info });
+    const fake = fakeEngine();
+    const rec = recorder();
+    const req = request(
+      added.map((t) => t.id),
+      'mp3',
+    );
+    new EngineHost(fake.engine, rec.events).join({
+      ...req,
+      output: { ...req.output, matchLoudness: true },
+    });
+    await until(
+      () => fake.checks.length === 1,
+      () => fake.checks.length,
+    );
+    // Without the measurement the gain would be left out: nothing is joined before it.
+    fake.checks[0]!.end.resolve({
+      ...fake.checks[0]!.info,
+      decoded: true,
+      loudness: { i: -20, tp: -6 },
+    });
+    await until(
+      () => fake.checks.length === 2,
+      () => fake.checks.length,
+    );
+    expect(rec.done.length + rec.failed.length).toBe(0);
+    fake.checks[1]!.end.resolve({
+      ...fake.checks[1]!.info,
+      decoded: true,
+      loudness: { i: -22, tp: -8 },
+    });
+    // Then the join goes on (its frame coder needs a real ffmpeg, which this stand-in is not:
+    // the gained join itself is tested in tests/e2e/no-joiner.test.ts).
+    await until(
+      () => rec.done.length + rec.failed.length > 0,
+      () => rec,
+    );
+  });
+
   it('damage found after the copy is said on the track: the joined file carries it', async () => {
     const ids = await listedTracks();
     const fake = fakeEngine();
