@@ -4,6 +4,7 @@
  * lossless Opus joins (lib/lossless/ogg-opus.ts, opus-seams.ts). Pure.
  */
 import type { Bytes } from '@/lib/core/bytes';
+import { SpliceError } from './errors';
 import { lacingCount, oggPage } from './ogg';
 
 /** Samples (at 48 kHz) an Opus packet decodes to, from its TOC byte (RFC 6716, 3.1). */
@@ -52,6 +53,9 @@ export function pageOpus(
       granule += opusPacketSamples(packets[i]!);
       page.push(packets[i++]!);
     }
+    // No valid Opus packet outgrows a page (RFC 6716 caps one at 61,440 bytes); one that does
+    // would be paged empty forever.
+    if (page.length === 0) throw new SpliceError('an Opus packet larger than an Ogg page');
     const eos = i === packets.length;
     pages.push(
       oggPage(page, { serial, sequence: sequence++, granule: eos ? endGranule : granule, eos }),

@@ -13,6 +13,7 @@ import { parseId3v2, readLeadingId3 } from '@/lib/containers/id3';
 import { SpliceError } from '@/lib/containers/errors';
 import { leaf, readBoxes, readSamples, u32s, writeBox, type Box } from '@/lib/containers/mp4';
 import { oggPage, readOgg } from '@/lib/containers/ogg';
+import { pageOpus } from '@/lib/containers/ogg-opus';
 import { expectLinear } from './support/growth';
 
 const container = (type: string, children: Box[]): Box => ({
@@ -276,5 +277,18 @@ describe('cue sheets', () => {
     const sheet = parseCue(text);
     expect(sheet.files).toHaveLength(10_000);
     expect(matchCueFiles(sheet, ['f1.wav', 'f9999.flac'])).toHaveLength(10_000);
+  });
+});
+
+describe('Opus paging', () => {
+  it('a packet too large for an Ogg page is refused, not paged empty forever', () => {
+    const head = new Uint8Array(19);
+    const tags = new Uint8Array(16);
+    const small = new Uint8Array([0xfc, 0, 0]);
+    expect(() => pageOpus(head, tags, 1, [small, new Uint8Array(70_000)], 960)).toThrow(
+      SpliceError,
+    );
+    // The packets a valid stream holds are paged as before.
+    expect(pageOpus(head, tags, 1, [small, small], 1920).size).toBeGreaterThan(0);
   });
 });
