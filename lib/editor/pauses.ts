@@ -14,6 +14,36 @@ export interface LevelEnvelope {
   durationSec: number;
 }
 
+/**
+ * A long file's envelope from the envelopes of its pieces (each `pieceBytes` of the file,
+ * decoded alone), each placed where its bytes lie in the track rather than end to end: a piece
+ * decoded alone rounds its length and loses a frame at each cut, which end to end would add up
+ * along the file and move every later pause.
+ */
+export function envelopeOfPieces(
+  pieces: readonly LevelEnvelope[],
+  pieceBytes: number,
+  totalBytes: number,
+  durationSec: number,
+): LevelEnvelope {
+  const step = pieces[0]?.stepSec ?? 0.01;
+  const n = Math.max(1, Math.round(durationSec / step));
+  const levels = new Float32Array(n);
+  pieces.forEach((piece, p) => {
+    const from = Math.floor(((p * pieceBytes) / totalBytes) * n);
+    const to = Math.min(
+      n,
+      Math.floor((Math.min(totalBytes, (p + 1) * pieceBytes) / totalBytes) * n),
+    );
+    const span = to - from;
+    const have = piece.levels.length;
+    for (let j = 0; j < span && have > 0; j++) {
+      levels[from + j] = piece.levels[Math.min(have - 1, Math.floor((j * have) / span))]!;
+    }
+  });
+  return { stepSec: durationSec / n, levels, durationSec };
+}
+
 export interface PauseOptions {
   /** Pauses shorter than this are not split at, seconds. */
   minPauseSec: number;

@@ -8,7 +8,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { t } from '@/lib/core/i18n';
 import { computePeaks, edgeLevels, PEAK_BUCKETS, type Peaks } from './peaks';
 import type { EdgeLevels } from './silence';
-import { levelEnvelope, type LevelEnvelope } from './pauses';
+import { envelopeOfPieces, levelEnvelope, type LevelEnvelope } from './pauses';
 import { getAudio } from '@/lib/store/tracks';
 
 interface PeaksDB extends DBSchema {
@@ -209,13 +209,7 @@ export function loadLevelEnvelope(req: PeaksRequest): Promise<LevelEnvelope> {
       for (let at = 0; at < blob.size; at += MP3_PIECE_BYTES) {
         parts.push(levelEnvelope(...(await decodeChannels(blob.slice(at, at + MP3_PIECE_BYTES)))));
       }
-      const levels = new Float32Array(parts.reduce((n, p) => n + p.levels.length, 0));
-      let k = 0;
-      for (const p of parts) {
-        levels.set(p.levels, k);
-        k += p.levels.length;
-      }
-      env = { stepSec: parts[0]?.stepSec ?? 0.01, levels, durationSec: req.durationSec };
+      env = envelopeOfPieces(parts, MP3_PIECE_BYTES, blob.size, req.durationSec);
     } else {
       throw new WaveformUnavailableError(t('editor.tooLongToDecode'));
     }

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   chaptersFromMarkers,
+  envelopeOfPieces,
   findPauses,
   levelEnvelope,
   proposeSplits,
@@ -35,6 +36,30 @@ describe('levelEnvelope', () => {
     expect(env.stepSec).toBeCloseTo(0.01);
     expect(Array.from(env.levels)).toEqual([Math.fround(0.9), Math.fround(0.7)]);
     expect(env.durationSec).toBeCloseTo(0.02);
+  });
+});
+
+describe('envelopeOfPieces', () => {
+  it('places each piece where its bytes lie: a pause late in a long file stays where it is', () => {
+    // A 30-minute constant-bitrate file in 36 pieces, a 3 s pause at 25:00. Each piece decoded
+    // alone comes out 5 steps (50 ms) long: end to end, the pause would drift 1.75 s late.
+    const step = 0.01;
+    const total = 1800 / step;
+    const truth = new Float32Array(total).fill(0.5);
+    truth.fill(0, 1500 / step, 1503 / step);
+    const pieces = 36;
+    const bytesPer = 1000;
+    const parts = Array.from({ length: pieces }, (_, p) => {
+      const span = truth.subarray((p * total) / pieces, ((p + 1) * total) / pieces);
+      const levels = new Float32Array(span.length + 5).fill(0.5);
+      levels.set(span);
+      return { stepSec: step, levels, durationSec: levels.length * step };
+    });
+    const env = envelopeOfPieces(parts, bytesPer, pieces * bytesPer, 1800);
+    expect(env.levels.length).toBe(total);
+    const [pause] = findPauses(env, { minPauseSec: 1.5, thresholdDb: -40 });
+    expect(pause!.startSec).toBeGreaterThan(1500 - 0.1);
+    expect(pause!.startSec).toBeLessThan(1500 + 0.1);
   });
 });
 
