@@ -85,7 +85,13 @@ export async function fetchTrack(trackId: string, opts: FetchOptions): Promise<b
       throw headError;
     }
     const known = res.length || undefined;
-    if (known) await reserveRoom(trackId, known, ref);
+    if (known) {
+      // No room: the response is let go, and with it the gate's deadline and listener.
+      await reserveRoom(trackId, known, ref).catch((err: unknown) => {
+        res.cancel();
+        throw err;
+      });
+    }
 
     // Chunks are folded into a Blob every few MB: the browser keeps large Blobs on disk, so a
     // long download does not sit in this document's memory as typed arrays.
