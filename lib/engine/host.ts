@@ -1,24 +1,13 @@
 import type { Engine } from './ffmpeg';
-import {
-  JoinCanceledError,
-  JoinFailedError,
-  NothingToJoinError,
-  TrackMissingError,
-  errorFromData,
-  toErrorData,
-} from '@/lib/core/errors';
+import { JoinCanceledError, toErrorData } from '@/lib/core/errors';
 import { abortFetches, fetchTrack } from './fetcher';
 import type { EngineCommands, FetchRequest, JobEvents, JoinRequest } from '@/lib/protocol/contract';
-import type { PlanTrack } from '@/lib/plan/types';
-import { getAudio, listTracks, updateTrack } from '@/lib/store/tracks';
-import { startsBeforeChecks } from '@/lib/plan/decide';
-import { copyInfo } from './probe';
-import { trackRef, type Track } from '@/lib/core/track';
+import { updateTrack } from '@/lib/store/tracks';
+import type { Track } from '@/lib/core/track';
 import { EnginePool } from './pool';
-import { untilAborted } from './abort';
 import { runJoin } from './join';
 import { Arrivals } from './arrivals';
-import { text } from '@/lib/core/i18n';
+import { readyTracks } from './ready';
 
 /** Parallel page-audio downloads: enough to hide latency, few enough to be polite to a server. */
 const FETCHES_AT_ONCE = 3;
@@ -26,9 +15,9 @@ const FETCHES_AT_ONCE = 3;
 /**
  * The engine's host (the offscreen document in Chrome, the background page in Firefox): takes
  * the engine commands, schedules their work on the engine pool (./pool.ts: probes, checks,
- * warm-ups, joins), runs each join (./join.ts), reports progress and results as events of its
- * own (a long job never rides on one reply), and keeps the result's blob: URL alive until the
- * download is done. Its events (JobEvents) become bg:* messages from the offscreen document in
+ * warm-ups, joins), waits for each join's tracks (./ready.ts) and runs the join (./join.ts),
+ * reports progress and results as events of its own (a long job never rides on one reply), and
+ * keeps the result's blob: URL alive until the download is done. Its events (JobEvents) become bg:* messages from the offscreen document in
  * Chrome; in Firefox the host lives in the background page and calls the job controller directly.
  *
  * Cancel is scoped to its job: a join waits for the probes and checks of its tracks as any page
@@ -122,14 +111,18 @@ export class EngineHost implements EngineCommands {
     this.#jobs.set(req.jobId, abort);
     void (async () => {
       try {
-        const { tracks, unchecked } = await this.#ready(req, abort.signal, (percent) =>
-          this.#events.progress({
-            jobId: req.jobId,
-            phase: 'downloading',
-            percent,
-            lossless: false,
-          }),
-        );
+        const { tracks, unchecked } = await readyTracks(req, abort.signal, {
+          pool: this.#pool,
+          arrivals: this.#arrivals,
+          cores: this.#joinCores(),
+          downloading: (percent) =>
+            this.#events.progress({
+              jobId: req.jobId,
+              phase: 'downloading',
+              percent,
+              lossless: false,
+            }),
+        });
         const result = await this.#pool.join((engine) =>
           runJoin(req, tracks, abort.signal, {
             engine,
@@ -189,73 +182,5 @@ export class EngineHost implements EngineCommands {
   release(url: string): void {
     if (this.#urls.delete(url)) URL.revokeObjectURL(url);
     this.#maybeIdle();
-  }
-
-  /**
-   * The job's tracks, listed, and checked when the join needs it. Page audio still arriving is
-   * waited for; tracks still unprobed (added a moment ago) are waited for through the probe
-   * queue. A join that copies the audio as it is (lib/plan/decide.ts `startsBeforeChecks`) starts at
-   * once with what the copy needs (for MP3 and WAV the zero-copy check of the file, in
-   * JavaScript), and the tracks not yet decode-checked come back as `unchecked`: their checks run
-   * beside the join or after it. Any other join waits for every track's decode check, so a
-   * cut-short file is named here instead of joined. A bad one stops the join by name. Cancel
-   * ends the wait, not the downloads, probes or checks.
-   */
-  async #ready(
-    req: JoinRequest,
-    signal: AbortSignal,
-    downloading: (percent: number) => void,
-  ): Promise<{ tracks: PlanTrack[]; unchecked: Track[] }> {
-    const inQueue = async () => {
-      const queued = await listTracks();
-      return req.trackIds
-        .map((id) => queued.find((t) => t.id === id))
-        .filter((t): t is Track => t !== undefined);
-    };
-    let tracks = await inQueue();
-    if (tracks.length === 0) throw new NothingToJoinError();
-    // Page audio still arriving is waited for, its progress shown as the join's.
-    const arriving = tracks.filter((t) => t.status === 'fetching').map((t) => t.id);
-    if (arriving.length > 0) {
-      await this.#arrivals.wait(arriving, (f) => downloading(Math.floor(f * 100)), signal);
-      tracks = await inQueue();
-      if (tracks.length === 0) throw new NothingToJoinError();
-      // A download nobody asked this engine for (the background asks before every join).
-      const lost = tracks.find((t) => t.status === 'fetching' && !this.#arrivals.has(t.id));
-      if (lost) throw new JoinFailedError(text('errors.stillDownloading'), trackRef(lost));
-    }
-    const listed = await untilAborted(
-      Promise.all(tracks.map((t) => (t.status === 'ready' && t.info ? t : this.#pool.probe(t.id)))),
-      signal,
-    );
-    const asPlan = (found: (Track | undefined)[]): PlanTrack[] =>
-      tracks.map((t, i) => {
-        const p = found[i];
-        if (p?.status === 'error' && p.error) throw errorFromData(p.error);
-        if (!p?.info) throw new TrackMissingError(trackRef(t));
-        return { id: t.id, name: t.name, info: p.info, edit: p.edit };
-      });
-    const plain = asPlan(listed);
-    const unchecked = listed.filter((p): p is Track => !!p && !p.info?.decoded);
-    if (unchecked.length === 0) return { tracks: plain, unchecked: [] };
-    const quick = await Promise.all(
-      plain.map(async (t) => {
-        if (t.info.decoded) return t;
-        const blob = await getAudio(t.id);
-        if (!blob) throw new TrackMissingError(trackRef(t));
-        return { ...t, info: await copyInfo(trackRef(t), blob, t.info) };
-      }),
-    );
-    // A file ffprobe saw cut short is joined only once the check says how much of it plays.
-    if (
-      !unchecked.some((t) => t.info?.cutShort) &&
-      startsBeforeChecks(quick, req.output, { ...req.options, cores: this.#joinCores() })
-    ) {
-      return { tracks: quick, unchecked };
-    }
-    const checked = await Promise.all(
-      listed.map((p) => (p?.status === 'ready' ? this.#pool.checked(p, signal) : p)),
-    );
-    return { tracks: asPlan(checked), unchecked: [] };
   }
 }

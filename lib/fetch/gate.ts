@@ -128,94 +128,20 @@ type Stop = 'timeout' | 'stall' | 'slow' | 'deadline';
 
 /** Opens `url` through the gate: checks and follows redirects, returns the final response. */
 export async function openGated(url: string, opts: GateOptions): Promise<GatedResponse> {
-  const budget = { ...BUDGETS[opts.kind], ...opts.budget };
-  const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
-  const abort = new AbortController();
-  let reason: Stop | undefined;
-  const stop = (why: Stop) => {
-    reason ??= why;
-    abort.abort();
-  };
-  const onCancel = () => abort.abort(opts.signal?.reason);
-  if (opts.signal?.aborted) onCancel();
-  opts.signal?.addEventListener('abort', onCancel);
-  const deadline = setTimeout(() => stop('deadline'), budget.deadlineMs);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let speedCheck: ReturnType<typeof setInterval> | undefined;
-  let current = url;
-  const release = () => {
-    clearTimeout(deadline);
-    clearTimeout(timer);
-    clearInterval(speedCheck);
-    opts.signal?.removeEventListener('abort', onCancel);
-  };
-  const fail = (err: unknown): Error => {
-    release();
-    abort.abort();
-    if (opts.signal?.aborted && !reason) return asError(err);
-    if (err instanceof SeamError) return err;
-    if (reason) return stopped(reason, hostOf(current), budget, opts.track);
-    return describeFetchFailure(err, current, undefined, opts.track);
-  };
-
-  let res: Response;
+  const run = new GateRun(url, opts);
+  let response: Response;
   try {
-    for (let hop = 0; ; hop++) {
-      const refused = refuseTarget(
-        current,
-        opts.pageUrl,
-        opts.granted,
-        hop === 0 ? 'link' : 'redirect',
-        opts.track,
-      );
-      if (refused) throw refused;
-      timer = setTimeout(() => stop('timeout'), budget.connectMs);
-      res = await doFetch(current, {
-        signal: abort.signal,
-        redirect: 'manual',
-        credentials: 'omit',
-        referrerPolicy: 'no-referrer',
-        cache: 'no-store',
-      });
-      clearTimeout(timer);
-      if (res.type === 'opaqueredirect') {
-        throw new FetchFailedError(text('fetch.redirectHidden', hostOf(current)), opts.track);
-      }
-      const location = isRedirect(res.status) ? res.headers.get('location') : null;
-      if (location === null) break;
-      void res.body?.cancel().catch(() => undefined);
-      if (hop >= MAX_REDIRECTS) {
-        throw new FetchFailedError(
-          text('fetch.tooManyRedirects', hostOf(current), String(MAX_REDIRECTS)),
-          opts.track,
-        );
-      }
-      let next: string;
-      try {
-        next = new URL(location, current).href;
-      } catch {
-        throw new FetchFailedError(text('fetch.badRedirect', hostOf(current)), opts.track);
-      }
-      current = next;
-    }
+    response = await followRedirects(run);
   } catch (err) {
-    throw fail(err);
+    throw run.fail(err);
   }
-
-  const response = res;
-  const finalUrl = current;
-  const host = hostOf(finalUrl);
-  const declared = Number(response.headers.get('content-length'));
-  const length =
-    Number.isFinite(declared) && declared >= 0 && response.headers.has('content-length')
-      ? declared
-      : undefined;
-  if (length !== undefined && length > budget.limitBytes) {
-    const err = overLimit(opts.kind, host, length, budget.limitBytes, opts.track);
+  const finalUrl = run.current;
+  const length = declaredLength(response.headers);
+  if (length !== undefined && length > run.budget.limitBytes) {
+    const err = overLimit(opts.kind, hostOf(finalUrl), length, run.budget.limitBytes, opts.track);
     void response.body?.cancel().catch(() => undefined);
-    throw fail(err);
+    throw run.fail(err);
   }
-
   return {
     url: finalUrl,
     status: response.status,
@@ -223,62 +149,210 @@ export async function openGated(url: string, opts: GateOptions): Promise<GatedRe
     headers: response.headers,
     length,
     cancel() {
-      release();
-      abort.abort();
+      run.release();
+      run.abort.abort();
     },
     async read(onChunk) {
-      let received = 0;
       try {
-        if (!response.body) return 0;
-        const samples: { at: number; bytes: number }[] = [{ at: Date.now(), bytes: 0 }];
-        speedCheck = setInterval(
-          () => {
-            const now = Date.now();
-            samples.push({ at: now, bytes: received });
-            while (samples.length > 1 && now - samples[1]!.at >= budget.slowWindowMs) {
-              samples.shift();
-            }
-            const first = samples[0]!;
-            if (now - first.at >= budget.slowWindowMs) {
-              const rate = ((received - first.bytes) * 1000) / (now - first.at);
-              if (rate < budget.minBytesPerSec) stop('slow');
-            }
-          },
-          Math.min(1000, budget.slowWindowMs / 4),
-        );
-        const reader = response.body.getReader();
-        // A stop ends the wait for the next chunk at once, whatever the body does with the abort.
-        const stopped = new Promise<never>((_resolve, reject) => {
-          const onAbort = () => {
-            reject(new DOMException('The download was stopped.', 'AbortError'));
-            void reader.cancel().catch(() => undefined);
-          };
-          if (abort.signal.aborted) onAbort();
-          else abort.signal.addEventListener('abort', onAbort, { once: true });
-        });
-        stopped.catch(() => undefined);
-        for (;;) {
-          clearTimeout(timer);
-          timer = setTimeout(() => stop('stall'), budget.stallMs);
-          const { done, value } = await Promise.race([reader.read(), stopped]);
-          // A read cut short by a stop reads as the end: it is not.
-          if (abort.signal.aborted)
-            throw new DOMException('The download was stopped.', 'AbortError');
-          if (done) break;
-          received += value.length;
-          if (received > budget.limitBytes) {
-            throw overLimit(opts.kind, host, received, budget.limitBytes, opts.track);
-          }
-          await onChunk(value, received);
-        }
-        release();
-        return received;
+        return await readBody(run, response, onChunk);
       } catch (err) {
-        current = finalUrl;
-        throw fail(err);
+        run.current = finalUrl;
+        throw run.fail(err);
       }
     },
   };
+}
+
+/**
+ * One download through the gate: its budget, the URL it is at, and what stops it (the caller's
+ * Cancel, and the budgets' timers: the deadline, each hop's headers or the body's stall, the
+ * speed check), with the named error a stop ends in.
+ */
+class GateRun {
+  readonly opts: GateOptions;
+  readonly budget: GateBudget;
+  readonly abort = new AbortController();
+  /** The hop being fetched; after the redirects, where the response came from. */
+  current: string;
+  #reason: Stop | undefined;
+  readonly #deadline: ReturnType<typeof setTimeout>;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #speedCheck: ReturnType<typeof setInterval> | undefined;
+  readonly #onCancel = () => this.abort.abort(this.opts.signal?.reason);
+
+  constructor(url: string, opts: GateOptions) {
+    this.opts = opts;
+    this.budget = { ...BUDGETS[opts.kind], ...opts.budget };
+    this.current = url;
+    if (opts.signal?.aborted) this.#onCancel();
+    opts.signal?.addEventListener('abort', this.#onCancel);
+    this.#deadline = setTimeout(() => this.stop('deadline'), this.budget.deadlineMs);
+  }
+
+  /** Ends the download for a budget's reason (the first one is the one named). */
+  stop(why: Stop): void {
+    this.#reason ??= why;
+    this.abort.abort();
+  }
+
+  /** Starts the phase's timer (a hop's headers, the next body chunk), ending the last one's. */
+  arm(why: Stop, ms: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.stop(why), ms);
+  }
+
+  disarm(): void {
+    clearTimeout(this.#timer);
+  }
+
+  /** Checks every so often that the body arrives at the budget's least average speed. */
+  watchSpeed(received: () => number): void {
+    const { slowWindowMs, minBytesPerSec } = this.budget;
+    const samples: { at: number; bytes: number }[] = [{ at: Date.now(), bytes: 0 }];
+    this.#speedCheck = setInterval(
+      () => {
+        const now = Date.now();
+        samples.push({ at: now, bytes: received() });
+        while (samples.length > 1 && now - samples[1]!.at >= slowWindowMs) samples.shift();
+        const first = samples[0]!;
+        if (now - first.at >= slowWindowMs) {
+          const rate = ((received() - first.bytes) * 1000) / (now - first.at);
+          if (rate < minBytesPerSec) this.stop('slow');
+        }
+      },
+      Math.min(1000, slowWindowMs / 4),
+    );
+  }
+
+  /** Clears the timers and stops listening to the caller's Cancel. */
+  release(): void {
+    clearTimeout(this.#deadline);
+    clearTimeout(this.#timer);
+    clearInterval(this.#speedCheck);
+    this.opts.signal?.removeEventListener('abort', this.#onCancel);
+  }
+
+  /**
+   * Ends the download and names why: the caller's Cancel as it came, a named error as it is, a
+   * budget's stop by its budget, anything else as the fetch failure it is.
+   */
+  fail(err: unknown): Error {
+    this.release();
+    this.abort.abort();
+    if (this.opts.signal?.aborted && !this.#reason) return asError(err);
+    if (err instanceof SeamError) return err;
+    if (this.#reason)
+      return stopped(this.#reason, hostOf(this.current), this.budget, this.opts.track);
+    return describeFetchFailure(err, this.current, undefined, this.opts.track);
+  }
+}
+
+/**
+ * Fetches each hop after checking it against the rules, and follows a redirect whose Location
+ * can be read, up to MAX_REDIRECTS; returns the first response that is not a redirect.
+ */
+async function followRedirects(run: GateRun): Promise<Response> {
+  const { opts, budget } = run;
+  const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  for (let hop = 0; ; hop++) {
+    const refused = refuseTarget(
+      run.current,
+      opts.pageUrl,
+      opts.granted,
+      hop === 0 ? 'link' : 'redirect',
+      opts.track,
+    );
+    if (refused) throw refused;
+    run.arm('timeout', budget.connectMs);
+    const res = await doFetch(run.current, {
+      signal: run.abort.signal,
+      redirect: 'manual',
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+      cache: 'no-store',
+    });
+    run.disarm();
+    if (res.type === 'opaqueredirect') {
+      throw new FetchFailedError(text('fetch.redirectHidden', hostOf(run.current)), opts.track);
+    }
+    const location = isRedirect(res.status) ? res.headers.get('location') : null;
+    if (location === null) return res;
+    void res.body?.cancel().catch(() => undefined);
+    run.current = redirectTarget(location, run.current, hop, opts.track);
+  }
+}
+
+/** Where a redirect leads, or a named error: too many hops, or a Location that is no URL. */
+function redirectTarget(
+  location: string,
+  from: string,
+  hop: number,
+  track: TrackRef | undefined,
+): string {
+  if (hop >= MAX_REDIRECTS) {
+    throw new FetchFailedError(
+      text('fetch.tooManyRedirects', hostOf(from), String(MAX_REDIRECTS)),
+      track,
+    );
+  }
+  try {
+    return new URL(location, from).href;
+  } catch {
+    throw new FetchFailedError(text('fetch.badRedirect', hostOf(from)), track);
+  }
+}
+
+/** The Content-Length, when the server gave a valid one. */
+function declaredLength(headers: Headers): number | undefined {
+  const declared = Number(headers.get('content-length'));
+  return Number.isFinite(declared) && declared >= 0 && headers.has('content-length')
+    ? declared
+    : undefined;
+}
+
+/**
+ * Reads the body chunk by chunk against the budgets (the limit, a stall, the speed, the
+ * deadline), handing each chunk to `onChunk`; returns the bytes read.
+ */
+async function readBody(
+  run: GateRun,
+  response: Response,
+  onChunk: (chunk: Uint8Array, received: number) => void | Promise<void>,
+): Promise<number> {
+  if (!response.body) return 0;
+  const { opts, budget } = run;
+  let received = 0;
+  run.watchSpeed(() => received);
+  const reader = response.body.getReader();
+  const whenStopped = stopOf(run.abort.signal, reader);
+  for (;;) {
+    run.arm('stall', budget.stallMs);
+    const { done, value } = await Promise.race([reader.read(), whenStopped]);
+    // A read cut short by a stop reads as the end: it is not.
+    if (run.abort.signal.aborted) throw new DOMException('The download was stopped.', 'AbortError');
+    if (done) break;
+    received += value.length;
+    if (received > budget.limitBytes) {
+      throw overLimit(opts.kind, hostOf(run.current), received, budget.limitBytes, opts.track);
+    }
+    await onChunk(value, received);
+  }
+  run.release();
+  return received;
+}
+
+/** Rejects as soon as the download is stopped (cancelling the reader), whatever the body does. */
+function stopOf(signal: AbortSignal, reader: ReadableStreamDefaultReader): Promise<never> {
+  const stopped = new Promise<never>((_resolve, reject) => {
+    const onAbort = () => {
+      reject(new DOMException('The download was stopped.', 'AbortError'));
+      void reader.cancel().catch(() => undefined);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  stopped.catch(() => undefined);
+  return stopped;
 }
 
 export interface GatedBytes {

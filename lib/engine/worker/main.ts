@@ -26,109 +26,143 @@ interface WorkerScope {
 declare const FileReaderSync: new () => { readAsArrayBuffer(blob: Blob): ArrayBuffer };
 
 export function startFfmpegWorker(scope: WorkerScope): void {
-  let core: FfmpegCore | undefined;
-  let fs: SeamFileSystems | undefined;
-  let stack: CoreStack | undefined;
-  let peakHeap = 0;
-  const notePeak = () => {
-    if (core) peakHeap = Math.max(peakHeap, core.HEAPU8.length);
-  };
-
-  const loaded = (): { core: FfmpegCore; fs: SeamFileSystems } => {
-    if (!core || !fs) throw new Error('ffmpeg is not loaded');
-    return { core, fs };
-  };
-
-  async function handle(req: WorkerRequest): Promise<WorkerResults[WorkerRequest['type']]> {
-    switch (req.type) {
-      case 'load': {
-        if (core) return;
-        scope.importScripts(req.coreURL);
-        const create = scope.createFFmpegCore;
-        if (!create) throw new Error('the ffmpeg core did not load');
-        // The core finds its wasm through the URL after '#' (ffmpeg.wasm's own convention).
-        const urls = btoa(JSON.stringify({ wasmURL: req.wasmURL, workerURL: '' }));
-        core = await create({ mainScriptUrlOrBlob: `${req.coreURL}#${urls}` });
-        // The core's factory holds its whole source: where its stack functions are (./stack.ts).
-        stack = enlargeStack(core as unknown as Parameters<typeof enlargeStack>[0], String(create));
-        const reader = new FileReaderSync();
-        fs = installFileSystems(core.FS, (blob) => reader.readAsArrayBuffer(blob));
-        core.setLogger(({ message }) => {
-          notePeak();
-          scope.postMessage({ kind: 'log', message });
-        });
-        notePeak();
-        return;
-      }
-      case 'exec': {
-        const { core } = loaded();
-        core.setTimeout(-1);
-        const sp = stack?.save();
-        try {
-          if (req.tool === 'ffprobe') core.ffprobe(...req.args);
-          else core.exec(...req.args);
-        } finally {
-          if (sp !== undefined) stack?.restore(sp);
-        }
-        const code = core.ret;
-        core.reset();
-        notePeak();
-        return code;
-      }
-      case 'mountBlobs': {
-        const { core } = loaded();
-        core.FS.mkdir(req.dir);
-        const blobs = req.files.map((f) => ({ name: f.name, data: f.blob }));
-        core.FS.mount(core.FS.filesystems.WORKERFS!, { blobs }, req.dir);
-        return;
-      }
-      case 'mountOutput': {
-        const { core } = loaded();
-        core.FS.mkdir(req.dir);
-        core.FS.mount(core.FS.filesystems.SEAMOUT!, {}, req.dir);
-        return;
-      }
-      case 'unmount': {
-        const { core, fs } = loaded();
-        fs.forgetInputs(req.dir);
-        core.FS.unmount(req.dir);
-        core.FS.rmdir(req.dir);
-        return;
-      }
-      case 'takeOutput':
-        return loaded().fs.takeOutput(req.path, req.mime);
-      case 'readText': {
-        const { core } = loaded();
-        if (!core.FS.analyzePath(req.path).exists) return undefined;
-        return core.FS.readFile(req.path, { encoding: 'utf8' });
-      }
-      case 'readBytes': {
-        const { core } = loaded();
-        if (!core.FS.analyzePath(req.path).exists) return undefined;
-        return new Blob([core.FS.readFile(req.path, { encoding: 'binary' })]);
-      }
-      case 'remove': {
-        const { core } = loaded();
-        if (core.FS.analyzePath(req.path).exists) core.FS.unlink(req.path);
-        return;
-      }
-      case 'heap':
-        notePeak();
-        return { bytes: core?.HEAPU8.length ?? 0, peakBytes: peakHeap };
-    }
-  }
-
+  const worker = new CoreHolder(scope);
   // One request at a time, in order: ffmpeg runs synchronously in this worker anyway.
   let queue: Promise<unknown> = Promise.resolve();
   scope.onmessage = ({ data }) => {
     const { id, ...req } = data;
     queue = queue.then(async () => {
       try {
-        const value = await handle(req as WorkerRequest);
+        const value = await worker.handle(req as WorkerRequest);
         scope.postMessage({ kind: 'reply', id, ok: true, value });
       } catch (err) {
         scope.postMessage({ kind: 'reply', id, ok: false, error: rawErrorText(err) ?? '' });
       }
     });
   };
+}
+
+type Request<T extends WorkerRequest['type']> = Extract<WorkerRequest, { type: T }>;
+
+/** The worker's ffmpeg core once loaded, its file systems and stack, and its heap's peak. */
+class CoreHolder {
+  readonly #scope: WorkerScope;
+  #core: FfmpegCore | undefined;
+  #fs: SeamFileSystems | undefined;
+  #stack: CoreStack | undefined;
+  #peakHeap = 0;
+
+  constructor(scope: WorkerScope) {
+    this.#scope = scope;
+  }
+
+  /** Answers one request of the engine. */
+  async handle(req: WorkerRequest): Promise<WorkerResults[WorkerRequest['type']]> {
+    switch (req.type) {
+      case 'load':
+        return this.#load(req);
+      case 'exec':
+        return this.#exec(req);
+      case 'mountBlobs':
+      case 'mountOutput':
+      case 'unmount':
+        return this.#mount(req);
+      case 'takeOutput':
+        return this.#loaded().fs.takeOutput(req.path, req.mime);
+      case 'readText':
+      case 'readBytes':
+      case 'remove':
+        return this.#file(req);
+      case 'heap':
+        this.#notePeak();
+        return { bytes: this.#core?.HEAPU8.length ?? 0, peakBytes: this.#peakHeap };
+    }
+  }
+
+  #notePeak(): void {
+    if (this.#core) this.#peakHeap = Math.max(this.#peakHeap, this.#core.HEAPU8.length);
+  }
+
+  #loaded(): { core: FfmpegCore; fs: SeamFileSystems } {
+    if (!this.#core || !this.#fs) throw new Error('ffmpeg is not loaded');
+    return { core: this.#core, fs: this.#fs };
+  }
+
+  /** Loads the core once: its wasm, a larger stack, Seam's file systems, the log forwarded. */
+  async #load(req: Request<'load'>): Promise<void> {
+    if (this.#core) return;
+    this.#scope.importScripts(req.coreURL);
+    const create = this.#scope.createFFmpegCore;
+    if (!create) throw new Error('the ffmpeg core did not load');
+    // The core finds its wasm through the URL after '#' (ffmpeg.wasm's own convention).
+    const urls = btoa(JSON.stringify({ wasmURL: req.wasmURL, workerURL: '' }));
+    const core = await create({ mainScriptUrlOrBlob: `${req.coreURL}#${urls}` });
+    this.#core = core;
+    // The core's factory holds its whole source: where its stack functions are (./stack.ts).
+    this.#stack = enlargeStack(
+      core as unknown as Parameters<typeof enlargeStack>[0],
+      String(create),
+    );
+    const reader = new FileReaderSync();
+    this.#fs = installFileSystems(core.FS, (blob) => reader.readAsArrayBuffer(blob));
+    core.setLogger(({ message }) => {
+      this.#notePeak();
+      this.#scope.postMessage({ kind: 'log', message });
+    });
+    this.#notePeak();
+  }
+
+  /** Runs ffmpeg or ffprobe to the end (its stack put back after), then resets the core. */
+  #exec(req: Request<'exec'>): number {
+    const { core } = this.#loaded();
+    core.setTimeout(-1);
+    const sp = this.#stack?.save();
+    try {
+      if (req.tool === 'ffprobe') core.ffprobe(...req.args);
+      else core.exec(...req.args);
+    } finally {
+      if (sp !== undefined) this.#stack?.restore(sp);
+    }
+    const code = core.ret;
+    core.reset();
+    this.#notePeak();
+    return code;
+  }
+
+  /** Mounts a folder of input Blobs or of output, or unmounts one. */
+  #mount(req: Request<'mountBlobs' | 'mountOutput' | 'unmount'>): void {
+    const { core, fs } = this.#loaded();
+    switch (req.type) {
+      case 'mountBlobs': {
+        core.FS.mkdir(req.dir);
+        const blobs = req.files.map((f) => ({ name: f.name, data: f.blob }));
+        core.FS.mount(core.FS.filesystems.WORKERFS!, { blobs }, req.dir);
+        return;
+      }
+      case 'mountOutput':
+        core.FS.mkdir(req.dir);
+        core.FS.mount(core.FS.filesystems.SEAMOUT!, {}, req.dir);
+        return;
+      case 'unmount':
+        fs.forgetInputs(req.dir);
+        core.FS.unmount(req.dir);
+        core.FS.rmdir(req.dir);
+        return;
+    }
+  }
+
+  /** Reads a file of the core's file system (undefined when there is none), or removes it. */
+  #file(req: Request<'readText' | 'readBytes' | 'remove'>): string | Blob | undefined {
+    const { core } = this.#loaded();
+    const exists = core.FS.analyzePath(req.path).exists;
+    switch (req.type) {
+      case 'readText':
+        return exists ? core.FS.readFile(req.path, { encoding: 'utf8' }) : undefined;
+      case 'readBytes':
+        return exists ? new Blob([core.FS.readFile(req.path, { encoding: 'binary' })]) : undefined;
+      case 'remove':
+        if (exists) core.FS.unlink(req.path);
+        return;
+    }
+  }
 }
