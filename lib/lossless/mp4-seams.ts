@@ -172,29 +172,12 @@ export async function closeMp4Seams(
   signal?: AbortSignal,
 ): Promise<AacSeamsResult> {
   const infos = await Promise.all(inputs.map(inputAudio));
-  if (infos.some((t) => t.frame !== FRAME)) throw new AacSeamNotPossibleError('frames of 960');
-  const enc = aacEncodingOf(infos);
-  if (infos.some((t) => t.frames * FRAME - t.lead - t.tail < AAC_SEAM_MIN_SAMPLES)) {
-    throw new AacSeamNotPossibleError('an input is too short');
-  }
+  const enc = seamEncoding(infos);
   const { moov, at, audio, table } = await readJoinedAudio(joined, infos);
-  const sample = (i: number): PlacedSample => ({
-    offset: table.offsets[i]!,
-    size: table.sizes[i]!,
-  });
-  const frames = async (base: number, from: number, to: number): Promise<Blob> => {
-    const parts: BlobPart[] = [];
-    for (let i = from; i < to; i++) {
-      const s = sample(base + i);
-      parts.push(adtsHeader(s.size, enc), joined.slice(s.offset, s.offset + s.size));
-    }
-    return new Blob(parts);
-  };
-
+  const src = new JoinedFrames(joined, table, enc);
   // The output's frames, in order: runs of inputs' frames and the new ones between.
   const out: PlacedSample[] = [];
-  const added: Bytes[] = [];
-  let addedBytes = 0;
+  const added = new AddedFrames(at.start + 8);
   const overlaps: JoinOverlap[] = [];
   const newFrames: number[] = [];
   let base = 0;
@@ -206,42 +189,12 @@ export async function closeMp4Seams(
     throwIfAborted(signal);
     const a = infos[k]!;
     const b = infos[k + 1]!;
-    const end = (g + a.frames) * FRAME - a.tail;
-    const place: JoinPlace = placeJoin(end, b.lead, FRAME, AAC_MARGINS);
+    const place = placeJoin((g + a.frames) * FRAME - a.tail, b.lead, FRAME, AAC_MARGINS);
     const { gB, aOut, bOut } = place;
+    const encoded = await encodeJoin(src, coder, { k, a, b, base, g, from, place }, signal);
     const encFrom = aOut - PREROLL;
-    const encTo = bOut;
-    if (aOut - g <= from) throw new AacSeamNotPossibleError(`input ${k + 1} is too short`);
-    const bNeed = encTo - gB + 2;
-    if (bNeed > b.frames) throw new AacSeamNotPossibleError(`input ${k + 2} is too short`);
-
-    const aDec = Math.max(0, encFrom - g - WARM_DECODE);
-    const aPcm = await coder.decode(await frames(base, aDec, a.frames), enc);
-    const bPcm = await coder.decode(await frames(base + a.frames, 0, bNeed), enc);
-    throwIfAborted(signal);
-    const y0 = encFrom * FRAME + AAC_ENCODER_LEAD;
-    const y1 = (encTo + 2) * FRAME;
-    const pcm = junctionAudio(
-      aPcm,
-      (g + aDec) * FRAME,
-      bPcm,
-      gB * FRAME,
-      place,
-      y0,
-      y1,
-      enc.channels,
-    );
-    const encoded = encodedFrames(await coder.encode(pcm, enc));
-    if (encoded.length < encTo - encFrom) throw new SpliceError('the junction encode is short');
-
-    for (let i = from; i < aOut - g; i++) out.push(sample(base + i));
-    const anchor = at.start + 8;
-    for (let i = aOut - encFrom; i < bOut - encFrom; i++) {
-      const f = encoded[i]!;
-      out.push({ offset: anchor + addedBytes, size: f.length });
-      added.push(f);
-      addedBytes += f.length;
-    }
+    for (let i = from; i < aOut - g; i++) out.push(src.sample(base + i));
+    for (let i = aOut - encFrom; i < bOut - encFrom; i++) out.push(added.add(encoded[i]!));
     newFrames.push(bOut - aOut);
     trackTime += (a.frames * FRAME - a.lead - a.tail) / enc.sampleRate;
     overlaps.push({ atSec: trackTime, overlapSec: place.overlap / enc.sampleRate });
@@ -250,28 +203,129 @@ export async function closeMp4Seams(
     from = bOut - gB;
   }
   const last = infos[infos.length - 1]!;
-  for (let i = from; i < last.frames; i++) out.push(sample(base + i));
-
-  if (at.start + 8 + addedBytes >= 2 ** 32) throw new SpliceError('the joined file is too large');
-  const mdatHead = new Uint8Array(8);
-  view(mdatHead).setUint32(0, 8 + addedBytes);
-  mdatHead.set([0x6d, 0x64, 0x61, 0x74], 4);
+  for (let i = from; i < last.frames; i++) out.push(src.sample(base + i));
+  const mdat = added.mdat();
   // Nothing before the moov moves: the new mdat takes the moov's place and the moov follows.
   const newMoov = shiftMp4Chapters(
     rewriteMoov(moov, audio, out, FRAME, { lead: infos[0]!.lead, tail: last.tail }),
     overlaps,
   );
   const blob = new Blob(
-    [
-      joined.slice(0, at.start),
-      mdatHead,
-      ...added,
-      writeBox(newMoov),
-      joined.slice(at.start + at.size),
-    ],
+    [joined.slice(0, at.start), ...mdat, writeBox(newMoov), joined.slice(at.start + at.size)],
     { type: joined.type || 'audio/mp4' },
   );
   return { blob, overlaps, newFrames };
+}
+
+type SeamInputAudio = Awaited<ReturnType<typeof inputAudio>>;
+
+/** The encoding of the joins' new frames; refuses inputs whose joins cannot be closed so. */
+function seamEncoding(infos: readonly SeamInputAudio[]): AacEncoding {
+  if (infos.some((t) => t.frame !== FRAME)) throw new AacSeamNotPossibleError('frames of 960');
+  const enc = aacEncodingOf(infos);
+  if (infos.some((t) => t.frames * FRAME - t.lead - t.tail < AAC_SEAM_MIN_SAMPLES)) {
+    throw new AacSeamNotPossibleError('an input is too short');
+  }
+  return enc;
+}
+
+/** The joined file's audio frames: where each is, and runs of them as ADTS for the decoder. */
+class JoinedFrames {
+  constructor(
+    readonly joined: Blob,
+    readonly table: { offsets: ArrayLike<number>; sizes: ArrayLike<number> },
+    readonly enc: AacEncoding,
+  ) {}
+
+  sample(i: number): PlacedSample {
+    return { offset: this.table.offsets[i]!, size: this.table.sizes[i]! };
+  }
+
+  /** Frames [from, to) of the input whose frame 0 is the file's frame `base`, as ADTS. */
+  adts(base: number, from: number, to: number): Blob {
+    const parts: BlobPart[] = [];
+    for (let i = from; i < to; i++) {
+      const s = this.sample(base + i);
+      parts.push(adtsHeader(s.size, this.enc), this.joined.slice(s.offset, s.offset + s.size));
+    }
+    return new Blob(parts);
+  }
+}
+
+/** The joins' new frames, placed one after another in a new mdat starting at `anchor`. */
+class AddedFrames {
+  readonly #frames: Bytes[] = [];
+  #bytes = 0;
+
+  constructor(readonly anchor: number) {}
+
+  add(frame: Bytes): PlacedSample {
+    const placed = { offset: this.anchor + this.#bytes, size: frame.length };
+    this.#frames.push(frame);
+    this.#bytes += frame.length;
+    return placed;
+  }
+
+  /** The new mdat box: its header and the frames. */
+  mdat(): BlobPart[] {
+    if (this.anchor + this.#bytes >= 2 ** 32) throw new SpliceError('the joined file is too large');
+    const head = new Uint8Array(8);
+    view(head).setUint32(0, 8 + this.#bytes);
+    head.set([0x6d, 0x64, 0x61, 0x74], 4);
+    return [head, ...this.#frames];
+  }
+}
+
+/** One join of closeMp4Seams: its inputs, where they sit, and where it falls. */
+interface JoinAt {
+  k: number;
+  a: SeamInputAudio;
+  b: SeamInputAudio;
+  /** The joined file's frame that is A's frame 0. */
+  base: number;
+  /** Output frame index of A's frame 0, and A's first copied frame. */
+  g: number;
+  from: number;
+  place: JoinPlace;
+}
+
+/**
+ * Decodes the audio either side of a join and encodes it again across the join: the new frames,
+ * the first one output frame aOut - PREROLL. Refuses an input too short for its join's frames.
+ */
+async function encodeJoin(
+  src: JoinedFrames,
+  coder: AacJunctionCoder,
+  { k, a, b, base, g, from, place }: JoinAt,
+  signal: AbortSignal | undefined,
+): Promise<Bytes[]> {
+  const { enc } = src;
+  const { gB, aOut, bOut } = place;
+  const encFrom = aOut - PREROLL;
+  const encTo = bOut;
+  if (aOut - g <= from) throw new AacSeamNotPossibleError(`input ${k + 1} is too short`);
+  const bNeed = encTo - gB + 2;
+  if (bNeed > b.frames) throw new AacSeamNotPossibleError(`input ${k + 2} is too short`);
+
+  const aDec = Math.max(0, encFrom - g - WARM_DECODE);
+  const aPcm = await coder.decode(src.adts(base, aDec, a.frames), enc);
+  const bPcm = await coder.decode(src.adts(base + a.frames, 0, bNeed), enc);
+  throwIfAborted(signal);
+  const y0 = encFrom * FRAME + AAC_ENCODER_LEAD;
+  const y1 = (encTo + 2) * FRAME;
+  const pcm = junctionAudio(
+    aPcm,
+    (g + aDec) * FRAME,
+    bPcm,
+    gB * FRAME,
+    place,
+    y0,
+    y1,
+    enc.channels,
+  );
+  const encoded = encodedFrames(await coder.encode(pcm, enc));
+  if (encoded.length < encTo - encFrom) throw new SpliceError('the junction encode is short');
+  return encoded;
 }
 
 /** The AAC frames of the junction coder's MP4, after checking its priming is the expected. */

@@ -25,7 +25,7 @@
 import type { Bytes } from '@/lib/core/bytes';
 import { throwIfAborted } from '@/lib/core/bytes';
 import { SpliceError } from '@/lib/containers/errors';
-import { readOgg } from '@/lib/containers/ogg';
+import { readOgg, type OggStream } from '@/lib/containers/ogg';
 import { opusPacketSamples, pageOpus } from '@/lib/containers/ogg-opus';
 import type { FrameTiming } from './junctions';
 import { inputEnds } from './ogg-opus';
@@ -33,10 +33,13 @@ import {
   junctionAudio,
   placeJoin,
   seamFrameRange,
+  type JoinPlace,
   type JunctionCoder,
   type SeamMargins,
 } from './seam-plan';
 import type { JoinOverlap } from './types';
+
+type OggPacket = OggStream['packets'][number];
 
 /** How the junction packets are encoded: as the inputs were. */
 export interface OpusEncoding {
@@ -94,46 +97,10 @@ export async function closeOpusSeams(
   const ogg = readOgg(new Uint8Array(await joined.arrayBuffer()));
   const [head, tags, ...audio] = ogg.packets;
   if (!head || !tags) throw new SpliceError('the joined file is not Ogg Opus');
-  if (audio.some((p) => opusPacketSamples(p.data) !== FRAME)) {
-    throw new OpusSeamNotPossibleError('the packets are not all 20 ms');
-  }
-  // CELT only (TOC configurations 16 to 31): SILK's and hybrid's predictors carry far more
-  // from packet to packet, and a packet encoded again among them decodes far from the inputs
-  // (measured: 5 dB SNR at a join of 32 kb/s mono, which libopus codes as hybrid).
-  if (audio.some((p) => (p.data[0] ?? 0) >> 3 < 16)) {
-    throw new OpusSeamNotPossibleError('the inputs are SILK or hybrid Opus, not CELT');
-  }
-  const channels = head.data[9]!;
-  if (channels < 1 || channels > 2 || head.data[18] !== 0) {
-    throw new OpusSeamNotPossibleError('the inputs are not mono or stereo');
-  }
-  const timings: (FrameTiming & { base: number; bytes: number })[] = [];
-  let at = 0;
-  for (const { preSkip, endGranule } of ends) {
-    const frames = Math.ceil(endGranule / FRAME);
-    if (frames < 1 || at + frames > audio.length) {
-      throw new SpliceError('the joined file does not hold every packet of its inputs');
-    }
-    let bytes = 0;
-    for (let i = at; i < at + frames; i++) bytes += audio[i]!.data.length;
-    timings.push({ frames, lead: preSkip, tail: frames * FRAME - endGranule, base: at, bytes });
-    at += frames;
-  }
-  if (at !== audio.length) throw new SpliceError('the joined file holds packets of no input');
-  if (timings.some((t) => t.frames * FRAME - t.lead - t.tail < OPUS_SEAM_MIN_SAMPLES)) {
-    throw new OpusSeamNotPossibleError('an input is too short');
-  }
-  const kbps = Math.max(...timings.map((t) => (t.bytes * 8 * 48) / (t.frames * FRAME)));
-  const enc: OpusEncoding = { channels, bitrate: Math.max(6, Math.round(kbps)) * 1000 };
-
-  // A stream of some packets to decode: pre-skip 0 and no end trim, so nothing is skipped.
-  const rawHead = head.data.slice();
-  rawHead[10] = 0;
-  rawHead[11] = 0;
-  const packetsBlob = (from: number, to: number): Blob => {
-    const packets = audio.slice(from, to).map((p) => p.data);
-    return pageOpus(rawHead, tags.data, ogg.serial, packets, packets.length * FRAME);
-  };
+  const channels = celtChannels(head, audio);
+  const timings = inputPackets(ends, audio);
+  const enc = opusEncoding(timings, channels);
+  const stream: OpusStream = { head: head.data, tags: tags.data, serial: ogg.serial, audio };
 
   const out: Bytes[] = [];
   const overlaps: JoinOverlap[] = [];
@@ -145,25 +112,10 @@ export async function closeOpusSeams(
     throwIfAborted(signal);
     const a = timings[k]!;
     const b = timings[k + 1]!;
-    const end = (g + a.frames) * FRAME - a.tail;
-    const place = placeJoin(end, b.lead, FRAME, OPUS_MARGINS);
+    const place = placeJoin((g + a.frames) * FRAME - a.tail, b.lead, FRAME, OPUS_MARGINS);
     const { gB, aOut, bOut } = place;
+    const encoded = await encodeJoin(stream, coder, enc, { k, a, b, g, from, place }, signal);
     const encFrom = aOut - PREROLL;
-    const encTo = bOut;
-    if (aOut - g <= from) throw new OpusSeamNotPossibleError(`input ${k + 1} is too short`);
-    const bNeed = encTo - gB + 2;
-    if (bNeed > b.frames) throw new OpusSeamNotPossibleError(`input ${k + 2} is too short`);
-
-    const aDec = Math.max(0, encFrom - g - WARM_DECODE);
-    const aPcm = await coder.decode(packetsBlob(a.base + aDec, a.base + a.frames), enc);
-    const bPcm = await coder.decode(packetsBlob(b.base, b.base + bNeed), enc);
-    throwIfAborted(signal);
-    const y0 = encFrom * FRAME + OPUS_ENCODER_LEAD;
-    const y1 = (encTo + 2) * FRAME;
-    const pcm = junctionAudio(aPcm, (g + aDec) * FRAME, bPcm, gB * FRAME, place, y0, y1, channels);
-    const encoded = encodedPackets(await coder.encode(pcm, enc));
-    if (encoded.length < encTo - encFrom) throw new SpliceError('the junction encode is short');
-
     for (let i = from; i < aOut - g; i++) out.push(audio[a.base + i]!.data);
     for (let i = aOut - encFrom; i < bOut - encFrom; i++) out.push(encoded[i]!);
     newFrames.push(bOut - aOut);
@@ -181,6 +133,127 @@ export async function closeOpusSeams(
     overlaps,
     newFrames,
   };
+}
+
+/**
+ * The stream's channels, once it is known to be what closing its joins assumes: 20 ms CELT
+ * packets, mono or stereo.
+ */
+function celtChannels(head: OggPacket, audio: readonly OggPacket[]): number {
+  if (audio.some((p) => opusPacketSamples(p.data) !== FRAME)) {
+    throw new OpusSeamNotPossibleError('the packets are not all 20 ms');
+  }
+  // CELT only (TOC configurations 16 to 31): SILK's and hybrid's predictors carry far more
+  // from packet to packet, and a packet encoded again among them decodes far from the inputs
+  // (measured: 5 dB SNR at a join of 32 kb/s mono, which libopus codes as hybrid).
+  if (audio.some((p) => (p.data[0] ?? 0) >> 3 < 16)) {
+    throw new OpusSeamNotPossibleError('the inputs are SILK or hybrid Opus, not CELT');
+  }
+  const channels = head.data[9]!;
+  if (channels < 1 || channels > 2 || head.data[18] !== 0) {
+    throw new OpusSeamNotPossibleError('the inputs are not mono or stereo');
+  }
+  return channels;
+}
+
+/** An input's packets in the joined stream: how many, its first, their bytes, what it skips. */
+type InputPackets = FrameTiming & { base: number; bytes: number };
+
+/** Each input's packets in the joined stream, which must hold every one and no other. */
+function inputPackets(
+  ends: readonly { preSkip: number; endGranule: number }[],
+  audio: readonly OggPacket[],
+): InputPackets[] {
+  const timings: InputPackets[] = [];
+  let at = 0;
+  for (const { preSkip, endGranule } of ends) {
+    const frames = Math.ceil(endGranule / FRAME);
+    if (frames < 1 || at + frames > audio.length) {
+      throw new SpliceError('the joined file does not hold every packet of its inputs');
+    }
+    let bytes = 0;
+    for (let i = at; i < at + frames; i++) bytes += audio[i]!.data.length;
+    timings.push({ frames, lead: preSkip, tail: frames * FRAME - endGranule, base: at, bytes });
+    at += frames;
+  }
+  if (at !== audio.length) throw new SpliceError('the joined file holds packets of no input');
+  return timings;
+}
+
+/** The new packets' encoding (the inputs' highest bitrate); refuses an input too short. */
+function opusEncoding(timings: readonly InputPackets[], channels: number): OpusEncoding {
+  if (timings.some((t) => t.frames * FRAME - t.lead - t.tail < OPUS_SEAM_MIN_SAMPLES)) {
+    throw new OpusSeamNotPossibleError('an input is too short');
+  }
+  const kbps = Math.max(...timings.map((t) => (t.bytes * 8 * 48) / (t.frames * FRAME)));
+  return { channels, bitrate: Math.max(6, Math.round(kbps)) * 1000 };
+}
+
+/** The joined stream's headers and audio packets. */
+interface OpusStream {
+  head: Bytes;
+  tags: Bytes;
+  serial: number;
+  audio: readonly OggPacket[];
+}
+
+/** A stream of packets [from, to) to decode: pre-skip 0 and no end trim, so nothing is skipped. */
+function packetsBlob(stream: OpusStream, from: number, to: number): Blob {
+  const rawHead = stream.head.slice();
+  rawHead[10] = 0;
+  rawHead[11] = 0;
+  const packets = stream.audio.slice(from, to).map((p) => p.data);
+  return pageOpus(rawHead, stream.tags, stream.serial, packets, packets.length * FRAME);
+}
+
+/** One join of closeOpusSeams: its inputs, where A sits in the output, and where it falls. */
+interface JoinAt {
+  k: number;
+  a: InputPackets;
+  b: InputPackets;
+  /** Output packet index of A's packet 0, and A's first copied packet. */
+  g: number;
+  from: number;
+  place: JoinPlace;
+}
+
+/**
+ * Decodes the audio either side of a join and encodes it again across the join: the new
+ * packets, the first one output packet aOut - PREROLL. Refuses an input too short for them.
+ */
+async function encodeJoin(
+  stream: OpusStream,
+  coder: OpusJunctionCoder,
+  enc: OpusEncoding,
+  { k, a, b, g, from, place }: JoinAt,
+  signal: AbortSignal | undefined,
+): Promise<Bytes[]> {
+  const { gB, aOut, bOut } = place;
+  const encFrom = aOut - PREROLL;
+  const encTo = bOut;
+  if (aOut - g <= from) throw new OpusSeamNotPossibleError(`input ${k + 1} is too short`);
+  const bNeed = encTo - gB + 2;
+  if (bNeed > b.frames) throw new OpusSeamNotPossibleError(`input ${k + 2} is too short`);
+
+  const aDec = Math.max(0, encFrom - g - WARM_DECODE);
+  const aPcm = await coder.decode(packetsBlob(stream, a.base + aDec, a.base + a.frames), enc);
+  const bPcm = await coder.decode(packetsBlob(stream, b.base, b.base + bNeed), enc);
+  throwIfAborted(signal);
+  const y0 = encFrom * FRAME + OPUS_ENCODER_LEAD;
+  const y1 = (encTo + 2) * FRAME;
+  const pcm = junctionAudio(
+    aPcm,
+    (g + aDec) * FRAME,
+    bPcm,
+    gB * FRAME,
+    place,
+    y0,
+    y1,
+    enc.channels,
+  );
+  const encoded = encodedPackets(await coder.encode(pcm, enc));
+  if (encoded.length < encTo - encFrom) throw new SpliceError('the junction encode is short');
+  return encoded;
 }
 
 /** The packets of the junction coder's Ogg Opus, after checking its pre-skip and packets. */

@@ -14,11 +14,16 @@ import { editTrack } from './actions';
 import { notify } from './notices';
 import { putCoverImage } from '@/lib/store/cover';
 import { outputSettings, outputTags, preferences } from '@/lib/store/settings';
-import { bookOrder, type FeedBook } from '@/lib/page-audio/feed-book';
+import {
+  bookOrder,
+  bookOrigins,
+  type BookEpisode,
+  type FeedBook,
+} from '@/lib/page-audio/feed-book';
 import { episodeChapters, parseJsonChapters } from '@/lib/page-audio/json-chapters';
 import { fetchGated, fetchGatedText } from '@/lib/fetch/gate';
 import { queuePageAudio } from '@/lib/page-audio/picks';
-import { originPattern } from '@/lib/page-audio/urls';
+import type { Track, Transition } from '@/lib/core/track';
 
 /** JPEG or PNG by their first bytes (what MP4 and ID3 covers hold). */
 function isCoverImage(b: Uint8Array): boolean {
@@ -38,78 +43,23 @@ export function makeBook(
   chosen: readonly string[],
 ): Promise<void> {
   const episodes = bookOrder(book, chosen);
-  const urls = [
-    feedUrl,
-    ...episodes.flatMap((e) => [e.audioUrl, ...(e.chaptersUrl ? [e.chaptersUrl] : [])]),
-    ...(book.imageUrl ? [book.imageUrl] : []),
-  ];
-  const origins = [...new Set(urls.map(originPattern))];
+  const origins = bookOrigins(feedUrl, book, episodes);
   const asked = browser.permissions.request({ origins }).catch(() => false);
   return (async () => {
     if (episodes.length === 0) return;
     // Queued and set up at once, without waiting for the answer: Chrome's prompt can close the
     // popup (the background retries the downloads once access is granted, as for Add selected).
-    const { added } = await queuePageAudio(
-      episodes.map((e) => ({ url: e.audioUrl, name: e.title || undefined, pageUrl: feedUrl })),
-    );
     const prefs = await preferences.getValue();
-    const mine = added.flatMap((track) => {
-      const episode = episodes.find(
-        (e) => track.source.kind === 'url' && track.source.url === e.audioUrl,
-      );
-      return episode ? [{ track, episode, title: episode.title || track.name }] : [];
-    });
-    for (const { track, title } of mine) {
-      await editTrack(track.id, { chapterTitle: title }, prefs.defaultTransition);
-    }
-    if (added.length > 0) {
-      await background.sendMessage(
-        'bg:fetchTracks',
-        added.map((tr) => tr.id),
-      );
-    }
-    const output = await outputSettings.getValue();
-    await outputSettings.setValue({ ...output, format: 'm4b', chapters: 'auto' });
-    const tags = await outputTags.getValue();
-    await outputTags.setValue({
-      ...tags,
-      title: book.title,
-      album: book.title,
-      artist: book.author,
-      albumArtist: book.author,
-    });
+    const queued = await queueEpisodes(feedUrl, episodes, prefs.defaultTransition);
+    await setBookOutput(book);
     if (!(await asked)) {
       throw new FetchRefusedError(text('feed.notAllowed', new URL(feedUrl).host));
     }
     // Each episode's own chapters, inside its chapter: through the fetch gate, as the feed.
     const granted = (await browser.permissions.getAll()).origins ?? [];
     const gate = { granted, pageUrl: feedUrl };
-    const failed: string[] = [];
-    for (const { track, episode, title } of mine) {
-      if (!episode.chaptersUrl) continue;
-      let chapters: ReturnType<typeof episodeChapters>;
-      try {
-        const json = await fetchGatedText(episode.chaptersUrl, { ...gate, kind: 'chapters' });
-        chapters = episodeChapters(title, parseJsonChapters(json.text));
-      } catch {
-        failed.push(title);
-        continue;
-      }
-      if (chapters) await editTrack(track.id, { chapters }, prefs.defaultTransition);
-    }
-    if (book.imageUrl) {
-      const art = await fetchGated(book.imageUrl, { ...gate, kind: 'artwork' }).catch(
-        () => undefined,
-      );
-      if (art && isCoverImage(art.bytes)) {
-        const type = art.bytes[0] === 0xff ? 'image/jpeg' : 'image/png';
-        await putCoverImage({
-          blob: new Blob([art.bytes.slice()], { type }),
-          name: t('book.artwork'),
-        });
-        await outputSettings.setValue({ ...(await outputSettings.getValue()), cover: 'image' });
-      }
-    }
+    const failed = await addEpisodeChapters(queued, gate, prefs.defaultTransition);
+    if (book.imageUrl) await addArtwork(book.imageUrl, gate);
     notify({
       text:
         failed.length > 0
@@ -117,4 +67,98 @@ export function makeBook(
           : t('book.made', book.title),
     });
   })();
+}
+
+/** A queued episode's track, the episode, and its chapter's title. */
+interface QueuedEpisode {
+  track: Track;
+  episode: BookEpisode;
+  title: string;
+}
+
+/**
+ * Queues the episodes' audio (a chapter each, named by its title) and asks the background to
+ * download it; returns the episodes queued now (one already in the queue is not queued again).
+ */
+async function queueEpisodes(
+  feedUrl: string,
+  episodes: readonly BookEpisode[],
+  transition: Transition,
+): Promise<QueuedEpisode[]> {
+  const { added } = await queuePageAudio(
+    episodes.map((e) => ({ url: e.audioUrl, name: e.title || undefined, pageUrl: feedUrl })),
+  );
+  const queued = added.flatMap((track) => {
+    const episode = episodes.find(
+      (e) => track.source.kind === 'url' && track.source.url === e.audioUrl,
+    );
+    return episode ? [{ track, episode, title: episode.title || track.name }] : [];
+  });
+  for (const { track, title } of queued) {
+    await editTrack(track.id, { chapterTitle: title }, transition);
+  }
+  if (added.length > 0) {
+    await background.sendMessage(
+      'bg:fetchTracks',
+      added.map((tr) => tr.id),
+    );
+  }
+  return queued;
+}
+
+/** The output as a book: an M4B with chapters, tagged with the feed's title and author. */
+async function setBookOutput(book: FeedBook): Promise<void> {
+  const output = await outputSettings.getValue();
+  await outputSettings.setValue({ ...output, format: 'm4b', chapters: 'auto' });
+  const tags = await outputTags.getValue();
+  await outputTags.setValue({
+    ...tags,
+    title: book.title,
+    album: book.title,
+    artist: book.author,
+    albumArtist: book.author,
+  });
+}
+
+/** How the book's extras are fetched: the sites granted, and the feed as the page. */
+interface BookGate {
+  granted: string[];
+  pageUrl: string;
+}
+
+/**
+ * Each queued episode's own JSON chapters, set inside its chapter; returns the titles of the
+ * episodes whose chapters could not be read.
+ */
+async function addEpisodeChapters(
+  queued: readonly QueuedEpisode[],
+  gate: BookGate,
+  transition: Transition,
+): Promise<string[]> {
+  const failed: string[] = [];
+  for (const { track, episode, title } of queued) {
+    if (!episode.chaptersUrl) continue;
+    let chapters: ReturnType<typeof episodeChapters>;
+    try {
+      const json = await fetchGatedText(episode.chaptersUrl, { ...gate, kind: 'chapters' });
+      chapters = episodeChapters(title, parseJsonChapters(json.text));
+    } catch {
+      failed.push(title);
+      continue;
+    }
+    if (chapters) await editTrack(track.id, { chapters }, transition);
+  }
+  return failed;
+}
+
+/** The feed's artwork as the book's cover, when it is a JPEG or PNG (else none, silently). */
+async function addArtwork(imageUrl: string, gate: BookGate): Promise<void> {
+  const art = await fetchGated(imageUrl, { ...gate, kind: 'artwork' }).catch(() => undefined);
+  if (!art || !isCoverImage(art.bytes)) return;
+  const type = art.bytes[0] === 0xff ? 'image/jpeg' : 'image/png';
+  await putCoverImage({
+    blob: new Blob([art.bytes.slice()], { type }),
+    name: t('book.artwork'),
+  });
+  await outputSettings.setValue({ ...(await outputSettings.getValue()), cover: 'image' });
 }

@@ -25,6 +25,7 @@ import {
   readBack,
   readMp3Frames,
   writeTail,
+  type Mp3Stream,
 } from '@/lib/containers/mp3-frames';
 import { buildXingFrame } from '@/lib/containers/mp3-xing';
 import type { SplicePoint } from './plan';
@@ -93,18 +94,8 @@ export function spliceMp3(
   splicePoints: readonly SplicePoint[],
   opts: Mp3SpliceOptions = {},
 ): Mp3Splice {
-  if (segments.length === 0) throw new SpliceError('nothing to splice');
-  if (splicePoints.length !== segments.length - 1) {
-    throw new SpliceError(`${segments.length} segments need ${segments.length - 1} splicePoints`);
-  }
-  const allowFits = opts.fixes?.fits ?? true;
-  const allowEnlarge = opts.fixes?.enlarge ?? true;
-  const streams = segments.map((s, i) => readMp3Frames(s, i));
-  const first = streams[0]!;
-  streams.forEach((s, i) => {
-    if (!sameStream(first.first, s.first)) throw new SpliceError(`segment ${i} is another stream`);
-  });
-
+  const streams = readSegments(segments, splicePoints.length);
+  const fixes = { fits: opts.fixes?.fits ?? true, enlarge: opts.fixes?.enlarge ?? true };
   // Kept frame range [from, to) of each stream, in its own frame indexes.
   const from = streams.map(() => 0);
   const to = streams.map((s) => s.offsets.length);
@@ -116,47 +107,125 @@ export function spliceMp3(
   splicePoints.forEach((splicePoint, k) => {
     const a = streams[k]!;
     const b = streams[k + 1]!;
-    const options: Choice[] = [];
-    for (let j = splicePoint.earliest; j <= splicePoint.latest; j++) {
-      const aEnd = j - a.firstFrame;
-      const bStart = j - b.firstFrame;
-      if (aEnd <= from[k]! || aEnd > a.offsets.length || bStart < 0) continue;
-      if (bStart >= b.offsets.length) continue;
-      options.push({ j, begin: mainData(b, bStart).begin, free: freeTail(a, aEnd) });
-    }
-    if (options.length === 0)
-      throw new SpliceError(`splice point ${k + 1} has no frames to splice`);
-    options.sort(
-      (x, y) => Math.abs(x.j - splicePoint.nominal) - Math.abs(y.j - splicePoint.nominal),
-    );
-    let choice = options.find((o) => o.begin === 0 || (allowFits && o.begin <= o.free));
-    let fix: SpliceFix = choice?.begin === 0 ? 'none' : 'fits';
-    let last: Bytes | undefined;
-    for (const o of allowEnlarge && !choice ? options : []) {
-      last = enlarge(a, o.j - a.firstFrame - 1, o.begin - o.free);
-      if (last) {
-        choice = o;
-        fix = 'enlarged';
-        break;
-      }
-    }
-    if (!choice) {
+    const chosen = chooseFrame(a, b, splicePoint, from[k]!, fixes, k);
+    if (!chosen) {
       failed.push(k + 1);
       return;
     }
+    const { choice, fix } = chosen;
     const aEnd = choice.j - a.firstFrame;
     const bStart = choice.j - b.firstFrame;
     to[k] = aEnd;
     from[k + 1] = bStart;
     if (choice.begin > 0) {
       const moved = readBack(b, bStart, choice.begin);
-      last ??= frameCopy(a, aEnd - 1);
-      writeTail(a, aEnd, last, moved, patched[k]!);
+      writeTail(a, aEnd, chosen.last ?? frameCopy(a, aEnd - 1), moved, patched[k]!);
     }
     spliced.push({ segment: k + 1, frame: choice.j, reservoirBytes: choice.begin, fix });
   });
   if (failed.length > 0) return { ok: false, failed };
 
+  const { parts, sizes, bitrate } = keptFrames(streams, from, to, patched);
+  const first = streams[0]!;
+  const lastStream = streams[streams.length - 1]!;
+  const lame = first.vbr?.lame;
+  if (!lame || first.vbr?.delay === undefined || lastStream.vbr?.padding === undefined) {
+    throw new SpliceError('a segment has no LAME tag: encoder delay and padding are unknown');
+  }
+  const xing = buildXingFrame({
+    like: first.first,
+    frames: sizes.length,
+    audioBytes: sizes.reduce((sum, n) => sum + n, 0),
+    uniformBitrate: bitrate,
+    frameSizes: [Uint16Array.from(sizes)],
+    quality: first.vbr.quality ?? 0,
+    lame: { tag: lame, delay: first.vbr.delay, padding: lastStream.vbr.padding },
+  });
+  const blob = new Blob([first.bytes.subarray(0, first.head), xing, ...parts], {
+    type: 'audio/mpeg',
+  });
+  return {
+    ok: true,
+    blob,
+    splicePoints: spliced,
+    frames: sizes.length,
+    delay: first.vbr.delay,
+    padding: lastStream.vbr.padding,
+  };
+}
+
+/** The segments' frames, once they are known to be one stream with a splice point between each two. */
+function readSegments(segments: readonly EncodedSegment[], splicePoints: number): Mp3Stream[] {
+  if (segments.length === 0) throw new SpliceError('nothing to splice');
+  if (splicePoints !== segments.length - 1) {
+    throw new SpliceError(`${segments.length} segments need ${segments.length - 1} splicePoints`);
+  }
+  const streams = segments.map((s, i) => readMp3Frames(s, i));
+  const first = streams[0]!;
+  streams.forEach((s, i) => {
+    if (!sameStream(first.first, s.first)) throw new SpliceError(`segment ${i} is another stream`);
+  });
+  return streams;
+}
+
+/**
+ * Where a splice point splices: of the frames it allows, nearest its nominal frame first, one
+ * whose reservoir bytes need no fix or fit; else one where enlarging A's last kept frame makes
+ * them fit (`last`: that frame rewritten). Undefined: none splices. `aFrom`: A's first kept frame.
+ */
+function chooseFrame(
+  a: Mp3Stream,
+  b: Mp3Stream,
+  splicePoint: SplicePoint,
+  aFrom: number,
+  fixes: { fits: boolean; enlarge: boolean },
+  k: number,
+): { choice: Choice; fix: SpliceFix; last?: Bytes } | undefined {
+  const options = spliceFrames(a, b, splicePoint, aFrom);
+  if (options.length === 0) throw new SpliceError(`splice point ${k + 1} has no frames to splice`);
+  const choice = options.find((o) => o.begin === 0 || (fixes.fits && o.begin <= o.free));
+  if (choice) return { choice, fix: choice.begin === 0 ? 'none' : 'fits' };
+  for (const o of fixes.enlarge ? options : []) {
+    const last = enlarge(a, o.j - a.firstFrame - 1, o.begin - o.free);
+    if (last) return { choice: o, fix: 'enlarged', last };
+  }
+  return undefined;
+}
+
+/**
+ * The frames a splice point may splice at (both segments hold them, A keeps at least one), with
+ * the reservoir bytes B's frame reads there and the room free in A's frame before it; nearest the
+ * nominal frame first.
+ */
+function spliceFrames(
+  a: Mp3Stream,
+  b: Mp3Stream,
+  splicePoint: SplicePoint,
+  aFrom: number,
+): Choice[] {
+  const options: Choice[] = [];
+  for (let j = splicePoint.earliest; j <= splicePoint.latest; j++) {
+    const aEnd = j - a.firstFrame;
+    const bStart = j - b.firstFrame;
+    if (aEnd <= aFrom || aEnd > a.offsets.length || bStart < 0) continue;
+    if (bStart >= b.offsets.length) continue;
+    options.push({ j, begin: mainData(b, bStart).begin, free: freeTail(a, aEnd) });
+  }
+  return options.sort(
+    (x, y) => Math.abs(x.j - splicePoint.nominal) - Math.abs(y.j - splicePoint.nominal),
+  );
+}
+
+/**
+ * The kept frames [from, to) of every stream as Blob parts (runs of the segments' bytes, the
+ * rewritten copies in their place), each frame's size, and the bitrate they share (0: none).
+ */
+function keptFrames(
+  streams: readonly Mp3Stream[],
+  from: readonly number[],
+  to: readonly number[],
+  patched: readonly Map<number, Bytes>[],
+): { parts: BlobPart[]; sizes: number[]; bitrate: number } {
   const parts: BlobPart[] = [];
   const sizes: number[] = [];
   let bitrate = -1;
@@ -181,31 +250,5 @@ export function spliceMp3(
     }
     flush(to[k]!);
   });
-
-  const lastStream = streams[streams.length - 1]!;
-  const lame = first.vbr?.lame;
-  if (!lame || first.vbr?.delay === undefined || lastStream.vbr?.padding === undefined) {
-    throw new SpliceError('a segment has no LAME tag: encoder delay and padding are unknown');
-  }
-  const audioBytes = sizes.reduce((sum, n) => sum + n, 0);
-  const xing = buildXingFrame({
-    like: first.first,
-    frames: sizes.length,
-    audioBytes,
-    uniformBitrate: bitrate,
-    frameSizes: [Uint16Array.from(sizes)],
-    quality: first.vbr.quality ?? 0,
-    lame: { tag: lame, delay: first.vbr.delay, padding: lastStream.vbr.padding },
-  });
-  const blob = new Blob([first.bytes.subarray(0, first.head), xing, ...parts], {
-    type: 'audio/mpeg',
-  });
-  return {
-    ok: true,
-    blob,
-    splicePoints: spliced,
-    frames: sizes.length,
-    delay: first.vbr.delay,
-    padding: lastStream.vbr.padding,
-  };
+  return { parts, sizes, bitrate };
 }

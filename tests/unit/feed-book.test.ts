@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildId3v2, parseId3v2 } from '@/lib/containers/id3';
-import { bookOrder, parseFeedBook } from '@/lib/page-audio/feed-book';
+import { bookOrder, bookOrigins, parseFeedBook } from '@/lib/page-audio/feed-book';
 import { chapterTimes } from '@/lib/plan/chapters';
 import { chapterMillis } from '@/lib/plan/tags';
 import {
@@ -103,6 +103,37 @@ describe('parseFeedBook', () => {
     const nested = '<item>'.repeat(20_000) + '<title>'.repeat(20_000);
     const out = parseFeedBook(`<rss><channel><title>x</title>${nested}`, BASE);
     expect(out).toEqual({ title: 'x', author: '', episodes: [] });
+  });
+});
+
+describe('bookOrigins', () => {
+  it('asks once for each site the book reads from: feed, audio, chapters and artwork', () => {
+    const book = parseFeedBook(RSS, BASE);
+    expect(bookOrigins(BASE, book, book.episodes)).toEqual([
+      'https://example.org/*',
+      'https://cdn.example.org/*',
+    ]);
+  });
+  it("asks for a tracked link's file host, not the tracker's, and only the chosen episodes'", () => {
+    const episodes = [
+      { title: 'A', audioUrl: 'https://dts.podtrac.com/redirect.mp3/media.example.com/a.mp3' },
+      {
+        title: 'B',
+        audioUrl: 'https://files.example.net/b.mp3',
+        chaptersUrl: 'https://chapters.example.com/b.json',
+      },
+    ];
+    const book = {
+      title: 'Show',
+      author: '',
+      episodes: [...episodes, { title: 'C', audioUrl: 'https://other.example/c.mp3' }],
+    };
+    expect(bookOrigins('https://feeds.example.com/rss', book, episodes)).toEqual([
+      'https://feeds.example.com/*',
+      'https://media.example.com/*',
+      'https://files.example.net/*',
+      'https://chapters.example.com/*',
+    ]);
   });
 });
 

@@ -34,6 +34,31 @@ const DECODER_DELAY = 529;
  */
 export async function joinMp3(inputs: LosslessInput[], opts: LosslessOptions = {}): Promise<Blob> {
   if (inputs.length === 0) throw new NothingToJoinError();
+  const scans = await scanAll(inputs, opts);
+  throwIfAborted(opts.signal);
+
+  const first = scans[0]!;
+  const blobs = inputs.map((i) => i.blob);
+  const starts = scans.map(frameStarts);
+  const seams = await seamPlan(scans, blobs, starts, opts);
+  const layout = seams
+    ? seamLayout(scans, seams, opts)
+    : cutLayout(scans, await cutJunctions(scans, blobs, starts));
+  throwIfAborted(opts.signal);
+
+  const { kept, patched, inserted } = layout;
+  const parts: BlobPart[] = [];
+  if (first.id3v2End > 0) parts.push(blobs[0]!.slice(0, first.id3v2End));
+  if (first.header.layer === 3) parts.push(xingFrame(scans, layout));
+  scans.forEach((scan, k) =>
+    parts.push(...keptParts(scan, blobs[k]!, starts[k]!, kept[k]!, patched[k]!), ...inserted[k]!),
+  );
+  opts.onProgress?.(1);
+  return new Blob(parts, { type: 'audio/mpeg' });
+}
+
+/** Scans every input in order (each like the first), reporting progress over their bytes. */
+async function scanAll(inputs: LosslessInput[], opts: LosslessOptions): Promise<Mp3Scan[]> {
   const total = inputs.reduce((sum, i) => sum + i.blob.size, 0) || 1;
   let done = 0;
   let reported = -1;
@@ -44,7 +69,6 @@ export async function joinMp3(inputs: LosslessInput[], opts: LosslessOptions = {
       opts.onProgress?.(fraction);
     }
   };
-
   const scans: Mp3Scan[] = [];
   for (const input of inputs) {
     throwIfAborted(opts.signal);
@@ -56,87 +80,106 @@ export async function joinMp3(inputs: LosslessInput[], opts: LosslessOptions = {
     scans.push(scan);
     done += input.blob.size;
   }
-  throwIfAborted(opts.signal);
+  return scans;
+}
 
-  const first = scans[0]!;
-  const blobs = inputs.map((i) => i.blob);
-  const starts = scans.map(frameStarts);
-  const seams = await seamPlan(scans, blobs, starts, opts);
-  let kept: { from: number; to: number }[];
-  let patched: Map<number, Bytes>[];
+/** Which frames of each input the joined file carries, and what it carries besides. */
+interface FrameLayout {
+  /** Each input's frames [from, to) kept. */
+  kept: { from: number; to: number }[];
+  /** Each input's kept frames rewritten (reservoir bytes moved into them), by frame index. */
+  patched: Map<number, Bytes>[];
   /** Frames encoded again, after each input's kept frames (none at the last). */
-  let inserted: Bytes[][];
-  let frames: number;
-  let tail: number;
-  if (seams) {
-    kept = scans.map((scan, k) => ({
-      from: k > 0 ? seams.seams[k - 1]!.bFrom : 0,
-      to: seams.seams[k]?.aEnd ?? scan.frameCount,
-    }));
-    patched = scans.map((_, k) => seams.seams[k]?.aPatched ?? new Map<number, Bytes>());
-    inserted = scans.map((_, k) => seams.seams[k]?.frames ?? []);
-    frames = kept.reduce((n, r, k) => n + r.to - r.from + inserted[k]!.length, 0);
-    tail = seams.tail;
-    const rate = first.header.sampleRate;
-    let atSamples = 0;
-    opts.onOverlaps?.(
-      seams.seams.map((seam, k) => {
-        const t = timing(scans[k]!, first);
-        atSamples += scans[k]!.frameCount * first.header.samplesPerFrame - t.lead - t.tail;
-        return { atSec: atSamples / rate, overlapSec: seam.overlap / rate };
-      }),
-    );
-  } else {
-    const cut = await cutJunctions(scans, blobs, starts);
-    kept = scans.map((scan, k) => ({
+  inserted: Bytes[][];
+  /** Frames in the joined stream. */
+  frames: number;
+  /** Samples of padding at the joined stream's end. */
+  tail: number;
+}
+
+/**
+ * The layout of joins closed by encoding their frames again; says where each join falls in the
+ * joined file and how much the tracks overlap there (`onOverlaps`).
+ */
+function seamLayout(scans: Mp3Scan[], seams: SeamPlan, opts: LosslessOptions): FrameLayout {
+  const first = scans[0]!;
+  const kept = scans.map((scan, k) => ({
+    from: k > 0 ? seams.seams[k - 1]!.bFrom : 0,
+    to: seams.seams[k]?.aEnd ?? scan.frameCount,
+  }));
+  const inserted = scans.map((_, k) => seams.seams[k]?.frames ?? []);
+  const rate = first.header.sampleRate;
+  let atSamples = 0;
+  opts.onOverlaps?.(
+    seams.seams.map((seam, k) => {
+      const t = timing(scans[k]!, first);
+      atSamples += scans[k]!.frameCount * first.header.samplesPerFrame - t.lead - t.tail;
+      return { atSec: atSamples / rate, overlapSec: seam.overlap / rate };
+    }),
+  );
+  return {
+    kept,
+    patched: scans.map((_, k) => seams.seams[k]?.aPatched ?? new Map<number, Bytes>()),
+    inserted,
+    frames: kept.reduce((n, r, k) => n + r.to - r.from + inserted[k]!.length, 0),
+    tail: seams.tail,
+  };
+}
+
+/** The layout of joins that drop whole frames of delay and padding. */
+function cutLayout(
+  scans: Mp3Scan[],
+  cut: { plan: JunctionPlan; patched: Map<number, Bytes>[] },
+): FrameLayout {
+  return {
+    kept: scans.map((scan, k) => ({
       from: k > 0 ? cut.plan.cuts[k - 1]!.dropHead : 0,
       to: scan.frameCount - (cut.plan.cuts[k]?.dropTail ?? 0),
-    }));
-    patched = cut.patched;
-    inserted = scans.map(() => []);
-    frames = cut.plan.frames;
-    tail = cut.plan.tail;
-  }
-  throwIfAborted(opts.signal);
+    })),
+    patched: cut.patched,
+    inserted: scans.map(() => []),
+    frames: cut.plan.frames,
+    tail: cut.plan.tail,
+  };
+}
 
+/**
+ * The joined stream's Xing/Info frame (Layer III): its frames, bytes and seek table, a bitrate
+ * when every frame has the same, and the first input's LAME tag with the joined delay and
+ * padding.
+ */
+function xingFrame(
+  scans: Mp3Scan[],
+  { kept, patched, inserted, frames, tail }: FrameLayout,
+): Bytes {
+  const first = scans[0]!;
   const frameSizes = kept.flatMap(({ from, to }, k) => {
     const sizes = scans[k]!.frameSizes.slice(from, to);
     for (const [i, frame] of patched[k]!) sizes[i - from] = frame.length;
     return [sizes, Uint16Array.from(inserted[k]!, (f) => f.length)];
   });
-  const parts: BlobPart[] = [];
-  if (first.id3v2End > 0) parts.push(blobs[0]!.slice(0, first.id3v2End));
-  if (first.header.layer === 3) {
-    const bitrates = new Set(scans.map((s) => s.uniformBitrate));
-    for (const p of patched) for (const f of p.values()) bitrates.add(frameHeaderAt(f, 0)!.bitrate);
-    for (const list of inserted) for (const f of list) bitrates.add(frameHeaderAt(f, 0)!.bitrate);
-    const uniform = bitrates.size === 1 ? first.uniformBitrate : 0;
-    const firstLame = first.vbrTag?.lame;
-    parts.push(
-      buildXingFrame({
-        like: first.header,
-        frames,
-        audioBytes: frameSizes.reduce((sum, s) => sum + s.reduce((a, b) => a + b, 0), 0),
-        uniformBitrate: uniform,
-        frameSizes,
-        quality: first.vbrTag?.quality ?? 0,
-        ...(firstLame
-          ? {
-              lame: {
-                tag: firstLame,
-                delay: first.vbrTag?.delay ?? 0,
-                padding: tail + DECODER_DELAY,
-              },
-            }
-          : {}),
-      }),
-    );
-  }
-  scans.forEach((scan, k) =>
-    parts.push(...keptParts(scan, blobs[k]!, starts[k]!, kept[k]!, patched[k]!), ...inserted[k]!),
-  );
-  opts.onProgress?.(1);
-  return new Blob(parts, { type: 'audio/mpeg' });
+  const bitrates = new Set(scans.map((s) => s.uniformBitrate));
+  for (const p of patched) for (const f of p.values()) bitrates.add(frameHeaderAt(f, 0)!.bitrate);
+  for (const list of inserted) for (const f of list) bitrates.add(frameHeaderAt(f, 0)!.bitrate);
+  const uniform = bitrates.size === 1 ? first.uniformBitrate : 0;
+  const firstLame = first.vbrTag?.lame;
+  return buildXingFrame({
+    like: first.header,
+    frames,
+    audioBytes: frameSizes.reduce((sum, s) => sum + s.reduce((a, b) => a + b, 0), 0),
+    uniformBitrate: uniform,
+    frameSizes,
+    quality: first.vbrTag?.quality ?? 0,
+    ...(firstLame
+      ? {
+          lame: {
+            tag: firstLame,
+            delay: first.vbrTag?.delay ?? 0,
+            padding: tail + DECODER_DELAY,
+          },
+        }
+      : {}),
+  });
 }
 
 /**

@@ -224,37 +224,8 @@ export async function closeMp3Seams(
     if (encoded.offsets.length < encTo - encFrom)
       throw new SpliceError('the junction encode is short');
 
-    // A's side: the first new frame kept reads reservoir bytes from the dropped ones before it.
-    const aTail = await readFrames(a, Math.max(from, aOut - SPARE - g - 8), aOut - g);
-    let aEndOut = -1;
-    const aPatched = new Map<number, Bytes>();
-    for (let o = aOut; o >= aOut - SPARE; o--) {
-      const aEnd = o - g;
-      const moved = carryReservoir(aTail.frames, aEnd - aTail.first, encoded, o - encFrom);
-      // Into the unused tail of A's last copied frame (or two, where that frame's own data
-      // ends in the one before it): their audio data stays as it was.
-      if (!moved || [...moved.keys()].some((i) => i + aTail.first < from)) continue;
-      aEndOut = o;
-      for (const [i, f] of moved) aPatched.set(i + aTail.first, f);
-      break;
-    }
-    if (aEndOut < 0) throw new SpliceError('reservoir bytes fit nowhere before a join');
-
-    // B's side: its first copied frame reads reservoir bytes from the frames encoded again.
-    let bFromOut = -1;
-    let newFrames: Bytes[] = [];
-    for (let o = bOut; o <= bOut + SPARE; o++) {
-      const moved = carryReservoir(encoded, o - encFrom, bFrames.frames, o - gB);
-      // Bytes spread into frames that are dropped would be lost: one more frame, then.
-      if (!moved || [...moved.keys()].some((i) => i < aEndOut - encFrom)) continue;
-      newFrames = [];
-      for (let i = aEndOut - encFrom; i < o - encFrom; i++) {
-        newFrames.push(moved.get(i) ?? frameCopy(encoded, i));
-      }
-      bFromOut = o;
-      break;
-    }
-    if (bFromOut < 0) throw new SpliceError('reservoir bytes fit nowhere after a join');
+    const { aEndOut, aPatched } = await endOfA(a, { aOut, g, from }, encoded, encFrom);
+    const { bFromOut, newFrames } = startOfB(bFrames, { bOut, gB }, encoded, encFrom, aEndOut);
 
     seams.push({
       aEnd: aEndOut - g,
@@ -267,6 +238,55 @@ export async function closeMp3Seams(
     from = bFromOut - gB;
   }
   return { seams, tail: inputs[inputs.length - 1]!.tail };
+}
+
+/**
+ * A's side of a join: the latest output frame, from aOut back SPARE frames, at which A's copied
+ * frames can end, the first new frame kept reading reservoir bytes from the dropped ones before
+ * it. Those bytes go into the unused tail of A's last copied frame (or two, where that frame's
+ * own data ends in the one before it): their audio data stays as it was. `from`: A's first
+ * copied frame (none before it may change).
+ */
+async function endOfA(
+  a: SeamInput,
+  { aOut, g, from }: { aOut: number; g: number; from: number },
+  encoded: Mp3Frames,
+  encFrom: number,
+): Promise<{ aEndOut: number; aPatched: Map<number, Bytes> }> {
+  const aTail = await readFrames(a, Math.max(from, aOut - SPARE - g - 8), aOut - g);
+  for (let o = aOut; o >= aOut - SPARE; o--) {
+    const moved = carryReservoir(aTail.frames, o - g - aTail.first, encoded, o - encFrom);
+    if (!moved || [...moved.keys()].some((i) => i + aTail.first < from)) continue;
+    const aPatched = new Map<number, Bytes>();
+    for (const [i, f] of moved) aPatched.set(i + aTail.first, f);
+    return { aEndOut: o, aPatched };
+  }
+  throw new SpliceError('reservoir bytes fit nowhere before a join');
+}
+
+/**
+ * B's side of a join: the earliest output frame, from bOut on SPARE frames, at which B's copied
+ * frames can start, its first copied frame reading reservoir bytes from the frames encoded
+ * again; and those new frames (from A's end on), with the bytes moved into them. Bytes spread
+ * into frames that are dropped would be lost: one more frame, then.
+ */
+function startOfB(
+  bFrames: ReadFrames,
+  { bOut, gB }: { bOut: number; gB: number },
+  encoded: Mp3Frames,
+  encFrom: number,
+  aEndOut: number,
+): { bFromOut: number; newFrames: Bytes[] } {
+  for (let o = bOut; o <= bOut + SPARE; o++) {
+    const moved = carryReservoir(encoded, o - encFrom, bFrames.frames, o - gB);
+    if (!moved || [...moved.keys()].some((i) => i < aEndOut - encFrom)) continue;
+    const newFrames: Bytes[] = [];
+    for (let i = aEndOut - encFrom; i < o - encFrom; i++) {
+      newFrames.push(moved.get(i) ?? frameCopy(encoded, i));
+    }
+    return { bFromOut: o, newFrames };
+  }
+  throw new SpliceError('reservoir bytes fit nowhere after a join');
 }
 
 function toBytes(u: Uint8Array): Bytes {
