@@ -77,6 +77,12 @@ export interface AudioInfo {
    */
   fastPath?: { ok: true } | { ok: false; reason: string | Text; change?: boolean };
   /**
+   * Whether "Match loudness" may move this AAC-LC file's gain in place (lib/lossless/gain/):
+   * every frame walked to its end. `reason` names the frame and what stopped the walk. Absent =
+   * not checked (not AAC-LC in MP4, or listed before the check ran).
+   */
+  aacGain?: { ok: true } | { ok: false; reason: string };
+  /**
    * The decoded stream changes sample rate, channels or sample format midway (the decode
    * check; for an MP3 also its frame scan, which knows the time). Such a track is decoded on
    * its own first (lib/plan/predecode.ts): ffmpeg 5.1 loses audio when a join's filter graph

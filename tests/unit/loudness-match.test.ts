@@ -198,7 +198,50 @@ describe('the plan', () => {
       },
     ]);
   });
-  it('re-encodes stereo AAC to match loudness, with each track’s gain in the graph', () => {
+  it('keeps stereo AAC-LC lossless once the check has walked every frame', () => {
+    const stereo = (i: number, tp: number) => ({
+      ...info(i, tp, 'aac'),
+      profile: 'LC',
+      aacGain: { ok: true as const },
+    });
+    const plan = planJoin(
+      [
+        { id: 'a', name: 'a.m4a', info: stereo(-30, -20) },
+        { id: 'b', name: 'b.m4a', info: stereo(-12, -6) },
+      ],
+      { ...output, format: 'm4a' },
+    );
+    expect(plan.lossless).toBe(true);
+    expect(plan.summary).toContain('Lossless, loudness matched to -16 LUFS within 0.75 dB.');
+    expect(plan.steps.pre[0]).toMatchObject({ kind: 'gain-aac' });
+  });
+  it('encodes stereo AAC again when a frame cannot be walked, and says which', () => {
+    const reason = 'frame 7 of b.m4a: a codeword is in no codebook';
+    const plan = planJoin(
+      [
+        {
+          id: 'a',
+          name: 'a.m4a',
+          info: { ...info(-30, -20, 'aac'), profile: 'LC', aacGain: { ok: true as const } },
+        },
+        {
+          id: 'b',
+          name: 'b.m4a',
+          info: {
+            ...info(-20, -10, 'aac'),
+            profile: 'LC',
+            aacGain: { ok: false as const, reason },
+          },
+        },
+      ],
+      { ...output, format: 'm4a' },
+    );
+    expect(plan.lossless).toBe(false);
+    expect(plan.summary).not.toContain('Lossless');
+    expect(plan.summary).toContain(`a frame’s gain cannot be moved in place: ${reason}`);
+    expect(plan.kind === 'ffmpeg' && plan.args.join(' ')).toMatch(/volume=14dB.*volume=4dB/);
+  });
+  it('re-encodes stereo AAC not yet walked, with each track’s gain in the graph', () => {
     const plan = planJoin(
       [
         { id: 'a', name: 'a.m4a', info: { ...info(-30, -20, 'aac'), profile: 'LC' } },
