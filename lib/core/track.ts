@@ -119,6 +119,8 @@ export interface SourceChapter {
    * Opening" of "Opening"): a format that nests chapters (ID3 CTOC) puts it under the track.
    */
   inner?: string;
+  /** Its image (a JSON chapter's `img`), kept in lib/store/chapter-images.ts under this key. */
+  imageId?: string;
   startSec: number;
   endSec: number;
 }
@@ -145,7 +147,7 @@ export interface TrackEdit {
    * Chapters the person marked in the track ("Find chapters": lib/editor/pauses.ts), in the
    * track's own seconds, the first at 0; they stand for the file's own chapters everywhere.
    */
-  chapters?: { startSec: number; title: string; inner?: string }[];
+  chapters?: { startSec: number; title: string; inner?: string; imageId?: string }[];
 }
 
 export const NO_TRANSITION: Transition = { kind: 'none' };

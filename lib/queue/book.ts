@@ -16,6 +16,8 @@ import { putCoverImage } from '@/lib/store/cover';
 import { outputSettings, outputTags, preferences } from '@/lib/store/settings';
 import { bookOrder, type FeedBook } from '@/lib/page-audio/feed-book';
 import { episodeChapters, parseJsonChapters } from '@/lib/page-audio/json-chapters';
+import { chapterImageBudget, keepChapterImages } from '@/lib/page-audio/chapter-images';
+import { gatedChapterImageIo } from './chapter-image-io';
 import { fetchGated, fetchGatedText } from '@/lib/fetch/gate';
 import { queuePageAudio } from '@/lib/page-audio/picks';
 import { originPattern } from '@/lib/page-audio/urls';
@@ -25,6 +27,12 @@ function isCoverImage(b: Uint8Array): boolean {
   const jpeg = b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
   const png = b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
   return jpeg || png;
+}
+
+/** Lost pictures' addresses, the first three by name. */
+function lostImages(urls: readonly string[]): string {
+  const shown = urls.slice(0, 3).join(', ');
+  return urls.length > 3 ? `${shown}…` : shown;
 }
 
 /**
@@ -85,6 +93,7 @@ export function makeBook(
     const granted = (await browser.permissions.getAll()).origins ?? [];
     const gate = { granted, pageUrl: feedUrl };
     const failed: string[] = [];
+    const images = chapterImageBudget();
     for (const { track, episode, title } of mine) {
       if (!episode.chaptersUrl) continue;
       let chapters: ReturnType<typeof episodeChapters>;
@@ -95,7 +104,9 @@ export function makeBook(
         failed.push(title);
         continue;
       }
-      if (chapters) await editTrack(track.id, { chapters }, prefs.defaultTransition);
+      if (!chapters) continue;
+      const kept = await keepChapterImages(chapters, gatedChapterImageIo(gate), images);
+      await editTrack(track.id, { chapters: kept }, prefs.defaultTransition);
     }
     if (book.imageUrl) {
       const art = await fetchGated(book.imageUrl, { ...gate, kind: 'artwork' }).catch(
@@ -111,10 +122,12 @@ export function makeBook(
       }
     }
     notify({
-      text:
+      text: [
         failed.length > 0
           ? t('book.madeWithout', book.title, failed.join(', '))
           : t('book.made', book.title),
+        ...(images.lost.length > 0 ? [t('book.imagesLost', lostImages(images.lost))] : []),
+      ].join(' '),
     });
   })();
 }
