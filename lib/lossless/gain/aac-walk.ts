@@ -40,12 +40,18 @@ class Bits {
     readonly b: Uint8Array,
     readonly end = b.length * 8,
   ) {}
+  /** The next `n` (at most 24) bits, zeros past the end, without moving. */
+  peek(n: number): number {
+    const i = this.at >> 3;
+    const b = this.b;
+    const word =
+      (((b[i] ?? 0) << 24) | ((b[i + 1] ?? 0) << 16) | ((b[i + 2] ?? 0) << 8) | (b[i + 3] ?? 0)) >>>
+      0;
+    return ((word << (this.at & 7)) >>> 0) >>> (32 - n);
+  }
   read(n: number): number {
-    if (this.at + n > this.end) throw new AacWalkError('a field runs past the frame');
-    let v = 0;
-    for (let i = 0; i < n; i++, this.at++) {
-      v = v * 2 + ((this.b[this.at >> 3]! >> (7 - (this.at & 7))) & 1);
-    }
+    const v = this.peek(n);
+    this.skip(n);
     return v;
   }
   skip(n: number): void {
@@ -54,32 +60,39 @@ class Bits {
   }
 }
 
-/** Codeword → index, per codebook, built once. */
-const decoders = new Map<HuffmanBook, Map<number, number>>();
-const MAX_CODE_BITS = 19;
+/**
+ * A codebook as a table over its longest codeword's bits: each entry index * 32 + length, -1
+ * where no codeword starts. Built once per codebook (the longest, the scale factors', 2^19).
+ */
+interface HuffmanTable {
+  bits: number;
+  entries: Int32Array;
+}
+const tables = new Map<HuffmanBook, HuffmanTable>();
 
-function decoder(book: HuffmanBook): Map<number, number> {
-  let m = decoders.get(book);
-  if (!m) {
-    m = new Map();
-    for (let i = 0; i < book.codes.length; i++) {
-      m.set(parseInt(book.lengths[i]!, 36) * 2 ** 20 + book.codes[i]!, i);
-    }
-    decoders.set(book, m);
+function tableOf(book: HuffmanBook): HuffmanTable {
+  let t = tables.get(book);
+  if (!t) {
+    const lengths = Array.from(book.lengths, (c) => parseInt(c, 36));
+    const bits = Math.max(...lengths);
+    const entries = new Int32Array(1 << bits).fill(-1);
+    lengths.forEach((len, i) => {
+      const from = book.codes[i]! << (bits - len);
+      entries.fill(i * 32 + len, from, from + (1 << (bits - len)));
+    });
+    t = { bits, entries };
+    tables.set(book, t);
   }
-  return m;
+  return t;
 }
 
 /** One codeword of `book`: its index. */
 function huffman(r: Bits, book: HuffmanBook): number {
-  const m = decoder(book);
-  let code = 0;
-  for (let len = 1; len <= MAX_CODE_BITS; len++) {
-    code = code * 2 + r.read(1);
-    const i = m.get(len * 2 ** 20 + code);
-    if (i !== undefined) return i;
-  }
-  throw new AacWalkError('a codeword is in no codebook');
+  const t = tableOf(book);
+  const e = t.entries[r.peek(t.bits)]!;
+  if (e < 0) throw new AacWalkError('a codeword is in no codebook');
+  r.skip(e & 31);
+  return e >> 5;
 }
 
 interface IcsInfo {
