@@ -15,11 +15,12 @@ import {
   writeSyncsafe,
   type Bytes,
 } from '@/lib/core/bytes';
+import { framesAsV23 } from './id3-v23';
 
 /** Bytes in an ID3v2 header (and in its v2.4 footer). */
 export const ID3V2_HEADER = 10;
 
-interface Id3Frame {
+export interface Id3Frame {
   id: string;
   /** The two flag bytes, as read (status << 8 | format), in the tag's own version's meaning. */
   flags: number;
@@ -267,7 +268,14 @@ export function buildId3v2(
   image?: Uint8Array,
   chapterImages?: ChapterImages,
 ): Bytes {
-  const major: 3 | 4 = old?.major ?? 4;
+  // ffmpeg (5.1, and the players built on it) reads the sizes of the frames inside a CHAP as
+  // plain numbers, as v2.3 writes them: v2.4's syncsafe sizes of a chapter's picture would lose
+  // the chapter there. A tag whose chapters carry pictures is written as v2.3.
+  const pictures = edit.chapters.some((c) => c.imageId && chapterImages?.has(c.imageId));
+  const major: 3 | 4 = pictures ? 3 : (old?.major ?? 4);
+  if (old && old.major === 4 && major === 3) {
+    old = { major: 3, frames: framesAsV23(old.frames, (id, v) => textFrame(id, v, 3)) };
+  }
   const fileAlterDiscard = major === 4 ? 0x2000 : 0x4000;
   const setIds = new Set<string>();
   for (const [k, id] of TEXT_FRAMES) if (edit.set[k]) setIds.add(id);

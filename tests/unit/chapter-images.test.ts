@@ -165,8 +165,16 @@ describe('keepChapterImages', () => {
 
 describe('ID3 CHAP with its picture', () => {
   for (const major of [3, 4] as const) {
-    it(`writes an APIC inside each CHAP that has a picture (ID3v2.${major}), parsed back`, () => {
-      const old = { major, frames: [] };
+    it(`writes an APIC inside each CHAP that has a picture (from ID3v2.${major}), parsed back`, () => {
+      const utf8 = (id: string, v: string) => ({
+        id,
+        flags: 0,
+        body: new Uint8Array([3, ...new TextEncoder().encode(v)]),
+      });
+      const old = {
+        major,
+        frames: major === 4 ? [utf8('TIT2', 'Ωmega'), utf8('TDRC', '2024-01-02')] : [],
+      };
       const bytes = buildId3v2(
         old,
         {
@@ -186,10 +194,20 @@ describe('ID3 CHAP with its picture', () => {
         ]),
       );
       const tag = parseId3v2(bytes)!;
-      expect(tag.major).toBe(major);
+      // Written as v2.3, whose sizes inside CHAP ffmpeg reads as the spec has them; a v2.4
+      // tag's text comes along in v2.3's encodings.
+      expect(tag.major).toBe(3);
+      if (major === 4) {
+        const title = tag.frames.find((f) => f.id === 'TIT2')!.body;
+        expect(title[0]).toBe(1);
+        expect(new TextDecoder('utf-16').decode(title.subarray(1))).toBe('Ωmega');
+        const year = tag.frames.find((f) => f.id === 'TYER')!.body;
+        expect(new TextDecoder('latin1').decode(year)).toBe('\x002024');
+        expect(tag.frames.some((f) => f.id === 'TDRC')).toBe(false);
+      }
       const chaps = tag.frames.filter((f) => f.id === 'CHAP');
       expect(chaps).toHaveLength(3);
-      const subs = chaps.map((c) => subFrames(c.body, major));
+      const subs = chaps.map((c) => subFrames(c.body, tag.major));
       expect(subs.map((s) => s.map((f) => f.id))).toEqual([
         ['TIT2', 'APIC'],
         ['TIT2'],
