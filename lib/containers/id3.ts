@@ -15,11 +15,12 @@ import {
   writeSyncsafe,
   type Bytes,
 } from '@/lib/core/bytes';
+import { framesAsV23 } from './id3-v23';
 
 /** Bytes in an ID3v2 header (and in its v2.4 footer). */
 export const ID3V2_HEADER = 10;
 
-interface Id3Frame {
+export interface Id3Frame {
   id: string;
   /** The two flag bytes, as read (status << 8 | format), in the tag's own version's meaning. */
   flags: number;
@@ -62,7 +63,12 @@ interface Id3Chapter {
   /** The part (a book's episode) it belongs to, and its title inside it: a CTOC per part. */
   part?: string;
   inner?: string;
+  /** Its image's key: the bytes, when given to buildId3v2, go in an APIC inside its CHAP. */
+  imageId?: string;
 }
+
+/** Chapter images by key (JPEG or PNG bytes). */
+export type ChapterImages = ReadonlyMap<string, Uint8Array>;
 
 /** What a rewrite changes in the old tag. */
 export interface Id3Edit {
@@ -260,8 +266,16 @@ export function buildId3v2(
   edit: Id3Edit,
   coverTag?: Id3Tag,
   image?: Uint8Array,
+  chapterImages?: ChapterImages,
 ): Bytes {
-  const major: 3 | 4 = old?.major ?? 4;
+  // ffmpeg (5.1, and the players built on it) reads the sizes of the frames inside a CHAP as
+  // plain numbers, as v2.3 writes them: v2.4's syncsafe sizes of a chapter's picture would lose
+  // the chapter there. A tag whose chapters carry pictures is written as v2.3.
+  const pictures = edit.chapters.some((c) => c.imageId && chapterImages?.has(c.imageId));
+  const major: 3 | 4 = pictures ? 3 : (old?.major ?? 4);
+  if (old && old.major === 4 && major === 3) {
+    old = { major: 3, frames: framesAsV23(old.frames, (id, v) => textFrame(id, v, 3)) };
+  }
   const fileAlterDiscard = major === 4 ? 0x2000 : 0x4000;
   const setIds = new Set<string>();
   for (const [k, id] of TEXT_FRAMES) if (edit.set[k]) setIds.add(id);
@@ -291,7 +305,7 @@ export function buildId3v2(
   }
   if (edit.set.year) text(major === 4 ? 'TDRC' : 'TYER', edit.set.year);
   if (edit.set.comment) frames.push(commentFrame(edit.set.comment, major));
-  frames.push(...chapterFrames(edit.chapters, major));
+  frames.push(...chapterFrames(edit.chapters, major, chapterImages));
   const body = concat(frames.map((f) => serializeFrame(f, major)));
   const header = new Uint8Array(ID3V2_HEADER);
   header.set([0x49, 0x44, 0x33, major, 0, 0]);
@@ -326,7 +340,11 @@ function tocFrame(
  * and its own chapters) go in a CTOC of their own, titled by the part, inside the top one: the
  * nesting ID3v2 Chapter Frame Addendum 1.0 describes, each CHAP titled by its title inside.
  */
-function chapterFrames(chapters: readonly Id3Chapter[], major: 3 | 4): Id3Frame[] {
+function chapterFrames(
+  chapters: readonly Id3Chapter[],
+  major: 3 | 4,
+  images?: ChapterImages,
+): Id3Frame[] {
   if (chapters.length === 0) return [];
   const ids = chapters.map((_, i) => `ch${i}`);
   const top: string[] = [];
@@ -357,7 +375,14 @@ function chapterFrames(chapters: readonly Id3Chapter[], major: 3 | 4): Id3Frame[
         textFrame('TIT2', c.part ? (c.inner ?? c.title) : c.title, major),
         major,
       );
-      return { id: 'CHAP', flags: 0, body: concat([latin1z(ids[i]!), times, title]) };
+      // Its image as a sub-frame (ID3v2 Chapter Frame Addendum: "APIC" in CHAP), type "other".
+      const image = c.imageId ? images?.get(c.imageId) : undefined;
+      const picture = image ? [serializeFrame(apicFrame(image, 0), major)] : [];
+      return {
+        id: 'CHAP',
+        flags: 0,
+        body: concat([latin1z(ids[i]!), times, title, ...picture]),
+      };
     }),
   ];
 }
@@ -381,13 +406,16 @@ function textFrame(id: string, value: string, major: 3 | 4): Id3Frame {
   return { id, flags: 0, body };
 }
 
-/** An APIC frame holding `image` as the front cover (type 3), its MIME type from its bytes. */
-function apicFrame(image: Uint8Array): Id3Frame {
+/**
+ * An APIC frame holding `image`, as the front cover (type 3) unless `type` says otherwise, its
+ * MIME type from its bytes.
+ */
+function apicFrame(image: Uint8Array, type = 3): Id3Frame {
   const mime = image[0] === 0x89 && image[1] === 0x50 ? 'image/png' : 'image/jpeg';
   return {
     id: 'APIC',
     flags: 0,
-    body: concat([new Uint8Array([0]), latin1z(mime), new Uint8Array([3, 0]), image]),
+    body: concat([new Uint8Array([0]), latin1z(mime), new Uint8Array([type, 0]), image]),
   };
 }
 

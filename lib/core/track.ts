@@ -77,6 +77,12 @@ export interface AudioInfo {
    */
   fastPath?: { ok: true } | { ok: false; reason: string | Text; change?: boolean };
   /**
+   * Whether "Match loudness" may move this AAC-LC file's gain in place (lib/lossless/gain/):
+   * every frame walked to its end. `reason` names the frame and what stopped the walk. Absent =
+   * not checked (not AAC-LC in MP4, or listed before the check ran).
+   */
+  aacGain?: { ok: true } | { ok: false; reason: string };
+  /**
    * The decoded stream changes sample rate, channels or sample format midway (the decode
    * check; for an MP3 also its frame scan, which knows the time). Such a track is decoded on
    * its own first (lib/plan/predecode.ts): ffmpeg 5.1 loses audio when a join's filter graph
@@ -113,6 +119,8 @@ export interface SourceChapter {
    * Opening" of "Opening"): a format that nests chapters (ID3 CTOC) puts it under the track.
    */
   inner?: string;
+  /** Its image (a JSON chapter's `img`), kept in lib/store/chapter-images.ts under this key. */
+  imageId?: string;
   startSec: number;
   endSec: number;
 }
@@ -139,7 +147,7 @@ export interface TrackEdit {
    * Chapters the person marked in the track ("Find chapters": lib/editor/pauses.ts), in the
    * track's own seconds, the first at 0; they stand for the file's own chapters everywhere.
    */
-  chapters?: { startSec: number; title: string; inner?: string }[];
+  chapters?: { startSec: number; title: string; inner?: string; imageId?: string }[];
 }
 
 export const NO_TRANSITION: Transition = { kind: 'none' };

@@ -31,6 +31,7 @@ import {
   type DecodeRuns,
 } from '@/lib/media/decode-check';
 import { parseEbur128Summary } from '@/lib/media/ebur128';
+import { aacGainRefusal } from '@/lib/lossless/gain/aac-gain';
 import { parseProbe, probeArgs } from '@/lib/media/probe';
 import { inspectHeader, SNIFF_WINDOW } from '@/lib/media/sniff';
 import type { EngineTask, TaskRunner } from './task';
@@ -86,7 +87,7 @@ export async function checkTrack(
   const { info: checked, change } = await runner.task([{ name: input, blob }], (t) =>
     decodeInTask(t, input, track, info),
   );
-  const withCheck = await withFastPath(checked, track, blob);
+  const withCheck = await withAacGain(await withFastPath(checked, track, blob), track, blob);
   const rest: AudioInfo = { ...withCheck };
   delete rest.formatChange;
   if (!change) return rest;
@@ -194,6 +195,21 @@ async function withFastPath(info: AudioInfo, track: TrackRef, blob: Blob): Promi
     },
   );
   return { ...info, fastPath };
+}
+
+/**
+ * AAC-LC in MP4, mono or stereo: can every frame's gain move in place ("Match loudness" kept
+ * lossless, lib/lossless/gain/aac-gain.ts)? The walk reads the whole file once.
+ */
+async function withAacGain(info: AudioInfo, track: TrackRef, blob: Blob): Promise<AudioInfo> {
+  const mp4 = info.container.includes('mp4') || info.container.includes('mov');
+  if (info.codec !== 'aac' || !mp4 || info.profile !== 'LC' || info.channels > 2) return info;
+  try {
+    const reason = await aacGainRefusal({ ...track, blob });
+    return { ...info, aacGain: reason === undefined ? { ok: true } : { ok: false, reason } };
+  } catch (e) {
+    return { ...info, aacGain: { ok: false, reason: (e as Error).message } };
+  }
 }
 
 /** A big-endian WAV, which ffmpeg 5.1 reads as little-endian noise: read it as raw PCM. */

@@ -10,11 +10,26 @@ export const MAX_JSON_CHAPTERS_BYTES = 1024 * 1024;
 /** Chapters kept of one episode. */
 export const MAX_JSON_CHAPTERS = 1000;
 const MAX_TITLE = 200;
+/** Longer image addresses are left out. */
+const MAX_IMAGE_URL = 2048;
 
 export interface JsonChapter {
   /** Seconds from the episode's start. */
   startSec: number;
   title: string;
+  /** Its `img`: an http(s) address of the chapter's picture. */
+  imageUrl?: string;
+}
+
+/** A chapter's `img` when it is an absolute http(s) address of a sane length. */
+function imageUrlOf(img: unknown): string | undefined {
+  if (typeof img !== 'string' || img.length > MAX_IMAGE_URL) return undefined;
+  try {
+    const u = new URL(img.trim());
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why a chapter file was not used (said in a notice naming the episode). */
@@ -42,13 +57,18 @@ export function parseJsonChapters(text: string): JsonChapter[] {
   const out: JsonChapter[] = [];
   for (const raw of list.slice(0, MAX_JSON_CHAPTERS * 2)) {
     if (typeof raw !== 'object' || raw === null) continue;
-    const c = raw as { startTime?: unknown; title?: unknown; toc?: unknown };
+    const c = raw as { startTime?: unknown; title?: unknown; toc?: unknown; img?: unknown };
     if (c.toc === false) continue;
     const start = typeof c.startTime === 'string' ? Number(c.startTime) : c.startTime;
     if (typeof start !== 'number' || !Number.isFinite(start) || start < 0) continue;
     const title = typeof c.title === 'string' ? c.title.replace(/\s+/g, ' ').trim() : '';
     if (!title) continue;
-    out.push({ startSec: start, title: title.slice(0, MAX_TITLE) });
+    const imageUrl = imageUrlOf(c.img);
+    out.push({
+      startSec: start,
+      title: title.slice(0, MAX_TITLE),
+      ...(imageUrl ? { imageUrl } : {}),
+    });
   }
   out.sort((a, b) => a.startSec - b.startSec);
   return out
@@ -58,19 +78,20 @@ export function parseJsonChapters(text: string): JsonChapter[] {
 
 /**
  * An episode's chapters inside a book, flattened into MP4's one level: "Episode: chapter" (and
- * each one's own title, `inner`, for ID3's nesting); a
+ * each one's own title, `inner`, for ID3's nesting; its image's address, if any); a
  * first chapter that starts later than the episode is preceded by one named after the episode.
  * Without chapters of its own the episode is one chapter (undefined: its chapter title says it).
  */
 export function episodeChapters(
   episode: string,
   chapters: readonly JsonChapter[],
-): { startSec: number; title: string; inner: string }[] | undefined {
+): { startSec: number; title: string; inner: string; imageUrl?: string }[] | undefined {
   if (chapters.length === 0) return undefined;
   const out = chapters.map((c) => ({
     startSec: Math.round(c.startSec * 100) / 100,
     title: `${episode}: ${c.title}`.slice(0, MAX_TITLE * 2),
     inner: c.title,
+    ...(c.imageUrl ? { imageUrl: c.imageUrl } : {}),
   }));
   if (out[0]!.startSec > 0) out.unshift({ startSec: 0, title: episode, inner: episode });
   return out;

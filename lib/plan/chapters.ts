@@ -31,6 +31,8 @@ export interface ChapterTime {
    */
   part?: string;
   inner?: string;
+  /** Its image (lib/store/chapter-images.ts): written where the format holds one (ID3 CHAP). */
+  imageId?: string;
 }
 
 /** A track as chapters need it: its name, edit, length, title tag and own chapters. */
@@ -73,6 +75,7 @@ export function ownChapters(track: ChapterTrack): readonly SourceChapter[] {
     startSec: c.startSec,
     endSec: marked[i + 1]?.startSec ?? end,
     ...(c.inner ? { inner: c.inner } : {}),
+    ...(c.imageId ? { imageId: c.imageId } : {}),
   }));
 }
 
@@ -105,6 +108,7 @@ export function chapterTimes(
         title: c.title,
         startSec: at + c.offsetSec,
         ...(part ? { part, inner: c.inner ?? c.title } : {}),
+        ...(c.imageId ? { imageId: c.imageId } : {}),
       });
     }
   });
@@ -126,11 +130,17 @@ export function chapterTimes(
  */
 export function keptChapters(
   track: ChapterTrack,
-): { title: string; offsetSec: number; inner?: string }[] {
+): { title: string; offsetSec: number; inner?: string; imageId?: string }[] {
   const source = flatten(ownChapters(track));
   if (source.length === 0) return [];
   const span = trimSpan(track);
-  const kept: { title: string; fromSec: number; toSec: number; inner?: string }[] = [];
+  const kept: {
+    title: string;
+    fromSec: number;
+    toSec: number;
+    inner?: string;
+    imageId?: string;
+  }[] = [];
   source.forEach((c, i) => {
     const next = source[i + 1]?.startSec ?? Infinity;
     const from = Math.max(c.startSec, span.startSec);
@@ -141,6 +151,7 @@ export function keptChapters(
         fromSec: from,
         toSec: to,
         ...(c.inner ? { inner: c.inner } : {}),
+        ...(c.imageId ? { imageId: c.imageId } : {}),
       });
   });
   if (kept.length === 0) return [];
@@ -162,6 +173,7 @@ export function keptChapters(
     title: c.title.trim() || trackTitle(track.name),
     offsetSec: i === 0 ? 0 : c.fromSec - span.startSec,
     ...(c.inner ? { inner: c.inner } : {}),
+    ...(c.imageId ? { imageId: c.imageId } : {}),
   }));
 }
 

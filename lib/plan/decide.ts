@@ -37,7 +37,7 @@ import { editReasons, fastPathReasons, changeReasons, mismatchReasons } from './
 import { allLossless, flacDepthNote, targetChannels } from './layout';
 import type { JoinTarget } from './predecode';
 import type { LoudnessMatch, PlanOptions, PlanTrack } from './types';
-import { matchLoudness } from './match-loudness';
+import { aacGainRefused, matchLoudness } from './match-loudness';
 
 /**
  * How the audio goes into the output:
@@ -125,8 +125,15 @@ export function decideJoin(
   const loudness = output.matchLoudness
     ? loudnessMatch(infos, output, opts, mismatch.length + unfit.length === 0 && edits.length === 0)
     : undefined;
-  // Only an MP3 join keeps its frames while their gain moves; any other is encoded again.
-  if (loudness?.mode === 'exact') edits.push(t('plan.reasonMatchLoudness'));
+  // Only an MP3 or AAC-LC join keeps its frames while their gain moves; any other is encoded
+  // again (an AAC frame the gain walk refused says why).
+  if (loudness?.mode === 'exact') {
+    edits.push(
+      loudness.refused
+        ? t('plan.reasonAacGainRefused', loudness.refused)
+        : t('plan.reasonMatchLoudness'),
+    );
+  }
   const depthNote = output.format === 'flac' ? flacDepthNote(infos) : undefined;
   const formatNotes = [target.channels.note, depthNote].filter((n): n is string => !!n);
   const route = joinRoute(tracks, output, mismatch.length + unfit.length, edits, formatNotes);
@@ -174,8 +181,8 @@ export function decideJoin(
 
 /**
  * "Match loudness": by whole global_gain steps when the join would be the zero-copy MP3 join or
- * a stream copy of mono AAC-LC (`unchanged`: nothing else re-encodes it), else by an exact gain
- * in the re-encode.
+ * a stream copy of AAC-LC whose frames the gain walk can read (`unchanged`: nothing else
+ * re-encodes it), else by an exact gain in the re-encode.
  */
 function loudnessMatch(
   infos: readonly AudioInfo[],
@@ -184,14 +191,21 @@ function loudnessMatch(
   unchanged: boolean,
 ): LoudnessMatch {
   const list = [...infos];
-  // MP3 frames, and mono AAC-LC in MP4 (lib/lossless/gain/): their gain moves in place.
-  const monoAac =
-    copyJoinKind(output.format, list) === 'mp4' &&
-    infos.every((i) => i.channels === 1 && i.profile === 'LC');
+  // MP3 frames, and AAC-LC in MP4 whose every frame was walked (lib/lossless/gain/): their
+  // gain moves in place.
+  const aac = copyJoinKind(output.format, list) === 'mp4';
+  const refused = aac && unchanged ? aacGainRefused(infos) : undefined;
   const mode =
-    unchanged && (losslessKind(output.format, list) === 'mp3' || monoAac) ? 'steps' : 'exact';
+    unchanged && (losslessKind(output.format, list) === 'mp3' || (aac && refused === undefined))
+      ? 'steps'
+      : 'exact';
   const target = opts.loudnessTarget ?? -16;
-  return { mode, target, gains: matchLoudness(infos, target, mode) };
+  return {
+    mode,
+    target,
+    gains: matchLoudness(infos, target, mode),
+    ...(refused ? { refused } : {}),
+  };
 }
 
 /** The route (`JoinRoute`) for tracks that differ in `differences` ways and these edits. */

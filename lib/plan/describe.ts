@@ -17,6 +17,7 @@ import {
   trackNotes,
 } from './words';
 import type { JoinDecision } from './decide';
+import { chapterImageNotes } from './chapter-images';
 
 export interface JoinDescription {
   /** One line: the head line, then each note and warning. */
@@ -39,6 +40,7 @@ export function describeJoin(d: JoinDecision): JoinDescription {
     ...d.formatNotes,
     ...metadataNotes(tracks, output, spec, d.userTags),
     ...trackNotes(tracks),
+    ...chapterImageNotes(d),
   ];
   const warnings: string[] = [];
   if (output.format === 'm4r' && d.totalSec > RINGTONE_MAX_SEC) {

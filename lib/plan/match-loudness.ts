@@ -89,6 +89,23 @@ export function matchLoudness(
   });
 }
 
+/**
+ * Whether every AAC track's gain can move in place (lib/lossless/gain/aac-gain.ts): AAC-LC,
+ * mono or stereo, its frames walked by the decode check (`AudioInfo.aacGain`; mono, whose gain
+ * leads each frame, also before that). Undefined when it can; else the walk's reason, or ''
+ * when there is none to tell (HE-AAC, more channels, a stereo file not yet checked).
+ */
+export function aacGainRefused(
+  infos: readonly Pick<AudioInfo, 'profile' | 'channels' | 'aacGain'>[],
+): string | undefined {
+  for (const i of infos) {
+    if (i.profile !== 'LC' || i.channels > 2) return '';
+    if (i.aacGain?.ok === false) return i.aacGain.reason;
+    if (!i.aacGain && i.channels === 2) return '';
+  }
+  return undefined;
+}
+
 /** A track's gain in a re-encode that matches loudness, or none. */
 export function exactGain(loudness: LoudnessMatch | undefined, track: number): number | undefined {
   return loudness?.mode === 'exact' ? loudness.gains[track]?.gainDb : undefined;

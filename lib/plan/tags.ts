@@ -122,11 +122,17 @@ export function ffmetadata(tags: ResolvedTags, chapters: readonly ChapterTime[] 
 }
 
 /** Chapters in whole milliseconds, contiguous, none empty. */
-export function chapterMillis(
-  chapters: readonly ChapterTime[],
-): { title: string; start: number; end: number; part?: string; inner?: string }[] {
+export function chapterMillis(chapters: readonly ChapterTime[]): {
+  title: string;
+  start: number;
+  end: number;
+  part?: string;
+  inner?: string;
+  imageId?: string;
+}[] {
   const ms = chapters.map((c) => ({
     ...(c.part ? { part: c.part, inner: c.inner ?? c.title } : {}),
+    ...(c.imageId ? { imageId: c.imageId } : {}),
     title: c.title,
     start: Math.max(0, Math.round(c.startSec * 1000)),
     end: Math.max(0, Math.round(c.endSec * 1000)),

@@ -85,6 +85,8 @@ export interface LoudnessMatch {
   /** LUFS. */
   target: number;
   gains: TrackGain[];
+  /** Why AAC frames keep their gain and the tracks are encoded again (a walk's reason). */
+  refused?: string;
 }
 
 export type JoinPlan =

@@ -21,6 +21,12 @@ import {
   type FeedBook,
 } from '@/lib/page-audio/feed-book';
 import { episodeChapters, parseJsonChapters } from '@/lib/page-audio/json-chapters';
+import {
+  chapterImageBudget,
+  keepChapterImages,
+  type ChapterImageBudget,
+} from '@/lib/page-audio/chapter-images';
+import { gatedChapterImageIo } from './chapter-image-io';
 import { fetchGated, fetchGatedText } from '@/lib/fetch/gate';
 import { queuePageAudio } from '@/lib/page-audio/picks';
 import type { Track, Transition } from '@/lib/core/track';
@@ -58,13 +64,17 @@ export function makeBook(
     // Each episode's own chapters, inside its chapter: through the fetch gate, as the feed.
     const granted = (await browser.permissions.getAll()).origins ?? [];
     const gate = { granted, pageUrl: feedUrl };
-    const failed = await addEpisodeChapters(queued, gate, prefs.defaultTransition);
-    if (book.imageUrl) await addArtwork(book.imageUrl, gate);
+    const images = chapterImageBudget();
+    const failed = await addEpisodeChapters(queued, gate, images, prefs.defaultTransition);
+    const artwork = book.imageUrl ? await addArtwork(book.imageUrl, gate) : true;
     notify({
-      text:
+      text: [
         failed.length > 0
           ? t('book.madeWithout', book.title, failed.join(', '))
           : t('book.made', book.title),
+        ...(images.lost.length > 0 ? [t('book.imagesLost', lostImages(images.lost))] : []),
+        ...(artwork ? [] : [t('book.artworkLost')]),
+      ].join(' '),
     });
   })();
 }
@@ -133,6 +143,7 @@ interface BookGate {
 async function addEpisodeChapters(
   queued: readonly QueuedEpisode[],
   gate: BookGate,
+  images: ChapterImageBudget,
   transition: Transition,
 ): Promise<string[]> {
   const failed: string[] = [];
@@ -146,19 +157,32 @@ async function addEpisodeChapters(
       failed.push(title);
       continue;
     }
-    if (chapters) await editTrack(track.id, { chapters }, transition);
+    if (!chapters) continue;
+    // Each chapter's picture, where it has one, kept for the formats that hold them.
+    const kept = await keepChapterImages(chapters, gatedChapterImageIo(gate), images);
+    await editTrack(track.id, { chapters: kept }, transition);
   }
   return failed;
 }
 
-/** The feed's artwork as the book's cover, when it is a JPEG or PNG (else none, silently). */
-async function addArtwork(imageUrl: string, gate: BookGate): Promise<void> {
+/**
+ * The feed's artwork as the book's cover, when it is a JPEG or PNG; false when it could not be
+ * used (refused, failed, or another kind of image), which the book's notice says.
+ */
+async function addArtwork(imageUrl: string, gate: BookGate): Promise<boolean> {
   const art = await fetchGated(imageUrl, { ...gate, kind: 'artwork' }).catch(() => undefined);
-  if (!art || !isCoverImage(art.bytes)) return;
+  if (!art || !isCoverImage(art.bytes)) return false;
   const type = art.bytes[0] === 0xff ? 'image/jpeg' : 'image/png';
   await putCoverImage({
     blob: new Blob([art.bytes.slice()], { type }),
     name: t('book.artwork'),
   });
   await outputSettings.setValue({ ...(await outputSettings.getValue()), cover: 'image' });
+  return true;
+}
+
+/** Lost pictures' addresses, the first three by name. */
+function lostImages(urls: readonly string[]): string {
+  const shown = urls.slice(0, 3).join(', ');
+  return urls.length > 3 ? `${shown}…` : shown;
 }

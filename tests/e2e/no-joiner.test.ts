@@ -1,9 +1,12 @@
 /**
  * What no joiner does (issue 23), through the real extension with real ffmpeg.wasm, each saved
- * file checked with native ffmpeg: "Match loudness" on a lossless MP3 join (the frames' global
- * gain moved, nothing re-encoded but the joins); "Find chapters" in one long file.
+ * file checked with native ffmpeg: "Match loudness" on a lossless MP3 join and on lossless mono
+ * and stereo AAC joins (the frames' global gain moved, nothing re-encoded but the joins; for
+ * stereo AAC, every packet but those at the join found with only its two gain fields changed);
+ * "Find chapters" in one long file.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +16,7 @@ import { launchSeam, resetSeam, type Seam } from '../support/chromium';
 import { ffmpeg, ffprobe, requireNativeFfmpeg } from '../support/native-ffmpeg';
 import { OptionsPage, field } from '../support/pages';
 import { until } from '../support/wait';
+import { aacGainOffsets } from '@/lib/lossless/gain/aac-walk';
 
 let seam: Seam;
 let page: Page;
@@ -157,6 +161,10 @@ describe('Match loudness', () => {
     expect(Number(probe.format.duration)).toBeCloseTo(8, 0);
     // Each half, away from the join (whose few frames are encoded again), is at the target.
     const after = [loudnessOf(file, 0.5, 3), loudnessOf(file, 4.5, 3)];
+    console.log(
+      `MP3 book, integrated loudness (native ebur128), before → after: ` +
+        `${before[0]} → ${after[0]} LUFS, ${before[1]} → ${after[1]} LUFS`,
+    );
     for (const l of after) expect(Math.abs(l + 16)).toBeLessThanOrEqual(0.8);
 
     // Every other frame is the input's, only louder or softer: the decode is the input's
@@ -203,6 +211,136 @@ describe('Match loudness, mono AAC', () => {
     for (const l of [loudnessOf(file, 0.5, 3), loudnessOf(file, 4.5, 3)]) {
       expect(Math.abs(l + 16)).toBeLessThanOrEqual(0.8);
     }
+  });
+});
+
+/** The audio packets of `file` (native ffprobe: where each lies and how long it is). */
+function packetsOf(file: string): Uint8Array[] {
+  const out = spawnSync(
+    'ffprobe',
+    [
+      ...['-v', 'error', '-select_streams', 'a', '-show_entries', 'packet=pos,size'],
+      ...['-of', 'csv=p=0', file],
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  const bytes = new Uint8Array(readFileSync(file));
+  return out.stdout
+    .split('\n')
+    .filter((l) => /^\d+,\d+/.test(l))
+    .map((l) => {
+      const [size, pos] = l.split(',').map(Number) as [number, number];
+      return bytes.subarray(pos, pos + size);
+    });
+}
+
+/** `n` bits of `b` from bit `at`. */
+function bitsAt(b: Uint8Array, at: number, n: number): number {
+  let v = 0;
+  for (let i = 0; i < n; i++, at++) v = (v << 1) | ((b[at >> 3]! >> (7 - (at & 7))) & 1);
+  return v;
+}
+
+/** A packet with its global_gain fields (at `gains`, bits) zeroed, as text to compare. */
+function withoutGains(p: Uint8Array, gains: readonly number[]): string {
+  const c = p.slice();
+  for (const g of gains)
+    for (let k = 0; k < 8; k++) c[(g + k) >> 3]! &= ~(1 << (7 - ((g + k) & 7)));
+  return Buffer.from(c).toString('hex');
+}
+
+/**
+ * How many of `input`'s packets appear in `joined`, in order, the same bytes but for their
+ * global_gain fields, and by how many steps those moved (each packet's gain fields found by
+ * the walk of lib/lossless/gain/aac-walk.ts; every other bit must be equal).
+ */
+function samePacketsButGain(
+  input: Uint8Array[],
+  joined: Uint8Array[],
+  freqIndex: number,
+): { matched: number; steps: Set<number> } {
+  const index = new Map<string, number[]>();
+  joined.forEach((q, i) => {
+    const key = withoutGains(q, aacGainOffsets(q, freqIndex));
+    index.set(key, [...(index.get(key) ?? []), i]);
+  });
+  const steps = new Set<number>();
+  let matched = 0;
+  let last = -1;
+  for (const p of input) {
+    const gains = aacGainOffsets(p, freqIndex);
+    const at = index.get(withoutGains(p, gains))?.find((i) => i > last);
+    if (at === undefined) continue;
+    for (const g of gains) steps.add(bitsAt(joined[at]!, g, 8) - bitsAt(p, g, 8));
+    matched++;
+    last = at;
+  }
+  return { matched, steps };
+}
+
+/** 4 s of stereo AAC-LC (pink noise left, a tune right: sine's 1/8 times `tune`), native ffmpeg. */
+async function stereoAac(
+  name: string,
+  seed: number,
+  amplitude: number,
+  tune = amplitude,
+): Promise<string> {
+  const path = join(dir, name);
+  await ffmpeg([
+    ...['-f', 'lavfi', '-i', `anoisesrc=color=pink:seed=${seed}:amplitude=${amplitude}:d=4`],
+    ...['-f', 'lavfi', '-i', `sine=frequency=${220 * seed}:duration=4,volume=${tune}`],
+    ...['-filter_complex', '[0:a][1:a]join=inputs=2:channel_layout=stereo'],
+    ...['-ar', '44100', '-c:a', 'aac', '-b:a', '128k', path],
+  ]);
+  return path;
+}
+
+describe('Match loudness, stereo AAC', () => {
+  test('two stereo AAC M4As 30 dB apart join to an M4A without re-encoding, each at -16 LUFS', async () => {
+    const quiet = await stereoAac('Part 1 quiet.m4a', 2, 0.02);
+    const loud = await stereoAac('Part 2 loud.m4a', 3, 0.5, 6);
+    const before = [loudnessOf(quiet, 0, 4), loudnessOf(loud, 0, 4)];
+    // One far below the target, one above it.
+    expect(before[0]).toBeLessThan(-40);
+    expect(before[1]).toBeGreaterThan(-12);
+    await ui.addFilesAndWait([quiet, loud]);
+    await ui.setFormat('M4A');
+    await field(output(), 'checkbox', 'Match loudness').check();
+    // Said once every frame of both has been walked (the tracks' checks).
+    const promise = page.getByText('Lossless, loudness matched to -16 LUFS within 0.75 dB.');
+    await until(async () => expect(await promise.count()).toBe(1), 120_000);
+    expect(await ui.planText()).toMatch(/^Lossless/);
+    const { file } = await seam.ext.joinAndWait(() => ui.join(), 180_000);
+    const probe = await ffprobe(file);
+    const audio = probe.streams.find((s) => s.codec_type === 'audio');
+    expect(audio?.codec_name).toBe('aac');
+    expect(audio?.channels).toBe(2);
+    expect(Number(probe.format.duration)).toBeCloseTo(8, 0);
+    const after = [loudnessOf(file, 0, 4), loudnessOf(file, 4, 4)];
+    console.log(
+      `stereo AAC book, integrated loudness (native ebur128), before → after: ` +
+        `${before[0]} → ${after[0]} LUFS, ${before[1]} → ${after[1]} LUFS`,
+    );
+    for (const l of after) expect(Math.abs(l + 16)).toBeLessThanOrEqual(0.8);
+
+    // The joined file's packets are the inputs' but for both channels' gain fields: all but
+    // the few frames at the join (encoded again to close it exactly) are found, in order.
+    const joined = packetsOf(file);
+    const freqIndex = 4; // 44.1 kHz
+    const q = samePacketsButGain(packetsOf(quiet), joined, freqIndex);
+    const l = samePacketsButGain(packetsOf(loud), joined, freqIndex);
+    const inputs = [packetsOf(quiet).length, packetsOf(loud).length];
+    console.log(
+      `stereo AAC packets: ${q.matched} of ${inputs[0]} and ${l.matched} of ${inputs[1]} ` +
+        `found with only their gain moved (${[...q.steps]} and ${[...l.steps]} steps)`,
+    );
+    expect(q.matched).toBeGreaterThan(inputs[0]! - 8);
+    expect(l.matched).toBeGreaterThan(inputs[1]! - 8);
+    // One gain for each track, the same for every frame and both channels.
+    expect([...q.steps]).toHaveLength(1);
+    expect([...l.steps]).toHaveLength(1);
+    expect([...q.steps][0]).toBeGreaterThan(0);
+    expect([...l.steps][0]).toBeLessThan(0);
   });
 });
 

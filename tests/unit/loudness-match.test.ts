@@ -11,7 +11,9 @@ import { parseEbur128Summary } from '@/lib/media/ebur128';
 import { frameHeaderAt } from '@/lib/containers/mp3';
 import { scanMp3 } from '@/lib/lossless';
 import { gainMp3, globalGainBits, readGlobalGains } from '@/lib/lossless/gain/mp3-gain';
-import { AacGainNotPossibleError, gainAacMono } from '@/lib/lossless/gain/aac-gain';
+import { aacGainRefusal, AacGainNotPossibleError, gainAac } from '@/lib/lossless/gain/aac-gain';
+import { aacGainOffsets, AacWalkError } from '@/lib/lossless/gain/aac-walk';
+import { findTrack, readMoov, readSamples } from '@/lib/containers/mp4';
 import { GAIN_STEP_DB, matchLoudness } from '@/lib/plan/match-loudness';
 import { planJoin } from '@/lib/plan/planner';
 import { defaultOutput } from '@/lib/core/settings';
@@ -196,7 +198,50 @@ describe('the plan', () => {
       },
     ]);
   });
-  it('re-encodes stereo AAC to match loudness, with each track’s gain in the graph', () => {
+  it('keeps stereo AAC-LC lossless once the check has walked every frame', () => {
+    const stereo = (i: number, tp: number) => ({
+      ...info(i, tp, 'aac'),
+      profile: 'LC',
+      aacGain: { ok: true as const },
+    });
+    const plan = planJoin(
+      [
+        { id: 'a', name: 'a.m4a', info: stereo(-30, -20) },
+        { id: 'b', name: 'b.m4a', info: stereo(-12, -6) },
+      ],
+      { ...output, format: 'm4a' },
+    );
+    expect(plan.lossless).toBe(true);
+    expect(plan.summary).toContain('Lossless, loudness matched to -16 LUFS within 0.75 dB.');
+    expect(plan.steps.pre[0]).toMatchObject({ kind: 'gain-aac' });
+  });
+  it('encodes stereo AAC again when a frame cannot be walked, and says which', () => {
+    const reason = 'frame 7 of b.m4a: a codeword is in no codebook';
+    const plan = planJoin(
+      [
+        {
+          id: 'a',
+          name: 'a.m4a',
+          info: { ...info(-30, -20, 'aac'), profile: 'LC', aacGain: { ok: true as const } },
+        },
+        {
+          id: 'b',
+          name: 'b.m4a',
+          info: {
+            ...info(-20, -10, 'aac'),
+            profile: 'LC',
+            aacGain: { ok: false as const, reason },
+          },
+        },
+      ],
+      { ...output, format: 'm4a' },
+    );
+    expect(plan.lossless).toBe(false);
+    expect(plan.summary).not.toContain('Lossless');
+    expect(plan.summary).toContain(`a frame’s gain cannot be moved in place: ${reason}`);
+    expect(plan.kind === 'ffmpeg' && plan.args.join(' ')).toMatch(/volume=14dB.*volume=4dB/);
+  });
+  it('re-encodes stereo AAC not yet walked, with each track’s gain in the graph', () => {
     const plan = planJoin(
       [
         { id: 'a', name: 'a.m4a', info: { ...info(-30, -20, 'aac'), profile: 'LC' } },
@@ -262,7 +307,7 @@ describe('gainMp3', () => {
   });
 });
 
-describe('gainAacMono', () => {
+describe('gainAac', () => {
   it('moves every mono AAC frame’s global_gain: the decode is the input’s times the gain', async () => {
     const file = `${temp.dir}/mono.m4a`;
     const r = spawnSync('ffmpeg', [
@@ -272,7 +317,7 @@ describe('gainAacMono', () => {
     expect(r.status).toBe(0);
     const input = losslessInput('mono.m4a', [readFileSync(file)]);
     const steps = 8;
-    const { blob, frames } = await gainAacMono(input, steps);
+    const { blob, frames } = await gainAac(input, steps);
     expect(frames).toBeGreaterThan(100);
     const before = new Uint8Array(await input.blob.arrayBuffer());
     const after = new Uint8Array(await blob.arrayBuffer());
@@ -295,14 +340,132 @@ describe('gainAacMono', () => {
     expect(peak).toBeGreaterThan(0.05);
     expect(worst).toBeLessThan(1e-4);
   });
-  it('refuses a stereo stream (its frames start with a channel pair)', async () => {
-    const file = `${temp.dir}/stereo.m4a`;
-    spawnSync('ffmpeg', [
+  it('refuses a stream that is not AAC-LC (AAC Main), naming the file', async () => {
+    const file = `${temp.dir}/main.m4a`;
+    const r = spawnSync('ffmpeg', [
       ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'anoisesrc=c=pink:a=0.05:d=1'],
-      ...['-ac', '2', '-c:a', 'aac', file],
+      ...['-ac', '2', '-c:a', 'aac', '-profile:a', 'aac_main', file],
     ]);
-    await expect(gainAacMono(losslessInput('stereo.m4a', [readFileSync(file)]), 2)).rejects.toThrow(
-      AacGainNotPossibleError,
-    );
+    expect(r.status).toBe(0);
+    const input = losslessInput('main.m4a', [readFileSync(file)]);
+    await expect(gainAac(input, 2)).rejects.toThrow(AacGainNotPossibleError);
+    expect(await aacGainRefusal(input)).toMatch(/main\.m4a/);
+  });
+});
+
+/** `n` bits of `b` from bit `at`. */
+function readBits(b: Uint8Array, at: number, n: number): number {
+  let v = 0;
+  for (let i = 0; i < n; i++, at++) v = (v << 1) | ((b[at >> 3]! >> (7 - (at & 7))) & 1);
+  return v;
+}
+
+describe('gainAac on stereo', () => {
+  /** Stereo AAC-LC by native ffmpeg: `filter` for the left channel, `right` for the right. */
+  function makeStereoAac(name: string, left: string, right: string, args: string[]): string {
+    const file = `${temp.dir}/${name}.m4a`;
+    const r = spawnSync('ffmpeg', [
+      ...['-v', 'error', '-y', '-f', 'lavfi', '-i', left, '-f', 'lavfi', '-i', right],
+      ...['-filter_complex', '[0:a][1:a]join=inputs=2:channel_layout=stereo'],
+      ...['-c:a', 'aac', ...args, file],
+    ]);
+    expect(r.status, r.stderr?.toString()).toBe(0);
+    return file;
+  }
+  const cases = [
+    {
+      name: 'pink noise and a tune, 44.1 kHz 128k (M/S, intensity, noise bands)',
+      left: 'anoisesrc=c=pink:seed=7:a=0.08:d=6,aresample=44100',
+      right: 'sine=f=330:d=6:sample_rate=44100,volume=0.2',
+      args: ['-ar', '44100', '-b:a', '128k'],
+      steps: 5,
+    },
+    {
+      name: 'clicks and silence at 48 kHz 256k (short windows, escape codebook, empty bands)',
+      left: 'aevalsrc=if(lt(mod(t\\,0.5)\\,0.01)\\,0.9*sin(2*PI*2000*t)\\,0):s=48000:d=5',
+      right: 'anoisesrc=c=white:seed=3:a=0.3:d=5:r=48000',
+      args: ['-ar', '48000', '-b:a', '256k'],
+      steps: -3,
+    },
+    {
+      name: 'the same voice in both channels at 32 kHz 48k, M/S forced',
+      left: 'anoisesrc=c=brown:seed=9:a=0.1:d=5:r=32000',
+      right: 'anoisesrc=c=brown:seed=9:a=0.1:d=5:r=32000',
+      args: ['-ar', '32000', '-b:a', '48k', '-aac_ms', '1', '-aac_is', '0'],
+      steps: 7,
+    },
+    {
+      name: 'noise and its own high band at 96k (intensity stereo bands)',
+      left: 'anoisesrc=c=pink:seed=4:a=0.2:d=6:r=44100',
+      right: 'anoisesrc=c=pink:seed=4:a=0.2:d=6:r=44100,volume=0.5,highpass=f=3000',
+      args: ['-aac_is', '1', '-aac_coder', 'twoloop', '-b:a', '96k'],
+      steps: -6,
+    },
+  ];
+  it('refuses a frame cut short, or one with bytes after its END', async () => {
+    const file = makeStereoAac('cut', cases[0]!.left, cases[0]!.right, cases[0]!.args);
+    const bytes = new Uint8Array(readFileSync(file));
+    const { moov } = await readMoov(new Blob([bytes]));
+    const table = readSamples(findTrack(moov, 'soun'));
+    for (let i = 10; i < 40; i++) {
+      const at = table.offsets[i]!;
+      const frame = bytes.subarray(at, at + table.sizes[i]!);
+      expect(aacGainOffsets(frame, 4)).toHaveLength(2);
+      expect(() => aacGainOffsets(frame.subarray(0, frame.length - 3), 4)).toThrow(AacWalkError);
+      const longer = new Uint8Array(frame.length + 2);
+      longer.set(frame);
+      expect(() => aacGainOffsets(longer, 4)).toThrow(AacWalkError);
+    }
+  });
+  it.each(cases)('$name: only the gains change, the decode by the gain', async (c) => {
+    const file = makeStereoAac(c.name.split(' ')[0]!, c.left, c.right, c.args);
+    const input = losslessInput('stereo.m4a', [readFileSync(file)]);
+    expect(await aacGainRefusal(input)).toBeUndefined();
+    const { blob, frames } = await gainAac(input, c.steps);
+    expect(frames).toBeGreaterThan(100);
+    const before = new Uint8Array(await input.blob.arrayBuffer());
+    const after = new Uint8Array(await blob.arrayBuffer());
+    expect(after.length).toBe(before.length);
+    // The differing bits form at most two 8-bit fields a frame: both channels' global_gain,
+    // each moved by the steps.
+    let bytesChanged = 0;
+    for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) bytesChanged++;
+    expect(bytesChanged).toBeGreaterThan(frames);
+    expect(bytesChanged).toBeLessThanOrEqual(4 * frames);
+    const { moov } = await readMoov(input.blob);
+    const table = readSamples(findTrack(moov, 'soun'));
+    const freqIndex = c.args.includes('48000') ? 3 : c.args.includes('32000') ? 5 : 4;
+    const inGain = new Set<number>();
+    table.sizes.forEach((size, i) => {
+      const at = table.offsets[i]!;
+      const gains = aacGainOffsets(before.subarray(at, at + size), freqIndex);
+      expect(gains).toHaveLength(2);
+      for (const g of gains) {
+        expect(readBits(after, at * 8 + g, 8)).toBe(readBits(before, at * 8 + g, 8) + c.steps);
+        for (let k = 0; k < 8; k++) inGain.add(at * 8 + g + k);
+      }
+    });
+    for (let i = 0; i < before.length; i++) {
+      for (let k = 0; k < 8; k++) {
+        if (((before[i]! ^ after[i]!) >> (7 - k)) & 1) expect(inGain.has(i * 8 + k)).toBe(true);
+      }
+    }
+    const out = await temp.write(blob, 'm4a');
+    const a = decodeF32(file);
+    const b = decodeF32(out);
+    expect(b.length).toBe(a.length);
+    const factor = 2 ** (c.steps / 4);
+    let worst = 0;
+    const peak = [0, 0];
+    for (let i = 0; i < a.length; i++) {
+      worst = Math.max(worst, Math.abs(b[i]! - a[i]! * factor));
+      peak[i % 2] = Math.max(peak[i % 2]!, Math.abs(b[i]!));
+    }
+    // Both channels sound, and each sample is the input's times the gain, to float rounding.
+    expect(Math.min(...peak)).toBeGreaterThan(0.01);
+    expect(worst).toBeLessThan(1e-4);
+    const la = nativeLoudness(file);
+    const lb = nativeLoudness(out);
+    expect(Math.abs(lb.i - la.i - c.steps * GAIN_STEP_DB)).toBeLessThanOrEqual(0.11);
   });
 });

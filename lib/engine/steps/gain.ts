@@ -1,4 +1,4 @@
-import { gainAacMono } from '@/lib/lossless/gain/aac-gain';
+import { gainAac } from '@/lib/lossless/gain/aac-gain';
 import { gainMp3 } from '@/lib/lossless/gain/mp3-gain';
 import type { GainAacStep, GainMp3Step } from '@/lib/plan/steps';
 import type { StepExecutor } from './context';
@@ -20,7 +20,7 @@ export const gainMp3Step: StepExecutor<GainMp3Step> = async (step, ctx) => {
 };
 
 /**
- * The same for mono AAC-LC in MP4 (lib/lossless/gain/aac-gain.ts), before the stream copy reads
+ * The same for AAC-LC in MP4, mono or stereo (lib/lossless/gain/aac-gain.ts), before the stream copy reads
  * the tracks; the exact joins after it decode the gained frames.
  */
 export const gainAacStep: StepExecutor<GainAacStep> = async (step, ctx) => {
@@ -28,7 +28,7 @@ export const gainAacStep: StepExecutor<GainAacStep> = async (step, ctx) => {
     const t = ctx.state.tracks[track]!;
     const blob = ctx.blobs.get(trackId);
     if (!blob) continue;
-    const gained = await gainAacMono({ id: t.id, name: t.name, blob }, steps);
+    const gained = await gainAac({ id: t.id, name: t.name, blob }, steps);
     ctx.blobs.set(trackId, gained.blob);
     ctx.progress((k + 1) / step.tracks.length);
   }
