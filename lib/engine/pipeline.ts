@@ -19,6 +19,7 @@ import { closeJoins } from './steps/close-joins';
 import { wavHeader } from './steps/wav-header';
 import { retagMp3 } from './steps/retag-mp3';
 import { chapterFiles } from './steps/chapter-files';
+import { opusGain } from './steps/opus-gain';
 
 type Executors = { [K in StepKind]: StepExecutor<Extract<JoinStep, { kind: K }>> };
 
@@ -32,6 +33,7 @@ const EXECUTORS: Executors = {
   ffmpeg,
   parts,
   'close-joins': closeJoins,
+  'opus-gain': opusGain,
   'wav-header': wavHeader,
   'retag-mp3': retagMp3,
   'chapter-files': chapterFiles,
@@ -85,6 +87,7 @@ export function stepName(step: JoinStep, pipe: Pick<PipelineContext, 'plan' | 'r
       return text('steps.predecode', pipe.ready[step.run.track]?.name ?? '');
     case 'gain-mp3':
     case 'gain-aac':
+    case 'opus-gain':
       return text('steps.gain');
     case 'fast-mp3':
     case 'fast-wav':

@@ -198,6 +198,8 @@ export function joinSteps(d: JoinDecision, plan: JoinPlan, pre: PreStep[] = []):
     if (d.output.format === 'wav') post.push({ kind: 'wav-header' });
     if (d.closeJoins) {
       post.push({ kind: 'close-joins', container: d.closeJoins, exact: d.exact === 'mp4' });
+      const outputGain = d.loudness?.outputGainDb;
+      if (outputGain) post.push({ kind: 'opus-gain', gainDb: outputGain });
     }
   }
   if (d.output.chapterFiles && d.chapterList.length > 0) {

@@ -37,7 +37,7 @@ import { editReasons, fastPathReasons, changeReasons, mismatchReasons } from './
 import { allLossless, flacDepthNote, targetChannels } from './layout';
 import type { JoinTarget } from './predecode';
 import type { LoudnessMatch, PlanOptions, PlanTrack } from './types';
-import { aacGainRefused, matchLoudness } from './match-loudness';
+import { aacGainRefused, commonGain, matchLoudness } from './match-loudness';
 
 /**
  * How the audio goes into the output:
@@ -200,6 +200,12 @@ function loudnessMatch(
       ? 'steps'
       : 'exact';
   const target = opts.loudnessTarget ?? -16;
+  // Ogg Opus: one output gain for the whole file, when one brings every track to the target.
+  const common =
+    unchanged && copyJoinKind(output.format, list) === 'opus'
+      ? commonGain(infos, target)
+      : undefined;
+  if (common) return { mode: 'steps', target, gains: common.gains, outputGainDb: common.gainDb };
   return {
     mode,
     target,

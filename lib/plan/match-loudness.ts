@@ -106,6 +106,33 @@ export function aacGainRefused(
   return undefined;
 }
 
+/**
+ * One gain for every track (an Ogg Opus file's output gain, to 1/256 dB): the middle of the
+ * gains the tracks want, no more than the lowest true peak allows, when it brings each within
+ * 0.75 dB of the target; else undefined (the tracks are too far apart, or one is unmeasured
+ * or silent).
+ */
+export function commonGain(
+  infos: readonly Pick<AudioInfo, 'loudness'>[],
+  target: number,
+): { gainDb: number; gains: TrackGain[] } | undefined {
+  const exact = matchLoudness(infos, target, 'exact');
+  if (exact.some((g) => g.why === 'unmeasured' || g.why === 'silent')) return undefined;
+  const wanted = infos.map((i) => target - i.loudness!.i);
+  const room = Math.min(
+    ...infos.map((i) =>
+      Number.isFinite(i.loudness!.tp) ? MATCH_CEILING_DBTP - i.loudness!.tp : Infinity,
+    ),
+  );
+  const middle = (Math.min(...wanted) + Math.max(...wanted)) / 2;
+  const gainDb = Math.round(Math.min(middle, room) * 256) / 256;
+  const gains = infos.map((i): TrackGain => {
+    const afterLufs = i.loudness!.i + gainDb;
+    return { gainDb, afterLufs, matched: Math.abs(afterLufs - target) <= GAIN_STEP_DB / 2 + 1e-9 };
+  });
+  return gains.every((g) => g.matched) ? { gainDb, gains } : undefined;
+}
+
 /** A track's gain in a re-encode that matches loudness, or none. */
 export function exactGain(loudness: LoudnessMatch | undefined, track: number): number | undefined {
   return loudness?.mode === 'exact' ? loudness.gains[track]?.gainDb : undefined;

@@ -95,7 +95,14 @@ export interface ChapterFilesStep {
   artist?: string;
 }
 
-export type PostStep = CloseJoinsStep | WavHeaderStep | RetagMp3Step | ChapterFilesStep;
+/** "Match loudness" in a lossless Opus join: one output gain in the OpusHead, dB. */
+export interface OpusGainStep {
+  kind: 'opus-gain';
+  gainDb: number;
+}
+
+export type PostStep =
+  CloseJoinsStep | OpusGainStep | WavHeaderStep | RetagMp3Step | ChapterFilesStep;
 
 export type JoinStep = PreStep | MainStep | PostStep;
 export type StepKind = JoinStep['kind'];

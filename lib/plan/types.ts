@@ -87,6 +87,8 @@ export interface LoudnessMatch {
   gains: TrackGain[];
   /** Why AAC frames keep their gain and the tracks are encoded again (a walk's reason). */
   refused?: string;
+  /** A lossless Opus join's one output gain (OpusHead), dB, that matches every track. */
+  outputGainDb?: number;
 }
 
 export type JoinPlan =

@@ -3,7 +3,9 @@
  * of three short episodes, the second with Podcasting 2.0 JSON chapters; in the popup's list of
  * the feed, "Make a book" queues them oldest first and sets an M4B with the feed's title, author
  * and artwork; the saved file, read by native ffprobe, has the episodes' chapters in order with
- * the second's own chapters inside it, the feed's title as tags and a cover stream.
+ * the second's own chapters inside it, the feed's title as tags and a cover stream; as an MP3,
+ * each of the second episode's chapters holds its picture (the JSON chapters' `img`, fetched
+ * from the same server) inside its ID3 CHAP frame.
  */
 import { readFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
@@ -53,6 +55,20 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     );
     return;
   }
+  if (path === '/ep2.chapters.json') {
+    // Each chapter's picture, by its full address on this server (as the spec's `img` is).
+    res.writeHead(200, { 'content-type': 'application/json+chapters' });
+    res.end(
+      JSON.stringify({
+        version: '1.2.0',
+        chapters: [
+          { startTime: 0, title: 'Opening', img: `${base}ch-opening.jpg` },
+          { startTime: 2, title: 'Main part', img: `${base}ch-main.png` },
+        ],
+      }),
+    );
+    return;
+  }
   if (path === '/feed.xml') {
     res.writeHead(200, { 'content-type': 'application/rss+xml' });
     res.end(FEED());
@@ -86,18 +102,12 @@ beforeAll(async () => {
   const art = join(dir, 'art.png');
   await ffmpeg(['-f', 'lavfi', '-i', 'color=c=orange:s=64x64', '-frames:v', '1', art]);
   files.set('/art.png', { type: 'image/png', body: await readFile(art) });
-  files.set('/ep2.chapters.json', {
-    type: 'application/json+chapters',
-    body: Buffer.from(
-      JSON.stringify({
-        version: '1.2.0',
-        chapters: [
-          { startTime: 0, title: 'Opening' },
-          { startTime: 2, title: 'Main part' },
-        ],
-      }),
-    ),
-  });
+  const opening = join(dir, 'ch-opening.jpg');
+  await ffmpeg(['-f', 'lavfi', '-i', 'color=c=blue:s=32x32', '-frames:v', '1', opening]);
+  files.set('/ch-opening.jpg', { type: 'image/jpeg', body: await readFile(opening) });
+  const main = join(dir, 'ch-main.png');
+  await ffmpeg(['-f', 'lavfi', '-i', 'color=c=green:s=48x48', '-frames:v', '1', main]);
+  files.set('/ch-main.png', { type: 'image/png', body: await readFile(main) });
   server = createServer(handle);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -120,6 +130,31 @@ afterAll(async () => {
   server?.closeAllConnections();
   await new Promise((r) => server?.close(r));
 });
+
+/** The APIC sub-frame of a CHAP frame's body (ID3v2.3 sizes plain, v2.4's syncsafe), if any. */
+function chapterPicture(
+  body: Uint8Array,
+  major: number,
+): { mime: string; data: Uint8Array } | undefined {
+  let p = body.indexOf(0) + 1 + 16; // element id, then start, end and two offsets
+  while (p + 10 <= body.length) {
+    const id = String.fromCharCode(...body.subarray(p, p + 4));
+    const s = body.subarray(p + 4, p + 8);
+    const len =
+      major === 4
+        ? (s[0]! << 21) | (s[1]! << 14) | (s[2]! << 7) | s[3]!
+        : ((s[0]! << 24) | (s[1]! << 16) | (s[2]! << 8) | s[3]!) >>> 0;
+    const frame = body.subarray(p + 10, p + 10 + len);
+    if (id === 'APIC') {
+      const mimeEnd = frame.indexOf(0, 1);
+      const descEnd = frame.indexOf(0, mimeEnd + 2);
+      const mime = String.fromCharCode(...frame.subarray(1, mimeEnd));
+      return { mime, data: frame.subarray(descEnd + 1) };
+    }
+    p += 10 + len;
+  }
+  return undefined;
+}
 
 const region = () => page.getByRole('region', { name: 'On this page' });
 
@@ -152,6 +187,11 @@ describe('Make a book', () => {
     expect(tags['artist']).toBe('Ada Author');
     const cover = probe.streams.find((s) => s.codec_type === 'video');
     expect(cover?.codec_name).toMatch(/png|mjpeg/);
+    // MP4's chapters hold no pictures: the plan says they are left out (under Details).
+    const details = page.getByRole('button', { name: 'Details', exact: true });
+    if ((await details.getAttribute('aria-expanded')) !== 'true') await details.click();
+    const leftOut = page.getByText(/pictures are kept only in an MP3 .* this M4B leaves them out/);
+    await until(async () => expect(await leftOut.count()).toBe(1));
 
     // The same book as an MP3, joined without re-encoding: ID3 nests the second episode's
     // chapters in a table of contents of its own, titled by the episode.
@@ -170,5 +210,16 @@ describe('Make a book', () => {
     expect(tocs[0]).toBe('toc\0\x03\x03ch0\0toc1\0ch3\0');
     expect(tocs[1]!.startsWith('toc1\0\x01\x02ch1\0ch2\0TIT2')).toBe(true);
     expect(tocs[1]).toContain('Episode 2');
+    // Each of the second episode's chapters carries its picture: an APIC inside its CHAP, the
+    // bytes the server sent.
+    const chaps = tag.frames.filter((f) => f.id === 'CHAP');
+    const pictures = chaps.map((c) => chapterPicture(c.body, tag.major));
+    expect(pictures[0]).toBeUndefined();
+    expect(pictures[3]).toBeUndefined();
+    expect(pictures[1]?.mime).toBe('image/jpeg');
+    expect(Buffer.from(pictures[1]!.data).equals(files.get('/ch-opening.jpg')!.body)).toBe(true);
+    expect(pictures[2]?.mime).toBe('image/png');
+    expect(Buffer.from(pictures[2]!.data).equals(files.get('/ch-main.png')!.body)).toBe(true);
+    expect(await page.getByText(/pictures are kept only in an MP3/).count()).toBe(0);
   });
 });
