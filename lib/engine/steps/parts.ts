@@ -118,7 +118,8 @@ async function runParallel(o: ParallelRunOptions): Promise<ParallelRunResult> {
               blobs,
               (f, phase) => {
                 if (phase === 'reading') {
-                  if (--reading === 0) o.onProgress(1, 'reading');
+                  // Each part says when it has opened all it reads; reading ends with the last.
+                  if (f === 1 && --reading === 0) o.onProgress(1, 'reading');
                   return;
                 }
                 done.set(run.segment, f);
