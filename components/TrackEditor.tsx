@@ -3,8 +3,15 @@ import { usePlayer } from '@/components/hooks/player';
 import { chapterTitle } from '@/lib/plan/chapters';
 import { usePreferences } from '@/components/hooks/store';
 import { playTrack } from '@/lib/editor/player';
-import { formatPreciseTime } from '@/lib/core/text';
-import { moveHandle, trimEnd, trimmedLength, type Trim } from '@/lib/editor/trim';
+import { formatPreciseTime, formatSeconds } from '@/lib/core/text';
+import { fadeMarks } from '@/lib/editor/preview';
+import {
+  moveHandle,
+  secondsToFraction,
+  trimEnd,
+  trimmedLength,
+  type Trim,
+} from '@/lib/editor/trim';
 import type { TrackEdit } from '@/lib/core/track';
 import type { Track } from '@/lib/core/track';
 import { run } from '@/lib/queue/alerts';
@@ -19,6 +26,9 @@ export function TrackEditor(props: {
   track: Track;
   edit: TrackEdit;
   locked: boolean;
+  /** Seconds of the crossfades into this track and out of it, as applied (0: none). */
+  fadeInSec: number;
+  fadeOutSec: number;
   onEdit: (patch: Partial<TrackEdit>) => void;
 }) {
   const { track: t, edit, locked } = props;
@@ -41,6 +51,19 @@ export function TrackEditor(props: {
   const player = usePlayer();
   const [prefs] = usePreferences();
   const playing = player.kind === 'track' && player.trackId === t.id;
+  // A junction's preview moves a playhead over both its tracks: this one's tail or head.
+  const playhead =
+    player.kind === 'track'
+      ? playing
+        ? player.positionSec
+        : undefined
+      : player.kind === 'junction'
+        ? player.trackId === t.id
+          ? player.at.a
+          : player.nextId === t.id
+            ? player.at.b
+            : undefined
+        : undefined;
 
   const commitTrim = (change: Trim | ((latest: Trim) => Trim)) => {
     const next = typeof change === 'function' ? change(latest.current) : change;
@@ -69,7 +92,7 @@ export function TrackEditor(props: {
         }}
         durationSec={dur}
         trim={trim}
-        playheadSec={playing ? player.positionSec : undefined}
+        playheadSec={playhead}
         disabled={locked}
         onDraft={setDraft}
         onCommit={commitTrim}
@@ -79,6 +102,28 @@ export function TrackEditor(props: {
           void run('play', () => playTrack(t.id, sec, sec < end ? end : dur));
         }}
       >
+        {fadeMarks(
+          { startSec: trim.startSec, endSec: trimEnd(trim, dur) },
+          props.fadeInSec,
+          props.fadeOutSec,
+        ).map((m) => {
+          const label = tr('transition.crossfadeOf', formatSeconds(m.toSec - m.fromSec));
+          return (
+            <div
+              key={m.kind}
+              class={`fade-mark ${m.kind}`}
+              role="img"
+              aria-label={label}
+              title={label}
+              data-from={m.fromSec}
+              data-to={m.toSec}
+              style={{
+                left: `${secondsToFraction(m.fromSec, dur) * 100}%`,
+                width: `${(secondsToFraction(m.toSec, dur) - secondsToFraction(m.fromSec, dur)) * 100}%`,
+              }}
+            />
+          );
+        })}
         {markers && <MarkerHandles durationSec={dur} markers={markers} setMarkers={setMarkers} />}
       </Waveform>
       <div class="trim-row">
