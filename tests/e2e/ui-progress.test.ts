@@ -77,12 +77,16 @@ function stage(all: readonly Seen[], words: string): number[] {
   return all.filter((s) => s.text.startsWith(`${words}:`)).map((s) => s.now);
 }
 
+/** Prints (never judges: a busy machine is slower) how long the bar stood still at most, where. */
 function report(name: string, all: readonly Seen[]): void {
   let still = 0;
-  for (let i = 1; i < all.length; i++) still = Math.max(still, all[i]!.at - all[i - 1]!.at);
-  console.log(
-    `${name}: ${all.length} values; the bar stood still at most ${(still / 1000).toFixed(1)} s`,
-  );
+  let at = '';
+  for (let i = 1; i < all.length; i++) {
+    const gap = all[i]!.at - all[i - 1]!.at;
+    if (gap > still) [still, at] = [gap, all[i - 1]!.text];
+  }
+  const sec = (still / 1000).toFixed(1);
+  console.log(`${name}: ${all.length} values; the bar stood still at most ${sec} s, at "${at}"`);
 }
 
 async function joinWatched(paths: string[], format: string): Promise<Seen[]> {
