@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { effectiveEdit } from '@/lib/editor/edit';
-import { timeline, transitionLabel } from '@/lib/editor/timeline';
+import { timeline, transitionLabel, type Junction } from '@/lib/editor/timeline';
 import { trimEnd, trimmedLength } from '@/lib/editor/trim';
 import { previewAll, stopPlayback, type PreviewSide } from '@/lib/editor/player';
 import { formatPreciseTime } from '@/lib/core/text';
@@ -168,7 +168,16 @@ export function EditorTrackList(
               }
             >
               {expanded && ready(t) && (
-                <TrackEditor track={t} edit={e} locked={locked} onEdit={(p) => edit(t, p)} />
+                <TrackEditor
+                  track={t}
+                  edit={e}
+                  locked={locked}
+                  fadeInSec={crossfadeSec(
+                    i > 0 && tracks[i - 1]!.status !== 'error' ? line.junctions[i - 1] : undefined,
+                  )}
+                  fadeOutSec={crossfadeSec(seam ? junction : undefined)}
+                  onEdit={(p) => edit(t, p)}
+                />
               )}
             </TrackItem>
           );
@@ -195,4 +204,9 @@ function trimNote(e: TrackEdit, dur: number): string | undefined {
   const kept = trimmedLength(e, dur);
   if (kept >= dur - 0.005) return undefined;
   return tr('track.keeps', formatPreciseTime(kept), formatPreciseTime(e.startSec));
+}
+
+/** Seconds of a junction's crossfade as applied (0: none there). */
+function crossfadeSec(j: Junction | undefined): number {
+  return j?.applied.kind === 'crossfade' ? j.applied.seconds : 0;
 }

@@ -15,6 +15,7 @@ const PHASES = {
   loading: 'join.phase.loading',
   reading: 'join.phase.reading',
   joining: 'join.phase.joining',
+  finishing: 'join.phase.finishing',
   saving: 'join.phase.saving',
 } as const;
 
@@ -57,12 +58,11 @@ export function JoinPanel(props: {
   const left = useTimeLeft(job);
   const blocked = summary?.blocked;
   const canJoin = !running && props.hasTracks && !blocked;
-  // A stage whose number would stand still says what it does instead: reading the tracks has
-  // no percent until ffmpeg starts, and after the audio's last second the file is finished
-  // (joins closed, tags written), which "Joining 100%" would not say.
-  const finishing = running && job.phase === 'joining' && job.percent >= 100;
-  const wordsOnly = running && (finishing || (job.phase === 'reading' && job.percent === 0));
-  const phase = running ? t(finishing ? 'join.phase.finishing' : PHASES[job.phase]) : '';
+  // Every stage has its own number (lib/plan/progress.ts): reading counts the tracks ffmpeg has
+  // opened, finishing the steps (and joins closed) after the audio's last second. Before the
+  // first track is open, reading says what it does rather than "0%".
+  const wordsOnly = running && job.phase === 'reading' && job.percent === 0;
+  const phase = running ? t(PHASES[job.phase]) : '';
   const percent = running ? `${job.percent}` : '';
 
   const [head, ...more] = summary?.lines ?? [];

@@ -4,6 +4,8 @@ import { MAX_CROSSFADE_SEC, MAX_GAP_SEC, MIN_CROSSFADE_SEC } from '@/lib/core/li
 import { formatSeconds } from '@/lib/core/text';
 import { transitionKinds } from './JunctionEditor';
 import { t as tr } from '@/lib/core/i18n';
+import { useId } from 'preact/hooks';
+import { useNumberInput } from './fields';
 
 /**
  * The popup's one control for a junction: None, Gap or Crossfade, and its length in seconds,
@@ -41,24 +43,11 @@ export function JunctionPicker(props: {
       </select>
       {t.kind !== 'none' && (
         <>
-          <input
-            type="number"
-            inputMode="decimal"
-            aria-label={tr('transition.secondsBetween', props.before, props.after)}
-            step={0.1}
-            min={t.kind === 'crossfade' ? MIN_CROSSFADE_SEC : 0}
-            max={t.kind === 'crossfade' ? MAX_CROSSFADE_SEC : MAX_GAP_SEC}
-            value={String(t.seconds)}
+          <SecondsInput
+            label={tr('transition.secondsBetween', props.before, props.after)}
+            transition={t}
             disabled={locked}
-            onChange={(e) => {
-              const v = Number(e.currentTarget.value);
-              if (e.currentTarget.value.trim() === '' || !Number.isFinite(v)) return;
-              props.onChange((cur) =>
-                cur.kind === 'none'
-                  ? cur
-                  : { ...cur, seconds: clampTransitionSeconds(cur.kind, v) },
-              );
-            }}
+            onChange={props.onChange}
           />
           <span class="suffix" aria-hidden="true">
             {tr('units.secondsShort')}
@@ -74,5 +63,45 @@ export function JunctionPicker(props: {
         </span>
       )}
     </div>
+  );
+}
+
+/** The transition's seconds, typed the person's way (./fields.tsx useNumberInput). */
+function SecondsInput(props: {
+  label: string;
+  transition: Exclude<Transition, { kind: 'none' }>;
+  disabled: boolean;
+  onChange: (update: (current: Transition) => Transition) => void;
+}) {
+  const t = props.transition;
+  const alertId = `${useId()}-alert`;
+  const { input, alert } = useNumberInput({
+    value: t.seconds,
+    step: 0.1,
+    min: t.kind === 'crossfade' ? MIN_CROSSFADE_SEC : 0,
+    max: t.kind === 'crossfade' ? MAX_CROSSFADE_SEC : MAX_GAP_SEC,
+    label: props.label,
+    alertId,
+    onCommit: (v) => {
+      if (v === undefined) return;
+      props.onChange((cur) =>
+        cur.kind === 'none' ? cur : { ...cur, seconds: clampTransitionSeconds(cur.kind, v) },
+      );
+    },
+  });
+  return (
+    <>
+      <input
+        {...input}
+        aria-label={props.label}
+        disabled={props.disabled}
+        aria-describedby={alert !== undefined ? alertId : undefined}
+      />
+      {alert !== undefined && (
+        <span class="field-alert" role="alert" id={alertId}>
+          {alert}
+        </span>
+      )}
+    </>
   );
 }

@@ -2,9 +2,16 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { usePlayer } from '@/components/hooks/player';
 import { chapterTitle } from '@/lib/plan/chapters';
 import { usePreferences } from '@/components/hooks/store';
-import { playTrack } from '@/lib/editor/player';
-import { formatPreciseTime } from '@/lib/core/text';
-import { moveHandle, trimEnd, trimmedLength, type Trim } from '@/lib/editor/trim';
+import { playTrack, type PlayerState } from '@/lib/editor/player';
+import { formatPreciseTime, formatSeconds } from '@/lib/core/text';
+import { fadeMarks } from '@/lib/editor/preview';
+import {
+  moveHandle,
+  secondsToFraction,
+  trimEnd,
+  trimmedLength,
+  type Trim,
+} from '@/lib/editor/trim';
 import type { TrackEdit } from '@/lib/core/track';
 import type { Track } from '@/lib/core/track';
 import { run } from '@/lib/queue/alerts';
@@ -19,6 +26,9 @@ export function TrackEditor(props: {
   track: Track;
   edit: TrackEdit;
   locked: boolean;
+  /** Seconds of the crossfades into this track and out of it, as applied (0: none). */
+  fadeInSec: number;
+  fadeOutSec: number;
   onEdit: (patch: Partial<TrackEdit>) => void;
 }) {
   const { track: t, edit, locked } = props;
@@ -40,7 +50,7 @@ export function TrackEditor(props: {
   latest.current = pending ?? stored;
   const player = usePlayer();
   const [prefs] = usePreferences();
-  const playing = player.kind === 'track' && player.trackId === t.id;
+  const playhead = playheadIn(player, t.id);
 
   const commitTrim = (change: Trim | ((latest: Trim) => Trim)) => {
     const next = typeof change === 'function' ? change(latest.current) : change;
@@ -69,7 +79,7 @@ export function TrackEditor(props: {
         }}
         durationSec={dur}
         trim={trim}
-        playheadSec={playing ? player.positionSec : undefined}
+        playheadSec={playhead}
         disabled={locked}
         onDraft={setDraft}
         onCommit={commitTrim}
@@ -79,6 +89,12 @@ export function TrackEditor(props: {
           void run('play', () => playTrack(t.id, sec, sec < end ? end : dur));
         }}
       >
+        <FadeMarks
+          durationSec={dur}
+          kept={{ startSec: trim.startSec, endSec: trimEnd(trim, dur) }}
+          inSec={props.fadeInSec}
+          outSec={props.fadeOutSec}
+        />
         {markers && <MarkerHandles durationSec={dur} markers={markers} setMarkers={setMarkers} />}
       </Waveform>
       <div class="trim-row">
@@ -145,5 +161,43 @@ export function TrackEditor(props: {
         onEdit={props.onEdit}
       />
     </div>
+  );
+}
+
+/**
+ * Where the playhead stands in track `id`: its own play's position, or a junction's preview
+ * over its tail (the track before the junction) or its head (the one after).
+ */
+function playheadIn(player: PlayerState, id: string): number | undefined {
+  if (player.kind === 'track') return player.trackId === id ? player.positionSec : undefined;
+  if (player.kind !== 'junction') return undefined;
+  if (player.trackId === id) return player.at.a;
+  return player.nextId === id ? player.at.b : undefined;
+}
+
+/** The crossfades into and out of a track, over its waveform, each named by its length. */
+function FadeMarks(props: {
+  durationSec: number;
+  kept: { startSec: number; endSec: number };
+  inSec: number;
+  outSec: number;
+}) {
+  const x = (sec: number) => secondsToFraction(sec, props.durationSec) * 100;
+  return (
+    <>
+      {fadeMarks(props.kept, props.inSec, props.outSec).map((m) => {
+        const label = tr('transition.crossfadeOf', formatSeconds(m.toSec - m.fromSec));
+        return (
+          <div
+            key={m.kind}
+            class={`fade-mark ${m.kind}`}
+            role="img"
+            aria-label={label}
+            title={label}
+            style={{ left: `${x(m.fromSec)}%`, width: `${x(m.toSec) - x(m.fromSec)}%` }}
+          />
+        );
+      })}
+    </>
   );
 }

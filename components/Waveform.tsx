@@ -188,6 +188,8 @@ export function Waveform(props: {
         {props.playheadSec !== undefined && (
           <div
             class="playhead"
+            data-testid="playhead"
+            aria-hidden="true"
             style={{ left: `${secondsToFraction(props.playheadSec, dur) * 100}%` }}
           />
         )}

@@ -1,5 +1,7 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, InputHTMLAttributes } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { locale, t } from '@/lib/core/i18n';
+import { formatNumberInput, parseNumber } from '@/lib/core/number-input';
 
 /** Typing is stored after this pause (and at once on Enter or leaving the field). */
 const COMMIT_DELAY_MS = 350;
@@ -60,7 +62,9 @@ interface FieldProps {
   class?: string;
 }
 
-function Field(props: FieldProps & { id: string; children: ComponentChildren }) {
+function Field(
+  props: FieldProps & { id: string; children: ComponentChildren; alert?: string | undefined },
+) {
   return (
     <span class={`field ${props.class ?? ''}`}>
       <label for={props.id}>{props.visibleLabel ?? props.label}</label>
@@ -79,6 +83,11 @@ function Field(props: FieldProps & { id: string; children: ComponentChildren }) 
           {props.hint}
         </span>
       )}
+      {props.alert !== undefined && (
+        <span class="field-alert" role="alert" id={`${props.id}-alert`}>
+          {props.alert}
+        </span>
+      )}
     </span>
   );
 }
@@ -86,6 +95,69 @@ function Field(props: FieldProps & { id: string; children: ComponentChildren }) 
 /** The id of a field's hint, for its control's aria-describedby (a disabled field's reason). */
 function hintOf(props: { hint?: ComponentChildren }, id: string): string | undefined {
   return props.hint ? `${id}-hint` : undefined;
+}
+
+/**
+ * A number typed the person's way (lib/core/number-input.ts): "39,49" in German, where a typed
+ * "39.49" is taken too; what is not a number is refused in words that name the field (`alert`,
+ * for a `role="alert"` beside it, with the id `alertId`). A text input in the role of a spin
+ * button (a number input shows and takes only the browser's own decimal sign), the arrow keys
+ * stepping as a number input's do. Empty commits `undefined`.
+ */
+export function useNumberInput(o: {
+  value: number | undefined;
+  step: number;
+  min?: number | undefined;
+  max?: number | undefined;
+  /** The field's name, for the refusal. */
+  label: string;
+  alertId: string;
+  onCommit: (value: number | undefined) => void;
+}): { input: InputHTMLAttributes<HTMLInputElement>; alert: string | undefined } {
+  const lang = locale();
+  const decimals = Math.max(0, -Math.floor(Math.log10(o.step) + 1e-9));
+  const write = (n: number) => formatNumberInput(n, decimals, lang);
+  const shown = o.value === undefined ? '' : write(o.value);
+  const [wrong, setWrong] = useState<string | null>(null);
+  const { draft, onInput, flush } = useDraft((text) => {
+    const read = parseNumber(text, lang);
+    if (!read.ok) return setWrong(read.text);
+    setWrong(null);
+    o.onCommit(read.value);
+  });
+  const stepBy = (sign: 1 | -1) => {
+    const read = parseNumber(draft ?? shown, lang);
+    const from = read.ok ? (read.value ?? 0) : (o.value ?? 0);
+    let next = Number((from + sign * o.step).toFixed(decimals));
+    if (o.min !== undefined) next = Math.max(o.min, next);
+    if (o.max !== undefined) next = Math.min(o.max, next);
+    onInput(write(next));
+    flush();
+  };
+  return {
+    input: {
+      type: 'text',
+      role: 'spinbutton',
+      inputMode: 'decimal',
+      autoComplete: 'off',
+      spellcheck: false,
+      value: draft ?? shown,
+      'aria-valuenow': o.value,
+      'aria-valuemin': o.min,
+      'aria-valuemax': o.max,
+      'aria-invalid': wrong !== null || undefined,
+      onInput: (e) => onInput(e.currentTarget.value),
+      onBlur: flush,
+      onKeyDown: (e) => {
+        if (e.key === 'Enter') flush();
+        else if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+          e.preventDefault();
+          stepBy(e.key === 'ArrowUp' ? 1 : -1);
+        }
+      },
+    },
+    alert: wrong !== null ? t('units.notANumber', o.label, wrong, write(2.5)) : undefined,
+  };
 }
 
 /** A number to 0.01 s or so; empty means `undefined` (e.g. End: the end of the track). */
@@ -99,33 +171,18 @@ export function NumberField(
   },
 ) {
   const id = useId();
-  const decimals = Math.max(0, -Math.floor(Math.log10(props.step) + 1e-9));
-  const shown = props.value === undefined ? '' : String(Number(props.value.toFixed(decimals)));
-  const { draft, onInput, flush } = useDraft((text) => {
-    const t = text.trim();
-    if (t === '') return props.onCommit(undefined);
-    const n = Number(t);
-    if (Number.isFinite(n)) props.onCommit(n);
-  });
+  const alertId = `${id}-alert`;
+  const { input, alert } = useNumberInput({ ...props, alertId });
+  const described = [hintOf(props, id), alert !== undefined ? alertId : undefined].filter(Boolean);
   return (
-    <Field {...props} id={id}>
+    <Field {...props} id={id} alert={alert}>
       <input
         id={id}
-        type="number"
-        inputMode="decimal"
-        step={props.step}
-        min={props.min}
-        max={props.max}
+        {...input}
         placeholder={props.placeholder}
         disabled={props.disabled}
-        value={draft ?? shown}
         aria-label={props.visibleLabel ? props.label : undefined}
-        aria-describedby={hintOf(props, id)}
-        onInput={(e) => onInput(e.currentTarget.value)}
-        onBlur={flush}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') flush();
-        }}
+        aria-describedby={described.length > 0 ? described.join(' ') : undefined}
       />
     </Field>
   );

@@ -6,7 +6,8 @@ import type { Track } from './track';
 /** A join's state as the person sees it. Pure; the stored item is lib/store/job.ts. */
 
 /** Where a running job is ('downloading': waiting for page audio still arriving). */
-export type JobPhase = 'starting' | 'downloading' | 'loading' | 'reading' | 'joining' | 'saving';
+export type JobPhase =
+  'starting' | 'downloading' | 'loading' | 'reading' | 'joining' | 'finishing' | 'saving';
 
 interface JobBase {
   id: string;

@@ -4,15 +4,25 @@
  * the track store as blob: URLs, played by media elements; the preview routes them through
  * Web Audio gain nodes so crossfade curves are applied on the audio clock.
  */
-import { previewPlan, fadeCurve } from './preview';
+import { previewPlan, previewPositions, fadeCurve, type PreviewPlan } from './preview';
 import type { Transition } from '@/lib/core/track';
 import { getAudio } from '@/lib/store/tracks';
 
 export type PlayerState =
   | { kind: 'idle' }
   | { kind: 'track'; trackId: string; positionSec: number }
-  /** `trackId` is the track before the junction; `step` is set while previewing them all. */
-  | { kind: 'junction'; trackId: string; step?: { index: number; count: number } };
+  /**
+   * `trackId` is the track before the junction, `nextId` the one after; `at` is where the
+   * preview stands in each (their own seconds; absent while that one is silent); `step` is set
+   * while previewing them all.
+   */
+  | {
+      kind: 'junction';
+      trackId: string;
+      nextId: string;
+      at: { a?: number; b?: number };
+      step?: { index: number; count: number };
+    };
 
 const IDLE: PlayerState = { kind: 'idle' };
 let state: PlayerState = IDLE;
@@ -133,9 +143,17 @@ async function playJunction(
   step?: { index: number; count: number },
   lead?: number,
 ): Promise<boolean> {
-  emit({ kind: 'junction', trackId: a.id, ...(step ? { step } : {}) });
   const ctx = new AudioContext();
   const plan = previewPlan(a, b, transition, lead);
+  const at = (sec: number) =>
+    emit({
+      kind: 'junction',
+      trackId: a.id,
+      nextId: b.id,
+      at: previewPositions(plan, sec),
+      ...(step ? { step } : {}),
+    });
+  at(0);
   const [blobA, blobB] = await Promise.all([getAudio(a.id), getAudio(b.id)]);
   if (!blobA || !blobB) {
     void ctx.close();
@@ -149,13 +167,18 @@ async function playJunction(
   const timers: ReturnType<typeof setTimeout>[] = [];
   let finish: (ended: boolean) => void = () => undefined;
   const done = new Promise<boolean>((resolve) => (finish = resolve));
-  const stop = () => {
+  let raf = 0;
+  const release = () => {
+    cancelAnimationFrame(raf);
     timers.forEach(clearTimeout);
     for (const m of [mA, mB]) {
       m.el.pause();
       m.release();
     }
     void ctx.close();
+  };
+  const stop = () => {
+    release();
     finish(false);
   };
   if (gen !== generation) {
@@ -164,14 +187,43 @@ async function playJunction(
   }
   stopCurrent = stop;
 
-  const gainA = ctx.createGain();
-  const gainB = ctx.createGain();
-  ctx.createMediaElementSource(mA.el).connect(gainA).connect(ctx.destination);
-  ctx.createMediaElementSource(mB.el).connect(gainB).connect(ctx.destination);
+  const gains = [ctx.createGain(), ctx.createGain()] as const;
+  ctx.createMediaElementSource(mA.el).connect(gains[0]).connect(ctx.destination);
+  ctx.createMediaElementSource(mB.el).connect(gains[1]).connect(ctx.destination);
   await ctx.resume().catch(() => undefined);
   if (stopCurrent !== stop) return false;
   // A short lead so the first play() has started before the gains begin to move.
   const t0 = ctx.currentTime + 0.05;
+  crossfadeGains(gains, plan, t0);
+  const later = (sec: number, fn: () => void) =>
+    timers.push(setTimeout(fn, Math.max(0, (t0 - ctx.currentTime + sec) * 1000)));
+  later(0, () => void mA.el.play().catch(() => undefined));
+  later(plan.b.atSec, () => void mB.el.play().catch(() => undefined));
+  later(plan.a.toSec - plan.a.fromSec, () => mA.el.pause());
+  // The playheads follow the audio clock.
+  const tick = () => {
+    if (stopCurrent !== stop) return;
+    at(Math.max(0, ctx.currentTime - t0));
+    raf = requestAnimationFrame(tick);
+  };
+  raf = requestAnimationFrame(tick);
+  later(plan.totalSec + 0.1, () => {
+    if (stopCurrent !== stop) return;
+    // Ended by itself: release it without telling the page nothing plays (a next one may).
+    stopCurrent = undefined;
+    release();
+    if (!step) stopPlayback();
+    finish(true);
+  });
+  return done;
+}
+
+/** The gains of the preview's two tracks from `t0` on: the crossfade's curves, if any. */
+function crossfadeGains(
+  [gainA, gainB]: readonly [GainNode, GainNode],
+  plan: PreviewPlan,
+  t0: number,
+): void {
   gainA.gain.setValueAtTime(1, t0);
   gainB.gain.setValueAtTime(plan.fadeSec > 0 ? 0 : 1, t0);
   if (plan.fadeSec > 0) {
@@ -179,25 +231,6 @@ async function playJunction(
     gainA.gain.setValueCurveAtTime(fadeCurve(plan.curve, 'out'), at, plan.fadeSec);
     gainB.gain.setValueCurveAtTime(fadeCurve(plan.curve, 'in'), at, plan.fadeSec);
   }
-  const later = (sec: number, fn: () => void) =>
-    timers.push(setTimeout(fn, Math.max(0, (t0 - ctx.currentTime + sec) * 1000)));
-  later(0, () => void mA.el.play().catch(() => undefined));
-  later(plan.b.atSec, () => void mB.el.play().catch(() => undefined));
-  later(plan.a.toSec - plan.a.fromSec, () => mA.el.pause());
-  later(plan.totalSec + 0.1, () => {
-    if (stopCurrent !== stop) return;
-    // Ended by itself: release it without telling the page nothing plays (a next one may).
-    stopCurrent = undefined;
-    timers.forEach(clearTimeout);
-    for (const m of [mA, mB]) {
-      m.el.pause();
-      m.release();
-    }
-    void ctx.close();
-    if (!step) stopPlayback();
-    finish(true);
-  });
-  return done;
 }
 
 /** A media element on `blob`, seeked to `sec` and ready to play. */

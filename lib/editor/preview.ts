@@ -86,3 +86,52 @@ export function fadeCurve(
   }
   return out;
 }
+
+/**
+ * Where a preview `sec` seconds in stands in each track's own time: in `a` while its tail plays,
+ * in `b` once its head has started (both during a crossfade); absent where that track is silent.
+ */
+export function previewPositions(plan: PreviewPlan, sec: number): { a?: number; b?: number } {
+  const out: { a?: number; b?: number } = {};
+  const inA = sec - plan.a.atSec;
+  if (inA >= 0 && plan.a.fromSec + inA <= plan.a.toSec) out.a = plan.a.fromSec + inA;
+  const inB = sec - plan.b.atSec;
+  if (inB >= 0 && plan.b.fromSec + inB <= plan.b.toSec) out.b = plan.b.fromSec + inB;
+  return out;
+}
+
+/** Where a crossfade lies on one track's waveform, in its own seconds. */
+export interface FadeMark {
+  /** 'out': the track fades out into the next; 'in': it fades in over the one before. */
+  kind: 'in' | 'out';
+  fromSec: number;
+  toSec: number;
+}
+
+/**
+ * The crossfades on a track's waveform: the one into it over the start of its kept part, the
+ * one out of it over the end (`inSec`, `outSec`: as applied, 0 for none).
+ */
+export function fadeMarks(
+  kept: { startSec: number; endSec: number },
+  inSec: number,
+  outSec: number,
+): FadeMark[] {
+  const length = Math.max(0, kept.endSec - kept.startSec);
+  const marks: FadeMark[] = [];
+  if (inSec > 0) {
+    marks.push({
+      kind: 'in',
+      fromSec: kept.startSec,
+      toSec: kept.startSec + Math.min(inSec, length),
+    });
+  }
+  if (outSec > 0) {
+    marks.push({
+      kind: 'out',
+      fromSec: kept.endSec - Math.min(outSec, length),
+      toSec: kept.endSec,
+    });
+  }
+  return marks;
+}

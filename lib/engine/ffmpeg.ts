@@ -9,8 +9,9 @@ import {
   errorReason,
   rawErrorText,
 } from '@/lib/core/errors';
-import { ffmpegFailure, keepLogLine } from '@/lib/media/ffmpeg-log';
+import { ffmpegFailure, keepLogLine, openedInput } from '@/lib/media/ffmpeg-log';
 import { checkOutputLength } from '@/lib/plan/output-check';
+import { inputCount } from '@/lib/plan/progress';
 import type { FfmpegCommand } from '@/lib/plan/types';
 import { parseFfmpegTime } from '@/lib/media/probe';
 import { OPUS_COMPLEXITY } from '@/lib/plan/graph';
@@ -254,17 +255,21 @@ export class Engine implements TaskRunner {
     w.onLog = (message) => {
       log.push(message);
       if (log.length > 400) log.splice(0, 200);
+      // ffmpeg opens its inputs one by one before it writes a second: reading's own progress.
+      const opened = openedInput(message);
+      if (opened !== undefined) onProgress(Math.min(1, (opened + 1) / inputs), 'reading');
       const t = parseFfmpegTime(message);
       if (t !== undefined) lastTime = t;
       if (t !== undefined && plan.totalSec > 0) {
         onProgress(Math.min(1, t / plan.totalSec), 'joining');
       }
     };
+    const inputs = Math.max(1, inputCount(plan.args));
     try {
       for (const [dir, files] of mountsFor(plan, tracks, blobs)) {
         await w.call({ type: 'mountBlobs', dir, files });
       }
-      onProgress(1, 'reading');
+      onProgress(0, 'reading');
       const outDir = dirname(plan.outputPath);
       await w.call({ type: 'mountOutput', dir: outDir });
       this.#execs++;

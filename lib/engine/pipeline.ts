@@ -1,14 +1,14 @@
 /**
  * Runs a join's steps (lib/plan/steps.ts) in order, each by its one executor (./steps/): the
  * tracks decoded first, the join, then what is done to its output. Each step's progress is
- * weighed by the audio it reads against the whole join's, and a step that fails names itself
- * in the error (lib/core/errors.ts inStep). Offscreen document (Chrome), background page (Firefox).
+ * weighed in its stage (reading, joining, finishing: lib/plan/progress.ts), and a step that
+ * fails names itself in the error (lib/core/errors.ts inStep). Offscreen document (Chrome), background page (Firefox).
  */
 import { asStep, JoinCanceledError } from '@/lib/core/errors';
 import { text, type Text } from '@/lib/core/i18n';
 import type { JobPhase } from '@/lib/core/job';
+import { progressStages, stagePercent, stepProgress } from '@/lib/plan/progress';
 import { stepList, type JoinStep, type JoinSteps, type StepKind } from '@/lib/plan/steps';
-import type { JoinPlan } from '@/lib/plan/types';
 import type { JoinState, StepContext, StepExecutor, StepPhase } from './steps/context';
 import { predecode } from './steps/predecode';
 import { gainAacStep, gainMp3Step } from './steps/gain';
@@ -49,35 +49,25 @@ export type PipelineContext = Omit<StepContext, 'progress' | 'state'> & {
 export async function runSteps(steps: JoinSteps, pipe: PipelineContext): Promise<JoinState> {
   const state: JoinState = { tracks: [...pipe.ready], overlaps: [] };
   const list = stepList(steps);
-  const weights = list.map((s) => stepWeight(s, pipe.plan));
-  const whole = weights.reduce((a, b) => a + b, 0);
-  let done = 0;
+  const stages = progressStages(list, pipe.plan.totalSec);
   for (const [i, step] of list.entries()) {
     if (pipe.signal.aborted) throw new JoinCanceledError();
-    const weight = weights[i]!;
-    const before = done;
     const progress = (f: number, phase: StepPhase = 'joining') => {
-      // Reading the inputs is a phase of its own only where the join is the first step.
+      // Reading the inputs is a stage of its own only where the join is the first step.
       if (phase === 'reading') {
-        if (steps.pre.length === 0 && step === steps.main) pipe.report('reading', pct(f));
+        if (steps.pre.length === 0 && step === steps.main) pipe.report('reading', stagePercent(f));
         return;
       }
-      pipe.report('joining', pct(whole > 0 ? (before + f * weight) / whole : f));
+      const at = stepProgress(stages, i, f);
+      pipe.report(at.phase, at.percent);
     };
     const execute = EXECUTORS[step.kind] as StepExecutor<JoinStep>;
+    // A finishing step starts at its share's start: the bar says the file is being finished.
+    if (stages[i]!.phase === 'finishing') progress(0);
     await asStep(stepName(step, pipe), () => execute(step, { ...pipe, progress, state }));
-    done += weight;
   }
   if (pipe.signal.aborted) throw new JoinCanceledError();
   return state;
-}
-
-/** Seconds of audio a step reads: the bar moves by them. Post steps read the output once. */
-function stepWeight(step: JoinStep, plan: JoinPlan): number {
-  if (step.kind === 'predecode') return step.run.totalSec;
-  if (step.kind === 'fast-mp3' || step.kind === 'fast-wav') return plan.totalSec;
-  if (step.kind === 'ffmpeg' || step.kind === 'parts') return plan.totalSec;
-  return 0;
 }
 
 /** The step's name in a failure: "Encoding part 2 of 3 failed: …" (parts name their own). */
@@ -108,8 +98,4 @@ export function stepName(step: JoinStep, pipe: Pick<PipelineContext, 'plan' | 'r
     case 'chapter-files':
       return text('steps.chapterFiles');
   }
-}
-
-function pct(f: number): number {
-  return Math.round(f * 100);
 }

@@ -91,3 +91,12 @@ export function keepLogLine(line: string, kept: number): boolean {
     EBUR128_SUMMARY.test(line)
   );
 }
+
+/**
+ * The index of the input ffmpeg has just opened, from its `Input #3, mp3, from '/in/3.mp3':`
+ * line (one per `-i`, in order, before it writes anything), or undefined for any other line.
+ */
+export function openedInput(line: string): number | undefined {
+  const m = /^Input #(\d+), /m.exec(line);
+  return m ? Number(m[1]) : undefined;
+}

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fadeCurve, fadeInGain, previewPlan, PREVIEW_LEAD_SEC } from '@/lib/editor/preview';
+import {
+  fadeCurve,
+  fadeInGain,
+  fadeMarks,
+  previewPlan,
+  previewPositions,
+  PREVIEW_LEAD_SEC,
+} from '@/lib/editor/preview';
 
 const a = { startSec: 0, endSec: 30 };
 const b = { startSec: 2, endSec: 40 };
@@ -73,5 +80,40 @@ describe('fade curves', () => {
     const fin = fadeCurve('logarithmic', 'in', 5);
     const fout = fadeCurve('logarithmic', 'out', 5);
     expect(Array.from(fout)).toEqual(Array.from(fin).reverse());
+  });
+});
+
+describe('previewPositions: where the playheads stand', () => {
+  // 5 s and 4 s kept, a 2 s crossfade: 3 s lead, so A plays 0..5 s of its tail from 0 s in.
+  const plan = previewPlan(
+    { startSec: 0, endSec: 5 },
+    { startSec: 0, endSec: 4 },
+    { kind: 'crossfade', seconds: 2, curve: 'linear' },
+  );
+  it.each([
+    [0, { a: 0 }],
+    [2.5, { a: 2.5 }],
+    [3.5, { a: 3.5, b: 0.5 }],
+    [5, { a: 5, b: 2 }],
+    [6, { b: 3 }],
+    [7, { b: 4 }],
+    [7.5, {}],
+  ])('%s s into the preview: %o', (sec, at) => {
+    expect(previewPositions(plan, sec)).toEqual(at);
+  });
+});
+
+describe('fadeMarks: where a crossfade lies on each waveform', () => {
+  it('the fade out over the end of the kept part, the fade in over its start', () => {
+    expect(fadeMarks({ startSec: 1, endSec: 9 }, 2, 3)).toEqual([
+      { kind: 'in', fromSec: 1, toSec: 3 },
+      { kind: 'out', fromSec: 6, toSec: 9 },
+    ]);
+  });
+  it('none without a crossfade, and never longer than the kept part', () => {
+    expect(fadeMarks({ startSec: 0, endSec: 5 }, 0, 0)).toEqual([]);
+    expect(fadeMarks({ startSec: 4, endSec: 5 }, 0, 2)).toEqual([
+      { kind: 'out', fromSec: 4, toSec: 5 },
+    ]);
   });
 });

@@ -214,10 +214,10 @@ describe('the steps’ executors, with a stand-in engine', () => {
     // The decode's 60 s are a third of the work, the join's 120 s two thirds; reading is not a
     // phase of its own after a step before the join.
     expect(reports).toEqual([
-      ['joining', 17],
+      ['joining', 16],
       ['joining', 33],
-      ['joining', 67],
-      ['joining', 100],
+      ['joining', 66],
+      ['joining', 99],
     ]);
     expect(state.tracks[1]!.info.codec).toBe('pcm_f32le');
     expect(state.heapPeakBytes).toBe(1);

@@ -2,6 +2,7 @@ import { SpliceError } from '@/lib/segments';
 import { closeJoins as closeCopyJoins } from '@/lib/lossless';
 import { text } from '@/lib/core/i18n';
 import type { CloseJoinsStep } from '@/lib/plan/steps';
+import type { JunctionCoder } from '@/lib/lossless/seam-plan';
 import { engineAacCoder } from '../junction-coder';
 import { joined, type StepExecutor } from './context';
 
@@ -17,7 +18,7 @@ export const closeJoins: StepExecutor<CloseJoinsStep> = async (step, ctx) => {
   const inputs = ctx.ready.map((t) => ctx.blobs.get(t.id)!);
   const coders = step.exact
     ? {
-        mp4: engineAacCoder(ctx.engine),
+        mp4: counted(engineAacCoder(ctx.engine), inputs.length - 1, ctx.progress),
         signal: ctx.signal,
         onWholeFrames: () => void (ctx.state.note ??= text('join.wholeFrames')),
       }
@@ -31,3 +32,20 @@ export const closeJoins: StepExecutor<CloseJoinsStep> = async (step, ctx) => {
     },
   );
 };
+
+/** A coder that moves the step's progress by each join it encodes (one encode per join). */
+function counted<E>(
+  coder: JunctionCoder<E>,
+  joins: number,
+  progress: (fraction: number) => void,
+): JunctionCoder<E> {
+  let done = 0;
+  return {
+    decode: (frames, enc) => coder.decode(frames, enc),
+    encode: async (pcm, enc) => {
+      const out = await coder.encode(pcm, enc);
+      progress(++done / Math.max(1, joins));
+      return out;
+    },
+  };
+}

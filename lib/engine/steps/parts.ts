@@ -216,7 +216,8 @@ function partsProgress(
   let reading = todo.length;
   return (run, fraction, phase) => {
     if (phase === 'reading') {
-      if (--reading === 0) onProgress(1, 'reading');
+      // Each part says when it has opened all it reads; reading ends with the last.
+      if (fraction === 1 && --reading === 0) onProgress(1, 'reading');
       return;
     }
     done.set(run.segment, fraction);
