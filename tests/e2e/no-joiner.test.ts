@@ -2,8 +2,9 @@
  * What no joiner does (issue 23), through the real extension with real ffmpeg.wasm, each saved
  * file checked with native ffmpeg: "Match loudness" on a lossless MP3 join and on lossless mono
  * and stereo AAC joins (the frames' global gain moved, nothing re-encoded but the joins; for
- * stereo AAC, every packet but those at the join found with only its two gain fields changed);
- * "Find chapters" in one long file.
+ * stereo AAC, every packet but those at the join found with only its two gain fields changed)
+ * and on a lossless Opus join (one output gain in the OpusHead, the packets untouched); "Find
+ * chapters" in one long file.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -341,6 +342,67 @@ describe('Match loudness, stereo AAC', () => {
     expect([...l.steps]).toHaveLength(1);
     expect([...q.steps][0]).toBeGreaterThan(0);
     expect([...l.steps][0]).toBeLessThan(0);
+  });
+});
+
+/** The audio packets' payloads of `file`, one after another (native ffmpeg's stream copy). */
+function payloadOf(file: string): Buffer {
+  const r = spawnSync(
+    'ffmpeg',
+    ['-v', 'error', '-i', file, '-map', '0:a', '-c', 'copy', '-f', 'data', '-'],
+    {
+      maxBuffer: 1 << 26,
+    },
+  );
+  if (r.status !== 0) throw new Error(`ffmpeg could not read ${file}`);
+  return r.stdout;
+}
+
+/** How many bytes `a` and `b` share at their start (or, with `fromEnd`, at their end). */
+function shared(a: Buffer, b: Buffer, fromEnd = false): number {
+  let n = 0;
+  const at = (x: Buffer, i: number) => x[fromEnd ? x.length - 1 - i : i];
+  while (n < a.length && n < b.length && at(a, n) === at(b, n)) n++;
+  return n;
+}
+
+describe('Match loudness, Opus', () => {
+  test('two Opus files 1 dB apart join without re-encoding, one output gain bringing each to -16 LUFS', async () => {
+    const make = async (name: string, seed: number, amplitude: number) => {
+      const path = join(dir, name);
+      await ffmpeg([
+        ...['-f', 'lavfi', '-i', `anoisesrc=color=pink:seed=${seed}:amplitude=${amplitude}:d=4`],
+        ...['-ac', '2', '-ar', '48000', '-c:a', 'libopus', '-b:a', '96k', path],
+      ]);
+      return path;
+    };
+    const a = await make('Part 1.opus', 5, 0.05);
+    const b = await make('Part 2.opus', 6, 0.055);
+    const before = [loudnessOf(a, 0, 4), loudnessOf(b, 0, 4)];
+    expect(Math.abs(before[0]! - before[1]!)).toBeLessThan(1.5);
+    expect(before[0]).toBeLessThan(-25);
+    await ui.addFilesAndWait([a, b]);
+    await ui.setFormat('Opus');
+    await field(output(), 'checkbox', 'Match loudness').check();
+    const promise = page.getByText('Lossless, loudness matched to -16 LUFS within 0.75 dB.');
+    await until(async () => expect(await promise.count()).toBe(1));
+    expect(await ui.planText()).toMatch(/^Lossless/);
+    const { file } = await seam.ext.joinAndWait(() => ui.join(), 180_000);
+    const probe = await ffprobe(file);
+    expect(probe.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('opus');
+    const after = [loudnessOf(file, 0.5, 3), loudnessOf(file, 4.5, 3)];
+    console.log(
+      `Opus book, integrated loudness (native ebur128), before → after: ` +
+        `${before[0]} → ${after[0]} LUFS, ${before[1]} → ${after[1]} LUFS`,
+    );
+    for (const l of after) expect(Math.abs(l + 16)).toBeLessThanOrEqual(0.8);
+    // The audio packets are the inputs' (but the few at the join, encoded again to close it):
+    // the gain is the OpusHead's, not the audio's.
+    const joined = payloadOf(file);
+    const pa = payloadOf(a);
+    const pb = payloadOf(b);
+    expect(shared(joined, pa)).toBeGreaterThan(pa.length * 0.9);
+    expect(shared(joined, pb, true)).toBeGreaterThan(pb.length * 0.9);
   });
 });
 
