@@ -64,6 +64,10 @@ export default defineConfig({
       'store/**',
     ],
   },
+  // No auto-imports: every module says what it imports. (They matched names by their text: a
+  // private method `#mount` in the ffmpeg worker pulled components/mount.ts, and with it preact
+  // and the browser polyfill, into the worker, which then failed to start.)
+  imports: false,
   vite: () => ({ plugins: [preact(), privacyPage(), bundled.plugin] }),
   hooks: {
     'build:before': () => bundled.reset(),

@@ -39,6 +39,16 @@ describe('shipped manifest', () => {
     expect(statSync(join(SHIPPED_BUILD_DIR, 'ffmpeg/ffmpeg-core.wasm')).size).toBeGreaterThan(20e6);
   });
 
+  it('its ffmpeg worker holds the worker alone: no browser polyfill, no UI code', () => {
+    // A worker has no extension APIs: the polyfill throws as it loads there, and ffmpeg never
+    // starts (a page's module pulled in by a name once broke every probe, check and join).
+    for (const dir of [SHIPPED_BUILD_DIR, FIREFOX_BUILD_DIR]) {
+      const worker = readFileSync(join(dir, 'ffmpeg-worker.js'), 'utf8');
+      expect(worker, dir).not.toContain('only be loaded in a browser extension');
+      expect(worker, dir).not.toContain('dangerouslySetInnerHTML');
+    }
+  });
+
   it('carries no test hook', () => {
     expect(readFileSync(join(SHIPPED_BUILD_DIR, 'background.js'), 'utf8')).not.toContain(
       'seamMenuClick',

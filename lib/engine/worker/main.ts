@@ -66,7 +66,7 @@ class CoreHolder {
       case 'mountBlobs':
       case 'mountOutput':
       case 'unmount':
-        return this.#mount(req);
+        return this.#mountFolder(req);
       case 'takeOutput':
         return this.#loaded().fs.takeOutput(req.path, req.mime);
       case 'readText':
@@ -130,7 +130,7 @@ class CoreHolder {
   }
 
   /** Mounts a folder of input Blobs or of output, or unmounts one. */
-  #mount(req: Request<'mountBlobs' | 'mountOutput' | 'unmount'>): void {
+  #mountFolder(req: Request<'mountBlobs' | 'mountOutput' | 'unmount'>): void {
     const { core, fs } = this.#loaded();
     switch (req.type) {
       case 'mountBlobs': {
