@@ -2,8 +2,9 @@
  * The loudness figures of a real joined book (issue 23, README "Match loudness"): four chapters
  * of speech-like sound (pink noise, band-limited to a voice's range, at a syllable rate, with
  * sentence pauses) recorded at four levels, joined in the extension (headless Chromium, real
- * ffmpeg.wasm) as a lossless MP3 with "Match loudness", and each chapter's integrated loudness
- * and true peak measured by native ffmpeg's ebur128 before and after. A report, not a test:
+ * ffmpeg.wasm) with "Match loudness" as a lossless MP3 (64 kb/s mono MP3 chapters) and as a
+ * lossless M4B (96 kb/s stereo AAC chapters), and each chapter's integrated loudness and true
+ * peak measured by native ffmpeg's ebur128 before and after. A report, not a test:
  * `npx tsx tests/bench/loudness-book.ts` (after `npm run build:e2e`).
  */
 import { spawnSync } from 'node:child_process';
@@ -30,15 +31,32 @@ function measure(file: string, fromSec?: number, sec?: number): { i: number; tp:
   return { i: Number(i?.[1]), tp: Number(tp?.[1]) };
 }
 
+/** How the chapters are recorded and what the book is joined to. */
+const CODECS = {
+  mp3: {
+    ext: 'mp3',
+    args: ['-ac', '1', '-c:a', 'libmp3lame', '-b:a', '64k'],
+    format: 'MP3',
+    label: 'lossless MP3',
+  },
+  aac: {
+    ext: 'm4a',
+    args: ['-ac', '2', '-c:a', 'aac', '-b:a', '96k'],
+    format: 'M4B',
+    label: 'lossless M4B, stereo AAC',
+  },
+} as const;
+
 /**
  * One book: `depth` is the syllable-rate modulation (0.9 as read, 0.5 as a narrator's mastered
  * recording with less between its loudest and its average).
  */
-async function book(label: string, depth: number): Promise<void> {
+async function book(label: string, depth: number, codec: keyof typeof CODECS): Promise<void> {
+  const c = CODECS[codec];
   const dir = await mkdtemp(join(tmpdir(), 'seam-loudness-book-'));
   const files: string[] = [];
   for (const [k, db] of LEVELS_DB.entries()) {
-    const path = join(dir, `Chapter ${k + 1}.mp3`);
+    const path = join(dir, `Chapter ${k + 1}.${c.ext}`);
     await ffmpeg([
       ...[
         '-f',
@@ -55,7 +73,7 @@ async function book(label: string, depth: number): Promise<void> {
         "volume='if(lt(mod(t,7),6),1,0.01)':eval=frame",
         `volume=${db}dB`,
       ].join(','),
-      ...['-ac', '1', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '64k', path],
+      ...['-ar', '44100', ...c.args, path],
     ]);
     files.push(path);
   }
@@ -69,7 +87,7 @@ async function book(label: string, depth: number): Promise<void> {
     await page.reload();
     const ui = new OptionsPage(page);
     await ui.addFilesAndWait(files, 300_000);
-    await ui.setFormat('MP3');
+    await ui.setFormat(c.format);
     await field(page.getByRole('region', { name: 'Output' }), 'checkbox', 'Match loudness').check();
     // The plan once every track's decode check has measured it (its notes under Details).
     const details = page.getByRole('button', { name: 'Details' });
@@ -86,9 +104,7 @@ async function book(label: string, depth: number): Promise<void> {
     const joinSec = (Date.now() - started) / 1000;
     const after = files.map((_, k) => measure(file, k * CHAPTER_SEC + 0.5, CHAPTER_SEC - 1));
     console.log(`\n## ${label}\n\nPlan: ${plan}`);
-    console.log(
-      `Join: ${joinSec.toFixed(1)} s (lossless MP3, ${files.length} × ${CHAPTER_SEC} s)\n`,
-    );
+    console.log(`Join: ${joinSec.toFixed(1)} s (${c.label}, ${files.length} × ${CHAPTER_SEC} s)\n`);
     console.log('| chapter | recorded at | before: I, true peak | after: I, true peak |');
     console.log('| --- | --- | --- | --- |');
     before.forEach((b, k) => {
@@ -106,5 +122,8 @@ async function book(label: string, depth: number): Promise<void> {
   }
 }
 
-await book('Narration as read (syllable modulation 0.9)', 0.9);
-await book('Narration mastered (syllable modulation 0.5)', 0.5);
+const only = process.argv[2] as keyof typeof CODECS | undefined;
+for (const codec of only ? [only] : (Object.keys(CODECS) as (keyof typeof CODECS)[])) {
+  await book(`${codec}: narration as read (syllable modulation 0.9)`, 0.9, codec);
+  await book(`${codec}: narration mastered (syllable modulation 0.5)`, 0.5, codec);
+}
