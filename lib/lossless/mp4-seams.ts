@@ -117,7 +117,7 @@ async function inputAudio(blob: Blob): Promise<Omit<InputAudio, 'base'> & { fram
   const audio = findTrack(moov, 'soun');
   const config = aacConfig(mustChild(audio, 'mdia/minf/stbl/stsd').payload);
   if (!config) throw new AacSeamNotPossibleError('an input’s AAC configuration cannot be read');
-  const table = readSamples(audio);
+  const table = readSamples(audio, blob.size);
   const bytes = table.sizes.reduce((s, n) => s + n, 0);
   return {
     ...timing,

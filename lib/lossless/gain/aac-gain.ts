@@ -44,7 +44,8 @@ async function aacFrames(input: LosslessInput): Promise<{
   if (!config || config.objectType !== 2) {
     throw new AacGainNotPossibleError(`${input.name} is not AAC-LC`);
   }
-  const table = readSamples(trak);
+  // The file's size bounds the tables' counts before anything is allocated for them.
+  const table = readSamples(trak, input.blob.size);
   const bytes: Bytes = new Uint8Array(await input.blob.arrayBuffer());
   return { bytes, offsets: table.offsets, sizes: table.sizes, freqIndex: config.frequencyIndex };
 }
