@@ -275,7 +275,10 @@ export function PageAudio({ compact, tracks }: { compact: boolean; tracks: reado
         <MakeBook
           feedUrl={feed.url}
           book={feed.book}
-          chosen={(picked.size > 0 ? chosen() : selectable.map(toPick)).map((p) => p.url)}
+          chosen={(picked.size > 0
+            ? rows.filter((r) => picked.has(r.rec.key) && addable(r))
+            : selectable
+          ).flatMap((r) => r.rec.formats.map((f) => f.url))}
           onDone={() => setPicked(new Set())}
         />
       )}

@@ -201,10 +201,17 @@ class FeedReader {
   }
 }
 
-/** The chosen episodes (by audio URL), oldest first; undated ones keep the feed's order. */
+/**
+ * The chosen episodes, oldest first; undated ones keep the feed's order. `chosen` holds the
+ * audio URLs of the chosen rows, every format of each (the list may offer an episode's
+ * alternative format where the book reads its first enclosure), matched without fragments (the
+ * list drops them).
+ */
 export function bookOrder(book: FeedBook, chosen: readonly string[]): BookEpisode[] {
-  const wanted = new Set(chosen);
-  const picked = book.episodes.map((e, i) => ({ e, i })).filter(({ e }) => wanted.has(e.audioUrl));
+  const wanted = new Set(chosen.map(withoutFragment));
+  const picked = book.episodes
+    .map((e, i) => ({ e, i }))
+    .filter(({ e }) => wanted.has(withoutFragment(e.audioUrl)));
   // Feeds list newest first: reversed, the undated fall in with their neighbours.
   return picked
     .sort((a, b) => {
@@ -230,4 +237,9 @@ export function bookOrigins(
     ...(book.imageUrl ? [book.imageUrl] : []),
   ];
   return [...new Set(urls.map(originPattern))];
+}
+
+function withoutFragment(url: string): string {
+  const hash = url.indexOf('#');
+  return hash < 0 ? url : url.slice(0, hash);
 }

@@ -52,7 +52,10 @@ export function makeBook(
   const origins = bookOrigins(feedUrl, book, episodes);
   const asked = browser.permissions.request({ origins }).catch(() => false);
   return (async () => {
-    if (episodes.length === 0) return;
+    if (episodes.length === 0) {
+      notify({ text: t('book.noneFound', book.title) });
+      return;
+    }
     // Queued and set up at once, without waiting for the answer: Chrome's prompt can close the
     // popup (the background retries the downloads once access is granted, as for Add selected).
     const prefs = await preferences.getValue();

@@ -87,6 +87,23 @@ describe('parseFeedBook', () => {
       ),
     ).toEqual(['Episode 1', 'Episode 3: The end']);
   });
+  it('finds a chosen episode by any of its formats, and without its fragment', () => {
+    const withAlternates = parseFeedBook(
+      `<rss><channel><title>Show</title>
+       <item><title>One</title><enclosure url="https://example.org/one.mp3#t=0" type="audio/mpeg"/></item>
+       <item><title>Two</title><enclosure url="https://example.org/two.m4a" type="audio/mp4"/></item>
+       </channel></rss>`,
+      BASE,
+    );
+    // The list drops fragments, and may offer an episode's other format first.
+    const chosen = [
+      'https://example.org/one.mp3',
+      'https://example.org/two.mp3',
+      'https://example.org/two.m4a',
+    ];
+    expect(bookOrder(withAlternates, chosen).map((e) => e.title)).toEqual(['Two', 'One']);
+    expect(bookOrder(withAlternates, ['https://example.org/three.mp3'])).toEqual([]);
+  });
   it('reads an Atom feed', () => {
     const atom = parseFeedBook(
       `<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom show</title><author><name>Lin</name></author>
