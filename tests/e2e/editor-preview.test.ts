@@ -5,13 +5,10 @@
  * over the first track's tail and then the second's head, and it is gone when the preview ends
  * or is stopped. Generated tones, the real options page; waits for states, never for times.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchSeam, resetSeam, type Seam } from '../support/chromium';
-import { ffmpeg, requireNativeFfmpeg } from '../support/native-ffmpeg';
+import { requireNativeFfmpeg, sineTones } from '../support/native-ffmpeg';
 import { OptionsPage } from '../support/pages';
 import { until } from '../support/wait';
 
@@ -19,25 +16,11 @@ let seam: Seam;
 let tones: string[];
 
 /** Two mono WAV tones, 5 s and 4 s. */
-async function makeTones(): Promise<string[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'seam-editor-preview-'));
-  const out: string[] = [];
-  for (const [name, freq, sec] of [
+const makeTones = () =>
+  sineTones('seam-editor-preview', [
     ['Intro.wav', 440, 5],
     ['Talk.wav', 660, 4],
-  ] as const) {
-    const path = join(dir, name);
-    await ffmpeg([
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=${freq}:sample_rate=44100:duration=${sec}`,
-      path,
-    ]);
-    out.push(path);
-  }
-  return out;
-}
+  ]);
 
 beforeAll(async () => {
   requireNativeFfmpeg();

@@ -5,14 +5,11 @@
  * number is refused in German words that name the field; and the join is as long as the fields
  * say: 39.49 s of the first track and 4 s of the second, 2.5 s of them overlapping.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inPage, launchSeam, resetSeam, type Seam } from '../support/chromium';
 import { readerFor } from '../support/language';
-import { decodedDuration, ffmpeg, requireNativeFfmpeg } from '../support/native-ffmpeg';
+import { decodedDuration, requireNativeFfmpeg, sineTones } from '../support/native-ffmpeg';
 import { assertReady } from '../support/pages';
 import { storedTracks } from '../support/queue';
 import { until } from '../support/wait';
@@ -25,25 +22,11 @@ let page: Page;
 let files: string[];
 
 /** A 60 s tone and a 4 s one, mono WAV (lengths exact to the sample). */
-async function makeTones(): Promise<string[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'seam-de-numbers-'));
-  const out: string[] = [];
-  for (const [name, freq, sec] of [
+const makeTones = () =>
+  sineTones('seam-de-numbers', [
     ['Teil 1 - Vortrag.wav', 440, 60],
     ['Teil 2 - Abspann.wav', 660, 4],
-  ] as const) {
-    const path = join(dir, name);
-    await ffmpeg([
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=${freq}:sample_rate=44100:duration=${sec}`,
-      path,
-    ]);
-    out.push(path);
-  }
-  return out;
-}
+  ]);
 
 beforeAll(async () => {
   requireNativeFfmpeg();

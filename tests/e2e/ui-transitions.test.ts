@@ -3,13 +3,10 @@
  * Crossfade and its seconds) stores the same edit the editor shows, and the join is as long as
  * the two tracks less the crossfade. Generated tones, the real engine, the mouse.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inPage, launchSeam, resetSeam, type Seam } from '../support/chromium';
-import { decodedDuration, ffmpeg, ffprobe, requireNativeFfmpeg } from '../support/native-ffmpeg';
+import { decodedDuration, ffprobe, requireNativeFfmpeg, sineTones } from '../support/native-ffmpeg';
 import { PopupPage } from '../support/pages';
 import { storedTracks } from '../support/queue';
 import { until } from '../support/wait';
@@ -19,25 +16,11 @@ let seam: Seam;
 let tones: string[];
 
 /** Two mono WAV tones, 5 s and 4 s (lengths exact to the sample). */
-async function makeTones(): Promise<string[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'seam-ui-transitions-'));
-  const out: string[] = [];
-  for (const [name, freq, sec] of [
+const makeTones = () =>
+  sineTones('seam-ui-transitions', [
     ['Intro.wav', 440, 5],
     ['Talk.wav', 660, 4],
-  ] as const) {
-    const path = join(dir, name);
-    await ffmpeg([
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=${freq}:sample_rate=44100:duration=${sec}`,
-      path,
-    ]);
-    out.push(path);
-  }
-  return out;
-}
+  ]);
 
 beforeAll(async () => {
   requireNativeFfmpeg();

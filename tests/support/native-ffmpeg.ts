@@ -4,7 +4,9 @@
  * Used by unit tests, e2e tests and the benchmark alike.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { basename } from 'node:path';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -255,4 +257,25 @@ export function toneSections(
     const right = channelSlice(pcm, 1, start, len);
     return { hz: toneFrequency(left, pcm.rate), left: rms(left), right: rms(right) };
   });
+}
+
+/**
+ * Sine tones written by native ffmpeg as 44.1 kHz mono WAVs (lengths exact to the sample) in a
+ * new temporary folder named from `prefix`: each `[file name, frequency Hz, seconds]`.
+ */
+export async function sineTones(
+  prefix: string,
+  tones: readonly (readonly [name: string, freq: number, sec: number])[],
+): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+  const out: string[] = [];
+  for (const [name, freq, sec] of tones) {
+    const path = join(dir, name);
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', `sine=frequency=${freq}:sample_rate=44100:duration=${sec}`],
+      path,
+    ]);
+    out.push(path);
+  }
+  return out;
 }
