@@ -59,9 +59,13 @@ export function JoinPanel(props: {
   const blocked = summary?.blocked;
   const canJoin = !running && props.hasTracks && !blocked;
   // Every stage has its own number (lib/plan/progress.ts): reading counts the tracks ffmpeg has
-  // opened, finishing the steps (and joins closed) after the audio's last second. Before the
-  // first track is open, reading says what it does rather than "0%".
-  const wordsOnly = running && job.phase === 'reading' && job.percent === 0;
+  // opened, finishing the steps (and joins closed) after the audio's last second. Starting,
+  // loading the engine and reading before the first track is open say what they do rather
+  // than "0%".
+  const wordsOnly =
+    running &&
+    job.percent === 0 &&
+    (job.phase === 'starting' || job.phase === 'loading' || job.phase === 'reading');
   const phase = running ? t(PHASES[job.phase]) : '';
   const percent = running ? `${job.percent}` : '';
 
