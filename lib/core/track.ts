@@ -30,6 +30,14 @@ export interface AudioInfo {
    */
   decoded?: boolean;
   /**
+   * True when the file's own tables hold exactly the length ffprobe stated, in one format (an
+   * MP3's frames, a WAV's data chunk, FLAC's STREAMINFO, an unchained Ogg stream's last
+   * granule, an MP4's one sample description): a re-encode may then start before the decode
+   * check, planned on that length (lib/plan/decide.ts `startsBeforeChecks`). Set at probe time
+   * (lib/lossless/check.ts `lengthHeld`); absent = not known to hold.
+   */
+  lengthHeld?: boolean;
+  /**
    * ffprobe found the file cut short (an MP3 with fewer bytes than its header announces): the
    * decode check says how much of it plays, and refuses it unless the person keeps that.
    */

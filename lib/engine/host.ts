@@ -7,7 +7,11 @@ import type { Track } from '@/lib/core/track';
 import { EnginePool } from './pool';
 import { runJoin } from './join';
 import { Arrivals } from './arrivals';
-import { readyTracks } from './ready';
+import { readyTracks, type ReadyDeps } from './ready';
+import type { PlanTrack } from '@/lib/plan/types';
+
+/** What one run of a join gives back. */
+type JoinResult = Awaited<ReturnType<typeof runJoin>>;
 
 /** Parallel page-audio downloads: enough to hide latency, few enough to be polite to a server. */
 const FETCHES_AT_ONCE = 3;
@@ -111,7 +115,7 @@ export class EngineHost implements EngineCommands {
     this.#jobs.set(req.jobId, abort);
     void (async () => {
       try {
-        const { tracks, unchecked } = await readyTracks(req, abort.signal, {
+        const deps: ReadyDeps = {
           pool: this.#pool,
           arrivals: this.#arrivals,
           cores: this.#joinCores(),
@@ -122,16 +126,19 @@ export class EngineHost implements EngineCommands {
               percent,
               lossless: false,
             }),
-        });
-        const result = await this.#pool.join((engine) =>
-          runJoin(req, tracks, abort.signal, {
-            engine,
-            lease: (n, work) => this.#pool.lease(n, work),
-            cores: this.#joinCores(),
-            report: (phase, percent, lossless) =>
-              this.#events.progress({ jobId: req.jobId, phase, percent, lossless }),
-          }),
-        );
+        };
+        let { tracks, unchecked } = await readyTracks(req, abort.signal, deps);
+        let result: JoinResult;
+        try {
+          result = await this.#run(req, tracks, abort.signal);
+        } catch (err) {
+          if (unchecked.length === 0 || abort.signal.aborted) throw err;
+          // Started before its tracks' decode checks and failed (a file shorter than its
+          // tables, a stream that changes format where no header showed it): planned again
+          // on what the checks measure, or stopped by the track they find bad.
+          ({ tracks, unchecked } = await readyTracks(req, abort.signal, deps, true));
+          result = await this.#run(req, tracks, abort.signal);
+        }
         this.#urls.add(result.url);
         // The join's engines were reset to free their memory: warm again for the next one.
         this.#pool.rewarm();
@@ -147,6 +154,19 @@ export class EngineHost implements EngineCommands {
         this.#maybeIdle();
       }
     })();
+  }
+
+  /** One run of the join on the pool's engines. */
+  #run(req: JoinRequest, tracks: PlanTrack[], signal: AbortSignal): Promise<JoinResult> {
+    return this.#pool.join((engine) =>
+      runJoin(req, tracks, signal, {
+        engine,
+        lease: (n, work) => this.#pool.lease(n, work),
+        cores: this.#joinCores(),
+        report: (phase, percent, lossless) =>
+          this.#events.progress({ jobId: req.jobId, phase, percent, lossless }),
+      }),
+    );
   }
 
   #joinCores(): number {

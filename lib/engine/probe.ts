@@ -13,6 +13,7 @@ import type { AudioInfo, FormatChange, TrackRef } from '@/lib/core/track';
 import { readRange } from '@/lib/core/bytes';
 import {
   checkFastPath,
+  lengthHeld,
   parseWav,
   rifxInput,
   type LosslessKind,
@@ -71,9 +72,10 @@ export async function probeTrack(
     }
     return { ...probed, decoded: false };
   });
-  // Whether the zero-copy join may take it is asked with the decode check: its frame scan
-  // reads the whole file, and only a decoded length is exact enough to compare with.
-  return info;
+  // Whether the zero-copy join may take it is asked with the decode check (only a decoded
+  // length is exact enough to compare with). Whether a re-encode may start before that check
+  // is asked now: the file's own tables against ffprobe's length (an MP3's frames read whole).
+  return (await lengthHeld({ ...track, blob }, info)) ? { ...info, lengthHeld: true } : info;
 }
 
 /** The decode check of a track listed before it ran; its info comes back exact (or it throws). */

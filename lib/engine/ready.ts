@@ -35,17 +35,20 @@ export interface ReadyTracks {
 /**
  * The job's tracks, listed, and checked when the join needs it. Page audio still arriving is
  * waited for; tracks still unprobed (added a moment ago) are waited for through the probe
- * queue. A join that copies the audio as it is (lib/plan/decide.ts `startsBeforeChecks`) starts at
- * once with what the copy needs (for MP3 and WAV the zero-copy check of the file, in
- * JavaScript), and the tracks not yet decode-checked come back as `unchecked`: their checks run
- * beside the join or after it. Any other join waits for every track's decode check, so a
- * cut-short file is named here instead of joined. A bad one stops the join by name. Cancel
- * ends the wait, not the downloads, probes or checks.
+ * queue. A join that may start before the decode checks (lib/plan/decide.ts
+ * `startsBeforeChecks`: a copy of the audio as it is, or a re-encode of tracks whose tables hold
+ * their length) starts at once with what it needs (for a copy of MP3 and WAV the zero-copy check
+ * of the file, in JavaScript), and the tracks not yet decode-checked come back as `unchecked`:
+ * their checks run beside the join or after it. Any other join, or any join with
+ * `checksFirst`, waits for every track's decode check, so a cut-short file is named here instead
+ * of joined. A bad one stops the join by name. Cancel ends the wait, not the downloads, probes
+ * or checks.
  */
 export async function readyTracks(
   req: JoinRequest,
   signal: AbortSignal,
   deps: ReadyDeps,
+  checksFirst = false,
 ): Promise<ReadyTracks> {
   const tracks = await arrived(req.trackIds, signal, deps);
   const listed = await untilAborted(
@@ -58,6 +61,7 @@ export async function readyTracks(
   const quick = await Promise.all(plain.map(withCopyInfo));
   // A file ffprobe saw cut short is joined only once the check says how much of it plays.
   if (
+    !checksFirst &&
     !unchecked.some((t) => t.info?.cutShort) &&
     startsBeforeChecks(quick, req.output, { ...req.options, cores: deps.cores })
   ) {

@@ -10,6 +10,8 @@ import { channelCount } from '@/lib/containers/mp3';
 import { scanMp3 } from './mp3/scan';
 import type { LosslessInput, LosslessKind } from './types';
 import { parseWav } from '@/lib/containers/wav';
+import type { AudioInfo } from '@/lib/core/track';
+import { readHeader } from '@/lib/media/headers';
 
 /**
  * `reason` is a verb phrase that follows the track's name or number: "changes sample rate
@@ -115,4 +117,53 @@ function paramsReason(
     return text(key, channelText(channels), channelText(expected.channels));
   }
   return undefined;
+}
+
+/**
+ * How far a header's length may lie from ffprobe's and still be the same statement: an MP4's
+ * `mdhd` counts the encoder's priming that ffprobe's edit list leaves out (2112 samples, 48 ms
+ * at 44.1 kHz), an Opus header's pre-skip is a few ms.
+ */
+const HEADER_SLACK_SEC = 0.1;
+
+/**
+ * Whether the file's own tables hold exactly the length ffprobe stated, in one format, so that
+ * a re-encode may be planned on that length before the decode check has measured it
+ * (`AudioInfo.lengthHeld`): an MP3's frames (scanned whole: one stream, one frame either way of
+ * the stated length, as the zero-copy check compares), a WAV's data chunk, and for FLAC, Ogg
+ * and MP4 a header that states the same codec, rate, channels and length, in one stream (not
+ * an Ogg chain, not an MP4 track of two sample descriptions). A file ffprobe saw cut short, one
+ * with input options or without a stated length: false. Never throws but for a cancellation.
+ */
+export async function lengthHeld(
+  input: LosslessInput,
+  info: Pick<
+    AudioInfo,
+    'container' | 'codec' | 'sampleRate' | 'channels' | 'durationSec' | 'statedSec'
+  > &
+    Partial<Pick<AudioInfo, 'cutShort' | 'inputArgs'>>,
+  opts: { signal?: AbortSignal } = {},
+): Promise<boolean> {
+  if (info.cutShort || info.inputArgs || info.statedSec === undefined) return false;
+  const expected = {
+    sampleRate: info.sampleRate,
+    channels: info.channels,
+    durationSec: info.durationSec,
+  };
+  if (info.container === 'mp3' && info.codec === 'mp3') {
+    return (await checkFastPath('mp3', input, expected, opts)).ok;
+  }
+  if (info.container === 'wav' && info.codec.startsWith('pcm_')) {
+    return (await checkFastPath('wav', input, expected, opts)).ok;
+  }
+  const header = await readHeader(input.blob);
+  return (
+    header !== undefined &&
+    header.uniform !== false &&
+    header.codec === info.codec &&
+    header.sampleRate === info.sampleRate &&
+    header.channels === info.channels &&
+    header.durationSec !== undefined &&
+    Math.abs(header.durationSec - info.durationSec) <= HEADER_SLACK_SEC
+  );
 }

@@ -27,6 +27,12 @@ export interface HeaderInfo {
   channels: number;
   /** Seconds, when the header says or lets one estimate it. */
   durationSec?: number;
+  /**
+   * False when the header shows the stream may take on another format midway: an Ogg file whose
+   * last page belongs to another stream than its first (a chain), an MP4 track with more than
+   * one sample description. Absent otherwise.
+   */
+  uniform?: false;
 }
 
 /** The end of an Ogg file read for its last page: a page is at most 65,307 bytes. */
@@ -149,11 +155,24 @@ function lastGranule(tail: Uint8Array, serial: number): number | undefined {
   return undefined;
 }
 
+/** The serial number of the last page in `tail`, or undefined when it holds none. */
+function lastSerial(tail: Uint8Array): number | undefined {
+  for (let at = tail.length - 27; at >= 0; at--) {
+    if (tail[at] === 0x4f && ascii(tail, at, 4) === 'OggS' && tail[at + 4] === 0) {
+      return u32le(tail, at + 14);
+    }
+  }
+  return undefined;
+}
+
 function oggHeader(head: Uint8Array, tail: Uint8Array): HeaderInfo | undefined {
   if (head.length < 28 || ascii(head, 0, 4) !== 'OggS') return undefined;
   const serial = u32le(head, 14);
   const packet = 27 + head[26]!;
   const end = lastGranule(tail, serial);
+  // The last page of another stream: a chain, whose next link may differ in format.
+  const last = lastSerial(tail);
+  const chain = last !== undefined && last !== serial ? { uniform: false as const } : {};
   if (ascii(head, packet, 8) === 'OpusHead' && packet + 19 <= head.length) {
     const channels = head[packet + 9]!;
     const preSkip = u16le(head, packet + 10);
@@ -163,6 +182,7 @@ function oggHeader(head: Uint8Array, tail: Uint8Array): HeaderInfo | undefined {
       sampleRate: 48000,
       channels,
       ...(end !== undefined ? { durationSec: Math.max(0, end - preSkip) / 48000 } : {}),
+      ...chain,
     };
   }
   if (head[packet] === 1 && ascii(head, packet + 1, 6) === 'vorbis' && packet + 16 <= head.length) {
@@ -174,6 +194,7 @@ function oggHeader(head: Uint8Array, tail: Uint8Array): HeaderInfo | undefined {
       sampleRate: rate,
       channels,
       ...(end !== undefined ? { durationSec: end / rate } : {}),
+      ...chain,
     };
   }
   return undefined;
@@ -211,6 +232,7 @@ function moovHeader(moov: Box): HeaderInfo | undefined {
   // stsd: version and flags, entry count, then the first entry (size, format, …).
   if (!stsd || stsd.length < 8 + 36) return undefined;
   const e = 8;
+  const descriptions = u32be(stsd, 4);
   const format = ascii(stsd, e + 4, 4);
   const codec = MP4_CODECS[format];
   if (!codec) return undefined;
@@ -232,6 +254,7 @@ function moovHeader(moov: Box): HeaderInfo | undefined {
     sampleRate: rate,
     channels: configured ?? channels,
     ...(durationSec !== undefined ? { durationSec } : {}),
+    ...(descriptions > 1 ? { uniform: false as const } : {}),
   };
 }
 

@@ -297,9 +297,11 @@ function copiesAsIs(
 }
 
 /**
- * A join that may start before the tracks' decode checks: it copies the audio as it is, and
- * needs nothing only a check measures (Match loudness needs each track's loudness, which the
- * check measures on its decode).
+ * A join that may start before the tracks' decode checks: it needs nothing only a check
+ * measures (Match loudness needs each track's loudness, which the check measures on its
+ * decode), and either copies the audio as it is or re-encodes tracks whose own tables hold
+ * the length it is planned on (`AudioInfo.lengthHeld`; not one cut short or changing format).
+ * A join started so that fails is planned again once the checks are done (lib/engine/host.ts).
  */
 export function startsBeforeChecks(
   tracks: readonly PlanTrack[],
@@ -307,5 +309,9 @@ export function startsBeforeChecks(
   opts: PlanOptions,
 ): boolean {
   if (output.matchLoudness && tracks.some((t) => !t.info.loudness)) return false;
-  return copiesAsIs(tracks, output, opts);
+  if (copiesAsIs(tracks, output, opts)) return true;
+  // A re-encode decodes every track itself: it needs only lengths it can plan on.
+  return tracks.every(
+    (t) => t.info.decoded || (t.info.lengthHeld && !t.info.cutShort && !t.info.formatChange),
+  );
 }

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { CorruptAudioError } from '@/lib/core/errors';
+import { CorruptAudioError, OutputTooShortError } from '@/lib/core/errors';
 import { defaultOutput, defaultPreferences, defaultTags, joinOptions } from '@/lib/core/settings';
 import type { AudioInfo } from '@/lib/core/track';
 import type { Engine } from '@/lib/engine/ffmpeg';
@@ -147,6 +147,64 @@ describe('decode checks and the join, in the engine host', () => {
     );
     expect(rec.failed).toEqual([]);
     expect(fake.runs()).toBeGreaterThan(0);
+  });
+
+  it('a re-encode of tracks whose tables hold their length starts before the checks', async () => {
+    const ids = await listedTracks();
+    for (const id of ids) await updateTrack(id, { info: { ...wavInfo(), lengthHeld: true } });
+    const fake = fakeEngine();
+    const rec = recorder();
+    new EngineHost(fake.engine, rec.events).join(request(ids, 'mp3'));
+    await until(
+      () => rec.done.length + rec.failed.length > 0,
+      () => rec,
+    );
+    expect(rec.failed).toEqual([]);
+    expect(rec.done[0]?.lossless).toBe(false);
+    expect(fake.runs()).toBe(1);
+    // The checks run after the join, none of them finished before it was done.
+    await until(
+      () => fake.checks.length > 0,
+      () => fake.checks.length,
+    );
+    for (const c of fake.checks) c.end.resolve({ ...c.info, decoded: true });
+  });
+
+  it('a re-encode started before the checks that fails is planned again on what they measure', async () => {
+    const ids = await listedTracks();
+    for (const id of ids) await updateTrack(id, { info: { ...wavInfo(), lengthHeld: true } });
+    const fake = fakeEngine();
+    const run = fake.engine.run.bind(fake.engine);
+    // The first run writes less than planned (a file shorter than its tables): the engine's
+    // output check (lib/engine/ffmpeg.ts) refuses it.
+    let first = true;
+    (fake.engine as { run: unknown }).run = (...args: Parameters<Engine['run']>) => {
+      if (!first) return run(...args);
+      first = false;
+      return Promise.reject(new OutputTooShortError('The joined file holds 0:00 of 0:01.'));
+    };
+    const rec = recorder();
+    new EngineHost(fake.engine, rec.events).join(request(ids, 'mp3'));
+    // The retry waits for both checks; the first says the track holds less than stated.
+    await until(
+      () => fake.checks.length === 1,
+      () => ({ checks: fake.checks.length, rec }),
+    );
+    expect(rec.done.length + rec.failed.length).toBe(0);
+    fake.checks[0]!.end.resolve({ ...fake.checks[0]!.info, decoded: true, durationSec: 0.05 });
+    await until(
+      () => fake.checks.length === 2,
+      () => fake.checks.length,
+    );
+    fake.checks[1]!.end.resolve({ ...fake.checks[1]!.info, decoded: true, durationSec: 0.05 });
+    await until(
+      () => rec.done.length + rec.failed.length > 0,
+      () => rec,
+    );
+    expect(rec.failed).toEqual([]);
+    expect(first).toBe(false);
+    expect(fake.runs()).toBe(1);
+    expect((await getTrack(ids[0]!))?.info?.decoded).toBe(true);
   });
 
   it('a lossless join that matches loudness waits for the checks, which measure it', async () => {

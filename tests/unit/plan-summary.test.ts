@@ -90,12 +90,29 @@ describe('planSummary', () => {
     const list = [track('a'), track('b', {}, { decoded: false })];
     const mp3 = { ...defaultOutput, format: 'mp3' as const };
     expect(planSummary(list, mp3).lines).toContain(
-      'Track 2 is still being checked to the end; a lossless join does not wait for it.',
+      'Track 2 is still being checked to the end; Join does not wait for it.',
     );
     const m4a = { ...defaultOutput, format: 'm4a' as const };
     expect(planSummary(list, m4a).lines).toContain(
       'Track 2 is still being checked to the end; Join waits for that.',
     );
+  });
+
+  it('says a re-encode does not wait for checks of tracks whose tables hold their length', () => {
+    const held = [
+      track('a', {}, { decoded: false, lengthHeld: true }),
+      track('b', {}, { decoded: false, lengthHeld: true }),
+    ];
+    const m4a = { ...defaultOutput, format: 'm4a' as const };
+    expect(planSummary(held, m4a).lines).toContain(
+      'Tracks 1 and 2 are still being checked to the end; Join does not wait for them.',
+    );
+    // Match loudness needs what the checks measure; a file cut short needs what they find.
+    expect(planSummary(held, { ...m4a, matchLoudness: true }).lines.join(' ')).toMatch(
+      /Join waits for that/,
+    );
+    const cut = [held[0]!, track('b', {}, { decoded: false, lengthHeld: true, cutShort: true })];
+    expect(planSummary(cut, m4a).lines.join(' ')).toMatch(/Join waits for that/);
   });
 
   it('waits for tracks still being checked without blocking Join', () => {
