@@ -38,6 +38,12 @@ export interface AudioInfo {
    */
   lengthHeld?: boolean;
   /**
+   * With `lengthHeld`, the sample frames the tables say the file decodes to, exactly, when they
+   * say it (not AAC's); `durationSec` is then this at `sampleRate`. What a re-encode in parts
+   * counts on to leave out the tracks before its part, as it does with a checked `samples`.
+   */
+  heldSamples?: number;
+  /**
    * ffprobe found the file cut short (an MP3 with fewer bytes than its header announces): the
    * decode check says how much of it plays, and refuses it unless the person keeps that.
    */

@@ -75,7 +75,15 @@ export async function probeTrack(
   // Whether the zero-copy join may take it is asked with the decode check (only a decoded
   // length is exact enough to compare with). Whether a re-encode may start before that check
   // is asked now: the file's own tables against ffprobe's length (an MP3's frames read whole).
-  return (await lengthHeld({ ...track, blob }, info)) ? { ...info, lengthHeld: true } : info;
+  const held = await lengthHeld({ ...track, blob }, info);
+  if (!held) return info;
+  if (held.samples === undefined) return { ...info, lengthHeld: true };
+  return {
+    ...info,
+    lengthHeld: true,
+    heldSamples: held.samples,
+    durationSec: held.samples / info.sampleRate,
+  };
 }
 
 /** The decode check of a track listed before it ran; its info comes back exact (or it throws). */

@@ -126,14 +126,26 @@ function paramsReason(
  */
 const HEADER_SLACK_SEC = 0.1;
 
+/** What a file's own tables hold (`lengthHeld`). */
+export interface HeldLength {
+  /**
+   * The sample frames ffmpeg 5.1 decodes it to, when the tables say exactly (an MP3's frames
+   * less the delay and padding its LAME tag announces, a WAV's data chunk, FLAC's STREAMINFO,
+   * an Ogg stream's last granule less Opus's pre-skip); undefined for AAC in MP4, whose decoder
+   * keeps the last frame's padding that the tables leave out.
+   */
+  samples?: number;
+}
+
 /**
- * Whether the file's own tables hold exactly the length ffprobe stated, in one format, so that
- * a re-encode may be planned on that length before the decode check has measured it
+ * Whether the file's own tables hold the length ffprobe stated, in one format, so that a
+ * re-encode may be planned on them before the decode check has measured it
  * (`AudioInfo.lengthHeld`): an MP3's frames (scanned whole: one stream, one frame either way of
  * the stated length, as the zero-copy check compares), a WAV's data chunk, and for FLAC, Ogg
  * and MP4 a header that states the same codec, rate, channels and length, in one stream (not
- * an Ogg chain, not an MP4 track of two sample descriptions). A file ffprobe saw cut short, one
- * with input options or without a stated length: false. Never throws but for a cancellation.
+ * an Ogg chain, not an MP4 track of two sample descriptions). Undefined for a file ffprobe saw
+ * cut short, one read with input options or without a stated length, and any other. Never
+ * throws but for a cancellation.
  */
 export async function lengthHeld(
   input: LosslessInput,
@@ -143,27 +155,56 @@ export async function lengthHeld(
   > &
     Partial<Pick<AudioInfo, 'cutShort' | 'inputArgs'>>,
   opts: { signal?: AbortSignal } = {},
-): Promise<boolean> {
-  if (info.cutShort || info.inputArgs || info.statedSec === undefined) return false;
+): Promise<HeldLength | undefined> {
+  if (info.cutShort || info.inputArgs || info.statedSec === undefined) return undefined;
   const expected = {
     sampleRate: info.sampleRate,
     channels: info.channels,
     durationSec: info.durationSec,
   };
-  if (info.container === 'mp3' && info.codec === 'mp3') {
-    return (await checkFastPath('mp3', input, expected, opts)).ok;
-  }
+  if (info.container === 'mp3' && info.codec === 'mp3') return mp3Held(input, expected, opts);
   if (info.container === 'wav' && info.codec.startsWith('pcm_')) {
-    return (await checkFastPath('wav', input, expected, opts)).ok;
+    if (!(await checkFastPath('wav', input, expected, opts)).ok) return undefined;
+    const wav = await parseWav(input);
+    return { samples: wav.dataSize / wav.format.blockAlign };
   }
   const header = await readHeader(input.blob);
-  return (
+  const same =
     header !== undefined &&
     header.uniform !== false &&
     header.codec === info.codec &&
     header.sampleRate === info.sampleRate &&
     header.channels === info.channels &&
     header.durationSec !== undefined &&
-    Math.abs(header.durationSec - info.durationSec) <= HEADER_SLACK_SEC
-  );
+    Math.abs(header.durationSec - info.durationSec) <= HEADER_SLACK_SEC;
+  if (!same) return undefined;
+  if (info.codec === 'aac') return {};
+  return { samples: Math.round(header.durationSec! * header.sampleRate) };
+}
+
+/** An MP3 whose frames hold its stated length: what they decode to, exactly. */
+async function mp3Held(
+  input: LosslessInput,
+  expected: FastPathExpected & { durationSec: number },
+  opts: { signal?: AbortSignal },
+): Promise<HeldLength | undefined> {
+  let scan: Awaited<ReturnType<typeof scanMp3>>;
+  try {
+    scan = await scanMp3(input, opts);
+  } catch (err) {
+    if (err instanceof SeamError && !(err instanceof JoinCanceledError)) return undefined;
+    throw err;
+  }
+  const h = scan.header;
+  if (h.sampleRate !== expected.sampleRate || channelCount(h) !== expected.channels)
+    return undefined;
+  // A last frame cut off decodes or not as the decoder sees fit.
+  if (scan.cutFrame) return undefined;
+  const gross = scan.frameCount * h.samplesPerFrame;
+  const lame = scan.vbrTag?.lame ? scan.vbrTag : undefined;
+  const net = gross - (lame?.delay ?? 0) - (lame?.padding ?? 0);
+  const stated = expected.durationSec * h.sampleRate;
+  // ffprobe states the frames' whole length, or the tag's net one: one frame either way.
+  if (stated > gross + h.samplesPerFrame || stated < net - h.samplesPerFrame) return undefined;
+  return { samples: lame ? net : gross };
 }

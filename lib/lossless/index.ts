@@ -29,7 +29,13 @@ export { retagMp3 } from './mp3/retag';
 export { joinWav } from './wav';
 export { parseWav, rifxInput } from '@/lib/containers/wav';
 export type { WavInfo } from '@/lib/containers/wav';
-export { checkFastPath, lengthHeld, type FastPathCheck, type FastPathExpected } from './check';
+export {
+  checkFastPath,
+  lengthHeld,
+  type FastPathCheck,
+  type FastPathExpected,
+  type HeldLength,
+} from './check';
 /** Stream copies whose joins a pass in JS closes: AAC in MP4, Opus in Ogg. */
 export type CopyJoinKind = 'mp4' | 'opus';
 

@@ -1,6 +1,7 @@
 /**
- * Checks off the person's clock (issue 20 item 1): a lossless join pressed right after adding
- * starts without waiting for the tracks' decode checks, and a track the check finds damaged
+ * Checks off the person's clock (issue 20 item 1): a lossless join, or a re-encode of tracks
+ * whose tables hold their length, pressed right after adding starts without waiting for the
+ * tracks' decode checks, and a track the check finds damaged
  * after the join copied it says so, on the saved line and in the track, with the file saved.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -75,6 +76,27 @@ describe('Checks off the clock', () => {
       const middle = channelSlice(pcm, 0, (i + 0.5) * PART_SEC, 1);
       expect(toneFrequency(middle, 8000)).toBeCloseTo(p.hz, -1);
     }
+  });
+
+  it('a re-encode pressed right after adding saves them whole, in order, and the checks finish after', async () => {
+    await ui.setFormat('M4A');
+    await ui.addFiles(PARTS.map((p) => joinPath(tmp, p.name)));
+    const { job, file } = await seam.ext.joinAndWait(() => ui.join(), 180_000);
+    expect(job.lossless).toBe(false);
+    expect((await ffprobe(file)).streams[0]?.codec_name).toBe('aac');
+    const pcm = await decodePcm(file, { channels: 1, rate: 8000 });
+    expect(pcm.samples.length / 8000).toBeCloseTo(PARTS.length * PART_SEC, 0);
+    for (const [i, p] of PARTS.entries()) {
+      const middle = channelSlice(pcm, 0, (i + 0.5) * PART_SEC, 1);
+      expect(toneFrequency(middle, 8000)).toBeCloseTo(p.hz, -1);
+    }
+    // Every track's decode check still runs to its end, and finds nothing wrong.
+    await until(async () => {
+      const tracks = await storedTracks(inPage(page));
+      expect(tracks.map((t) => [t.status, t.info?.decoded])).toEqual(
+        PARTS.map(() => ['ready', true]),
+      );
+    }, 120_000);
   });
 
   it('a track is stored with what its header says (length, codec, rate, channels), before ffprobe', async () => {

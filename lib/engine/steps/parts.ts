@@ -50,10 +50,13 @@ interface ParallelRunOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** The samples a track decodes to, when its decode check has counted them. */
+/**
+ * The samples a track decodes to, when its decode check has counted them or its tables say
+ * exactly (`heldSamples`, before the check).
+ */
 function decodedSamples(track: PlanTrack): number | undefined {
   const info = track.info;
-  if (!info.decoded) return undefined;
+  if (!info.decoded) return info.lengthHeld ? info.heldSamples : undefined;
   return info.samples ?? Math.round(info.durationSec * info.sampleRate);
 }
 
