@@ -113,9 +113,10 @@ describe('a re-encode in two parts at once', () => {
       ui = new PopupPage(page);
       await ui.waitForReady(TRACKS);
       // How the engines share the work is theirs to know: the popup says a re-encode (FLAC from
-      // WAV: lossless, written again), no parts.
+      // WAV: lossless, written again), no parts. (The list shows a track's length from its
+      // header while ffprobe still reads it: the plan line waits for that.)
       await expect
-        .poll(() => ui.planText())
+        .poll(() => ui.planText(), { timeout: 60_000 })
         .toMatch(format === 'flac' ? /^Lossless/ : /^Re-encoding/);
       expect(await ui.planText()).not.toMatch(/\bparts?\b/i);
 
