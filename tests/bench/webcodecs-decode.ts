@@ -14,6 +14,8 @@
  *   demux + decode + copy-out (each AudioData copied with `copyTo` into a reused f32-planar
  *   Float32Array per channel, as a decode half feeding an encoder would). The decoded sample
  *   frames are compared with native ffmpeg's count for the same file.
+ *   The script waits for the decoder's queue to fall to DECODE_QUEUE chunks (env, 64 unless told)
+ *   before giving it more, as a streaming decode half would; a large DECODE_QUEUE feeds it at once.
  * - ffmpeg.wasm: the packaged worker (warm: loaded and run once before timing), the file mounted
  *   as a Blob, `-i file -f null -`.
  * - native ffmpeg: `ffmpeg -i file -f null -`, wall time (its default threads; one thread too).
@@ -32,6 +34,8 @@ import { makeMusic } from '../unit/support/segments-native';
 const SECONDS = Number(process.argv[2] ?? 600);
 const RUNS = 3;
 const RATE = 44100;
+/** Chunks the AudioDecoder may hold before the script waits for it (a decode half's bound). */
+const QUEUE = Number(process.env.DECODE_QUEUE ?? 64);
 
 interface Format {
   name: string;
@@ -81,11 +85,14 @@ function frameSizes(path: string, flags2?: string): number[] {
     ],
     { maxBuffer: 64 * 1024 * 1024 },
   ).toString();
-  return out
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => /^\d+$/.test(l))
-    .map(Number);
+  return (
+    out
+      .split('\n')
+      // "1152" or, with side data listed, "1152,": the first column.
+      .map((l) => l.split(',')[0]!.trim())
+      .filter((l) => /^\d+$/.test(l))
+      .map(Number)
+  );
 }
 
 /**
@@ -226,7 +233,7 @@ async function main() {
       const nativeMs = nativeDecodeMs(path);
       const native1Ms = nativeDecodeMs(path, 1);
       const r: PageResult = await page.evaluate(
-        async ({ url, dir, name, runs, warmUp }) => {
+        async ({ url, dir, name, runs, warmUp, QUEUE }) => {
           const MB = (globalThis as unknown as { Mediabunny: typeof Mediabunny }).Mediabunny;
           const call = (
             globalThis as unknown as {
@@ -294,7 +301,7 @@ async function main() {
               if (!decoder) continue;
               decoder.decode(packet.toEncodedAudioChunk());
               // Keep the decoder's queue short, as a streaming decode half would.
-              if (decoder.decodeQueueSize > 64) {
+              if (decoder.decodeQueueSize > QUEUE) {
                 await new Promise((r) => decoder.addEventListener('dequeue', r, { once: true }));
               }
               if (failure) break;
@@ -369,7 +376,14 @@ async function main() {
           await call({ type: 'unmount', dir });
           return result;
         },
-        { url: `${base}/${f.file}`, dir: `/in${i}`, name: f.file, runs: RUNS, warmUp: !warm },
+        {
+          url: `${base}/${f.file}`,
+          dir: `/in${i}`,
+          name: f.file,
+          runs: RUNS,
+          warmUp: !warm,
+          QUEUE,
+        },
       );
       warm = true;
       if (r.wasmCode !== 0) throw new Error(`${f.name}: ffmpeg.wasm exited ${r.wasmCode}`);
