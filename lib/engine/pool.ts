@@ -52,6 +52,8 @@ export class EnginePool<E extends PoolEngine = Engine> {
   readonly #checksWaiting = { engine: 0, checker: 0 };
   /** The track whose decode check runs on the engine now, if one does. */
   #checkingOnEngine: string | undefined;
+  /** The track whose decode check runs on the checker now, if one does. */
+  #checkingOnChecker: string | undefined;
   /** Checks stopped to give a join the engine: queued again once they have settled. */
   readonly #requeue = new Set<string>();
   /** A page asked for warm engines (warm()). */
@@ -114,6 +116,13 @@ export class EnginePool<E extends PoolEngine = Engine> {
    * (waited for), then spares. Fewer when the machine has fewer.
    */
   lease<T>(n: number, work: (engines: E[]) => Promise<T>): Promise<T> {
+    // A check running on the checker gives way too, as on the engine (`join`): one of a long
+    // file would hold the join's second part for seconds.
+    const checking = this.#checkingOnChecker;
+    if (checking !== undefined && n > 1) {
+      this.#requeue.add(checking);
+      this.#checker?.reset();
+    }
     return this.#withChecker(() => {
       const engines = [this.#engine, ...(this.#checker ? [this.#checker] : [])];
       while (engines.length < n && this.#spare) {
@@ -273,6 +282,7 @@ export class EnginePool<E extends PoolEngine = Engine> {
     const blob = await getAudio(id);
     if (!blob) return;
     if (engine === this.#engine) this.#checkingOnEngine = id;
+    else if (engine === this.#checker) this.#checkingOnChecker = id;
     try {
       const info = await engine.check(trackRef(track), blob, track.info);
       await updateTrack(id, { info });
@@ -283,6 +293,7 @@ export class EnginePool<E extends PoolEngine = Engine> {
       await updateTrack(id, { status: 'error', error });
     } finally {
       if (this.#checkingOnEngine === id) this.#checkingOnEngine = undefined;
+      if (this.#checkingOnChecker === id) this.#checkingOnChecker = undefined;
       // The checker's memory goes back after the last check queued on it; it loads (and warms,
       // while a page is open) again in a second.
       if (

@@ -6,6 +6,7 @@ import { defaultOutput, defaultPreferences, defaultTags, joinOptions } from '@/l
 import type { AudioInfo } from '@/lib/core/track';
 import type { Engine } from '@/lib/engine/ffmpeg';
 import { EngineHost } from '@/lib/engine/host';
+import { EnginePool } from '@/lib/engine/pool';
 import { WorkerStoppedError } from '@/lib/engine/ffmpeg';
 import type { JobEvents, JobFailure, JobResult, JoinRequest } from '@/lib/protocol/contract';
 import { addFiles, clearTracks, getTrack, updateTrack } from '@/lib/store/tracks';
@@ -311,5 +312,36 @@ describe('decode checks and the join, in the engine host', () => {
     );
     expect((await getTrack(other!.id))?.status).toBe('ready');
     for (const c of fake.checks) c.end.resolve({ ...c.info, decoded: true });
+  });
+
+  it('a check running on the checker gives way to a join’s second part, and runs again after it', async () => {
+    const ids = await listedTracks();
+    const main = fakeEngine();
+    const checker = fakeEngine();
+    const pool = new EnginePool(main.engine, () => undefined, checker.engine);
+    const track = await getTrack(ids[0]!);
+    // The first check goes to the checker.
+    void pool.checked(track!, new AbortController().signal);
+    await until(
+      () => checker.checks.length === 1,
+      () => checker.checks.length,
+    );
+    const leased = await pool.join(() => pool.lease(2, async (engines) => engines.length));
+    expect(leased).toBe(2);
+    expect(checker.resets()).toBeGreaterThan(0);
+    // Checked again after the part; nothing was stored from the stopped one.
+    await until(
+      () => checker.checks.length + main.checks.length === 1,
+      () => [checker.checks.length, main.checks.length],
+    );
+    expect((await getTrack(ids[0]!))?.info?.decoded).toBe(false);
+    for (const c of [...checker.checks, ...main.checks])
+      c.end.resolve({ ...c.info, decoded: true });
+    let decoded = false;
+    for (let i = 0; i < 200 && !decoded; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      decoded = (await getTrack(ids[0]!))?.info?.decoded === true;
+    }
+    expect(decoded).toBe(true);
   });
 });
