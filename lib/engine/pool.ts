@@ -50,10 +50,10 @@ export class EnginePool<E extends PoolEngine = Engine> {
   readonly #checks = new Map<string, Promise<void>>();
   /** Decode checks queued or running on each engine. */
   readonly #checksWaiting = { engine: 0, checker: 0 };
-  /** The track whose decode check runs on the engine now, if one does. */
-  #checkingOnEngine: string | undefined;
-  /** The track whose decode check runs on the checker now, if one does. */
-  #checkingOnChecker: string | undefined;
+  /** The decode check running on the engine now, if one does: its track and audio length. */
+  #checkingOnEngine: RunningCheck | undefined;
+  /** The decode check running on the checker now, if one does. */
+  #checkingOnChecker: RunningCheck | undefined;
   /** Checks stopped to give a join the engine: queued again once they have settled. */
   readonly #requeue = new Set<string>();
   /** A page asked for warm engines (warm()). */
@@ -103,12 +103,19 @@ export class EnginePool<E extends PoolEngine = Engine> {
    * seconds): its worker is stopped, and the check is queued again, behind the join.
    */
   join<T>(work: (engine: E) => Promise<T>): Promise<T> {
-    const checking = this.#checkingOnEngine;
-    if (checking !== undefined) {
-      this.#requeue.add(checking);
-      this.#engine.reset();
-    }
+    this.#giveWay(this.#checkingOnEngine, this.#engine);
     return this.#enqueue(() => work(this.#engine));
+  }
+
+  /**
+   * Stops a running check of a long track (queued again, behind the join) so a join need not
+   * wait for it. A short track's check is left to finish: it ends sooner than a stopped
+   * engine loads again.
+   */
+  #giveWay(check: RunningCheck | undefined, engine: E | undefined): void {
+    if (!check || !engine || check.sec < GIVE_WAY_SEC) return;
+    this.#requeue.add(check.id);
+    engine.reset();
   }
 
   /**
@@ -118,11 +125,7 @@ export class EnginePool<E extends PoolEngine = Engine> {
   lease<T>(n: number, work: (engines: E[]) => Promise<T>): Promise<T> {
     // A check running on the checker gives way too, as on the engine (`join`): one of a long
     // file would hold the join's second part for seconds.
-    const checking = this.#checkingOnChecker;
-    if (checking !== undefined && n > 1) {
-      this.#requeue.add(checking);
-      this.#checker?.reset();
-    }
+    if (n > 1) this.#giveWay(this.#checkingOnChecker, this.#checker);
     return this.#withChecker(() => {
       const engines = [this.#engine, ...(this.#checker ? [this.#checker] : [])];
       while (engines.length < n && this.#spare) {
@@ -281,8 +284,9 @@ export class EnginePool<E extends PoolEngine = Engine> {
     if (!track || track.status !== 'ready' || !track.info || track.info.decoded) return;
     const blob = await getAudio(id);
     if (!blob) return;
-    if (engine === this.#engine) this.#checkingOnEngine = id;
-    else if (engine === this.#checker) this.#checkingOnChecker = id;
+    const running = { id, sec: track.info.durationSec };
+    if (engine === this.#engine) this.#checkingOnEngine = running;
+    else if (engine === this.#checker) this.#checkingOnChecker = running;
     try {
       const info = await engine.check(trackRef(track), blob, track.info);
       await updateTrack(id, { info });
@@ -292,8 +296,8 @@ export class EnginePool<E extends PoolEngine = Engine> {
       const error = { ...toErrorData(err, 'corrupt-audio'), trackId: id, trackName: track.name };
       await updateTrack(id, { status: 'error', error });
     } finally {
-      if (this.#checkingOnEngine === id) this.#checkingOnEngine = undefined;
-      if (this.#checkingOnChecker === id) this.#checkingOnChecker = undefined;
+      if (this.#checkingOnEngine === running) this.#checkingOnEngine = undefined;
+      if (this.#checkingOnChecker === running) this.#checkingOnChecker = undefined;
       // The checker's memory goes back after the last check queued on it; it loads (and warms,
       // while a page is open) again in a second.
       if (
@@ -307,6 +311,19 @@ export class EnginePool<E extends PoolEngine = Engine> {
     }
   }
 }
+
+/** A decode check under way: its track, and the audio it decodes (seconds). */
+interface RunningCheck {
+  id: string;
+  sec: number;
+}
+
+/**
+ * A running check of a track at least this long gives way to a join: decoding five minutes
+ * takes one to two seconds in ffmpeg.wasm here, about what loading a stopped engine again
+ * takes.
+ */
+const GIVE_WAY_SEC = 300;
 
 /**
  * How long a probe queued now would wait, roughly, in probes: those waiting, plus what runs. A

@@ -291,6 +291,9 @@ describe('decode checks and the join, in the engine host', () => {
     const ids = await listedTracks();
     const [other] = await addFiles([new File([WAV], 'c.wav', { type: 'audio/wav' })]);
     const fake = fakeEngine();
+    // Ten minutes, as ffprobe states: a check long enough to be stopped (GIVE_WAY_SEC).
+    (fake.engine as { probe: unknown }).probe = () =>
+      Promise.resolve({ ...wavInfo(), durationSec: 600 });
     const rec = recorder();
     const host = new EngineHost(fake.engine, rec.events);
     host.probe([other!.id]);
@@ -319,6 +322,7 @@ describe('decode checks and the join, in the engine host', () => {
     const main = fakeEngine();
     const checker = fakeEngine();
     const pool = new EnginePool(main.engine, () => undefined, checker.engine);
+    await updateTrack(ids[0]!, { info: { ...wavInfo(), durationSec: 600 } });
     const track = await getTrack(ids[0]!);
     // The first check goes to the checker.
     void pool.checked(track!, new AbortController().signal);
@@ -343,5 +347,27 @@ describe('decode checks and the join, in the engine host', () => {
       decoded = (await getTrack(ids[0]!))?.info?.decoded === true;
     }
     expect(decoded).toBe(true);
+  });
+
+  it('a short track’s check is left to finish: the join starts after it, nothing stopped', async () => {
+    const ids = await listedTracks();
+    const main = fakeEngine();
+    const checker = fakeEngine();
+    const pool = new EnginePool(main.engine, () => undefined, checker.engine);
+    const track = await getTrack(ids[0]!);
+    void pool.checked(track!, new AbortController().signal);
+    await until(
+      () => checker.checks.length === 1,
+      () => checker.checks.length,
+    );
+    let leased = 0;
+    const join = pool.join(() => pool.lease(2, async (engines) => (leased = engines.length)));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(leased).toBe(0);
+    checker.checks[0]!.end.resolve({ ...checker.checks[0]!.info, decoded: true });
+    await join;
+    expect(leased).toBe(2);
+    // The check ran to its end and was stored (a stopped one stores nothing).
+    expect((await getTrack(ids[0]!))?.info?.decoded).toBe(true);
   });
 });
