@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { launchSeam } from '../support/chromium';
 import { decodeFloat, makeMusic } from '../unit/support/segments-native';
+import { startPageWorker, type PageWorker } from './page-worker';
 
 const SECONDS = Number(process.argv[2] ?? 30);
 const KBPS = Number(process.argv[3] ?? 128);
@@ -53,28 +54,11 @@ async function main() {
   try {
     const page = await seam.openPopup();
     await page.evaluate('globalThis.__name = (f) => f');
+    await page.evaluate(startPageWorker);
     const wasm = await page.evaluate(
       async ({ url, kbps, complexities }) => {
         const blob = await (await fetch(url)).blob();
-        const worker = new Worker(chrome.runtime.getURL('/ffmpeg-worker.js'));
-        let id = 0;
-        const call = (req: Record<string, unknown>) =>
-          new Promise<unknown>((resolve, reject) => {
-            const my = ++id;
-            const on = ({ data }: MessageEvent) => {
-              if (data.kind !== 'reply' || data.id !== my) return;
-              worker.removeEventListener('message', on);
-              if (data.ok) resolve(data.value);
-              else reject(new Error(data.error));
-            };
-            worker.addEventListener('message', on);
-            worker.postMessage({ ...req, id: my });
-          });
-        await call({
-          type: 'load',
-          coreURL: chrome.runtime.getURL('/ffmpeg/ffmpeg-core.js'),
-          wasmURL: chrome.runtime.getURL('/ffmpeg/ffmpeg-core.wasm'),
-        });
+        const { seamCall: call, seamWorker: worker } = globalThis as unknown as PageWorker;
         await call({ type: 'mountBlobs', dir: '/in', files: [{ name: 'music.wav', blob }] });
         await call({ type: 'mountOutput', dir: '/out' });
         const out: { complexity: number; ms: number; code: number; file: number[] }[] = [];

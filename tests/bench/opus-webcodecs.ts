@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { OPUS_COMPLEXITY } from '@/lib/plan/graph';
 import { launchSeam } from '../support/chromium';
 import { makeMusic, decodeFloat } from '../unit/support/segments-native';
+import { startPageWorker, type PageWorker } from './page-worker';
 
 const SECONDS = Number(process.argv[2] ?? 300);
 const RUNS = 3;
@@ -44,8 +45,9 @@ async function main() {
     const page = await seam.openPopup();
     // tsx names the functions below with a helper the page does not have.
     await page.evaluate('globalThis.__name = (f) => f');
+    const loadMs = await page.evaluate(startPageWorker);
     const result = await page.evaluate(
-      async ({ url, runs, complexity }) => {
+      async ({ url, runs, complexity, loadMs }) => {
         const blob = await (await fetch(url)).blob();
         const buf = await blob.arrayBuffer();
         // 16-bit stereo PCM after the RIFF header's "data" chunk.
@@ -105,27 +107,7 @@ async function main() {
           return { ms, packets, bytes: out };
         };
 
-        const worker = new Worker(chrome.runtime.getURL('/ffmpeg-worker.js'));
-        let id = 0;
-        const call = (req: Record<string, unknown>) =>
-          new Promise<unknown>((resolve, reject) => {
-            const my = ++id;
-            const on = ({ data }: MessageEvent) => {
-              if (data.kind !== 'reply' || data.id !== my) return;
-              worker.removeEventListener('message', on);
-              if (data.ok) resolve(data.value);
-              else reject(new Error(data.error));
-            };
-            worker.addEventListener('message', on);
-            worker.postMessage({ ...req, id: my });
-          });
-        const tLoad = performance.now();
-        await call({
-          type: 'load',
-          coreURL: chrome.runtime.getURL('/ffmpeg/ffmpeg-core.js'),
-          wasmURL: chrome.runtime.getURL('/ffmpeg/ffmpeg-core.wasm'),
-        });
-        const loadMs = performance.now() - tLoad;
+        const { seamCall: call, seamWorker: worker } = globalThis as unknown as PageWorker;
         await call({ type: 'mountBlobs', dir: '/in', files: [{ name: 'music.wav', blob }] });
         await call({ type: 'mountOutput', dir: '/out' });
         const wasm = async (k: number) => {
@@ -190,7 +172,7 @@ async function main() {
           ffFile: Array.from(opus),
         };
       },
-      { url, runs: RUNS, complexity: OPUS_COMPLEXITY },
+      { url, runs: RUNS, complexity: OPUS_COMPLEXITY, loadMs },
     );
     const ffPath = join(tmp, 'wasm.opus');
     writeFileSync(ffPath, new Uint8Array(result.ffFile));

@@ -30,6 +30,7 @@ import type * as Mediabunny from 'mediabunny';
 import { launchSeam } from '../support/chromium';
 import { ROOT } from '../support/paths';
 import { makeMusic } from '../unit/support/segments-native';
+import { startPageWorker, type PageWorker } from './page-worker';
 
 const SECONDS = Number(process.argv[2] ?? 600);
 const RUNS = 3;
@@ -204,28 +205,7 @@ async function main() {
     await page.evaluate(`(() => {\n${bundle}\n;globalThis.Mediabunny = Mediabunny;\n})()`);
     const ua = await page.evaluate(() => navigator.userAgent);
     // The packaged worker, loaded once and kept for every file.
-    await page.evaluate(async () => {
-      const worker = new Worker(chrome.runtime.getURL('/ffmpeg-worker.js'));
-      let id = 0;
-      const call = (req: Record<string, unknown>) =>
-        new Promise<unknown>((resolve, reject) => {
-          const my = ++id;
-          const on = ({ data }: MessageEvent) => {
-            if (data.kind !== 'reply' || data.id !== my) return;
-            worker.removeEventListener('message', on);
-            if (data.ok) resolve(data.value);
-            else reject(new Error(data.error));
-          };
-          worker.addEventListener('message', on);
-          worker.postMessage({ ...req, id: my });
-        });
-      await call({
-        type: 'load',
-        coreURL: chrome.runtime.getURL('/ffmpeg/ffmpeg-core.js'),
-        wasmURL: chrome.runtime.getURL('/ffmpeg/ffmpeg-core.wasm'),
-      });
-      (globalThis as unknown as { seamCall: typeof call }).seamCall = call;
-    });
+    await page.evaluate(startPageWorker);
     let warm = false;
     for (const [i, f] of FORMATS.entries()) {
       const path = join(tmp, f.file);
@@ -235,11 +215,7 @@ async function main() {
       const r: PageResult = await page.evaluate(
         async ({ url, dir, name, runs, warmUp, QUEUE }) => {
           const MB = (globalThis as unknown as { Mediabunny: typeof Mediabunny }).Mediabunny;
-          const call = (
-            globalThis as unknown as {
-              seamCall: (req: Record<string, unknown>) => Promise<unknown>;
-            }
-          ).seamCall;
+          const call = (globalThis as unknown as PageWorker).seamCall;
           const blob = await (await fetch(url)).blob();
 
           const open = async () => {
