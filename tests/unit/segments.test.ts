@@ -286,3 +286,35 @@ describe('parallelJoin: when the engines encode in parts', () => {
     expect(parts(list, out(o), cores)).toBe(1);
   });
 });
+
+describe('FLAC CRC-16 eight bytes at a time', () => {
+  /** The CRC bit by bit, from its definition (polynomial 0x8005, init 0, MSB first). */
+  const bitwise = (b: Uint8Array, crc = 0) => {
+    let c = crc;
+    for (const byte of b) {
+      c ^= byte << 8;
+      for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x8005) & 0xffff : (c << 1) & 0xffff;
+    }
+    return c;
+  };
+
+  it('equals the bitwise CRC over any range, and continues from a CRC taken before', () => {
+    const b = new Uint8Array(1000);
+    let x = 12345;
+    for (let i = 0; i < b.length; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      b[i] = x >>> 24;
+    }
+    for (const [start, end] of [
+      [0, 0],
+      [0, 7],
+      [3, 11],
+      [5, 1000],
+      [17, 530],
+    ] as const) {
+      expect(crc16(b, start, end)).toBe(bitwise(b.subarray(start, end)));
+    }
+    const head = crc16(b, 0, 333);
+    expect(crc16(b, 333, 1000, head)).toBe(bitwise(b));
+  });
+});
