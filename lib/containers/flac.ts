@@ -83,6 +83,31 @@ export function crc16(b: Bytes, start = 0, end = b.length, crc = 0): number {
   return c;
 }
 
+/** a·b mod FLAC's CRC-16 polynomial (x^16 + x^15 + x^2 + 1), in GF(2). */
+function mulMod(a: number, b: number): number {
+  let r = 0;
+  for (let bit = 15; bit >= 0; bit--) {
+    r = r & 0x8000 ? ((r << 1) ^ 0x8005) & 0xffff : (r << 1) & 0xffff;
+    if ((b >> bit) & 1) r ^= a;
+  }
+  return r;
+}
+
+/**
+ * The CRC-16 of bytes H followed by `bytes` more, from the CRC of H alone (init 0, as FLAC's):
+ * crc(H ‖ B) = crc(H)·x^(8·|B|) ⊕ crc(B), so swapping H for H' changes it by
+ * crc16Shift(crc(H) ⊕ crc(H'), |B|), without reading B.
+ */
+export function crc16Shift(crc: number, bytes: number): number {
+  let result = crc;
+  let power = 0x100; // x^8: one byte
+  for (let n = bytes; n > 0; n = Math.floor(n / 2)) {
+    if (n % 2) result = mulMod(result, power);
+    power = mulMod(power, power);
+  }
+  return result;
+}
+
 /** The first place at or after `from` where a frame header's sync code could start, or the end. */
 function nextSync(b: Bytes, from: number): number {
   for (let q = b.indexOf(0xff, from); q >= 0; q = b.indexOf(0xff, q + 1)) {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { flacBlockSize, segmentCodec, type SegmentCodec } from '@/lib/segments/codecs';
 import { engineCount, mergeSegments, planSegments } from '@/lib/segments/plan';
-import { codeNumber, crc16, crc8 } from '@/lib/containers/flac';
+import { codeNumber, crc16, crc16Shift, crc8 } from '@/lib/containers/flac';
 import { oggCrc, oggPage, readOgg } from '@/lib/containers/ogg';
 import { opusPacketSamples } from '@/lib/containers/ogg-opus';
 import { samplesAt } from '@/lib/plan/segment-runs';
@@ -316,5 +316,17 @@ describe('FLAC CRC-16 eight bytes at a time', () => {
     }
     const head = crc16(b, 0, 333);
     expect(crc16(b, 333, 1000, head)).toBe(bitwise(b));
+  });
+});
+
+describe('FLAC CRC-16 of a changed header without the rest', () => {
+  it('crc16Shift gives the CRC of a new header followed by the same bytes', () => {
+    const body = Uint8Array.from({ length: 777 }, (_, i) => (i * 37 + 11) & 0xff);
+    const join = (h: number[]) => Uint8Array.from([...h, ...body]);
+    const oldHead = [0xff, 0xf8, 0x69, 0x18, 0x05, 0x2a];
+    const newHead = [0xff, 0xf8, 0x69, 0x18, 0xe1, 0x82, 0x80, 0x7c];
+    const change = crc16(Uint8Array.from(oldHead)) ^ crc16(Uint8Array.from(newHead));
+    expect(crc16(join(oldHead)) ^ crc16Shift(change, body.length)).toBe(crc16(join(newHead)));
+    expect(crc16Shift(0x1234, 0)).toBe(0x1234);
   });
 });
