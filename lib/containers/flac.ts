@@ -28,6 +28,22 @@ export interface FlacStream {
 
 const CRC8 = table(8, 0x07);
 const CRC16 = table(16, 0x8005);
+/**
+ * CRC-16 eight bytes at a time ("slicing by 8"): CRC16_BY[k][x] is the CRC of byte x followed
+ * by k zero bytes, and the CRC is linear, so eight bytes' lookups XOR into one step. A 10 x 60 s
+ * join's 24-bit FLAC is 92 MB that the splicer reads whole and half of it again (its second
+ * segment's frames renumbered): byte by byte, that took 1.2-2.1 s in Node here.
+ */
+const CRC16_BY: readonly Uint16Array[] = (() => {
+  const by = [CRC16];
+  for (let k = 1; k < 8; k++) {
+    const prev = by[k - 1]!;
+    const t = new Uint16Array(256);
+    for (let x = 0; x < 256; x++) t[x] = ((prev[x]! << 8) & 0xffff) ^ CRC16[prev[x]! >> 8]!;
+    by.push(t);
+  }
+  return by;
+})();
 
 function table(bits: 8 | 16, poly: number): Uint16Array {
   const t = new Uint16Array(256);
@@ -47,10 +63,57 @@ export function crc8(b: Bytes, start = 0, end = b.length): number {
   return c;
 }
 
-export function crc16(b: Bytes, start = 0, end = b.length): number {
-  let c = 0;
-  for (let i = start; i < end; i++) c = ((c << 8) & 0xffff) ^ CRC16[(c >> 8) ^ b[i]!]!;
+/** FLAC's CRC-16 of b[start, end), continuing from `crc` (the CRC of the bytes before). */
+export function crc16(b: Bytes, start = 0, end = b.length, crc = 0): number {
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = CRC16_BY as [Uint16Array, ...Uint16Array[]];
+  let c = crc;
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    c =
+      t7![(c >> 8) ^ b[i]!]! ^
+      t6![(c & 0xff) ^ b[i + 1]!]! ^
+      t5![b[i + 2]!]! ^
+      t4![b[i + 3]!]! ^
+      t3![b[i + 4]!]! ^
+      t2![b[i + 5]!]! ^
+      t1![b[i + 6]!]! ^
+      t0[b[i + 7]!]!;
+  }
+  for (; i < end; i++) c = ((c << 8) & 0xffff) ^ t0[(c >> 8) ^ b[i]!]!;
   return c;
+}
+
+/** a·b mod FLAC's CRC-16 polynomial (x^16 + x^15 + x^2 + 1), in GF(2). */
+function mulMod(a: number, b: number): number {
+  let r = 0;
+  for (let bit = 15; bit >= 0; bit--) {
+    r = r & 0x8000 ? ((r << 1) ^ 0x8005) & 0xffff : (r << 1) & 0xffff;
+    if ((b >> bit) & 1) r ^= a;
+  }
+  return r;
+}
+
+/**
+ * The CRC-16 of bytes H followed by `bytes` more, from the CRC of H alone (init 0, as FLAC's):
+ * crc(H ‖ B) = crc(H)·x^(8·|B|) ⊕ crc(B), so swapping H for H' changes it by
+ * crc16Shift(crc(H) ⊕ crc(H'), |B|), without reading B.
+ */
+export function crc16Shift(crc: number, bytes: number): number {
+  let result = crc;
+  let power = 0x100; // x^8: one byte
+  for (let n = bytes; n > 0; n = Math.floor(n / 2)) {
+    if (n % 2) result = mulMod(result, power);
+    power = mulMod(power, power);
+  }
+  return result;
+}
+
+/** The first place at or after `from` where a frame header's sync code could start, or the end. */
+function nextSync(b: Bytes, from: number): number {
+  for (let q = b.indexOf(0xff, from); q >= 0; q = b.indexOf(0xff, q + 1)) {
+    if (q + 1 < b.length && (b[q + 1]! & 0xfe) === 0xf8) return q;
+  }
+  return b.length;
 }
 
 /** Bytes of a UTF-8-style coded number, from its first byte; 0 when the byte cannot start one. */
@@ -143,11 +206,15 @@ export function parseFlac(bytes: Bytes, index = 0): FlacStream {
   const variable = (bytes[p + 1]! & 1) === 1;
   let start = p;
   let crc = 0;
-  // The CRC-16 of a whole frame, its own CRC included, is 0: a sync there ends the frame.
-  for (let i = p; i < bytes.length; i++) {
-    crc = ((crc << 8) & 0xffff) ^ CRC16[(crc >> 8) ^ bytes[i]!]!;
-    const next = i + 1;
-    if (crc !== 0 || next - start < 8) continue;
+  let crcTo = p;
+  // The CRC-16 of a whole frame, its own CRC included, is 0: a sync there ends the frame. Only
+  // a sync code (or the end) can be where one ends, so the CRC is taken from one to the next.
+  for (let from = p + 8; from <= bytes.length;) {
+    const next = nextSync(bytes, from);
+    crc = crc16(bytes, crcTo, next, crc);
+    crcTo = next;
+    from = next + 1;
+    if (crc !== 0) continue;
     const nextHead = next === bytes.length ? undefined : frameHeader(bytes, next);
     if (next !== bytes.length && !nextHead) continue;
     frames.push({ start, end: next, ...head });
@@ -155,6 +222,7 @@ export function parseFlac(bytes: Bytes, index = 0): FlacStream {
     head = nextHead;
     start = next;
     crc = 0;
+    from = next + 8;
   }
   if (frames.length === 0 || frames[frames.length - 1]!.end !== bytes.length) {
     throw new SpliceError(`segment ${index} does not end on a whole FLAC frame`);

@@ -15,6 +15,7 @@ import { SpliceError } from '@/lib/containers/errors';
 import {
   codeNumber,
   crc16,
+  crc16Shift,
   crc8,
   parseFlac,
   readCoded,
@@ -27,7 +28,10 @@ export interface FlacSegment {
   firstSample: number;
 }
 
-/** A frame with a new number: header CRC-8 and frame CRC-16 computed anew. */
+/**
+ * A frame with a new number: header CRC-8 computed anew, and the frame's CRC-16 changed by what
+ * the header's change does to it (the rest of the frame is not read again: crc16Shift).
+ */
 function renumber(b: Bytes, f: FlacFrame, n: number): Bytes {
   const coded = codeNumber(n);
   const before = b.subarray(f.start, f.numberAt);
@@ -40,7 +44,9 @@ function renumber(b: Bytes, f: FlacFrame, n: number): Bytes {
   const crcAt = before.length + coded.length + (q - afterNumber);
   out[crcAt] = crc8(out, 0, crcAt);
   out.set(b.subarray(q + 1, f.end - 2), crcAt + 1);
-  const c = crc16(out, 0, out.length - 2);
+  const old = (b[f.end - 2]! << 8) | b[f.end - 1]!;
+  const headChange = crc16(b, f.start, q + 1) ^ crc16(out, 0, crcAt + 1);
+  const c = old ^ crc16Shift(headChange, f.end - 2 - (q + 1));
   out[out.length - 2] = c >> 8;
   out[out.length - 1] = c & 0xff;
   return out;

@@ -86,6 +86,22 @@ describe('OutputFile: the output leaves in chunks, headers are patched in place'
     expect(await bytesOf(f)).toEqual(Uint8Array.of(4));
   });
 
+  it('each part is twice the one before up to the largest (fewer Blobs for a long output)', async () => {
+    // Parts of 4, 8, 16, 16 bytes leave 44 of 50 bytes; the last 6 are still in the buffer.
+    const f = new OutputFile(4, 16);
+    const data = counting(50);
+    for (let p = 0; p < data.length; p += 5) f.write(p, data.subarray(p, p + 5));
+    const never = () => {
+      throw new Error('no sync read of the parts expected');
+    };
+    expect(f.read(44, 6, never)).toEqual(data.subarray(44, 50));
+    expect(() => f.read(43, 1, never)).toThrow('no sync read');
+    f.write(2, Uint8Array.of(9, 9, 9, 9)); // across the first two parts
+    const want = data.slice();
+    want.set([9, 9, 9, 9], 2);
+    expect(await bytesOf(f)).toEqual(want);
+  });
+
   it('reads back what is still in the buffer without touching the parts', () => {
     const f = new OutputFile(8);
     f.write(0, counting(12));

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { flacBlockSize, segmentCodec, type SegmentCodec } from '@/lib/segments/codecs';
 import { engineCount, mergeSegments, planSegments } from '@/lib/segments/plan';
-import { codeNumber, crc16, crc8 } from '@/lib/containers/flac';
+import { codeNumber, crc16, crc16Shift, crc8 } from '@/lib/containers/flac';
 import { oggCrc, oggPage, readOgg } from '@/lib/containers/ogg';
 import { opusPacketSamples } from '@/lib/containers/ogg-opus';
 import { samplesAt } from '@/lib/plan/segment-runs';
@@ -284,5 +284,49 @@ describe('parallelJoin: when the engines encode in parts', () => {
     ['Vorbis', tracks(10), { format: 'ogg' }, 8],
   ])('not for %s', (_name, list, o, cores) => {
     expect(parts(list, out(o), cores)).toBe(1);
+  });
+});
+
+describe('FLAC CRC-16 eight bytes at a time', () => {
+  /** The CRC bit by bit, from its definition (polynomial 0x8005, init 0, MSB first). */
+  const bitwise = (b: Uint8Array, crc = 0) => {
+    let c = crc;
+    for (const byte of b) {
+      c ^= byte << 8;
+      for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x8005) & 0xffff : (c << 1) & 0xffff;
+    }
+    return c;
+  };
+
+  it('equals the bitwise CRC over any range, and continues from a CRC taken before', () => {
+    const b = new Uint8Array(1000);
+    let x = 12345;
+    for (let i = 0; i < b.length; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      b[i] = x >>> 24;
+    }
+    for (const [start, end] of [
+      [0, 0],
+      [0, 7],
+      [3, 11],
+      [5, 1000],
+      [17, 530],
+    ] as const) {
+      expect(crc16(b, start, end)).toBe(bitwise(b.subarray(start, end)));
+    }
+    const head = crc16(b, 0, 333);
+    expect(crc16(b, 333, 1000, head)).toBe(bitwise(b));
+  });
+});
+
+describe('FLAC CRC-16 of a changed header without the rest', () => {
+  it('crc16Shift gives the CRC of a new header followed by the same bytes', () => {
+    const body = Uint8Array.from({ length: 777 }, (_, i) => (i * 37 + 11) & 0xff);
+    const join = (h: number[]) => Uint8Array.from([...h, ...body]);
+    const oldHead = [0xff, 0xf8, 0x69, 0x18, 0x05, 0x2a];
+    const newHead = [0xff, 0xf8, 0x69, 0x18, 0xe1, 0x82, 0x80, 0x7c];
+    const change = crc16(Uint8Array.from(oldHead)) ^ crc16(Uint8Array.from(newHead));
+    expect(crc16(join(oldHead)) ^ crc16Shift(change, body.length)).toBe(crc16(join(newHead)));
+    expect(crc16Shift(0x1234, 0)).toBe(0x1234);
   });
 });
