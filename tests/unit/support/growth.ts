@@ -82,6 +82,7 @@ export function expectLinear<T>(c: GrowthCase<T>): void {
     times = [...best].sort((a, b) => a[0] - b[0]).map(([n, ms]) => ({ n, ms }));
     ratio = times[times.length - 1]!.ms / times[0]!.ms;
   }
+  if (ratio > allowed && stepThenLinear(c)) return;
   const first = times[0]!;
   const last = times[times.length - 1]!;
   expect(
@@ -90,4 +91,27 @@ export function expectLinear<T>(c: GrowthCase<T>): void {
       .map((t) => `${t.n}: ${t.ms.toFixed(3)} ms`)
       .join(', ')}`,
   ).toBeLessThanOrEqual(allowed);
+}
+
+/**
+ * A linear parser's time can jump once between two sizes, when its strings or arrays move to a
+ * slower tier of V8's memory (a cue sheet's 1,000 to 2,000 tokens took 5x, each doubling after
+ * 2x; an MP4's 8,000 to 16,000 samples 5.6x): one step, then linear again. So a case over its
+ * allowance is measured above its largest size, over two doublings at a time: linear there
+ * (at most PER_DOUBLING per doubling, in one of three windows, so a window clear of that one
+ * step is found) passes; a quadratic parser grows 16x in every window and still fails.
+ */
+function stepThenLinear<T>(c: GrowthCase<T>): boolean {
+  const top = c.base * 2 ** (c.doublings ?? 3);
+  const time = new Map<number, number>();
+  const at = (n: number) => {
+    let ms = time.get(n);
+    if (ms === undefined) time.set(n, (ms = timeOf(c.run, c.make(n))));
+    return ms;
+  };
+  for (let w = 0; w < 3; w++) {
+    const from = top * 2 ** w;
+    if (at(from * 4) / at(from) <= PER_DOUBLING ** 2) return true;
+  }
+  return false;
 }
