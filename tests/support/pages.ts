@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { evaluateIn } from './extension';
+import { storedTracks } from './queue';
 import { until } from './wait';
 
 /**
@@ -129,7 +131,14 @@ export class PopupPage {
 
   /** Waits until the list has `count` items and every one is probed and ready. */
   async waitForReady(count: number, timeout = 60_000): Promise<void> {
-    await until(async () => assertReady(await this.itemTexts(), count), timeout);
+    await until(async () => {
+      assertReady(await this.itemTexts(), count);
+      // A length shows from the file's header while ffprobe still reads it: ready is probed.
+      const reading = (await storedTracks(evaluateIn(this.page))).filter(
+        (t) => t.status === 'probing' || t.status === 'fetching',
+      );
+      if (reading.length > 0) throw new Error(`still read: ${reading.map((t) => t.name)}`);
+    }, timeout);
   }
 
   /** Waits until the list has `count` items and none is still being checked or fetched. */
