@@ -73,9 +73,10 @@ async function mp3Reason(
   if (params || expected.durationSec === undefined) return params;
   // Decoders trim the encoder delay and padding a LAME tag announces, and only then.
   const frameSec = h.samplesPerFrame / h.sampleRate;
-  const gross = scan.frameCount * frameSec;
-  const lame = scan.vbrTag?.lame ? scan.vbrTag : undefined;
-  const net = gross - ((lame?.delay ?? 0) + (lame?.padding ?? 0)) / h.sampleRate;
+  const held = framesHold(scan);
+  const lame = held.lame;
+  const gross = held.gross / h.sampleRate;
+  const net = held.net / h.sampleRate;
   const decoded = expected.durationSec;
   // One frame either way: a decoder may keep or drop a cut-off last frame.
   if (decoded > gross + frameSec + 1e-3 || decoded < net - frameSec - 1e-3) {
@@ -200,11 +201,23 @@ async function mp3Held(
     return undefined;
   // A last frame cut off decodes or not as the decoder sees fit.
   if (scan.cutFrame) return undefined;
-  const gross = scan.frameCount * h.samplesPerFrame;
-  const lame = scan.vbrTag?.lame ? scan.vbrTag : undefined;
-  const net = gross - (lame?.delay ?? 0) - (lame?.padding ?? 0);
+  const { gross, net, lame } = framesHold(scan);
   const stated = expected.durationSec * h.sampleRate;
   // ffprobe states the frames' whole length, or the tag's net one: one frame either way.
   if (stated > gross + h.samplesPerFrame || stated < net - h.samplesPerFrame) return undefined;
   return { samples: lame ? net : gross };
+}
+
+/**
+ * Samples an MP3's frames hold: all of them (`gross`), and less the encoder delay and padding
+ * its LAME tag announces (`net`, what decoders give when the tag is there, and only then).
+ */
+function framesHold(scan: Awaited<ReturnType<typeof scanMp3>>): {
+  gross: number;
+  net: number;
+  lame: boolean;
+} {
+  const gross = scan.frameCount * scan.header.samplesPerFrame;
+  const tag = scan.vbrTag?.lame ? scan.vbrTag : undefined;
+  return { gross, net: gross - (tag?.delay ?? 0) - (tag?.padding ?? 0), lame: tag !== undefined };
 }
