@@ -54,7 +54,7 @@ export class EnginePool<E extends PoolEngine = Engine> {
   #checkingOnEngine: RunningCheck | undefined;
   /** The decode check running on the checker now, if one does. */
   #checkingOnChecker: RunningCheck | undefined;
-  /** Checks stopped to give a join the engine: queued again once they have settled. */
+  /** Checks stopped from outside (a join given the engine, a reset): queued again once settled. */
   readonly #requeue = new Set<string>();
   /** A page asked for warm engines (warm()). */
   #keepWarm = false;
@@ -114,7 +114,7 @@ export class EnginePool<E extends PoolEngine = Engine> {
    */
   #giveWay(check: RunningCheck | undefined, engine: E | undefined): void {
     if (!check || !engine || check.sec < GIVE_WAY_SEC) return;
-    this.#requeue.add(check.id);
+    // The stopped check ends in WorkerStoppedError and is queued again (#checkOne).
     engine.reset();
   }
 
@@ -266,7 +266,7 @@ export class EnginePool<E extends PoolEngine = Engine> {
       .catch(() => undefined)
       .finally(() => {
         this.#checks.delete(id);
-        // Stopped to give a join the engine: checked again, behind the join.
+        // Stopped from outside: checked again, behind the join that stopped it.
         if (this.#requeue.delete(id)) void this.#scheduleCheck(id);
       });
     this.#checks.set(id, settled);
@@ -291,8 +291,12 @@ export class EnginePool<E extends PoolEngine = Engine> {
       const info = await engine.check(trackRef(track), blob, track.info);
       await updateTrack(id, { info });
     } catch (err) {
-      // Stopped from outside: nothing was learned about the track; a join checks it again.
-      if (err instanceof WorkerStoppedError) return;
+      // Stopped from outside (a join giving way, a Cancel stopping the engine, a reset): nothing
+      // was learned about the track, so it is checked again, behind what is queued now.
+      if (err instanceof WorkerStoppedError) {
+        this.#requeue.add(id);
+        return;
+      }
       const error = { ...toErrorData(err, 'corrupt-audio'), trackId: id, trackName: track.name };
       await updateTrack(id, { status: 'error', error });
     } finally {

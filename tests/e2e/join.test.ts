@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { launchSeam, resetSeam, type Seam } from '../support/chromium';
+import { inPage, launchSeam, resetSeam, type Seam } from '../support/chromium';
 import type { DoneJob } from '../support/extension';
 import {
   decodePcm,
@@ -20,6 +20,7 @@ import {
 } from '../support/native-ffmpeg';
 import { MP3_SEAM_LEFT_OUT, MP3_SEAM_NEW_FRAMES, packetsKeptInOrder } from '../support/gapless';
 import { PopupPage } from '../support/pages';
+import { storedTracks } from '../support/queue';
 import { fixture } from '../support/paths';
 import { until } from '../support/wait';
 
@@ -259,8 +260,17 @@ describe('cancel and closing the popup', () => {
     // The badge goes back to the track count, not a frozen percentage.
     await until(async () => expect(await seam.ext.badgeText()).toBe('3'), 5_000);
 
-    // ffmpeg's memory is freed: the engine's offscreen document is closed once it is idle
-    // (the decode checks the join started without may still run first).
+    // The decode checks the join started without run to their end, those the Cancel stopped
+    // included (none stays "checking…")...
+    await until(async () => {
+      const tracks = await storedTracks(inPage(page));
+      expect(tracks.map((t) => [t.status, t.info?.decoded])).toEqual([
+        ['ready', true],
+        ['ready', true],
+        ['ready', true],
+      ]);
+    }, 120_000);
+    // ...and ffmpeg's memory is freed: the engine's offscreen document is closed once idle.
     await until(async () => {
       const contexts = await seam.worker.evaluate(() =>
         chrome.runtime.getContexts({

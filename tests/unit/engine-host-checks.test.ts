@@ -349,6 +349,29 @@ describe('decode checks and the join, in the engine host', () => {
     expect(decoded).toBe(true);
   });
 
+  it('a check stopped by someone else’s reset (a Cancel, a timeout elsewhere) runs again to its end', async () => {
+    const ids = await listedTracks();
+    const main = fakeEngine();
+    const pool = new EnginePool(main.engine, () => undefined);
+    const track = await getTrack(ids[0]!);
+    const waited = pool.checked(track!, new AbortController().signal);
+    await until(
+      () => main.checks.length === 1,
+      () => main.checks.length,
+    );
+    // A one-minute track: no join asked it to give way; the engine is stopped all the same.
+    main.engine.reset();
+    await until(
+      () => main.checks.length === 1,
+      () => main.checks.length,
+    );
+    expect((await getTrack(ids[0]!))?.info?.decoded).toBe(false);
+    main.checks[0]!.end.resolve({ ...main.checks[0]!.info, decoded: true });
+    const checked = await waited;
+    expect(checked.info?.decoded).toBe(true);
+    expect((await getTrack(ids[0]!))?.status).toBe('ready');
+  });
+
   it('a short track’s check is left to finish: the join starts after it, nothing stopped', async () => {
     const ids = await listedTracks();
     const main = fakeEngine();
