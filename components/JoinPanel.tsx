@@ -196,7 +196,15 @@ export function JoinPanel(props: {
             <> {t('join.chapterFilesSaved', job.chapterFiles.join(', '))}</>
           )}
           {job.note && <> {render(job.note)}</>}
-          {props.carried.length > 0 && <> {t('join.carriedDamage', props.carried.join(', '))}</>}
+          {props.carried.length > 0 && (
+            <>
+              {' '}
+              {t(
+                job.lossless ? 'join.carriedDamage' : 'join.decodedDamage',
+                props.carried.join(', '),
+              )}
+            </>
+          )}
         </p>
       )}
       {job?.status === 'done' && props.showResult && job.chapterFilesError && (

@@ -80,14 +80,22 @@ export function resultStillRelevant(job: JobState | null, queuedIds: readonly st
 }
 
 /**
- * The tracks of a finished join that were found damaged after it had copied them as they were
- * (their decode check ran beside the join or after it: lib/engine/host.ts), by name, in the
- * join's order: the saved line says the joined file carries the damage.
+ * A track's error says it was found damaged after a join had used it (its decode check ran
+ * beside the join or after it: lib/engine/host.ts): a copy carries the damage as it was, a
+ * re-encode what its decoder made of it.
+ */
+export function isCarried(key: string | undefined): boolean {
+  return key === 'errors.carriedAsItWas' || key === 'errors.decodedAsRead';
+}
+
+/**
+ * The tracks of a finished join that were found damaged after it had used them, by name, in
+ * the join's order: the saved line says what the joined file holds of the damage.
  */
 export function carriedDamage(job: JobState | null, tracks: readonly Track[]): string[] {
   if (job?.status !== 'done') return [];
   return job.trackIds.flatMap((id) => {
     const t = tracks.find((x) => x.id === id);
-    return t?.status === 'error' && t.error?.text?.key === 'errors.carriedAsItWas' ? [t.name] : [];
+    return t?.status === 'error' && isCarried(t.error?.text?.key) ? [t.name] : [];
   });
 }

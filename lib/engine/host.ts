@@ -4,6 +4,7 @@ import { abortFetches, fetchTrack } from './fetcher';
 import type { EngineCommands, FetchRequest, JobEvents, JoinRequest } from '@/lib/protocol/contract';
 import { updateTrack } from '@/lib/store/tracks';
 import type { Track } from '@/lib/core/track';
+import { isCarried } from '@/lib/core/job';
 import { EnginePool } from './pool';
 import { runJoin } from './join';
 import { Arrivals } from './arrivals';
@@ -144,7 +145,7 @@ export class EngineHost implements EngineCommands {
         this.#pool.rewarm();
         await this.#events.done({ jobId: req.jobId, ...result });
         // The tracks copied before their decode check are checked now (or are being).
-        if (unchecked.length > 0) void this.#pool.counted(this.#carried(unchecked));
+        if (unchecked.length > 0) void this.#pool.counted(this.#carried(unchecked, result.lossless));
       } catch (err) {
         const error = abort.signal.aborted ? new JoinCanceledError().toData() : toErrorData(err);
         await this.#events.failed({ jobId: req.jobId, error });
@@ -174,22 +175,22 @@ export class EngineHost implements EngineCommands {
   }
 
   /**
-   * Tracks a join copied as they are before their decode check finished: their checks run on
-   * (behind the join, on engines it does not use), and a track found damaged says so, adding
-   * that the joined file carries it as it was (a copy keeps the damaged frames, as native
-   * ffmpeg's does). The saved line says the same (lib/core/job.ts `carriedDamage`).
+   * Tracks a join used before their decode check finished: their checks run on (behind the
+   * join, on engines it does not use), and a track found damaged says so, adding what the
+   * joined file holds of it. A copy keeps the damaged frames as they were, as native ffmpeg's
+   * does; a re-encode holds what its decoder made of them (a damaged frame it could not read
+   * is silence there). The saved line says the same (lib/core/job.ts `carriedDamage`).
    */
-  async #carried(tracks: readonly Track[]): Promise<void> {
+  async #carried(tracks: readonly Track[], lossless: boolean): Promise<void> {
+    const key = lossless ? 'errors.carriedAsItWas' : 'errors.decodedAsRead';
     const never = new AbortController().signal;
     await Promise.all(
       tracks.map(async (t) => {
         const checked = await this.#pool.checked(t, never);
         const error = checked.status === 'error' ? checked.error : undefined;
-        if (!error || error.text?.key === 'errors.carriedAsItWas') return;
+        if (!error || isCarried(error.text?.key)) return;
         const reason = error.text ?? error.message;
-        await updateTrack(t.id, {
-          error: { ...error, text: { key: 'errors.carriedAsItWas', subs: [reason] } },
-        });
+        await updateTrack(t.id, { error: { ...error, text: { key, subs: [reason] } } });
       }),
     );
   }

@@ -39,6 +39,15 @@ describe('carriedDamage: the saved line names tracks found damaged after a copy'
     expect(carriedDamage(done, tracks)).toEqual(['b.mp3', 'c.mp3']);
   });
 
+  it('names tracks found damaged after a re-encode too', () => {
+    const decoded = {
+      ...carried,
+      text: { key: 'errors.decodedAsRead' as const, subs: ['The audio is damaged.'] },
+    };
+    const reencoded: JobState = { ...done, lossless: false };
+    expect(carriedDamage(reencoded, [track('b', decoded), track('a')])).toEqual(['b.mp3']);
+  });
+
   it('says nothing of other errors, of running or failed joins', () => {
     const other = { code: 'corrupt-audio' as const, message: 'damaged' };
     expect(carriedDamage(done, [track('a', other)])).toEqual([]);

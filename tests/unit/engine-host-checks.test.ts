@@ -287,6 +287,39 @@ describe('decode checks and the join, in the engine host', () => {
     expect((await getTrack(ids[1]!))?.status).toBe('ready');
   });
 
+  it('damage found after a re-encode is said on the track: the file holds what was decoded', async () => {
+    const ids = await listedTracks();
+    for (const id of ids) await updateTrack(id, { info: { ...wavInfo(), lengthHeld: true } });
+    const fake = fakeEngine();
+    const rec = recorder();
+    new EngineHost(fake.engine, rec.events).join(request(ids, 'mp3'));
+    await until(
+      () => rec.done.length > 0 && fake.checks.length > 0,
+      () => rec,
+    );
+    expect(rec.done[0]?.lossless).toBe(false);
+    fake.checks[0]!.end.reject(
+      new CorruptAudioError('The audio is damaged.', { id: ids[0]!, name: 'a.wav' }),
+    );
+    await until(
+      () => fake.checks.length === 2,
+      () => fake.checks.length,
+    );
+    fake.checks[1]!.end.resolve({ ...fake.checks[1]!.info, decoded: true });
+    let track = await getTrack(ids[0]!);
+    for (let i = 0; i < 200 && track?.error?.text?.key !== 'errors.decodedAsRead'; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      track = await getTrack(ids[0]!);
+    }
+    // Not "carries it as it was": a re-encode decoded the damaged frames, it did not copy them.
+    expect(track?.status).toBe('error');
+    expect(track?.error?.text).toEqual({
+      key: 'errors.decodedAsRead',
+      subs: ['The audio is damaged.'],
+    });
+    expect((await getTrack(ids[1]!))?.status).toBe('ready');
+  });
+
   it('a check running on the engine gives way to a join, and runs again after it', async () => {
     const ids = await listedTracks();
     const [other] = await addFiles([new File([WAV], 'c.wav', { type: 'audio/wav' })]);
