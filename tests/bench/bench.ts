@@ -95,7 +95,7 @@ async function main(): Promise<number> {
           const peak = sampler.peaks.get(`join: ${row.name}`);
           log(
             `Seam    ${row.name.padEnd(32)} ${run}: ${secs(res.joinMs)}` +
-              ` (file on disk ${secs(res.diskMs)}, add+probe ${secs(res.addProbeMs)}, checked ${secs(res.checkMs)})` +
+              ` (file on disk ${secs(res.diskMs)}, add+list ${res.addListMs === undefined ? 'n/a' : secs(res.addListMs)}, add+probe ${secs(res.addProbeMs)}, checked ${secs(res.checkMs)})` +
               (peak
                 ? `; peak so far: largest process ${mb(peak.largestKb)} RSS (${peak.largestType}), all ${mb(peak.pssKb)} PSS`
                 : '') +

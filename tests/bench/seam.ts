@@ -20,6 +20,11 @@ const READY_TIMEOUT_MS = 10 * 60_000;
 const JOB_TIMEOUT_MS = 15 * 60_000;
 
 export interface SeamRun {
+  /**
+   * From setInputFiles until the popup's list shows every track with its length (read from its
+   * header in JavaScript, before ffprobe: issue 20 item 3). Absent when it was never seen.
+   */
+  addListMs?: number;
   /** From setInputFiles until every track is stored and probed (listed, Join enabled). */
   addProbeMs: number;
   /**
@@ -144,11 +149,16 @@ export class SeamBench {
     await resetSeam(seam, page, JOB_TIMEOUT_MS);
     await this.instrument();
 
+    await this.watchList(files.length);
     mark('add');
     const t0 = Date.now();
     await ui.addFiles(files);
     await waitForStoredReady(this.evaluate, files.length, READY_TIMEOUT_MS);
     const addProbeMs = Date.now() - t0;
+    const listedAt = await this.evaluate(
+      () => (window as Window & { benchListedAt?: number }).benchListedAt ?? 0,
+      undefined,
+    );
     await until(
       async () => {
         const tracks = await storedTracks(this.evaluate);
@@ -200,6 +210,7 @@ export class SeamBench {
         ? undefined
         : await this.person(files, job, expectedSec, mark);
     return {
+      ...(listedAt ? { addListMs: listedAt - t0 } : {}),
       addProbeMs,
       checkMs,
       joinMs,
@@ -212,6 +223,26 @@ export class SeamBench {
       plan,
       check,
     };
+  }
+
+  /**
+   * Records in the popup (as benchListedAt) the first instant its list of tracks shows `count`
+   * tracks each with a length ("1:00 · MP3 …"), whether from the header or from ffprobe.
+   */
+  private async watchList(count: number): Promise<void> {
+    await this.evaluate((n) => {
+      const w = window as Window & { benchListedAt?: number };
+      w.benchListedAt = 0;
+      const observer = new MutationObserver(() => {
+        const list = document.querySelector('[aria-label="Tracks"]');
+        const items = list ? [...list.querySelectorAll(':scope > li')] : [];
+        if (items.length !== n) return;
+        if (!items.every((li) => /\d+:\d\d ·/.test(li.textContent ?? ''))) return;
+        w.benchListedAt = Date.now();
+        observer.disconnect();
+      });
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    }, count);
   }
 
   /**
