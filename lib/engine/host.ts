@@ -128,24 +128,28 @@ export class EngineHost implements EngineCommands {
               lossless: false,
             }),
         };
-        let { tracks, unchecked } = await readyTracks(req, abort.signal, deps);
-        let result: JoinResult;
-        try {
-          result = await this.#run(req, tracks, abort.signal);
-        } catch (err) {
-          if (unchecked.length === 0 || abort.signal.aborted) throw err;
-          // Started before its tracks' decode checks and failed (a file shorter than its
-          // tables, a stream that changes format where no header showed it): planned again
-          // on what the checks measure, or stopped by the track they find bad.
-          ({ tracks, unchecked } = await readyTracks(req, abort.signal, deps, true));
-          result = await this.#run(req, tracks, abort.signal);
-        }
+        // Checks the join does not wait for hold off until it is done: from the add to the
+        // file, they would take a core from its probes, its junctions and its parts.
+        const { result, unchecked } = await this.#pool.hold(async () => {
+          const ready = await readyTracks(req, abort.signal, deps);
+          try {
+            return { ...ready, result: await this.#run(req, ready.tracks, abort.signal) };
+          } catch (err) {
+            if (ready.unchecked.length === 0 || abort.signal.aborted) throw err;
+            // Started before its tracks' decode checks and failed (a file shorter than its
+            // tables, a stream that changes format where no header showed it): planned again
+            // on what the checks measure, or stopped by the track they find bad.
+            const again = await readyTracks(req, abort.signal, deps, true);
+            return { ...again, result: await this.#run(req, again.tracks, abort.signal) };
+          }
+        });
         this.#urls.add(result.url);
         // The join's engines were reset to free their memory: warm again for the next one.
         this.#pool.rewarm();
         await this.#events.done({ jobId: req.jobId, ...result });
         // The tracks copied before their decode check are checked now (or are being).
-        if (unchecked.length > 0) void this.#pool.counted(this.#carried(unchecked, result.lossless));
+        if (unchecked.length > 0)
+          void this.#pool.counted(this.#carried(unchecked, result.lossless));
       } catch (err) {
         const error = abort.signal.aborted ? new JoinCanceledError().toData() : toErrorData(err);
         await this.#events.failed({ jobId: req.jobId, error });
@@ -186,7 +190,7 @@ export class EngineHost implements EngineCommands {
     const never = new AbortController().signal;
     await Promise.all(
       tracks.map(async (t) => {
-        const checked = await this.#pool.checked(t, never);
+        const checked = await this.#pool.checked(t, never, true);
         const error = checked.status === 'error' ? checked.error : undefined;
         if (!error || isCarried(error.text?.key)) return;
         const reason = error.text ?? error.message;

@@ -10,6 +10,9 @@
  *
  * A join asks for its engines (`join`, then `lease` for parts) and the tracks it needs checked
  * (`checked`); when to wait for a check is the join's choice (lib/engine/host.ts), not the pool's.
+ * While a join is under way (from the moment it is asked for: `hold`), decode checks nobody
+ * waits for hold off, since they are off the person's clock: none starts, and once the join has
+ * the engine a long one under way is stopped and queued again for after it.
  */
 import { toErrorData } from '@/lib/core/errors';
 import { TrackMissingError } from '@/lib/core/errors';
@@ -56,6 +59,12 @@ export class EnginePool<E extends PoolEngine = Engine> {
   #checkingOnChecker: RunningCheck | undefined;
   /** Checks stopped from outside (a join given the engine, a reset): queued again once settled. */
   readonly #requeue = new Set<string>();
+  /** Joins under way (`hold`): checks nobody waits for start only when there are none. */
+  #holds = 0;
+  /** Decode checks someone waits for (`checked`), by track id and how many wait: never held. */
+  readonly #wanted = new Map<string, number>();
+  /** Settles (and is made anew) when the last hold ends or a check becomes wanted. */
+  #gate = signal();
   /** A page asked for warm engines (warm()). */
   #keepWarm = false;
   readonly #warming = new Set<E>();
@@ -98,13 +107,45 @@ export class EnginePool<E extends PoolEngine = Engine> {
   // --- Joins ---------------------------------------------------------------------------------
 
   /**
-   * Runs a join on the engine, in its turn behind the work queued there. A decode check running
-   * on the engine gives way (checks are off the person's clock, and one of a long file takes
-   * seconds): its worker is stopped, and the check is queued again, behind the join.
+   * Runs a join on the engine, in its turn behind the work queued there. Decode checks hold off
+   * until it has ended (they are off the person's clock, and one of a long file takes seconds
+   * of a core the join can use, even a copy's: its junctions, its file): a long one running on
+   * either engine is stopped and queued again, and none starts meanwhile (#scheduleCheck).
    */
   join<T>(work: (engine: E) => Promise<T>): Promise<T> {
-    this.#giveWay(this.#checkingOnEngine, this.#engine);
-    return this.#enqueue(() => work(this.#engine));
+    return this.hold(() => {
+      this.#giveWay(this.#checkingOnEngine, this.#engine);
+      this.#giveWay(this.#checkingOnChecker, this.#checker);
+      return this.#enqueue(() => work(this.#engine));
+    });
+  }
+
+  /**
+   * Holds off the decode checks nobody waits for while `work` (a join, from its wait for its
+   * tracks to its file) runs: none starts; those already running go on (`join` stops a long
+   * one when it takes the engine). Checks a join waits for (`checked`) are never held.
+   */
+  async hold<T>(work: () => Promise<T>): Promise<T> {
+    this.#holds++;
+    try {
+      return await work();
+    } finally {
+      if (--this.#holds === 0) this.#openGate();
+    }
+  }
+
+  #openGate(): void {
+    this.#gate.resolve();
+    this.#gate = signal();
+  }
+
+  /** Settles once no join holds the checks or someone waits for this track's check. */
+  async #unheld(id: string): Promise<void> {
+    while (this.#held(id)) await this.#gate.promise;
+  }
+
+  #held(id: string): boolean {
+    return this.#holds > 0 && !this.#wanted.has(id);
   }
 
   /**
@@ -123,9 +164,8 @@ export class EnginePool<E extends PoolEngine = Engine> {
    * (waited for), then spares. Fewer when the machine has fewer.
    */
   lease<T>(n: number, work: (engines: E[]) => Promise<T>): Promise<T> {
-    // A check running on the checker gives way too, as on the engine (`join`): one of a long
-    // file would hold the join's second part for seconds.
-    if (n > 1) this.#giveWay(this.#checkingOnChecker, this.#checker);
+    // A long check on the checker was stopped when the join was queued (`join`); a short one
+    // is waited for.
     return this.#withChecker(() => {
       const engines = [this.#engine, ...(this.#checker ? [this.#checker] : [])];
       while (engines.length < n && this.#spare) {
@@ -226,10 +266,25 @@ export class EnginePool<E extends PoolEngine = Engine> {
 
   /**
    * The track checked to its end: waits for its check (scheduled now if none is under way).
-   * Cancel ends the wait, not the check.
+   * Cancel ends the wait, not the check. A join's wait (`background` false) starts the check
+   * even while another join holds the checks; a wait in the background does not.
    */
-  async checked(t: Track, signal: AbortSignal): Promise<Track> {
+  async checked(t: Track, signal: AbortSignal, background = false): Promise<Track> {
     if (t.info?.decoded) return t;
+    if (background) return this.#checkedNow(t, signal);
+    this.#wanted.set(t.id, (this.#wanted.get(t.id) ?? 0) + 1);
+    // A check held for a join starts now: a join waits for it.
+    this.#openGate();
+    try {
+      return await this.#checkedNow(t, signal);
+    } finally {
+      const n = (this.#wanted.get(t.id) ?? 1) - 1;
+      if (n > 0) this.#wanted.set(t.id, n);
+      else this.#wanted.delete(t.id);
+    }
+  }
+
+  async #checkedNow(t: Track, signal: AbortSignal): Promise<Track> {
     for (;;) {
       await untilAborted(this.#scheduleCheck(t.id), signal);
       const now = await getTrack(t.id);
@@ -242,7 +297,8 @@ export class EnginePool<E extends PoolEngine = Engine> {
   /**
    * Queues the decode check of a listed track on whichever engine has fewer checks waiting: the
    * checker (when there is one) or the engine's own queue (behind the probes already there, so
-   * every track is listed first). Two engines check two tracks at once.
+   * every track is listed first). Two engines check two tracks at once. With a join queued or
+   * under way (`hold`), a check nobody waits for is queued once it has ended.
    */
   #scheduleCheck(id: string): Promise<void> {
     const known = this.#checks.get(id);
@@ -252,14 +308,16 @@ export class EnginePool<E extends PoolEngine = Engine> {
     if (checker && this.#checksWaiting.checker <= this.#checksWaiting.engine) {
       this.#checksWaiting.checker++;
       run = this.counted(
-        this.#withChecker(() => this.#checkOne(id, checker), 'check').finally(
-          () => void this.#checksWaiting.checker--,
-        ),
+        this.#unheld(id)
+          .then(() => this.#withChecker(() => this.#checkOne(id, checker), 'check'))
+          .finally(() => void this.#checksWaiting.checker--),
       );
     } else {
       this.#checksWaiting.engine++;
-      run = this.#enqueue(() => this.#checkOne(id, this.#engine), 'check').finally(
-        () => void this.#checksWaiting.engine--,
+      run = this.counted(
+        this.#unheld(id)
+          .then(() => this.#queue.run(() => this.#checkOne(id, this.#engine), 'check'))
+          .finally(() => void this.#checksWaiting.engine--),
       );
     }
     const settled = run
@@ -282,6 +340,12 @@ export class EnginePool<E extends PoolEngine = Engine> {
   async #checkOne(id: string, engine: E): Promise<void> {
     const track = await getTrack(id);
     if (!track || track.status !== 'ready' || !track.info || track.info.decoded) return;
+    // Queued before a join was asked for, and nobody waits for it: it runs after the join
+    // (#scheduleCheck, through #requeue).
+    if (this.#held(id)) {
+      this.#requeue.add(id);
+      return;
+    }
     const blob = await getAudio(id);
     if (!blob) return;
     const running = { id, sec: track.info.durationSec };
@@ -314,6 +378,13 @@ export class EnginePool<E extends PoolEngine = Engine> {
       }
     }
   }
+}
+
+/** A promise and what settles it. */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 /** A decode check under way: its track, and the audio it decodes (seconds). */

@@ -405,6 +405,63 @@ describe('decode checks and the join, in the engine host', () => {
     expect((await getTrack(ids[0]!))?.status).toBe('ready');
   });
 
+  it('checks hold off while a join runs: a long one on the checker stops, none starts, both run after', async () => {
+    const [a, b, c] = await addFiles(
+      ['a.wav', 'b.wav', 'c.wav'].map((n) => new File([WAV], n, { type: 'audio/wav' })),
+    );
+    const main = fakeEngine();
+    const checker = fakeEngine();
+    // Ten minutes each, as ffprobe states: checks long enough to be stopped (GIVE_WAY_SEC).
+    for (const e of [main, checker])
+      (e.engine as { probe: unknown }).probe = () =>
+        Promise.resolve({ ...wavInfo(), durationSec: 600 });
+    const pool = new EnginePool(main.engine, () => undefined, checker.engine);
+    await pool.probe(a!.id);
+    await until(
+      () => checker.checks.length === 1,
+      () => checker.checks.length,
+    );
+    // A copy: it leases nothing, yet the checker's long check stops for it.
+    const copy = deferred<string>();
+    const join = pool.join(() => copy.promise);
+    expect(checker.resets()).toBe(1);
+    // A track added while the join runs is listed, and its check waits for the join.
+    // (Once the stopped check has let the checker go: the probe goes to the idle engine.)
+    await until(
+      () => checker.resets() === 2,
+      () => checker.resets(),
+    );
+    expect((await pool.probe(b!.id))?.status).toBe('ready');
+    await new Promise((r) => setTimeout(r, 30));
+    expect([main.checks.length, checker.checks.length]).toEqual([0, 0]);
+    // A check someone waits for (another join's) is not held.
+    await updateTrack(c!.id, { status: 'ready', info: wavInfo() });
+    const wanted = pool.checked((await getTrack(c!.id))!, new AbortController().signal);
+    await until(
+      () => main.checks.length + checker.checks.length === 1,
+      () => [main.checks.length, checker.checks.length],
+    );
+    for (const x of [...main.checks.splice(0), ...checker.checks.splice(0)])
+      x.end.resolve({ ...x.info, decoded: true });
+    expect((await wanted).info?.decoded).toBe(true);
+    copy.resolve('saved');
+    expect(await join).toBe('saved');
+    await until(
+      () => main.checks.length + checker.checks.length === 2,
+      () => [main.checks.length, checker.checks.length],
+    );
+    for (const x of [...main.checks, ...checker.checks])
+      x.end.resolve({ ...x.info, decoded: true });
+    for (const id of [a!.id, b!.id]) {
+      let decoded = false;
+      for (let i = 0; i < 200 && !decoded; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+        decoded = (await getTrack(id))?.info?.decoded === true;
+      }
+      expect(decoded).toBe(true);
+    }
+  });
+
   it('a short track’s check is left to finish: the join starts after it, nothing stopped', async () => {
     const ids = await listedTracks();
     const main = fakeEngine();
