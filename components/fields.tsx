@@ -5,6 +5,12 @@ import { formatNumberInput, parseNumber } from '@/lib/core/number-input';
 
 /** Typing is stored after this pause (and at once on Enter or leaving the field). */
 const COMMIT_DELAY_MS = 350;
+/** A committed number shows at most this long before storage has it (it has in milliseconds). */
+const SENT_SHOWN_MS = 2000;
+
+function clampTo(n: number, min: number | undefined, max: number | undefined): number {
+  return Math.min(max ?? Infinity, Math.max(min ?? -Infinity, n));
+}
 
 /**
  * A field that keeps what is being typed as a draft while it has focus, so a redraw from
@@ -117,12 +123,25 @@ export function useNumberInput(o: {
   const lang = locale();
   const decimals = Math.max(0, -Math.floor(Math.log10(o.step) + 1e-9));
   const write = (n: number) => formatNumberInput(n, decimals, lang);
-  const shown = o.value === undefined ? '' : write(o.value);
+  const stored = o.value === undefined ? '' : write(o.value);
   const [wrong, setWrong] = useState<string | null>(null);
+  // What was just committed, written as it will be stored, shown until the stored value comes
+  // back (a redraw from storage takes a moment, and the old value would show meanwhile); given
+  // up after a while if it never does.
+  const [sent, setSent] = useState<{ text: string; over: string } | null>(null);
+  useEffect(() => {
+    if (!sent) return;
+    if (sent.over !== stored) return setSent(null);
+    const timer = setTimeout(() => setSent(null), SENT_SHOWN_MS);
+    return () => clearTimeout(timer);
+  }, [sent, stored]);
+  const shown = sent?.over === stored ? sent.text : stored;
   const { draft, onInput, flush } = useDraft((text) => {
     const read = parseNumber(text, lang);
     if (!read.ok) return setWrong(read.text);
     setWrong(null);
+    const next = read.value === undefined ? '' : write(clampTo(read.value, o.min, o.max));
+    setSent(next !== stored ? { text: next, over: stored } : null);
     o.onCommit(read.value);
   });
   const stepBy = (sign: 1 | -1) => {
