@@ -265,6 +265,17 @@ export class EnginePool<E extends PoolEngine = Engine> {
   // --- Decode checks -------------------------------------------------------------------------
 
   /**
+   * Tracks removed from the queue: a check of one running on an engine is stopped (a check of
+   * a long file holds its engine for seconds, and the probes of tracks added next wait behind
+   * it). It ends as stopped from outside; queued again, it finds no track and does nothing.
+   */
+  forget(trackIds: readonly string[]): void {
+    const gone = new Set(trackIds);
+    if (this.#checkingOnEngine && gone.has(this.#checkingOnEngine.id)) this.#engine.reset();
+    if (this.#checkingOnChecker && gone.has(this.#checkingOnChecker.id)) this.#checker?.reset();
+  }
+
+  /**
    * The track checked to its end: waits for its check (scheduled now if none is under way).
    * Cancel ends the wait, not the check. A join's wait (`background` false) starts the check
    * even while another join holds the checks; a wait in the background does not.

@@ -9,7 +9,7 @@ import { EngineHost } from '@/lib/engine/host';
 import { EnginePool } from '@/lib/engine/pool';
 import { WorkerStoppedError } from '@/lib/engine/ffmpeg';
 import type { JobEvents, JobFailure, JobResult, JoinRequest } from '@/lib/protocol/contract';
-import { addFiles, clearTracks, getTrack, updateTrack } from '@/lib/store/tracks';
+import { addFiles, clearTracks, getTrack, removeTracks, updateTrack } from '@/lib/store/tracks';
 import { fixture } from '../support/paths';
 import { audioInfo } from './support/audio-info';
 
@@ -260,15 +260,22 @@ describe('decode checks and the join, in the engine host', () => {
     );
   });
 
-  it('damage found after the copy is said on the track: the joined file carries it', async () => {
+  // A copy keeps the damaged frames as they were; a re-encode holds what its decoder made of them.
+  it.each([
+    { join: 'a copy', format: 'wav', held: false, key: 'errors.carriedAsItWas' },
+    { join: 'a re-encode', format: 'mp3', held: true, key: 'errors.decodedAsRead' },
+  ] as const)('damage found after $join is said on the track, in its words', async (c) => {
     const ids = await listedTracks();
+    if (c.held)
+      for (const id of ids) await updateTrack(id, { info: { ...wavInfo(), lengthHeld: true } });
     const fake = fakeEngine();
     const rec = recorder();
-    new EngineHost(fake.engine, rec.events).join(request(ids, 'wav'));
+    new EngineHost(fake.engine, rec.events).join(request(ids, c.format));
     await until(
       () => rec.done.length > 0 && fake.checks.length > 0,
       () => rec,
     );
+    expect(rec.done[0]?.lossless).toBe(!c.held);
     fake.checks[0]!.end.reject(
       new CorruptAudioError('The audio is damaged.', { id: ids[0]!, name: 'a.wav' }),
     );
@@ -278,45 +285,12 @@ describe('decode checks and the join, in the engine host', () => {
     );
     fake.checks[1]!.end.resolve({ ...fake.checks[1]!.info, decoded: true });
     let track = await getTrack(ids[0]!);
-    for (let i = 0; i < 200 && track?.error?.text?.key !== 'errors.carriedAsItWas'; i++) {
+    for (let i = 0; i < 200 && track?.error?.text?.key !== c.key; i++) {
       await new Promise((r) => setTimeout(r, 5));
       track = await getTrack(ids[0]!);
     }
     expect(track?.status).toBe('error');
-    expect(track?.error?.text?.key).toBe('errors.carriedAsItWas');
-    expect((await getTrack(ids[1]!))?.status).toBe('ready');
-  });
-
-  it('damage found after a re-encode is said on the track: the file holds what was decoded', async () => {
-    const ids = await listedTracks();
-    for (const id of ids) await updateTrack(id, { info: { ...wavInfo(), lengthHeld: true } });
-    const fake = fakeEngine();
-    const rec = recorder();
-    new EngineHost(fake.engine, rec.events).join(request(ids, 'mp3'));
-    await until(
-      () => rec.done.length > 0 && fake.checks.length > 0,
-      () => rec,
-    );
-    expect(rec.done[0]?.lossless).toBe(false);
-    fake.checks[0]!.end.reject(
-      new CorruptAudioError('The audio is damaged.', { id: ids[0]!, name: 'a.wav' }),
-    );
-    await until(
-      () => fake.checks.length === 2,
-      () => fake.checks.length,
-    );
-    fake.checks[1]!.end.resolve({ ...fake.checks[1]!.info, decoded: true });
-    let track = await getTrack(ids[0]!);
-    for (let i = 0; i < 200 && track?.error?.text?.key !== 'errors.decodedAsRead'; i++) {
-      await new Promise((r) => setTimeout(r, 5));
-      track = await getTrack(ids[0]!);
-    }
-    // Not "carries it as it was": a re-encode decoded the damaged frames, it did not copy them.
-    expect(track?.status).toBe('error');
-    expect(track?.error?.text).toEqual({
-      key: 'errors.decodedAsRead',
-      subs: ['The audio is damaged.'],
-    });
+    expect(track?.error?.text).toEqual({ key: c.key, subs: ['The audio is damaged.'] });
     expect((await getTrack(ids[1]!))?.status).toBe('ready');
   });
 
@@ -460,6 +434,38 @@ describe('decode checks and the join, in the engine host', () => {
       }
       expect(decoded).toBe(true);
     }
+  });
+
+  it('removing a track stops its check under way: the next track’s probe does not wait for it', async () => {
+    const [gone, next] = await addFiles(
+      ['gone.wav', 'next.wav'].map((n) => new File([WAV], n, { type: 'audio/wav' })),
+    );
+    const fake = fakeEngine();
+    const rec = recorder();
+    const host = new EngineHost(fake.engine, rec.events);
+    host.probe([gone!.id]);
+    await until(
+      () => fake.checks.length === 1,
+      () => fake.checks.length,
+    );
+    await removeTracks([gone!.id]);
+    host.abortFetch([gone!.id]);
+    expect(fake.resets()).toBe(1);
+    // One engine: the probe would queue behind the check, which never ends here.
+    host.probe([next!.id]);
+    let probed = await getTrack(next!.id);
+    for (let i = 0; i < 200 && probed?.status !== 'ready'; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      probed = await getTrack(next!.id);
+    }
+    expect(probed?.status).toBe('ready');
+    // The removed track is not checked again; the next one is.
+    await until(
+      () => fake.checks.length === 1,
+      () => fake.checks.map((c) => c.id),
+    );
+    expect(fake.checks[0]!.id).toBe(next!.id);
+    fake.checks[0]!.end.resolve({ ...fake.checks[0]!.info, decoded: true });
   });
 
   it('a short track’s check is left to finish: the join starts after it, nothing stopped', async () => {
