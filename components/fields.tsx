@@ -1,16 +1,13 @@
 import type { ComponentChildren, InputHTMLAttributes } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { locale, t } from '@/lib/core/i18n';
+import { clampNumber } from '@/lib/core/limits';
 import { formatNumberInput, parseNumber } from '@/lib/core/number-input';
 
 /** Typing is stored after this pause (and at once on Enter or leaving the field). */
 const COMMIT_DELAY_MS = 350;
-/** A committed number shows at most this long before storage has it (it has in milliseconds). */
+/** A committed number shows at most this long while storage has not yet redrawn it. */
 const SENT_SHOWN_MS = 2000;
-
-function clampTo(n: number, min: number | undefined, max: number | undefined): number {
-  return Math.min(max ?? Infinity, Math.max(min ?? -Infinity, n));
-}
 
 /**
  * A field that keeps what is being typed as a draft while it has focus, so a redraw from
@@ -140,7 +137,10 @@ export function useNumberInput(o: {
     const read = parseNumber(text, lang);
     if (!read.ok) return setWrong(read.text);
     setWrong(null);
-    const next = read.value === undefined ? '' : write(clampTo(read.value, o.min, o.max));
+    const next =
+      read.value === undefined
+        ? ''
+        : write(clampNumber(read.value, o.min ?? -Infinity, o.max ?? Infinity, read.value));
     setSent(next !== stored ? { text: next, over: stored } : null);
     o.onCommit(read.value);
   });

@@ -15,7 +15,7 @@ import { setEngineLink } from '@/lib/job/link';
 import { localLink } from '@/lib/job/link-local';
 import { offscreenLink } from '@/lib/job/link-offscreen';
 import { checkIn, requestProbe } from '@/lib/job/check-in';
-import { requestFetch, retryForOrigins, stopFetches } from '@/lib/job/fetches';
+import { requestFetch, retryForOrigins, tracksRemoved } from '@/lib/job/fetches';
 import { MENU_LINK, onMenuClicked, registerMenus } from '@/lib/page-audio/context-menu';
 import { background } from '@/lib/protocol';
 import { onTracksChanged } from '@/lib/store/tracks';
@@ -28,7 +28,7 @@ export default defineBackground(() => {
   // Each handler runs only for its senders (lib/protocol/index.ts): pages, or the engine.
   background.onMessage('bg:tracksAdded', ({ data }) => requestProbe(data));
   background.onMessage('bg:fetchTracks', ({ data }) => requestFetch(data));
-  background.onMessage('bg:tracksRemoved', ({ data }) => stopFetches(data));
+  background.onMessage('bg:tracksRemoved', ({ data }) => tracksRemoved(data));
   background.onMessage('bg:startJoin', () => startJoin());
   background.onMessage('bg:cancelJoin', ({ data }) => cancelJoin(data));
   background.onMessage('bg:checkIn', () => checkIn());

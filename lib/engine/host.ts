@@ -109,7 +109,7 @@ export class EngineHost implements EngineCommands {
    * Removed tracks (Remove, Clear): their downloads stop and their connections close, and a
    * decode check of one under way stops, so the next tracks' probes need not wait for it.
    */
-  abortFetch(trackIds: string[]): void {
+  removed(trackIds: string[]): void {
     abortFetches(trackIds);
     this.#pool.forget(trackIds);
   }

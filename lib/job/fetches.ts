@@ -19,9 +19,9 @@ export async function requestFetch(trackIds: string[]): Promise<void> {
   await engineLink().fetch({ trackIds, limitBytes: fetchLimitMB * 1024 * 1024, granted });
 }
 
-/** Tracks left the queue (Remove, Clear): their downloads stop. */
-export async function stopFetches(trackIds: string[]): Promise<void> {
-  if (trackIds.length > 0) await engineLink().abortFetch(trackIds);
+/** Tracks left the queue (Remove, Clear): their downloads and decode checks stop. */
+export async function tracksRemoved(trackIds: string[]): Promise<void> {
+  if (trackIds.length > 0) await engineLink().removed(trackIds);
 }
 
 /**

@@ -15,7 +15,7 @@ export function localLink(events: JobEvents): EngineLink {
   return {
     probe: async (trackIds) => (wake(), host.probe(trackIds)),
     fetch: async (req) => (wake(), host.fetch(req)),
-    abortFetch: async (trackIds) => host.abortFetch(trackIds),
+    removed: async (trackIds) => host.removed(trackIds),
     join: async (req) => (wake(), host.join(req)),
     warm: async () => (wake(), host.warm()),
     cancel: async (jobId) => host.cancel(jobId),

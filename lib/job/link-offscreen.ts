@@ -22,8 +22,8 @@ export const offscreenLink: EngineLink = {
   },
   // Stopping downloads, cancel and release never start a document: with none, there is
   // nothing to stop or free.
-  async abortFetch(trackIds) {
-    await offscreen.sendMessage('off:abortFetch', trackIds).catch(() => undefined);
+  async removed(trackIds) {
+    await offscreen.sendMessage('off:removed', trackIds).catch(() => undefined);
   },
   async cancel(jobId) {
     await offscreen.sendMessage('off:cancel', jobId).catch(() => undefined);

@@ -75,8 +75,11 @@ export const ENGINE_IDLE_MS = 20_000;
 export interface EngineCommands {
   probe(trackIds: string[]): void;
   fetch(req: FetchRequest): void;
-  /** These tracks were removed (Remove, Clear): end their downloads and close the connections. */
-  abortFetch(trackIds: string[]): void;
+  /**
+   * These tracks were removed (Remove, Clear): end their downloads (closing the connections) and
+   * stop a decode check of one under way.
+   */
+  removed(trackIds: string[]): void;
   join(req: JoinRequest): void;
   cancel(jobId: string): void;
   /** The download finished (or failed): release the result's memory. */
@@ -92,7 +95,7 @@ export interface EngineCommands {
 export const ENGINE_COMMANDS = [
   'probe',
   'fetch',
-  'abortFetch',
+  'removed',
   'join',
   'cancel',
   'release',

@@ -65,7 +65,7 @@ export const offscreen = guardMessaging(defineExtensionMessaging<OffscreenProtoc
   'off:busy': 'background',
   'off:probe': 'background',
   'off:fetch': 'background',
-  'off:abortFetch': 'background',
+  'off:removed': 'background',
   'off:join': 'background',
   'off:cancel': 'background',
   'off:release': 'background',

@@ -15,10 +15,6 @@ import { SHIPPED_BUILD_DIR } from '../support/paths';
 import { putStoredTracks, storedTracks, waitForStoredReady } from '../support/queue';
 import { until } from '../support/wait';
 
-function expect0(n: number): void {
-  if (n !== 0) throw new Error(`${n} tracks still listed`);
-}
-
 /** Generous limits: the 2 x 60 min re-encode takes about a minute and a half. */
 const READY_TIMEOUT_MS = 10 * 60_000;
 const JOB_TIMEOUT_MS = 15 * 60_000;
@@ -240,7 +236,10 @@ export class SeamBench {
     await seam.ext.waitForJob((j) => j?.status !== 'running', JOB_TIMEOUT_MS);
     if ((await ui.items.count()) === 0) return;
     await page.getByRole('button', { name: 'Clear all', exact: true }).click();
-    await until(async () => expect0(await ui.items.count()), 10_000);
+    await until(async () => {
+      const n = await ui.items.count();
+      if (n !== 0) throw new Error(`${n} tracks still listed`);
+    }, 10_000);
   }
 
   /**

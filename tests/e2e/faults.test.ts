@@ -313,7 +313,7 @@ describe('fault suite', { timeout: 360_000 }, () => {
               await send('off:ping');
               await send('off:probe', [trackId]);
               await send('off:fetch', { trackIds: [trackId], limitBytes: 1 });
-              await send('off:abortFetch', [trackId]);
+              await send('off:removed', [trackId]);
               await send('off:join', {
                 jobId: 'forged',
                 trackIds: [trackId],

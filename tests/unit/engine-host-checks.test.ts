@@ -449,7 +449,7 @@ describe('decode checks and the join, in the engine host', () => {
       () => fake.checks.length,
     );
     await removeTracks([gone!.id]);
-    host.abortFetch([gone!.id]);
+    host.removed([gone!.id]);
     expect(fake.resets()).toBe(1);
     // One engine: the probe would queue behind the check, which never ends here.
     host.probe([next!.id]);

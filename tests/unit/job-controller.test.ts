@@ -38,7 +38,7 @@ function fakeLink(): FakeEngine {
   const link: EngineLink = {
     probe: async () => undefined,
     fetch: async () => undefined,
-    abortFetch: async () => undefined,
+    removed: async () => undefined,
     join: async (req) => void engine.joins.push(req),
     cancel: async (id) => void engine.canceled.push(id),
     release: async (url) => void engine.released.push(url),
