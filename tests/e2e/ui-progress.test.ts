@@ -21,14 +21,14 @@ const AT_LEAST = 10;
 
 let seam: Seam;
 
-/** `TRACKS` one-second tones, each a different pitch, in `ext` by native ffmpeg. */
-async function tones(ext: 'mp3' | 'm4a', codec: string[]): Promise<string[]> {
+/** `TRACKS` tones of `sec` seconds, each a different pitch, in `ext` by native ffmpeg. */
+async function tones(ext: 'mp3' | 'm4a', codec: string[], sec = 1): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), `seam-progress-${ext}-`));
   const paths: string[] = [];
   for (let i = 0; i < TRACKS; i++) {
     const path = join(dir, `Part ${String(i + 1).padStart(2, '0')}.${ext}`);
     await ffmpeg([
-      ...['-f', 'lavfi', '-i', `sine=frequency=${300 + 10 * i}:duration=1:sample_rate=44100`],
+      ...['-f', 'lavfi', '-i', `sine=frequency=${300 + 10 * i}:duration=${sec}:sample_rate=44100`],
       ...['-ac', '2', ...codec, path],
     ]);
     paths.push(path);
@@ -113,7 +113,10 @@ afterAll(() => seam?.close());
 
 describe('progress of a 40-track join', () => {
   test('re-encoding: reading moves with each track ffmpeg opens, then joining moves', async () => {
-    const paths = await tones('mp3', ['-c:a', 'libmp3lame', '-b:a', '128k']);
+    // 40 × 15 s: ffmpeg states its time= every half second, and 10 minutes of MP3 to WAV take
+    // it several of those in any engine. With 40 × 1 s the whole of the joining could fall
+    // between two statements, leaving one value to see (a CI run saw only "Joining: 99%").
+    const paths = await tones('mp3', ['-c:a', 'libmp3lame', '-b:a', '128k'], 15);
     const all = await joinWatched(paths, 'WAV');
     report('40 MP3s to WAV', all);
     const said = all.map((s) => s.text).join(' | ');
