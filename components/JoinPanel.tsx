@@ -12,6 +12,7 @@ import { fill, SLOT } from './slot';
 const PHASES = {
   starting: 'join.phase.starting',
   downloading: 'join.phase.downloading',
+  probing: 'join.phase.probing',
   loading: 'join.phase.loading',
   reading: 'join.phase.reading',
   joining: 'join.phase.joining',
@@ -65,7 +66,10 @@ export function JoinPanel(props: {
   const wordsOnly =
     running &&
     job.percent === 0 &&
-    (job.phase === 'starting' || job.phase === 'loading' || job.phase === 'reading');
+    (job.phase === 'starting' ||
+      job.phase === 'probing' ||
+      job.phase === 'loading' ||
+      job.phase === 'reading');
   const phase = running ? t(PHASES[job.phase]) : '';
   const percent = running ? `${job.percent}` : '';
 

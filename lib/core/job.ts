@@ -7,7 +7,14 @@ import type { Track } from './track';
 
 /** Where a running job is ('downloading': waiting for page audio still arriving). */
 export type JobPhase =
-  'starting' | 'downloading' | 'loading' | 'reading' | 'joining' | 'finishing' | 'saving';
+  | 'starting'
+  | 'downloading'
+  | 'probing'
+  | 'loading'
+  | 'reading'
+  | 'joining'
+  | 'finishing'
+  | 'saving';
 
 interface JobBase {
   id: string;

@@ -131,6 +131,8 @@ export class EngineHost implements EngineCommands {
               percent,
               lossless: false,
             }),
+          probing: (percent) =>
+            this.#events.progress({ jobId: req.jobId, phase: 'probing', percent, lossless: false }),
         };
         // Checks the join does not wait for hold off until it is done: from the add to the
         // file, they would take a core from its probes, its junctions and its parts.

@@ -24,6 +24,8 @@ export interface ReadyDeps {
   readonly cores: number;
   /** Page audio still arriving: how much of it has, in percent. */
   readonly downloading: (percent: number) => void;
+  /** Tracks added a moment ago still being probed: how many of them are, in percent. */
+  readonly probing: (percent: number) => void;
 }
 
 /** The tracks a join starts with, and those it copied before their decode check finished. */
@@ -51,10 +53,7 @@ export async function readyTracks(
   checksFirst = false,
 ): Promise<ReadyTracks> {
   const tracks = await arrived(req.trackIds, signal, deps);
-  const listed = await untilAborted(
-    Promise.all(tracks.map((t) => (t.status === 'ready' && t.info ? t : deps.pool.probe(t.id)))),
-    signal,
-  );
+  const listed = await untilAborted(probed(tracks, deps), signal);
   const plain = asPlan(tracks, listed);
   const unchecked = listed.filter((p): p is Track => !!p && !p.info?.decoded);
   if (unchecked.length === 0) return { tracks: plain, unchecked: [] };
@@ -71,6 +70,24 @@ export async function readyTracks(
     listed.map((p) => (p?.status === 'ready' ? deps.pool.checked(p, signal) : p)),
   );
   return { tracks: asPlan(tracks, checked), unchecked: [] };
+}
+
+/**
+ * Each track as ffprobe lists it: those added a moment ago are waited for through the probe
+ * queue, their count shown as the join's progress (the bar moves with each one probed).
+ */
+async function probed(tracks: readonly Track[], deps: ReadyDeps): Promise<(Track | undefined)[]> {
+  const unprobed = tracks.filter((t) => !(t.status === 'ready' && t.info)).length;
+  let done = 0;
+  if (unprobed > 0) deps.probing(0);
+  return Promise.all(
+    tracks.map(async (t) => {
+      if (t.status === 'ready' && t.info) return t;
+      const p = await deps.pool.probe(t.id);
+      deps.probing(Math.floor((++done / unprobed) * 100));
+      return p;
+    }),
+  );
 }
 
 /** The job's tracks still in the queue, in the job's order. */

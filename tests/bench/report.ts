@@ -218,9 +218,10 @@ export function toMarkdown(report: Report): string {
       'first, the files added, Join clicked as soon as it is enabled, timed from adding to the ' +
       'download\'s completion (its ratio against the native column). "Longest still": the ' +
       'longest the progress bar kept the same percent and phase between the click and done, ' +
-      'over both joins. † A re-encode of matching MP3s forced by tagging a stored probe result ' +
-      'can only be set up after the checks: its add to saved is the checks, then the join to ' +
-      'the file on disk (a re-encode waits for the checks in Seam too). ' +
+      'over both joins. A re-encode of matching MP3s forced by tagging a stored probe result ' +
+      "is tagged, in the person's join, as soon as every track is probed (a re-encode waits " +
+      "for the probes in Seam too), and Join is clicked right after; † where no person's " +
+      'join was run, its add to saved is the checks, then the join to the file on disk. ' +
       'Seam (extension): from the click on Join to the job record turning "done" in ' +
       'storage.session (the join finished and the download started); Join is clicked once ' +
       'every track\'s decode check is done (its own row above). "File on disk": to the ' +

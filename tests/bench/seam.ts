@@ -189,9 +189,10 @@ export class SeamBench {
       mark(undefined);
     }
     const { job: result, file, download } = done;
-    const { clickAt, progressAt, moves } = await this.clicks();
+    const { clickAt, progressAt, moves, states } = await this.clicks();
     if (!clickAt) throw new Error('no click time recorded');
     const longestStillMs = longestStill(clickAt, moves, result.finishedAt);
+    stillAt('join', clickAt, moves, states, result.finishedAt);
     const joinMs = result.finishedAt - clickAt;
     const diskMs = (download.endTime ? Date.parse(download.endTime) : Date.now()) - clickAt;
 
@@ -272,11 +273,13 @@ export class SeamBench {
         benchClickAt?: number;
         benchProgressAt?: number;
         benchMoves?: number[];
+        benchStates?: string[];
         benchLast?: string;
       };
       w.benchClickAt = 0;
       w.benchProgressAt = 0;
       w.benchMoves = [];
+      w.benchStates = [];
       w.benchLast = '';
       new MutationObserver(() => {
         if (!w.benchClickAt) return;
@@ -289,6 +292,7 @@ export class SeamBench {
         if (state !== w.benchLast) {
           w.benchLast = state;
           w.benchMoves!.push(Date.now());
+          w.benchStates!.push(state);
         }
       }).observe(document.body, {
         subtree: true,
@@ -307,17 +311,24 @@ export class SeamBench {
     }, undefined);
   }
 
-  private clicks(): Promise<{ clickAt: number; progressAt: number; moves: number[] }> {
+  private clicks(): Promise<{
+    clickAt: number;
+    progressAt: number;
+    moves: number[];
+    states: string[];
+  }> {
     return this.evaluate(() => {
       const w = window as Window & {
         benchClickAt?: number;
         benchProgressAt?: number;
         benchMoves?: number[];
+        benchStates?: string[];
       };
       return {
         clickAt: w.benchClickAt ?? 0,
         progressAt: w.benchProgressAt ?? 0,
         moves: w.benchMoves ?? [],
+        states: w.benchStates ?? [],
       };
     }, undefined);
   }
@@ -333,7 +344,7 @@ export class SeamBench {
     expectedSec: number,
     mark: (phase: 'add' | 'join' | undefined) => void,
   ): Promise<SeamRun['person']> {
-    if (job.reencode === true && this.reencodeMethod !== 'setting') return undefined;
+    const tagged = job.reencode === true && this.reencodeMethod === 'probe-tag';
     const { seam, page, ui } = this;
     await seam.ext.setOutput(this.output);
     await this.clearAll();
@@ -341,7 +352,7 @@ export class SeamBench {
     await this.instrument();
     await ui.setFormat(job.format);
     if (job.bitrate !== undefined) await ui.setBitrate(job.bitrate);
-    if (job.reencode === true) await seam.ext.setOutput({ sampleRate: 44100 });
+    if (job.reencode === true && !tagged) await seam.ext.setOutput({ sampleRate: 44100 });
     mark('join');
     let done;
     let t0 = 0;
@@ -358,13 +369,17 @@ export class SeamBench {
           20,
         );
         enabledAt = Date.now();
+        // A forced re-encode: the first track's probe result is tagged once ffprobe has stored
+        // it (a re-encode waits for every probe anyway), then Join is clicked at once.
+        if (tagged) await this.tagFirstProbe(job, files.length);
         await ui.joinButton.click();
       }, JOB_TIMEOUT_MS);
     } finally {
       mark(undefined);
     }
     const { job: result, file, download } = done;
-    const { clickAt, moves } = await this.clicks();
+    const { clickAt, moves, states } = await this.clicks();
+    stillAt('add to saved', clickAt || enabledAt, moves, states, result.finishedAt);
     const odd = await checkOutput(file, expectedSec, job.expect);
     await rm(file, { force: true });
     await seam.ext.eraseDownload(download.id);
@@ -414,8 +429,7 @@ export class SeamBench {
       READY_TIMEOUT_MS,
       50,
     );
-    const rate = job.format === 'MP3' ? ` ${job.bitrate ?? ''} kb\\/s` : '';
-    const want = new RegExp(`^Re-encoding to ${job.format}${rate}, 44\\.1 kHz stereo`);
+    const want = reencodePlan(job);
     if (this.reencodeMethod !== 'probe-tag') {
       await this.seam.ext.setOutput({ sampleRate: 44100 });
       try {
@@ -431,13 +445,60 @@ export class SeamBench {
         this.reencodeMethod = 'probe-tag';
       }
     }
+    await this.tagFirstProbe(job);
+    return this.waitForPlan(want);
+  }
+
+  /**
+   * Gives the first track's stored probe result another codec name ('probe-tag'), once `count`
+   * tracks are probed when given, and waits for the popup to plan the re-encode.
+   */
+  private async tagFirstProbe(job: SeamJob, count?: number): Promise<void> {
+    if (count !== undefined) {
+      await until(
+        async () => {
+          const tracks = await storedTracks(this.evaluate);
+          if (tracks.length < count || tracks.some((t) => t.status !== 'ready' || !t.info)) {
+            throw new Error('still probing');
+          }
+        },
+        READY_TIMEOUT_MS,
+        10,
+      );
+    }
     const [first] = await storedTracks(this.evaluate);
     if (!first?.info) throw new Error('no probed track to tag');
     await putStoredTracks(this.evaluate, [
       { ...first, info: { ...first.info, codec: `${first.info.codec} (bench)` } },
     ]);
-    return this.waitForPlan(want);
+    if (count !== undefined) await this.waitForPlan(reencodePlan(job), 5_000);
   }
+}
+
+/** The popup's plan line for a forced re-encode of `job`. */
+function reencodePlan(job: SeamJob): RegExp {
+  const rate = job.format === 'MP3' ? ` ${job.bitrate ?? ''} kb\\/s` : '';
+  return new RegExp(`^Re-encoding to ${job.format}${rate}, 44\\.1 kHz stereo`);
+}
+
+/** Prints where the progress bar sat still longest (its percent and phase), and for how long. */
+function stillAt(
+  what: string,
+  from: number,
+  moves: readonly number[],
+  states: readonly string[],
+  to: number,
+): void {
+  let longest = 0;
+  let where = 'before its first move';
+  let last = from;
+  for (const [i, m] of moves.entries()) {
+    if (m <= from || m >= to) continue;
+    if (m - last > longest) [longest, where] = [m - last, i > 0 ? states[i - 1]! : 'the click'];
+    last = m;
+  }
+  if (to - last > longest) [longest, where] = [to - last, states.at(-1) ?? 'the click'];
+  console.log(`  ${what}: the bar sat still ${(longest / 1000).toFixed(2)} s at "${where}"`);
 }
 
 /** The longest stretch between `from`, each move of the progress bar, and `to`. */

@@ -468,6 +468,51 @@ describe('decode checks and the join, in the engine host', () => {
     fake.checks[0]!.end.resolve({ ...fake.checks[0]!.info, decoded: true });
   });
 
+  it('a join pressed while its tracks are probed shows each one probed as its progress', async () => {
+    const added = await addFiles(
+      ['a.wav', 'b.wav', 'c.wav', 'd.wav'].map((n) => new File([WAV], n, { type: 'audio/wav' })),
+    );
+    const fake = fakeEngine();
+    const rec = recorder();
+    const seen: string[] = [];
+    rec.events.progress = (p) => void seen.push(`${p.phase} ${p.percent}`);
+    new EngineHost(fake.engine, rec.events).join(
+      request(
+        added.map((t) => t.id),
+        'wav',
+      ),
+    );
+    await until(
+      () => rec.done.length + rec.failed.length > 0,
+      () => rec,
+    );
+    expect(rec.failed).toEqual([]);
+    const probing = seen.filter((s) => s.startsWith('probing'));
+    expect(probing).toEqual(['probing 0', 'probing 25', 'probing 50', 'probing 75', 'probing 100']);
+    // Before the engine's own stages.
+    expect(seen.indexOf('probing 100')).toBeLessThan(
+      seen.findIndex((s) => !s.startsWith('probing')),
+    );
+    for (const c of fake.checks) c.end.resolve({ ...c.info, decoded: true });
+  });
+
+  it('a join of tracks already probed says nothing of probing', async () => {
+    const ids = await listedTracks();
+    const fake = fakeEngine();
+    const rec = recorder();
+    const seen: string[] = [];
+    rec.events.progress = (p) => void seen.push(p.phase);
+    new EngineHost(fake.engine, rec.events).join(request(ids, 'wav'));
+    await until(
+      () => rec.done.length + rec.failed.length > 0,
+      () => rec,
+    );
+    expect(rec.failed).toEqual([]);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen).not.toContain('probing');
+    for (const c of fake.checks) c.end.resolve({ ...c.info, decoded: true });
+  });
+
   it('a short track’s check is left to finish: the join starts after it, nothing stopped', async () => {
     const ids = await listedTracks();
     const main = fakeEngine();

@@ -87,12 +87,14 @@ describe.each(CASES)('an exact lossless MP3 join, $label', (c) => {
   let wavs: string[];
   let overlaps: number[];
   let coderCalls: number;
+  let progress: number[];
   beforeAll(async () => {
+    progress = [];
     ({ wavs, mp3s } = makeSweepPieces(c, tmp));
     const coder = nativeMp3Coder();
     const blob = await joinMp3(
       mp3s.map((p, i) => ({ id: `t${i}`, name: `t${i}.mp3`, blob: new Blob([readFileSync(p)]) })),
-      { mp3Coder: coder },
+      { mp3Coder: coder, onProgress: (f) => progress.push(f) },
     );
     coderCalls = coder.calls;
     out = join(tmp, `joined-${c.rate}-${c.encode.join('')}.mp3`);
@@ -102,6 +104,17 @@ describe.each(CASES)('an exact lossless MP3 join, $label', (c) => {
 
   it('encodes only around the joins (a decode of each side and one encode per join)', () => {
     expect(coderCalls).toBe(3 * (mp3s.length - 1));
+  });
+
+  it('moves its progress with each join closed, after the frame scan, and only forward', () => {
+    const joins = mp3s.length - 1;
+    // The scan fills the first half; each join closed moves the second half on by its share.
+    const closing = progress.filter((f) => f > 0.5 && f < 1);
+    expect(closing).toEqual(
+      Array.from({ length: joins - 1 }, (_, k) => 0.5 + (0.5 * (k + 1)) / joins),
+    );
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.at(-1)).toBe(1);
   });
 
   it('decodes to the inputs’ samples less each join’s crossfade overlap (< one frame)', () => {

@@ -175,6 +175,7 @@ export async function closeMp3Seams(
   inputs: readonly SeamInput[],
   coder: Mp3JunctionCoder,
   signal?: AbortSignal,
+  onSeam?: (closed: number, of: number) => void,
 ): Promise<SeamPlan> {
   const frame = inputs[0]!.scan.header.samplesPerFrame;
   const enc = encodingOf(inputs.map((i) => i.scan));
@@ -236,6 +237,7 @@ export async function closeMp3Seams(
     });
     g = gB;
     from = bFromOut - gB;
+    onSeam?.(seams.length, inputs.length - 1);
   }
   return { seams, tail: inputs[inputs.length - 1]!.tail };
 }
