@@ -182,17 +182,23 @@ const REINIT_FAILED = /Error reinitializing filters|Failed to inject frame into 
  * decoded length to compare with. The decode check runs beside or after such a join.
  */
 export function copyInfo(track: TrackRef, blob: Blob, info: AudioInfo): Promise<AudioInfo> {
+  // The probe's `lengthHeld` read the same file whole with a stricter test (its frames or data
+  // chunk, in the stated format, holding the stated length): the check without a length holds.
+  if (info.lengthHeld && fastPathKind(info))
+    return Promise.resolve({ ...info, fastPath: { ok: true } });
   return withFastPath(info, track, blob);
+}
+
+/** The zero-copy join that may take a track: MP3 in an MP3 file, PCM in a WAV file. */
+function fastPathKind(info: AudioInfo): LosslessKind | undefined {
+  if (info.container === 'mp3' && info.codec === 'mp3') return 'mp3';
+  if (info.container === 'wav' && info.codec.startsWith('pcm_') && !info.inputArgs) return 'wav';
+  return undefined;
 }
 
 /** MP3 in an MP3 file and PCM in a WAV file may take the zero-copy join: can this one? */
 async function withFastPath(info: AudioInfo, track: TrackRef, blob: Blob): Promise<AudioInfo> {
-  const kind: LosslessKind | undefined =
-    info.container === 'mp3' && info.codec === 'mp3'
-      ? 'mp3'
-      : info.container === 'wav' && info.codec.startsWith('pcm_') && !info.inputArgs
-        ? 'wav'
-        : undefined;
+  const kind = fastPathKind(info);
   if (!kind) return info;
   const fastPath = await checkFastPath(
     kind,

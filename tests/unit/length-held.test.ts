@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AudioInfo } from '@/lib/core/track';
 import { lengthHeld, type HeldLength } from '@/lib/lossless';
 import { parseProbe } from '@/lib/media/probe';
+import { copyInfo } from '@/lib/engine/probe';
 import { decodedDuration, sampleCount } from '../support/native-ffmpeg';
 import { fixture } from '../support/paths';
 
@@ -135,5 +136,27 @@ describe('lengthHeld: a re-encode may plan on the stated length', () => {
     const file = fixture('stereo-96000.flac');
     const info = probed(file);
     expect(await held(file, { ...info, durationSec: info.durationSec + 1 })).toBe(false);
+  });
+});
+
+describe('a copy of held files needs no second read of them', () => {
+  it.each([
+    ['MP3 CBR', () => fixture('tone-440-2s-44100-stereo.mp3')],
+    ['MP3 VBR (Xing)', () => made('vbr2.mp3', ['-ac', '2', '-c:a', 'libmp3lame', '-q:a', '4'])],
+    ['WAV 48 kHz stereo', () => fixture('stereo-48000.wav')],
+  ])('%s: the zero-copy check a copy asks for is what reading the file says', async (_, path) => {
+    const file = path();
+    const info = probed(file);
+    const blob = new Blob([readFileSync(file)]);
+    expect(await heldLength(file, info)).toBeDefined();
+    const track = { id: 't', name: file };
+    // Read: the file scanned whole. Held: taken from the probe's own reading of it.
+    const read = await copyInfo(track, blob, info);
+    expect(read.fastPath).toEqual({ ok: true });
+    const fromProbe = await copyInfo(track, new Blob(['not audio']), { ...info, lengthHeld: true });
+    expect(fromProbe.fastPath).toEqual(read.fastPath);
+    // Not held: the file is read (and this one is not audio at all).
+    const unread = await copyInfo(track, new Blob(['not audio']), info);
+    expect(unread.fastPath?.ok).toBe(false);
   });
 });
