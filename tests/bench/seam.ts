@@ -210,7 +210,7 @@ export class SeamBench {
     const person =
       process.env.BENCH_PERSON === '0'
         ? undefined
-        : await this.person(files, job, expectedSec, mark);
+        : await this.personTries(files, job, expectedSec, mark);
     return {
       ...(listedAt ? { addListMs: listedAt - t0 } : {}),
       addProbeMs,
@@ -335,8 +335,8 @@ export class SeamBench {
 
   /**
    * The person's clock: the output chosen first, the files added, Join clicked as soon as it is
-   * enabled (polled every 20 ms), timed to the download's completion. Undefined when a
-   * re-encode of these files can only be forced after their checks ('probe-tag').
+   * enabled (polled every 20 ms), timed to the download's completion. A forced re-encode
+   * ('probe-tag') is tagged once the probes are done, then Join clicked.
    */
   private async person(
     files: string[],
@@ -369,9 +369,9 @@ export class SeamBench {
           20,
         );
         enabledAt = Date.now();
-        // A forced re-encode: the first track's probe result is tagged once ffprobe has stored
+        // A forced re-encode: the last track's probe result is tagged once ffprobe has stored
         // it (a re-encode waits for every probe anyway), then Join is clicked at once.
-        if (tagged) await this.tagFirstProbe(job, files.length);
+        if (tagged) await this.tagProbe(job, files.length);
         await ui.joinButton.click();
       }, JOB_TIMEOUT_MS);
     } finally {
@@ -387,6 +387,7 @@ export class SeamBench {
       await rm(join(seam.downloadsDir, f), { force: true });
     }
     if (odd) throw new Error(`the person's join gave an odd file: ${odd}`);
+    if (tagged && result.lossless) throw new TagLostError();
     if (result.lossless === Boolean(job.reencode)) {
       throw new Error(`the person's join: lossless=${result.lossless}, not as planned`);
     }
@@ -397,6 +398,23 @@ export class SeamBench {
       enabledMs: enabledAt - t0,
       longestStillMs: longestStill(clickAt || enabledAt, moves, result.finishedAt),
     };
+  }
+
+  /**
+   * The person's join, again when a forced re-encode's tag was lost: a decode check that ended
+   * between the tag and the join stored the track's info again, and the join copied.
+   */
+  private async personTries(
+    ...args: Parameters<SeamBench['person']>
+  ): ReturnType<SeamBench['person']> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.person(...args);
+      } catch (err) {
+        if (!(err instanceof TagLostError) || tries === 3) throw err;
+        console.log("  the forced re-encode's tag was lost to a check: the person's join again");
+      }
+    }
   }
 
   /** Waits for the popup's plan line to match `want`; returns it. */
@@ -445,15 +463,15 @@ export class SeamBench {
         this.reencodeMethod = 'probe-tag';
       }
     }
-    await this.tagFirstProbe(job);
+    await this.tagProbe(job);
     return this.waitForPlan(want);
   }
 
   /**
-   * Gives the first track's stored probe result another codec name ('probe-tag'), once `count`
+   * Gives the last track's stored probe result another codec name ('probe-tag'), once `count`
    * tracks are probed when given, and waits for the popup to plan the re-encode.
    */
-  private async tagFirstProbe(job: SeamJob, count?: number): Promise<void> {
+  private async tagProbe(job: SeamJob, count?: number): Promise<void> {
     if (count !== undefined) {
       await until(
         async () => {
@@ -466,12 +484,19 @@ export class SeamBench {
         10,
       );
     }
-    const [first] = await storedTracks(this.evaluate);
-    if (!first?.info) throw new Error('no probed track to tag');
+    // The last: its decode check, which stores the info again, is the last to start.
+    const last = (await storedTracks(this.evaluate)).at(-1);
+    if (!last?.info) throw new Error('no probed track to tag');
     await putStoredTracks(this.evaluate, [
-      { ...first, info: { ...first.info, codec: `${first.info.codec} (bench)` } },
+      { ...last, info: { ...last.info, codec: `${last.info.codec} (bench)` } },
     ]);
     if (count !== undefined) await this.waitForPlan(reencodePlan(job), 5_000);
+  }
+}
+
+class TagLostError extends Error {
+  constructor() {
+    super("the forced re-encode's tag was lost: the person's join copied");
   }
 }
 
