@@ -130,7 +130,10 @@ export class EnginePool<E extends PoolEngine = Engine> {
     try {
       return await work();
     } finally {
-      if (--this.#holds === 0) this.#openGate();
+      if (--this.#holds === 0) {
+        this.#openGate();
+        this.rewarm();
+      }
     }
   }
 
@@ -189,9 +192,14 @@ export class EnginePool<E extends PoolEngine = Engine> {
     this.rewarm();
   }
 
-  /** Warms the engines again when a page asked for warm ones (after a join reset them). */
+  /**
+   * Warms the engines again when a page asked for warm ones (after a join reset them). Not
+   * while a join is under way: a warm-up is an ffmpeg run of its own, and one on the checker
+   * took a core from the join's frame scan and junctions (a 3-hour book's copy took twice as
+   * long). The last hold's end warms them (`hold`).
+   */
   rewarm(): void {
-    if (!this.#keepWarm) return;
+    if (!this.#keepWarm || this.#holds > 0) return;
     this.#warmUp(this.#engine, (step) => this.#enqueue(step));
     const checker = this.#checker;
     if (checker) this.#warmUp(checker, (step) => this.counted(this.#withChecker(step)));
@@ -202,7 +210,8 @@ export class EnginePool<E extends PoolEngine = Engine> {
     if (engine.warmed || this.#warming.has(engine)) return;
     this.#warming.add(engine);
     const next = async (): Promise<void> => {
-      const ok = await queue(() => engine.warm());
+      // A join asked for since: the warm-up waits for its end (`hold`).
+      const ok = await queue(() => (this.#holds > 0 ? Promise.resolve(false) : engine.warm()));
       if (ok && !engine.warmed) return next();
     };
     void next()

@@ -65,9 +65,15 @@ export class FfmpegWorker {
 
   /** Starts a worker and loads ffmpeg in it. */
   static async start(urls: EngineUrls): Promise<FfmpegWorker> {
+    const module = await compiledCore(urls.wasmURL);
     const w = new FfmpegWorker(new Worker(urls.workerURL));
     try {
-      await w.call({ type: 'load', coreURL: urls.coreURL, wasmURL: urls.wasmURL });
+      await w.call({
+        type: 'load',
+        coreURL: urls.coreURL,
+        wasmURL: urls.wasmURL,
+        ...(module ? { module } : {}),
+      });
     } catch (err) {
       w.stop();
       throw err;
@@ -100,4 +106,27 @@ export class FfmpegWorker {
     for (const { reject } of this.#pending.values()) reject(err);
     this.#pending.clear();
   }
+}
+
+/** The core's wasm, compiled once per page (by URL); undefined where it cannot be. */
+const compiled = new Map<string, Promise<WebAssembly.Module | undefined>>();
+
+/**
+ * The core's wasm compiled once for every worker this page starts: a worker given the module
+ * (`load`'s `module`) instantiates it at once, and V8 shares the module's code between them,
+ * the code earlier runs made fast included. An engine stopped for a join (a decode check given
+ * way, lib/engine/pool.ts) or reset after one comes back warm instead of compiling 30 MB again
+ * and running its first job on baseline code. Where it cannot be compiled here, each worker
+ * loads the wasm itself, as before.
+ */
+function compiledCore(wasmURL: string): Promise<WebAssembly.Module | undefined> {
+  let module = compiled.get(wasmURL);
+  if (!module) {
+    module = fetch(wasmURL)
+      .then((r) => r.arrayBuffer())
+      .then((bytes) => WebAssembly.compile(bytes))
+      .catch(() => undefined);
+    compiled.set(wasmURL, module);
+  }
+  return module;
 }

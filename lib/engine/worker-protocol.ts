@@ -15,8 +15,12 @@ export interface MountedBlob {
 }
 
 export type WorkerRequest =
-  /** Loads ffmpeg.wasm (the classic-script core, then its wasm). */
-  | { type: 'load'; coreURL: string; wasmURL: string }
+  /**
+   * Loads ffmpeg.wasm (the classic-script core, then its wasm). With `module`, the core's wasm
+   * compiled once for every worker: instantiated at once, with the code the earlier workers'
+   * runs made fast, instead of fetched, compiled and made fast again.
+   */
+  | { type: 'load'; coreURL: string; wasmURL: string; module?: WebAssembly.Module }
   /** Runs ffmpeg (or ffprobe) with these arguments; resolves with its exit code. */
   | { type: 'exec'; tool: 'ffmpeg' | 'ffprobe'; args: string[] }
   /** Mounts Blobs read-only at `dir` (created), read in blocks: never copied whole. */

@@ -7,6 +7,7 @@
  *   npm run bench -- --quick       only the rows marked quick (10 x 60 s), 1 run
  *   BENCH_RUNS=5 npm run bench
  *   BENCH_ONLY='Opus|FLAC' npm run bench   only the rows whose name matches
+ *   BENCH_JOIN_AFTER_MS=3000        the person's join clicks Join 3 s after it is enabled
  *
  * Writes .output/bench/report.md (the table printed) and .output/bench/report.json (every run).
  * The rows are in rows.ts; the browser and the checks come from tests/support/.

@@ -372,6 +372,8 @@ export class SeamBench {
         // A forced re-encode: the last track's probe result is tagged once ffprobe has stored
         // it (a re-encode waits for every probe anyway), then Join is clicked at once.
         if (tagged) await this.tagProbe(job, files.length);
+        // A person who looks at the list first (BENCH_JOIN_AFTER_MS): Join a while after.
+        if (JOIN_AFTER_MS > 0) await new Promise((r) => setTimeout(r, JOIN_AFTER_MS));
         await ui.joinButton.click();
       }, JOB_TIMEOUT_MS);
     } finally {
@@ -494,6 +496,13 @@ export class SeamBench {
   }
 }
 
+/**
+ * How long after Join is enabled the person's join clicks it (0: at once). A wait of its own,
+ * on the person's clock, to see what a person who looks at the list first meets: probes done,
+ * decode checks under way.
+ */
+const JOIN_AFTER_MS = Number(process.env.BENCH_JOIN_AFTER_MS) || 0;
+
 class TagLostError extends Error {
   constructor() {
     super("the forced re-encode's tag was lost: the person's join copied");
@@ -523,6 +532,10 @@ function stillAt(
     last = m;
   }
   if (to - last > longest) [longest, where] = [to - last, states.at(-1) ?? 'the click'];
+  if (process.env.BENCH_TRACE === '1') {
+    const at = moves.map((m, i) => `${((m - from) / 1000).toFixed(2)} ${states[i]}`);
+    console.log(`  ${what}, the bar from the click: ${at.join(' | ')}`);
+  }
   console.log(`  ${what}: the bar sat still ${(longest / 1000).toFixed(2)} s at "${where}"`);
 }
 

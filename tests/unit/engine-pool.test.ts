@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProbeTimeoutError } from '@/lib/core/errors';
 import type { Engine } from '@/lib/engine/ffmpeg';
 import { EngineHost } from '@/lib/engine/host';
+import { EnginePool } from '@/lib/engine/pool';
 import { defaultOutput, defaultPreferences, defaultTags, joinOptions } from '@/lib/core/settings';
 import type { JobFailure } from '@/lib/protocol/contract';
 import { addFiles, clearTracks, getTrack, updateTrack } from '@/lib/store/tracks';
@@ -49,5 +50,40 @@ describe('decode checks in the engine pool', () => {
     expect(checks).toEqual(['slow.mp3']);
     expect(failed[0]?.error).toMatchObject({ code: 'probe-timeout', trackName: 'slow.mp3' });
     expect((await getTrack(id))?.status).toBe('error');
+  });
+
+  it('warm-ups wait while a join is under way and run once it has ended', async () => {
+    /** An engine that counts its warm-up steps (two to be warm). */
+    const warming = () => {
+      let steps = 0;
+      return {
+        get steps() {
+          return steps;
+        },
+        engine: {
+          warm: () => {
+            steps++;
+            return Promise.resolve(true);
+          },
+          get warmed() {
+            return steps >= 2;
+          },
+        } as unknown as Engine,
+      };
+    };
+    const main = warming();
+    const checker = warming();
+    const pool = new EnginePool(main.engine, () => undefined, checker.engine);
+    let end!: () => void;
+    const join = pool.hold(() => new Promise<void>((r) => (end = r)));
+    // A page opens (or a probe ends) while the join waits for its tracks: no warm-up runs.
+    pool.warm();
+    await new Promise((r) => setTimeout(r, 20));
+    expect([main.steps, checker.steps]).toEqual([0, 0]);
+    end();
+    await join;
+    for (let i = 0; i < 200 && !(main.engine.warmed && checker.engine.warmed); i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect([main.steps, checker.steps]).toEqual([2, 2]);
   });
 });

@@ -75,7 +75,14 @@ export interface FfmpegCore {
 }
 
 /** The global the classic-script core defines. */
-export type CreateFfmpegCore = (opts: { mainScriptUrlOrBlob: string }) => Promise<FfmpegCore>;
+export type CreateFfmpegCore = (opts: {
+  mainScriptUrlOrBlob: string;
+  /** Emscripten's hook to instantiate the wasm itself: `receive` takes the instance. */
+  instantiateWasm?: (
+    imports: WebAssembly.Imports,
+    receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+  ) => object;
+}) => Promise<FfmpegCore>;
 
 /** Emscripten's errno numbers (its own table, not Linux's). */
 export const ERRNO = {

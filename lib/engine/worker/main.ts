@@ -96,7 +96,28 @@ class CoreHolder {
     if (!create) throw new Error('the ffmpeg core did not load');
     // The core finds its wasm through the URL after '#' (ffmpeg.wasm's own convention).
     const urls = btoa(JSON.stringify({ wasmURL: req.wasmURL, workerURL: '' }));
-    const core = await create({ mainScriptUrlOrBlob: `${req.coreURL}#${urls}` });
+    const { module } = req;
+    // A module that fails to instantiate fails the load (Emscripten would wait for it forever).
+    let failed: (err: unknown) => void = () => undefined;
+    const failure = new Promise<never>((_, reject) => (failed = reject));
+    const core = await Promise.race([
+      create({
+        mainScriptUrlOrBlob: `${req.coreURL}#${urls}`,
+        // The module compiled once by the page that starts the workers (../worker-client.ts).
+        ...(module
+          ? {
+              instantiateWasm: (imports, receive) => {
+                WebAssembly.instantiate(module, imports).then(
+                  (instance) => receive(instance, module),
+                  failed,
+                );
+                return {};
+              },
+            }
+          : {}),
+      }),
+      failure,
+    ]);
     this.#core = core;
     // The core's factory holds its whole source: where its stack functions are (./stack.ts).
     this.#stack = enlargeStack(
