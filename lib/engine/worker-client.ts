@@ -119,7 +119,7 @@ const compiled = new Map<string, Promise<WebAssembly.Module | undefined>>();
  * and running its first job on baseline code. Where it cannot be compiled here, each worker
  * loads the wasm itself, as before.
  */
-function compiledCore(wasmURL: string): Promise<WebAssembly.Module | undefined> {
+export function compiledCore(wasmURL: string): Promise<WebAssembly.Module | undefined> {
   let module = compiled.get(wasmURL);
   if (!module) {
     module = fetch(wasmURL)
@@ -129,4 +129,12 @@ function compiledCore(wasmURL: string): Promise<WebAssembly.Module | undefined> 
     compiled.set(wasmURL, module);
   }
   return module;
+}
+
+/**
+ * Lets the compiled core go (its code is tens of MB), once no engine runs: Firefox's background
+ * page lives as long as the browser, where Chrome closes the offscreen document when idle.
+ */
+export function forgetCompiledCores(): void {
+  compiled.clear();
 }

@@ -1,4 +1,5 @@
 import { startEngineHost } from '@/lib/engine/setup';
+import { forgetCompiledCores } from '@/lib/engine/worker-client';
 import { ENGINE_IDLE_MS, type EngineLink, type JobEvents } from '@/lib/protocol/contract';
 
 /**
@@ -30,7 +31,9 @@ export function localLink(events: JobEvents): EngineLink {
       idleTimer = setTimeout(
         () => {
           idleTimer = undefined;
-          if (!host.busy) engine.reset();
+          if (host.busy) return;
+          engine.reset();
+          forgetCompiledCores();
         },
         now ? 0 : ENGINE_IDLE_MS,
       );
